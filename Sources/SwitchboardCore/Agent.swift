@@ -1,0 +1,71 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// A call-center agent: who they are, what they set, and what the system tracks about their calls.
+public struct Agent: Equatable, Sendable, Codable {
+    /// A stable unique id (a UUID string in both stores).
+    public var id: String
+    /// The tenant the agent works for.
+    public var tenant: TenantID
+    /// The Voice SDK client identity the agent's browser registers with: 1 to 256 letters, digits and
+    /// underscores, unique within the tenant.
+    public var identity: String
+    /// The agent's display name.
+    public var name: String
+    /// The agent's email address.
+    public var email: String
+    /// What the agent set.
+    public var presence: Presence
+    /// The call the agent is on, set by the system when they win a claim.
+    public var currentCallSid: String?
+    /// Until when the agent is in wrap-up after a call, set by the system.
+    public var wrapUpEndsAt: Date?
+    /// When the agent's last call ended; nil if they never had one. Longest idle rings first.
+    public var lastCallEndedAt: Date?
+    /// How many chats the agent can hold at once.
+    public var chatCapacity: Int
+
+    /// Creates an agent.
+    public init(
+        id: String,
+        tenant: TenantID = .default,
+        identity: String,
+        name: String,
+        email: String,
+        presence: Presence = .available,
+        currentCallSid: String? = nil,
+        wrapUpEndsAt: Date? = nil,
+        lastCallEndedAt: Date? = nil,
+        chatCapacity: Int = 5
+    ) {
+        self.id = id
+        self.tenant = tenant
+        self.identity = identity
+        self.name = name
+        self.email = email
+        self.presence = presence
+        self.currentCallSid = currentCallSid
+        self.wrapUpEndsAt = wrapUpEndsAt
+        self.lastCallEndedAt = lastCallEndedAt
+        self.chatCapacity = chatCapacity
+    }
+
+    /// Whether the agent can be rung at `now`: available, on no call, and not in wrap-up.
+    public func isAvailable(at now: Date) -> Bool {
+        presence == .available && currentCallSid == nil && (wrapUpEndsAt.map { $0 <= now } ?? true)
+    }
+
+    /// Longest idle first: agents who never had a call, then the oldest last call end; ties by identity,
+    /// so the order is total and the same in every store.
+    public static func longestIdleFirst(_ lhs: Agent, _ rhs: Agent) -> Bool {
+        switch (lhs.lastCallEndedAt, rhs.lastCallEndedAt) {
+        case (nil, nil): return lhs.identity < rhs.identity
+        case (nil, _): return true
+        case (_, nil): return false
+        case let (left?, right?): return left != right ? left < right : lhs.identity < rhs.identity
+        }
+    }
+}

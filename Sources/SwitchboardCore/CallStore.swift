@@ -1,0 +1,84 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Where Switchboard keeps agents, calls, ring events and voicemails. The embedded SQLite store is the
+/// default; the PostgREST store serves production; an in-memory actor serves tests and offline
+/// rendering. Every implementation runs the same contract test suite.
+///
+/// Contract, for every implementation:
+/// - Every method is safe to call concurrently, from several service instances sharing one store.
+/// - Tenants are isolated: no method returns or changes another tenant's records.
+/// - ``claimCall(_:tenant:agentIdentity:at:)`` is atomic: among any number of concurrent claims of one
+///   call, exactly one returns ``ClaimOutcome/won``; the others return
+///   ``ClaimOutcome/alreadyAnswered(by:)`` naming the winner. The winner's `currentCallSid` is set in
+///   the same transaction. A claim repeated by the winner returns `.won` again and changes nothing.
+/// - Writes that Twilio may retry are idempotent: ``recordRinging(_:)`` by call SID,
+///   ``recordRingEvent(_:)`` by (call SID, agent identity, kind), ``saveVoicemail(_:)`` by recording SID.
+/// - Errors are ``StoreError`` values; nothing else is thrown.
+public protocol CallStore: Sendable {
+    /// The tenant that owns `number`. While no numbers are mapped at all, every number belongs to
+    /// ``TenantID/default``; once any is mapped, an unmapped number returns nil.
+    func tenant(forCalledNumber number: String) async throws(StoreError) -> TenantID?
+
+    /// Maps a called number (E.164) to a tenant, replacing any earlier mapping of that number.
+    func mapNumber(_ number: String, to tenant: TenantID) async throws(StoreError)
+
+    /// The tenant's agents who can be rung at `now` (see ``Agent/isAvailable(at:)``), longest idle
+    /// first (``Agent/longestIdleFirst(_:_:)``), at most `limit`.
+    func availableAgents(in tenant: TenantID, at now: Date, limit: Int) async throws(StoreError) -> [Agent]
+
+    /// Every agent of `tenant`, or of all tenants when nil, ordered by tenant then identity.
+    func agents(in tenant: TenantID?) async throws(StoreError) -> [Agent]
+
+    /// The agent with `identity` in `tenant`.
+    /// - Throws: ``StoreError/notFound`` when there is none.
+    func agent(identity: String, in tenant: TenantID) async throws(StoreError) -> Agent
+
+    /// Creates the agent, or updates the one with the same tenant and identity (keeping its id and the
+    /// system-set call fields). Returns the stored agent.
+    @discardableResult
+    func upsertAgent(_ agent: Agent) async throws(StoreError) -> Agent
+
+    /// Sets an agent's presence and returns the updated agent.
+    /// - Throws: ``StoreError/notFound`` when there is no such agent.
+    @discardableResult
+    func setPresence(_ presence: Presence, identity: String, in tenant: TenantID) async throws(StoreError) -> Agent
+
+    /// Records that a call is ringing these agents. Idempotent by call SID (a retry changes nothing).
+    func recordRinging(_ call: RingingCall) async throws(StoreError)
+
+    /// The ringing call with this SID, if recorded.
+    func ringingCall(_ callSid: String) async throws(StoreError) -> RingingCall?
+
+    /// Claims `callSid` for the agent, atomically (see the contract above).
+    /// - Throws: ``StoreError/notFound`` when the agent does not exist in `tenant`.
+    func claimCall(_ callSid: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> ClaimOutcome
+
+    /// The identity of the agent who won `callSid`, if any.
+    func callWinner(_ callSid: String) async throws(StoreError) -> String?
+
+    /// Ends the agent's part in `callSid`: clears its current call, sets its last call end to `now` and its
+    /// wrap-up end to `now + wrapUp` seconds. Does nothing when no agent is on that call.
+    func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int) async throws(StoreError)
+
+    /// Stores a ring event, assigning its sequence. Returns false, storing nothing, when an event with
+    /// the same call SID, agent identity and kind already exists.
+    @discardableResult
+    func recordRingEvent(_ event: RingEvent) async throws(StoreError) -> Bool
+
+    /// The tenant's ring events with a sequence above `sequence`, oldest first, at most `limit`.
+    func ringEvents(in tenant: TenantID, after sequence: Int64, limit: Int) async throws(StoreError) -> [RingEvent]
+
+    /// Stores a voicemail. Returns false, storing nothing, when its recording SID is already stored.
+    @discardableResult
+    func saveVoicemail(_ voicemail: Voicemail) async throws(StoreError) -> Bool
+
+    /// The tenant's voicemails, newest first.
+    func voicemails(in tenant: TenantID) async throws(StoreError) -> [Voicemail]
+
+    /// Succeeds when the store answers a trivial query.
+    func checkReady() async throws(StoreError)
+}

@@ -1,0 +1,59 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Something that happened to one agent's ring of one call, so every dashboard card rings and clears
+/// together.
+public struct RingEvent: Equatable, Sendable, Codable {
+    /// What happened.
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        /// The agent's client is ringing.
+        case ringing
+        /// The agent answered (won the claim).
+        case answered
+        /// The agent declined.
+        case declined
+        /// The ring ended without the agent answering (no answer, busy, failed, canceled).
+        case missed
+        /// The call was parked.
+        case parked
+        /// A parked call was retrieved.
+        case retrieved
+    }
+
+    /// Assigned by the store, increasing in the order events were recorded; 0 before it is stored.
+    public var sequence: Int64
+    /// The inbound call's SID.
+    public var callSid: String
+    /// The tenant.
+    public var tenant: TenantID
+    /// The agent concerned.
+    public var agentIdentity: String
+    /// What happened.
+    public var kind: Kind
+    /// When it happened.
+    public var occurredAt: Date
+    /// Optional detail, such as Twilio's raw call status (`no-answer`, `busy`…).
+    public var detail: String?
+
+    /// Creates an event.
+    public init(
+        sequence: Int64 = 0,
+        callSid: String,
+        tenant: TenantID,
+        agentIdentity: String,
+        kind: Kind,
+        occurredAt: Date,
+        detail: String? = nil
+    ) {
+        self.sequence = sequence
+        self.callSid = callSid
+        self.tenant = tenant
+        self.agentIdentity = agentIdentity
+        self.kind = kind
+        self.occurredAt = occurredAt
+        self.detail = detail
+    }
+}

@@ -1,0 +1,31 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// An inbound call the service decided to ring agents for.
+public struct RingingCall: Equatable, Sendable, Codable {
+    /// The inbound (parent) call's SID; the claim key.
+    public var callSid: String
+    /// The tenant that owns the called number.
+    public var tenant: TenantID
+    /// The caller (`From`).
+    public var caller: String
+    /// The number called (`To`).
+    public var called: String
+    /// Identities of the agents rung, longest idle first.
+    public var agentsRung: [String]
+    /// When the decision was made.
+    public var startedAt: Date
+
+    /// Creates a ringing call.
+    public init(callSid: String, tenant: TenantID, caller: String, called: String, agentsRung: [String], startedAt: Date) {
+        self.callSid = callSid
+        self.tenant = tenant
+        self.caller = caller
+        self.called = called
+        self.agentsRung = agentsRung
+        self.startedAt = startedAt
+    }
+}
