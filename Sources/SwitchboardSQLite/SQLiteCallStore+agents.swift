@@ -1,10 +1,11 @@
+import SQLiteNIO
+import SwitchboardCore
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import SQLiteNIO
-import SwitchboardCore
 
 extension SQLiteCallStore {
     public func availableAgents(in tenant: TenantID, at now: Date, limit: Int) async throws(StoreError) -> [Agent] {

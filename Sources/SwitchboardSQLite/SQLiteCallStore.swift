@@ -1,10 +1,11 @@
+import SQLiteNIO
+import SwitchboardCore
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import SQLiteNIO
-import SwitchboardCore
 
 /// The embedded ``CallStore``: one SQLite file (or `:memory:`) through SQLiteNIO.
 ///

@@ -1,10 +1,11 @@
+import SQLiteNIO
+import SwitchboardCore
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import SQLiteNIO
-import SwitchboardCore
 
 extension SQLiteRowReader {
     /// The `agents` columns, in the order ``agent()`` reads them.

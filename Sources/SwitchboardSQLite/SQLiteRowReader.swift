@@ -1,10 +1,11 @@
+import SQLiteNIO
+import SwitchboardCore
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import SQLiteNIO
-import SwitchboardCore
 
 /// Reads typed values out of a result row, strictly: a missing column, a NULL where a value is required
 /// or a value of the wrong type is ``StoreError/corrupt``, naming the table and column.

@@ -19,8 +19,13 @@ struct SQLiteCallStoreTests {
             let event = RingEvent(callSid: "CA-1", tenant: "acme", agentIdentity: "amy", kind: .answered, occurredAt: Clock.at(1))
             try await first.recordRingEvent(event)
             let voicemail = Voicemail(
-                recordingSid: "RE-1", callSid: "CA-2", tenant: "acme", caller: "+1", recordingURL: "https://example.com/RE-1",
-                durationSeconds: 7, receivedAt: Clock.at(2)
+                recordingSid: "RE-1",
+                callSid: "CA-2",
+                tenant: "acme",
+                caller: "+1",
+                recordingURL: "https://example.com/RE-1",
+                durationSeconds: 7,
+                receivedAt: Clock.at(2)
             )
             try await first.saveVoicemail(voicemail)
             try await first.close()

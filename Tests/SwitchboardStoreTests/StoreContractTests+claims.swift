@@ -7,7 +7,12 @@ extension StoreContractTests {
     func recordingARingingCallIsIdempotentByCallSid(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
             let call = RingingCall(
-                callSid: "CA-1", tenant: "acme", caller: "+15550001", called: "+15550100", agentsRung: ["bob", "amy"], startedAt: Clock.at(5)
+                callSid: "CA-1",
+                tenant: "acme",
+                caller: "+15550001",
+                called: "+15550100",
+                agentsRung: ["bob", "amy"],
+                startedAt: Clock.at(5)
             )
             try await store.recordRinging(call)
             var retry = call
@@ -16,7 +21,12 @@ extension StoreContractTests {
             try await store.recordRinging(retry)
 
             let expected = RingingCall(
-                callSid: "CA-1", tenant: "acme", caller: "+15550001", called: "+15550100", agentsRung: ["bob", "amy"], startedAt: Clock.at(5)
+                callSid: "CA-1",
+                tenant: "acme",
+                caller: "+15550001",
+                called: "+15550100",
+                agentsRung: ["bob", "amy"],
+                startedAt: Clock.at(5)
             )
             #expect(try await store.ringingCall("CA-1") == expected)
             #expect(try await store.ringingCall("CA-2") == nil)
@@ -144,8 +154,15 @@ extension StoreContractTests {
             try await store.endCall("CA-1", at: Clock.at(60), wrapUpSeconds: 30)
 
             let expected = Agent(
-                id: created.id, identity: "amy", name: "Agent amy", email: "amy@example.com", presence: .available,
-                currentCallSid: nil, wrapUpEndsAt: Clock.at(90), lastCallEndedAt: Clock.at(60), chatCapacity: 5
+                id: created.id,
+                identity: "amy",
+                name: "Agent amy",
+                email: "amy@example.com",
+                presence: .available,
+                currentCallSid: nil,
+                wrapUpEndsAt: Clock.at(90),
+                lastCallEndedAt: Clock.at(60),
+                chatCapacity: 5
             )
             #expect(try await store.agent(identity: "amy", in: .default) == expected)
             #expect(try await store.callWinner("CA-1") == "amy")

@@ -8,10 +8,20 @@ extension StoreContractTests {
         try await kind.withStore { store async throws in
             let ringing = RingEvent(callSid: "CA-1", tenant: "acme", agentIdentity: "amy", kind: .ringing, occurredAt: Clock.at(1))
             let answered = RingEvent(
-                callSid: "CA-1", tenant: "acme", agentIdentity: "amy", kind: .answered, occurredAt: Clock.at(3), detail: "in-progress"
+                callSid: "CA-1",
+                tenant: "acme",
+                agentIdentity: "amy",
+                kind: .answered,
+                occurredAt: Clock.at(3),
+                detail: "in-progress"
             )
             let missed = RingEvent(
-                callSid: "CA-1", tenant: "acme", agentIdentity: "bob", kind: .missed, occurredAt: Clock.at(2), detail: "no-answer"
+                callSid: "CA-1",
+                tenant: "acme",
+                agentIdentity: "bob",
+                kind: .missed,
+                occurredAt: Clock.at(2),
+                detail: "no-answer"
             )
             #expect(try await store.recordRingEvent(ringing))
             #expect(try await store.recordRingEvent(missed))
@@ -60,16 +70,31 @@ extension StoreContractTests {
     func voicemailsAreIdempotentByRecordingSidAndNewestFirst(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
             let older = Voicemail(
-                recordingSid: "RE-b", callSid: "CA-1", tenant: "acme", caller: "+15550001",
-                recordingURL: "https://api.twilio.com/RE-b", durationSeconds: 12, receivedAt: Clock.at(10)
+                recordingSid: "RE-b",
+                callSid: "CA-1",
+                tenant: "acme",
+                caller: "+15550001",
+                recordingURL: "https://api.twilio.com/RE-b",
+                durationSeconds: 12,
+                receivedAt: Clock.at(10)
             )
             let newer = Voicemail(
-                recordingSid: "RE-a", callSid: "CA-2", tenant: "acme", caller: nil,
-                recordingURL: "https://api.twilio.com/RE-a", durationSeconds: nil, receivedAt: Clock.at(20)
+                recordingSid: "RE-a",
+                callSid: "CA-2",
+                tenant: "acme",
+                caller: nil,
+                recordingURL: "https://api.twilio.com/RE-a",
+                durationSeconds: nil,
+                receivedAt: Clock.at(20)
             )
             let sameTimeAsNewer = Voicemail(
-                recordingSid: "RE-c", callSid: "CA-3", tenant: "acme", caller: "+15550003",
-                recordingURL: "https://api.twilio.com/RE-c", durationSeconds: 3, receivedAt: Clock.at(20)
+                recordingSid: "RE-c",
+                callSid: "CA-3",
+                tenant: "acme",
+                caller: "+15550003",
+                recordingURL: "https://api.twilio.com/RE-c",
+                durationSeconds: 3,
+                receivedAt: Clock.at(20)
             )
             #expect(try await store.saveVoicemail(older))
             #expect(try await store.saveVoicemail(sameTimeAsNewer))

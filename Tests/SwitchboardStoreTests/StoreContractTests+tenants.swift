@@ -75,8 +75,13 @@ extension StoreContractTests {
                 )
                 try await store.saveVoicemail(
                     Voicemail(
-                        recordingSid: "RE-\(index)", callSid: "CA-\(index)", tenant: tenant, caller: nil,
-                        recordingURL: "https://example.com/RE-\(index)", durationSeconds: nil, receivedAt: Clock.at(index)
+                        recordingSid: "RE-\(index)",
+                        callSid: "CA-\(index)",
+                        tenant: tenant,
+                        caller: nil,
+                        recordingURL: "https://example.com/RE-\(index)",
+                        durationSeconds: nil,
+                        receivedAt: Clock.at(index)
                     )
                 )
             }

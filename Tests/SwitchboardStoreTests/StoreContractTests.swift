@@ -109,13 +109,27 @@ struct StoreContractTests {
             #expect(try await store.claimCall("CA-2", tenant: .default, agentIdentity: "alice", at: Clock.at(100)) == .won)
 
             let edit = Agent(
-                id: "not-the-stored-id", identity: "alice", name: "Alice L.", email: "al@example.org", presence: .offline,
-                currentCallSid: nil, wrapUpEndsAt: nil, lastCallEndedAt: nil, chatCapacity: 9
+                id: "not-the-stored-id",
+                identity: "alice",
+                name: "Alice L.",
+                email: "al@example.org",
+                presence: .offline,
+                currentCallSid: nil,
+                wrapUpEndsAt: nil,
+                lastCallEndedAt: nil,
+                chatCapacity: 9
             )
             let updated = try await store.upsertAgent(edit)
             let expected = Agent(
-                id: created.id, identity: "alice", name: "Alice L.", email: "al@example.org", presence: .offline,
-                currentCallSid: "CA-2", wrapUpEndsAt: Clock.at(90), lastCallEndedAt: Clock.at(60), chatCapacity: 9
+                id: created.id,
+                identity: "alice",
+                name: "Alice L.",
+                email: "al@example.org",
+                presence: .offline,
+                currentCallSid: "CA-2",
+                wrapUpEndsAt: Clock.at(90),
+                lastCallEndedAt: Clock.at(60),
+                chatCapacity: 9
             )
             #expect(updated == expected)
             #expect(try await store.agent(identity: "alice", in: .default) == expected)
