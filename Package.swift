@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
     ],
     targets: [
         // Pure layers: no server, database or network imports.
@@ -34,6 +35,16 @@ let package = Package(
         .target(
             name: "SwitchboardRouting",
             dependencies: ["SwitchboardCore", "SwitchboardTwiML", "SwitchboardWebhooks"],
+            swiftSettings: swiftSettings
+        ),
+
+        // The voice routes' logic over any store: what the server and `render-call` both run.
+        .target(
+            name: "SwitchboardVoice",
+            dependencies: [
+                "SwitchboardCore", "SwitchboardRouting", "SwitchboardWebhooks", "SwitchboardTwiML",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -70,6 +81,7 @@ let package = Package(
         ),
         .testTarget(name: "SwitchboardWebhooksTests", dependencies: ["SwitchboardWebhooks"], swiftSettings: swiftSettings),
         .testTarget(name: "SwitchboardRoutingTests", dependencies: ["SwitchboardRouting"], swiftSettings: swiftSettings),
+        .testTarget(name: "SwitchboardVoiceTests", dependencies: ["SwitchboardVoice"], swiftSettings: swiftSettings),
         .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardCore", "SwitchboardSQLite"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchboardCommandsTests",

@@ -1,0 +1,81 @@
+import SwitchboardCore
+import SwitchboardTwiML
+import SwitchboardWebhooks
+
+/// The TwiML each voice route answers, as pure functions of the configuration and the decision.
+public struct CallResponses: Sendable {
+    /// The configuration the documents follow.
+    public let configuration: RoutingConfiguration
+
+    /// Creates the responses for a configuration.
+    public init(configuration: RoutingConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// Rings every agent in the decision at once, or voicemail when there is no one.
+    public func ring(_ decision: RingDecision) -> VoiceResponse {
+        guard !decision.isEmpty else { return voicemail() }
+        let screen = URLReference(configuration.url(.screen))
+        let status = URLReference(configuration.url(.clientStatus))
+        let clients = decision.agentsRung.map { agent in
+            Dial.Noun.client(
+                Client(
+                    agent.identity,
+                    url: screen,
+                    statusCallback: status,
+                    statusCallbackEvent: [.ringing, .answered, .completed],
+                    statusCallbackMethod: .post
+                )
+            )
+        }
+        let dial = Dial(
+            clients,
+            action: URLReference(configuration.url(.dialStatus)),
+            method: .post,
+            timeout: configuration.dialTimeout,
+            answerOnBridge: true
+        )
+        return VoiceResponse([.dial(dial)])
+    }
+
+    /// The voicemail prompt and recording; the recording's status callback stores it.
+    public func voicemail() -> VoiceResponse {
+        VoiceResponse([
+            .say(Say(configuration.voicemailPrompt, voice: configuration.voice)),
+            .record(
+                Record(
+                    action: URLReference(configuration.url(.voicemail)),
+                    method: .post,
+                    maxLength: configuration.voicemailMaxLength,
+                    playBeep: true,
+                    trim: .trimSilence,
+                    recordingStatusCallback: URLReference(configuration.url(.recordingStatus)),
+                    recordingStatusCallbackMethod: .post,
+                    recordingStatusCallbackEvent: [.completed]
+                )
+            ),
+        ])
+    }
+
+    /// After the ring: hang up when an agent answered, else voicemail (busy, no-answer, failed,
+    /// canceled, and any status Twilio adds later).
+    public func dialStatus(_ status: DialCallStatus) -> VoiceResponse {
+        status.wasAnswered ? hangup() : voicemail()
+    }
+
+    /// On the answering agent's leg: an empty document bridges the winner; anyone else hangs up.
+    public func screen(_ outcome: ClaimOutcome) -> VoiceResponse {
+        outcome == .won ? VoiceResponse() : hangup()
+    }
+
+    /// After the voicemail: thanks, then hang up.
+    public func voicemailRecorded() -> VoiceResponse {
+        VoiceResponse([.say(Say(configuration.voicemailThanks, voice: configuration.voice)), .hangup(Hangup())])
+    }
+
+    /// An empty document, for status callbacks.
+    public func acknowledged() -> VoiceResponse { VoiceResponse() }
+
+    /// Hangs up.
+    public func hangup() -> VoiceResponse { VoiceResponse([.hangup(Hangup())]) }
+}

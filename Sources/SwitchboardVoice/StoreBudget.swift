@@ -1,0 +1,28 @@
+import SwitchboardCore
+
+/// Runs store work within a time budget, so a slow store can never make Twilio wait past its own
+/// 15-second limit: past the budget the work is cancelled and ``StoreError/timeout`` is thrown.
+struct StoreBudget: Sendable {
+    let duration: Duration
+
+    func run<T: Sendable>(_ work: @escaping @Sendable () async throws(StoreError) -> T) async throws(StoreError) -> T {
+        let budget = duration
+        let result: Result<T, StoreError> = await withTaskGroup(of: Result<T, StoreError>?.self) { group in
+            group.addTask {
+                do throws(StoreError) {
+                    return .success(try await work())
+                } catch {
+                    return .failure(error)
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: budget)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? .failure(.timeout("the store did not answer within \(budget)"))
+        }
+        return try result.get()
+    }
+}

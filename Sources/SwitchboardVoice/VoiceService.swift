@@ -1,0 +1,248 @@
+import Logging
+import SwitchboardCore
+import SwitchboardRouting
+import SwitchboardTwiML
+import SwitchboardWebhooks
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The logic of every Twilio voice route, over any ``CallStore``, free of HTTP: the server adapts
+/// requests to it, and `switchboard render-call` runs it offline.
+///
+/// It never throws: a request it cannot understand, a store that fails or is slower than the budget,
+/// all end in a TwiML document (voicemail for the caller, where a caller is waiting), logged with the
+/// reason. Retried callbacks change nothing twice because every write it makes is idempotent in the
+/// store (see ``CallStore``).
+public struct VoiceService<Store: CallStore>: Sendable {
+    /// The store.
+    public let store: Store
+    /// The documents it answers.
+    public let responses: CallResponses
+    private let budget: StoreBudget
+    private let logger: Logger
+
+    /// Creates the service.
+    /// - Parameters:
+    ///   - storeBudget: the longest the store may take per request before the caller goes to voicemail.
+    public init(store: Store, configuration: RoutingConfiguration, storeBudget: Duration = .seconds(2), logger: Logger) {
+        self.store = store
+        self.responses = CallResponses(configuration: configuration)
+        self.budget = StoreBudget(duration: storeBudget)
+        self.logger = logger
+    }
+
+    /// Answers one route for a parsed form body at `now`.
+    public func handle(_ route: TwilioRoute, form: FormParameters, at now: Date) async -> VoiceReply {
+        switch route {
+        case .voice: return await inboundCall(form, at: now)
+        case .dialStatus: return await dialStatus(form, at: now)
+        case .screen: return await screen(form, at: now)
+        case .clientStatus: return await clientStatus(form, at: now)
+        case .voicemail: return VoiceReply(document: responses.voicemailRecorded(), outcome: "voicemail-thanks")
+        case .recordingStatus: return await recordingStatus(form, at: now)
+        }
+    }
+
+    private func voicemail(_ reason: VoicemailReason, callSid: String?, tenant: TenantID? = nil) -> VoiceReply {
+        logger.info(
+            "call decision",
+            metadata: [
+                "callSid": "\(callSid ?? "-")", "tenant": "\(tenant?.rawValue ?? "-")", "outcome": "voicemail",
+                "reason": "\(reason)",
+            ]
+        )
+        return VoiceReply(document: responses.voicemail(), outcome: "voicemail", reason: reason.description)
+    }
+
+    private func inboundCall(_ form: FormParameters, at now: Date) async -> VoiceReply {
+        let request: VoiceRequest
+        do {
+            request = try VoiceRequest(form)
+        } catch {
+            return voicemail(.badRequest(error.description), callSid: form["CallSid"])
+        }
+        let maximum = responses.configuration.maximumAgentsRung
+        let store = self.store
+        let found: (TenantID?, [Agent])
+        do {
+            found = try await budget.run { () async throws(StoreError) -> (TenantID?, [Agent]) in
+                guard let tenant = try await store.tenant(forCalledNumber: request.to) else { return (nil, []) }
+                return (tenant, try await store.availableAgents(in: tenant, at: now, limit: 100))
+            }
+        } catch {
+            return voicemail(.storeUnavailable(error.description), callSid: request.callSid)
+        }
+        guard let tenant = found.0 else { return voicemail(.unknownNumber(request.to), callSid: request.callSid) }
+        let decision = RingDecision(candidates: found.1, at: now, maximum: maximum)
+        let call = RingingCall(
+            callSid: request.callSid,
+            tenant: tenant,
+            caller: request.from,
+            called: request.to,
+            agentsRung: decision.agentsRung.map(\.identity),
+            startedAt: now
+        )
+        do {
+            try await budget.run { () async throws(StoreError) in try await store.recordRinging(call) }
+        } catch {
+            // The decision stands: the claim works without this record, and voicemails fall back to it.
+            logger.warning("could not record the ringing call", metadata: ["callSid": "\(request.callSid)", "error": "\(error)"])
+        }
+        guard !decision.isEmpty else { return voicemail(.noAgentsAvailable, callSid: request.callSid, tenant: tenant) }
+        logger.info(
+            "call decision",
+            metadata: [
+                "callSid": "\(request.callSid)", "tenant": "\(tenant)", "outcome": "ring",
+                "available": "\(decision.agentsRung.count + decision.leftOut.count)",
+                "rung": "\(decision.agentsRung.map(\.identity).joined(separator: ","))",
+                "leftOut": "\(decision.leftOut.map(\.identity).joined(separator: ","))",
+            ]
+        )
+        let reason = decision.leftOut.isEmpty ? nil : "left out: \(decision.leftOut.map(\.identity).joined(separator: ","))"
+        return VoiceReply(document: responses.ring(decision), outcome: "ring", reason: reason)
+    }
+
+    private func dialStatus(_ form: FormParameters, at now: Date) async -> VoiceReply {
+        let request: DialActionRequest
+        do {
+            request = try DialActionRequest(form)
+        } catch {
+            return voicemail(.badRequest(error.description), callSid: form["CallSid"])
+        }
+        guard request.dialCallStatus.wasAnswered else {
+            return voicemail(.notAnswered(request.dialCallStatus.rawValue), callSid: request.call.callSid)
+        }
+        let store = self.store
+        let wrapUp = responses.configuration.wrapUpSeconds
+        let callSid = request.call.callSid
+        do {
+            try await budget.run { () async throws(StoreError) in try await store.endCall(callSid, at: now, wrapUpSeconds: wrapUp) }
+        } catch {
+            logger.warning("could not end the call", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+        }
+        return VoiceReply(document: responses.hangup(), outcome: "answered")
+    }
+
+    /// The answering agent's leg claims the parent call. A store failure lets the agent through: the
+    /// caller is waiting, and Twilio itself bridges only one leg of a simultaneous dial.
+    private func screen(_ form: FormParameters, at now: Date) async -> VoiceReply {
+        let request: VoiceRequest
+        do {
+            request = try VoiceRequest(form)
+        } catch {
+            logger.warning("screen request not understood", metadata: ["error": "\(error)"])
+            return VoiceReply(document: responses.hangup(), outcome: "claim-refused", reason: error.description)
+        }
+        let callSid = request.parentCallSid ?? request.callSid
+        let identity = Self.clientIdentity(request.to)
+        let store = self.store
+        do {
+            let outcome = try await budget.run { () async throws(StoreError) -> ClaimOutcome in
+                let tenant = try await store.ringingCall(callSid)?.tenant ?? .default
+                return try await store.claimCall(callSid, tenant: tenant, agentIdentity: identity, at: now)
+            }
+            let word: String
+            switch outcome {
+            case .won: word = "claim-won"
+            case .alreadyAnswered: word = "claim-lost"
+            case .agentBusy: word = "claim-busy"
+            }
+            logger.info("claim", metadata: ["callSid": "\(callSid)", "agent": "\(identity)", "outcome": "\(word)"])
+            return VoiceReply(document: responses.screen(outcome), outcome: word)
+        } catch let error where error == .notFound {
+            logger.warning("claim by an unknown agent", metadata: ["callSid": "\(callSid)", "agent": "\(identity)"])
+            return VoiceReply(document: responses.hangup(), outcome: "claim-refused", reason: error.description)
+        } catch {
+            logger.error("claim failed; letting the agent through", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+            return VoiceReply(document: responses.screen(.won), outcome: "claim-unchecked", reason: error.description)
+        }
+    }
+
+    private func clientStatus(_ form: FormParameters, at now: Date) async -> VoiceReply {
+        let callback: ClientStatusCallback
+        do {
+            callback = try ClientStatusCallback(form)
+        } catch {
+            logger.warning("client status not understood", metadata: ["error": "\(error)"])
+            return VoiceReply(document: responses.acknowledged(), outcome: "ignored", reason: error.description)
+        }
+        let kind: RingEvent.Kind?
+        switch callback.callStatus {
+        case .ringing: kind = .ringing
+        case .inProgress: kind = .answered
+        case .busy, .noAnswer, .canceled, .failed: kind = .missed
+        default: kind = nil
+        }
+        guard let kind else { return VoiceReply(document: responses.acknowledged(), outcome: "ignored") }
+        let callSid = callback.parentCallSid
+        let identity = callback.clientIdentity ?? Self.clientIdentity(callback.to)
+        let store = self.store
+        do {
+            let recorded = try await budget.run { () async throws(StoreError) -> Bool in
+                let tenant = try await store.ringingCall(callSid)?.tenant ?? .default
+                let event = RingEvent(
+                    callSid: callSid,
+                    tenant: tenant,
+                    agentIdentity: identity,
+                    kind: kind,
+                    occurredAt: now,
+                    detail: callback.callStatus.rawValue
+                )
+                return try await store.recordRingEvent(event)
+            }
+            return VoiceReply(document: responses.acknowledged(), outcome: recorded ? "event-\(kind.rawValue)" : "event-duplicate")
+        } catch {
+            logger.error("could not record a ring event", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+            return VoiceReply(document: responses.acknowledged(), outcome: "event-lost", reason: error.description)
+        }
+    }
+
+    private func recordingStatus(_ form: FormParameters, at now: Date) async -> VoiceReply {
+        let callback: RecordingStatusCallback
+        do {
+            callback = try RecordingStatusCallback(form)
+        } catch {
+            logger.error("recording status not understood", metadata: ["error": "\(error)"])
+            return VoiceReply(document: responses.acknowledged(), outcome: "ignored", reason: error.description)
+        }
+        guard callback.recordingStatus == .completed else {
+            logger.warning("recording not completed", metadata: ["callSid": "\(callback.callSid)", "status": "\(callback.recordingStatus)"])
+            return VoiceReply(document: responses.acknowledged(), outcome: "ignored", reason: "recording \(callback.recordingStatus)")
+        }
+        let store = self.store
+        do {
+            let stored = try await budget.run { () async throws(StoreError) -> Bool in
+                let call = try await store.ringingCall(callback.callSid)
+                let voicemail = Voicemail(
+                    recordingSid: callback.recordingSid,
+                    callSid: callback.callSid,
+                    tenant: call?.tenant ?? .default,
+                    caller: call?.caller,
+                    recordingURL: callback.recordingUrl,
+                    durationSeconds: callback.recordingDuration,
+                    receivedAt: now
+                )
+                return try await store.saveVoicemail(voicemail)
+            }
+            logger.info("voicemail", metadata: ["callSid": "\(callback.callSid)", "recordingSid": "\(callback.recordingSid)", "stored": "\(stored)"])
+            return VoiceReply(document: responses.acknowledged(), outcome: stored ? "recorded" : "duplicate")
+        } catch {
+            logger.error(
+                "voicemail NOT stored",
+                metadata: [
+                    "callSid": "\(callback.callSid)", "recordingSid": "\(callback.recordingSid)", "url": "\(callback.recordingUrl)",
+                    "error": "\(error)",
+                ]
+            )
+            return VoiceReply(document: responses.acknowledged(), outcome: "store-failed", reason: error.description)
+        }
+    }
+
+    static func clientIdentity(_ address: String) -> String {
+        address.hasPrefix("client:") ? String(address.dropFirst("client:".count)) : address
+    }
+}

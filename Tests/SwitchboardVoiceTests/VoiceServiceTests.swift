@@ -1,0 +1,172 @@
+import Foundation
+import Logging
+import SwitchboardCore
+import SwitchboardRouting
+import SwitchboardTwiML
+import SwitchboardVoice
+import SwitchboardWebhooks
+import Testing
+
+@Suite struct VoiceServiceTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+    let configuration = RoutingConfiguration(publicURL: "https://sb.example.com")
+
+    func agents(_ count: Int, tenant: TenantID = .default) -> [Agent] {
+        (0..<count).map { Agent(id: "id\($0)", tenant: tenant, identity: "agent_\($0)", name: "A\($0)", email: "a\($0)@x.com") }
+    }
+
+    func service(_ store: some CallStore, budget: Duration = .seconds(2)) -> VoiceService<some CallStore> {
+        VoiceService(store: store, configuration: configuration, storeBudget: budget, logger: Logger(label: "test"))
+    }
+
+    func voiceForm(callSid: String = "CA1", to: String = "+15005550006") -> FormParameters {
+        ["CallSid": callSid, "AccountSid": "AC1", "From": "+14155551234", "To": to, "CallStatus": "ringing"]
+    }
+
+    func clients(_ reply: VoiceReply) -> [String] {
+        guard case .dial(let dial)? = reply.document.verbs.first else { return [] }
+        return dial.nouns.compactMap { noun in
+            if case .client(let client) = noun { return client.identity }
+            return nil
+        }
+    }
+
+    @Test func anInboundCallRingsEveryAvailableAgent() async {
+        let reply = await service(InMemoryCallStore(agents: agents(3))).handle(.voice, form: voiceForm(), at: now)
+        #expect(reply.outcome == "ring")
+        #expect(clients(reply) == ["agent_0", "agent_1", "agent_2"])
+    }
+
+    @Test func fourteenAvailableAgentsRingTenAndTheRestAreNamed() async {
+        let reply = await service(InMemoryCallStore(agents: agents(14))).handle(.voice, form: voiceForm(), at: now)
+        #expect(clients(reply).count == 10)
+        #expect(reply.reason?.hasPrefix("left out: ") == true)
+    }
+
+    @Test func noAgentsMeansVoicemail() async {
+        let reply = await service(InMemoryCallStore()).handle(.voice, form: voiceForm(), at: now)
+        #expect(reply.outcome == "voicemail")
+        #expect(reply.document == CallResponses(configuration: configuration).voicemail())
+    }
+
+    @Test func aNumberNoTenantOwnsGoesToVoicemail() async {
+        let store = InMemoryCallStore(agents: agents(2), numbers: ["+15550001111": .default])
+        let reply = await service(store).handle(.voice, form: voiceForm(to: "+15005550006"), at: now)
+        #expect(reply.outcome == "voicemail")
+        #expect(reply.reason == "no tenant owns +15005550006")
+    }
+
+    @Test func mappedNumbersRingOnlyTheirTenantsAgents() async {
+        let store = InMemoryCallStore(agents: agents(2, tenant: "acme") + agents(3, tenant: "globex"), numbers: ["+1555": "globex", "+1666": "acme"])
+        let reply = await service(store).handle(.voice, form: voiceForm(to: "+1555"), at: now)
+        #expect(clients(reply).count == 3)
+    }
+
+    @Test func aMissingParameterStillAnswersVoicemail() async {
+        let reply = await service(InMemoryCallStore(agents: agents(2))).handle(.voice, form: ["CallSid": "CA1"], at: now)
+        #expect(reply.outcome == "voicemail")
+        #expect(reply.reason?.contains("AccountSid") == true)
+    }
+
+    @Test func aFailingStoreAnswersVoicemail() async {
+        let reply = await service(FailingStore(mode: .fail)).handle(.voice, form: voiceForm(), at: now)
+        #expect(reply.outcome == "voicemail")
+        #expect(reply.reason?.hasPrefix("store unavailable") == true)
+    }
+
+    @Test func aSlowStoreAnswersVoicemailWithinTheBudget() async {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let reply = await service(FailingStore(mode: .hang), budget: .milliseconds(100)).handle(.voice, form: voiceForm(), at: now)
+        #expect(reply.outcome == "voicemail")
+        #expect(reply.reason?.contains("did not answer") == true)
+        #expect(start.duration(to: clock.now) < .seconds(5))
+    }
+
+    @Test func theFirstAgentLegToClaimWinsAndOthersHangUp() async {
+        let store = InMemoryCallStore(agents: agents(3))
+        let service = service(store)
+        _ = await service.handle(.voice, form: voiceForm(callSid: "CAparent"), at: now)
+        let leg = { (agent: String, sid: String) -> FormParameters in
+            ["CallSid": sid, "ParentCallSid": "CAparent", "AccountSid": "AC1", "From": "+14155551234", "To": "client:\(agent)"]
+        }
+        let first = await service.handle(.screen, form: leg("agent_1", "CAleg1"), at: now)
+        let second = await service.handle(.screen, form: leg("agent_2", "CAleg2"), at: now)
+        #expect(first.outcome == "claim-won")
+        #expect(first.document == VoiceResponse())
+        #expect(second.outcome == "claim-lost")
+        #expect(second.document == VoiceResponse([.hangup(Hangup())]))
+        #expect(try! await store.callWinner("CAparent") == "agent_1")
+    }
+
+    @Test func clientStatusCallbacksRecordRingEventsOnce() async throws {
+        let store = InMemoryCallStore(agents: agents(1))
+        let service = service(store)
+        _ = await service.handle(.voice, form: voiceForm(callSid: "CAp"), at: now)
+        let form: FormParameters = [
+            "CallSid": "CAleg", "ParentCallSid": "CAp", "CallStatus": "no-answer", "To": "client:agent_0", "AccountSid": "AC1", "From": "+1",
+        ]
+        let first = await service.handle(.clientStatus, form: form, at: now)
+        let retry = await service.handle(.clientStatus, form: form, at: now)
+        #expect(first.outcome == "event-missed")
+        #expect(retry.outcome == "event-duplicate")
+        let events = try await store.ringEvents(in: .default, after: 0, limit: 10)
+        #expect(events.map(\.kind) == [.missed])
+        #expect(events.first?.agentIdentity == "agent_0")
+    }
+
+    @Test(arguments: ["busy", "no-answer", "failed", "canceled"])
+    func anUnansweredDialGoesToVoicemail(status: String) async {
+        let form: FormParameters = ["CallSid": "CA1", "AccountSid": "AC1", "From": "+1", "To": "+2", "DialCallStatus": status]
+        let reply = await service(InMemoryCallStore()).handle(.dialStatus, form: form, at: now)
+        #expect(reply.outcome == "voicemail")
+        #expect(reply.reason == "not answered (\(status))")
+    }
+
+    @Test func aRetriedRecordingCallbackStoresOneVoicemail() async throws {
+        let store = InMemoryCallStore(agents: agents(0))
+        let service = service(store)
+        _ = await service.handle(.voice, form: voiceForm(callSid: "CAvm"), at: now)
+        let form: FormParameters = [
+            "AccountSid": "AC1", "CallSid": "CAvm", "RecordingSid": "RE1", "RecordingUrl": "https://api.twilio.com/RE1",
+            "RecordingStatus": "completed", "RecordingDuration": "12",
+        ]
+        #expect(await service.handle(.recordingStatus, form: form, at: now).outcome == "recorded")
+        #expect(await service.handle(.recordingStatus, form: form, at: now).outcome == "duplicate")
+        let voicemails = try await store.voicemails(in: .default)
+        #expect(voicemails.count == 1)
+        #expect(voicemails.first?.caller == "+14155551234")
+        #expect(voicemails.first?.durationSeconds == 12)
+    }
+}
+
+/// A store that fails every call, or never answers.
+struct FailingStore: CallStore {
+    enum Mode { case fail, hang }
+    let mode: Mode
+
+    private func fail<T>() async throws(StoreError) -> T {
+        if mode == .hang { try? await Task.sleep(for: .seconds(60)) }
+        throw StoreError.unavailable("test store is down")
+    }
+
+    func tenant(forCalledNumber number: String) async throws(StoreError) -> TenantID? { try await fail() }
+    func mapNumber(_ number: String, to tenant: TenantID) async throws(StoreError) { try await fail() as Void }
+    func availableAgents(in tenant: TenantID, at now: Date, limit: Int) async throws(StoreError) -> [Agent] { try await fail() }
+    func agents(in tenant: TenantID?) async throws(StoreError) -> [Agent] { try await fail() }
+    func agent(identity: String, in tenant: TenantID) async throws(StoreError) -> Agent { try await fail() }
+    func upsertAgent(_ agent: Agent) async throws(StoreError) -> Agent { try await fail() }
+    func setPresence(_ presence: Presence, identity: String, in tenant: TenantID) async throws(StoreError) -> Agent { try await fail() }
+    func recordRinging(_ call: RingingCall) async throws(StoreError) { try await fail() as Void }
+    func ringingCall(_ callSid: String) async throws(StoreError) -> RingingCall? { try await fail() }
+    func claimCall(_ callSid: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> ClaimOutcome {
+        try await fail()
+    }
+    func callWinner(_ callSid: String) async throws(StoreError) -> String? { try await fail() }
+    func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int) async throws(StoreError) { try await fail() as Void }
+    func recordRingEvent(_ event: RingEvent) async throws(StoreError) -> Bool { try await fail() }
+    func ringEvents(in tenant: TenantID, after sequence: Int64, limit: Int) async throws(StoreError) -> [RingEvent] { try await fail() }
+    func saveVoicemail(_ voicemail: Voicemail) async throws(StoreError) -> Bool { try await fail() }
+    func voicemails(in tenant: TenantID) async throws(StoreError) -> [Voicemail] { try await fail() }
+    func checkReady() async throws(StoreError) { try await fail() as Void }
+}
