@@ -10,9 +10,12 @@ extension SQLiteCallStore {
             self.busyTimeout = busyTimeout
         }
 
+        /// The busy timeout as SQLite takes it: whole milliseconds, from zero to `Int32.max` (24 days).
         var busyTimeoutMilliseconds: Int64 {
             let (seconds, attoseconds) = busyTimeout.components
-            return max(0, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+            guard seconds >= 0 else { return 0 }
+            guard seconds < Int64(Int32.max) / 1000 else { return Int64(Int32.max) }
+            return seconds * 1000 + attoseconds / 1_000_000_000_000_000
         }
     }
 }

@@ -87,6 +87,13 @@ final class SQLiteSession: Sendable {
         }
     }
 
+    /// A store dropped without ``close()`` still frees its connection and thread, in the background.
+    deinit {
+        guard !connection.isClosed else { return }
+        let threadPool = self.threadPool
+        connection.close().whenComplete { _ in threadPool.shutdownGracefully { _ in } }
+    }
+
     /// Waits for the task using the connection, closes the connection and stops the thread. Later
     /// calls, and calls waiting for the connection, throw ``StoreError/unavailable``. Closing twice
     /// does nothing the second time.

@@ -108,6 +108,19 @@ struct SQLiteCallStoreTests {
         }
     }
 
+    @Test func aStoreDroppedWithoutClosingLetsGoOfTheFile() async throws {
+        try await TemporaryDatabase.with { path in
+            do {
+                let dropped = try await SQLiteCallStore(path: path)
+                try await dropped.upsertAgent(.new("amy"))
+            }
+            let store = try await SQLiteCallStore(path: path, configuration: .init(busyTimeout: .seconds(2)))
+            try await store.upsertAgent(.new("bob"))
+            #expect(try await store.agents(in: nil).map(\.identity) == ["amy", "bob"])
+            try await store.close()
+        }
+    }
+
     @Test func anUnreadableRowIsCorrupt() async throws {
         try await TemporaryDatabase.with { path in
             let store = try await SQLiteCallStore(path: path)
