@@ -13,3 +13,6 @@ swift build --build-tests
 
 echo "test: swift test"
 swift test --skip-build
+
+echo "test: SQLite claims racing across two processes"
+scripts/claim-race.sh
