@@ -63,6 +63,11 @@ let package = Package(
             dependencies: [
                 "SwitchboardTwiML",
                 "SwitchboardTwiMLReader",
+                "SwitchboardCore",
+                "SwitchboardRouting",
+                "SwitchboardVoice",
+                "SwitchboardWebhooks",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

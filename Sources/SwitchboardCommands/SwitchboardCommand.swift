@@ -5,7 +5,7 @@ public struct SwitchboardCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "switchboard",
         abstract: "Rings every available call-center agent at once for Twilio voice calls, or takes a voicemail.",
-        subcommands: [RenderCommand.self, LintCommand.self]
+        subcommands: [RenderCommand.self, LintCommand.self, RenderCallCommand.self]
     )
 
     public init() {}

@@ -1,0 +1,59 @@
+import Foundation
+import Logging
+import SwitchboardCore
+import SwitchboardRouting
+import SwitchboardTwiML
+import SwitchboardVoice
+import SwitchboardWebhooks
+
+/// What `switchboard render-call` does: runs one scenario through the same ``VoiceService`` the server
+/// runs, on an in-memory store seeded from the snapshot, and returns the TwiML bytes the route answers.
+public enum RenderCallTool {
+    /// A scenario that cannot be run: bad JSON, an unknown route, a malformed body.
+    public struct Failure: Error, Equatable, CustomStringConvertible {
+        /// What is wrong.
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// The TwiML the service answers for the scenario in `json`, and the outcome it logged.
+    public static func render(json: [UInt8]) async throws(Failure) -> (bytes: [UInt8], outcome: String, reason: String?) {
+        let scenario: CallScenario
+        do {
+            scenario = try CallScenario.decode(json)
+        } catch {
+            throw Failure(message: "not a call scenario: \(error)")
+        }
+        guard let route = TwilioRoute(rawValue: scenario.route) else {
+            let routes = TwilioRoute.allCases.map(\.rawValue).joined(separator: ", ")
+            throw Failure(message: "unknown route \(scenario.route); routes are \(routes)")
+        }
+        let form: FormParameters
+        do {
+            form = try FormParameters.parse(scenario.body)
+        } catch {
+            throw Failure(message: "body: \(error)")
+        }
+        var configuration = RoutingConfiguration()
+        if let publicURL = scenario.publicURL { configuration.publicURL = publicURL }
+        let now = scenario.now ?? Date()
+        var logger = Logger(label: "switchboard.render-call")
+        logger.logLevel = .critical
+        let reply: VoiceReply
+        switch scenario.store ?? .available {
+        case .available:
+            let agents = (scenario.agents ?? []).enumerated().map { $0.element.agent(index: $0.offset) }
+            let numbers = (scenario.numbers ?? [:]).mapValues { TenantID($0) }
+            let store = InMemoryCallStore(agents: agents, numbers: numbers)
+            reply = await VoiceService(store: store, configuration: configuration, logger: logger).handle(route, form: form, at: now)
+        case .unavailable:
+            reply = await VoiceService(store: UnavailableCallStore(), configuration: configuration, logger: logger)
+                .handle(route, form: form, at: now)
+        }
+        do {
+            return (try reply.document.renderBytes(), reply.outcome, reply.reason)
+        } catch {
+            throw Failure(message: "the answer could not be rendered: \(error)")
+        }
+    }
+}
