@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardCore", "SwitchboardSQLite"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchboardCommandsTests",
-            dependencies: ["SwitchboardCommands", "SwitchboardCLI"],
+            dependencies: ["SwitchboardCommands", "SwitchboardCLI", "SwitchboardTwiML", "SwitchboardTwiMLReader"],
             swiftSettings: swiftSettings
         ),
     ]

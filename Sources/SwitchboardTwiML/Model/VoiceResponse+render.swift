@@ -5,7 +5,7 @@ extension VoiceResponse {
     /// - Throws: ``TwiMLError/invalidCharacter`` when text or an attribute holds a character XML 1.0
     ///   forbids; ``TwiMLError/duplicateAttribute`` when an extra attribute repeats a typed one.
     public func renderBytes() throws -> [UInt8] {
-        var writer = TwiMLWriter(capacity: 256 + 96 * verbs.count)
+        var writer = TwiMLWriter(capacity: 1024)
         try render(into: &writer)
         return writer.bytes
     }

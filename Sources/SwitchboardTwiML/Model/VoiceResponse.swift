@@ -77,21 +77,28 @@ extension VoiceResponse: ElementModel {
         writer.start("Response", extras: extraAttributes)
         try writer.endStart(empty: verbs.isEmpty)
         guard !verbs.isEmpty else { return }
-        for verb in verbs {
-            switch verb {
-            case .say(let say): try say.render(into: &writer)
-            case .play(let play): try play.render(into: &writer)
-            case .pause(let pause): try pause.render(into: &writer)
-            case .gather(let gather): try gather.render(into: &writer)
-            case .dial(let dial): try dial.render(into: &writer)
-            case .record(let record): try record.render(into: &writer)
-            case .enqueue(let enqueue): try enqueue.render(into: &writer)
-            case .leave(let leave): try leave.render(into: &writer)
-            case .hangup(let hangup): try hangup.render(into: &writer)
-            case .redirect(let redirect): try redirect.render(into: &writer)
-            case .reject(let reject): try reject.render(into: &writer)
-            }
+        // An unsafe buffer's subscript borrows each element; iterating or indexing the array copies every payload.
+        try verbs.withUnsafeBufferPointer { verbs in
+            for index in verbs.indices { try verbs[index].render(into: &writer) }
         }
         writer.end("Response")
+    }
+}
+
+extension VoiceResponse.Verb {
+    func render(into writer: inout TwiMLWriter) throws {
+        switch self {
+        case .say(let say): try say.render(into: &writer)
+        case .play(let play): try play.render(into: &writer)
+        case .pause(let pause): try pause.render(into: &writer)
+        case .gather(let gather): try gather.render(into: &writer)
+        case .dial(let dial): try dial.render(into: &writer)
+        case .record(let record): try record.render(into: &writer)
+        case .enqueue(let enqueue): try enqueue.render(into: &writer)
+        case .leave(let leave): try leave.render(into: &writer)
+        case .hangup(let hangup): try hangup.render(into: &writer)
+        case .redirect(let redirect): try redirect.render(into: &writer)
+        case .reject(let reject): try reject.render(into: &writer)
+        }
     }
 }

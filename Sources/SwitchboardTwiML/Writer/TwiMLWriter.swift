@@ -4,8 +4,8 @@
 ///
 /// Elements write their typed attributes in ascending name order; the writer merges the element's
 /// ``ExtraAttributes`` into that order as it goes, so nothing is sorted or allocated per attribute.
-struct TwiMLWriter {
-    private(set) var bytes: [UInt8]
+struct TwiMLWriter: ~Copyable {
+    private var buffer: ByteBuffer
     private var element: StaticString = "Response"
     private var extras: [Attribute] = []
     private var extraIndex = 0
@@ -16,23 +16,30 @@ struct TwiMLWriter {
     static let declaration: StaticString = #"<?xml version="1.0" encoding="UTF-8"?>"#
 
     init(capacity: Int = 1024) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
-        append(Self.declaration)
+        buffer = ByteBuffer(capacity: capacity)
+        buffer.append(Self.declaration)
     }
+
+    /// The document's bytes.
+    var bytes: [UInt8] { buffer.array() }
 
     @inline(__always)
     private mutating func append(_ string: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: string.utf8Start, count: string.utf8CodeUnitCount))
+        buffer.append(string)
     }
 
     /// Writes `<name` and remembers the extra attributes to merge.
     mutating func start(_ name: StaticString, extras: ExtraAttributes) {
-        bytes.append(UInt8(ascii: "<"))
+        buffer.append(UInt8(ascii: "<"))
         append(name)
         element = name
-        self.extras = extras.attributes
         extraIndex = 0
+        // Most elements have no extras: skip the array retain and release then.
+        if !extras.isEmpty {
+            self.extras = extras.attributes
+        } else if !self.extras.isEmpty {
+            self.extras = []
+        }
         #if DEBUG
         lastName = []
         #endif
@@ -40,35 +47,72 @@ struct TwiMLWriter {
 
     /// Writes one typed attribute when `value` is not nil. Names must come in ascending order.
     @inline(__always)
-    mutating func attribute(_ name: StaticString, _ value: (some AttributeValue)?) throws {
+    mutating func attribute(_ name: StaticString, _ value: String?) throws {
         guard let value else { return }
-        try flushExtras(before: name)
+        try open(name)
+        try escape(value, .attribute, attribute: name)
+        buffer.append(UInt8(ascii: "\""))
+    }
+
+    /// Writes a URL attribute when `value` is not nil.
+    @inline(__always)
+    mutating func attribute(_ name: StaticString, _ value: URLReference?) throws {
+        try attribute(name, value?.string)
+    }
+
+    /// Writes an integer attribute in decimal when `value` is not nil.
+    @inline(__always)
+    mutating func attribute(_ name: StaticString, _ value: Int?) throws {
+        guard let value else { return }
+        try open(name)
+        appendDecimal(value)
+        buffer.append(UInt8(ascii: "\""))
+    }
+
+    /// Writes `true` or `false` when `value` is not nil.
+    @inline(__always)
+    mutating func attribute(_ name: StaticString, _ value: Bool?) throws {
+        guard let value else { return }
+        try open(name)
+        value ? append("true\"") : append("false\"")
+    }
+
+    /// Writes an enumerated word when `value` is not nil.
+    @inline(__always)
+    mutating func attribute<Value: EnumeratedAttributeValue>(_ name: StaticString, _ value: Value?) throws {
+        guard let value else { return }
+        try attribute(name, value.rawValue)
+    }
+
+    /// Writes any other typed value (word lists, speech timeouts) when `value` is not nil.
+    @inline(__always)
+    mutating func attribute<Value: AttributeValue>(_ name: StaticString, _ value: Value?) throws {
+        guard let value else { return }
+        try attribute(name, value.attributeValue)
+    }
+
+    /// Writes ` name="` after any extra attributes that sort before `name`.
+    @inline(__always)
+    private mutating func open(_ name: StaticString) throws {
+        if extraIndex < extras.count { try flushExtras(before: name) }
         #if DEBUG
         let nameBytes = Array(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
         assert(lastName.lexicographicallyPrecedes(nameBytes), "attributes of <\(element)> out of order at \(name)")
         lastName = nameBytes
         #endif
-        bytes.append(UInt8(ascii: " "))
+        buffer.append(UInt8(ascii: " "))
         append(name)
-        bytes.append(UInt8(ascii: "="))
-        bytes.append(UInt8(ascii: "\""))
-        switch value {
-        case let flag as Bool: flag ? append("true") : append("false")
-        case let number as Int: appendDecimal(number)
-        case let string as String: try escape(string, .attribute, attribute: name.description)
-        case let url as URLReference: try escape(url.string, .attribute, attribute: name.description)
-        default: try escape(value.attributeValue, .attribute, attribute: name.description)
-        }
-        bytes.append(UInt8(ascii: "\""))
+        buffer.append(UInt8(ascii: "="))
+        buffer.append(UInt8(ascii: "\""))
     }
 
     /// Ends the start tag: ` />` when the element has no content, else `>`.
     mutating func endStart(empty: Bool) throws {
-        try flushExtras(before: nil)
+        if extraIndex < extras.count { try flushExtras(before: nil) }
         if empty {
             append(" />")
         } else {
-            bytes.append(UInt8(ascii: ">"))
+            buffer.append(UInt8(ascii: ">"))
         }
     }
 
@@ -77,12 +121,16 @@ struct TwiMLWriter {
         try escape(string, .text, attribute: nil)
     }
 
+    private mutating func escape(_ string: String, _ context: XMLCharacters.Context, attribute: StaticString?) throws {
+        try escape(string, context, attributeName: attribute.map { $0.description })
+    }
+
     /// Writes `</name>`.
     mutating func end(_ name: StaticString) {
-        bytes.append(UInt8(ascii: "<"))
-        bytes.append(UInt8(ascii: "/"))
+        buffer.append(UInt8(ascii: "<"))
+        buffer.append(UInt8(ascii: "/"))
         append(name)
-        bytes.append(UInt8(ascii: ">"))
+        buffer.append(UInt8(ascii: ">"))
     }
 
     /// Writes a leaf element: start tag, typed attributes through `attributes`, and text when non-empty.
@@ -108,28 +156,30 @@ struct TwiMLWriter {
                 if order > 0 { return }
                 if order == 0 { throw TwiMLError.duplicateAttribute(extra.name, element: element.description) }
             }
-            bytes.append(UInt8(ascii: " "))
+            buffer.append(UInt8(ascii: " "))
             try escapeName(extra.name)
-            bytes.append(UInt8(ascii: "="))
-            bytes.append(UInt8(ascii: "\""))
-            try escape(extra.value, .attribute, attribute: extra.name)
-            bytes.append(UInt8(ascii: "\""))
+            buffer.append(UInt8(ascii: "="))
+            buffer.append(UInt8(ascii: "\""))
+            try escape(extra.value, .attribute, attributeName: extra.name)
+            buffer.append(UInt8(ascii: "\""))
             extraIndex += 1
         }
     }
 
     /// Extra attribute names are written as given; anything that could not be an XML name is refused.
     private mutating func escapeName(_ name: String) throws {
-        let valid = !name.isEmpty && name.unicodeScalars.allSatisfy { scalar in
-            scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-"
-                || scalar == "." || scalar == ":"
-        }
+        let valid =
+            !name.isEmpty
+            && name.unicodeScalars.allSatisfy { scalar in
+                scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-"
+                    || scalar == "." || scalar == ":"
+            }
         guard valid, let first = name.unicodeScalars.first, first.properties.isAlphabetic || first == "_" else {
             throw TwiMLError.invalidDocument([
                 Diagnostic(rule: "attribute-name", message: "\"\(name)\" is not an XML attribute name", path: element.description)
             ])
         }
-        bytes.append(contentsOf: name.utf8)
+        buffer.append(Array(name.utf8))
     }
 
     private func compare(_ string: String, _ name: StaticString) -> Int {
@@ -142,30 +192,37 @@ struct TwiMLWriter {
         return utf8.next() == nil ? 0 : 1
     }
 
-    private mutating func escape(_ string: String, _ context: XMLCharacters.Context, attribute: String?) throws {
-        var string = string
-        let forbidden = string.withUTF8 { buffer in
-            XMLCharacters.appendEscaped(buffer, to: &bytes, context: context)
+    /// The attribute name is only turned into a `String` when there is an error to report.
+    @inline(__always)
+    private mutating func escape(_ string: String, _ context: XMLCharacters.Context, attributeName: @autoclosure () -> String?) throws {
+        // Reads the borrowed string's storage in place (a copy would retain it); falls back for the rare
+        // non-contiguous string.
+        var forbidden = string.utf8.withContiguousStorageIfAvailable { utf8 in
+            XMLCharacters.appendEscaped(utf8, to: &buffer, context: context)
         }
-        if let forbidden {
-            throw TwiMLError.invalidCharacter(forbidden, element: element.description, attribute: attribute)
+        if forbidden == nil {
+            var copy = string
+            forbidden = copy.withUTF8 { utf8 in XMLCharacters.appendEscaped(utf8, to: &buffer, context: context) }
+        }
+        if let forbidden = forbidden ?? nil {
+            throw TwiMLError.invalidCharacter(forbidden, element: element.description, attribute: attributeName())
         }
     }
 
     private mutating func appendDecimal(_ value: Int) {
         if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
+            buffer.append(UInt8(ascii: "-"))
         }
         var magnitude = value.magnitude
         if magnitude < 10 {
-            bytes.append(UInt8(ascii: "0") + UInt8(magnitude))
+            buffer.append(UInt8(ascii: "0") + UInt8(magnitude))
             return
         }
-        let start = bytes.count
+        let start = buffer.count
         while magnitude > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            buffer.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
             magnitude /= 10
         }
-        bytes[start...].reverse()
+        buffer.reverseTail(from: start)
     }
 }

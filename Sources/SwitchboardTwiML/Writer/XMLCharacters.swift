@@ -50,7 +50,7 @@ enum XMLCharacters {
     @inline(__always)
     static func appendEscaped(
         _ bytes: UnsafeBufferPointer<UInt8>,
-        to output: inout [UInt8],
+        to output: inout ByteBuffer,
         context: Context
     ) -> UInt32? {
         var runStart = 0
@@ -63,8 +63,8 @@ enum XMLCharacters {
                 continue
             }
             if needsEscape(byte, context) {
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                output.append(contentsOf: entity(for: byte))
+                output.append(UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                output.append(entity(for: byte))
                 index += 1
                 runStart = index
                 continue
@@ -77,27 +77,19 @@ enum XMLCharacters {
             }
             index += 1
         }
-        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
+        output.append(UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
         return nil
     }
 
-    private static let amp: [UInt8] = Array("&amp;".utf8)
-    private static let lt: [UInt8] = Array("&lt;".utf8)
-    private static let gt: [UInt8] = Array("&gt;".utf8)
-    private static let quot: [UInt8] = Array("&quot;".utf8)
-    private static let tab: [UInt8] = Array("&#09;".utf8)
-    private static let newline: [UInt8] = Array("&#10;".utf8)
-    private static let carriageReturn: [UInt8] = Array("&#13;".utf8)
-
-    private static func entity(for byte: UInt8) -> [UInt8] {
+    private static func entity(for byte: UInt8) -> StaticString {
         switch byte {
-        case UInt8(ascii: "&"): return amp
-        case UInt8(ascii: "<"): return lt
-        case UInt8(ascii: ">"): return gt
-        case UInt8(ascii: "\""): return quot
-        case 0x09: return tab
-        case 0x0A: return newline
-        default: return carriageReturn
+        case UInt8(ascii: "&"): return "&amp;"
+        case UInt8(ascii: "<"): return "&lt;"
+        case UInt8(ascii: ">"): return "&gt;"
+        case UInt8(ascii: "\""): return "&quot;"
+        case 0x09: return "&#09;"
+        case 0x0A: return "&#10;"
+        default: return "&#13;"
         }
     }
 }

@@ -99,8 +99,8 @@ extension Client: ElementModel {
         try writer.endStart(empty: !hasText && children.isEmpty)
         guard hasText || !children.isEmpty else { return }
         if let identity, hasText { try writer.text(identity) }
-        for child in children {
-            switch child {
+        for index in children.indices {
+            switch children[index] {
             case .identity(let identity): try identity.render(into: &writer)
             case .parameter(let parameter): try parameter.render(into: &writer)
             }

@@ -1,13 +1,14 @@
 /// `<Dial>`: connects the caller to other parties; with several nouns they ring at once and the first
 /// to answer wins.
 public struct Dial: Equatable, Sendable {
-    /// What `<Dial>` may contain.
+    /// What `<Dial>` may contain. The large, rarer nouns are boxed (`indirect`) so an array of ringing
+    /// clients stays compact: a noun is as large as its largest inline case.
     public enum Noun: Equatable, Sendable {
         case client(Client)
-        case number(Number)
-        case queue(Queue)
-        case conference(Conference)
-        case sip(Sip)
+        indirect case number(Number)
+        indirect case queue(Queue)
+        indirect case conference(Conference)
+        indirect case sip(Sip)
     }
 
     /// A phone number written as plain text, instead of nouns.
@@ -177,15 +178,22 @@ extension Dial: ElementModel {
         try writer.endStart(empty: !hasText && nouns.isEmpty)
         guard hasText || !nouns.isEmpty else { return }
         if let phoneNumber, hasText { try writer.text(phoneNumber) }
-        for noun in nouns {
-            switch noun {
-            case .client(let client): try client.render(into: &writer)
-            case .number(let number): try number.render(into: &writer)
-            case .queue(let queue): try queue.render(into: &writer)
-            case .conference(let conference): try conference.render(into: &writer)
-            case .sip(let sip): try sip.render(into: &writer)
-            }
+        // An unsafe buffer's subscript borrows each element; iterating or indexing the array copies every payload.
+        try nouns.withUnsafeBufferPointer { nouns in
+            for index in nouns.indices { try nouns[index].render(into: &writer) }
         }
         writer.end("Dial")
+    }
+}
+
+extension Dial.Noun {
+    func render(into writer: inout TwiMLWriter) throws {
+        switch self {
+        case .client(let client): try client.render(into: &writer)
+        case .number(let number): try number.render(into: &writer)
+        case .queue(let queue): try queue.render(into: &writer)
+        case .conference(let conference): try conference.render(into: &writer)
+        case .sip(let sip): try sip.render(into: &writer)
+        }
     }
 }

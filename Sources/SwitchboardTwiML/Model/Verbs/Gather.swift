@@ -142,8 +142,8 @@ extension Gather: ElementModel {
         try writer.attribute("timeout", timeout)
         try writer.endStart(empty: children.isEmpty)
         guard !children.isEmpty else { return }
-        for child in children {
-            switch child {
+        for index in children.indices {
+            switch children[index] {
             case .say(let say): try say.render(into: &writer)
             case .play(let play): try play.render(into: &writer)
             case .pause(let pause): try pause.render(into: &writer)

@@ -1,0 +1,196 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The reference ``CallStore``: everything in one actor's memory, for tests and offline rendering.
+///
+/// Being an actor makes every method atomic: a claim checks and takes the call in one step, so it
+/// meets the contract's one-winner rule without locks. It follows the same rules as the SQLite store,
+/// so the two pass the same contract suite:
+/// - An agent's identity is 1 to 256 ASCII letters, digits and underscores, and its chat capacity is
+///   not negative (else ``StoreError/invalid``); an id belongs to one agent (else
+///   ``StoreError/conflict``). A new agent with an empty id gets a UUID.
+/// - A claim by the recorded winner is `.won`; otherwise an agent on another call gets `.agentBusy`;
+///   a call recorded for another tenant is ``StoreError/notFound``.
+/// - Voicemails are listed newest first, ties by recording SID.
+public actor InMemoryCallStore: CallStore {
+    private struct AgentKey: Hashable {
+        var tenant: TenantID
+        var identity: String
+    }
+
+    private struct CallRecord {
+        var call: RingingCall
+        var answeredBy: String?
+        var answeredAt: Date?
+    }
+
+    private var numbers: [String: TenantID]
+    private var agentsByKey: [AgentKey: Agent] = [:]
+    private var calls: [String: CallRecord] = [:]
+    private var events: [RingEvent] = []
+    private var lastSequence: Int64 = 0
+    private var voicemailsBySid: [String: Voicemail] = [:]
+
+    /// Creates a store holding `agents` and the called-number mappings in `numbers` (number → tenant).
+    ///
+    /// Agents are stored as given, system fields included, keyed by tenant and identity (a later
+    /// duplicate replaces an earlier one); one with an empty id gets a UUID. No rule is checked here:
+    /// seed data is trusted, as a snapshot of another store would be.
+    public init(agents: [Agent] = [], numbers: [String: TenantID] = [:]) {
+        self.numbers = numbers
+        for var agent in agents {
+            if agent.id.isEmpty { agent.id = UUID().uuidString }
+            agentsByKey[AgentKey(tenant: agent.tenant, identity: agent.identity)] = agent
+        }
+    }
+
+    public func tenant(forCalledNumber number: String) throws(StoreError) -> TenantID? {
+        numbers.isEmpty ? .default : numbers[number]
+    }
+
+    public func mapNumber(_ number: String, to tenant: TenantID) throws(StoreError) {
+        numbers[number] = tenant
+    }
+
+    public func availableAgents(in tenant: TenantID, at now: Date, limit: Int) throws(StoreError) -> [Agent] {
+        guard limit > 0 else { return [] }
+        let available = agentsByKey.values.filter { $0.tenant == tenant && $0.isAvailable(at: now) }
+        return Array(available.sorted(by: Agent.longestIdleFirst).prefix(limit))
+    }
+
+    public func agents(in tenant: TenantID?) throws(StoreError) -> [Agent] {
+        agentsByKey.values
+            .filter { tenant == nil || $0.tenant == tenant }
+            .sorted { ($0.tenant, $0.identity) < ($1.tenant, $1.identity) }
+    }
+
+    public func agent(identity: String, in tenant: TenantID) throws(StoreError) -> Agent {
+        guard let agent = agentsByKey[AgentKey(tenant: tenant, identity: identity)] else {
+            throw .notFound("No agent \(identity) in tenant \(tenant)")
+        }
+        return agent
+    }
+
+    @discardableResult
+    public func upsertAgent(_ agent: Agent) throws(StoreError) -> Agent {
+        try Self.validate(agent)
+        let key = AgentKey(tenant: agent.tenant, identity: agent.identity)
+        var stored = agent
+        if let existing = agentsByKey[key] {
+            stored.id = existing.id
+            stored.currentCallSid = existing.currentCallSid
+            stored.wrapUpEndsAt = existing.wrapUpEndsAt
+            stored.lastCallEndedAt = existing.lastCallEndedAt
+        } else {
+            if stored.id.isEmpty { stored.id = UUID().uuidString }
+            if agentsByKey.values.contains(where: { $0.id == stored.id }) {
+                throw .conflict("Agent id \(stored.id) already belongs to another agent")
+            }
+        }
+        agentsByKey[key] = stored
+        return stored
+    }
+
+    @discardableResult
+    public func setPresence(_ presence: Presence, identity: String, in tenant: TenantID) throws(StoreError) -> Agent {
+        var agent = try agent(identity: identity, in: tenant)
+        agent.presence = presence
+        agentsByKey[AgentKey(tenant: tenant, identity: identity)] = agent
+        return agent
+    }
+
+    public func recordRinging(_ call: RingingCall) throws(StoreError) {
+        guard calls[call.callSid] == nil else { return }
+        calls[call.callSid] = CallRecord(call: call)
+    }
+
+    public func ringingCall(_ callSid: String) throws(StoreError) -> RingingCall? {
+        calls[callSid]?.call
+    }
+
+    public func claimCall(_ callSid: String, tenant: TenantID, agentIdentity: String, at now: Date) throws(StoreError) -> ClaimOutcome {
+        let key = AgentKey(tenant: tenant, identity: agentIdentity)
+        guard var agent = agentsByKey[key] else {
+            throw .notFound("No agent \(agentIdentity) in tenant \(tenant)")
+        }
+        var record =
+            calls[callSid]
+            ?? CallRecord(call: RingingCall(callSid: callSid, tenant: tenant, caller: "", called: "", agentsRung: [], startedAt: now))
+        guard record.call.tenant == tenant else {
+            throw .notFound("No call \(callSid) in tenant \(tenant)")
+        }
+        if record.answeredBy == agentIdentity { return .won }
+        if let current = agent.currentCallSid, current != callSid { return .agentBusy(currentCallSid: current) }
+        if let winner = record.answeredBy { return .alreadyAnswered(by: winner) }
+        record.answeredBy = agentIdentity
+        record.answeredAt = now
+        agent.currentCallSid = callSid
+        calls[callSid] = record
+        agentsByKey[key] = agent
+        return .won
+    }
+
+    public func callWinner(_ callSid: String) throws(StoreError) -> String? {
+        calls[callSid]?.answeredBy
+    }
+
+    public func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int) throws(StoreError) {
+        guard wrapUpSeconds >= 0 else { throw .invalid("Wrap-up cannot be negative (\(wrapUpSeconds) seconds)") }
+        for (key, var agent) in agentsByKey where agent.currentCallSid == callSid {
+            agent.currentCallSid = nil
+            agent.lastCallEndedAt = now
+            agent.wrapUpEndsAt = now.addingTimeInterval(TimeInterval(wrapUpSeconds))
+            agentsByKey[key] = agent
+        }
+    }
+
+    @discardableResult
+    public func recordRingEvent(_ event: RingEvent) throws(StoreError) -> Bool {
+        let isDuplicate = events.contains {
+            $0.callSid == event.callSid && $0.agentIdentity == event.agentIdentity && $0.kind == event.kind
+        }
+        guard !isDuplicate else { return false }
+        lastSequence += 1
+        var stored = event
+        stored.sequence = lastSequence
+        events.append(stored)
+        return true
+    }
+
+    public func ringEvents(in tenant: TenantID, after sequence: Int64, limit: Int) throws(StoreError) -> [RingEvent] {
+        guard limit > 0 else { return [] }
+        return Array(events.lazy.filter { $0.tenant == tenant && $0.sequence > sequence }.prefix(limit))
+    }
+
+    @discardableResult
+    public func saveVoicemail(_ voicemail: Voicemail) throws(StoreError) -> Bool {
+        guard voicemailsBySid[voicemail.recordingSid] == nil else { return false }
+        voicemailsBySid[voicemail.recordingSid] = voicemail
+        return true
+    }
+
+    public func voicemails(in tenant: TenantID) throws(StoreError) -> [Voicemail] {
+        voicemailsBySid.values
+            .filter { $0.tenant == tenant }
+            .sorted { $0.receivedAt != $1.receivedAt ? $0.receivedAt > $1.receivedAt : $0.recordingSid < $1.recordingSid }
+    }
+
+    public func checkReady() throws(StoreError) {}
+
+    private static func validate(_ agent: Agent) throws(StoreError) {
+        let identity = agent.identity.utf8
+        let allowed = identity.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_")
+        }
+        guard (1...256).contains(identity.count), allowed else {
+            throw .invalid("Agent identity must be 1 to 256 letters, digits and underscores, not \"\(agent.identity)\"")
+        }
+        guard agent.chatCapacity >= 0 else {
+            throw .invalid("Chat capacity cannot be negative (\(agent.chatCapacity)) for agent \(agent.identity)")
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import SQLiteNIO
+import SwitchboardCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+extension SQLiteCallStore {
+    @discardableResult
+    public func recordRingEvent(_ event: RingEvent) async throws(StoreError) -> Bool {
+        let inserted = try await session.exclusively { (runner) async throws(StoreError) in
+            try await runner.rows(
+                """
+                INSERT INTO ring_events (call_sid, tenant, agent_identity, kind, occurred_at, detail)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                ON CONFLICT (call_sid, agent_identity, kind) DO NOTHING
+                RETURNING sequence
+                """,
+                [
+                    .text(event.callSid), .text(event.tenant.rawValue), .text(event.agentIdentity), .text(event.kind.rawValue),
+                    SQLiteData(event.occurredAt), SQLiteData(event.detail),
+                ]
+            )
+        }
+        return !inserted.isEmpty
+    }
+
+    public func ringEvents(in tenant: TenantID, after sequence: Int64, limit: Int) async throws(StoreError) -> [RingEvent] {
+        guard limit > 0 else { return [] }  // SQLite reads a negative LIMIT as "no limit".
+        let rows = try await session.exclusively { (runner) async throws(StoreError) in
+            try await runner.rows(
+                """
+                SELECT sequence, call_sid, tenant, agent_identity, kind, occurred_at, detail FROM ring_events
+                WHERE tenant = ?1 AND sequence > ?2 ORDER BY sequence LIMIT ?3
+                """,
+                [.text(tenant.rawValue), .integer(Int(sequence)), .integer(limit)]
+            )
+        }
+        var events: [RingEvent] = []
+        events.reserveCapacity(rows.count)
+        for row in rows {
+            events.append(try SQLiteRowReader(table: "ring_events", row: row).ringEvent())
+        }
+        return events
+    }
+
+    @discardableResult
+    public func saveVoicemail(_ voicemail: Voicemail) async throws(StoreError) -> Bool {
+        let inserted = try await session.exclusively { (runner) async throws(StoreError) in
+            try await runner.rows(
+                """
+                INSERT INTO voicemails (recording_sid, call_sid, tenant, caller, recording_url, duration_seconds, received_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                ON CONFLICT (recording_sid) DO NOTHING
+                RETURNING recording_sid
+                """,
+                [
+                    .text(voicemail.recordingSid), .text(voicemail.callSid), .text(voicemail.tenant.rawValue),
+                    SQLiteData(voicemail.caller), .text(voicemail.recordingURL), SQLiteData(voicemail.durationSeconds),
+                    SQLiteData(voicemail.receivedAt),
+                ]
+            )
+        }
+        return !inserted.isEmpty
+    }
+
+    /// The tenant's voicemails, newest first; ties by recording SID.
+    public func voicemails(in tenant: TenantID) async throws(StoreError) -> [Voicemail] {
+        let rows = try await session.exclusively { (runner) async throws(StoreError) in
+            try await runner.rows(
+                """
+                SELECT recording_sid, call_sid, tenant, caller, recording_url, duration_seconds, received_at FROM voicemails
+                WHERE tenant = ?1 ORDER BY received_at DESC, recording_sid
+                """,
+                [.text(tenant.rawValue)]
+            )
+        }
+        var voicemails: [Voicemail] = []
+        voicemails.reserveCapacity(rows.count)
+        for row in rows {
+            voicemails.append(try SQLiteRowReader(table: "voicemails", row: row).voicemail())
+        }
+        return voicemails
+    }
+}

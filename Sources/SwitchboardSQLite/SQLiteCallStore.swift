@@ -1,0 +1,108 @@
+import SQLiteNIO
+import SwitchboardCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The embedded ``CallStore``: one SQLite file (or `:memory:`) through SQLiteNIO.
+///
+/// ## Concurrency
+/// Each store owns one connection, and one thread that runs all of its statements, so blocking SQLite
+/// calls never run on an event loop or Swift's cooperative pool. SQLiteNIO runs each statement as a
+/// separate job and does nothing to keep one task's statements together, so every operation holds a
+/// first-come, first-served gate for all of its statements: tasks sharing a store never interleave
+/// statements, and no statement joins another task's transaction. Operations on one store therefore
+/// run one at a time; each is a few short statements.
+///
+/// Several stores, in this process or others, may share a file. The file is in WAL mode, so readers do
+/// not block the writer, and a connection waits up to ``Configuration/busyTimeout`` for another's
+/// write lock before failing with ``StoreError/timeout``.
+///
+/// ## Claims
+/// ``claimCall(_:tenant:agentIdentity:at:)`` runs in one `BEGIN IMMEDIATE` transaction: it takes the
+/// database's write lock before reading anything, so among all connections to the file exactly one
+/// claimer at a time reads the call and the agent, writes the winner and the agent's current call, and
+/// commits; the next one reads the committed winner. The gate serializes claims within a store; the
+/// write lock serializes them across stores and processes.
+///
+/// ## Storage
+/// Dates are Unix seconds as REAL: ordered correctly, and exact to well under a microsecond for dates
+/// of this era. `PRAGMA user_version` records the schema version for future migrations. The file uses
+/// `synchronous = NORMAL`, the usual WAL setting: commits are atomic and the file stays consistent,
+/// but a power cut (not a crash of the process) can lose the last transactions.
+///
+/// Call ``close()`` before dropping the store; afterwards every method throws
+/// ``StoreError/unavailable``.
+public struct SQLiteCallStore: CallStore {
+    let session: SQLiteSession
+
+    /// The database path, or `:memory:`.
+    public var path: String { session.path }
+
+    /// Opens (creating if needed) the database at `path`, sets it up and creates or migrates the schema.
+    ///
+    /// - Parameters:
+    ///   - path: A file path, or `:memory:` for a private database that lives as long as the store.
+    ///   - configuration: Connection settings.
+    /// - Throws: ``StoreError/unavailable`` when the file cannot be opened or written, is not an SQLite
+    ///   database, or has a schema newer than this build; ``StoreError/timeout`` when another connection
+    ///   holds the write lock past the busy timeout while the schema is being created.
+    public init(path: String, configuration: Configuration = .init()) async throws(StoreError) {
+        let pragmas = [
+            // Replaces SQLiteNIO's busy handler, which retries forever without sleeping.
+            "PRAGMA busy_timeout = \(configuration.busyTimeoutMilliseconds)",
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA synchronous = NORMAL",
+        ]
+        let session = try await SQLiteSession.open(path: path, pragmas: pragmas)
+        do {
+            try await SQLiteSchema.migrate(session)
+        } catch {
+            try? await session.close()
+            if error == .timeout { throw error }
+            throw .unavailable("Cannot create the schema in the SQLite database at \(path)", cause: error.description)
+        }
+        self.session = session
+    }
+
+    /// Closes the database after the operation in progress, if any. Later calls throw
+    /// ``StoreError/unavailable``; closing again does nothing.
+    public func close() async throws(StoreError) {
+        try await session.close()
+    }
+
+    public func checkReady() async throws(StoreError) {
+        try await session.exclusively { (runner) async throws(StoreError) in
+            try await runner.execute("SELECT 1")
+        }
+    }
+
+    public func tenant(forCalledNumber number: String) async throws(StoreError) -> TenantID? {
+        let rows = try await session.exclusively { (runner) async throws(StoreError) in
+            try await runner.rows(
+                """
+                SELECT (SELECT tenant FROM numbers WHERE number = ?1) AS tenant,
+                    EXISTS (SELECT 1 FROM numbers) AS any_mapped
+                """,
+                [.text(number)]
+            )
+        }
+        guard let row = rows.first.map({ SQLiteRowReader(table: "numbers", row: $0) }) else {
+            throw .corrupt("SQLite returned no row for a number lookup")
+        }
+        if let tenant = try row.optionalText("tenant") { return TenantID(tenant) }
+        return try row.integer("any_mapped") == 0 ? .default : nil
+    }
+
+    public func mapNumber(_ number: String, to tenant: TenantID) async throws(StoreError) {
+        try await session.exclusively { (runner) async throws(StoreError) in
+            try await runner.execute(
+                "INSERT INTO numbers (number, tenant) VALUES (?1, ?2) ON CONFLICT (number) DO UPDATE SET tenant = excluded.tenant",
+                [.text(number), .text(tenant.rawValue)]
+            )
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import SQLiteNIO
+import SwitchboardCore
+
+/// The store's tables, created and migrated when a store opens.
+///
+/// `PRAGMA user_version` holds the schema version: 0 in a new file, then the number of migrations
+/// applied. A migration runs in the same `BEGIN IMMEDIATE` transaction that reads the version, so two
+/// processes opening one new file apply it once. A file whose version is newer than this build's is
+/// refused rather than misread.
+enum SQLiteSchema {
+    /// Migrations in order; migration `n` (from 1) takes the schema from version `n - 1` to `n`. Add new
+    /// ones at the end; never edit a released one.
+    static let migrations: [[String]] = [version1]
+
+    /// The version this build writes and reads.
+    static var currentVersion: Int { migrations.count }
+
+    /// Brings the database to ``currentVersion``.
+    static func migrate(_ session: SQLiteSession) async throws(StoreError) {
+        try await session.transaction { (runner) async throws(StoreError) in
+            let rows = try await runner.rows("PRAGMA user_version")
+            guard let version = rows.first?.column("user_version")?.integer else {
+                throw .corrupt("The SQLite database at \(session.path) has no readable user_version")
+            }
+            guard version <= currentVersion else {
+                throw .unavailable(
+                    "The SQLite database at \(session.path) has schema version \(version), newer than this build's \(currentVersion)"
+                )
+            }
+            for migration in migrations.dropFirst(max(version, 0)) {
+                for statement in migration {
+                    try await runner.execute(statement)
+                }
+            }
+            if version < currentVersion {
+                try await runner.execute("PRAGMA user_version = \(currentVersion)")
+            }
+        }
+    }
+
+    private static let presences = Presence.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+    private static let kinds = RingEvent.Kind.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+
+    /// The first schema. Dates are Unix seconds as REAL (about a microsecond of precision today), so they
+    /// order correctly and read with `datetime(x, 'unixepoch')`.
+    private static let version1: [String] = [
+        """
+        CREATE TABLE IF NOT EXISTS numbers (
+            number TEXT PRIMARY KEY NOT NULL,
+            tenant TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS agents (
+            id TEXT PRIMARY KEY NOT NULL,
+            tenant TEXT NOT NULL,
+            identity TEXT NOT NULL
+                CHECK (length(identity) BETWEEN 1 AND 256 AND identity NOT GLOB '*[^A-Za-z0-9_]*'),
+            name TEXT NOT NULL,
+            email TEXT NOT NULL,
+            presence TEXT NOT NULL CHECK (presence IN (\(presences))),
+            current_call_sid TEXT,
+            wrap_up_ends_at REAL,
+            last_call_ended_at REAL,
+            chat_capacity INTEGER NOT NULL CHECK (chat_capacity >= 0),
+            UNIQUE (tenant, identity)
+        )
+        """,
+        // Serves availableAgents: equality on tenant and presence, then already in ring order.
+        """
+        CREATE INDEX IF NOT EXISTS agents_by_availability
+            ON agents (tenant, presence, last_call_ended_at, identity)
+        """,
+        // Serves endCall, which finds agents by the call they are on.
+        """
+        CREATE INDEX IF NOT EXISTS agents_by_current_call
+            ON agents (current_call_sid) WHERE current_call_sid IS NOT NULL
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS calls (
+            call_sid TEXT PRIMARY KEY NOT NULL,
+            tenant TEXT NOT NULL,
+            caller TEXT NOT NULL,
+            called TEXT NOT NULL,
+            agents_rung TEXT NOT NULL DEFAULT '[]',
+            started_at REAL NOT NULL,
+            answered_by TEXT,
+            answered_at REAL
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS ring_events (
+            sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+            call_sid TEXT NOT NULL,
+            tenant TEXT NOT NULL,
+            agent_identity TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN (\(kinds))),
+            occurred_at REAL NOT NULL,
+            detail TEXT,
+            UNIQUE (call_sid, agent_identity, kind)
+        )
+        """,
+        "CREATE INDEX IF NOT EXISTS ring_events_by_tenant ON ring_events (tenant, sequence)",
+        """
+        CREATE TABLE IF NOT EXISTS voicemails (
+            recording_sid TEXT PRIMARY KEY NOT NULL,
+            call_sid TEXT NOT NULL,
+            tenant TEXT NOT NULL,
+            caller TEXT,
+            recording_url TEXT NOT NULL,
+            duration_seconds INTEGER,
+            received_at REAL NOT NULL
+        )
+        """,
+        "CREATE INDEX IF NOT EXISTS voicemails_by_tenant ON voicemails (tenant, received_at)",
+    ]
+}

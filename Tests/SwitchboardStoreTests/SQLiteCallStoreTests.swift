@@ -1,0 +1,161 @@
+import Foundation
+import SwitchboardCore
+import Testing
+
+@testable import SwitchboardSQLite
+
+/// What only the SQLite store promises: a file that outlives the store, a schema created once, and
+/// failures that arrive as `StoreError` values.
+@Suite("SQLiteCallStore")
+struct SQLiteCallStoreTests {
+    @Test func reopeningAFileKeepsEverything() async throws {
+        try await TemporaryDatabase.with { path in
+            let first = try await SQLiteCallStore(path: path)
+            try await first.mapNumber("+15550100", to: "acme")
+            let amy = try await first.upsertAgent(.new("amy", tenant: "acme"))
+            let call = RingingCall(callSid: "CA-1", tenant: "acme", caller: "+1", called: "+15550100", agentsRung: ["amy"], startedAt: Clock.start)
+            try await first.recordRinging(call)
+            #expect(try await first.claimCall("CA-1", tenant: "acme", agentIdentity: "amy", at: Clock.at(1)) == .won)
+            let event = RingEvent(callSid: "CA-1", tenant: "acme", agentIdentity: "amy", kind: .answered, occurredAt: Clock.at(1))
+            try await first.recordRingEvent(event)
+            let voicemail = Voicemail(
+                recordingSid: "RE-1",
+                callSid: "CA-2",
+                tenant: "acme",
+                caller: "+1",
+                recordingURL: "https://example.com/RE-1",
+                durationSeconds: 7,
+                receivedAt: Clock.at(2)
+            )
+            try await first.saveVoicemail(voicemail)
+            try await first.close()
+
+            let second = try await SQLiteCallStore(path: path)
+            #expect(try await second.tenant(forCalledNumber: "+15550100") == TenantID("acme"))
+            #expect(try await second.tenant(forCalledNumber: "+15550999") == nil)
+            var onCall = amy
+            onCall.currentCallSid = "CA-1"
+            #expect(try await second.agents(in: nil) == [onCall])
+            #expect(try await second.ringingCall("CA-1") == call)
+            #expect(try await second.callWinner("CA-1") == "amy")
+            #expect(try await second.ringEvents(in: "acme", after: 0, limit: 10).map(\.kind) == [.answered])
+            #expect(try await second.voicemails(in: "acme") == [voicemail])
+            try await second.close()
+        }
+    }
+
+    @Test func openingAgainCreatesNoSecondSchemaAndRecordsVersionOne() async throws {
+        try await TemporaryDatabase.with { path in
+            for _ in 0..<3 {
+                let store = try await SQLiteCallStore(path: path)
+                try await store.upsertAgent(.new("amy"))
+                #expect(try await store.agents(in: nil).count == 1)
+                #expect(try await Self.integer("PRAGMA user_version", in: store) == 1)
+                #expect(try await Self.integer("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'agents'", in: store) == 1)
+                try await store.close()
+            }
+        }
+    }
+
+    @Test func theFileIsInWALMode() async throws {
+        try await TemporaryDatabase.with { path in
+            let store = try await SQLiteCallStore(path: path)
+            #expect(try await store.diagnosticRows("PRAGMA journal_mode") == [["journal_mode": "wal"]])
+            try await store.close()
+        }
+    }
+
+    @Test func aSchemaNewerThanThisBuildIsRefused() async throws {
+        try await TemporaryDatabase.with { path in
+            let store = try await SQLiteCallStore(path: path)
+            _ = try await store.diagnosticRows("PRAGMA user_version = 99")
+            try await store.close()
+            let error = await #expect(throws: StoreError.unavailable) { try await SQLiteCallStore(path: path) }
+            #expect(error?.description.contains("99") == true)
+        }
+    }
+
+    @Test func aFileThatIsNotADatabaseIsUnavailable() async throws {
+        try await TemporaryDatabase.with { path in
+            try Data(repeating: 0x5A, count: 8192).write(to: URL(fileURLWithPath: path))
+            await #expect(throws: StoreError.unavailable) { try await SQLiteCallStore(path: path) }
+        }
+    }
+
+    @Test func aPathThatCannotBeCreatedIsUnavailable() async throws {
+        try await TemporaryDatabase.with { path in
+            await #expect(throws: StoreError.unavailable) { try await SQLiteCallStore(path: path + "/no/such/directory/store.sqlite") }
+            // A directory where the file should be.
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            await #expect(throws: StoreError.unavailable) { try await SQLiteCallStore(path: path) }
+        }
+    }
+
+    @Test func anInMemoryDatabaseWorks() async throws {
+        let store = try await SQLiteCallStore(path: ":memory:")
+        try await store.upsertAgent(.new("amy"))
+        #expect(try await store.availableIdentities(at: Clock.start) == ["amy"])
+        try await store.close()
+    }
+
+    @Test func aClosedStoreIsUnavailableAndClosesAgainQuietly() async throws {
+        try await TemporaryDatabase.with { path in
+            let store = try await SQLiteCallStore(path: path)
+            try await store.close()
+            await #expect(throws: StoreError.unavailable) { try await store.checkReady() }
+            await #expect(throws: StoreError.unavailable) { try await store.agents(in: nil) }
+            try await store.close()
+        }
+    }
+
+    @Test func anUnreadableRowIsCorrupt() async throws {
+        try await TemporaryDatabase.with { path in
+            let store = try await SQLiteCallStore(path: path)
+            try await store.upsertAgent(.new("amy"))
+            _ = try await store.diagnosticRows("UPDATE agents SET wrap_up_ends_at = 'tomorrow'")
+            let error = await #expect(throws: StoreError.corrupt) { try await store.agent(identity: "amy", in: .default) }
+            #expect(error?.message.contains("wrap_up_ends_at") == true)
+            try await store.close()
+        }
+    }
+
+    @Test func aWriterWaitsForTheBusyTimeoutThenTimesOut() async throws {
+        try await TemporaryDatabase.with { path in
+            let holder = try await SQLiteCallStore(path: path)
+            let waiter = try await SQLiteCallStore(path: path, configuration: .init(busyTimeout: .milliseconds(200)))
+            // The holder's connection keeps the write lock after the gate is released.
+            _ = try await holder.diagnosticRows("BEGIN IMMEDIATE")
+
+            let started = ContinuousClock.now
+            await #expect(throws: StoreError.timeout) { try await waiter.upsertAgent(.new("amy")) }
+            // Readers are not blocked by the writer in WAL mode.
+            #expect(try await waiter.agents(in: nil) == [])
+            #expect(ContinuousClock.now - started < .seconds(30))
+
+            _ = try await holder.diagnosticRows("ROLLBACK")
+            try await waiter.upsertAgent(.new("amy"))
+            try await holder.close()
+            try await waiter.close()
+        }
+    }
+
+    @Test func availableAgentsIsServedByTheIndexWithoutSorting() async throws {
+        let store = try await SQLiteCallStore(path: ":memory:")
+        let plan = try await store.diagnosticRows(
+            """
+            EXPLAIN QUERY PLAN SELECT \(SQLiteRowReader.agentColumns) FROM agents
+            WHERE tenant = 'default' AND presence = 'available' AND current_call_sid IS NULL
+                AND (wrap_up_ends_at IS NULL OR wrap_up_ends_at <= 0.5)
+            ORDER BY last_call_ended_at, identity LIMIT 5
+            """
+        )
+        let details = plan.compactMap { $0["detail"] }
+        #expect(details.contains { $0.contains("USING INDEX agents_by_availability") }, "\(details)")
+        #expect(!details.contains { $0.contains("TEMP B-TREE") }, "\(details)")
+        try await store.close()
+    }
+
+    private static func integer(_ sql: String, in store: SQLiteCallStore) async throws -> Int? {
+        try await store.diagnosticRows(sql).first?.values.first.flatMap { Int($0) }
+    }
+}

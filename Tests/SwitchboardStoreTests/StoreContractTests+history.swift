@@ -1,0 +1,109 @@
+import Foundation
+import SwitchboardCore
+import Testing
+
+extension StoreContractTests {
+    @Test(arguments: StoreKind.allCases)
+    func ringEventsAreIdempotentAndGetIncreasingSequences(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            let ringing = RingEvent(callSid: "CA-1", tenant: "acme", agentIdentity: "amy", kind: .ringing, occurredAt: Clock.at(1))
+            let answered = RingEvent(
+                callSid: "CA-1",
+                tenant: "acme",
+                agentIdentity: "amy",
+                kind: .answered,
+                occurredAt: Clock.at(3),
+                detail: "in-progress"
+            )
+            let missed = RingEvent(
+                callSid: "CA-1",
+                tenant: "acme",
+                agentIdentity: "bob",
+                kind: .missed,
+                occurredAt: Clock.at(2),
+                detail: "no-answer"
+            )
+            #expect(try await store.recordRingEvent(ringing))
+            #expect(try await store.recordRingEvent(missed))
+            var retry = ringing
+            retry.occurredAt = Clock.at(9)
+            retry.detail = "retried"
+            #expect(try await store.recordRingEvent(retry) == false)
+            #expect(try await store.recordRingEvent(answered))
+
+            let events = try await store.ringEvents(in: "acme", after: 0, limit: 10)
+            // In the order recorded, with the stored fields as given.
+            #expect(events.map(\.kind) == [.ringing, .missed, .answered])
+            #expect(events[0].sequence > 0)
+            #expect(events[0].sequence < events[1].sequence && events[1].sequence < events[2].sequence)
+            for (event, original) in zip(events, [ringing, missed, answered]) {
+                var withSequence = original
+                withSequence.sequence = event.sequence
+                #expect(event == withSequence)
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func ringEventsPageAfterASequence(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            for index in 0..<5 {
+                let tenant: TenantID = index == 2 ? "globex" : "acme"
+                try await store.recordRingEvent(
+                    RingEvent(callSid: "CA-\(index)", tenant: tenant, agentIdentity: "amy", kind: .ringing, occurredAt: Clock.at(index))
+                )
+            }
+            let firstPage = try await store.ringEvents(in: "acme", after: 0, limit: 2)
+            #expect(firstPage.map(\.callSid) == ["CA-0", "CA-1"])
+            let secondPage = try await store.ringEvents(in: "acme", after: firstPage[1].sequence, limit: 2)
+            #expect(secondPage.map(\.callSid) == ["CA-3", "CA-4"])
+            #expect(try await store.ringEvents(in: "acme", after: secondPage[1].sequence, limit: 2) == [])
+            #expect(try await store.ringEvents(in: "acme", after: 0, limit: 0) == [])
+
+            // A later event gets a sequence above every earlier one, so a poller after the last page sees it.
+            try await store.recordRingEvent(RingEvent(callSid: "CA-5", tenant: "acme", agentIdentity: "amy", kind: .ringing, occurredAt: Clock.at(5)))
+            #expect(try await store.ringEvents(in: "acme", after: secondPage[1].sequence, limit: 2).map(\.callSid) == ["CA-5"])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func voicemailsAreIdempotentByRecordingSidAndNewestFirst(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            let older = Voicemail(
+                recordingSid: "RE-b",
+                callSid: "CA-1",
+                tenant: "acme",
+                caller: "+15550001",
+                recordingURL: "https://api.twilio.com/RE-b",
+                durationSeconds: 12,
+                receivedAt: Clock.at(10)
+            )
+            let newer = Voicemail(
+                recordingSid: "RE-a",
+                callSid: "CA-2",
+                tenant: "acme",
+                caller: nil,
+                recordingURL: "https://api.twilio.com/RE-a",
+                durationSeconds: nil,
+                receivedAt: Clock.at(20)
+            )
+            let sameTimeAsNewer = Voicemail(
+                recordingSid: "RE-c",
+                callSid: "CA-3",
+                tenant: "acme",
+                caller: "+15550003",
+                recordingURL: "https://api.twilio.com/RE-c",
+                durationSeconds: 3,
+                receivedAt: Clock.at(20)
+            )
+            #expect(try await store.saveVoicemail(older))
+            #expect(try await store.saveVoicemail(sameTimeAsNewer))
+            #expect(try await store.saveVoicemail(newer))
+            var retry = older
+            retry.durationSeconds = 99
+            #expect(try await store.saveVoicemail(retry) == false)
+
+            #expect(try await store.voicemails(in: "acme") == [newer, sameTimeAsNewer, older])
+        }
+    }
+}
