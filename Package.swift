@@ -18,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Pure layers: no server, database or network imports.
@@ -57,6 +60,18 @@ let package = Package(
             dependencies: ["SwitchboardCore", .product(name: "SQLiteNIO", package: "sqlite-nio")],
             swiftSettings: swiftSettings
         ),
+        // The HTTP server: Hummingbird enters only here.
+        .target(
+            name: "SwitchboardApp",
+            dependencies: [
+                "SwitchboardCore", "SwitchboardRouting", "SwitchboardVoice", "SwitchboardWebhooks", "SwitchboardTwiML",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The `switchboard` subcommands as a library, so tests run them in process.
         .target(
             name: "SwitchboardCommands",
@@ -87,6 +102,14 @@ let package = Package(
         .testTarget(name: "SwitchboardWebhooksTests", dependencies: ["SwitchboardWebhooks"], swiftSettings: swiftSettings),
         .testTarget(name: "SwitchboardRoutingTests", dependencies: ["SwitchboardRouting"], swiftSettings: swiftSettings),
         .testTarget(name: "SwitchboardVoiceTests", dependencies: ["SwitchboardVoice"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SwitchboardAppTests",
+            dependencies: [
+                "SwitchboardApp", "SwitchboardCore", "SwitchboardWebhooks",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardCore", "SwitchboardSQLite"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchboardCommandsTests",

@@ -1,0 +1,35 @@
+import SwitchboardRouting
+
+/// Everything the server needs to know, as plain values. Only the executable's entry point reads flags,
+/// environment or files to fill it; tests build it in code.
+public struct AppConfiguration: Sendable {
+    /// The address to listen on.
+    public var host: String
+    /// The port to listen on; 0 picks a free one.
+    public var port: Int
+    /// Twilio Auth Tokens whose signatures are accepted, primary first (two during a rotation).
+    public var authTokens: [String]
+    /// The largest request body accepted, in bytes.
+    public var bodyLimit: Int
+    /// The longest the store may take per request before the caller goes to voicemail.
+    public var storeBudget: Duration
+    /// Routing and prompts; its `publicURL` is also the base of the URLs Twilio signs.
+    public var routing: RoutingConfiguration
+
+    /// Creates a configuration with production defaults.
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        authTokens: [String],
+        bodyLimit: Int = 64 * 1024,
+        storeBudget: Duration = .seconds(2),
+        routing: RoutingConfiguration = RoutingConfiguration()
+    ) {
+        self.host = host
+        self.port = port
+        self.authTokens = authTokens
+        self.bodyLimit = bodyLimit
+        self.storeBudget = storeBudget
+        self.routing = routing
+    }
+}
