@@ -34,5 +34,6 @@ if ! command -v swift >/dev/null 2>&1; then
     echo "bootstrap: the Swift toolchain (swift 6.1 or newer) must be on PATH" >&2
     exit 1
 fi
-# FoundationXML (the TwiML reader) links libxml2.
+# FoundationXML (the TwiML reader) links libxml2; FoundationNetworking (switchboard simulate) links libcurl.
 need_deb libxml2
+need_deb libcurl4

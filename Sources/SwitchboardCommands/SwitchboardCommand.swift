@@ -5,7 +5,10 @@ public struct SwitchboardCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "switchboard",
         abstract: "Rings every available call-center agent at once for Twilio voice calls, or takes a voicemail.",
-        subcommands: [RenderCommand.self, LintCommand.self, RenderCallCommand.self]
+        subcommands: [
+            ServeCommand.self, AgentsCommand.self, NumbersCommand.self, SimulateCommand.self, SignCommand.self, RenderCommand.self,
+            LintCommand.self, RenderCallCommand.self,
+        ]
     )
 
     public init() {}

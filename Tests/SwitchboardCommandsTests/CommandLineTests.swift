@@ -4,6 +4,8 @@ import Testing
 /// Runs the real `switchboard` binary that `swift build` put next to the test bundle, checking exit
 /// codes and the exact bytes on stdout.
 @Suite struct CommandLineTests {
+    init() {}
+
     static var binary: URL {
         let directory = Bundle.main.executableURL?.deletingLastPathComponent() ?? Bundle.main.bundleURL
         return directory.appendingPathComponent("switchboard")

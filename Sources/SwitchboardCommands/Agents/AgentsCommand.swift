@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import SwitchboardCore
+import SwitchboardSQLite
+
+/// `switchboard agents import|list|set-presence`: agent records in the embedded store.
+struct AgentsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agents",
+        abstract: "Import, list and update agents in the embedded store.",
+        subcommands: [Import.self, List.self, SetPresence.self]
+    )
+
+    /// One agent as `agents import` reads it.
+    struct Record: Decodable {
+        var identity: String
+        var name: String
+        var email: String
+        var presence: Presence
+        var tenant: String?
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create or update agents from a JSON array of {identity, name, email, presence, tenant?}."
+        )
+
+        @Argument(help: "The JSON file, or - for standard input.")
+        var file: String
+
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let records: [Record]
+            do {
+                records = try JSONDecoder().decode([Record].self, from: Data(try StandardStreams.read(file)))
+            } catch {
+                StandardStreams.writeError("\(file): not a JSON array of agents: \(Self.describe(error))\n")
+                throw ExitCode(1)
+            }
+            let store = try await store.open()
+            var imported = 0
+            for (index, record) in records.enumerated() {
+                let agent = Agent(
+                    id: "",
+                    tenant: TenantID(record.tenant ?? TenantID.default.rawValue),
+                    identity: record.identity,
+                    name: record.name,
+                    email: record.email,
+                    presence: record.presence
+                )
+                do {
+                    try await store.upsertAgent(agent)
+                    imported += 1
+                } catch {
+                    StandardStreams.writeError("\(file): agent \(index) (\(record.identity)): \(error)\n")
+                }
+            }
+            try await store.close()
+            StandardStreams.writeOut("imported \(imported) of \(records.count) agents\n")
+            if imported != records.count { throw ExitCode(1) }
+        }
+
+        static func describe(_ error: any Error) -> String {
+            guard let decoding = error as? DecodingError else { return "\(error)" }
+            switch decoding {
+            case .keyNotFound(let key, let context):
+                return "\(path(context.codingPath)): missing \(key.stringValue)"
+            case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+                return "\(path(context.codingPath)): \(context.debugDescription)"
+            @unknown default:
+                return "\(decoding)"
+            }
+        }
+
+        static func path(_ codingPath: [any CodingKey]) -> String {
+            codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List agents: tenant, identity, presence, name, email, current call.")
+
+        @Option(help: "Only this tenant.")
+        var tenant: String?
+
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let store = try await store.open()
+            let agents = try await store.agents(in: tenant.map { TenantID($0) })
+            try await store.close()
+            for agent in agents {
+                let call = agent.currentCallSid ?? "-"
+                StandardStreams.writeOut("\(agent.tenant)\t\(agent.identity)\t\(agent.presence.rawValue)\t\(agent.name)\t\(agent.email)\t\(call)\n")
+            }
+        }
+    }
+
+    struct SetPresence: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "set-presence", abstract: "Set an agent's presence.")
+
+        @Argument(help: "The agent's identity.")
+        var identity: String
+
+        @Argument(help: "available, away or offline.")
+        var presence: Presence
+
+        @Option(help: "The agent's tenant.")
+        var tenant: String = TenantID.default.rawValue
+
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let store = try await store.open()
+            do {
+                let agent = try await store.setPresence(presence, identity: identity, in: TenantID(tenant))
+                StandardStreams.writeOut("\(agent.identity) is \(agent.presence.rawValue)\n")
+            } catch {
+                StandardStreams.writeError("switchboard agents set-presence: \(error)\n")
+                try await store.close()
+                throw ExitCode(1)
+            }
+            try await store.close()
+        }
+    }
+}
+
+extension Presence: ExpressibleByArgument {}

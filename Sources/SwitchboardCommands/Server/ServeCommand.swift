@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import SwitchboardApp
+import SwitchboardRouting
+import SwitchboardSQLite
+
+/// `switchboard serve`: runs the service on the embedded SQLite store until SIGTERM or SIGINT.
+///
+/// This is the only place that reads the environment: each flag falls back to its variable.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Answer Twilio voice webhooks on the embedded store.",
+        discussion: """
+            Flags fall back to environment variables: --port PORT, --public-url SWITCHBOARD_PUBLIC_URL, \
+            --auth-token TWILIO_AUTH_TOKEN and TWILIO_AUTH_TOKEN_SECONDARY, --database SWITCHBOARD_DATABASE. \
+            Without a token the service refuses to start, unless --dev makes one and prints it.
+            """
+    )
+
+    @Option(help: "Port to listen on (env PORT; default 8080).")
+    var port: Int?
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The public URL Twilio is configured with, without the path (env SWITCHBOARD_PUBLIC_URL).")
+    var publicURL: String?
+
+    @Option(help: "A Twilio Auth Token whose signatures are accepted; repeat for a rotation (env TWILIO_AUTH_TOKEN, TWILIO_AUTH_TOKEN_SECONDARY).")
+    var authToken: [String] = []
+
+    @Option(help: "The embedded store's file (env SWITCHBOARD_DATABASE; default switchboard.sqlite).")
+    var database: String?
+
+    @Flag(help: "Development mode: make up an Auth Token when none is given, and print it.")
+    var dev = false
+
+    /// The configuration from flags, then environment, then defaults.
+    func appConfiguration(environment: [String: String]) throws -> AppConfiguration {
+        var tokens = authToken
+        if tokens.isEmpty {
+            tokens = [environment["TWILIO_AUTH_TOKEN"], environment["TWILIO_AUTH_TOKEN_SECONDARY"]].compactMap { $0 }.filter { !$0.isEmpty }
+        }
+        if tokens.contains(where: \.isEmpty) { throw ValidationError("an --auth-token is empty") }
+        if tokens.isEmpty {
+            guard dev else {
+                throw ValidationError("no Twilio Auth Token: give --auth-token or TWILIO_AUTH_TOKEN (or --dev to make one up)")
+            }
+            tokens = [Self.makeDevToken()]
+        }
+        let resolvedPort =
+            try port ?? environment["PORT"].map { value in
+                guard let number = Int(value) else { throw ValidationError("PORT=\(value) is not a number") }
+                return number
+            } ?? 8080
+        guard (0...65535).contains(resolvedPort) else { throw ValidationError("port \(resolvedPort) is outside 0 to 65535") }
+        let url = publicURL ?? environment["SWITCHBOARD_PUBLIC_URL"] ?? "http://\(host):\(resolvedPort)"
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+            throw ValidationError("the public URL \(url) must start with http:// or https://")
+        }
+        return AppConfiguration(host: host, port: resolvedPort, authTokens: tokens, routing: RoutingConfiguration(publicURL: url))
+    }
+
+    static func makeDevToken() -> String {
+        (0..<32).map { _ in String("0123456789abcdef".randomElement()!) }.joined()
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let configuration = try appConfiguration(environment: environment)
+        if dev && authToken.isEmpty && environment["TWILIO_AUTH_TOKEN"] == nil {
+            StandardStreams.writeOut("switchboard: development Auth Token: \(configuration.authTokens[0])\n")
+        }
+        let path = database ?? environment["SWITCHBOARD_DATABASE"] ?? "switchboard.sqlite"
+        var logger = Logger(label: "switchboard")
+        logger.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let store: SQLiteCallStore
+        do {
+            store = try await SQLiteCallStore(path: path)
+        } catch {
+            StandardStreams.writeError("switchboard serve: cannot open the store at \(path): \(error)\n")
+            throw ExitCode(1)
+        }
+        logger.info(
+            "starting",
+            metadata: ["database": "\(path)", "publicURL": "\(configuration.routing.publicURL)", "port": "\(configuration.port)"]
+        )
+        let app = buildApplication(configuration: configuration, store: store, logger: logger)
+        // runService handles SIGTERM and SIGINT: it stops accepting, finishes requests in flight, and returns.
+        try await app.runService()
+        try await store.close()
+        logger.info("stopped")
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+/// The service's commands through the real binary: agents and numbers on a real SQLite file, `sign`
+/// against an independent vector, and `serve` + `simulate` over loopback HTTP.
+@Suite struct ServiceCommandsTests {
+    let cli = CommandLineTests()
+    static let token = "12345678901234567890123456789012"
+
+    func temporaryDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sb-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    /// The wrk script in shared/bench carries this signature for this body, token and URL, computed by
+    /// twilio-python.
+    @Test func signMatchesTheBenchmarkScriptsSignature() throws {
+        let body =
+            "AccountSid=AC11111111111111111111111111111111&ApiVersion=2010-04-01&CallSid=CA22222222222222222222222222222222&CallStatus=ringing&Called=%2B15005550006&CalledCity=&CalledCountry=US&CalledState=CA&CalledZip=&Caller=%2B14155551234&CallerCity=SAN+FRANCISCO&CallerCountry=US&CallerState=CA&CallerZip=94103&Direction=inbound&From=%2B14155551234&FromCity=SAN+FRANCISCO&FromCountry=US&FromState=CA&To=%2B15005550006"
+        let result = try cli.run(["sign", "--auth-token", Self.token, "--url", "https://switchboard.example.com/twilio/voice", body])
+        #expect(result.status == 0)
+        #expect(String(decoding: result.stdout, as: UTF8.self) == "/u3nZOQ3AyPOxXLjNY9ieQx+VdY=\n")
+    }
+
+    @Test func serveRefusesToStartWithoutAToken() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try cli.run(["serve", "--database", directory.appendingPathComponent("s.sqlite").path, "--port", "0"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("no Twilio Auth Token"))
+    }
+
+    @Test func agentsImportListAndSetPresenceWorkOnTheEmbeddedStore() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("agents.sqlite").path
+        let agents =
+            #"[{"identity": "alice", "name": "Alice", "email": "a@x.com", "presence": "available"}, {"identity": "bob", "name": "Bob", "email": "b@x.com", "presence": "away", "tenant": "acme"}]"#
+        let imported = try cli.run(["agents", "import", "-", "--database", database], stdin: Array(agents.utf8))
+        #expect(imported.status == 0)
+        #expect(String(decoding: imported.stdout, as: UTF8.self) == "imported 2 of 2 agents\n")
+        let set = try cli.run(["agents", "set-presence", "alice", "offline", "--database", database])
+        #expect(set.status == 0)
+        let list = try cli.run(["agents", "list", "--database", database])
+        #expect(String(decoding: list.stdout, as: UTF8.self) == "acme\tbob\taway\tBob\tb@x.com\t-\ndefault\talice\toffline\tAlice\ta@x.com\t-\n")
+        let missing = try cli.run(["agents", "set-presence", "nobody", "away", "--database", database])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("nobody"))
+    }
+
+    @Test func agentsImportNamesTheBadRecord() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("bad.sqlite").path
+        let missingField = try cli.run(
+            ["agents", "import", "-", "--database", database],
+            stdin: Array(#"[{"identity": "a", "name": "A", "email": "e"}]"#.utf8)
+        )
+        #expect(missingField.status == 1)
+        #expect(missingField.stderr.contains("[0]: missing presence"))
+        let badIdentity = try cli.run(
+            ["agents", "import", "-", "--database", database],
+            stdin: Array(#"[{"identity": "bad id", "name": "A", "email": "e", "presence": "available"}]"#.utf8)
+        )
+        #expect(badIdentity.status == 1)
+        #expect(badIdentity.stderr.contains("agent 0 (bad id)"))
+    }
+
+    @Test func numbersAddRefusesANonE164Number() throws {
+        let result = try cli.run(["numbers", "add", "5550006", "--tenant", "acme", "--database", "/tmp/unused.sqlite"])
+        #expect(result.status == 2)
+    }
+
+    @Test func serveAndSimulateAnswerACallOverLoopback() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("e2e.sqlite").path
+        let agents = #"[{"identity": "alice", "name": "Alice", "email": "a@x.com", "presence": "available"}]"#
+        #expect(try cli.run(["agents", "import", "-", "--database", database], stdin: Array(agents.utf8)).status == 0)
+        let port = 20_000 + Int.random(in: 0..<20_000)
+        let server = Process()
+        server.executableURL = CommandLineTests.binary
+        server.arguments = ["serve", "--database", database, "--port", "\(port)", "--auth-token", Self.token]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { if server.isRunning { server.terminate() } }
+        var reply = try cli.run(["simulate", "voice", "--server", "http://127.0.0.1:\(port)", "--auth-token", Self.token])
+        for _ in 0..<50 where reply.status != 0 {
+            try await Task.sleep(for: .milliseconds(100))
+            reply = try cli.run(["simulate", "voice", "--server", "http://127.0.0.1:\(port)", "--auth-token", Self.token])
+        }
+        #expect(reply.status == 0)
+        #expect(String(decoding: reply.stdout, as: UTF8.self).contains(">alice</Client></Dial></Response>"))
+        let forged = try cli.run(["simulate", "voice", "--server", "http://127.0.0.1:\(port)", "--auth-token", "not-the-token"])
+        #expect(forged.status == 1)
+        #expect(forged.stderr.contains("HTTP 403"))
+        server.terminate()
+        server.waitUntilExit()
+        #expect(server.terminationStatus == 0, "serve should exit cleanly on SIGTERM")
+    }
+}
