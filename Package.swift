@@ -93,7 +93,10 @@ let package = Package(
         .executableTarget(name: "SwitchboardCLI", dependencies: ["SwitchboardCommands"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "SwitchboardBenchmarks",
-            dependencies: ["SwitchboardTwiML", "SwitchboardWebhooks"],
+            dependencies: [
+                "SwitchboardTwiML", "SwitchboardWebhooks",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
 

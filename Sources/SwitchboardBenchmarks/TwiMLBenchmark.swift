@@ -11,6 +11,23 @@ enum TwiMLBenchmark {
         ])
     }
 
+    /// The ring-all answer as Switchboard writes it (screen URL and status callbacks on each client).
+    static func ringAllWithCallbacks() -> VoiceResponse {
+        let base = "https://switchboard.example.com"
+        let clients = agents.map { agent in
+            Dial.Noun.client(
+                Client(
+                    agent,
+                    url: URLReference(base + "/twilio/screen"),
+                    statusCallback: URLReference(base + "/twilio/client-status"),
+                    statusCallbackEvent: [.ringing, .answered, .completed],
+                    statusCallbackMethod: .post
+                )
+            )
+        }
+        return VoiceResponse([.dial(Dial(clients, action: URLReference(base + "/twilio/dial-status"), method: .post, timeout: 20, answerOnBridge: true))])
+    }
+
     static func voicemail() -> VoiceResponse {
         VoiceResponse([
             .say(Say("No one is available to take your call. Please leave a message after the tone.", voice: "Polly.Joanna")),

@@ -1,9 +1,20 @@
 import SwitchboardTwiML
 
-// Release-mode micro-benchmarks. Usage: swift run -c release SwitchboardBenchmarks [twiml|all]
-// Figures and the matching twilio-python baseline commands are in docs/PERFORMANCE.md.
+// Release-mode benchmarks. Usage:
+//   SwitchboardBenchmarks [twiml|all]          micro-benchmarks, ns per operation
+//   SwitchboardBenchmarks bare-server PORT     the bare Hummingbird baseline for scripts/bench-voice.sh
+// Figures and the matching baseline commands are in docs/PERFORMANCE.md.
 
-let which = CommandLine.arguments.dropFirst().first ?? "all"
-if which == "twiml" || which == "all" {
+let arguments = Array(CommandLine.arguments.dropFirst())
+let which = arguments.first ?? "all"
+switch which {
+case "bare-server":
+    let port = arguments.count > 1 ? Int(arguments[1]) ?? 18081 : 18081
+    // Ten clients with the same attributes Switchboard writes: the same response size.
+    let response = try TwiMLBenchmark.ringAllWithCallbacks().renderBytes()
+    try await BareServer.run(port: port, response: response)
+case "twiml", "all":
     for line in try TwiMLBenchmark.run() { print(line) }
+default:
+    print("usage: SwitchboardBenchmarks [twiml|all|bare-server PORT]")
 }

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Voice-route load test, side by side in one run, all on loopback:
+#   1. Switchboard (release) on the embedded SQLite store with 10 available agents,
+#   2. a bare Hummingbird route that only reads the body and answers the same number of bytes,
+#   3. the Flask + twilio-python peer from ../shared/bench (gunicorn -w 2).
+# Each gets the signed 20-parameter callback of ../shared/bench/voice_post.lua:
+#   - wrk -t1 -c32 for DURATION seconds measures the peak rate;
+#   - hey at half that peak rate measures latency, p99 included.
+# The load generator and the servers share the machine's cores; compare the ratios.
+# Usage: scripts/bench-voice.sh [DURATION_SECONDS]   (default 10). Prints a Markdown table.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/bootstrap.sh
+need_package wrk wrk
+need_package hey hey
+
+duration=${1:-10}
+shared=${SWITCHBOARD_SHARED:-../shared}
+lua="$shared/bench/voice_post.lua"
+[ -f "$lua" ] || { echo "bench: $lua is missing (set SWITCHBOARD_SHARED)" >&2; exit 1; }
+venv=${BENCH_VENV:-/tmp/switchboard-bench-venv}
+if [ ! -x "$venv/bin/gunicorn" ]; then
+    echo "bench: creating $venv with twilio 9.13.0, flask and gunicorn"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q twilio==9.13.0 flask gunicorn
+fi
+
+echo "bench: building release binaries"
+swift build -c release --product switchboard >/dev/null
+swift build -c release --product SwitchboardBenchmarks >/dev/null
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+token=12345678901234567890123456789012
+python3 - "$work/agents.json" <<'PY'
+import json, sys
+json.dump([{"identity": f"agent_{i:02d}", "name": f"Agent {i}", "email": f"a{i}@example.com", "presence": "available"} for i in range(10)], open(sys.argv[1], "w"))
+PY
+.build/release/switchboard agents import "$work/agents.json" --database "$work/bench.sqlite" >/dev/null
+LOG_LEVEL=warning .build/release/switchboard serve --database "$work/bench.sqlite" --port 18080 \
+    --public-url https://switchboard.example.com --auth-token "$token" >"$work/switchboard.log" 2>&1 &
+pids+=($!)
+.build/release/SwitchboardBenchmarks bare-server 18081 >"$work/bare.log" 2>&1 &
+pids+=($!)
+(cd "$shared/bench" && exec "$venv/bin/gunicorn" -w 2 -b 127.0.0.1:18082 peer_flask:app) >"$work/flask.log" 2>&1 &
+pids+=($!)
+
+body=$(sed -n 's/^wrk.body = "\(.*\)"$/\1/p' "$lua")
+signature=$(sed -n 's/^wrk.headers\["X-Twilio-Signature"\] = "\(.*\)"$/\1/p' "$lua")
+printf '%s' "$body" >"$work/body"
+
+for port in 18080 18081 18082; do
+    for _ in $(seq 50); do
+        status=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Content-Type: application/x-www-form-urlencoded" \
+            -H "X-Twilio-Signature: $signature" --data-binary @"$work/body" "http://127.0.0.1:$port/twilio/voice" || true)
+        [ "$status" = 200 ] && break
+        sleep 0.2
+    done
+    [ "$status" = 200 ] || { echo "bench: server on $port answers $status" >&2; cat "$work"/*.log >&2; exit 1; }
+done
+
+peak() { wrk -t1 -c32 -d"${duration}s" -s "$lua" "http://127.0.0.1:$1/twilio/voice" | awk '/Requests\/sec/ {print $2}'; }
+latency() {
+    local rate=$1 port=$2 workers=8
+    local per=$(( rate / workers )); [ "$per" -lt 1 ] && per=1
+    hey -z "${duration}s" -c "$workers" -q "$per" -m POST -T application/x-www-form-urlencoded \
+        -H "X-Twilio-Signature: $signature" -D "$work/body" "http://127.0.0.1:$port/twilio/voice" >"$work/hey-$port.txt"
+    local p50 p99 rps
+    p50=$(awk '/ 50% in/ {print $3}' "$work/hey-$port.txt")
+    p99=$(awk '/ 99% in/ {print $3}' "$work/hey-$port.txt")
+    rps=$(awk '/Requests\/sec/ {print $2}' "$work/hey-$port.txt")
+    echo "$rps $p50 $p99"
+}
+
+echo "bench: warming up"
+for port in 18080 18081 18082; do wrk -t1 -c8 -d2s -s "$lua" "http://127.0.0.1:$port/twilio/voice" >/dev/null; done
+
+declare -A name=([18080]="Switchboard (SQLite, 10 agents)" [18081]="bare Hummingbird route" [18082]="Flask + twilio-python (gunicorn -w 2)")
+declare -A rps
+echo
+echo "| server | peak req/s (wrk -c32) | rate held (half peak) | p50 | p99 |"
+echo "|---|---|---|---|---|"
+for port in 18080 18081 18082; do
+    rps[$port]=$(peak "$port")
+    half=$(python3 -c "print(int(float('${rps[$port]}') / 2))")
+    read -r held p50 p99 <<<"$(latency "$half" "$port")"
+    printf '| %s | %s | %s | %s ms | %s ms |\n' "${name[$port]}" "${rps[$port]}" "$held" \
+        "$(python3 -c "print(round(float('$p50') * 1000, 2))")" "$(python3 -c "print(round(float('$p99') * 1000, 2))")"
+done
+echo
+python3 -c "
+s, b, f = float('${rps[18080]}'), float('${rps[18081]}'), float('${rps[18082]}')
+print(f'Switchboard / bare route: {s / b:.0%}   Switchboard / Flask peer: {s / f:.1f}x')"
