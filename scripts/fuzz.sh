@@ -38,7 +38,7 @@ fuzzer="$work/form-fuzzer"
 if [ ! -x "$fuzzer" ] || [ -n "$(find Sources/SwitchboardWebhooks Fuzz/FormFuzzer -newer "$fuzzer" -print -quit)" ]; then
     echo "fuzz: compiling $fuzzer"
     swiftc -sanitize=fuzzer,address -parse-as-library -O -g -use-ld=lld \
-        -module-name SwitchboardWebhooks \
+        -module-name SwitchboardWebhooks -swift-version 6 \
         -enable-upcoming-feature ExistentialAny -enable-upcoming-feature MemberImportVisibility \
         -I "$bin/Modules" \
         "${sources[@]}" Fuzz/FormFuzzer/main.swift "${crypto_objects[@]}" \

@@ -12,9 +12,14 @@ import Foundation
 /// The string Twilio signs is the URL it requested followed, for a form POST, by every parameter as
 /// `name + value`: names in byte (code-point) order, each name once, and under each name its distinct
 /// values in byte order. The signature is the Base64 HMAC-SHA1 of that string, keyed with the account's
-/// Auth Token. Because Twilio is inconsistent about ports, the URL is tried twice, as twilio-python does
-/// (see ``SigningURL`` for the exact rules): with any port removed, and with the scheme's default port
-/// (`:443` for https, `:80` otherwise) added when none is present. A match on either passes.
+/// Auth Token. Because Twilio is inconsistent about ports, the URL is tried twice, as twilio-python does:
+/// with any port removed, and with the scheme's default port (`:443` for https, `:80` otherwise) added
+/// when none is present. A match on either passes. Both forms are what Python's `urlparse`/`geturl` round
+/// trip gives, quirks included: the scheme is lower-cased, an empty `?` or `#` disappears, a `#fragment`
+/// is kept, and `https://user:pass@host:8443/x` loses everything after `user` in its port-less form. Where
+/// Python raises (a port that is not a number in 0–65535, unbalanced `[` `]`), the request is invalid.
+/// One Python check is not reproduced: a non-ASCII host that NFKC normalization would turn into one
+/// containing `/ ? # @ :` (which Python refuses) is handled like any other host.
 ///
 /// **Which URL.** Pass the public URL Twilio requested: the configured public base URL (scheme, host,
 /// optional port and path prefix) followed by the request's path and raw query, exactly as received
