@@ -47,6 +47,7 @@ private struct FormBodyParser {
     mutating func pairs() throws(FormError) -> [FormParameters.Pair] {
         var pairs: [FormParameters.Pair] = []
         let count = body.count
+        pairs.reserveCapacity(min(64, body.reduce(1) { $0 + ($1 == UInt8(ascii: "&") ? 1 : 0) }))
         var start = 0
         while start < count {
             var end = start
@@ -77,7 +78,7 @@ private struct FormBodyParser {
             break
         }
         if !needsDecoding {
-            guard let string = String(validating: raw, as: UTF8.self) else {
+            guard let string = UTF8Validation.string(raw) else {
                 throw .invalidUTF8(pairIndex: pairIndex, part: part, raw: raw, offset: range.lowerBound)
             }
             return string
@@ -100,7 +101,7 @@ private struct FormBodyParser {
             }
             index += 1
         }
-        guard let string = String(validating: scratch, as: UTF8.self) else {
+        guard let string = scratch.withUnsafeBufferPointer(UTF8Validation.string) else {
             throw .invalidUTF8(pairIndex: pairIndex, part: part, raw: raw, offset: range.lowerBound)
         }
         return string

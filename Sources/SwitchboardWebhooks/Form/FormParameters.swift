@@ -23,7 +23,7 @@ public struct FormParameters: Hashable, Sendable {
 
         /// Byte-for-byte equality of name and value.
         public static func == (lhs: Pair, rhs: Pair) -> Bool {
-            lhs.name.utf8.elementsEqual(rhs.name.utf8) && lhs.value.utf8.elementsEqual(rhs.value.utf8)
+            sameBytes(lhs.name, rhs.name) && sameBytes(lhs.value, rhs.value)
         }
 
         /// Hashes the UTF-8 bytes, consistent with ``==(_:_:)``.
@@ -55,7 +55,7 @@ public struct FormParameters: Hashable, Sendable {
 
     /// The first value of `name`, or nil when no pair has that name. Names match byte for byte.
     public subscript(name: String) -> String? {
-        for pair in pairs where pair.name.utf8.elementsEqual(name.utf8) {
+        for pair in pairs where sameBytes(pair.name, name) {
             return pair.value
         }
         return nil
@@ -63,7 +63,7 @@ public struct FormParameters: Hashable, Sendable {
 
     /// Every value of `name`, in body order (empty when no pair has that name).
     public func values(named name: String) -> [String] {
-        pairs.compactMap { $0.name.utf8.elementsEqual(name.utf8) ? $0.value : nil }
+        pairs.compactMap { sameBytes($0.name, name) ? $0.value : nil }
     }
 
     /// Appends a pair at the end.
@@ -82,4 +82,16 @@ extension FormParameters: ExpressibleByDictionaryLiteral {
 extension FormParameters: CustomStringConvertible {
     /// The form-encoded body, as ``encoded()`` gives it.
     public var description: String { encoded() }
+}
+
+/// Byte-for-byte equality of two strings' UTF-8 (not Swift's canonical equivalence); the length check
+/// answers most lookups of one name among many.
+@inline(__always)
+func sameBytes(_ a: String, _ b: String) -> Bool {
+    let (aUTF8, bUTF8) = (a.utf8, b.utf8)
+    guard aUTF8.count == bUTF8.count else { return false }
+    let fast = aUTF8.withContiguousStorageIfAvailable { aBytes in
+        bUTF8.withContiguousStorageIfAvailable { bBytes in aBytes.elementsEqual(bBytes) }
+    }
+    return (fast ?? nil) ?? aUTF8.elementsEqual(bUTF8)
 }

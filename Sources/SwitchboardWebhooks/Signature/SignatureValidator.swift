@@ -12,9 +12,14 @@ import Foundation
 /// The string Twilio signs is the URL it requested followed, for a form POST, by every parameter as
 /// `name + value`: names in byte (code-point) order, each name once, and under each name its distinct
 /// values in byte order. The signature is the Base64 HMAC-SHA1 of that string, keyed with the account's
-/// Auth Token. Because Twilio is inconsistent about ports, the URL is tried twice, as twilio-python does
-/// (see ``SigningURL`` for the exact rules): with any port removed, and with the scheme's default port
-/// (`:443` for https, `:80` otherwise) added when none is present. A match on either passes.
+/// Auth Token. Because Twilio is inconsistent about ports, the URL is tried twice, as twilio-python does:
+/// with any port removed, and with the scheme's default port (`:443` for https, `:80` otherwise) added
+/// when none is present. A match on either passes. Both forms are what Python's `urlparse`/`geturl` round
+/// trip gives, quirks included: the scheme is lower-cased, an empty `?` or `#` disappears, a `#fragment`
+/// is kept, and `https://user:pass@host:8443/x` loses everything after `user` in its port-less form. Where
+/// Python raises (a port that is not a number in 0–65535, unbalanced `[` `]`), the request is invalid.
+/// One Python check is not reproduced: a non-ASCII host that NFKC normalization would turn into one
+/// containing `/ ? # @ :` (which Python refuses) is handled like any other host.
 ///
 /// **Which URL.** Pass the public URL Twilio requested: the configured public base URL (scheme, host,
 /// optional port and path prefix) followed by the request's path and raw query, exactly as received
@@ -31,8 +36,8 @@ import Foundation
 /// **Cost.** One HMAC per candidate tried; the parameter block is built once, on the stack, and reused.
 /// With the usual https URL without port, a valid request costs one HMAC-SHA1 of the string to sign.
 public struct SignatureValidator: Sendable {
-    /// One HMAC state per token, already keyed; copied for every message.
-    private let keyedMACs: [HMAC<Insecure.SHA1>]
+    /// One HMAC-SHA1 state per token, already keyed; copied for every message.
+    private let keyedMACs: [KeyedSHA1]
 
     /// A validator for one Auth Token.
     ///
@@ -52,7 +57,7 @@ public struct SignatureValidator: Sendable {
     public init(tokens: [String]) {
         precondition(!tokens.isEmpty, "SignatureValidator needs at least one Auth Token")
         precondition(!tokens.contains(where: \.isEmpty), "SignatureValidator was given an empty Auth Token")
-        keyedMACs = tokens.map { HMAC<Insecure.SHA1>(key: SymmetricKey(data: Array($0.utf8))) }
+        keyedMACs = tokens.map { KeyedSHA1(key: Array($0.utf8)) }
     }
 
     /// Whether `signature` signs a form-encoded request (POST) or a request without body (GET, whose
@@ -108,9 +113,10 @@ public struct SignatureValidator: Sendable {
     /// `url` is signed exactly as given (no port handling; that happens only in validation). For the
     /// `sign` command and tests.
     public static func signature(token: String, url: String, parameters: FormParameters) -> String {
-        var mac = HMAC<Insecure.SHA1>(key: SymmetricKey(data: Array(token.utf8)))
-        mac.update(data: Array(stringToSign(url: url, parameters: parameters).utf8))
-        return mac.finalize().withUnsafeBytes { SignatureEncoding.base64($0) }
+        // swift-crypto's HMAC here, KeyedSHA1 in validation: two implementations the tests hold to the same vectors.
+        let message = Array(stringToSign(url: url, parameters: parameters).utf8)
+        let mac = HMAC<Insecure.SHA1>.authenticationCode(for: message, using: SymmetricKey(data: Array(token.utf8)))
+        return mac.withUnsafeBytes { SignatureEncoding.base64($0) }
     }
 
     /// The string HMAC-SHA1 covers: `url` followed by the sorted, de-duplicated `name + value` pairs.
@@ -162,25 +168,26 @@ public struct SignatureValidator: Sendable {
         var withPort: UnsafeRawBufferPointer?
     }
 
-    /// Tries every token with every URL; true at the first match.
+    /// Tries every token with every URL, true at the first match: the URL without port first (what
+    /// Twilio signs for https voice webhooks), with each token, then the one with the port.
     private func matches(_ header: UnsafeBufferPointer<UInt8>, urls: URLVariants, suffix: UnsafeRawBufferPointer) -> Bool {
-        for keyedMAC in keyedMACs {
-            if Self.matches(header, keyedMAC, url: urls.withoutPort, suffix: suffix) { return true }
-            if let withPort = urls.withPort, Self.matches(header, keyedMAC, url: withPort, suffix: suffix) { return true }
+        for keyedMAC in keyedMACs where Self.matches(header, keyedMAC, url: urls.withoutPort, suffix: suffix) {
+            return true
+        }
+        guard let withPort = urls.withPort else { return false }
+        for keyedMAC in keyedMACs where Self.matches(header, keyedMAC, url: withPort, suffix: suffix) {
+            return true
         }
         return false
     }
 
     private static func matches(
         _ header: UnsafeBufferPointer<UInt8>,
-        _ keyedMAC: HMAC<Insecure.SHA1>,
+        _ keyedMAC: KeyedSHA1,
         url: UnsafeRawBufferPointer,
         suffix: UnsafeRawBufferPointer
     ) -> Bool {
-        var mac = keyedMAC
-        mac.update(data: url)
-        mac.update(data: suffix)
-        return mac.finalize().withUnsafeBytes { SignatureEncoding.base64Matches($0, header: header) }
+        keyedMAC.authenticate(url, suffix) { SignatureEncoding.base64Matches($0, header: header) }
     }
 
     private static func sha256Matches(_ body: some Collection<UInt8>, hex: [UInt8]) -> Bool {

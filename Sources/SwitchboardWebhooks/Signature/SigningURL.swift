@@ -239,6 +239,7 @@ struct ByteWriter {
 
     @inline(__always)
     mutating func append(_ byte: UInt8) {
+        precondition(count < buffer.count)
         buffer[count] = byte
         count += 1
     }
