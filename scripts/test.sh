@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every test: format lint, the whole Swift test suite (golden files, command line, stores), and the
-# short fuzz runs. Installs what it needs first.
+# Every test: format lint, the whole Swift test suite (golden files, command line, HTTP in process and
+# over loopback, stores), a claim race between two processes, and a short fuzz run. Installs what it
+# needs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh
@@ -16,3 +17,6 @@ swift test --skip-build
 
 echo "test: SQLite claims racing across two processes"
 scripts/claim-race.sh
+
+echo "test: fuzzing the form parser and signature validator for 20 s (libFuzzer + AddressSanitizer)"
+scripts/fuzz.sh 20

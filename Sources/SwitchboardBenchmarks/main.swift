@@ -1,7 +1,7 @@
 import SwitchboardTwiML
 
 // Release-mode benchmarks. Usage:
-//   SwitchboardBenchmarks [twiml|all]          micro-benchmarks, ns per operation
+//   SwitchboardBenchmarks [twiml|signature|all] micro-benchmarks, ns per operation
 //   SwitchboardBenchmarks bare-server PORT     the bare Hummingbird baseline for scripts/bench-voice.sh
 // Figures and the matching baseline commands are in docs/PERFORMANCE.md.
 
@@ -13,8 +13,13 @@ case "bare-server":
     // Ten clients with the same attributes Switchboard writes: the same response size.
     let response = try TwiMLBenchmark.ringAllWithCallbacks().renderBytes()
     try await BareServer.run(port: port, response: response)
-case "twiml", "all":
+case "twiml":
     for line in try TwiMLBenchmark.run() { print(line) }
+case "signature":
+    for line in SignatureBenchmark.run() { print(line) }
+case "all":
+    for line in try TwiMLBenchmark.run() { print(line) }
+    for line in SignatureBenchmark.run() { print(line) }
 default:
-    print("usage: SwitchboardBenchmarks [twiml|all|bare-server PORT]")
+    print("usage: SwitchboardBenchmarks [twiml|signature|all|bare-server PORT]")
 }

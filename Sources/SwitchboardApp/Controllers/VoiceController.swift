@@ -74,7 +74,9 @@ struct VoiceController<Store: CallStore>: Sendable {
             form = try FormParameters.parse(body.readableBytesView)
         } catch {
             metrics.record(route: route.rawValue, outcome: "malformed", duration: start.duration(to: clock.now))
-            return refuse(.badRequest, "malformed form body: \(error)")
+            // Name the problem without echoing bytes from a sender whose signature is not checked yet.
+            let kind = error == .invalidUTF8 ? "invalid UTF-8" : "a malformed percent-escape"
+            return refuse(.badRequest, "malformed form body: \(kind) in pair \(error.pairIndex + 1)")
         }
         let url = publicURL.url(requestTarget: request.uri.string)
         guard validator.isValid(signature: signature, url: url, parameters: form) else {
