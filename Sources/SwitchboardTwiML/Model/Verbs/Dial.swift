@@ -55,6 +55,7 @@ public struct Dial: Equatable, Sendable {
     public var extraAttributes: ExtraAttributes
 
     /// Creates a `<Dial>`.
+    @inlinable
     public init(
         _ nouns: [Noun] = [],
         phoneNumber: String? = nil,
@@ -178,10 +179,7 @@ extension Dial: ElementModel {
         try writer.endStart(empty: !hasText && nouns.isEmpty)
         guard hasText || !nouns.isEmpty else { return }
         if let phoneNumber, hasText { try writer.text(phoneNumber) }
-        // An unsafe buffer's subscript borrows each element; iterating or indexing the array copies every payload.
-        try nouns.withUnsafeBufferPointer { nouns in
-            for index in nouns.indices { try nouns[index].render(into: &writer) }
-        }
+        try nouns.forEachInPlace { noun in try noun.render(into: &writer) }
         writer.end("Dial")
     }
 }

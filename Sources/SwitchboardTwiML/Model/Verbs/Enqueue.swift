@@ -20,6 +20,7 @@ public struct Enqueue: Equatable, Sendable {
     public var extraAttributes: ExtraAttributes
 
     /// Creates an `<Enqueue>`.
+    @inlinable
     public init(
         _ name: String? = nil,
         task: QueueTask? = nil,
@@ -96,6 +97,7 @@ public struct QueueTask: Equatable, Sendable {
     public var extraAttributes: ExtraAttributes
 
     /// Creates a `<Task>`.
+    @inlinable
     public init(_ json: String? = nil, priority: Int? = nil, timeout: Int? = nil, extraAttributes: ExtraAttributes = [:]) {
         self.json = json
         self.priority = priority

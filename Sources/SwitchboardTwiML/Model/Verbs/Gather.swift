@@ -43,6 +43,7 @@ public struct Gather: Equatable, Sendable {
     public var extraAttributes: ExtraAttributes
 
     /// Creates a `<Gather>`.
+    @inlinable
     public init(
         _ children: [Child] = [],
         action: URLReference? = nil,
@@ -142,8 +143,8 @@ extension Gather: ElementModel {
         try writer.attribute("timeout", timeout)
         try writer.endStart(empty: children.isEmpty)
         guard !children.isEmpty else { return }
-        for index in children.indices {
-            switch children[index] {
+        try children.forEachInPlace { child in
+            switch child {
             case .say(let say): try say.render(into: &writer)
             case .play(let play): try play.render(into: &writer)
             case .pause(let pause): try pause.render(into: &writer)

@@ -6,6 +6,7 @@ public struct Pause: Equatable, Sendable {
     public var extraAttributes: ExtraAttributes
 
     /// Creates a `<Pause>`.
+    @inlinable
     public init(length: Int? = nil, extraAttributes: ExtraAttributes = [:]) {
         self.length = length
         self.extraAttributes = extraAttributes

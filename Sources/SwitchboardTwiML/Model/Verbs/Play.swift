@@ -10,6 +10,7 @@ public struct Play: Equatable, Sendable {
     public var extraAttributes: ExtraAttributes
 
     /// Creates a `<Play>`.
+    @inlinable
     public init(_ url: URLReference? = nil, loop: Int? = nil, digits: String? = nil, extraAttributes: ExtraAttributes = [:]) {
         self.url = url
         self.loop = loop

@@ -14,6 +14,7 @@ public struct Queue: Equatable, Sendable {
     public var extraAttributes: ExtraAttributes
 
     /// Creates a `<Queue>`.
+    @inlinable
     public init(
         _ name: String? = nil,
         url: URLReference? = nil,

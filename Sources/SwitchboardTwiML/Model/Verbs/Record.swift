@@ -29,6 +29,7 @@ public struct Record: Equatable, Sendable {
     public var extraAttributes: ExtraAttributes
 
     /// Creates a `<Record>`.
+    @inlinable
     public init(
         action: URLReference? = nil,
         method: HTTPMethod? = nil,

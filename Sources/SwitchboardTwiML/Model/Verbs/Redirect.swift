@@ -8,6 +8,7 @@ public struct Redirect: Equatable, Sendable {
     public var extraAttributes: ExtraAttributes
 
     /// Creates a `<Redirect>`.
+    @inlinable
     public init(_ url: URLReference? = nil, method: HTTPMethod? = nil, extraAttributes: ExtraAttributes = [:]) {
         self.url = url
         self.method = method

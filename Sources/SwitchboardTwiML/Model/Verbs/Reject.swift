@@ -6,6 +6,7 @@ public struct Reject: Equatable, Sendable {
     public var extraAttributes: ExtraAttributes
 
     /// Creates a `<Reject>`.
+    @inlinable
     public init(reason: RejectReason? = nil, extraAttributes: ExtraAttributes = [:]) {
         self.reason = reason
         self.extraAttributes = extraAttributes

@@ -12,6 +12,7 @@ public struct Say: Equatable, Sendable {
     public var extraAttributes: ExtraAttributes
 
     /// Creates a `<Say>`.
+    @inlinable
     public init(_ text: String? = nil, voice: String? = nil, language: String? = nil, loop: Int? = nil, extraAttributes: ExtraAttributes = [:]) {
         self.text = text
         self.voice = voice

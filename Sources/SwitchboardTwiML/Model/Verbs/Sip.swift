@@ -20,6 +20,7 @@ public struct Sip: Equatable, Sendable {
     public var extraAttributes: ExtraAttributes
 
     /// Creates a `<Sip>`.
+    @inlinable
     public init(
         _ uri: String? = nil,
         username: String? = nil,
