@@ -53,6 +53,10 @@ enum XMLCharacters {
         to output: inout ByteBuffer,
         context: Context
     ) -> UInt32? {
+        if isPlain(bytes) {
+            output.append(bytes)
+            return nil
+        }
         var runStart = 0
         var index = 0
         let count = bytes.count
@@ -79,6 +83,44 @@ enum XMLCharacters {
         }
         output.append(UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
         return nil
+    }
+
+    /// Whether `bytes` has no byte that could need an entity or be forbidden in either context: none below
+    /// 0x20, no `"`, `&`, `<`, `>`, and no 0xEF (the lead byte of U+FFFE and U+FFFF). Most text and URLs
+    /// pass, and are then appended in one copy. Tests eight bytes at a time with the classic bit tricks,
+    /// each exact for "some byte matches": `(x - 0x01…) & ~x & 0x80…` is nonzero iff a byte of `x` is zero,
+    /// and `(x - n…) & ~x & 0x80…` iff a byte is below `n` (for `n` up to 0x80).
+    @inline(__always)
+    static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        let count = bytes.count
+        var offset = 0
+        var found: UInt64 = 0
+        while offset + 8 <= count {
+            found |= specialBytes(in: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            offset += 8
+        }
+        if offset < count {
+            // The tail, padded with `a` (plain) to a whole word.
+            var word: UInt64 = 0x6161_6161_6161_6161
+            withUnsafeMutableBytes(of: &word) { word in
+                word.baseAddress!.copyMemory(from: raw + offset, byteCount: count - offset)
+            }
+            found |= specialBytes(in: word)
+        }
+        return found == 0
+    }
+
+    /// Nonzero when some byte of `word` is below 0x20 or one of `"`, `&`, `<`, `>`, 0xEF.
+    @inline(__always)
+    private static func specialBytes(in word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        let below20 = (word &- ones &* 0x20) & ~word & highs
+        return below20 | hasZero(word ^ (ones &* 0x22)) | hasZero(word ^ (ones &* 0x26))
+            | hasZero(word ^ (ones &* 0x3C)) | hasZero(word ^ (ones &* 0x3E)) | hasZero(word ^ (ones &* 0xEF))
     }
 
     private static func entity(for byte: UInt8) -> StaticString {
