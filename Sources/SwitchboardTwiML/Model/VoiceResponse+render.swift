@@ -5,9 +5,19 @@ extension VoiceResponse {
     /// - Throws: ``TwiMLError/invalidCharacter`` when text or an attribute holds a character XML 1.0
     ///   forbids; ``TwiMLError/duplicateAttribute`` when an extra attribute repeats a typed one.
     public func renderBytes() throws -> [UInt8] {
-        var writer = TwiMLWriter(capacity: 1024)
-        try render(into: &writer)
-        return writer.bytes
+        // Writes straight into the array returned; only a document longer than the first guess is copied
+        // once more, from the writer's own memory.
+        var larger: [UInt8]?
+        let bytes = try [UInt8](unsafeUninitializedCapacity: 1024) { memory, initializedCount in
+            var writer = TwiMLWriter(lending: memory)
+            try render(into: &writer)
+            if writer.isInLentMemory {
+                initializedCount = writer.count
+            } else {
+                larger = writer.bytes
+            }
+        }
+        return larger ?? bytes
     }
 
     /// The document as a string; see ``renderBytes()``.

@@ -1,16 +1,34 @@
 /// A growable byte buffer the writer owns alone: appends are plain stores, with no uniqueness checks
 /// or generic sequence machinery. Non-copyable, so its memory has exactly one owner and is freed once.
+///
+/// It either owns its memory or starts in memory lent for the duration of one call (the uninitialized
+/// storage of the array being returned, so the finished bytes need no copy). Lent memory is never freed
+/// here; if it fills up, the buffer moves to memory of its own and ``isLent`` turns false, and the caller
+/// takes the bytes with ``array()`` instead.
 struct ByteBuffer: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private(set) var count = 0
+    /// Whether `base` is lent memory, which this buffer must not free.
+    private(set) var isLent: Bool
 
     init(capacity: Int) {
         self.capacity = max(64, capacity)
         base = .allocate(capacity: self.capacity)
+        isLent = false
     }
 
-    deinit { base.deallocate() }
+    /// Writes into `memory`, which must stay valid and untouched by others while this buffer lives (the
+    /// caller's closure scope: the buffer is non-copyable and cannot outlive it).
+    init(lending memory: UnsafeMutableBufferPointer<UInt8>) {
+        base = memory.baseAddress ?? .allocate(capacity: 0)
+        capacity = memory.count
+        isLent = memory.baseAddress != nil
+    }
+
+    deinit {
+        if !isLent { base.deallocate() }
+    }
 
     @inline(__always)
     private mutating func reserve(_ extra: Int) {
@@ -18,11 +36,12 @@ struct ByteBuffer: ~Copyable {
     }
 
     private mutating func grow(to needed: Int) {
-        var newCapacity = capacity * 2
+        var newCapacity = max(64, capacity * 2)
         while newCapacity < needed { newCapacity *= 2 }
         let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
         newBase.update(from: base, count: count)
-        base.deallocate()
+        if !isLent { base.deallocate() }
+        isLent = false
         base = newBase
         capacity = newCapacity
     }

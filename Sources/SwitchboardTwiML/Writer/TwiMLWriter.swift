@@ -20,8 +20,20 @@ struct TwiMLWriter: ~Copyable {
         buffer.append(Self.declaration)
     }
 
+    /// Writes into lent memory first; see ``ByteBuffer/init(lending:)``.
+    init(lending memory: UnsafeMutableBufferPointer<UInt8>) {
+        buffer = ByteBuffer(lending: memory)
+        buffer.append(Self.declaration)
+    }
+
     /// The document's bytes.
     var bytes: [UInt8] { buffer.array() }
+
+    /// How many bytes are written.
+    var count: Int { buffer.count }
+
+    /// Whether the bytes are all still in the lent memory.
+    var isInLentMemory: Bool { buffer.isLent }
 
     @inline(__always)
     private mutating func append(_ string: StaticString) {
