@@ -95,20 +95,31 @@ enum XMLCharacters {
         guard let base = bytes.baseAddress else { return true }
         let raw = UnsafeRawPointer(base)
         let count = bytes.count
-        var offset = 0
-        var found: UInt64 = 0
-        while offset + 8 <= count {
-            found |= specialBytes(in: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-            offset += 8
-        }
-        if offset < count {
-            // The tail, padded with `a` (plain) to a whole word.
-            var word: UInt64 = 0x6161_6161_6161_6161
-            withUnsafeMutableBytes(of: &word) { word in
-                word.baseAddress!.copyMemory(from: raw + offset, byteCount: count - offset)
+        if count >= 8 {
+            var found: UInt64 = 0
+            var offset = 0
+            while offset + 8 <= count {
+                found |= specialBytes(in: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                offset += 8
             }
-            found |= specialBytes(in: word)
+            // The last partial word is tested as the final eight bytes, overlapping bytes already tested.
+            if offset < count {
+                found |= specialBytes(in: raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+            }
+            return found == 0
         }
+        if count >= 4 {
+            // Two overlapping halves make one word.
+            let low = UInt64(raw.loadUnaligned(as: UInt32.self))
+            let high = UInt64(raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
+            return specialBytes(in: low | high << 32) == 0
+        }
+        // One to three bytes, padded with `a` (plain) to a whole word.
+        var word: UInt64 = 0x6161_6161_6161_6161
+        for index in 0..<count {
+            word = word << 8 | UInt64(base[index])
+        }
+        let found = specialBytes(in: word)
         return found == 0
     }
 
