@@ -1,4 +1,9 @@
 extension VoiceResponse {
+    /// The first array capacity ``renderBytes()`` writes into, enough for most documents. With the array's
+    /// 32-byte header the allocation stays within glibc's per-thread cache (chunks up to 1,032 bytes);
+    /// 1,024 bytes of capacity fell outside it and cost a slower malloc and free.
+    static let firstCapacity = 960
+
     /// The document's bytes exactly as twilio-python 9.x `to_xml()` writes them: the XML declaration, no
     /// whitespace, attributes sorted by name, `<Tag />` for empty elements.
     ///
@@ -8,7 +13,7 @@ extension VoiceResponse {
         // Writes straight into the array returned; only a document longer than the first guess is copied
         // once more, from the writer's own memory.
         var larger: [UInt8]?
-        let bytes = try [UInt8](unsafeUninitializedCapacity: 1024) { memory, initializedCount in
+        let bytes = try [UInt8](unsafeUninitializedCapacity: Self.firstCapacity) { memory, initializedCount in
             var writer = TwiMLWriter(lending: memory)
             try render(into: &writer)
             if writer.isInLentMemory {
