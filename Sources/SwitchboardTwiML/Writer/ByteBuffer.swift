@@ -77,6 +77,20 @@ struct ByteBuffer: ~Copyable {
         append(UnsafeBufferPointer(start: string.utf8Start, count: string.utf8CodeUnitCount))
     }
 
+    /// Appends `head`, `name`, then `tail` (`</` `Dial` `>`), with one capacity check.
+    @inline(__always)
+    mutating func append(_ head: StaticString, _ name: StaticString, _ tail: StaticString) {
+        let headCount = head.utf8CodeUnitCount
+        let nameCount = name.utf8CodeUnitCount
+        let tailCount = tail.utf8CodeUnitCount
+        reserve(headCount + nameCount + tailCount)
+        let target = base + count
+        target.update(from: head.utf8Start, count: headCount)
+        (target + headCount).update(from: name.utf8Start, count: nameCount)
+        (target + headCount + nameCount).update(from: tail.utf8Start, count: tailCount)
+        count += headCount + nameCount + tailCount
+    }
+
     mutating func append(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { append($0) }
     }

@@ -112,10 +112,7 @@ struct TwiMLWriter: ~Copyable {
         assert(lastName.lexicographicallyPrecedes(nameBytes), "attributes of <\(element)> out of order at \(name)")
         lastName = nameBytes
         #endif
-        buffer.append(UInt8(ascii: " "))
-        append(name)
-        buffer.append(UInt8(ascii: "="))
-        buffer.append(UInt8(ascii: "\""))
+        buffer.append(" ", name, "=\"")
     }
 
     /// Ends the start tag: ` />` when the element has no content, else `>`.
@@ -139,10 +136,20 @@ struct TwiMLWriter: ~Copyable {
 
     /// Writes `</name>`.
     mutating func end(_ name: StaticString) {
-        buffer.append(UInt8(ascii: "<"))
-        buffer.append(UInt8(ascii: "/"))
-        append(name)
-        buffer.append(UInt8(ascii: ">"))
+        buffer.append("</", name, ">")
+    }
+
+    /// Writes an element that has no attributes at all (typed or extra): `<name>text</name>`, or
+    /// `<name />` when `text` is nil or empty. Skips the attribute bookkeeping of ``start(_:extras:)``.
+    mutating func bareElement(_ name: StaticString, text: String?) throws {
+        element = name
+        guard let text, !text.isEmpty else {
+            buffer.append("<", name, " />")
+            return
+        }
+        buffer.append("<", name, ">")
+        try self.text(text)
+        end(name)
     }
 
     /// Writes a leaf element: start tag, typed attributes through `attributes`, and text when non-empty.

@@ -80,4 +80,13 @@ import Testing
                 == declaration + #"<Response><Dial><Client statusCallbackEvent="ringing" url="/screen" zeta="1">alice</Client></Dial></Response>"#
         )
     }
+
+    @Test func simpleClientsWithAndWithoutAttributes() throws {
+        let document = VoiceResponse([
+            .dial(Dial([.client(Client("")), .client(Client(nil)), .client(Client("bob", method: .post)), .client(Client("a&b"))]))
+        ])
+        let expected = #"<Response><Dial><Client /><Client /><Client method="POST">bob</Client><Client>a&amp;b</Client></Dial></Response>"#
+        #expect(try document.render() == declaration + expected)
+        #expect(throws: TwiMLError.self) { try VoiceResponse([.dial(Dial([.client(Client("a\u{1}"))]))]).render() }
+    }
 }

@@ -181,6 +181,7 @@ extension Client: ElementModel {
     func render(into writer: inout TwiMLWriter) throws {
         guard let box else {
             // The common simple form: only the inline properties can be set.
+            if method == nil && statusCallbackMethod == nil { return try writer.bareElement("Client", text: identity) }
             writer.start("Client", extras: ExtraAttributes())
             try writer.attribute("method", method)
             try writer.attribute("statusCallbackMethod", statusCallbackMethod)
