@@ -12,14 +12,19 @@ extension VoiceResponse {
     public func renderBytes() throws -> [UInt8] {
         // Writes straight into the array returned; only a document longer than the first guess is copied
         // once more, from the writer's own memory.
+        // (`append(addingCapacity:)` rather than `init(unsafeUninitializedCapacity:)`, whose allocation is an
+        // unspecialized runtime call that looks up the array type's metadata on every document.)
+        var bytes: [UInt8] = []
         var larger: [UInt8]?
-        let bytes = try [UInt8](unsafeUninitializedCapacity: Self.firstCapacity) { memory, initializedCount in
-            var writer = TwiMLWriter(lending: memory)
-            try render(into: &writer)
-            if writer.isInLentMemory {
-                initializedCount = writer.count
-            } else {
-                larger = writer.bytes
+        try bytes.append(addingCapacity: Self.firstCapacity) { span in
+            try span.withUnsafeMutableBufferPointer { memory, initializedCount in
+                var writer = TwiMLWriter(lending: memory)
+                try render(into: &writer)
+                if writer.isInLentMemory {
+                    initializedCount = writer.count
+                } else {
+                    larger = writer.bytes
+                }
             }
         }
         return larger ?? bytes
