@@ -59,12 +59,16 @@ struct ByteBuffer: ~Copyable {
         let length = bytes.count
         reserve(length)
         let target = UnsafeMutableRawPointer(base + count)
-        if length >= 8 && length <= 16 {
-            // Most names and short values: two overlapping word copies instead of a call to memmove.
+        if length >= 8 && length <= 64 {
+            // Names, short values and the declaration: word copies, the last one overlapping the one before,
+            // instead of a call to memmove.
             let raw = UnsafeRawPointer(source)
-            let first = raw.loadUnaligned(as: UInt64.self)
+            var offset = 0
+            while offset + 8 < length {
+                target.storeBytes(of: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset, as: UInt64.self)
+                offset += 8
+            }
             let last = raw.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
-            target.storeBytes(of: first, as: UInt64.self)
             target.storeBytes(of: last, toByteOffset: length - 8, as: UInt64.self)
         } else {
             target.copyMemory(from: source, byteCount: length)

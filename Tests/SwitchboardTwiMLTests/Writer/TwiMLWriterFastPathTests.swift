@@ -43,7 +43,7 @@ import Testing
     }
 
     @Test func plainTextOfEveryLengthIsCopiedWhole() throws {
-        for length in 0...40 {
+        for length in 0...80 {
             let value = String((0..<length).map { Character(UnicodeScalar(UInt8(0x3F + $0 % 60))) })
             let expected = length == 0 ? declaration + "<Response><Say /></Response>" : declaration + "<Response><Say>" + value + "</Say></Response>"
             #expect(try VoiceResponse([.say(Say(value))]).render() == expected)
