@@ -9,25 +9,26 @@ public struct Client: Equatable, Sendable {
         case parameter(Parameter)
     }
 
+    // Spelled `Optional<T>`, not `T?`: see the note on ``ElementModel``.
     /// The identity in the simple form.
-    public var identity: String?
+    public var identity: Optional<String>
     /// How to request `url`.
-    public var method: HTTPMethod?
+    public var method: Optional<HTTPMethod>
     /// How to request `statusCallback`.
-    public var statusCallbackMethod: HTTPMethod?
+    public var statusCallbackMethod: Optional<HTTPMethod>
     /// The properties a ringing `<Client>` rarely sets, boxed and nil while all are empty: a `Dial` often
     /// holds many clients, and each copy or destruction of one then costs two reference counts instead of
     /// seven. The box is immutable (a setter stores a new one), so copies never share a mutation.
-    @usableFromInline var box: DetailsBox?
+    @usableFromInline var box: Optional<DetailsBox>
 
     /// The rarely set properties of a ``Client``.
     @usableFromInline
     struct Details: Equatable, Sendable {
         @usableFromInline var children: [Child]
-        @usableFromInline var url: URLReference?
-        @usableFromInline var statusCallback: URLReference?
-        @usableFromInline var statusCallbackEvent: [CallProgressEvent]?
-        @usableFromInline var clientNotificationUrl: URLReference?
+        @usableFromInline var url: Optional<URLReference>
+        @usableFromInline var statusCallback: Optional<URLReference>
+        @usableFromInline var statusCallbackEvent: Optional<[CallProgressEvent]>
+        @usableFromInline var clientNotificationUrl: Optional<URLReference>
         @usableFromInline var extraAttributes: ExtraAttributes
 
         @inlinable
@@ -215,8 +216,9 @@ extension Client: ElementModel {
 
 /// `<Identity>`: the identity of a rich-form `<Client>`.
 public struct Identity: Equatable, Sendable {
+    // Spelled `Optional<T>`, not `T?`: see the note on ``ElementModel``.
     /// The client identity.
-    public var identity: String?
+    public var identity: Optional<String>
     /// Attributes the model does not know.
     public var extraAttributes: ExtraAttributes
 
@@ -245,10 +247,11 @@ extension Identity: ElementModel {
 
 /// `<Parameter>`: a custom name/value pair delivered to the Voice SDK.
 public struct Parameter: Equatable, Sendable {
+    // Spelled `Optional<T>`, not `T?`: see the note on ``ElementModel``.
     /// The parameter name.
-    public var name: String?
+    public var name: Optional<String>
     /// The parameter value.
-    public var value: String?
+    public var value: Optional<String>
     /// Attributes the model does not know.
     public var extraAttributes: ExtraAttributes
 

@@ -1,7 +1,8 @@
 /// `<Reject>`: refuses the call without answering (not billed).
 public struct Reject: Equatable, Sendable {
+    // Spelled `Optional<T>`, not `T?`: see the note on ``ElementModel``.
     /// What the caller hears (default `rejected`).
-    public var reason: RejectReason?
+    public var reason: Optional<RejectReason>
     /// Attributes the model does not know.
     public var extraAttributes: ExtraAttributes
 
