@@ -56,24 +56,32 @@ struct ByteBuffer: ~Copyable {
     @inline(__always)
     mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
-        let length = bytes.count
-        reserve(length)
-        let target = UnsafeMutableRawPointer(base + count)
-        if length >= 8 && length <= 64 {
-            // Names, short values and the declaration: word copies, the last one overlapping the one before,
-            // instead of a call to memmove.
-            let raw = UnsafeRawPointer(source)
+        reserve(bytes.count)
+        Self.copy(source, to: base + count, count: bytes.count)
+        count += bytes.count
+    }
+
+    /// Copies `count` bytes between memory that does not overlap. Runs up to 64 bytes (names, short
+    /// values, the declaration) are copied with word moves, the last one overlapping the one before,
+    /// instead of a call to memmove.
+    @inline(__always)
+    private static func copy(_ source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, count: Int) {
+        let from = UnsafeRawPointer(source)
+        let to = UnsafeMutableRawPointer(target)
+        if count >= 8 {
+            guard count <= 64 else { return to.copyMemory(from: from, byteCount: count) }
             var offset = 0
-            while offset + 8 < length {
-                target.storeBytes(of: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset, as: UInt64.self)
+            while offset + 8 < count {
+                to.storeBytes(of: from.loadUnaligned(fromByteOffset: offset, as: UInt64.self), toByteOffset: offset, as: UInt64.self)
                 offset += 8
             }
-            let last = raw.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
-            target.storeBytes(of: last, toByteOffset: length - 8, as: UInt64.self)
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self), toByteOffset: count - 8, as: UInt64.self)
+        } else if count >= 4 {
+            to.storeBytes(of: from.loadUnaligned(as: UInt32.self), as: UInt32.self)
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self), toByteOffset: count - 4, as: UInt32.self)
         } else {
-            target.copyMemory(from: source, byteCount: length)
+            for index in 0..<count { target[index] = source[index] }
         }
-        count += length
     }
 
     @inline(__always)
@@ -89,9 +97,9 @@ struct ByteBuffer: ~Copyable {
         let tailCount = tail.utf8CodeUnitCount
         reserve(headCount + nameCount + tailCount)
         let target = base + count
-        target.update(from: head.utf8Start, count: headCount)
-        (target + headCount).update(from: name.utf8Start, count: nameCount)
-        (target + headCount + nameCount).update(from: tail.utf8Start, count: tailCount)
+        Self.copy(head.utf8Start, to: target, count: headCount)
+        Self.copy(name.utf8Start, to: target + headCount, count: nameCount)
+        Self.copy(tail.utf8Start, to: target + headCount + nameCount, count: tailCount)
         count += headCount + nameCount + tailCount
     }
 
