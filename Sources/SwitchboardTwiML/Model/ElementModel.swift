@@ -1,5 +1,13 @@
 /// A typed TwiML element: its tag, its attribute table, how its text and children map to the plain
 /// ``Element`` tree, and how it writes itself.
+///
+/// Note on stored optionals: the elements built on hot paths spell them `Optional<T>`, not `T?`. A
+/// `var x: T?` gets an implicit `= nil` initial value, so an init first stores nil in it and then assigns
+/// the argument; with that, the optimizer built each element in a temporary and then copied it (every
+/// reference retained) and destroyed the temporary, in the init and again where `.say(Say(...))` puts it
+/// in an enum. `Optional<T>` has no implicit initial value, so the init stores each argument once, in
+/// place. Both spellings are the same type: the public API does not change. (Measured: voicemail
+/// build+render ~436 -> ~354 ns, ring_all_10 ~722 -> ~642 ns.)
 protocol ElementModel: Sendable, Equatable {
     /// The tag name.
     static var tag: String { get }

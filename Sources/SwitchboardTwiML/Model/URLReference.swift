@@ -5,9 +5,11 @@ public struct URLReference: Hashable, Sendable, ExpressibleByStringLiteral, Cust
     public var string: String
 
     /// Wraps a URL string.
+    @inlinable
     public init(_ string: String) { self.string = string }
 
     /// Wraps a URL string literal.
+    @inlinable
     public init(stringLiteral value: String) { self.string = value }
 
     public var description: String { string }

@@ -26,6 +26,7 @@ public struct VoiceResponse: Equatable, Sendable {
     public var extraAttributes: ExtraAttributes
 
     /// Creates a document.
+    @inlinable
     public init(_ verbs: [Verb] = [], extraAttributes: ExtraAttributes = [:]) {
         self.verbs = verbs
         self.extraAttributes = extraAttributes
@@ -77,10 +78,7 @@ extension VoiceResponse: ElementModel {
         writer.start("Response", extras: extraAttributes)
         try writer.endStart(empty: verbs.isEmpty)
         guard !verbs.isEmpty else { return }
-        // An unsafe buffer's subscript borrows each element; iterating or indexing the array copies every payload.
-        try verbs.withUnsafeBufferPointer { verbs in
-            for index in verbs.indices { try verbs[index].render(into: &writer) }
-        }
+        try verbs.forEachInPlace { verb in try verb.render(into: &writer) }
         writer.end("Response")
     }
 }

@@ -20,8 +20,20 @@ struct TwiMLWriter: ~Copyable {
         buffer.append(Self.declaration)
     }
 
+    /// Writes into lent memory first; see ``ByteBuffer/init(lending:)``.
+    init(lending memory: UnsafeMutableBufferPointer<UInt8>) {
+        buffer = ByteBuffer(lending: memory)
+        buffer.append(Self.declaration)
+    }
+
     /// The document's bytes.
     var bytes: [UInt8] { buffer.array() }
+
+    /// How many bytes are written.
+    var count: Int { buffer.count }
+
+    /// Whether the bytes are all still in the lent memory.
+    var isInLentMemory: Bool { buffer.isLent }
 
     @inline(__always)
     private mutating func append(_ string: StaticString) {
@@ -100,10 +112,7 @@ struct TwiMLWriter: ~Copyable {
         assert(lastName.lexicographicallyPrecedes(nameBytes), "attributes of <\(element)> out of order at \(name)")
         lastName = nameBytes
         #endif
-        buffer.append(UInt8(ascii: " "))
-        append(name)
-        buffer.append(UInt8(ascii: "="))
-        buffer.append(UInt8(ascii: "\""))
+        buffer.append(" ", name, "=\"")
     }
 
     /// Ends the start tag: ` />` when the element has no content, else `>`.
@@ -127,10 +136,20 @@ struct TwiMLWriter: ~Copyable {
 
     /// Writes `</name>`.
     mutating func end(_ name: StaticString) {
-        buffer.append(UInt8(ascii: "<"))
-        buffer.append(UInt8(ascii: "/"))
-        append(name)
-        buffer.append(UInt8(ascii: ">"))
+        buffer.append("</", name, ">")
+    }
+
+    /// Writes an element that has no attributes at all (typed or extra): `<name>text</name>`, or
+    /// `<name />` when `text` is nil or empty. Skips the attribute bookkeeping of ``start(_:extras:)``.
+    mutating func bareElement(_ name: StaticString, text: String?) throws {
+        element = name
+        guard let text, !text.isEmpty else {
+            buffer.append("<", name, " />")
+            return
+        }
+        buffer.append("<", name, ">")
+        try self.text(text)
+        end(name)
     }
 
     /// Writes a leaf element: start tag, typed attributes through `attributes`, and text when non-empty.

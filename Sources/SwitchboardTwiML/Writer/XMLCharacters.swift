@@ -53,6 +53,10 @@ enum XMLCharacters {
         to output: inout ByteBuffer,
         context: Context
     ) -> UInt32? {
+        if isPlain(bytes) {
+            output.append(bytes)
+            return nil
+        }
         var runStart = 0
         var index = 0
         let count = bytes.count
@@ -79,6 +83,55 @@ enum XMLCharacters {
         }
         output.append(UnsafeBufferPointer(rebasing: bytes[runStart..<count]))
         return nil
+    }
+
+    /// Whether `bytes` has no byte that could need an entity or be forbidden in either context: none below
+    /// 0x20, no `"`, `&`, `<`, `>`, and no 0xEF (the lead byte of U+FFFE and U+FFFF). Most text and URLs
+    /// pass, and are then appended in one copy. Tests eight bytes at a time with the classic bit tricks,
+    /// each exact for "some byte matches": `(x - 0x01…) & ~x & 0x80…` is nonzero iff a byte of `x` is zero,
+    /// and `(x - n…) & ~x & 0x80…` iff a byte is below `n` (for `n` up to 0x80).
+    @inline(__always)
+    static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        let count = bytes.count
+        if count >= 8 {
+            var found: UInt64 = 0
+            var offset = 0
+            while offset + 8 <= count {
+                found |= specialBytes(in: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                offset += 8
+            }
+            // The last partial word is tested as the final eight bytes, overlapping bytes already tested.
+            if offset < count {
+                found |= specialBytes(in: raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+            }
+            return found == 0
+        }
+        if count >= 4 {
+            // Two overlapping halves make one word.
+            let low = UInt64(raw.loadUnaligned(as: UInt32.self))
+            let high = UInt64(raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
+            return specialBytes(in: low | high << 32) == 0
+        }
+        // One to three bytes, padded with `a` (plain) to a whole word.
+        var word: UInt64 = 0x6161_6161_6161_6161
+        for index in 0..<count {
+            word = word << 8 | UInt64(base[index])
+        }
+        let found = specialBytes(in: word)
+        return found == 0
+    }
+
+    /// Nonzero when some byte of `word` is below 0x20 or one of `"`, `&`, `<`, `>`, 0xEF.
+    @inline(__always)
+    private static func specialBytes(in word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZero(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        let below20 = (word &- ones &* 0x20) & ~word & highs
+        return below20 | hasZero(word ^ (ones &* 0x22)) | hasZero(word ^ (ones &* 0x26))
+            | hasZero(word ^ (ones &* 0x3C)) | hasZero(word ^ (ones &* 0x3E)) | hasZero(word ^ (ones &* 0xEF))
     }
 
     private static func entity(for byte: UInt8) -> StaticString {

@@ -46,6 +46,7 @@ public struct Conference: Equatable, Sendable {
     public var extraAttributes: ExtraAttributes
 
     /// Creates a `<Conference>`.
+    @inlinable
     public init(
         _ name: String? = nil,
         muted: Bool? = nil,

@@ -11,50 +11,52 @@ public struct Dial: Equatable, Sendable {
         indirect case sip(Sip)
     }
 
+    // Spelled `Optional<T>`, not `T?`: see the note on ``ElementModel``.
     /// A phone number written as plain text, instead of nouns.
-    public var phoneNumber: String?
+    public var phoneNumber: Optional<String>
     /// Whom to dial, in order.
     public var nouns: [Noun]
     /// Requested when the dialed leg ends; verbs after the `<Dial>` never run once it is set.
-    public var action: URLReference?
+    public var action: Optional<URLReference>
     /// How to request `action`.
-    public var method: HTTPMethod?
+    public var method: Optional<HTTPMethod>
     /// Seconds to ring (5 to 600; Twilio adds about 5).
-    public var timeout: Int?
+    public var timeout: Optional<Int>
     /// The caller ID shown to the dialed party.
-    public var callerId: String?
+    public var callerId: Optional<String>
     /// Recording mode.
-    public var record: DialRecording?
+    public var record: Optional<DialRecording>
     /// Whether to trim silence from the recording.
-    public var trim: RecordingTrim?
+    public var trim: Optional<RecordingTrim>
     /// Keep the inbound call ringing until the dialed party answers.
-    public var answerOnBridge: Bool?
+    public var answerOnBridge: Optional<Bool>
     /// Country whose ringback tone to play.
-    public var ringTone: RingTone?
+    public var ringTone: Optional<RingTone>
     /// The longest call, in seconds.
-    public var timeLimit: Int?
+    public var timeLimit: Optional<Int>
     /// Whether `*` hangs up the dialed party.
-    public var hangupOnStar: Bool?
+    public var hangupOnStar: Optional<Bool>
     /// Ring the nouns one after another instead of at once.
-    public var sequential: Bool?
+    public var sequential: Optional<Bool>
     /// Requested when the recording is ready.
-    public var recordingStatusCallback: URLReference?
+    public var recordingStatusCallback: Optional<URLReference>
     /// How to request `recordingStatusCallback`.
-    public var recordingStatusCallbackMethod: HTTPMethod?
+    public var recordingStatusCallbackMethod: Optional<HTTPMethod>
     /// Which recording events to report.
-    public var recordingStatusCallbackEvent: [RecordingEvent]?
+    public var recordingStatusCallbackEvent: Optional<[RecordingEvent]>
     /// Which legs to record.
-    public var recordingTrack: RecordingTrack?
+    public var recordingTrack: Optional<RecordingTrack>
     /// Requested on a SIP REFER.
-    public var referUrl: URLReference?
+    public var referUrl: Optional<URLReference>
     /// How to request `referUrl`.
-    public var referMethod: HTTPMethod?
+    public var referMethod: Optional<HTTPMethod>
     /// Branded-calls reason, at most 50 characters.
-    public var callReason: String?
+    public var callReason: Optional<String>
     /// Attributes the model does not know.
     public var extraAttributes: ExtraAttributes
 
     /// Creates a `<Dial>`.
+    @inlinable
     public init(
         _ nouns: [Noun] = [],
         phoneNumber: String? = nil,
@@ -178,10 +180,7 @@ extension Dial: ElementModel {
         try writer.endStart(empty: !hasText && nouns.isEmpty)
         guard hasText || !nouns.isEmpty else { return }
         if let phoneNumber, hasText { try writer.text(phoneNumber) }
-        // An unsafe buffer's subscript borrows each element; iterating or indexing the array copies every payload.
-        try nouns.withUnsafeBufferPointer { nouns in
-            for index in nouns.indices { try nouns[index].render(into: &writer) }
-        }
+        try nouns.forEachInPlace { noun in try noun.render(into: &writer) }
         writer.end("Dial")
     }
 }

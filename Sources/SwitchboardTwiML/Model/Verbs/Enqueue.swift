@@ -1,25 +1,27 @@
 /// `<Enqueue>`: puts the caller in a named queue.
 public struct Enqueue: Equatable, Sendable {
+    // Spelled `Optional<T>`, not `T?`: see the note on ``ElementModel``.
     /// The queue name (at most 64 characters).
-    public var name: String?
+    public var name: Optional<String>
     /// A TaskRouter task, instead of a plain queue.
-    public var task: QueueTask?
+    public var task: Optional<QueueTask>
     /// Requested when the caller leaves the queue.
-    public var action: URLReference?
+    public var action: Optional<URLReference>
     /// How to request `action`.
-    public var method: HTTPMethod?
+    public var method: Optional<HTTPMethod>
     /// Hold music or TwiML while waiting; empty means silence.
-    public var waitUrl: URLReference?
+    public var waitUrl: Optional<URLReference>
     /// How to request `waitUrl`.
-    public var waitUrlMethod: HTTPMethod?
+    public var waitUrlMethod: Optional<HTTPMethod>
     /// A TaskRouter workflow SID.
-    public var workflowSid: String?
+    public var workflowSid: Optional<String>
     /// The queue's maximum size.
-    public var maxQueueSize: Int?
+    public var maxQueueSize: Optional<Int>
     /// Attributes the model does not know.
     public var extraAttributes: ExtraAttributes
 
     /// Creates an `<Enqueue>`.
+    @inlinable
     public init(
         _ name: String? = nil,
         task: QueueTask? = nil,
@@ -86,16 +88,18 @@ extension Enqueue: ElementModel {
 
 /// `<Task>`: TaskRouter task attributes (JSON text) for `<Enqueue>`.
 public struct QueueTask: Equatable, Sendable {
+    // Spelled `Optional<T>`, not `T?`: see the note on ``ElementModel``.
     /// The task's attributes as JSON text.
-    public var json: String?
+    public var json: Optional<String>
     /// The task's priority.
-    public var priority: Int?
+    public var priority: Optional<Int>
     /// Seconds before the task times out.
-    public var timeout: Int?
+    public var timeout: Optional<Int>
     /// Attributes the model does not know.
     public var extraAttributes: ExtraAttributes
 
     /// Creates a `<Task>`.
+    @inlinable
     public init(_ json: String? = nil, priority: Int? = nil, timeout: Int? = nil, extraAttributes: ExtraAttributes = [:]) {
         self.json = json
         self.priority = priority

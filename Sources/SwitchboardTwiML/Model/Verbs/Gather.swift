@@ -9,40 +9,42 @@ public struct Gather: Equatable, Sendable {
 
     /// The prompts, in order.
     public var children: [Child]
+    // Spelled `Optional<T>`, not `T?`: see the note on ``ElementModel``.
     /// Requested with the input.
-    public var action: URLReference?
+    public var action: Optional<URLReference>
     /// How to request `action`.
-    public var method: HTTPMethod?
+    public var method: Optional<HTTPMethod>
     /// What to listen for.
-    public var input: GatherInput?
+    public var input: Optional<GatherInput>
     /// How many digits to collect.
-    public var numDigits: Int?
+    public var numDigits: Optional<Int>
     /// Seconds to wait for input.
-    public var timeout: Int?
+    public var timeout: Optional<Int>
     /// Seconds of silence that end speech, or `auto`.
-    public var speechTimeout: SpeechTimeout?
+    public var speechTimeout: Optional<SpeechTimeout>
     /// The key that ends input (empty disables).
-    public var finishOnKey: String?
+    public var finishOnKey: Optional<String>
     /// The speech language.
-    public var language: String?
+    public var language: Optional<String>
     /// Words and phrases to expect.
-    public var hints: String?
+    public var hints: Optional<String>
     /// Whether to request `action` even with no input.
-    public var actionOnEmptyResult: Bool?
+    public var actionOnEmptyResult: Optional<Bool>
     /// Whether to mask profanity.
-    public var profanityFilter: Bool?
+    public var profanityFilter: Optional<Bool>
     /// The speech model.
-    public var speechModel: String?
+    public var speechModel: Optional<String>
     /// Requested with partial speech results.
-    public var partialResultCallback: URLReference?
+    public var partialResultCallback: Optional<URLReference>
     /// How to request `partialResultCallback`.
-    public var partialResultCallbackMethod: HTTPMethod?
+    public var partialResultCallbackMethod: Optional<HTTPMethod>
     /// Deprecated premium speech model switch.
-    public var enhanced: Bool?
+    public var enhanced: Optional<Bool>
     /// Attributes the model does not know.
     public var extraAttributes: ExtraAttributes
 
     /// Creates a `<Gather>`.
+    @inlinable
     public init(
         _ children: [Child] = [],
         action: URLReference? = nil,
@@ -142,8 +144,8 @@ extension Gather: ElementModel {
         try writer.attribute("timeout", timeout)
         try writer.endStart(empty: children.isEmpty)
         guard !children.isEmpty else { return }
-        for index in children.indices {
-            switch children[index] {
+        try children.forEachInPlace { child in
+            switch child {
             case .say(let say): try say.render(into: &writer)
             case .play(let play): try play.render(into: &writer)
             case .pause(let pause): try pause.render(into: &writer)

@@ -4,6 +4,7 @@ public struct Hangup: Equatable, Sendable {
     public var extraAttributes: ExtraAttributes
 
     /// Creates a `<Hangup>`.
+    @inlinable
     public init(extraAttributes: ExtraAttributes = [:]) { self.extraAttributes = extraAttributes }
 }
 

@@ -4,6 +4,7 @@ public struct Leave: Equatable, Sendable {
     public var extraAttributes: ExtraAttributes
 
     /// Creates a `<Leave>`.
+    @inlinable
     public init(extraAttributes: ExtraAttributes = [:]) { self.extraAttributes = extraAttributes }
 }
 

@@ -34,6 +34,7 @@ public struct Number: Equatable, Sendable {
     public var extraAttributes: ExtraAttributes
 
     /// Creates a `<Number>`.
+    @inlinable
     public init(
         _ number: String? = nil,
         sendDigits: String? = nil,

@@ -1,11 +1,13 @@
 /// `<Pause>`: waits silently.
 public struct Pause: Equatable, Sendable {
+    // Spelled `Optional<T>`, not `T?`: see the note on ``ElementModel``.
     /// Seconds to wait (default 1).
-    public var length: Int?
+    public var length: Optional<Int>
     /// Attributes the model does not know.
     public var extraAttributes: ExtraAttributes
 
     /// Creates a `<Pause>`.
+    @inlinable
     public init(length: Int? = nil, extraAttributes: ExtraAttributes = [:]) {
         self.length = length
         self.extraAttributes = extraAttributes

@@ -1,15 +1,17 @@
 /// `<Play>`: plays an audio file, or sends DTMF digits.
 public struct Play: Equatable, Sendable {
+    // Spelled `Optional<T>`, not `T?`: see the note on ``ElementModel``.
     /// The audio URL.
-    public var url: URLReference?
+    public var url: Optional<URLReference>
     /// How many times to play; 0 repeats until hang-up.
-    public var loop: Int?
+    public var loop: Optional<Int>
     /// DTMF digits to send instead of audio (`0-9 A-D w W # *`).
-    public var digits: String?
+    public var digits: Optional<String>
     /// Attributes the model does not know.
     public var extraAttributes: ExtraAttributes
 
     /// Creates a `<Play>`.
+    @inlinable
     public init(_ url: URLReference? = nil, loop: Int? = nil, digits: String? = nil, extraAttributes: ExtraAttributes = [:]) {
         self.url = url
         self.loop = loop

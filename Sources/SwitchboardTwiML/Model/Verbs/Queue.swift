@@ -1,19 +1,21 @@
 /// `<Queue>`: dequeues the caller at the front of a named queue.
 public struct Queue: Equatable, Sendable {
+    // Spelled `Optional<T>`, not `T?`: see the note on ``ElementModel``.
     /// The queue name.
-    public var name: String?
+    public var name: Optional<String>
     /// TwiML played to the dequeued caller before the bridge.
-    public var url: URLReference?
+    public var url: Optional<URLReference>
     /// How to request `url`.
-    public var method: HTTPMethod?
+    public var method: Optional<HTTPMethod>
     /// A TaskRouter reservation SID.
-    public var reservationSid: String?
+    public var reservationSid: Optional<String>
     /// A TaskRouter activity SID for after the call.
-    public var postWorkActivitySid: String?
+    public var postWorkActivitySid: Optional<String>
     /// Attributes the model does not know.
     public var extraAttributes: ExtraAttributes
 
     /// Creates a `<Queue>`.
+    @inlinable
     public init(
         _ name: String? = nil,
         url: URLReference? = nil,

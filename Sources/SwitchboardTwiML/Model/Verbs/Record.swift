@@ -1,34 +1,36 @@
 /// `<Record>`: records the caller, then requests `action` (without one Twilio requests the current
 /// document again, which loops; the `record-without-action` rule reports that).
 public struct Record: Equatable, Sendable {
+    // Spelled `Optional<T>`, not `T?`: see the note on ``ElementModel``.
     /// Requested when the recording ends.
-    public var action: URLReference?
+    public var action: Optional<URLReference>
     /// How to request `action`.
-    public var method: HTTPMethod?
+    public var method: Optional<HTTPMethod>
     /// Seconds of silence that end the recording (0 disables).
-    public var timeout: Int?
+    public var timeout: Optional<Int>
     /// Keys that end the recording.
-    public var finishOnKey: String?
+    public var finishOnKey: Optional<String>
     /// The longest recording, in seconds.
-    public var maxLength: Int?
+    public var maxLength: Optional<Int>
     /// Whether to beep before recording.
-    public var playBeep: Bool?
+    public var playBeep: Optional<Bool>
     /// Whether to trim silence.
-    public var trim: RecordingTrim?
+    public var trim: Optional<RecordingTrim>
     /// Requested when the recording file is ready.
-    public var recordingStatusCallback: URLReference?
+    public var recordingStatusCallback: Optional<URLReference>
     /// How to request `recordingStatusCallback`.
-    public var recordingStatusCallbackMethod: HTTPMethod?
+    public var recordingStatusCallbackMethod: Optional<HTTPMethod>
     /// Which recording events to report.
-    public var recordingStatusCallbackEvent: [RecordingEvent]?
+    public var recordingStatusCallbackEvent: Optional<[RecordingEvent]>
     /// Whether to transcribe (a paid feature).
-    public var transcribe: Bool?
+    public var transcribe: Optional<Bool>
     /// Requested with the transcription.
-    public var transcribeCallback: URLReference?
+    public var transcribeCallback: Optional<URLReference>
     /// Attributes the model does not know.
     public var extraAttributes: ExtraAttributes
 
     /// Creates a `<Record>`.
+    @inlinable
     public init(
         action: URLReference? = nil,
         method: HTTPMethod? = nil,

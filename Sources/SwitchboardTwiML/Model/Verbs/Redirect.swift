@@ -1,13 +1,15 @@
 /// `<Redirect>`: continues the call with the TwiML at another URL.
 public struct Redirect: Equatable, Sendable {
+    // Spelled `Optional<T>`, not `T?`: see the note on ``ElementModel``.
     /// Where the next TwiML comes from.
-    public var url: URLReference?
+    public var url: Optional<URLReference>
     /// How to request it (default POST).
-    public var method: HTTPMethod?
+    public var method: Optional<HTTPMethod>
     /// Attributes the model does not know.
     public var extraAttributes: ExtraAttributes
 
     /// Creates a `<Redirect>`.
+    @inlinable
     public init(_ url: URLReference? = nil, method: HTTPMethod? = nil, extraAttributes: ExtraAttributes = [:]) {
         self.url = url
         self.method = method

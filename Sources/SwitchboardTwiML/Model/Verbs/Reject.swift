@@ -1,11 +1,13 @@
 /// `<Reject>`: refuses the call without answering (not billed).
 public struct Reject: Equatable, Sendable {
+    // Spelled `Optional<T>`, not `T?`: see the note on ``ElementModel``.
     /// What the caller hears (default `rejected`).
-    public var reason: RejectReason?
+    public var reason: Optional<RejectReason>
     /// Attributes the model does not know.
     public var extraAttributes: ExtraAttributes
 
     /// Creates a `<Reject>`.
+    @inlinable
     public init(reason: RejectReason? = nil, extraAttributes: ExtraAttributes = [:]) {
         self.reason = reason
         self.extraAttributes = extraAttributes

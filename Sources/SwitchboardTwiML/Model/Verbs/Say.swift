@@ -1,17 +1,19 @@
 /// `<Say>`: speaks text to the caller.
 public struct Say: Equatable, Sendable {
+    // Spelled `Optional<T>`, not `T?`: see the note on ``ElementModel``.
     /// The words to speak.
-    public var text: String?
+    public var text: Optional<String>
     /// A voice such as `Polly.Joanna`, `man` or `woman`.
-    public var voice: String?
+    public var voice: Optional<String>
     /// A language such as `en-US`.
-    public var language: String?
+    public var language: Optional<String>
     /// How many times to repeat; 0 repeats until hang-up.
-    public var loop: Int?
+    public var loop: Optional<Int>
     /// Attributes the model does not know.
     public var extraAttributes: ExtraAttributes
 
     /// Creates a `<Say>`.
+    @inlinable
     public init(_ text: String? = nil, voice: String? = nil, language: String? = nil, loop: Int? = nil, extraAttributes: ExtraAttributes = [:]) {
         self.text = text
         self.voice = voice

@@ -1,25 +1,27 @@
 /// `<Sip>`: a SIP URI to dial.
 public struct Sip: Equatable, Sendable {
+    // Spelled `Optional<T>`, not `T?`: see the note on ``ElementModel``.
     /// The SIP URI (fewer than 255 characters).
-    public var uri: String?
+    public var uri: Optional<String>
     /// SIP digest user name.
-    public var username: String?
+    public var username: Optional<String>
     /// SIP digest password.
-    public var password: String?
+    public var password: Optional<String>
     /// TwiML run on the called party before the bridge.
-    public var url: URLReference?
+    public var url: Optional<URLReference>
     /// How to request `url`.
-    public var method: HTTPMethod?
+    public var method: Optional<HTTPMethod>
     /// Requested with call-progress events of this leg.
-    public var statusCallback: URLReference?
+    public var statusCallback: Optional<URLReference>
     /// Which events to report.
-    public var statusCallbackEvent: [CallProgressEvent]?
+    public var statusCallbackEvent: Optional<[CallProgressEvent]>
     /// How to request `statusCallback`.
-    public var statusCallbackMethod: HTTPMethod?
+    public var statusCallbackMethod: Optional<HTTPMethod>
     /// Attributes the model does not know.
     public var extraAttributes: ExtraAttributes
 
     /// Creates a `<Sip>`.
+    @inlinable
     public init(
         _ uri: String? = nil,
         username: String? = nil,
