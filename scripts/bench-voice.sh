@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Voice-route load test, side by side in one run, all on loopback:
 #   1. Switchboard (release) on the embedded SQLite store with 10 available agents,
+#   1b. the same on the in-memory store (--store memory): what HTTP, signatures and routing cost alone,
 #   2. a bare Hummingbird route that only reads the body and answers the same number of bytes,
 #   3. the Flask + twilio-python peer from ../shared/bench (gunicorn -w 2).
 # Each gets the signed 20-parameter callback of ../shared/bench/voice_post.lua:
@@ -47,6 +48,9 @@ PY
 LOG_LEVEL=warning .build/release/switchboard serve --database "$work/bench.sqlite" --port 18080 \
     --public-url https://switchboard.example.com --auth-token "$token" >"$work/switchboard.log" 2>&1 &
 pids+=($!)
+LOG_LEVEL=warning .build/release/switchboard serve --store memory --agents "$work/agents.json" --port 18083 \
+    --public-url https://switchboard.example.com --auth-token "$token" >"$work/switchboard-memory.log" 2>&1 &
+pids+=($!)
 .build/release/SwitchboardBenchmarks bare-server 18081 >"$work/bare.log" 2>&1 &
 pids+=($!)
 (cd "$shared/bench" && exec "$venv/bin/gunicorn" -w 2 -b 127.0.0.1:18082 peer_flask:app) >"$work/flask.log" 2>&1 &
@@ -56,7 +60,7 @@ body=$(sed -n 's/^wrk.body = "\(.*\)"$/\1/p' "$lua")
 signature=$(sed -n 's/^wrk.headers\["X-Twilio-Signature"\] = "\(.*\)"$/\1/p' "$lua")
 printf '%s' "$body" >"$work/body"
 
-for port in 18080 18081 18082; do
+for port in 18080 18083 18081 18082; do
     for _ in $(seq 50); do
         status=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Content-Type: application/x-www-form-urlencoded" \
             -H "X-Twilio-Signature: $signature" --data-binary @"$work/body" "http://127.0.0.1:$port/twilio/voice" || true)
@@ -80,14 +84,14 @@ latency() {
 }
 
 echo "bench: warming up"
-for port in 18080 18081 18082; do wrk -t1 -c8 -d2s -s "$lua" "http://127.0.0.1:$port/twilio/voice" >/dev/null; done
+for port in 18080 18083 18081 18082; do wrk -t1 -c8 -d2s -s "$lua" "http://127.0.0.1:$port/twilio/voice" >/dev/null; done
 
-declare -A name=([18080]="Switchboard (SQLite, 10 agents)" [18081]="bare Hummingbird route" [18082]="Flask + twilio-python (gunicorn -w 2)")
+declare -A name=([18080]="Switchboard (SQLite, 10 agents)" [18083]="Switchboard (in-memory store, 10 agents)" [18081]="bare Hummingbird route" [18082]="Flask + twilio-python (gunicorn -w 2)")
 declare -A rps
 echo
 echo "| server | peak req/s (wrk -c32) | rate held (half peak) | p50 | p99 |"
 echo "|---|---|---|---|---|"
-for port in 18080 18081 18082; do
+for port in 18080 18083 18081 18082; do
     rps[$port]=$(peak "$port")
     half=$(python3 -c "print(int(float('${rps[$port]}') / 2))")
     read -r held p50 p99 <<<"$(latency "$half" "$port")"
@@ -96,5 +100,5 @@ for port in 18080 18081 18082; do
 done
 echo
 python3 -c "
-s, b, f = float('${rps[18080]}'), float('${rps[18081]}'), float('${rps[18082]}')
-print(f'Switchboard / bare route: {s / b:.0%}   Switchboard / Flask peer: {s / f:.1f}x')"
+s, m, b, f = (float(x) for x in ('${rps[18080]}', '${rps[18083]}', '${rps[18081]}', '${rps[18082]}'))
+print(f'SQLite: {s / b:.0%} of the bare route, {s / f:.1f}x the Flask peer.   In-memory: {m / b:.0%} of the bare route, {m / f:.1f}x the Flask peer.')"

@@ -67,31 +67,37 @@ public struct VoiceService<Store: CallStore>: Sendable {
         }
         let maximum = responses.configuration.maximumAgentsRung
         let store = self.store
-        let found: (TenantID?, [Agent])
+        let logger = self.logger
+        // One budget (one timer) covers the whole call's store work: the lookups and the record.
+        let found: (TenantID?, RingDecision)
         do {
-            found = try await budget.run { () async throws(StoreError) -> (TenantID?, [Agent]) in
-                guard let tenant = try await store.tenant(forCalledNumber: request.to) else { return (nil, []) }
-                return (tenant, try await store.availableAgents(in: tenant, at: now, limit: 100))
+            found = try await budget.run { () async throws(StoreError) -> (TenantID?, RingDecision) in
+                guard let tenant = try await store.tenant(forCalledNumber: request.to) else {
+                    return (nil, RingDecision(candidates: [], at: now, maximum: maximum))
+                }
+                let candidates = try await store.availableAgents(in: tenant, at: now, limit: 100)
+                let decision = RingDecision(candidates: candidates, at: now, maximum: maximum)
+                let call = RingingCall(
+                    callSid: request.callSid,
+                    tenant: tenant,
+                    caller: request.from,
+                    called: request.to,
+                    agentsRung: decision.agentsRung.map(\.identity),
+                    startedAt: now
+                )
+                do {
+                    try await store.recordRinging(call)
+                } catch {
+                    // The decision stands: the claim works without this record, and voicemails fall back to it.
+                    logger.warning("could not record the ringing call", metadata: ["callSid": "\(request.callSid)", "error": "\(error)"])
+                }
+                return (tenant, decision)
             }
         } catch {
             return voicemail(.storeUnavailable(error.description), callSid: request.callSid)
         }
         guard let tenant = found.0 else { return voicemail(.unknownNumber(request.to), callSid: request.callSid) }
-        let decision = RingDecision(candidates: found.1, at: now, maximum: maximum)
-        let call = RingingCall(
-            callSid: request.callSid,
-            tenant: tenant,
-            caller: request.from,
-            called: request.to,
-            agentsRung: decision.agentsRung.map(\.identity),
-            startedAt: now
-        )
-        do {
-            try await budget.run { () async throws(StoreError) in try await store.recordRinging(call) }
-        } catch {
-            // The decision stands: the claim works without this record, and voicemails fall back to it.
-            logger.warning("could not record the ringing call", metadata: ["callSid": "\(request.callSid)", "error": "\(error)"])
-        }
+        let decision = found.1
         guard !decision.isEmpty else { return voicemail(.noAgentsAvailable, callSid: request.callSid, tenant: tenant) }
         logger.info(
             "call decision",

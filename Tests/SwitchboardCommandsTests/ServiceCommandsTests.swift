@@ -100,4 +100,28 @@ import Testing
         server.waitUntilExit()
         #expect(server.terminationStatus == 0, "serve should exit cleanly on SIGTERM")
     }
+
+    @Test func serveOnTheMemoryStoreRingsTheSeededAgents() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let agents = directory.appendingPathComponent("agents.json")
+        try Data(#"[{"identity": "zed", "name": "Zed", "email": "z@x.com", "presence": "available"}]"#.utf8).write(to: agents)
+        let port = 20_000 + Int.random(in: 0..<20_000)
+        let server = Process()
+        server.executableURL = CommandLineTests.binary
+        server.arguments = ["serve", "--store", "memory", "--agents", agents.path, "--port", "\(port)", "--auth-token", Self.token]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { if server.isRunning { server.terminate() } }
+        var reply = try cli.run(["simulate", "voice", "--server", "http://127.0.0.1:\(port)", "--auth-token", Self.token])
+        for _ in 0..<50 where reply.status != 0 {
+            try await Task.sleep(for: .milliseconds(100))
+            reply = try cli.run(["simulate", "voice", "--server", "http://127.0.0.1:\(port)", "--auth-token", Self.token])
+        }
+        #expect(String(decoding: reply.stdout, as: UTF8.self).contains(">zed</Client></Dial></Response>"))
+        server.terminate()
+        server.waitUntilExit()
+        #expect(server.terminationStatus == 0)
+    }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import SwitchboardApp
+import SwitchboardCore
 import SwitchboardRouting
 import SwitchboardSQLite
 
@@ -37,6 +38,20 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Flag(help: "Development mode: make up an Auth Token when none is given, and print it.")
     var dev = false
+
+    /// Which store the service keeps its state in.
+    enum StoreKind: String, ExpressibleByArgument, CaseIterable {
+        /// The embedded SQLite file (the default).
+        case sqlite
+        /// Process memory: nothing survives a restart. For trials and benchmarks.
+        case memory
+    }
+
+    @Option(help: "sqlite (default: the embedded file) or memory (nothing survives a restart; for trials and benchmarks).")
+    var store: StoreKind = .sqlite
+
+    @Option(help: "With --store memory: a JSON array of agents to start with, as for agents import.")
+    var agents: String?
 
     /// The configuration from flags, then environment, then defaults.
     func appConfiguration(environment: [String: String]) throws -> AppConfiguration {
@@ -74,24 +89,52 @@ struct ServeCommand: AsyncParsableCommand {
         if dev && authToken.isEmpty && environment["TWILIO_AUTH_TOKEN"] == nil {
             StandardStreams.writeOut("switchboard: development Auth Token: \(configuration.authTokens[0])\n")
         }
-        let path = database ?? environment["SWITCHBOARD_DATABASE"] ?? "switchboard.sqlite"
         var logger = Logger(label: "switchboard")
         logger.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let store: SQLiteCallStore
-        do {
-            store = try await SQLiteCallStore(path: path)
-        } catch {
-            StandardStreams.writeError("switchboard serve: cannot open the store at \(path): \(error)\n")
-            throw ExitCode(1)
+        switch store {
+        case .sqlite:
+            if agents != nil { throw ValidationError("--agents goes with --store memory; use agents import for the embedded store") }
+            let path = database ?? environment["SWITCHBOARD_DATABASE"] ?? "switchboard.sqlite"
+            let sqlite: SQLiteCallStore
+            do {
+                sqlite = try await SQLiteCallStore(path: path)
+            } catch {
+                StandardStreams.writeError("switchboard serve: cannot open the store at \(path): \(error)\n")
+                throw ExitCode(1)
+            }
+            logger.info("store", metadata: ["kind": "sqlite", "database": "\(path)"])
+            try await serve(configuration: configuration, store: sqlite, logger: logger)
+            try await sqlite.close()
+        case .memory:
+            var seed: [Agent] = []
+            if let agents {
+                do {
+                    let records = try JSONDecoder().decode([AgentsCommand.Record].self, from: Data(try StandardStreams.read(agents)))
+                    seed = records.enumerated().map { index, record in
+                        Agent(
+                            id: "memory-\(index)",
+                            tenant: TenantID(record.tenant ?? TenantID.default.rawValue),
+                            identity: record.identity,
+                            name: record.name,
+                            email: record.email,
+                            presence: record.presence
+                        )
+                    }
+                } catch {
+                    StandardStreams.writeError("\(agents): not a JSON array of agents: \(AgentsCommand.Import.describe(error))\n")
+                    throw ExitCode(1)
+                }
+            }
+            logger.info("store", metadata: ["kind": "memory", "agents": "\(seed.count)"])
+            try await serve(configuration: configuration, store: InMemoryCallStore(agents: seed), logger: logger)
         }
-        logger.info(
-            "starting",
-            metadata: ["database": "\(path)", "publicURL": "\(configuration.routing.publicURL)", "port": "\(configuration.port)"]
-        )
+        logger.info("stopped")
+    }
+
+    private func serve(configuration: AppConfiguration, store: some CallStore, logger: Logger) async throws {
+        logger.info("starting", metadata: ["publicURL": "\(configuration.routing.publicURL)", "port": "\(configuration.port)"])
         let app = buildApplication(configuration: configuration, store: store, logger: logger)
         // runService handles SIGTERM and SIGINT: it stops accepting, finishes requests in flight, and returns.
         try await app.runService()
-        try await store.close()
-        logger.info("stopped")
     }
 }
