@@ -25,7 +25,9 @@ enum TwiMLBenchmark {
                 )
             )
         }
-        return VoiceResponse([.dial(Dial(clients, action: URLReference(base + "/twilio/dial-status"), method: .post, timeout: 20, answerOnBridge: true))])
+        return VoiceResponse([
+            .dial(Dial(clients, action: URLReference(base + "/twilio/dial-status"), method: .post, timeout: 20, answerOnBridge: true))
+        ])
     }
 
     static func voicemail() -> VoiceResponse {
