@@ -100,12 +100,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Helpers shared by the test targets (golden files); never linked into the product.
+        .target(name: "SwitchboardTestSupport", swiftSettings: swiftSettings),
+
         .testTarget(
             name: "SwitchboardTwiMLTests",
             dependencies: ["SwitchboardTwiML", "SwitchboardTwiMLReader"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SwitchboardWebhooksTests", dependencies: ["SwitchboardWebhooks"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SwitchboardWebhooksTests",
+            dependencies: ["SwitchboardWebhooks", "SwitchboardTestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SwitchboardRoutingTests", dependencies: ["SwitchboardRouting"], swiftSettings: swiftSettings),
         .testTarget(name: "SwitchboardVoiceTests", dependencies: ["SwitchboardVoice"], swiftSettings: swiftSettings),
         .testTarget(
@@ -119,7 +126,7 @@ let package = Package(
         .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardCore", "SwitchboardSQLite"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchboardCommandsTests",
-            dependencies: ["SwitchboardCommands", "SwitchboardCLI", "SwitchboardTwiML", "SwitchboardTwiMLReader"],
+            dependencies: ["SwitchboardCommands", "SwitchboardCLI", "SwitchboardTwiML", "SwitchboardTwiMLReader", "SwitchboardTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -18,6 +18,11 @@ import Foundation
 /// - Writes that Twilio may retry are idempotent: ``recordRinging(_:)`` by call SID,
 ///   ``recordRingEvent(_:)`` by (call SID, agent identity, kind), ``saveVoicemail(_:)`` by recording SID.
 /// - Errors are ``StoreError`` values; nothing else is thrown.
+/// - Data rules every store enforces: an agent identity is 1 to 256 ASCII letters, digits or
+///   underscores, and chat capacity is not negative (``StoreError/invalid`` otherwise); a new agent
+///   reusing another agent's id is ``StoreError/conflict``; a negative wrap-up is
+///   ``StoreError/invalid``; a `limit` of 0 or less returns nothing; voicemails received at the same
+///   time are ordered by recording SID.
 public protocol CallStore: Sendable {
     /// The tenant that owns `number`. While no numbers are mapped at all, every number belongs to
     /// ``TenantID/default``; once any is mapped, an unmapped number returns nil.

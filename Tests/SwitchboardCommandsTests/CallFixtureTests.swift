@@ -1,4 +1,5 @@
 import SwitchboardCommands
+import SwitchboardTestSupport
 import Testing
 
 /// Each scenario in Fixtures/calls runs through the same VoiceService the server runs; the expected

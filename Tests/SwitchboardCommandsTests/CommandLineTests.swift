@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardTestSupport
 import Testing
 
 /// Runs the real `switchboard` binary that `swift build` put next to the test bundle, checking exit

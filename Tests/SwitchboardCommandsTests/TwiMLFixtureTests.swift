@@ -1,4 +1,5 @@
 import SwitchboardCommands
+import SwitchboardTestSupport
 import SwitchboardTwiML
 import SwitchboardTwiMLReader
 import Testing

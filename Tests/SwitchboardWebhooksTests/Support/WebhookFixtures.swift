@@ -1,19 +1,11 @@
 import Foundation
+import SwitchboardTestSupport
 
 /// The golden cases under `Fixtures/signatures` and `Fixtures/forms`, generated with twilio-python
 /// 9.13.0 and CPython 3.11.7 (see `Fixtures/signatures/README.md`); never produced by the code under test.
 enum WebhookFixtures {
-    /// The package's `Fixtures/` folder, found by walking up from this file to `Package.swift`.
-    static let root: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-                return url.appendingPathComponent("Fixtures")
-            }
-        }
-        fatalError("no Package.swift above \(#filePath)")
-    }()
+    /// The package's `Fixtures/` folder.
+    static var root: URL { Fixtures.root }
 
     static func decode<T: Decodable>(_ type: T.Type, _ folder: String, _ file: String) throws -> T {
         let data = try Data(contentsOf: root.appendingPathComponent(folder).appendingPathComponent(file))
