@@ -35,6 +35,12 @@ public protocol CallStore: Sendable {
     /// first (``Agent/longestIdleFirst(_:_:)``), at most `limit`.
     func availableAgents(in tenant: TenantID, at now: Date, limit: Int) async throws(StoreError) -> [Agent]
 
+    /// The tenant that owns `number` and its agents available at `now`, exactly what
+    /// ``tenant(forCalledNumber:)`` and ``availableAgents(in:at:limit:)`` answer together; nil when no
+    /// tenant owns the number. A store should answer it in one round trip: the voice route calls it
+    /// for every inbound call. The default implementation makes the two calls.
+    func routingSnapshot(forCalledNumber number: String, at now: Date, limit: Int) async throws(StoreError) -> RoutingSnapshot?
+
     /// Every agent of `tenant`, or of all tenants when nil, ordered by tenant then identity.
     func agents(in tenant: TenantID?) async throws(StoreError) -> [Agent]
 
@@ -86,4 +92,12 @@ public protocol CallStore: Sendable {
 
     /// Succeeds when the store answers a trivial query.
     func checkReady() async throws(StoreError)
+}
+
+extension CallStore {
+    /// Answers with two calls; stores override it to answer in one round trip.
+    public func routingSnapshot(forCalledNumber number: String, at now: Date, limit: Int) async throws(StoreError) -> RoutingSnapshot? {
+        guard let tenant = try await tenant(forCalledNumber: number) else { return nil }
+        return RoutingSnapshot(tenant: tenant, agents: try await availableAgents(in: tenant, at: now, limit: limit))
+    }
 }

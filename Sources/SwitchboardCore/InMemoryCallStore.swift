@@ -61,6 +61,12 @@ public actor InMemoryCallStore: CallStore {
         return Array(available.sorted(by: Agent.longestIdleFirst).prefix(limit))
     }
 
+    /// Both reads in one visit to the actor.
+    public func routingSnapshot(forCalledNumber number: String, at now: Date, limit: Int) throws(StoreError) -> RoutingSnapshot? {
+        guard let tenant = try tenant(forCalledNumber: number) else { return nil }
+        return RoutingSnapshot(tenant: tenant, agents: try availableAgents(in: tenant, at: now, limit: limit))
+    }
+
     public func agents(in tenant: TenantID?) throws(StoreError) -> [Agent] {
         agentsByKey.values
             .filter { tenant == nil || $0.tenant == tenant }

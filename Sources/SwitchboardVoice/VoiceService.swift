@@ -72,11 +72,11 @@ public struct VoiceService<Store: CallStore>: Sendable {
         let found: (TenantID?, RingDecision)
         do {
             found = try await budget.run { () async throws(StoreError) -> (TenantID?, RingDecision) in
-                guard let tenant = try await store.tenant(forCalledNumber: request.to) else {
+                guard let snapshot = try await store.routingSnapshot(forCalledNumber: request.to, at: now, limit: 100) else {
                     return (nil, RingDecision(candidates: [], at: now, maximum: maximum))
                 }
-                let candidates = try await store.availableAgents(in: tenant, at: now, limit: 100)
-                let decision = RingDecision(candidates: candidates, at: now, maximum: maximum)
+                let tenant = snapshot.tenant
+                let decision = RingDecision(candidates: snapshot.agents, at: now, maximum: maximum)
                 let call = RingingCall(
                     callSid: request.callSid,
                     tenant: tenant,
