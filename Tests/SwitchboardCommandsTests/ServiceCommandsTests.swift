@@ -78,27 +78,13 @@ import Testing
         let database = directory.appendingPathComponent("e2e.sqlite").path
         let agents = #"[{"identity": "alice", "name": "Alice", "email": "a@x.com", "presence": "available"}]"#
         #expect(try cli.run(["agents", "import", "-", "--database", database], stdin: Array(agents.utf8)).status == 0)
-        let port = 20_000 + Int.random(in: 0..<20_000)
-        let server = Process()
-        server.executableURL = CommandLineTests.binary
-        server.arguments = ["serve", "--database", database, "--port", "\(port)", "--auth-token", Self.token]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        defer { if server.isRunning { server.terminate() } }
-        var reply = try cli.run(["simulate", "voice", "--server", "http://127.0.0.1:\(port)", "--auth-token", Self.token])
-        for _ in 0..<50 where reply.status != 0 {
-            try await Task.sleep(for: .milliseconds(100))
-            reply = try cli.run(["simulate", "voice", "--server", "http://127.0.0.1:\(port)", "--auth-token", Self.token])
+        try await withServer(["--database", database]) { port, reply in
+            #expect(reply.status == 0)
+            #expect(String(decoding: reply.stdout, as: UTF8.self).contains(">alice</Client></Dial></Response>"))
+            let forged = try cli.run(["simulate", "voice", "--server", "http://127.0.0.1:\(port)", "--auth-token", "not-the-token"])
+            #expect(forged.status == 1)
+            #expect(forged.stderr.contains("HTTP 403"))
         }
-        #expect(reply.status == 0)
-        #expect(String(decoding: reply.stdout, as: UTF8.self).contains(">alice</Client></Dial></Response>"))
-        let forged = try cli.run(["simulate", "voice", "--server", "http://127.0.0.1:\(port)", "--auth-token", "not-the-token"])
-        #expect(forged.status == 1)
-        #expect(forged.stderr.contains("HTTP 403"))
-        server.terminate()
-        server.waitUntilExit()
-        #expect(server.terminationStatus == 0, "serve should exit cleanly on SIGTERM")
     }
 
     @Test func serveOnTheMemoryStoreRingsTheSeededAgents() async throws {
@@ -106,22 +92,32 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let agents = directory.appendingPathComponent("agents.json")
         try Data(#"[{"identity": "zed", "name": "Zed", "email": "z@x.com", "presence": "available"}]"#.utf8).write(to: agents)
+        try await withServer(["--store", "memory", "--agents", agents.path]) { _, reply in
+            #expect(String(decoding: reply.stdout, as: UTF8.self).contains(">zed</Client></Dial></Response>"))
+        }
+    }
+
+    /// Starts `switchboard serve` with `arguments` on a free-looking port, waits until a signed call gets
+    /// an answer, runs `body` with the port and that first reply, then stops the server with SIGTERM and
+    /// expects a clean exit.
+    func withServer(_ arguments: [String], _ body: (Int, CommandLineTests.Run) throws -> Void) async throws {
         let port = 20_000 + Int.random(in: 0..<20_000)
         let server = Process()
         server.executableURL = CommandLineTests.binary
-        server.arguments = ["serve", "--store", "memory", "--agents", agents.path, "--port", "\(port)", "--auth-token", Self.token]
+        server.arguments = ["serve", "--port", "\(port)", "--auth-token", Self.token] + arguments
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
         try server.run()
         defer { if server.isRunning { server.terminate() } }
-        var reply = try cli.run(["simulate", "voice", "--server", "http://127.0.0.1:\(port)", "--auth-token", Self.token])
+        let simulate = ["simulate", "voice", "--server", "http://127.0.0.1:\(port)", "--auth-token", Self.token]
+        var reply = try cli.run(simulate)
         for _ in 0..<50 where reply.status != 0 {
             try await Task.sleep(for: .milliseconds(100))
-            reply = try cli.run(["simulate", "voice", "--server", "http://127.0.0.1:\(port)", "--auth-token", Self.token])
+            reply = try cli.run(simulate)
         }
-        #expect(String(decoding: reply.stdout, as: UTF8.self).contains(">zed</Client></Dial></Response>"))
+        try body(port, reply)
         server.terminate()
         server.waitUntilExit()
-        #expect(server.terminationStatus == 0)
+        #expect(server.terminationStatus == 0, "serve should exit cleanly on SIGTERM")
     }
 }
