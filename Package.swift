@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(
             name: "SwitchboardAppTests",
             dependencies: [
-                "SwitchboardApp", "SwitchboardCore", "SwitchboardWebhooks",
+                "SwitchboardApp", "SwitchboardCore", "SwitchboardVoice", "SwitchboardWebhooks",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -1,11 +1,17 @@
 import SwitchboardCore
 
 /// Runs store work within a time budget, so a slow store can never make Twilio wait past its own
-/// 15-second limit: past the budget the work is cancelled and ``StoreError/timeout`` is thrown.
-struct StoreBudget: Sendable {
-    let duration: Duration
+/// 15-second limit: past the budget the work is cancelled and ``StoreError/timeout`` is thrown. The
+/// voice routes and `/readyz` both use it.
+public struct StoreBudget: Sendable {
+    /// The longest the work may take.
+    public let duration: Duration
 
-    func run<T: Sendable>(_ work: @escaping @Sendable () async throws(StoreError) -> T) async throws(StoreError) -> T {
+    /// A budget of `duration`.
+    public init(duration: Duration) { self.duration = duration }
+
+    /// Runs `work`, throwing ``StoreError/timeout`` when it takes longer than ``duration``.
+    public func run<T: Sendable>(_ work: @escaping @Sendable () async throws(StoreError) -> T) async throws(StoreError) -> T {
         let budget = duration
         let result: Result<T, StoreError> = await withTaskGroup(of: Result<T, StoreError>?.self) { group in
             group.addTask {

@@ -7,6 +7,7 @@ import NIOCore
 import SwitchboardApp
 import SwitchboardCore
 import SwitchboardRouting
+import SwitchboardVoice
 import SwitchboardWebhooks
 import Testing
 
@@ -208,7 +209,7 @@ import Testing
 
     @Test(arguments: [TestingSetup.router, .live])
     func aFailingStoreStillAnswersVoicemailNotAnError(setup: TestingSetup) async throws {
-        try await Self.app(store: UnavailableStoreForTests(), configuration: Self.configuration(storeBudget: .milliseconds(200))).test(setup) {
+        try await Self.app(store: UnavailableCallStore(), configuration: Self.configuration(storeBudget: .milliseconds(200))).test(setup) {
             client async throws in
             let response = try await Self.post(client, "/twilio/voice", Self.voiceForm)
             #expect(response.status == .ok)
@@ -230,7 +231,7 @@ import Testing
 
     @Test(arguments: [TestingSetup.router, .live])
     func aStoreThatIsDownIsNotReady(setup: TestingSetup) async throws {
-        try await Self.app(store: UnavailableStoreForTests(), configuration: Self.configuration(storeBudget: .milliseconds(200))).test(setup) {
+        try await Self.app(store: UnavailableCallStore(), configuration: Self.configuration(storeBudget: .milliseconds(200))).test(setup) {
             client async throws in
             #expect(try await client.execute(uri: "/readyz", method: .get).status == .serviceUnavailable)
             #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
@@ -246,26 +247,4 @@ import Testing
         }
         #expect(try await store.ringingCall(Self.voiceForm["CallSid"]!)?.agentsRung == ["agent_0", "agent_1"])
     }
-}
-
-/// A store that is down, for the app's fault tests.
-struct UnavailableStoreForTests: CallStore {
-    private func down<T>() throws(StoreError) -> T { throw StoreError.unavailable("down for the test") }
-    func tenant(forCalledNumber number: String) async throws(StoreError) -> TenantID? { try down() }
-    func mapNumber(_ number: String, to tenant: TenantID) async throws(StoreError) { try down() as Void }
-    func availableAgents(in tenant: TenantID, at now: Date, limit: Int) async throws(StoreError) -> [Agent] { try down() }
-    func agents(in tenant: TenantID?) async throws(StoreError) -> [Agent] { try down() }
-    func agent(identity: String, in tenant: TenantID) async throws(StoreError) -> Agent { try down() }
-    func upsertAgent(_ agent: Agent) async throws(StoreError) -> Agent { try down() }
-    func setPresence(_ presence: Presence, identity: String, in tenant: TenantID) async throws(StoreError) -> Agent { try down() }
-    func recordRinging(_ call: RingingCall) async throws(StoreError) { try down() as Void }
-    func ringingCall(_ callSid: String) async throws(StoreError) -> RingingCall? { try down() }
-    func claimCall(_ callSid: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> ClaimOutcome { try down() }
-    func callWinner(_ callSid: String) async throws(StoreError) -> String? { try down() }
-    func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int) async throws(StoreError) { try down() as Void }
-    func recordRingEvent(_ event: RingEvent) async throws(StoreError) -> Bool { try down() }
-    func ringEvents(in tenant: TenantID, after sequence: Int64, limit: Int) async throws(StoreError) -> [RingEvent] { try down() }
-    func saveVoicemail(_ voicemail: Voicemail) async throws(StoreError) -> Bool { try down() }
-    func voicemails(in tenant: TenantID) async throws(StoreError) -> [Voicemail] { try down() }
-    func checkReady() async throws(StoreError) { try down() as Void }
 }

@@ -69,7 +69,7 @@ import Testing
     }
 
     @Test func aFailingStoreAnswersVoicemail() async {
-        let reply = await service(FailingStore(mode: .fail)).handle(.voice, form: voiceForm(), at: now)
+        let reply = await service(UnavailableCallStore()).handle(.voice, form: voiceForm(), at: now)
         #expect(reply.outcome == "voicemail")
         #expect(reply.reason?.hasPrefix("store unavailable") == true)
     }
@@ -77,7 +77,7 @@ import Testing
     @Test func aSlowStoreAnswersVoicemailWithinTheBudget() async {
         let clock = ContinuousClock()
         let start = clock.now
-        let reply = await service(FailingStore(mode: .hang), budget: .milliseconds(100)).handle(.voice, form: voiceForm(), at: now)
+        let reply = await service(UnavailableCallStore(delay: .seconds(60)), budget: .milliseconds(100)).handle(.voice, form: voiceForm(), at: now)
         #expect(reply.outcome == "voicemail")
         #expect(reply.reason?.contains("did not answer") == true)
         #expect(start.duration(to: clock.now) < .seconds(5))
@@ -138,35 +138,4 @@ import Testing
         #expect(voicemails.first?.caller == "+14155551234")
         #expect(voicemails.first?.durationSeconds == 12)
     }
-}
-
-/// A store that fails every call, or never answers.
-struct FailingStore: CallStore {
-    enum Mode { case fail, hang }
-    let mode: Mode
-
-    private func fail<T>() async throws(StoreError) -> T {
-        if mode == .hang { try? await Task.sleep(for: .seconds(60)) }
-        throw StoreError.unavailable("test store is down")
-    }
-
-    func tenant(forCalledNumber number: String) async throws(StoreError) -> TenantID? { try await fail() }
-    func mapNumber(_ number: String, to tenant: TenantID) async throws(StoreError) { try await fail() as Void }
-    func availableAgents(in tenant: TenantID, at now: Date, limit: Int) async throws(StoreError) -> [Agent] { try await fail() }
-    func agents(in tenant: TenantID?) async throws(StoreError) -> [Agent] { try await fail() }
-    func agent(identity: String, in tenant: TenantID) async throws(StoreError) -> Agent { try await fail() }
-    func upsertAgent(_ agent: Agent) async throws(StoreError) -> Agent { try await fail() }
-    func setPresence(_ presence: Presence, identity: String, in tenant: TenantID) async throws(StoreError) -> Agent { try await fail() }
-    func recordRinging(_ call: RingingCall) async throws(StoreError) { try await fail() as Void }
-    func ringingCall(_ callSid: String) async throws(StoreError) -> RingingCall? { try await fail() }
-    func claimCall(_ callSid: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> ClaimOutcome {
-        try await fail()
-    }
-    func callWinner(_ callSid: String) async throws(StoreError) -> String? { try await fail() }
-    func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int) async throws(StoreError) { try await fail() as Void }
-    func recordRingEvent(_ event: RingEvent) async throws(StoreError) -> Bool { try await fail() }
-    func ringEvents(in tenant: TenantID, after sequence: Int64, limit: Int) async throws(StoreError) -> [RingEvent] { try await fail() }
-    func saveVoicemail(_ voicemail: Voicemail) async throws(StoreError) -> Bool { try await fail() }
-    func voicemails(in tenant: TenantID) async throws(StoreError) -> [Voicemail] { try await fail() }
-    func checkReady() async throws(StoreError) { try await fail() as Void }
 }

@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import SwitchboardCore
+import SwitchboardVoice
 
 /// `GET /healthz` (the process answers), `GET /readyz` (the store answers within the budget) and
 /// `GET /metrics` (Prometheus text).
@@ -14,7 +15,7 @@ struct HealthController<Store: CallStore>: Sendable {
         router.get("/healthz") { _, _ in Self.text(.ok, "ok") }
         router.get("/readyz") { _, context in
             do {
-                try await withTimeout(budget) { () async throws(StoreError) in try await store.checkReady() }
+                try await StoreBudget(duration: budget).run { () async throws(StoreError) in try await store.checkReady() }
                 return Self.text(.ok, "ready")
             } catch {
                 context.logger.warning("not ready", metadata: ["error": "\(error)"])
@@ -33,26 +34,4 @@ struct HealthController<Store: CallStore>: Sendable {
     static func text(_ status: HTTPResponse.Status, _ message: String) -> Response {
         Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: message + "\n")))
     }
-}
-
-/// Runs `work`, throwing ``StoreError/timeout`` if it takes longer than `duration`.
-func withTimeout(_ duration: Duration, _ work: @escaping @Sendable () async throws(StoreError) -> Void) async throws(StoreError) {
-    let result: Result<Void, StoreError> = await withTaskGroup(of: Result<Void, StoreError>?.self) { group in
-        group.addTask {
-            do throws(StoreError) {
-                try await work()
-                return .success(())
-            } catch {
-                return .failure(error)
-            }
-        }
-        group.addTask {
-            try? await Task.sleep(for: duration)
-            return nil
-        }
-        let first = await group.next() ?? nil
-        group.cancelAll()
-        return first ?? .failure(.timeout("no answer within \(duration)"))
-    }
-    try result.get()
 }
