@@ -36,8 +36,14 @@ final class CurlEasyHandle: @unchecked Sendable {
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
         defer { curl_slist_free_all(headerList) }
 
+        let scheme = request.url.prefix(8).lowercased()
+        guard scheme.hasPrefix("http://") || scheme.hasPrefix("https://") else {
+            throw .invalidRequest("Only http and https URLs are supported: \(Self.redacted(request.url))")
+        }
         for header in request.headers {
-            guard !header.name.contains(where: { $0 == ":" || $0 == "\r" || $0 == "\n" }), !header.value.contains(where: { $0 == "\r" || $0 == "\n" })
+            let forbidden: (UInt8) -> Bool = { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") || $0 == 0 }
+            guard !header.name.isEmpty, !header.name.utf8.contains(where: { forbidden($0) || $0 == UInt8(ascii: ":") }),
+                !header.value.utf8.contains(where: forbidden)
             else {
                 throw .invalidRequest("Header \(header.name) has a character HTTP forbids")
             }

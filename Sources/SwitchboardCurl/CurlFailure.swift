@@ -18,9 +18,11 @@ enum CurlFailure {
         case 18, 52, 55, 56: .connectionLost(message)
         // CURLE_WEIRD_SERVER_REPLY, CURLE_HTTP2, CURLE_HTTP2_STREAM, CURLE_BAD_CONTENT_ENCODING,
         // CURLE_WRITE_ERROR (our body limit), CURLE_FILESIZE_EXCEEDED, CURLE_HTTP3
-        case 8, 16, 92, 61, 23, 63, 95: .badResponse(message)
-        // CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT, CURLE_BAD_FUNCTION_ARGUMENT
-        case 1, 3, 43: .invalidRequest(message)
+        // CURLE_UNSUPPORTED_PROTOCOL: the transport checks the scheme first, so libcurl reports this
+        // for a reply that is not HTTP ("Received HTTP/0.9 when not allowed").
+        case 1, 8, 16, 92, 61, 23, 63, 95: .badResponse(message)
+        // CURLE_URL_MALFORMAT, CURLE_BAD_FUNCTION_ARGUMENT
+        case 3, 43: .invalidRequest(message)
         case 42: .cancelled(message)  // CURLE_ABORTED_BY_CALLBACK
         default: .failed(code: code, message: message)
         }
