@@ -121,7 +121,7 @@ let package = Package(
         ),
 
         // Helpers shared by the test targets (golden files); never linked into the product.
-        .target(name: "SwitchboardTestSupport", swiftSettings: swiftSettings),
+        .target(name: "SwitchboardTestSupport", dependencies: ["SwitchboardCurl", "SwitchboardHTTP"], swiftSettings: swiftSettings),
 
         .testTarget(
             name: "SwitchboardTwiMLTests",
@@ -145,7 +145,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardStoreTests",
-            dependencies: ["SwitchboardCore", "SwitchboardSQLite", "SwitchboardPostgREST", "SwitchboardCurl", "SwitchboardHTTP"],
+            dependencies: [
+                "SwitchboardCore", "SwitchboardSQLite", "SwitchboardPostgREST", "SwitchboardCurl", "SwitchboardHTTP", "SwitchboardTestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -164,7 +166,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardCommandsTests",
-            dependencies: ["SwitchboardCommands", "SwitchboardCLI", "SwitchboardTwiML", "SwitchboardTwiMLReader", "SwitchboardTestSupport"],
+            dependencies: [
+                "SwitchboardCommands", "SwitchboardCLI", "SwitchboardTwiML", "SwitchboardTwiMLReader", "SwitchboardTestSupport",
+                "SwitchboardCore", "SwitchboardCurl", "SwitchboardHTTP", "SwitchboardPostgREST", "SwitchboardWebhooks",
+            ],
             swiftSettings: swiftSettings
         ),
     ]

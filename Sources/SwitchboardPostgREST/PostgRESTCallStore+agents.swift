@@ -58,7 +58,8 @@ extension PostgRESTCallStore {
     }
 
     /// The contract's data rules, checked before the request so the error names the rule; the
-    /// database's constraints enforce them again.
+    /// database's constraints enforce them again. (A new agent's id must also be a UUID: the database
+    /// refuses anything else as ``StoreError/invalid``.)
     static func validate(_ agent: Agent) throws(StoreError) {
         let identity = agent.identity.utf8
         guard (1...256).contains(identity.count),
@@ -71,9 +72,6 @@ extension PostgRESTCallStore {
         }
         guard agent.chatCapacity >= 0 else {
             throw .invalid("Agent \(agent.identity) has a negative chat capacity (\(agent.chatCapacity))")
-        }
-        guard agent.id.isEmpty || UUID(uuidString: agent.id) != nil else {
-            throw .invalid("Agent id \(agent.id) is not a UUID; the Supabase store keeps agent ids as UUIDs")
         }
     }
 }

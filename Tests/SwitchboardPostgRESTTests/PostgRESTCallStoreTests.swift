@@ -233,7 +233,6 @@ import Testing
         await #expect(throws: StoreError.invalid) {
             try await store.upsertAgent(Agent(id: "", identity: "ab", name: "", email: "", chatCapacity: -1))
         }
-        await #expect(throws: StoreError.invalid) { try await store.upsertAgent(Agent(id: "agent-1", identity: "ab", name: "", email: "")) }
         #expect(transport.requests.isEmpty)
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import SwitchboardCore
+import SwitchboardPostgREST
 import SwitchboardSQLite
+import SwitchboardTestSupport
 import Testing
 
 /// Every `CallStore` implementation the contract suite runs against. Adding an implementation means
@@ -8,6 +10,8 @@ import Testing
 enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case memory
     case sqlite
+    /// PostgREST over a real PostgreSQL, through the test gateway; a fresh database per test.
+    case postgrest
 
     var testDescription: String { rawValue }
 
@@ -18,7 +22,8 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     /// Runs `body` with `instances` stores that share one fresh, empty database (for SQLite: separate
     /// connections to one file, as separate processes would have; in memory: one actor, the only way two
-    /// callers can share it), and tears them down afterwards.
+    /// callers can share it; PostgREST: separate stores, as separate instances would have, sharing one
+    /// database), and tears them down afterwards.
     func withStores(instances: Int, _ body: ([any CallStore]) async throws -> Void) async throws {
         switch self {
         case .memory:
@@ -37,6 +42,17 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
                     throw error
                 }
                 for store in stores { try await store.close() }
+            }
+        case .postgrest:
+            let gateway = try TestGateway.fromEnvironment()
+            try await gateway.withDatabase { url, _ in
+                let stores = (0..<instances).map { _ in
+                    PostgRESTCallStore(
+                        configuration: PostgRESTConfiguration(url: url, serviceRoleKey: gateway.serviceRoleKey),
+                        transport: TestGateway.transport
+                    )
+                }
+                try await body(stores)
             }
         }
     }

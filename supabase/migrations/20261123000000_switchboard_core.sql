@@ -208,25 +208,40 @@ language sql stable as $$
 $$;
 
 -- Creates an agent, or updates the one with the same tenant and identity: name, email, presence and
--- chat capacity change; its id and the system-set call fields stay. A new agent is stored whole
--- (system fields included, for seeding). A null id makes a new one.
+-- chat capacity change; its id and the system-set call fields stay, and p_id is ignored. A new agent
+-- is stored whole (system fields included, for seeding), with p_id as its id (a UUID; null or empty
+-- makes a new one).
 create or replace function public.upsert_agent(
-    p_id uuid, p_tenant_id text, p_identity text, p_name text, p_email text, p_presence text,
+    p_id text, p_tenant_id text, p_identity text, p_name text, p_email text, p_presence text,
     p_current_call_sid text, p_wrap_up_ends_at timestamptz, p_last_call_ended_at timestamptz,
     p_chat_capacity integer
 ) returns public.agents
-language sql volatile as $$
+language plpgsql volatile as $$
+declare
+    v_agent public.agents;
+begin
+    update public.agents
+    set name = p_name, email = p_email, presence = p_presence, chat_capacity = p_chat_capacity
+    where tenant_id = p_tenant_id and identity = p_identity
+    returning * into v_agent;
+    if found then
+        return v_agent;
+    end if;
+    -- New, unless a concurrent upsert created it a moment ago: then this one updates it.
     insert into public.agents (
         id, tenant_id, identity, name, email, presence,
         current_call_sid, wrap_up_ends_at, last_call_ended_at, chat_capacity
     ) values (
-        coalesce(p_id, gen_random_uuid()), p_tenant_id, p_identity, p_name, p_email, p_presence,
+        case when coalesce(p_id, '') = '' then gen_random_uuid() else p_id::uuid end,
+        p_tenant_id, p_identity, p_name, p_email, p_presence,
         p_current_call_sid, p_wrap_up_ends_at, p_last_call_ended_at, p_chat_capacity
     )
     on conflict (tenant_id, identity) do update set
         name = excluded.name, email = excluded.email, presence = excluded.presence,
         chat_capacity = excluded.chat_capacity
-    returning *;
+    returning * into v_agent;
+    return v_agent;
+end;
 $$;
 
 -- Claims a call for an agent, atomically: among any number of concurrent claims of one call,
@@ -350,7 +365,7 @@ revoke execute on function
     public.switchboard_ensure_tenant(),
     public.tenant_for_number(text),
     public.routing_snapshot(text, timestamptz, integer),
-    public.upsert_agent(uuid, text, text, text, text, text, text, timestamptz, timestamptz, integer),
+    public.upsert_agent(text, text, text, text, text, text, text, timestamptz, timestamptz, integer),
     public.claim_call_as(text, text, text, timestamptz),
     public.claim_call(text, uuid),
     public.record_ring_event(text, text, text, text, timestamptz, text)
@@ -359,7 +374,7 @@ grant execute on function
     public.switchboard_ensure_tenant(),
     public.tenant_for_number(text),
     public.routing_snapshot(text, timestamptz, integer),
-    public.upsert_agent(uuid, text, text, text, text, text, text, timestamptz, timestamptz, integer),
+    public.upsert_agent(text, text, text, text, text, text, text, timestamptz, timestamptz, integer),
     public.claim_call_as(text, text, text, timestamptz),
     public.claim_call(text, uuid),
     public.record_ring_event(text, text, text, text, timestamptz, text)
