@@ -114,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "SwitchboardBenchmarks",
             dependencies: [
-                "SwitchboardTwiML", "SwitchboardWebhooks",
+                "SwitchboardTwiML", "SwitchboardWebhooks", "SwitchboardCore", "SwitchboardSQLite", "SwitchboardPostgREST", "SwitchboardCurl",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -62,14 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var store: StoreKind?
 
-    @Option(help: "With --store postgrest: the Supabase project URL, e.g. https://abcd.supabase.co (env SUPABASE_URL).")
-    var supabaseURL: String?
-
-    @Option(help: "With --store postgrest: the project's service-role key (env SUPABASE_SERVICE_ROLE_KEY). Prefer the variable: flags show in ps.")
-    var supabaseServiceRoleKey: String?
-
-    @Option(help: "With --store postgrest: the schema holding Switchboard's tables (env SUPABASE_SCHEMA; default public).")
-    var supabaseSchema: String?
+    @OptionGroup var supabase: SupabaseOptions
 
     @Option(help: "With --store memory: a JSON array of agents to start with, as for agents import.")
     var agents: String?
@@ -124,7 +117,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         switch kind {
         case .postgrest:
-            let postgrest = try postgRESTConfiguration(environment: environment)
+            let postgrest = try supabase.configuration(environment: environment)
             let transport = CurlTransport()
             let store = PostgRESTCallStore(configuration: postgrest, transport: transport)
             logger.info("store", metadata: ["kind": "postgrest", "url": "\(postgrest.restBase)", "schema": "\(postgrest.schema)"])
@@ -173,21 +166,6 @@ struct ServeCommand: AsyncParsableCommand {
             try await serve(configuration: configuration, store: InMemoryCallStore(agents: seed), logger: logger)
         }
         logger.info("stopped")
-    }
-
-    /// The Supabase store's configuration from flags, then environment.
-    func postgRESTConfiguration(environment: [String: String]) throws -> PostgRESTConfiguration {
-        guard let url = supabaseURL ?? environment["SUPABASE_URL"], !url.isEmpty else {
-            throw ValidationError("--store postgrest needs the project URL: --supabase-url or SUPABASE_URL")
-        }
-        guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
-            throw ValidationError("the Supabase URL \(url) must start with https:// (or http:// for a local stack)")
-        }
-        guard let key = supabaseServiceRoleKey ?? environment["SUPABASE_SERVICE_ROLE_KEY"], !key.isEmpty else {
-            throw ValidationError("--store postgrest needs the service-role key: SUPABASE_SERVICE_ROLE_KEY (or --supabase-service-role-key)")
-        }
-        let schema = supabaseSchema ?? environment["SUPABASE_SCHEMA"] ?? "public"
-        return PostgRESTConfiguration(url: url, serviceRoleKey: key, schema: schema.isEmpty ? "public" : schema)
     }
 
     private func serve(configuration: AppConfiguration, store: some CallStore, logger: Logger) async throws {
