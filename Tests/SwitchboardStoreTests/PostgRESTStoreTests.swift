@@ -79,6 +79,26 @@ import Testing
         }
     }
 
+    @Test func valuesCannotChangeTheQuery() async throws {
+        try await withStore { (store, _, _) async throws in
+            // Characters PostgREST's grammar or URLs give meaning to, in values the store filters on.
+            let hostile: [TenantID] = [#"a,b)"c\d"#, "x&tenant_id=eq.acme", "or=(tenant_id.eq.acme)", "+ %2B%", "in.(acme)", "acme*", "é"]
+            try await store.upsertAgent(Agent(id: "", tenant: "acme", identity: "victim", name: "V", email: "v@example.com"))
+            for (index, tenant) in hostile.enumerated() {
+                try await store.upsertAgent(Agent(id: "", tenant: tenant, identity: "agent_\(index)", name: tenant.rawValue, email: "a@example.com"))
+            }
+            for (index, tenant) in hostile.enumerated() {
+                let agents = try await store.agents(in: tenant)
+                #expect(agents.map(\.identity) == ["agent_\(index)"], "\(tenant)")
+                #expect(agents.first?.tenant == tenant)
+                #expect(try await store.availableIdentities(in: tenant, at: Date()) == ["agent_\(index)"], "\(tenant)")
+                try await store.mapNumber("+1555000\(index)", to: tenant)
+                #expect(try await store.tenant(forCalledNumber: "+1555000\(index)") == tenant)
+            }
+            #expect(try await store.agents(in: "acme").map(\.identity) == ["victim"])
+        }
+    }
+
     @Test func twoAgentsOnOneCallIsImpossible() async throws {
         try await withStore { (store, _, _) async throws in
             try await store.upsertAgent(Agent(id: "", identity: "amy", name: "Amy", email: "amy@example.com", currentCallSid: "CA-1"))
