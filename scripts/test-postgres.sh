@@ -255,8 +255,8 @@ start() {
         log "an environment is already running: stopping it first"
         stop >&2
     fi
-    ensure_postgres
-    ensure_python
+    ensure_postgres >&2
+    ensure_python >&2
     TMP_DIR=$(mktemp -d "${SWITCHBOARD_TEST_PG_TMPDIR:-/tmp}/switchboard-pg.XXXXXX")
     GATEWAY_PID=""
     write_state
@@ -326,6 +326,7 @@ run() {
     [ "$#" -gt 0 ] || die "usage: scripts/test-postgres.sh run -- COMMAND [ARG…]"
     start >/dev/null
     trap 'stop' EXIT
+    trap 'exit 130' INT TERM
     local status=0
     (
         # shellcheck disable=SC1090
