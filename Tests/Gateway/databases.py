@@ -143,7 +143,7 @@ class DatabaseRegistry:
         name = "sb_" + secrets.token_hex(6)
         statement = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(self.template))
         with self._create_lock:
-            with psycopg.connect(self._conninfo(self.default_name), autocommit=True, connect_timeout=5) as conn:
+            with self.database(self.default_name).connection() as conn:
                 for attempt in range(50):
                     try:
                         conn.execute(statement)
@@ -164,7 +164,7 @@ class DatabaseRegistry:
             database = self._databases.pop(name, None)
         if database is not None:
             database.close()
-        with psycopg.connect(self._conninfo(self.default_name), autocommit=True, connect_timeout=5) as conn:
+        with self.database(self.default_name).connection() as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         with self._lock:
             self._created.discard(name)
