@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // Pure layers: no server, database or network imports.
@@ -41,6 +43,10 @@ let package = Package(
             dependencies: ["SwitchboardCore", "SwitchboardTwiML", "SwitchboardWebhooks"],
             swiftSettings: swiftSettings
         ),
+
+        // The agents' dashboard rules: token claims to identity, provisioning, API errors, ring and
+        // presence decisions, and the desk's configuration.
+        .target(name: "SwitchboardDesk", dependencies: ["SwitchboardCore"], swiftSettings: swiftSettings),
 
         // The voice routes' logic over any store: what the server and `render-call` both run.
         .target(
@@ -75,6 +81,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Twilio's REST API (redirecting a live call) over any HTTP transport.
+        .target(name: "SwitchboardTwilioREST", dependencies: ["SwitchboardHTTP"], swiftSettings: swiftSettings),
         // The Supabase store: PostgREST over any HTTP transport.
         .target(name: "SwitchboardPostgREST", dependencies: ["SwitchboardCore", "SwitchboardHTTP"], swiftSettings: swiftSettings),
         // The HTTP server: Hummingbird enters only here.
@@ -82,7 +90,9 @@ let package = Package(
             name: "SwitchboardApp",
             dependencies: [
                 "SwitchboardCore", "SwitchboardRouting", "SwitchboardVoice", "SwitchboardWebhooks", "SwitchboardTwiML",
+                "SwitchboardDesk", "SwitchboardHTTP", "SwitchboardTwilioREST",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -104,6 +114,8 @@ let package = Package(
                 "SwitchboardHTTP",
                 "SwitchboardCurl",
                 "SwitchboardPostgREST",
+                "SwitchboardDesk",
+                "SwitchboardTwilioREST",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -135,6 +147,24 @@ let package = Package(
         ),
         .testTarget(name: "SwitchboardRoutingTests", dependencies: ["SwitchboardRouting"], swiftSettings: swiftSettings),
         .testTarget(name: "SwitchboardVoiceTests", dependencies: ["SwitchboardVoice"], swiftSettings: swiftSettings),
+        .testTarget(name: "SwitchboardDeskTests", dependencies: ["SwitchboardDesk", "SwitchboardCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SwitchboardTwilioRESTTests",
+            dependencies: ["SwitchboardTwilioREST", "SwitchboardHTTP", "SwitchboardCurl"],
+            swiftSettings: swiftSettings
+        ),
+        // The agents' API over real stores, in process and over loopback.
+        .testTarget(
+            name: "SwitchboardAPITests",
+            dependencies: [
+                "SwitchboardApp", "SwitchboardCore", "SwitchboardDesk", "SwitchboardSQLite", "SwitchboardPostgREST", "SwitchboardCurl",
+                "SwitchboardHTTP", "SwitchboardTwilioREST", "SwitchboardWebhooks", "SwitchboardRouting", "SwitchboardTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SwitchboardAppTests",
             dependencies: [

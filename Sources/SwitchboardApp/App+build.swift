@@ -1,11 +1,13 @@
 import Hummingbird
 import Logging
 import SwitchboardCore
+import SwitchboardDesk
 import SwitchboardRouting
+import SwitchboardTwilioREST
 import SwitchboardVoice
 import SwitchboardWebhooks
 
-/// Builds the Switchboard HTTP application on `store`.
+/// Builds the Switchboard HTTP application on `store`: the Twilio voice routes and monitoring.
 ///
 /// - Precondition: `configuration.authTokens` is not empty and has no empty token (the entry point
 ///   refuses such configuration first).
@@ -23,6 +25,25 @@ public func buildApplication<Store: CallStore>(
     )
 }
 
+/// Builds the application with the agents' API (`/api/…` and its Twilio routes) as well, on a store
+/// that supports it. `redirector` moves live calls through Twilio's REST API (parking, voicemail
+/// after every agent declined); without it those answer 503 `twilio_not_configured`.
+public func buildApplication<Store: DeskStore>(
+    configuration: AppConfiguration,
+    store: Store,
+    desk: DeskConfiguration,
+    redirector: (any CallRedirecting)?,
+    metrics: ServiceMetrics = ServiceMetrics(),
+    logger: Logger
+) -> some ApplicationProtocol {
+    let router = buildRouter(configuration: configuration, store: store, desk: desk, redirector: redirector, metrics: metrics, logger: logger)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Switchboard"),
+        logger: logger
+    )
+}
+
 /// The router with every route; exposed so tests can drive it in process.
 public func buildRouter<Store: CallStore>(
     configuration: AppConfiguration,
@@ -31,14 +52,61 @@ public func buildRouter<Store: CallStore>(
     logger: Logger
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
-    let service = VoiceService(store: store, configuration: configuration.routing, storeBudget: configuration.storeBudget, logger: logger)
-    VoiceController(
-        service: service,
+    addVoiceRoutes(to: router, configuration: configuration, store: store, metrics: metrics, logger: logger, afterClientStatus: nil)
+    return router
+}
+
+/// The router with the voice routes, monitoring and the agents' API; exposed so tests can drive it
+/// in process.
+public func buildRouter<Store: DeskStore>(
+    configuration: AppConfiguration,
+    store: Store,
+    desk: DeskConfiguration,
+    redirector: (any CallRedirecting)?,
+    metrics: ServiceMetrics,
+    logger: Logger
+) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    let budget = StoreBudget(duration: configuration.storeBudget)
+    let policy = MissedRingsPolicy(store: store, threshold: desk.missedRingsBeforeAway, budget: budget, logger: logger)
+    addVoiceRoutes(to: router, configuration: configuration, store: store, metrics: metrics, logger: logger) { form, reply in
+        await policy.apply(form: form, reply: reply)
+    }
+    let services = DeskServices(
+        store: store,
+        authenticator: DeskAuthenticator(configuration: desk.token),
+        configuration: desk,
+        routing: configuration.routing,
+        redirector: redirector,
+        logger: logger
+    )
+    CallsAPIController(services: services).addRoutes(to: router)
+    EventsAPIController(services: services).addRoutes(to: router)
+    ParkingAPIController(services: services).addRoutes(to: router)
+    AgentsAPIController(services: services).addRoutes(to: router)
+    HandoffsAPIController(services: services).addRoutes(to: router)
+    DeskTwilioController(services: services, gate: twilioGate(configuration), budget: budget, metrics: metrics).addRoutes(to: router)
+    return router
+}
+
+private func twilioGate(_ configuration: AppConfiguration) -> TwilioGate {
+    TwilioGate(
         validator: SignatureValidator(tokens: configuration.authTokens),
         publicURL: RequestURL(base: configuration.routing.publicURL),
-        bodyLimit: configuration.bodyLimit,
-        metrics: metrics
-    ).addRoutes(to: router)
+        bodyLimit: configuration.bodyLimit
+    )
+}
+
+private func addVoiceRoutes<Store: CallStore>(
+    to router: Router<BasicRequestContext>,
+    configuration: AppConfiguration,
+    store: Store,
+    metrics: ServiceMetrics,
+    logger: Logger,
+    afterClientStatus: (@Sendable (FormParameters, VoiceReply) async -> Void)?
+) {
+    let service = VoiceService(store: store, configuration: configuration.routing, storeBudget: configuration.storeBudget, logger: logger)
+    VoiceController(service: service, gate: twilioGate(configuration), metrics: metrics, afterClientStatus: afterClientStatus)
+        .addRoutes(to: router)
     HealthController(store: store, budget: configuration.storeBudget, metrics: metrics).addRoutes(to: router)
-    return router
 }

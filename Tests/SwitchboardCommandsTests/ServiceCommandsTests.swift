@@ -1,4 +1,6 @@
 import Foundation
+import SwitchboardCurl
+import SwitchboardHTTP
 import Testing
 
 /// The service's commands through the real binary: agents and numbers on a real SQLite file, `sign`
@@ -97,10 +99,29 @@ import Testing
         }
     }
 
+    @Test func serveWithAJWTSecretAnswersTheAgentsAPI() async throws {
+        try await withServer(["--store", "memory", "--jwt-secret", "a-jwt-secret-of-at-least-32-characters"]) { port, _ in
+            let transport = CurlTransport()
+            let answer = try? await transport.send(HTTPRequest(method: .get, url: "http://127.0.0.1:\(port)/api/agents/me"))
+            await transport.shutdown()
+            let response = try #require(answer)
+            #expect(response.status == 401)
+            #expect(response.text.contains(#""error":"missing_token""#))
+        }
+    }
+
+    @Test func serveRefusesABadDeskSetting() throws {
+        let result = try cli.run([
+            "serve", "--store", "memory", "--port", "0", "--auth-token", Self.token, "--jwt-secret", "s", "--park-timeout-seconds", "1",
+        ])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("SWITCHBOARD_PARK_TIMEOUT_SECONDS 1 is outside 10 to 86400"))
+    }
+
     /// Starts `switchboard serve` with `arguments` on a free-looking port, waits until a signed call gets
     /// an answer, runs `body` with the port and that first reply, then stops the server with SIGTERM and
     /// expects a clean exit.
-    func withServer(_ arguments: [String], _ body: (Int, CommandLineTests.Run) throws -> Void) async throws {
+    func withServer(_ arguments: [String], _ body: (Int, CommandLineTests.Run) async throws -> Void) async throws {
         let port = 20_000 + Int.random(in: 0..<20_000)
         let server = Process()
         server.executableURL = CommandLineTests.binary
@@ -115,7 +136,7 @@ import Testing
             try await Task.sleep(for: .milliseconds(100))
             reply = try cli.run(simulate)
         }
-        try body(port, reply)
+        try await body(port, reply)
         server.terminate()
         server.waitUntilExit()
         #expect(server.terminationStatus == 0, "serve should exit cleanly on SIGTERM")

@@ -17,13 +17,11 @@ import SwitchboardWebhooks
 /// Twilio's get a 4xx with a one-line body.
 struct VoiceController<Store: CallStore>: Sendable {
     let service: VoiceService<Store>
-    let validator: SignatureValidator
-    let publicURL: RequestURL
-    let bodyLimit: Int
+    let gate: TwilioGate
     let metrics: ServiceMetrics
-
-    static var signatureHeader: HTTPField.Name { HTTPField.Name("X-Twilio-Signature")! }
-    static var idempotencyHeader: HTTPField.Name { HTTPField.Name("I-Twilio-Idempotency-Token")! }
+    /// Run after each answered client-status callback (the agents' API sets away an agent who
+    /// missed too many rings in a row); nil without the agents' API.
+    var afterClientStatus: (@Sendable (FormParameters, VoiceReply) async -> Void)? = nil
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         for route in TwilioRoute.allCases {
@@ -41,48 +39,15 @@ struct VoiceController<Store: CallStore>: Sendable {
         }
     }
 
-    private func refuse(_ status: HTTPResponse.Status, _ message: String) -> Response {
-        Response(
-            status: status,
-            headers: [.contentType: "text/plain; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: message + "\n"))
-        )
-    }
-
     private func answer(_ route: TwilioRoute, _ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let clock = ContinuousClock()
         let start = clock.now
-        let contentType = request.headers[.contentType]?.lowercased() ?? ""
-        guard contentType.hasPrefix("application/x-www-form-urlencoded") else {
-            metrics.record(route: route.rawValue, outcome: "unsupported-media-type", duration: start.duration(to: clock.now))
-            return refuse(.unsupportedMediaType, "send application/x-www-form-urlencoded")
-        }
-        var request = request
-        let body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: bodyLimit)
-        } catch is NIOTooManyBytesError {
-            metrics.record(route: route.rawValue, outcome: "too-large", duration: start.duration(to: clock.now))
-            return refuse(.contentTooLarge, "the body is larger than \(bodyLimit) bytes")
-        }
-        guard let signature = request.headers[Self.signatureHeader] else {
-            metrics.record(route: route.rawValue, outcome: "unsigned", duration: start.duration(to: clock.now))
-            return refuse(.forbidden, "missing X-Twilio-Signature")
-        }
         let form: FormParameters
         do {
-            form = try FormParameters.parse(body.readableBytesView)
+            form = try await gate.form(of: request, context: context)
         } catch {
-            metrics.record(route: route.rawValue, outcome: "malformed", duration: start.duration(to: clock.now))
-            // Name the problem without echoing bytes from a sender whose signature is not checked yet.
-            let kind = error == .invalidUTF8 ? "invalid UTF-8" : "a malformed percent-escape"
-            return refuse(.badRequest, "malformed form body: \(kind) in pair \(error.pairIndex + 1)")
-        }
-        let url = publicURL.url(requestTarget: request.uri.string)
-        guard validator.isValid(signature: signature, url: url, parameters: form) else {
-            context.logger.warning("bad signature", metadata: ["route": "\(route.rawValue)", "url": "\(url)"])
-            metrics.record(route: route.rawValue, outcome: "bad-signature", duration: start.duration(to: clock.now))
-            return refuse(.forbidden, "invalid X-Twilio-Signature")
+            metrics.record(route: route.rawValue, outcome: error.outcome, duration: start.duration(to: clock.now))
+            return error.response
         }
         let reply = await service.handle(route, form: form, at: Date())
         let bytes: [UInt8]
@@ -95,6 +60,7 @@ struct VoiceController<Store: CallStore>: Sendable {
             bytes = (try? service.responses.voicemail().renderBytes()) ?? Array(#"<?xml version="1.0" encoding="UTF-8"?><Response />"#.utf8)
         }
         metrics.record(route: route.rawValue, outcome: reply.outcome, duration: start.duration(to: clock.now))
+        if route == .clientStatus, let afterClientStatus { await afterClientStatus(form, reply) }
         return Response(
             status: .ok,
             headers: [.contentType: "text/xml; charset=utf-8"],

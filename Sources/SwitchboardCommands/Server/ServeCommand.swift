@@ -5,9 +5,11 @@ import Logging
 import SwitchboardApp
 import SwitchboardCore
 import SwitchboardCurl
+import SwitchboardDesk
 import SwitchboardPostgREST
 import SwitchboardRouting
 import SwitchboardSQLite
+import SwitchboardTwilioREST
 
 /// `switchboard serve`: runs the service on the embedded SQLite store (or a Supabase project, or
 /// memory) until SIGTERM or SIGINT.
@@ -22,6 +24,8 @@ struct ServeCommand: AsyncParsableCommand {
             --auth-token TWILIO_AUTH_TOKEN and TWILIO_AUTH_TOKEN_SECONDARY, --database SWITCHBOARD_DATABASE, \
             --store SWITCHBOARD_STORE, --supabase-url SUPABASE_URL, --supabase-service-role-key \
             SUPABASE_SERVICE_ROLE_KEY, --supabase-schema SUPABASE_SCHEMA. \
+            The agents' API (/api/...) is on with --jwt-secret or SUPABASE_JWT_SECRET; parking and \
+            voicemail-after-declines also need TWILIO_ACCOUNT_SID (and TWILIO_API_BASE_URL to point elsewhere). \
             Without a token the service refuses to start, unless --dev makes one and prints it.
             """
     )
@@ -64,6 +68,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var supabase: SupabaseOptions
 
+    @OptionGroup var desk: DeskOptions
+
     @Option(help: "With --store memory: a JSON array of agents to start with, as for agents import.")
     var agents: String?
 
@@ -105,6 +111,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "switchboard")
         logger.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let deskSettings = try desk.resolve(environment: environment, twilioAuthToken: configuration.authTokens.first)
         let kind =
             try store ?? environment["SWITCHBOARD_STORE"].map { value in
                 guard let kind = StoreKind(rawValue: value) else {
@@ -128,7 +135,7 @@ struct ServeCommand: AsyncParsableCommand {
                 // until the store answers.
                 logger.warning("store not ready", metadata: ["error": "\(error)"])
             }
-            try await serve(configuration: configuration, store: store, logger: logger)
+            try await serve(configuration: configuration, store: store, desk: deskSettings, logger: logger)
             await transport.shutdown()
         case .sqlite:
             let path = database ?? environment["SWITCHBOARD_DATABASE"] ?? "switchboard.sqlite"
@@ -140,7 +147,7 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             logger.info("store", metadata: ["kind": "sqlite", "database": "\(path)"])
-            try await serve(configuration: configuration, store: sqlite, logger: logger)
+            try await serve(configuration: configuration, store: sqlite, desk: deskSettings, logger: logger)
             try await sqlite.close()
         case .memory:
             var seed: [Agent] = []
@@ -163,15 +170,40 @@ struct ServeCommand: AsyncParsableCommand {
                 }
             }
             logger.info("store", metadata: ["kind": "memory", "agents": "\(seed.count)"])
-            try await serve(configuration: configuration, store: InMemoryCallStore(agents: seed), logger: logger)
+            try await serve(configuration: configuration, store: InMemoryCallStore(agents: seed), desk: deskSettings, logger: logger)
         }
         logger.info("stopped")
     }
 
-    private func serve(configuration: AppConfiguration, store: some CallStore, logger: Logger) async throws {
+    private func serve(configuration: AppConfiguration, store: some CallStore, desk: DeskOptions.Resolved?, logger: Logger) async throws {
         logger.info("starting", metadata: ["publicURL": "\(configuration.routing.publicURL)", "port": "\(configuration.port)"])
-        let app = buildApplication(configuration: configuration, store: store, logger: logger)
-        // runService handles SIGTERM and SIGINT: it stops accepting, finishes requests in flight, and returns.
+        guard let desk else {
+            logger.info("agents' API off: no SUPABASE_JWT_SECRET")
+            let app = buildApplication(configuration: configuration, store: store, logger: logger)
+            // runService handles SIGTERM and SIGINT: it stops accepting, finishes requests in flight, and returns.
+            try await app.runService()
+            return
+        }
+        guard let deskStore = store as? any DeskStore else {
+            logger.warning("agents' API off: this store does not implement it yet")
+            try await buildApplication(configuration: configuration, store: store, logger: logger).runService()
+            return
+        }
+        try await serveDesk(configuration: configuration, store: deskStore, desk: desk, logger: logger)
+    }
+
+    private func serveDesk(configuration: AppConfiguration, store: some DeskStore, desk: DeskOptions.Resolved, logger: Logger) async throws {
+        let transport = desk.twilio.map { _ in CurlTransport() }
+        var redirector: (any CallRedirecting)?
+        if let twilio = desk.twilio, let transport {
+            redirector = TwilioRESTClient(configuration: twilio, transport: transport)
+            logger.info("Twilio REST API", metadata: ["baseURL": "\(twilio.baseURL)", "account": "\(twilio.accountSID)"])
+        } else {
+            logger.warning("Twilio REST API off: no TWILIO_ACCOUNT_SID; parking answers 503")
+        }
+        logger.info("agents' API on", metadata: ["autoProvisioning": "\(desk.desk.autoProvisioning)", "audience": "\(desk.desk.token.audience)"])
+        let app = buildApplication(configuration: configuration, store: store, desk: desk.desk, redirector: redirector, logger: logger)
         try await app.runService()
+        await transport?.shutdown()
     }
 }

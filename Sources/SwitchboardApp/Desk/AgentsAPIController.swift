@@ -1,0 +1,68 @@
+import Hummingbird
+import SwitchboardCore
+import SwitchboardDesk
+
+/// `POST /api/agents/sync`, `GET` and `PATCH /api/agents/me`, and the supervisors' `GET /api/agents`
+/// and `POST /api/agents/{identity}/release`.
+struct AgentsAPIController<Store: DeskStore>: Sendable {
+    let services: DeskServices<Store>
+
+    /// The body of `PATCH /api/agents/me`.
+    struct PresenceChange: Decodable {
+        var presence: Presence
+    }
+
+    /// The tenant's agents.
+    struct Agents: Encodable {
+        var agents: [Agent]
+    }
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.post("/api/agents/sync") { request, _ in
+            await DeskJSON.run(services.logger) {
+                let user = try await services.authenticator.user(for: request)
+                return DeskJSON.response(try await services.provision(user))
+            }
+        }
+        router.get("/api/agents/me") { request, _ in
+            await DeskJSON.run(services.logger) {
+                let user = try await services.user(request)
+                return DeskJSON.response(try await services.agent(for: user))
+            }
+        }
+        router.patch("/api/agents/me") { request, _ in
+            await DeskJSON.run(services.logger) {
+                let user = try await services.user(request)
+                let agent = try await services.agent(for: user)
+                let change = try await DeskJSON.decode(PresenceChange.self, from: request)
+                let updated = try await services.run(notFound: .agentRecordMissing) { () async throws(StoreError) in
+                    try await services.store.setPresence(change.presence, identity: agent.identity, in: user.tenant)
+                }
+                return DeskJSON.response(updated)
+            }
+        }
+        router.get("/api/agents") { request, _ in
+            await DeskJSON.run(services.logger) {
+                let user = try await services.user(request)
+                guard user.isSupervisor else { throw DeskError.supervisorOnly }
+                let agents = try await services.run(notFound: .internalError) { () async throws(StoreError) in
+                    try await services.store.agents(in: user.tenant)
+                }
+                return DeskJSON.response(Agents(agents: agents))
+            }
+        }
+        router.post("/api/agents/:identity/release") { request, context in
+            await DeskJSON.run(services.logger) {
+                let identity = try context.parameters.require("identity")
+                let user = try await services.user(request)
+                guard user.isSupervisor else { throw DeskError.supervisorOnly }
+                let released = try await services.run(notFound: .agentNotFound(identity)) { () async throws(StoreError) in
+                    try await services.store.releaseAgent(identity: identity, in: user.tenant)
+                    return try await services.store.setPresence(.available, identity: identity, in: user.tenant)
+                }
+                services.logger.info("agent released", metadata: ["agent": "\(identity)", "by": "\(user.identity)"])
+                return DeskJSON.response(released)
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Hummingbird
+import SwitchboardCore
+import SwitchboardDesk
+
+/// `POST /api/calls/{callSid}/claim`, `POST /api/calls/{callSid}/decline` and `GET /api/calls/ringing`.
+struct CallsAPIController<Store: DeskStore>: Sendable {
+    let services: DeskServices<Store>
+
+    /// The body of a decline answer: the call, and whether its caller was sent to voicemail.
+    struct Declined: Encodable {
+        var call: RingingCall
+        var sentToVoicemail: Bool
+    }
+
+    /// The ringing calls.
+    struct Ringing: Encodable {
+        var calls: [RingingCall]
+    }
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/api/calls/ringing") { request, _ in
+            await DeskJSON.run(services.logger) {
+                let user = try await services.user(request)
+                let calls = try await services.run(notFound: .internalError) { () async throws(StoreError) in
+                    try await services.store.ringingCalls(in: user.tenant)
+                }
+                return DeskJSON.response(Ringing(calls: calls))
+            }
+        }
+        router.post("/api/calls/:callSid/claim") { request, context in
+            await DeskJSON.run(services.logger) {
+                let callSid = try context.parameters.require("callSid")
+                return try await claim(callSid, request)
+            }
+        }
+        router.post("/api/calls/:callSid/decline") { request, context in
+            await DeskJSON.run(services.logger) {
+                let callSid = try context.parameters.require("callSid")
+                return try await decline(callSid, request)
+            }
+        }
+    }
+
+    /// The tenant's recorded call, or 404.
+    private func call(_ callSid: String, in tenant: TenantID) async throws(DeskError) -> RingingCall {
+        let call = try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
+            try await services.store.ringingCall(callSid)
+        }
+        guard let call, call.tenant == tenant else { throw .callNotFound(callSid) }
+        return call
+    }
+
+    private func isRinging(_ call: RingingCall) async throws(DeskError) -> Bool {
+        try await services.run(notFound: .callNotFound(call.callSid)) { () async throws(StoreError) in
+            try await services.store.ringingCalls(in: call.tenant).contains { $0.callSid == call.callSid }
+        }
+    }
+
+    private func claim(_ callSid: String, _ request: Request) async throws(DeskError) -> Response {
+        let user = try await services.user(request)
+        let agent = try await services.agent(for: user)
+        let call = try await call(callSid, in: user.tenant)
+        let store = services.store
+        let winner = try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
+            try await store.callWinner(callSid)
+        }
+        if winner == nil {
+            let ringing = try await isRinging(call)
+            if !ringing { throw .callNotRinging(callSid) }
+        }
+        let now = Date()
+        let outcome = try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
+            try await store.claimCall(callSid, tenant: user.tenant, agentIdentity: agent.identity, at: now)
+        }
+        switch outcome {
+        case .won:
+            let event = RingEvent(
+                callSid: callSid,
+                tenant: user.tenant,
+                agentIdentity: agent.identity,
+                kind: .answered,
+                occurredAt: now,
+                detail: "api"
+            )
+            do {
+                try await store.recordRingEvent(event)
+            } catch {
+                services.logger.warning("could not record the answer", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+            }
+            services.logger.info("claim", metadata: ["callSid": "\(callSid)", "agent": "\(agent.identity)", "outcome": "claim-won", "via": "api"])
+            return DeskJSON.response(call)
+        case .alreadyAnswered(let winner):
+            throw .alreadyAnswered(by: winner)
+        case .agentBusy(let current):
+            throw .agentBusy(currentCallSid: current)
+        }
+    }
+
+    private func decline(_ callSid: String, _ request: Request) async throws(DeskError) -> Response {
+        let user = try await services.user(request)
+        let agent = try await services.agent(for: user)
+        let call = try await call(callSid, in: user.tenant)
+        let store = services.store
+        if let winner = try await services.run(
+            notFound: .callNotFound(callSid),
+            { () async throws(StoreError) in try await store.callWinner(callSid) }
+        ) {
+            throw .alreadyAnswered(by: winner)
+        }
+        let ringing = try await isRinging(call)
+        guard ringing else { throw .callNotRinging(callSid) }
+        let now = Date()
+        let events = try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
+            try await store.recordRingEvent(
+                RingEvent(callSid: callSid, tenant: user.tenant, agentIdentity: agent.identity, kind: .declined, occurredAt: now, detail: "api")
+            )
+            return try await store.ringEvents(forCall: callSid, in: user.tenant)
+        }
+        var sentToVoicemail = false
+        if RingRules.everyAgentDeclinedOrMissed(call, events: events) {
+            // Every agent rung said no: the caller should not wait for the dial timeout. Without
+            // Twilio's REST API the dial's own timeout still ends in voicemail.
+            guard services.redirector != nil else {
+                services.logger.warning("every agent declined, but Twilio's REST API is not configured", metadata: ["callSid": "\(callSid)"])
+                return DeskJSON.response(Declined(call: call, sentToVoicemail: false))
+            }
+            try await services.redirect(callSid, to: DeskTwilioRoute.voicemail.path(query: [("tenant", user.tenant.rawValue)]))
+            try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
+                try await store.finishCall(callSid, at: now)
+            }
+            sentToVoicemail = true
+            services.logger.info(
+                "call decision",
+                metadata: ["callSid": "\(callSid)", "outcome": "voicemail", "reason": "every agent declined or missed"]
+            )
+        }
+        return DeskJSON.response(Declined(call: call, sentToVoicemail: sentToVoicemail))
+    }
+}

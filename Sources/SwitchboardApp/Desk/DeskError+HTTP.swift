@@ -1,0 +1,31 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import SwitchboardDesk
+
+extension DeskError {
+    /// The HTTP status of each code: the one place the API's statuses are decided.
+    var status: HTTPResponse.Status {
+        switch code {
+        case .missingToken, .invalidToken, .tokenExpired: .unauthorized
+        case .tenantMissing, .supervisorOnly: .forbidden
+        case .agentRecordMissing, .callNotFound, .agentNotFound, .parkedCallNotFound, .handoffNotFound, .routeNotFound: .notFound
+        case .invalidRequest: .badRequest
+        case .alreadyAnswered, .agentBusy, .callNotRinging, .notOnCall, .alreadyParked, .alreadyRetrieved, .parkEnded, .atCapacity,
+            .alreadyPickedUp, .handoffNotActive:
+            .conflict
+        case .twilioFailed: .badGateway
+        case .twilioNotConfigured, .storeUnavailable: .serviceUnavailable
+        case .internalError: .internalServerError
+        }
+    }
+
+    /// The JSON error response; 401s say how to authenticate.
+    var response: Response {
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if status == .unauthorized {
+            headers[.wwwAuthenticate] = code == .missingToken ? "Bearer" : "Bearer error=\"invalid_token\""
+        }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import SwitchboardCore
+import SwitchboardDesk
+import SwitchboardRouting
+import SwitchboardTwilioREST
+
+/// What every agents' API controller shares: the store, the token check, the configuration, Twilio's
+/// REST API (nil when not configured) and the public URL; and the steps every route repeats
+/// (authenticate, find or make the agent record, map store errors, answer JSON).
+struct DeskServices<Store: DeskStore>: Sendable {
+    let store: Store
+    let authenticator: DeskAuthenticator
+    let configuration: DeskConfiguration
+    let routing: RoutingConfiguration
+    let redirector: (any CallRedirecting)?
+    let logger: Logger
+
+    /// The signed-in user. With auto-provisioning on, their agent record is made here if missing,
+    /// so the first authenticated request creates it.
+    func user(_ request: Request) async throws(DeskError) -> DeskUser {
+        let user = try await authenticator.user(for: request)
+        if configuration.autoProvisioning { _ = try await agent(for: user) }
+        return user
+    }
+
+    /// The user's agent record: found, made (auto-provisioning on), or 404 `agent_record_missing`.
+    func agent(for user: DeskUser) async throws(DeskError) -> Agent {
+        do {
+            return try await store.agent(identity: user.identity, in: user.tenant)
+        } catch let error where error == .notFound {
+            guard configuration.autoProvisioning else { throw .agentRecordMissing }
+            return try await provision(user)
+        } catch {
+            throw Self.map(error)
+        }
+    }
+
+    /// Creates the user's agent record from the token, or returns the existing one.
+    func provision(_ user: DeskUser) async throws(DeskError) -> Agent {
+        do {
+            if let existing = try? await store.agent(identity: user.identity, in: user.tenant) { return existing }
+            let agent = AgentProvisioning.newAgent(for: user, chatCapacity: configuration.defaultChatCapacity)
+            let stored = try await store.upsertAgent(agent)
+            logger.info("agent provisioned", metadata: ["agent": "\(stored.identity)", "tenant": "\(stored.tenant)"])
+            return stored
+        } catch {
+            throw Self.map(error)
+        }
+    }
+
+    /// Runs store work, turning a store error into the API's: `notFound` into `notFound`, the rest by
+    /// kind.
+    func run<T: Sendable>(notFound: DeskError, _ work: () async throws(StoreError) -> T) async throws(DeskError) -> T {
+        do {
+            return try await work()
+        } catch let error where error == .notFound {
+            throw notFound
+        } catch {
+            throw Self.map(error)
+        }
+    }
+
+    static func map(_ error: StoreError) -> DeskError {
+        switch error {
+        case .unavailable, .timeout, .unauthorized: return .storeUnavailable(error.message)
+        case .invalid: return .invalidRequest(error.message)
+        case .notFound: return DeskError(.internalError, error.message)
+        default: return DeskError(.internalError, "The store failed: \(error.message)")
+        }
+    }
+
+    /// The absolute URL of a service path (with query) for Twilio.
+    func publicURL(_ pathAndQuery: String) -> String {
+        var base = routing.publicURL
+        while base.hasSuffix("/") { base.removeLast() }
+        return base + pathAndQuery
+    }
+
+    /// Redirects a live call through Twilio's REST API.
+    func redirect(_ callSid: String, to pathAndQuery: String) async throws(DeskError) {
+        guard let redirector else { throw .twilioNotConfigured }
+        do {
+            try await redirector.redirectCall(callSid, to: publicURL(pathAndQuery))
+        } catch {
+            logger.error("Twilio redirect failed", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+            throw .twilioFailed(error.description)
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import SwitchboardCore
+import SwitchboardDesk
+import SwitchboardRouting
+import SwitchboardTwiML
+import SwitchboardVoice
+import SwitchboardWebhooks
+
+/// The Twilio routes of the agents' API (``DeskTwilioRoute``): voicemail after every agent
+/// declined, the park slot, its hold music and timeout, the slot's exit, and retrieval.
+///
+/// Like the voice routes, a request Twilio signed always gets 200 and TwiML: a store that fails or
+/// is slower than the budget still gives the caller something sensible (the park slot, voicemail),
+/// never an application error.
+struct DeskTwilioController<Store: DeskStore>: Sendable {
+    let services: DeskServices<Store>
+    let gate: TwilioGate
+    let budget: StoreBudget
+    let metrics: ServiceMetrics
+
+    private var responses: CallResponses { CallResponses(configuration: services.routing) }
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        for route in DeskTwilioRoute.allCases {
+            router.post(RouterPath(stringLiteral: route.rawValue)) { request, context in
+                let clock = ContinuousClock()
+                let start = clock.now
+                let form: FormParameters
+                do {
+                    form = try await gate.form(of: request, context: context)
+                } catch {
+                    metrics.record(route: route.rawValue, outcome: error.outcome, duration: start.duration(to: clock.now))
+                    return error.response
+                }
+                let query = request.uri.queryParameters
+                let (document, outcome) = await answer(
+                    route,
+                    form: form,
+                    tenant: query["tenant"].map { TenantID(String($0)) },
+                    parkedID: query["parked"].map(String.init)
+                )
+                metrics.record(route: route.rawValue, outcome: outcome, duration: start.duration(to: clock.now))
+                let bytes = (try? document.renderBytes()) ?? (try? responses.voicemail().renderBytes()) ?? []
+                return Response(status: .ok, headers: [.contentType: "text/xml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            }
+        }
+    }
+
+    func answer(_ route: DeskTwilioRoute, form: FormParameters, tenant: TenantID?, parkedID: String?) async -> (VoiceResponse, String) {
+        switch route {
+        case .voicemail:
+            return (responses.voicemail(), "voicemail")
+        case .park:
+            return (parkSlot(form: form, tenant: tenant, parkedID: parkedID), "enqueued")
+        case .parkWait:
+            let queueTime = form["QueueTime"].flatMap { Int($0) } ?? 0
+            if ParkRules.hasTimedOut(queueTime: queueTime, timeoutSeconds: services.configuration.parkTimeoutSeconds) {
+                return (VoiceResponse([.leave(Leave())]), "park-timeout")
+            }
+            return (VoiceResponse([.play(Play(URLReference(services.configuration.holdMusicURL)))]), "hold-music")
+        case .parkStatus:
+            return await parkStatus(form: form)
+        case .retrieve:
+            return await retrieve(form: form, tenant: tenant, parkedID: parkedID)
+        }
+    }
+
+    /// `<Enqueue>` into the call's slot; the slot comes from the call SID, so no store read can fail it.
+    private func parkSlot(form: FormParameters, tenant: TenantID?, parkedID: String?) -> VoiceResponse {
+        guard let callSid = form["CallSid"], !callSid.isEmpty else { return responses.voicemail() }
+        var query: [(String, String)] = []
+        if let tenant { query.append(("tenant", tenant.rawValue)) }
+        if let parkedID { query.append(("parked", parkedID)) }
+        let enqueue = Enqueue(
+            ParkRules.slot(forCall: callSid),
+            action: URLReference(services.publicURL(DeskTwilioRoute.parkStatus.path(query: query))),
+            method: .post,
+            waitUrl: URLReference(services.publicURL(DeskTwilioRoute.parkWait.path(query: query))),
+            waitUrlMethod: .post
+        )
+        return VoiceResponse([.enqueue(enqueue)])
+    }
+
+    /// The caller left the slot. `bridged`: an agent retrieved it. `hangup`: it leaves the list.
+    /// `leave`: the park timed out, so the parker's client rings again, then voicemail. A failure of
+    /// the queue itself: voicemail.
+    private func parkStatus(form: FormParameters) async -> (VoiceResponse, String) {
+        guard let callSid = form["CallSid"], !callSid.isEmpty else { return (responses.voicemail(), "bad-request") }
+        let result = form["QueueResult"] ?? ""
+        switch result {
+        case "bridged", "bridging-in-process", "redirected":
+            return (responses.acknowledged(), "park-\(result)")
+        default:
+            break
+        }
+        let store = services.store
+        let ended: ParkedCall?
+        do {
+            ended = try await budget.run { () async throws(StoreError) -> ParkedCall? in try await store.endParkedCall(callSid, at: Date()) }
+        } catch {
+            services.logger.error("could not end a parked call", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+            ended = nil
+        }
+        switch result {
+        case "hangup":
+            return (responses.acknowledged(), "park-hangup")
+        case "leave":
+            guard let parker = ended?.parkedBy else { return (responses.voicemail(), "park-timeout-voicemail") }
+            return (recall(parker), "park-recall")
+        default:
+            return (responses.voicemail(), "park-failed")
+        }
+    }
+
+    /// Rings the agent who parked the call again; the dial's action sends the caller to voicemail
+    /// unless the agent answers.
+    func recall(_ identity: String) -> VoiceResponse {
+        let routing = services.routing
+        let client = Client(
+            identity,
+            url: URLReference(routing.url(.screen)),
+            statusCallback: URLReference(routing.url(.clientStatus)),
+            statusCallbackEvent: [.ringing, .answered, .completed],
+            statusCallbackMethod: .post
+        )
+        let dial = Dial(
+            [.client(client)],
+            action: URLReference(routing.url(.dialStatus)),
+            method: .post,
+            timeout: max(5, min(600, services.configuration.parkRecallSeconds)),
+            answerOnBridge: true
+        )
+        return VoiceResponse([.dial(dial)])
+    }
+
+    /// `<Dial><Queue>` of the parked call's slot, for the agent who retrieved it.
+    private func retrieve(form: FormParameters, tenant: TenantID?, parkedID: String?) async -> (VoiceResponse, String) {
+        let sorry = VoiceResponse([.say(Say("This call is no longer parked.", voice: services.routing.voice)), .hangup(Hangup())])
+        guard let tenant, let parkedID = parkedID ?? form["ParkedCallId"] else { return (sorry, "retrieve-bad-request") }
+        let store = services.store
+        let parked: ParkedCall
+        do {
+            parked = try await budget.run { () async throws(StoreError) -> ParkedCall in try await store.parkedCall(id: parkedID, in: tenant) }
+        } catch {
+            services.logger.warning("retrieve: no parked call", metadata: ["parked": "\(parkedID)", "error": "\(error)"])
+            return (sorry, "retrieve-unknown")
+        }
+        guard let retriever = parked.retrievedBy, parked.endedAt == nil else { return (sorry, "retrieve-not-retrieved") }
+        if let from = form["From"], from.hasPrefix("client:"), from.dropFirst("client:".count) != retriever {
+            return (sorry, "retrieve-other-agent")
+        }
+        return (VoiceResponse([.dial(Dial([.queue(Queue(parked.slot))]))]), "retrieve-dial-queue")
+    }
+}

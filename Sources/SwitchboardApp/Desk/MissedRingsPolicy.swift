@@ -1,0 +1,42 @@
+import Logging
+import SwitchboardCore
+import SwitchboardDesk
+import SwitchboardVoice
+import SwitchboardWebhooks
+
+/// Sets away an agent who missed too many rings in a row (``RingRules/missedInARow(_:threshold:)``),
+/// after each missed ring Twilio reports on the client-status route.
+struct MissedRingsPolicy<Store: DeskStore>: Sendable {
+    let store: Store
+    let threshold: Int
+    let budget: StoreBudget
+    let logger: Logger
+
+    /// Looks at the agent of a missed ring; does nothing for other callbacks.
+    func apply(form: FormParameters, reply: VoiceReply) async {
+        guard threshold > 0, reply.outcome == "event-missed", let callback = try? ClientStatusCallback(form) else { return }
+        let identity = callback.clientIdentity ?? (callback.to.hasPrefix("client:") ? String(callback.to.dropFirst("client:".count)) : callback.to)
+        let store = self.store
+        let threshold = self.threshold
+        let callSid = callback.parentCallSid
+        do {
+            let setAway = try await budget.run { () async throws(StoreError) -> Bool in
+                let tenant = try await store.ringingCall(callSid)?.tenant ?? .default
+                let outcomes = try await store.ringOutcomes(of: identity, in: tenant, limit: threshold)
+                guard RingRules.missedInARow(outcomes, threshold: threshold) else { return false }
+                let agent = try await store.agent(identity: identity, in: tenant)
+                guard agent.presence == .available else { return false }
+                try await store.setPresence(.away, identity: identity, in: tenant)
+                return true
+            }
+            if setAway {
+                logger.notice(
+                    "agent set away",
+                    metadata: ["agent": "\(identity)", "reason": "missed \(threshold) rings in a row", "callSid": "\(callSid)"]
+                )
+            }
+        } catch {
+            logger.warning("missed-rings rule not applied", metadata: ["agent": "\(identity)", "error": "\(error)"])
+        }
+    }
+}

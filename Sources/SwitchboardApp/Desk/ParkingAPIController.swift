@@ -1,0 +1,142 @@
+import Foundation
+import Hummingbird
+import SwitchboardCore
+import SwitchboardDesk
+
+/// `POST /api/calls/{callSid}/park`, `GET /api/parked` and `POST /api/parked/{id}/retrieve`.
+///
+/// Parking redirects the caller's live call (through Twilio's REST API) to `/twilio/park`, which
+/// answers `<Enqueue>` into the call's own park slot with hold music. Retrieving answers the agent's
+/// leg with `<Dial><Queue>` of that slot: through `/twilio/retrieve` (the URL in the answer, for the
+/// Voice SDK's connect or a TwiML App), or at once when the body names the agent's live call
+/// (`agentCallSid`), which is redirected there.
+struct ParkingAPIController<Store: DeskStore>: Sendable {
+    let services: DeskServices<Store>
+
+    /// The parked calls.
+    struct Parked: Encodable {
+        var parked: [ParkedCall]
+    }
+
+    /// The body of a retrieval.
+    struct RetrieveRequest: Decodable {
+        var agentCallSid: String?
+    }
+
+    /// The answer to a retrieval: the call, and how the agent's leg connects to it.
+    struct Retrieved: Encodable {
+        var parked: ParkedCall
+        /// The signed Twilio route that answers `<Dial><Queue>` for this agent.
+        var twimlURL: String
+        /// Whether the agent's live call was redirected there.
+        var redirected: Bool
+    }
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/api/parked") { request, _ in
+            await DeskJSON.run(services.logger) {
+                let user = try await services.user(request)
+                let parked = try await services.run(notFound: .internalError) { () async throws(StoreError) in
+                    try await services.store.parkedCalls(in: user.tenant)
+                }
+                return DeskJSON.response(Parked(parked: parked))
+            }
+        }
+        router.post("/api/calls/:callSid/park") { request, context in
+            await DeskJSON.run(services.logger) {
+                try await park(try context.parameters.require("callSid"), request)
+            }
+        }
+        router.post("/api/parked/:id/retrieve") { request, context in
+            await DeskJSON.run(services.logger) {
+                try await retrieve(try context.parameters.require("id"), request)
+            }
+        }
+    }
+
+    private func park(_ callSid: String, _ request: Request) async throws(DeskError) -> Response {
+        let user = try await services.user(request)
+        let agent = try await services.agent(for: user)
+        let store = services.store
+        let call = try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
+            try await store.ringingCall(callSid)
+        }
+        guard let call, call.tenant == user.tenant else { throw .callNotFound(callSid) }
+        guard agent.currentCallSid == callSid else { throw .notOnCall(callSid) }
+        guard services.redirector != nil else { throw .twilioNotConfigured }
+        let now = Date()
+        let parked: ParkedCall
+        do {
+            parked = try await store.parkCall(
+                callSid,
+                tenant: user.tenant,
+                slot: ParkRules.slot(forCall: callSid),
+                parkedBy: agent.identity,
+                at: now
+            )
+        } catch let error where error == .conflict {
+            throw .alreadyParked(callSid)
+        } catch let error where error == .notFound {
+            throw .callNotFound(callSid)
+        } catch {
+            throw DeskServices<Store>.map(error)
+        }
+        do {
+            try await services.redirect(
+                callSid,
+                to: DeskTwilioRoute.park.path(query: [("tenant", user.tenant.rawValue), ("parked", parked.id)])
+            )
+        } catch {
+            // The caller is still on the line with the agent: the park did not happen.
+            _ = try? await store.endParkedCall(callSid, at: now)
+            throw error
+        }
+        let wrapUp = services.configuration.wrapUpSeconds
+        try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
+            try await store.endCall(callSid, at: now, wrapUpSeconds: wrapUp)
+            try await store.recordRingEvent(
+                RingEvent(callSid: callSid, tenant: user.tenant, agentIdentity: agent.identity, kind: .parked, occurredAt: now, detail: parked.id)
+            )
+        }
+        services.logger.info("parked", metadata: ["callSid": "\(callSid)", "agent": "\(agent.identity)", "slot": "\(parked.slot)"])
+        return DeskJSON.response(parked)
+    }
+
+    private func retrieve(_ id: String, _ request: Request) async throws(DeskError) -> Response {
+        let user = try await services.user(request)
+        let agent = try await services.agent(for: user)
+        let body = try await DeskJSON.decode(RetrieveRequest.self, from: request)
+        let store = services.store
+        let now = Date()
+        let outcome = try await services.run(notFound: .parkedCallNotFound(id)) { () async throws(StoreError) in
+            try await store.retrieveParkedCall(id: id, tenant: user.tenant, agentIdentity: agent.identity, at: now)
+        }
+        let parked: ParkedCall
+        switch outcome {
+        case .retrieved(let call): parked = call
+        case .alreadyRetrieved(let winner): throw .alreadyRetrieved(by: winner)
+        case .ended: throw .parkEnded
+        }
+        do {
+            try await store.recordRingEvent(
+                RingEvent(
+                    callSid: parked.callSid,
+                    tenant: user.tenant,
+                    agentIdentity: agent.identity,
+                    kind: .retrieved,
+                    occurredAt: now,
+                    detail: parked.id
+                )
+            )
+        } catch {
+            services.logger.warning("could not record the retrieval", metadata: ["id": "\(id)", "error": "\(error)"])
+        }
+        let path = DeskTwilioRoute.retrieve.path(query: [("tenant", user.tenant.rawValue), ("parked", parked.id)])
+        var redirected = false
+        if let agentCallSid = body.agentCallSid, !agentCallSid.isEmpty {
+            try await services.redirect(agentCallSid, to: path)
+            redirected = true
+        }
+        return DeskJSON.response(Retrieved(parked: parked, twimlURL: services.publicURL(path), redirected: redirected))
+    }
+}

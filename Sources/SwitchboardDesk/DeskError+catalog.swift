@@ -1,0 +1,95 @@
+extension DeskError {
+    /// No `Authorization: Bearer` token.
+    public static let missingToken = DeskError(
+        .missingToken,
+        "This route needs a Supabase access token.",
+        hint: "Send Authorization: Bearer <access token>."
+    )
+    /// The token is malformed, badly signed, for another audience, or says something unusable.
+    public static func invalidToken(_ message: String = "The access token is not valid.") -> DeskError {
+        DeskError(.invalidToken, message)
+    }
+    /// The token expired.
+    public static let tokenExpired = DeskError(.tokenExpired, "The access token has expired.", hint: "Refresh the session and retry.")
+    /// The token names no tenant.
+    public static let tenantMissing = DeskError(
+        .tenantMissing,
+        "The signed-in user belongs to no call center.",
+        hint: "Set app_metadata.tenant_id on the user."
+    )
+    /// A supervisor-only route.
+    public static let supervisorOnly = DeskError(.supervisorOnly, "Only a supervisor can do this.")
+    /// The user has no agent record and auto-provisioning is off.
+    public static let agentRecordMissing = DeskError(
+        .agentRecordMissing,
+        "The signed-in user has no agent record.",
+        hint: "POST /api/agents/sync creates it from the access token."
+    )
+    /// No such call in the user's tenant.
+    public static func callNotFound(_ callSid: String) -> DeskError { DeskError(.callNotFound, "No call \(callSid).") }
+    /// No such agent in the user's tenant.
+    public static func agentNotFound(_ identity: String) -> DeskError { DeskError(.agentNotFound, "No agent \(identity).") }
+    /// No such parked call in the user's tenant.
+    public static func parkedCallNotFound(_ id: String) -> DeskError { DeskError(.parkedCallNotFound, "No parked call \(id).") }
+    /// No such handoff in the user's tenant.
+    public static func handoffNotFound(_ id: String) -> DeskError { DeskError(.handoffNotFound, "No handoff \(id).") }
+    /// No route for this method and path.
+    public static func routeNotFound(_ method: String, _ path: String) -> DeskError {
+        DeskError(.routeNotFound, "No route \(method) \(path).")
+    }
+    /// The request's body or parameters are wrong.
+    public static func invalidRequest(_ message: String) -> DeskError { DeskError(.invalidRequest, message) }
+    /// Another agent answered the call first.
+    public static func alreadyAnswered(by winner: String) -> DeskError {
+        DeskError(.alreadyAnswered, "Agent \(winner) already answered this call.", details: ["answeredBy": .string(winner)])
+    }
+    /// The agent is on another call.
+    public static func agentBusy(currentCallSid: String) -> DeskError {
+        DeskError(
+            .agentBusy,
+            "You are on another call (\(currentCallSid)).",
+            details: ["currentCallSid": .string(currentCallSid)]
+        )
+    }
+    /// The call is no longer ringing (answered or finished).
+    public static func callNotRinging(_ callSid: String) -> DeskError { DeskError(.callNotRinging, "Call \(callSid) is no longer ringing.") }
+    /// The agent is not on the call it tried to act on.
+    public static func notOnCall(_ callSid: String) -> DeskError { DeskError(.notOnCall, "You are not on call \(callSid).") }
+    /// The call is already parked.
+    public static func alreadyParked(_ callSid: String) -> DeskError { DeskError(.alreadyParked, "Call \(callSid) is already parked.") }
+    /// Another agent retrieved the parked call first.
+    public static func alreadyRetrieved(by agent: String) -> DeskError {
+        DeskError(.alreadyRetrieved, "Agent \(agent) already retrieved this call.", details: ["retrievedBy": .string(agent)])
+    }
+    /// The parked call left its slot (the caller hung up, or the park timed out).
+    public static let parkEnded = DeskError(.parkEnded, "The caller is no longer parked.")
+    /// The agent's active chats are at its capacity.
+    public static func atCapacity(active: Int, capacity: Int) -> DeskError {
+        DeskError(
+            .atCapacity,
+            "You already have \(active) active chats of your capacity of \(capacity).",
+            hint: "Release a chat first.",
+            details: ["active": .integer(active), "capacity": .integer(capacity)]
+        )
+    }
+    /// Another agent picked up the handoff first.
+    public static func alreadyPickedUp(by agent: String) -> DeskError {
+        DeskError(.alreadyPickedUp, "Agent \(agent) already picked up this handoff.", details: ["pickedUpBy": .string(agent)])
+    }
+    /// The handoff is not active with this agent.
+    public static func handoffNotActive(_ id: String) -> DeskError { DeskError(.handoffNotActive, "Handoff \(id) is not active with you.") }
+    /// Parking and voicemail redirects need Twilio's REST API, which is not configured.
+    public static let twilioNotConfigured = DeskError(
+        .twilioNotConfigured,
+        "Twilio's REST API is not configured.",
+        hint: "Set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN."
+    )
+    /// Twilio's REST API refused or failed.
+    public static func twilioFailed(_ detail: String) -> DeskError { DeskError(.twilioFailed, "Twilio did not accept the request: \(detail)") }
+    /// The store failed or was too slow.
+    public static func storeUnavailable(_ detail: String) -> DeskError {
+        DeskError(.storeUnavailable, "The store is unavailable: \(detail)", hint: "Retry shortly.")
+    }
+    /// Anything unexpected.
+    public static let internalError = DeskError(.internalError, "Something unexpected went wrong.")
+}

@@ -1,0 +1,49 @@
+import SwitchboardCore
+
+/// The signed-in user a request acts for: who they are, which tenant's records they see, and what
+/// they may do. Made from verified token claims; never from anything else the client sends.
+public struct DeskUser: Equatable, Sendable {
+    /// The user id (`sub`).
+    public var userID: String
+    /// The agent identity derived from the user id (see ``AgentIdentity``).
+    public var identity: String
+    /// The user's tenant.
+    public var tenant: TenantID
+    /// Agent or supervisor.
+    public var role: DeskRole
+    /// The user's email; empty when the token has none.
+    public var email: String
+    /// `user_metadata.first_name`, if given.
+    public var firstName: String?
+    /// `user_metadata.last_name`, if given.
+    public var lastName: String?
+
+    /// Reads the user from verified claims.
+    /// - Throws: ``DeskError/invalidToken(_:)`` when the user id cannot make an identity or the role is
+    ///   unknown; ``DeskError/tenantMissing`` when the token names no tenant.
+    public init(claims: AccessClaims) throws(DeskError) {
+        guard let identity = AgentIdentity.derive(fromUserID: claims.subject) else {
+            throw .invalidToken("The token's subject cannot name an agent.")
+        }
+        guard let tenant = claims.tenantID, !tenant.isEmpty else { throw .tenantMissing }
+        let role: DeskRole
+        if let claimed = claims.role {
+            guard let known = DeskRole(rawValue: claimed) else {
+                throw .invalidToken("The token's app_metadata.role \"\(claimed)\" is neither agent nor supervisor.")
+            }
+            role = known
+        } else {
+            role = .agent
+        }
+        self.userID = claims.subject
+        self.identity = identity
+        self.tenant = TenantID(tenant)
+        self.role = role
+        self.email = claims.email ?? ""
+        self.firstName = claims.firstName
+        self.lastName = claims.lastName
+    }
+
+    /// Whether the user is a supervisor.
+    public var isSupervisor: Bool { role == .supervisor }
+}

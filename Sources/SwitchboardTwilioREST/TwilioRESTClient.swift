@@ -1,0 +1,90 @@
+import SwitchboardHTTP
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Twilio's REST API over any ``HTTPTransport``: HTTP basic auth with the account SID and Auth
+/// Token, form-encoded bodies.
+public struct TwilioRESTClient<Transport: HTTPTransport>: CallRedirecting {
+    /// Where and as whom.
+    public let configuration: TwilioRESTConfiguration
+    private let transport: Transport
+    private let timeouts: HTTPTimeouts
+
+    /// Creates a client.
+    public init(configuration: TwilioRESTConfiguration, transport: Transport, timeouts: HTTPTimeouts = HTTPTimeouts(total: .seconds(5))) {
+        self.configuration = configuration
+        self.transport = transport
+        self.timeouts = timeouts
+    }
+
+    /// `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json` with `Url` and `Method=POST`.
+    public func redirectCall(_ callSid: String, to url: String) async throws(TwilioRESTError) {
+        let path =
+            "/2010-04-01/Accounts/\(Self.pathSegment(configuration.accountSID))/Calls/\(Self.pathSegment(callSid)).json"
+        let body = Self.formEncode([("Url", url), ("Method", "POST")])
+        let request = HTTPRequest(
+            method: .post,
+            url: configuration.baseURL + path,
+            headers: [
+                HTTPHeader("Authorization", basicAuthorization),
+                HTTPHeader("Content-Type", "application/x-www-form-urlencoded"),
+                HTTPHeader("Accept", "application/json"),
+            ],
+            body: Array(body.utf8),
+            timeouts: timeouts
+        )
+        let response: HTTPResponse
+        do {
+            response = try await transport.send(request)
+        } catch {
+            throw .transport(error)
+        }
+        guard response.isSuccess else {
+            throw TwilioRESTError(status: response.status, message: Self.twilioMessage(response.body) ?? "Twilio answered \(response.status)")
+        }
+    }
+
+    /// `Basic base64(accountSID:authToken)`.
+    var basicAuthorization: String {
+        "Basic " + Data("\(configuration.accountSID):\(configuration.authToken)".utf8).base64EncodedString()
+    }
+
+    /// `application/x-www-form-urlencoded`: unreserved bytes as they are, space as `+`, every other
+    /// byte percent-encoded.
+    static func formEncode(_ pairs: [(String, String)]) -> String {
+        pairs.map { "\(encode($0.0, spaceAsPlus: true))=\(encode($0.1, spaceAsPlus: true))" }.joined(separator: "&")
+    }
+
+    static func pathSegment(_ text: String) -> String { encode(text, spaceAsPlus: false) }
+
+    private static func encode(_ text: String, spaceAsPlus: Bool) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            case UInt8(ascii: " ") where spaceAsPlus:
+                out += "+"
+            default:
+                let digits = Array("0123456789ABCDEF".unicodeScalars)
+                out += "%" + String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 0x0f)])
+            }
+        }
+        return out
+    }
+
+    private struct ErrorBody: Decodable {
+        var code: Int?
+        var message: String?
+    }
+
+    private static func twilioMessage(_ body: [UInt8]) -> String? {
+        guard let decoded = try? JSONDecoder().decode(ErrorBody.self, from: Data(body)), let message = decoded.message else { return nil }
+        return decoded.code.map { "\(message) (Twilio error \($0))" } ?? message
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import SwitchboardApp
+import SwitchboardCore
+import SwitchboardDesk
+import SwitchboardRouting
+import SwitchboardSQLite
+import SwitchboardTwilioREST
+import SwitchboardWebhooks
+import Testing
+
+/// Users, stores and requests shared by the agents' API tests.
+enum DeskHarness {
+    static let publicURL = "https://switchboard.example.com"
+    static let twilioToken = "12345678901234567890123456789012"
+
+    /// Supabase-style user ids and the identities they must map to (written out by hand).
+    static let annID = "aaaaaaaa-0000-4000-8000-000000000001"
+    static let ann = "agent_aaaaaaaa000040008000000000000001"
+    static let bobID = "bbbbbbbb-0000-4000-8000-000000000002"
+    static let bob = "agent_bbbbbbbb000040008000000000000002"
+    static let supID = "cccccccc-0000-4000-8000-000000000003"
+    static let sup = "agent_cccccccc000040008000000000000003"
+    static let eveID = "eeeeeeee-0000-4000-8000-000000000005"
+    static let eve = "agent_eeeeeeee000040008000000000000005"
+
+    static var annToken: String { TokenMinter.user(annID, email: "ann.lee@example.com", firstName: "Ann", lastName: "Lee") }
+    static var bobToken: String { TokenMinter.user(bobID, email: "bob@example.com") }
+    static var supToken: String { TokenMinter.user(supID, role: "supervisor", email: "sup@example.com") }
+    /// Eve works for another tenant.
+    static var eveToken: String { TokenMinter.user(eveID, tenant: "globex", email: "eve@example.com") }
+
+    static func appConfiguration(storeBudget: Duration = .seconds(2)) -> AppConfiguration {
+        AppConfiguration(
+            host: "127.0.0.1",
+            port: 0,
+            authTokens: [twilioToken],
+            storeBudget: storeBudget,
+            routing: RoutingConfiguration(publicURL: publicURL)
+        )
+    }
+
+    static func desk(
+        autoProvisioning: Bool = true,
+        missedRingsBeforeAway: Int = 3,
+        parkTimeoutSeconds: Int = 120,
+        streamLifetime: Duration = .milliseconds(600)
+    ) -> DeskConfiguration {
+        DeskConfiguration(
+            token: TokenConfiguration(secret: TokenMinter.secret),
+            autoProvisioning: autoProvisioning,
+            missedRingsBeforeAway: missedRingsBeforeAway,
+            parkTimeoutSeconds: parkTimeoutSeconds,
+            holdMusicURL: "https://music.example.com/hold.mp3",
+            eventPollInterval: .milliseconds(20),
+            heartbeatInterval: .milliseconds(100),
+            eventStreamLifetime: streamLifetime
+        )
+    }
+
+    static func app(
+        store: some DeskStore,
+        desk: DeskConfiguration = desk(),
+        redirector: (any CallRedirecting)? = nil,
+        storeBudget: Duration = .seconds(2)
+    ) -> some ApplicationProtocol {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return buildApplication(
+            configuration: appConfiguration(storeBudget: storeBudget),
+            store: store,
+            desk: desk,
+            redirector: redirector,
+            logger: logger
+        )
+    }
+
+    static func ringing(_ callSid: String, tenant: TenantID = "acme", agents: [String]) -> RingingCall {
+        RingingCall(callSid: callSid, tenant: tenant, caller: "+14155551234", called: "+15005550006", agentsRung: agents, startedAt: Date())
+    }
+
+    /// Signed headers for a Twilio route.
+    static func signed(_ pathAndQuery: String, _ form: FormParameters) -> HTTPFields {
+        [
+            .contentType: "application/x-www-form-urlencoded",
+            HTTPField.Name("X-Twilio-Signature")!: SignatureValidator.signature(
+                token: twilioToken,
+                url: publicURL + pathAndQuery,
+                parameters: form
+            ),
+        ]
+    }
+
+    /// A JSON object body.
+    static func object(_ response: TestResponse) throws -> [String: Any] {
+        let value = try JSONSerialization.jsonObject(with: Data(buffer: response.body))
+        return try #require(value as? [String: Any], "not a JSON object: \(String(buffer: response.body))")
+    }
+
+    /// The `error` code of a JSON error body.
+    static func errorCode(_ response: TestResponse) throws -> String? {
+        try object(response)["error"] as? String
+    }
+}
+
+extension TestClientProtocol {
+    /// An agents' API request with a bearer token (none when nil) and an optional JSON body.
+    func api(
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        token: String?,
+        json: String? = nil,
+        headers extra: HTTPFields = [:]
+    ) async throws -> TestResponse {
+        var headers = extra
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        if json != nil { headers[.contentType] = "application/json" }
+        return try await execute(uri: path, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+    }
+
+    /// A signed Twilio callback.
+    func twilio(_ pathAndQuery: String, _ form: FormParameters) async throws -> TestResponse {
+        try await execute(
+            uri: pathAndQuery,
+            method: .post,
+            headers: DeskHarness.signed(pathAndQuery, form),
+            body: ByteBuffer(string: form.encoded())
+        )
+    }
+}
+
+/// A ``CallRedirecting`` that records what it was asked, for tests that do not check Twilio's wire
+/// format (``TwilioRESTLoopbackTests`` does).
+actor RecordingRedirector: CallRedirecting {
+    private(set) var redirects: [(callSid: String, url: String)] = []
+    var failure: TwilioRESTError?
+
+    init(failure: TwilioRESTError? = nil) { self.failure = failure }
+
+    func redirectCall(_ callSid: String, to url: String) async throws(TwilioRESTError) {
+        if let failure { throw failure }
+        redirects.append((callSid, url))
+    }
+}
+
+/// The stores every agents' API test runs on.
+enum StoreUnderTest: String, CaseIterable, CustomTestStringConvertible {
+    case memory
+    case sqlite
+
+    var testDescription: String { rawValue }
+
+    /// The stores that implement ``DeskStore`` in this build: the SQLite store joins as soon as it
+    /// conforms.
+    static var all: [StoreUnderTest] {
+        allCases.filter { $0 != .sqlite || SQLiteCallStore.self is any DeskStore.Type }
+    }
+
+    /// A fresh, empty store.
+    func make() async throws -> any DeskStore {
+        switch self {
+        case .memory:
+            return InMemoryCallStore()
+        case .sqlite:
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("desk-\(UUID().uuidString).sqlite").path
+            let store: Any = try await SQLiteCallStore(path: path)
+            return try #require(store as? any DeskStore, "the SQLite store does not implement DeskStore yet")
+        }
+    }
+}

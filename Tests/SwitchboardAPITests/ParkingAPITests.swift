@@ -1,0 +1,207 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import SwitchboardCore
+import SwitchboardWebhooks
+import Testing
+
+/// Parking a live call, its park slot on Twilio's side, retrieval, hang-ups and the park timeout.
+@Suite struct ParkingAPITests {
+    static let declaration = #"<?xml version="1.0" encoding="UTF-8"?>"#
+
+    /// Ann answers `callSid` through the API, so she is on it.
+    static func answered(_ callSid: String, store: some DeskStore, client: some TestClientProtocol) async throws {
+        try await store.recordRinging(DeskHarness.ringing(callSid, agents: [DeskHarness.ann, DeskHarness.bob]))
+        let claim = try await client.api(.post, "/api/calls/\(callSid)/claim", token: DeskHarness.annToken)
+        #expect(claim.status == .ok)
+    }
+
+    static func park(_ callSid: String, client: some TestClientProtocol) async throws -> String {
+        let response = try await client.api(.post, "/api/calls/\(callSid)/park", token: DeskHarness.annToken)
+        #expect(response.status == .ok)
+        return try #require(try DeskHarness.object(response)["id"] as? String)
+    }
+
+    @Test(arguments: StoreUnderTest.all)
+    func parkingRedirectsTheCallToItsSlotAndListsIt(store kind: StoreUnderTest) async throws {
+        let store = try await kind.make()
+        let twilio = RecordingRedirector()
+        try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
+            try await Self.answered("CApark", store: store, client: client)
+            let notMine = try await client.api(.post, "/api/calls/CApark/park", token: DeskHarness.bobToken)
+            #expect(notMine.status == .conflict)
+            #expect(try DeskHarness.errorCode(notMine) == "not_on_call")
+
+            let response = try await client.api(.post, "/api/calls/CApark/park", token: DeskHarness.annToken)
+            #expect(response.status == .ok)
+            let parked = try DeskHarness.object(response)
+            let id = try #require(parked["id"] as? String)
+            #expect(parked["slot"] as? String == "park_CApark")
+            #expect(parked["parkedBy"] as? String == DeskHarness.ann)
+            let redirects = await twilio.redirects
+            #expect(redirects.map(\.callSid) == ["CApark"])
+            #expect(redirects.first?.url == "https://switchboard.example.com/twilio/park?tenant=acme&parked=\(id)")
+
+            let list = try DeskHarness.object(try await client.api(.get, "/api/parked", token: DeskHarness.bobToken))
+            let ids = (list["parked"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+            #expect(ids == [id])
+            let others = try DeskHarness.object(try await client.api(.get, "/api/parked", token: DeskHarness.eveToken))
+            #expect((others["parked"] as? [Any])?.isEmpty == true)
+        }
+        // The parker left the call (wrap-up), and the event says parked.
+        #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == nil)
+        #expect(try await store.ringEvents(forCall: "CApark", in: "acme").map(\.kind) == [.answered, .parked])
+    }
+
+    @Test func theParkRouteEnqueuesWithHoldMusicAndTimesOut() async throws {
+        try await DeskHarness.app(store: InMemoryCallStore(), desk: DeskHarness.desk(parkTimeoutSeconds: 90)).test(.router) { client in
+            let park = try await client.twilio("/twilio/park?tenant=acme&parked=p1", ["CallSid": "CAq", "AccountSid": "AC1"])
+            #expect(park.status == .ok)
+            #expect(park.headers[.contentType] == "text/xml; charset=utf-8")
+            #expect(
+                String(buffer: park.body)
+                    == Self.declaration
+                    + #"<Response><Enqueue action="https://switchboard.example.com/twilio/park-status?tenant=acme&amp;parked=p1" method="POST" waitUrl="https://switchboard.example.com/twilio/park-wait?tenant=acme&amp;parked=p1" waitUrlMethod="POST">park_CAq</Enqueue></Response>"#
+            )
+            let waiting = try await client.twilio("/twilio/park-wait?tenant=acme&parked=p1", ["CallSid": "CAq", "QueueTime": "89"])
+            #expect(String(buffer: waiting.body) == Self.declaration + "<Response><Play>https://music.example.com/hold.mp3</Play></Response>")
+            let timedOut = try await client.twilio("/twilio/park-wait?tenant=acme&parked=p1", ["CallSid": "CAq", "QueueTime": "90"])
+            #expect(String(buffer: timedOut.body) == Self.declaration + "<Response><Leave /></Response>")
+        }
+    }
+
+    @Test func parkRoutesRefuseUnsignedRequests() async throws {
+        try await DeskHarness.app(store: InMemoryCallStore()).test(.router) { client in
+            let form: FormParameters = ["CallSid": "CAq"]
+            var headers = DeskHarness.signed("/twilio/park", form)
+            headers[HTTPField.Name("X-Twilio-Signature")!] = "bad"
+            let forged = try await client.execute(uri: "/twilio/park", method: .post, headers: headers, body: ByteBuffer(string: form.encoded()))
+            #expect(forged.status == .forbidden)
+            let unsigned = try await client.execute(
+                uri: "/twilio/park-status",
+                method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: form.encoded())
+            )
+            #expect(unsigned.status == .forbidden)
+        }
+    }
+
+    @Test(arguments: StoreUnderTest.all)
+    func onlyOneAgentRetrievesAParkedCall(store kind: StoreUnderTest) async throws {
+        let store = try await kind.make()
+        let twilio = RecordingRedirector()
+        try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
+            try await Self.answered("CAret", store: store, client: client)
+            let id = try await Self.park("CAret", client: client)
+            let won = try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.bobToken, json: #"{"agentCallSid":"CAbobleg"}"#)
+            #expect(won.status == .ok)
+            let body = try DeskHarness.object(won)
+            let url = "https://switchboard.example.com/twilio/retrieve?tenant=acme&parked=\(id)"
+            #expect(body["twimlURL"] as? String == url)
+            #expect(body["redirected"] as? Bool == true)
+            #expect((body["parked"] as? [String: Any])?["retrievedBy"] as? String == DeskHarness.bob)
+            #expect(await twilio.redirects.last?.callSid == "CAbobleg")
+            #expect(await twilio.redirects.last?.url == url)
+
+            let lost = try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.annToken)
+            #expect(lost.status == .conflict)
+            #expect(try DeskHarness.object(lost)["retrievedBy"] as? String == DeskHarness.bob)
+            #expect(try DeskHarness.errorCode(lost) == "already_retrieved")
+
+            // Twilio fetches the retrieving agent's TwiML: the call's own queue.
+            let path = "/twilio/retrieve?tenant=acme&parked=\(id)"
+            let dial = try await client.twilio(path, ["CallSid": "CAbobleg", "From": "client:\(DeskHarness.bob)"])
+            #expect(String(buffer: dial.body) == Self.declaration + "<Response><Dial><Queue>park_CAret</Queue></Dial></Response>")
+            let wrongAgent = try await client.twilio(path, ["CallSid": "CAannleg", "From": "client:\(DeskHarness.ann)"])
+            #expect(String(buffer: wrongAgent.body).contains("<Hangup />"))
+            let list = try DeskHarness.object(try await client.api(.get, "/api/parked", token: DeskHarness.annToken))
+            #expect((list["parked"] as? [Any])?.isEmpty == true)
+            let unknown = try await client.api(.post, "/api/parked/00000000-0000-4000-8000-000000000000/retrieve", token: DeskHarness.annToken)
+            #expect(unknown.status == .notFound)
+            #expect(try DeskHarness.errorCode(unknown) == "parked_call_not_found")
+            let otherTenant = try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.eveToken)
+            #expect(otherTenant.status == .notFound)
+        }
+        #expect(try await store.ringEvents(forCall: "CAret", in: "acme").map(\.kind) == [.answered, .parked, .retrieved])
+    }
+
+    @Test(arguments: StoreUnderTest.all)
+    func aCallerWhoHangsUpWhileParkedLeavesTheList(store kind: StoreUnderTest) async throws {
+        let store = try await kind.make()
+        try await DeskHarness.app(store: store, redirector: RecordingRedirector()).test(.router) { client in
+            try await Self.answered("CAgone", store: store, client: client)
+            let id = try await Self.park("CAgone", client: client)
+            let status = try await client.twilio(
+                "/twilio/park-status?tenant=acme&parked=\(id)",
+                ["CallSid": "CAgone", "QueueResult": "hangup", "QueueTime": "12"]
+            )
+            #expect(String(buffer: status.body) == Self.declaration + "<Response />")
+            let list = try DeskHarness.object(try await client.api(.get, "/api/parked", token: DeskHarness.annToken))
+            #expect((list["parked"] as? [Any])?.isEmpty == true)
+            let late = try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.bobToken)
+            #expect(late.status == .conflict)
+            #expect(try DeskHarness.errorCode(late) == "park_ended")
+        }
+    }
+
+    @Test(arguments: StoreUnderTest.all)
+    func aParkThatTimesOutRingsTheParkerAgainThenVoicemail(store kind: StoreUnderTest) async throws {
+        let store = try await kind.make()
+        try await DeskHarness.app(store: store, redirector: RecordingRedirector()).test(.router) { client in
+            try await Self.answered("CAlong", store: store, client: client)
+            let id = try await Self.park("CAlong", client: client)
+            let status = try await client.twilio(
+                "/twilio/park-status?tenant=acme&parked=\(id)",
+                ["CallSid": "CAlong", "QueueResult": "leave", "QueueTime": "120"]
+            )
+            let expected =
+                Self.declaration
+                + #"<Response><Dial action="https://switchboard.example.com/twilio/dial-status" answerOnBridge="true" method="POST" timeout="20">"#
+                + #"<Client statusCallback="https://switchboard.example.com/twilio/client-status" statusCallbackEvent="ringing answered completed" statusCallbackMethod="POST" url="https://switchboard.example.com/twilio/screen">"#
+                + DeskHarness.ann + "</Client></Dial></Response>"
+            #expect(String(buffer: status.body) == expected)
+            let list = try DeskHarness.object(try await client.api(.get, "/api/parked", token: DeskHarness.annToken))
+            #expect((list["parked"] as? [Any])?.isEmpty == true)
+            // A queue failure sends the caller to voicemail.
+            let failed = try await client.twilio("/twilio/park-status", ["CallSid": "CAunknown", "QueueResult": "system-error"])
+            #expect(String(buffer: failed.body).contains("<Record "))
+        }
+    }
+
+    @Test func parkingNeedsTwilio() async throws {
+        let store = InMemoryCallStore()
+        try await DeskHarness.app(store: store, redirector: nil).test(.router) { client in
+            try await Self.answered("CAnt", store: store, client: client)
+            let response = try await client.api(.post, "/api/calls/CAnt/park", token: DeskHarness.annToken)
+            #expect(response.status == .serviceUnavailable)
+            #expect(try DeskHarness.errorCode(response) == "twilio_not_configured")
+        }
+        #expect(try await store.parkedCalls(in: "acme").isEmpty)
+    }
+
+    @Test func aFailedRedirectLeavesNothingParked() async throws {
+        let store = InMemoryCallStore()
+        let twilio = RecordingRedirector(failure: .init(status: 401, message: "Authenticate"))
+        try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
+            try await Self.answered("CAbad", store: store, client: client)
+            let response = try await client.api(.post, "/api/calls/CAbad/park", token: DeskHarness.annToken)
+            #expect(response.status == .badGateway)
+            #expect(try DeskHarness.errorCode(response) == "twilio_failed")
+        }
+        #expect(try await store.parkedCalls(in: "acme").isEmpty)
+        #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAbad")
+    }
+
+    @Test func parkingWorksOverRealLoopback() async throws {
+        let store = InMemoryCallStore()
+        try await DeskHarness.app(store: store, redirector: RecordingRedirector()).test(.live) { client in
+            try await Self.answered("CAlp", store: store, client: client)
+            let id = try await Self.park("CAlp", client: client)
+            #expect(try await client.api(.get, "/api/parked", token: DeskHarness.bobToken).status == .ok)
+            #expect(try await client.twilio("/twilio/park?tenant=acme&parked=\(id)", ["CallSid": "CAlp"]).status == .ok)
+            #expect(try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.bobToken).status == .ok)
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import SwitchboardCore
+import SwitchboardCurl
+import SwitchboardTwilioREST
+import Testing
+
+/// The Twilio REST client over libcurl against a local server that checks basic auth and the form
+/// body, alone and behind the agents' API.
+@Suite struct TwilioRESTLoopbackTests {
+    @Test func aRedirectSendsBasicAuthAndTheForm() async throws {
+        let twilio = FakeTwilio()
+        try await twilio.application().test(.live) { fake in
+            let port = try #require(fake.port)
+            let transport = CurlTransport()
+            let client = TwilioRESTClient(
+                configuration: TwilioRESTConfiguration(
+                    baseURL: "http://127.0.0.1:\(port)/",
+                    accountSID: FakeTwilio.accountSID,
+                    authToken: FakeTwilio.authToken
+                ),
+                transport: transport
+            )
+            try await client.redirectCall("CA123", to: "https://switchboard.example.com/twilio/park?tenant=a b&parked=x/y")
+            await transport.shutdown()
+        }
+        let received = await twilio.received
+        #expect(
+            received == [
+                FakeTwilio.Received(
+                    account: FakeTwilio.accountSID,
+                    call: "CA123",
+                    form: ["Url": "https://switchboard.example.com/twilio/park?tenant=a b&parked=x/y", "Method": "POST"],
+                    contentType: "application/x-www-form-urlencoded"
+                )
+            ]
+        )
+    }
+
+    @Test func aRefusedRedirectIsAnErrorWithTwiliosMessage() async throws {
+        let twilio = FakeTwilio()
+        try await twilio.application().test(.live) { fake in
+            let transport = CurlTransport()
+            let client = TwilioRESTClient(
+                configuration: TwilioRESTConfiguration(
+                    baseURL: "http://127.0.0.1:\(try #require(fake.port))",
+                    accountSID: FakeTwilio.accountSID,
+                    authToken: "wrong-token"
+                ),
+                transport: transport
+            )
+            let error = await #expect(throws: TwilioRESTError.self) { try await client.redirectCall("CA1", to: "https://x.example.com/") }
+            #expect(error?.status == 401)
+            #expect(error?.message == "Authenticate (Twilio error 20003)")
+            await transport.shutdown()
+        }
+        #expect(await twilio.refused == 1)
+        #expect(await twilio.received.isEmpty)
+    }
+
+    @Test func noServerIsAnErrorWithoutStatus() async throws {
+        let transport = CurlTransport()
+        let client = TwilioRESTClient(
+            configuration: TwilioRESTConfiguration(baseURL: "http://127.0.0.1:1", accountSID: FakeTwilio.accountSID, authToken: "t"),
+            transport: transport
+        )
+        let error = await #expect(throws: TwilioRESTError.self) { try await client.redirectCall("CA1", to: "https://x.example.com/") }
+        #expect(error?.status == nil)
+        await transport.shutdown()
+    }
+
+    @Test func theLastDeclineRedirectsTheCallerThroughTwilio() async throws {
+        let twilio = FakeTwilio()
+        let store = InMemoryCallStore()
+        try await store.recordRinging(DeskHarness.ringing("CAe2e", agents: [DeskHarness.ann]))
+        try await twilio.application().test(.live) { fake in
+            let transport = CurlTransport()
+            let client = TwilioRESTClient(
+                configuration: TwilioRESTConfiguration(
+                    baseURL: "http://127.0.0.1:\(try #require(fake.port))",
+                    accountSID: FakeTwilio.accountSID,
+                    authToken: FakeTwilio.authToken
+                ),
+                transport: transport
+            )
+            try await DeskHarness.app(store: store, redirector: client).test(.live) { api in
+                let response = try await api.api(.post, "/api/calls/CAe2e/decline", token: DeskHarness.annToken)
+                #expect(response.status == .ok)
+                #expect(try DeskHarness.object(response)["sentToVoicemail"] as? Bool == true)
+            }
+            await transport.shutdown()
+        }
+        let received = await twilio.received
+        #expect(received.map(\.call) == ["CAe2e"])
+        #expect(received.first?.form["Url"] == "https://switchboard.example.com/twilio/desk-voicemail?tenant=acme")
+        #expect(received.first?.form["Method"] == "POST")
+    }
+}

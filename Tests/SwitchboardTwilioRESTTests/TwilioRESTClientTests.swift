@@ -1,0 +1,63 @@
+import SwitchboardHTTP
+import SwitchboardTwilioREST
+import Testing
+
+/// The request the client builds, over a transport that records it.
+@Suite struct TwilioRESTClientTests {
+    final class Recorder: HTTPTransport, @unchecked Sendable {
+        // Only touched by one request at a time in these tests.
+        var requests: [HTTPRequest] = []
+        let response: HTTPResponse
+
+        init(response: HTTPResponse = HTTPResponse(status: 200, body: Array(#"{"sid":"CA1"}"#.utf8))) { self.response = response }
+
+        func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+            requests.append(request)
+            return response
+        }
+    }
+
+    static let configuration = TwilioRESTConfiguration(
+        baseURL: "https://api.twilio.com/",
+        accountSID: "AC00000000000000000000000000000001",
+        authToken: "twilio-auth-token-1"
+    )
+
+    @Test func aRedirectIsAFormPostToTheCallResource() async throws {
+        let recorder = Recorder()
+        try await TwilioRESTClient(configuration: Self.configuration, transport: recorder)
+            .redirectCall("CA9", to: "https://sb.example.com/twilio/park?tenant=acme&parked=1 2")
+        let request = try #require(recorder.requests.first)
+        #expect(request.method == .post)
+        #expect(request.url == "https://api.twilio.com/2010-04-01/Accounts/AC00000000000000000000000000000001/Calls/CA9.json")
+        #expect(request.header("authorization") == "Basic QUMwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMTp0d2lsaW8tYXV0aC10b2tlbi0x")
+        #expect(request.header("content-type") == "application/x-www-form-urlencoded")
+        #expect(
+            String(decoding: request.body ?? [], as: UTF8.self)
+                == "Url=https%3A%2F%2Fsb.example.com%2Ftwilio%2Fpark%3Ftenant%3Dacme%26parked%3D1+2&Method=POST"
+        )
+    }
+
+    @Test func pathSegmentsAreEscaped() async throws {
+        let recorder = Recorder()
+        try await TwilioRESTClient(configuration: Self.configuration, transport: recorder).redirectCall("CA/../x", to: "u")
+        #expect(
+            recorder.requests.first?.url == "https://api.twilio.com/2010-04-01/Accounts/AC00000000000000000000000000000001/Calls/CA%2F..%2Fx.json"
+        )
+    }
+
+    @Test func aNon2xxAnswerIsAnErrorWithTwiliosMessage() async throws {
+        let body = #"{"code":21220,"message":"Call is not in-progress. Cannot redirect.","status":400}"#
+        let recorder = Recorder(response: HTTPResponse(status: 400, body: Array(body.utf8)))
+        let error = await #expect(throws: TwilioRESTError.self) {
+            try await TwilioRESTClient(configuration: Self.configuration, transport: recorder).redirectCall("CA1", to: "u")
+        }
+        #expect(error?.status == 400)
+        #expect(error?.message == "Call is not in-progress. Cannot redirect. (Twilio error 21220)")
+        let bare = Recorder(response: HTTPResponse(status: 503, body: Array("oops".utf8)))
+        let other = await #expect(throws: TwilioRESTError.self) {
+            try await TwilioRESTClient(configuration: Self.configuration, transport: bare).redirectCall("CA1", to: "u")
+        }
+        #expect(other?.description == "HTTP 503: Twilio answered 503")
+    }
+}
