@@ -66,6 +66,10 @@ extension DeskStoreContractTests {
                 try await store.pickUpHandoff(id: handoff.id, tenant: "acme", agentIdentity: "amy", at: Clock.at(6)) == .alreadyPickedUp(by: "bob")
             )
             #expect(try await store.pickUpHandoff(id: handoff.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(7)) == .pickedUp(expected))
+            #expect(
+                try await store.pickUpHandoff(id: handoff.id.uppercased(), tenant: "acme", agentIdentity: "amy", at: Clock.at(8))
+                    == .alreadyPickedUp(by: "bob")
+            )
             #expect(try await store.handoffs(in: "acme", status: nil) == [expected])
         }
     }

@@ -18,6 +18,9 @@ extension DeskStoreContractTests {
             #expect(first == expected)
             #expect(first.isWaiting)
             #expect(try await store.parkedCall(id: first.id, in: "acme") == expected)
+            // An id is a UUID, whatever the case of its letters (as it may come back from a URL).
+            #expect(try await store.parkedCall(id: first.id.uppercased(), in: "acme") == expected)
+            #expect(try await store.parkedCall(id: first.id.lowercased(), in: "acme") == expected)
             #expect(try await store.parkedCalls(in: "acme").map(\.callSid) == ["CA-1", "CA-0", "CA-2"])
             #expect(try await store.parkedCalls(in: "acme").first == expected)
             #expect(try await store.parkedCalls(in: "globex") == [])

@@ -63,6 +63,40 @@ extension DeskStoreContractTests {
         }
     }
 
+    @Test(arguments: StoreKind.allCases)
+    func tenAgentsParkingOneCallAtOnceThroughThreeInstancesParkItOnce(kind: StoreKind) async throws {
+        try await kind.withStores(instances: 3) { stores async throws in
+            let identities = (1...10).map { "agent\($0)" }
+            for identity in identities {
+                try await stores[0].upsertAgent(.new(identity))
+            }
+            let outcomes = try await withThrowingTaskGroup(of: (String, Result<ParkedCall, StoreError>).self) { group in
+                for (index, identity) in identities.enumerated() {
+                    let store = stores[index % stores.count]
+                    group.addTask {
+                        do {
+                            return (
+                                identity,
+                                .success(try await store.parkCall("CA-1", tenant: .default, slot: "park", parkedBy: identity, at: Clock.at(index)))
+                            )
+                        } catch let error as StoreError {
+                            return (identity, .failure(error))
+                        }
+                    }
+                }
+                return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+            }
+            let parked = outcomes.values.compactMap { try? $0.get() }
+            try #require(parked.count == 1, "parked by \(parked.map(\.parkedBy).sorted())")
+            for (identity, outcome) in outcomes where identity != parked[0].parkedBy {
+                #expect(throws: StoreError.conflict, "\(identity)") { try outcome.get() }
+            }
+            for store in stores {
+                #expect(try await store.parkedCalls(in: .default) == parked)
+            }
+        }
+    }
+
     /// `agents` agents retrieve one parked call at once, spread over `stores`, `rounds` times (a fresh
     /// parked call each round).
     private static func raceRetrievals(stores: [any DeskStore], agents: Int, rounds: Int) async throws {
