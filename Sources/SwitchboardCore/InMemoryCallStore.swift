@@ -4,7 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The reference ``CallStore``: everything in one actor's memory, for tests and offline rendering.
+/// The reference ``CallStore`` and ``DeskStore``: everything in one actor's memory, for tests and offline rendering.
 ///
 /// Being an actor makes every method atomic: a claim checks and takes the call in one step, so it
 /// meets the contract's one-winner rule without locks. It follows the same rules as the SQLite store,

@@ -10,7 +10,7 @@ import Foundation
 /// The production store: a Supabase project's PostgREST API over the schema in `supabase/migrations`.
 /// Every operation is one HTTP request; the atomic ones (claims, agent upserts, ring events with their
 /// sequence) are SQL functions called through `/rpc`, so several Switchboard instances sharing one
-/// project keep the ``CallStore`` contract. Reads are retried on connection failures and 502/503/504
+/// project keep the ``CallStore`` and ``DeskStore`` contracts. Reads are retried on connection failures and 502/503/504
 /// per the configuration's ``RetryPolicy``; writes never are.
 public struct PostgRESTCallStore: CallStore {
     let client: PostgRESTClient

@@ -11,6 +11,8 @@ extension StoreError {
         switch (status, error?.code) {
         case (_, "PT404"):
             return .notFound(error?.message ?? summary)
+        case (_, "PT409"):
+            return .conflict(error?.message ?? summary)
         case (404, "PGRST202"), (404, "PGRST205"), (404, "42P01"), (404, "42883"), (406, "PGRST106"):
             return .unavailable(
                 "\(message): the database lacks Switchboard's schema; apply supabase/migrations",

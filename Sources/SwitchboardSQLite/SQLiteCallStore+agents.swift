@@ -89,7 +89,7 @@ extension SQLiteCallStore {
     }
 
     /// Runs one statement that returns agent rows, and reads them.
-    private func agents(_ sql: String, _ binds: [SQLiteData]) async throws(StoreError) -> [Agent] {
+    func agents(_ sql: String, _ binds: [SQLiteData]) async throws(StoreError) -> [Agent] {
         let rows = try await session.exclusively { (runner) async throws(StoreError) in try await runner.rows(sql, binds) }
         var agents: [Agent] = []
         agents.reserveCapacity(rows.count)

@@ -7,7 +7,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The embedded ``CallStore``: one SQLite file (or `:memory:`) through SQLiteNIO.
+/// The embedded ``CallStore`` and ``DeskStore``: one SQLite file (or `:memory:`) through SQLiteNIO.
 ///
 /// ## Concurrency
 /// Each store owns one connection, and one thread that runs all of its statements, so blocking SQLite

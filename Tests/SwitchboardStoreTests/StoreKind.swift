@@ -5,7 +5,7 @@ import SwitchboardSQLite
 import SwitchboardTestSupport
 import Testing
 
-/// Every `CallStore` implementation the contract suite runs against. Adding an implementation means
+/// Every `DeskStore` (and so `CallStore`) implementation the contract suite runs against. Adding an implementation means
 /// adding a case here and teaching ``withStores(instances:_:)`` to open it; nothing else changes.
 enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case memory
@@ -16,7 +16,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     var testDescription: String { rawValue }
 
     /// Runs `body` with a fresh, empty store, and tears it down afterwards.
-    func withStore(_ body: (any CallStore) async throws -> Void) async throws {
+    func withStore(_ body: (any DeskStore) async throws -> Void) async throws {
         try await withStores(instances: 1) { stores in try await body(stores[0]) }
     }
 
@@ -24,7 +24,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     /// connections to one file, as separate processes would have; in memory: one actor, the only way two
     /// callers can share it; PostgREST: separate stores, as separate instances would have, sharing one
     /// database), and tears them down afterwards.
-    func withStores(instances: Int, _ body: ([any CallStore]) async throws -> Void) async throws {
+    func withStores(instances: Int, _ body: ([any DeskStore]) async throws -> Void) async throws {
         switch self {
         case .memory:
             let store = InMemoryCallStore()
