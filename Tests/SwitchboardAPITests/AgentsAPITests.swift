@@ -8,77 +8,83 @@ import Testing
 @Suite struct AgentsAPITests {
     @Test(arguments: StoreUnderTest.all)
     func syncCreatesTheRecordFromTheTokenAndIsIdempotent(store kind: StoreUnderTest) async throws {
-        let store = try await kind.make()
-        try await DeskHarness.app(store: store, desk: DeskHarness.desk(autoProvisioning: false)).test(.router) { client in
-            let first = try await client.api(.post, "/api/agents/sync", token: DeskHarness.annToken)
-            #expect(first.status == .ok)
-            let agent = try DeskHarness.object(first)
-            #expect(agent["identity"] as? String == DeskHarness.ann)
-            #expect(agent["name"] as? String == "Ann Lee")
-            #expect(agent["email"] as? String == "ann.lee@example.com")
-            #expect(agent["presence"] as? String == "available")
-            #expect(agent["chatCapacity"] as? Int == 5)
-            #expect(agent["tenant"] as? String == "acme")
-            let id = try #require(agent["id"] as? String)
-            #expect(!id.isEmpty)
-            let second = try DeskHarness.object(try await client.api(.post, "/api/agents/sync", token: DeskHarness.annToken))
-            #expect(second["id"] as? String == id)
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store, desk: DeskHarness.desk(autoProvisioning: false)).test(.router) { client in
+                let first = try await client.api(.post, "/api/agents/sync", token: DeskHarness.annToken)
+                #expect(first.status == .ok)
+                let agent = try DeskHarness.object(first)
+                #expect(agent["identity"] as? String == DeskHarness.ann)
+                #expect(agent["name"] as? String == "Ann Lee")
+                #expect(agent["email"] as? String == "ann.lee@example.com")
+                #expect(agent["presence"] as? String == "available")
+                #expect(agent["chatCapacity"] as? Int == 5)
+                #expect(agent["tenant"] as? String == "acme")
+                let id = try #require(agent["id"] as? String)
+                #expect(!id.isEmpty)
+                let second = try DeskHarness.object(try await client.api(.post, "/api/agents/sync", token: DeskHarness.annToken))
+                #expect(second["id"] as? String == id)
+            }
+            #expect(try await store.agents(in: "acme").map(\.identity) == [DeskHarness.ann])
         }
-        #expect(try await store.agents(in: "acme").map(\.identity) == [DeskHarness.ann])
     }
 
     @Test(arguments: StoreUnderTest.all)
     func withoutNamesTheEmailsLocalPartNamesTheAgent(store kind: StoreUnderTest) async throws {
-        try await DeskHarness.app(store: try await kind.make()).test(.router) { client in
-            let agent = try DeskHarness.object(try await client.api(.post, "/api/agents/sync", token: DeskHarness.bobToken))
-            #expect(agent["name"] as? String == "bob")
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store).test(.router) { client in
+                let agent = try DeskHarness.object(try await client.api(.post, "/api/agents/sync", token: DeskHarness.bobToken))
+                #expect(agent["name"] as? String == "bob")
+            }
         }
     }
 
     @Test(arguments: StoreUnderTest.all)
     func withAutoProvisioningTheFirstRequestCreatesTheRecord(store kind: StoreUnderTest) async throws {
-        let store = try await kind.make()
-        try await DeskHarness.app(store: store).test(.router) { client in
-            let response = try await client.api(.get, "/api/handoffs?status=pending", token: DeskHarness.bobToken)
-            #expect(response.status == .ok)
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store).test(.router) { client in
+                let response = try await client.api(.get, "/api/handoffs?status=pending", token: DeskHarness.bobToken)
+                #expect(response.status == .ok)
+            }
+            let agent = try await store.agent(identity: DeskHarness.bob, in: "acme")
+            #expect(agent.email == "bob@example.com")
+            #expect(agent.presence == .available)
         }
-        let agent = try await store.agent(identity: DeskHarness.bob, in: "acme")
-        #expect(agent.email == "bob@example.com")
-        #expect(agent.presence == .available)
     }
 
     @Test(arguments: StoreUnderTest.all)
     func withoutAutoProvisioningAMissingRecordIs404NamingTheSyncRoute(store kind: StoreUnderTest) async throws {
-        let store = try await kind.make()
-        _ = try await store.createHandoff(tenant: "acme", conversationID: "c1", customerName: nil, summary: nil, at: Date())
-        let handoffID = try #require(try await store.handoffs(in: "acme", status: nil).first?.id)
-        try await DeskHarness.app(store: store, desk: DeskHarness.desk(autoProvisioning: false)).test(.router) { client in
-            for (method, path) in [
-                (HTTPRequest.Method.get, "/api/agents/me"), (.post, "/api/handoffs/\(handoffID)/pickup"), (.post, "/api/calls/CA1/claim"),
-            ] {
-                let response = try await client.api(method, path, token: DeskHarness.annToken)
-                #expect(response.status == .notFound, "\(path)")
-                let body = try DeskHarness.object(response)
-                #expect(body["error"] as? String == "agent_record_missing", "\(path)")
-                #expect((body["hint"] as? String)?.contains("POST /api/agents/sync") == true, "\(path)")
+        try await kind.withStore { store in
+            _ = try await store.createHandoff(tenant: "acme", conversationID: "c1", customerName: nil, summary: nil, at: Date())
+            let handoffID = try #require(try await store.handoffs(in: "acme", status: nil).first?.id)
+            try await DeskHarness.app(store: store, desk: DeskHarness.desk(autoProvisioning: false)).test(.router) { client in
+                for (method, path) in [
+                    (HTTPRequest.Method.get, "/api/agents/me"), (.post, "/api/handoffs/\(handoffID)/pickup"), (.post, "/api/calls/CA1/claim"),
+                ] {
+                    let response = try await client.api(method, path, token: DeskHarness.annToken)
+                    #expect(response.status == .notFound, "\(path)")
+                    let body = try DeskHarness.object(response)
+                    #expect(body["error"] as? String == "agent_record_missing", "\(path)")
+                    #expect((body["hint"] as? String)?.contains("POST /api/agents/sync") == true, "\(path)")
+                }
+                #expect(try await client.api(.post, "/api/agents/sync", token: DeskHarness.annToken).status == .ok)
+                #expect(try await client.api(.post, "/api/handoffs/\(handoffID)/pickup", token: DeskHarness.annToken).status == .ok)
             }
-            #expect(try await client.api(.post, "/api/agents/sync", token: DeskHarness.annToken).status == .ok)
-            #expect(try await client.api(.post, "/api/handoffs/\(handoffID)/pickup", token: DeskHarness.annToken).status == .ok)
+            #expect(try await store.agents(in: "acme").map(\.identity) == [DeskHarness.ann])
         }
-        #expect(try await store.agents(in: "acme").map(\.identity) == [DeskHarness.ann])
     }
 
     @Test(arguments: StoreUnderTest.all)
     func anAgentSetsItsPresence(store kind: StoreUnderTest) async throws {
-        let store = try await kind.make()
-        try await DeskHarness.app(store: store).test(.router) { client in
-            let me = try DeskHarness.object(try await client.api(.get, "/api/agents/me", token: DeskHarness.annToken))
-            #expect(me["presence"] as? String == "available")
-            for presence in ["away", "offline", "available"] {
-                let response = try await client.api(.patch, "/api/agents/me", token: DeskHarness.annToken, json: #"{"presence":"\#(presence)"}"#)
-                #expect(response.status == .ok)
-                #expect(try DeskHarness.object(response)["presence"] as? String == presence)
-                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").presence.rawValue == presence)
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store).test(.router) { client in
+                let me = try DeskHarness.object(try await client.api(.get, "/api/agents/me", token: DeskHarness.annToken))
+                #expect(me["presence"] as? String == "available")
+                for presence in ["away", "offline", "available"] {
+                    let response = try await client.api(.patch, "/api/agents/me", token: DeskHarness.annToken, json: #"{"presence":"\#(presence)"}"#)
+                    #expect(response.status == .ok)
+                    #expect(try DeskHarness.object(response)["presence"] as? String == presence)
+                    #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").presence.rawValue == presence)
+                }
             }
         }
     }
@@ -95,39 +101,42 @@ import Testing
 
     @Test(arguments: StoreUnderTest.all)
     func supervisorsListTheirTenantsAgentsOnly(store kind: StoreUnderTest) async throws {
-        try await DeskHarness.app(store: try await kind.make()).test(.router) { client in
-            for token in [DeskHarness.annToken, DeskHarness.bobToken, DeskHarness.eveToken] {
-                _ = try await client.api(.post, "/api/agents/sync", token: token)
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store).test(.router) { client in
+                for token in [DeskHarness.annToken, DeskHarness.bobToken, DeskHarness.eveToken] {
+                    _ = try await client.api(.post, "/api/agents/sync", token: token)
+                }
+                let response = try await client.api(.get, "/api/agents", token: DeskHarness.supToken)
+                #expect(response.status == .ok)
+                let agents = try #require(try DeskHarness.object(response)["agents"] as? [[String: Any]])
+                #expect(agents.compactMap { $0["identity"] as? String } == [DeskHarness.ann, DeskHarness.bob, DeskHarness.sup])
             }
-            let response = try await client.api(.get, "/api/agents", token: DeskHarness.supToken)
-            #expect(response.status == .ok)
-            let agents = try #require(try DeskHarness.object(response)["agents"] as? [[String: Any]])
-            #expect(agents.compactMap { $0["identity"] as? String } == [DeskHarness.ann, DeskHarness.bob, DeskHarness.sup])
         }
     }
 
     @Test(arguments: StoreUnderTest.all)
     func aSupervisorForcesAStuckAgentBackToAvailable(store kind: StoreUnderTest) async throws {
-        let store = try await kind.make()
-        try await store.recordRinging(DeskHarness.ringing("CAstuck", agents: [DeskHarness.ann]))
-        try await DeskHarness.app(store: store).test(.router) { client in
-            #expect(try await client.api(.post, "/api/calls/CAstuck/claim", token: DeskHarness.annToken).status == .ok)
-            _ = try await client.api(.patch, "/api/agents/me", token: DeskHarness.annToken, json: #"{"presence":"away"}"#)
-            #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAstuck")
-            let response = try await client.api(.post, "/api/agents/\(DeskHarness.ann)/release", token: DeskHarness.supToken)
-            #expect(response.status == .ok)
-            let body = try DeskHarness.object(response)
-            #expect(body["presence"] as? String == "available")
-            #expect(body["currentCallSid"] == nil)
-            let agent = try await store.agent(identity: DeskHarness.ann, in: "acme")
-            #expect(agent.currentCallSid == nil)
-            #expect(agent.isAvailable(at: Date()))
-            // Another tenant's agent, or nobody: 404.
-            _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.eveToken)
-            for identity in [DeskHarness.eve, "agent_nobody"] {
-                let missing = try await client.api(.post, "/api/agents/\(identity)/release", token: DeskHarness.supToken)
-                #expect(missing.status == .notFound)
-                #expect(try DeskHarness.errorCode(missing) == "agent_not_found")
+        try await kind.withStore { store in
+            try await store.recordRinging(DeskHarness.ringing("CAstuck", agents: [DeskHarness.ann]))
+            try await DeskHarness.app(store: store).test(.router) { client in
+                #expect(try await client.api(.post, "/api/calls/CAstuck/claim", token: DeskHarness.annToken).status == .ok)
+                _ = try await client.api(.patch, "/api/agents/me", token: DeskHarness.annToken, json: #"{"presence":"away"}"#)
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAstuck")
+                let response = try await client.api(.post, "/api/agents/\(DeskHarness.ann)/release", token: DeskHarness.supToken)
+                #expect(response.status == .ok)
+                let body = try DeskHarness.object(response)
+                #expect(body["presence"] as? String == "available")
+                #expect(body["currentCallSid"] == nil)
+                let agent = try await store.agent(identity: DeskHarness.ann, in: "acme")
+                #expect(agent.currentCallSid == nil)
+                #expect(agent.isAvailable(at: Date()))
+                // Another tenant's agent, or nobody: 404.
+                _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.eveToken)
+                for identity in [DeskHarness.eve, "agent_nobody"] {
+                    let missing = try await client.api(.post, "/api/agents/\(identity)/release", token: DeskHarness.supToken)
+                    #expect(missing.status == .notFound)
+                    #expect(try DeskHarness.errorCode(missing) == "agent_not_found")
+                }
             }
         }
     }

@@ -9,12 +9,14 @@ import Testing
 @Suite struct AuthenticationTests {
     @Test(arguments: StoreUnderTest.all)
     func aRequestWithoutTokenIs401MissingToken(store kind: StoreUnderTest) async throws {
-        try await DeskHarness.app(store: try await kind.make()).test(.router) { client in
-            let response = try await client.api(.get, "/api/agents/me", token: nil)
-            #expect(response.status == .unauthorized)
-            #expect(try DeskHarness.errorCode(response) == "missing_token")
-            #expect(response.headers[.wwwAuthenticate] == "Bearer")
-            #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store).test(.router) { client in
+                let response = try await client.api(.get, "/api/agents/me", token: nil)
+                #expect(response.status == .unauthorized)
+                #expect(try DeskHarness.errorCode(response) == "missing_token")
+                #expect(response.headers[.wwwAuthenticate] == "Bearer")
+                #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
+            }
         }
     }
 
@@ -49,16 +51,19 @@ import Testing
     @Test func aTokenForSeveralAudiencesIncludingOursIsAccepted() async throws {
         try await DeskHarness.app(store: InMemoryCallStore()).test(.router) { client in
             let token = TokenMinter.user(DeskHarness.annID, audience: ["other", "authenticated"])
-            #expect(try await client.api(.get, "/api/agents/me", token: token).status == .ok)
+            let response = try await client.api(.get, "/api/agents/me", token: token)
+            #expect(response.status == .ok)
         }
     }
 
     @Test(arguments: StoreUnderTest.all)
     func anExpiredTokenIs401TokenExpired(store kind: StoreUnderTest) async throws {
-        try await DeskHarness.app(store: try await kind.make()).test(.router) { client in
-            let response = try await client.api(.get, "/api/calls/ringing", token: TokenMinter.user(DeskHarness.annID, expiresIn: -5))
-            #expect(response.status == .unauthorized)
-            #expect(try DeskHarness.errorCode(response) == "token_expired")
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store).test(.router) { client in
+                let response = try await client.api(.get, "/api/calls/ringing", token: TokenMinter.user(DeskHarness.annID, expiresIn: -5))
+                #expect(response.status == .unauthorized)
+                #expect(try DeskHarness.errorCode(response) == "token_expired")
+            }
         }
     }
 
@@ -72,40 +77,43 @@ import Testing
 
     @Test(arguments: StoreUnderTest.all)
     func anotherTenantsRecordsAre404(store kind: StoreUnderTest) async throws {
-        let store = try await kind.make()
-        try await store.recordRinging(DeskHarness.ringing("CAacme", agents: [DeskHarness.ann]))
-        try await DeskHarness.app(store: store, redirector: RecordingRedirector()).test(.router) { client in
-            let handoff = try DeskHarness.object(
-                try await client.api(.post, "/api/handoffs", token: DeskHarness.annToken, json: #"{"conversationID":"conv-1"}"#)
-            )
-            let handoffID = try #require(handoff["id"] as? String)
-            let eve = DeskHarness.eveToken
-            for (path, code) in [
-                ("/api/calls/CAacme/claim", "call_not_found"), ("/api/calls/CAacme/decline", "call_not_found"),
-                ("/api/calls/CAacme/park", "call_not_found"), ("/api/handoffs/\(handoffID)/pickup", "handoff_not_found"),
-                ("/api/handoffs/\(handoffID)/release", "handoff_not_found"),
-            ] {
-                let response = try await client.api(.post, path, token: eve)
-                #expect(response.status == .notFound, "\(path)")
-                #expect(try DeskHarness.errorCode(response) == code, "\(path)")
+        try await kind.withStore { store in
+            try await store.recordRinging(DeskHarness.ringing("CAacme", agents: [DeskHarness.ann]))
+            try await DeskHarness.app(store: store, redirector: RecordingRedirector()).test(.router) { client in
+                let handoff = try DeskHarness.object(
+                    try await client.api(.post, "/api/handoffs", token: DeskHarness.annToken, json: #"{"conversationID":"conv-1"}"#)
+                )
+                let handoffID = try #require(handoff["id"] as? String)
+                let eve = DeskHarness.eveToken
+                for (path, code) in [
+                    ("/api/calls/CAacme/claim", "call_not_found"), ("/api/calls/CAacme/decline", "call_not_found"),
+                    ("/api/calls/CAacme/park", "call_not_found"), ("/api/handoffs/\(handoffID)/pickup", "handoff_not_found"),
+                    ("/api/handoffs/\(handoffID)/release", "handoff_not_found"),
+                ] {
+                    let response = try await client.api(.post, path, token: eve)
+                    #expect(response.status == .notFound, "\(path)")
+                    #expect(try DeskHarness.errorCode(response) == code, "\(path)")
+                }
+                // Lists never show another tenant's records.
+                let ringing = try DeskHarness.object(try await client.api(.get, "/api/calls/ringing", token: eve))
+                #expect((ringing["calls"] as? [Any])?.isEmpty == true)
+                let handoffs = try DeskHarness.object(try await client.api(.get, "/api/handoffs", token: eve))
+                #expect((handoffs["handoffs"] as? [Any])?.isEmpty == true)
+                // The call is still there for its own tenant.
+                #expect(try await client.api(.post, "/api/calls/CAacme/claim", token: DeskHarness.annToken).status == .ok)
             }
-            // Lists never show another tenant's records.
-            let ringing = try DeskHarness.object(try await client.api(.get, "/api/calls/ringing", token: eve))
-            #expect((ringing["calls"] as? [Any])?.isEmpty == true)
-            let handoffs = try DeskHarness.object(try await client.api(.get, "/api/handoffs", token: eve))
-            #expect((handoffs["handoffs"] as? [Any])?.isEmpty == true)
-            // The call is still there for its own tenant.
-            #expect(try await client.api(.post, "/api/calls/CAacme/claim", token: DeskHarness.annToken).status == .ok)
         }
     }
 
     @Test(arguments: StoreUnderTest.all)
     func supervisorOnlyRoutesAre403ForAgents(store kind: StoreUnderTest) async throws {
-        try await DeskHarness.app(store: try await kind.make()).test(.router) { client in
-            for (method, path) in [(HTTPRequest.Method.get, "/api/agents"), (.post, "/api/agents/\(DeskHarness.bob)/release")] {
-                let response = try await client.api(method, path, token: DeskHarness.annToken)
-                #expect(response.status == .forbidden, "\(path)")
-                #expect(try DeskHarness.errorCode(response) == "supervisor_only", "\(path)")
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store).test(.router) { client in
+                for (method, path) in [(HTTPRequest.Method.get, "/api/agents"), (.post, "/api/agents/\(DeskHarness.bob)/release")] {
+                    let response = try await client.api(method, path, token: DeskHarness.annToken)
+                    #expect(response.status == .forbidden, "\(path)")
+                    #expect(try DeskHarness.errorCode(response) == "supervisor_only", "\(path)")
+                }
             }
         }
     }

@@ -2,158 +2,167 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import SwitchboardCore
+import SwitchboardTwilioREST
 import Testing
 
 /// Claiming, declining and listing ringing calls.
 @Suite struct CallsAPITests {
     @Test(arguments: StoreUnderTest.all)
     func ringingCallsListWhoIsRung(store kind: StoreUnderTest) async throws {
-        let store = try await kind.make()
-        try await store.recordRinging(DeskHarness.ringing("CAone", agents: [DeskHarness.ann, DeskHarness.bob]))
-        try await store.recordRinging(DeskHarness.ringing("CAother", tenant: "globex", agents: [DeskHarness.eve]))
-        try await DeskHarness.app(store: store).test(.router) { client in
-            let response = try await client.api(.get, "/api/calls/ringing", token: DeskHarness.annToken)
-            #expect(response.status == .ok)
-            let calls = try #require(try DeskHarness.object(response)["calls"] as? [[String: Any]])
-            #expect(calls.count == 1)
-            #expect(calls.first?["callSid"] as? String == "CAone")
-            #expect(calls.first?["agentsRung"] as? [String] == [DeskHarness.ann, DeskHarness.bob])
-            #expect(calls.first?["caller"] as? String == "+14155551234")
+        try await kind.withStore { store in
+            try await store.recordRinging(DeskHarness.ringing("CAone", agents: [DeskHarness.ann, DeskHarness.bob]))
+            try await store.recordRinging(DeskHarness.ringing("CAother", tenant: "globex", agents: [DeskHarness.eve]))
+            try await DeskHarness.app(store: store).test(.router) { client in
+                let response = try await client.api(.get, "/api/calls/ringing", token: DeskHarness.annToken)
+                #expect(response.status == .ok)
+                let calls = try #require(try DeskHarness.object(response)["calls"] as? [[String: Any]])
+                #expect(calls.count == 1)
+                #expect(calls.first?["callSid"] as? String == "CAone")
+                #expect(calls.first?["agentsRung"] as? [String] == [DeskHarness.ann, DeskHarness.bob])
+                #expect(calls.first?["caller"] as? String == "+14155551234")
+            }
         }
     }
 
     @Test(arguments: StoreUnderTest.all)
     func theFirstClaimWinsAndTheSecondLearnsWho(store kind: StoreUnderTest) async throws {
-        let store = try await kind.make()
-        try await store.recordRinging(DeskHarness.ringing("CAclaim", agents: [DeskHarness.ann, DeskHarness.bob]))
-        try await DeskHarness.app(store: store).test(.router) { client in
-            let won = try await client.api(.post, "/api/calls/CAclaim/claim", token: DeskHarness.annToken)
-            #expect(won.status == .ok)
-            #expect(try DeskHarness.object(won)["callSid"] as? String == "CAclaim")
-            let lost = try await client.api(.post, "/api/calls/CAclaim/claim", token: DeskHarness.bobToken)
-            #expect(lost.status == .conflict)
-            let body = try DeskHarness.object(lost)
-            #expect(body["error"] as? String == "already_answered")
-            #expect(body["answeredBy"] as? String == DeskHarness.ann)
-            #expect((body["message"] as? String)?.contains(DeskHarness.ann) == true)
-            // The winner's repeat is still a win; the call no longer rings.
-            #expect(try await client.api(.post, "/api/calls/CAclaim/claim", token: DeskHarness.annToken).status == .ok)
-            let ringing = try DeskHarness.object(try await client.api(.get, "/api/calls/ringing", token: DeskHarness.bobToken))
-            #expect((ringing["calls"] as? [Any])?.isEmpty == true)
+        try await kind.withStore { store in
+            try await store.recordRinging(DeskHarness.ringing("CAclaim", agents: [DeskHarness.ann, DeskHarness.bob]))
+            try await DeskHarness.app(store: store).test(.router) { client in
+                let won = try await client.api(.post, "/api/calls/CAclaim/claim", token: DeskHarness.annToken)
+                #expect(won.status == .ok)
+                #expect(try DeskHarness.object(won)["callSid"] as? String == "CAclaim")
+                let lost = try await client.api(.post, "/api/calls/CAclaim/claim", token: DeskHarness.bobToken)
+                #expect(lost.status == .conflict)
+                let body = try DeskHarness.object(lost)
+                #expect(body["error"] as? String == "already_answered")
+                #expect(body["answeredBy"] as? String == DeskHarness.ann)
+                #expect((body["message"] as? String)?.contains(DeskHarness.ann) == true)
+                // The winner's repeat is still a win; the call no longer rings.
+                #expect(try await client.api(.post, "/api/calls/CAclaim/claim", token: DeskHarness.annToken).status == .ok)
+                let ringing = try DeskHarness.object(try await client.api(.get, "/api/calls/ringing", token: DeskHarness.bobToken))
+                #expect((ringing["calls"] as? [Any])?.isEmpty == true)
+            }
+            #expect(try await store.callWinner("CAclaim") == DeskHarness.ann)
+            #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAclaim")
+            let kinds = try await store.ringEvents(forCall: "CAclaim", in: "acme").map(\.kind)
+            #expect(kinds == [.answered])
         }
-        #expect(try await store.callWinner("CAclaim") == DeskHarness.ann)
-        #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAclaim")
-        let kinds = try await store.ringEvents(forCall: "CAclaim", in: "acme").map(\.kind)
-        #expect(kinds == [.answered])
     }
 
     @Test(arguments: StoreUnderTest.all)
     func twoAgentsClaimingAtOnceHaveOneWinner(store kind: StoreUnderTest) async throws {
-        let store = try await kind.make()
-        try await store.recordRinging(DeskHarness.ringing("CArace", agents: [DeskHarness.ann, DeskHarness.bob]))
-        try await DeskHarness.app(store: store).test(.router) { client in
-            // Both records exist before the race, so the race is the claim itself. In process, both
-            // requests run through the responder at the same time (one loopback connection would
-            // serialize them).
-            _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.annToken)
-            _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.bobToken)
-            let results = try await withThrowingTaskGroup(of: (String, Int, [String: Any]).self) { group in
-                for (identity, token) in [(DeskHarness.ann, DeskHarness.annToken), (DeskHarness.bob, DeskHarness.bobToken)] {
-                    group.addTask {
-                        let response = try await client.api(.post, "/api/calls/CArace/claim", token: token)
-                        return (identity, response.status.code, try DeskHarness.object(response))
+        try await kind.withStore { store in
+            try await store.recordRinging(DeskHarness.ringing("CArace", agents: [DeskHarness.ann, DeskHarness.bob]))
+            try await DeskHarness.app(store: store).test(.router) { client in
+                // Both records exist before the race, so the race is the claim itself. In process, both
+                // requests run through the responder at the same time (one loopback connection would
+                // serialize them).
+                _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.annToken)
+                _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.bobToken)
+                let results = try await withThrowingTaskGroup(of: (agent: String, status: Int, error: String?, answeredBy: String?).self) { group in
+                    for (identity, token) in [(DeskHarness.ann, DeskHarness.annToken), (DeskHarness.bob, DeskHarness.bobToken)] {
+                        group.addTask {
+                            let response = try await client.api(.post, "/api/calls/CArace/claim", token: token)
+                            let body = try DeskHarness.object(response)
+                            return (identity, response.status.code, body["error"] as? String, body["answeredBy"] as? String)
+                        }
                     }
+                    var all: [(agent: String, status: Int, error: String?, answeredBy: String?)] = []
+                    for try await result in group { all.append(result) }
+                    return all
                 }
-                var all: [(String, Int, [String: Any])] = []
-                for try await result in group { all.append(result) }
-                return all
+                let winners = results.filter { $0.status == 200 }
+                let losers = results.filter { $0.status == 409 }
+                #expect(winners.count == 1)
+                #expect(losers.count == 1)
+                let winner = try #require(winners.first?.agent)
+                #expect(losers.first?.error == "already_answered")
+                #expect(losers.first?.answeredBy == winner)
+                #expect(try await store.callWinner("CArace") == winner)
             }
-            let winners = results.filter { $0.1 == 200 }
-            let losers = results.filter { $0.1 == 409 }
-            #expect(winners.count == 1)
-            #expect(losers.count == 1)
-            let winner = try #require(winners.first?.0)
-            #expect(losers.first?.2["error"] as? String == "already_answered")
-            #expect(losers.first?.2["answeredBy"] as? String == winner)
-            #expect(try await store.callWinner("CArace") == winner)
         }
     }
 
     @Test(arguments: StoreUnderTest.all)
     func anAgentOnAnotherCallIsBusy(store kind: StoreUnderTest) async throws {
-        let store = try await kind.make()
-        try await store.recordRinging(DeskHarness.ringing("CAfirst", agents: [DeskHarness.ann]))
-        try await store.recordRinging(DeskHarness.ringing("CAsecond", agents: [DeskHarness.ann]))
-        try await DeskHarness.app(store: store).test(.router) { client in
-            #expect(try await client.api(.post, "/api/calls/CAfirst/claim", token: DeskHarness.annToken).status == .ok)
-            let busy = try await client.api(.post, "/api/calls/CAsecond/claim", token: DeskHarness.annToken)
-            #expect(busy.status == .conflict)
-            let body = try DeskHarness.object(busy)
-            #expect(body["error"] as? String == "agent_busy")
-            #expect(body["currentCallSid"] as? String == "CAfirst")
+        try await kind.withStore { store in
+            try await store.recordRinging(DeskHarness.ringing("CAfirst", agents: [DeskHarness.ann]))
+            try await store.recordRinging(DeskHarness.ringing("CAsecond", agents: [DeskHarness.ann]))
+            try await DeskHarness.app(store: store).test(.router) { client in
+                #expect(try await client.api(.post, "/api/calls/CAfirst/claim", token: DeskHarness.annToken).status == .ok)
+                let busy = try await client.api(.post, "/api/calls/CAsecond/claim", token: DeskHarness.annToken)
+                #expect(busy.status == .conflict)
+                let body = try DeskHarness.object(busy)
+                #expect(body["error"] as? String == "agent_busy")
+                #expect(body["currentCallSid"] as? String == "CAfirst")
+            }
         }
     }
 
     @Test(arguments: StoreUnderTest.all)
     func unknownAndFinishedCallsCannotBeClaimed(store kind: StoreUnderTest) async throws {
-        let store = try await kind.make()
-        try await store.recordRinging(DeskHarness.ringing("CAdone", agents: [DeskHarness.ann]))
-        try await store.finishCall("CAdone", at: Date())
-        try await DeskHarness.app(store: store).test(.router) { client in
-            let unknown = try await client.api(.post, "/api/calls/CAnope/claim", token: DeskHarness.annToken)
-            #expect(unknown.status == .notFound)
-            #expect(try DeskHarness.errorCode(unknown) == "call_not_found")
-            let finished = try await client.api(.post, "/api/calls/CAdone/claim", token: DeskHarness.annToken)
-            #expect(finished.status == .conflict)
-            #expect(try DeskHarness.errorCode(finished) == "call_not_ringing")
+        try await kind.withStore { store in
+            try await store.recordRinging(DeskHarness.ringing("CAdone", agents: [DeskHarness.ann]))
+            try await store.finishCall("CAdone", at: Date())
+            try await DeskHarness.app(store: store).test(.router) { client in
+                let unknown = try await client.api(.post, "/api/calls/CAnope/claim", token: DeskHarness.annToken)
+                #expect(unknown.status == .notFound)
+                #expect(try DeskHarness.errorCode(unknown) == "call_not_found")
+                let finished = try await client.api(.post, "/api/calls/CAdone/claim", token: DeskHarness.annToken)
+                #expect(finished.status == .conflict)
+                #expect(try DeskHarness.errorCode(finished) == "call_not_ringing")
+            }
+            #expect(try await store.callWinner("CAdone") == nil)
         }
-        #expect(try await store.callWinner("CAdone") == nil)
     }
 
     @Test(arguments: StoreUnderTest.all)
     func aDeclineLetsTheOthersRingAndTheLastSendsTheCallerToVoicemail(store kind: StoreUnderTest) async throws {
-        let store = try await kind.make()
-        try await store.recordRinging(DeskHarness.ringing("CAdecline", agents: [DeskHarness.ann, DeskHarness.bob]))
-        let twilio = RecordingRedirector()
-        try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
-            let first = try await client.api(.post, "/api/calls/CAdecline/decline", token: DeskHarness.annToken)
-            #expect(first.status == .ok)
-            #expect(try DeskHarness.object(first)["sentToVoicemail"] as? Bool == false)
-            #expect(await twilio.redirects.isEmpty)
-            let stillRinging = try DeskHarness.object(try await client.api(.get, "/api/calls/ringing", token: DeskHarness.bobToken))
-            #expect((stillRinging["calls"] as? [[String: Any]])?.first?["callSid"] as? String == "CAdecline")
+        try await kind.withStore { store in
+            try await store.recordRinging(DeskHarness.ringing("CAdecline", agents: [DeskHarness.ann, DeskHarness.bob]))
+            let twilio = RecordingRedirector()
+            try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
+                let first = try await client.api(.post, "/api/calls/CAdecline/decline", token: DeskHarness.annToken)
+                #expect(first.status == .ok)
+                #expect(try DeskHarness.object(first)["sentToVoicemail"] as? Bool == false)
+                #expect(await twilio.redirects.isEmpty)
+                let stillRinging = try DeskHarness.object(try await client.api(.get, "/api/calls/ringing", token: DeskHarness.bobToken))
+                #expect((stillRinging["calls"] as? [[String: Any]])?.first?["callSid"] as? String == "CAdecline")
 
-            let last = try await client.api(.post, "/api/calls/CAdecline/decline", token: DeskHarness.bobToken)
-            #expect(last.status == .ok)
-            #expect(try DeskHarness.object(last)["sentToVoicemail"] as? Bool == true)
-            let redirects = await twilio.redirects
-            #expect(redirects.count == 1)
-            #expect(redirects.first?.callSid == "CAdecline")
-            #expect(redirects.first?.url == "https://switchboard.example.com/twilio/desk-voicemail?tenant=acme")
-            let ringing = try DeskHarness.object(try await client.api(.get, "/api/calls/ringing", token: DeskHarness.bobToken))
-            #expect((ringing["calls"] as? [Any])?.isEmpty == true)
-            // Declining again, or after the end, is a conflict.
-            let again = try await client.api(.post, "/api/calls/CAdecline/decline", token: DeskHarness.bobToken)
-            #expect(again.status == .conflict)
-            #expect(try DeskHarness.errorCode(again) == "call_not_ringing")
+                let last = try await client.api(.post, "/api/calls/CAdecline/decline", token: DeskHarness.bobToken)
+                #expect(last.status == .ok)
+                #expect(try DeskHarness.object(last)["sentToVoicemail"] as? Bool == true)
+                let redirects = await twilio.redirects
+                #expect(redirects.count == 1)
+                #expect(redirects.first?.callSid == "CAdecline")
+                #expect(redirects.first?.url == "https://switchboard.example.com/twilio/desk-voicemail?tenant=acme")
+                let ringing = try DeskHarness.object(try await client.api(.get, "/api/calls/ringing", token: DeskHarness.bobToken))
+                #expect((ringing["calls"] as? [Any])?.isEmpty == true)
+                // Declining again, or after the end, is a conflict.
+                let again = try await client.api(.post, "/api/calls/CAdecline/decline", token: DeskHarness.bobToken)
+                #expect(again.status == .conflict)
+                #expect(try DeskHarness.errorCode(again) == "call_not_ringing")
+            }
+            let kinds = try await store.ringEvents(forCall: "CAdecline", in: "acme").map(\.kind)
+            #expect(kinds == [.declined, .declined])
         }
-        let kinds = try await store.ringEvents(forCall: "CAdecline", in: "acme").map(\.kind)
-        #expect(kinds == [.declined, .declined])
     }
 
     @Test(arguments: StoreUnderTest.all)
     func aMissAndADeclineTogetherAlsoSendTheCallerToVoicemail(store kind: StoreUnderTest) async throws {
-        let store = try await kind.make()
-        try await store.recordRinging(DeskHarness.ringing("CAmix", agents: [DeskHarness.ann, DeskHarness.bob]))
-        try await store.recordRingEvent(
-            RingEvent(callSid: "CAmix", tenant: "acme", agentIdentity: DeskHarness.bob, kind: .missed, occurredAt: Date())
-        )
-        let twilio = RecordingRedirector()
-        try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
-            let response = try await client.api(.post, "/api/calls/CAmix/decline", token: DeskHarness.annToken)
-            #expect(try DeskHarness.object(response)["sentToVoicemail"] as? Bool == true)
+        try await kind.withStore { store in
+            try await store.recordRinging(DeskHarness.ringing("CAmix", agents: [DeskHarness.ann, DeskHarness.bob]))
+            try await store.recordRingEvent(
+                RingEvent(callSid: "CAmix", tenant: "acme", agentIdentity: DeskHarness.bob, kind: .missed, occurredAt: Date())
+            )
+            let twilio = RecordingRedirector()
+            try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
+                let response = try await client.api(.post, "/api/calls/CAmix/decline", token: DeskHarness.annToken)
+                #expect(try DeskHarness.object(response)["sentToVoicemail"] as? Bool == true)
+            }
+            #expect(await twilio.redirects.map(\.callSid) == ["CAmix"])
         }
-        #expect(await twilio.redirects.map(\.callSid) == ["CAmix"])
     }
 
     @Test func aDeclineOfAnAnsweredCallNamesWhoAnswered() async throws {

@@ -7,8 +7,10 @@ import NIOCore
 import SwitchboardApp
 import SwitchboardCore
 import SwitchboardDesk
+import SwitchboardPostgREST
 import SwitchboardRouting
 import SwitchboardSQLite
+import SwitchboardTestSupport
 import SwitchboardTwilioREST
 import SwitchboardWebhooks
 import Testing
@@ -97,7 +99,7 @@ enum DeskHarness {
 
     /// A JSON object body.
     static func object(_ response: TestResponse) throws -> [String: Any] {
-        let value = try JSONSerialization.jsonObject(with: Data(buffer: response.body))
+        let value = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))
         return try #require(value as? [String: Any], "not a JSON object: \(String(buffer: response.body))")
     }
 
@@ -147,28 +149,45 @@ actor RecordingRedirector: CallRedirecting {
     }
 }
 
-/// The stores every agents' API test runs on.
+/// The stores every agents' API test runs on: memory, SQLite, and PostgREST over a real PostgreSQL
+/// through the test gateway (`scripts/test.sh` starts it; without it those cases fail, naming it).
 enum StoreUnderTest: String, CaseIterable, CustomTestStringConvertible {
     case memory
     case sqlite
+    case postgrest
 
     var testDescription: String { rawValue }
 
-    /// The stores that implement ``DeskStore`` in this build: the SQLite store joins as soon as it
-    /// conforms.
-    static var all: [StoreUnderTest] {
-        allCases.filter { $0 != .sqlite || SQLiteCallStore.self is any DeskStore.Type }
-    }
+    /// Every store.
+    static var all: [StoreUnderTest] { allCases }
 
-    /// A fresh, empty store.
-    func make() async throws -> any DeskStore {
+    /// Runs `body` with a fresh, empty store, and tears it down afterwards.
+    func withStore(_ body: (any DeskStore) async throws -> Void) async throws {
         switch self {
         case .memory:
-            return InMemoryCallStore()
+            try await body(InMemoryCallStore())
         case .sqlite:
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("desk-\(UUID().uuidString).sqlite").path
-            let store: Any = try await SQLiteCallStore(path: path)
-            return try #require(store as? any DeskStore, "the SQLite store does not implement DeskStore yet")
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-api-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let store = try await SQLiteCallStore(path: directory.appendingPathComponent("store.sqlite").path)
+            do {
+                try await body(store)
+            } catch {
+                try? await store.close()
+                throw error
+            }
+            try await store.close()
+        case .postgrest:
+            let gateway = try TestGateway.fromEnvironment()
+            try await gateway.withDatabase { url, _ in
+                try await body(
+                    PostgRESTCallStore(
+                        configuration: PostgRESTConfiguration(url: url, serviceRoleKey: gateway.serviceRoleKey),
+                        transport: TestGateway.transport
+                    )
+                )
+            }
         }
     }
 }

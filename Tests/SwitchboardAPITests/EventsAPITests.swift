@@ -41,43 +41,44 @@ import Testing
 
     @Test(arguments: StoreUnderTest.all)
     func aClientThatReconnectsWithLastEventIDMissesNothing(store kind: StoreUnderTest) async throws {
-        let store = try await kind.make()
-        try await Self.record(store, "CA1", "agent_a", .ringing)
-        try await Self.record(store, "CA1", "agent_b", .ringing)
-        try await Self.record(store, "CAx", "agent_x", .ringing, tenant: "globex")
-        try await DeskHarness.app(store: store).test(.live) { client in
-            // While the first stream is open, more events arrive.
-            let writer = Task {
-                try await Task.sleep(for: .milliseconds(150))
-                try await Self.record(store, "CA1", "agent_a", .answered)
+        try await kind.withStore { store in
+            try await Self.record(store, "CA1", "agent_a", .ringing)
+            try await Self.record(store, "CA1", "agent_b", .ringing)
+            try await Self.record(store, "CAx", "agent_x", .ringing, tenant: "globex")
+            try await DeskHarness.app(store: store).test(.live) { client in
+                // While the first stream is open, more events arrive.
+                let writer = Task {
+                    try await Task.sleep(for: .milliseconds(150))
+                    try await Self.record(store, "CA1", "agent_a", .answered)
+                }
+                let first = try await client.api(.get, "/api/events", token: DeskHarness.annToken)
+                try await writer.value
+                #expect(first.status == .ok)
+                #expect(first.headers[.contentType]?.hasPrefix("text/event-stream") == true)
+                let seen = try Self.frames(String(buffer: first.body))
+                #expect(seen.map(\.event) == ["ringing", "ringing", "answered"])
+                #expect(seen.allSatisfy { $0.callSid == "CA1" })
+                let lastID = try #require(seen.last?.id)
+
+                // Disconnected: two more events, one for another tenant.
+                try await Self.record(store, "CA1", "agent_b", .missed)
+                try await Self.record(store, "CAx", "agent_x", .answered, tenant: "globex")
+                try await Self.record(store, "CA2", "agent_b", .ringing)
+
+                let resumed = try await client.api(
+                    .get,
+                    "/api/events",
+                    token: DeskHarness.annToken,
+                    headers: [HTTPField.Name("Last-Event-ID")!: "\(lastID)"]
+                )
+                let rest = try Self.frames(String(buffer: resumed.body))
+                #expect(rest.map(\.event) == ["missed", "ringing"])
+                #expect(rest.map(\.agent) == ["agent_b", "agent_b"])
+                #expect(rest.allSatisfy { $0.id > lastID })
+
+                let byQuery = try await client.api(.get, "/api/events?after=\(lastID)", token: DeskHarness.annToken)
+                #expect(try Self.frames(String(buffer: byQuery.body)) == rest)
             }
-            let first = try await client.api(.get, "/api/events", token: DeskHarness.annToken)
-            try await writer.value
-            #expect(first.status == .ok)
-            #expect(first.headers[.contentType]?.hasPrefix("text/event-stream") == true)
-            let seen = try Self.frames(String(buffer: first.body))
-            #expect(seen.map(\.event) == ["ringing", "ringing", "answered"])
-            #expect(seen.allSatisfy { $0.callSid == "CA1" })
-            let lastID = try #require(seen.last?.id)
-
-            // Disconnected: two more events, one for another tenant.
-            try await Self.record(store, "CA1", "agent_b", .missed)
-            try await Self.record(store, "CAx", "agent_x", .answered, tenant: "globex")
-            try await Self.record(store, "CA2", "agent_b", .ringing)
-
-            let resumed = try await client.api(
-                .get,
-                "/api/events",
-                token: DeskHarness.annToken,
-                headers: [HTTPField.Name("Last-Event-ID")!: "\(lastID)"]
-            )
-            let rest = try Self.frames(String(buffer: resumed.body))
-            #expect(rest.map(\.event) == ["missed", "ringing"])
-            #expect(rest.map(\.agent) == ["agent_b", "agent_b"])
-            #expect(rest.allSatisfy { $0.id > lastID })
-
-            let byQuery = try await client.api(.get, "/api/events?after=\(lastID)", token: DeskHarness.annToken)
-            #expect(try Self.frames(String(buffer: byQuery.body)) == rest)
         }
     }
 

@@ -19,20 +19,22 @@ import Testing
 
     @Test(arguments: StoreUnderTest.all)
     func handoffsAreCreatedAndListedByStatus(store kind: StoreUnderTest) async throws {
-        try await DeskHarness.app(store: try await kind.make()).test(.router) { client in
-            let first = try await Self.create(client, "conv-1")
-            let second = try await Self.create(client, "conv-2")
-            #expect(try await client.api(.post, "/api/handoffs/\(first)/pickup", token: DeskHarness.annToken).status == .ok)
-            let pending = try DeskHarness.object(try await client.api(.get, "/api/handoffs?status=pending", token: DeskHarness.bobToken))
-            let pendingList = try #require(pending["handoffs"] as? [[String: Any]])
-            #expect(pendingList.compactMap { $0["id"] as? String } == [second])
-            #expect(pendingList.first?["conversationID"] as? String == "conv-2")
-            #expect(pendingList.first?["customerName"] as? String == "Cy")
-            #expect(pendingList.first?["status"] as? String == "pending")
-            let all = try DeskHarness.object(try await client.api(.get, "/api/handoffs", token: DeskHarness.bobToken))
-            #expect((all["handoffs"] as? [[String: Any]])?.count == 2)
-            let active = try DeskHarness.object(try await client.api(.get, "/api/handoffs?status=active", token: DeskHarness.bobToken))
-            #expect((active["handoffs"] as? [[String: Any]])?.first?["pickedUpBy"] as? String == DeskHarness.ann)
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store).test(.router) { client in
+                let first = try await Self.create(client, "conv-1")
+                let second = try await Self.create(client, "conv-2")
+                #expect(try await client.api(.post, "/api/handoffs/\(first)/pickup", token: DeskHarness.annToken).status == .ok)
+                let pending = try DeskHarness.object(try await client.api(.get, "/api/handoffs?status=pending", token: DeskHarness.bobToken))
+                let pendingList = try #require(pending["handoffs"] as? [[String: Any]])
+                #expect(pendingList.compactMap { $0["id"] as? String } == [second])
+                #expect(pendingList.first?["conversationID"] as? String == "conv-2")
+                #expect(pendingList.first?["customerName"] as? String == "Cy")
+                #expect(pendingList.first?["status"] as? String == "pending")
+                let all = try DeskHarness.object(try await client.api(.get, "/api/handoffs", token: DeskHarness.bobToken))
+                #expect((all["handoffs"] as? [[String: Any]])?.count == 2)
+                let active = try DeskHarness.object(try await client.api(.get, "/api/handoffs?status=active", token: DeskHarness.bobToken))
+                #expect((active["handoffs"] as? [[String: Any]])?.first?["pickedUpBy"] as? String == DeskHarness.ann)
+            }
         }
     }
 
@@ -51,72 +53,81 @@ import Testing
 
     @Test(arguments: StoreUnderTest.all)
     func twoAgentsPickingUpOneHandoffHaveOneWinner(store kind: StoreUnderTest) async throws {
-        let store = try await kind.make()
-        try await DeskHarness.app(store: store).test(.router) { client in
-            _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.annToken)
-            _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.bobToken)
-            let id = try await Self.create(client, "conv-race")
-            let results = try await withThrowingTaskGroup(of: (String, Int, [String: Any]).self) { group in
-                for (identity, token) in [(DeskHarness.ann, DeskHarness.annToken), (DeskHarness.bob, DeskHarness.bobToken)] {
-                    group.addTask {
-                        let response = try await client.api(.post, "/api/handoffs/\(id)/pickup", token: token)
-                        return (identity, response.status.code, try DeskHarness.object(response))
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store).test(.router) { client in
+                _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.annToken)
+                _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.bobToken)
+                let id = try await Self.create(client, "conv-race")
+                let results = try await withThrowingTaskGroup(of: (agent: String, status: Int, error: String?, pickedUpBy: String?).self) { group in
+                    for (identity, token) in [(DeskHarness.ann, DeskHarness.annToken), (DeskHarness.bob, DeskHarness.bobToken)] {
+                        group.addTask {
+                            let response = try await client.api(.post, "/api/handoffs/\(id)/pickup", token: token)
+                            let body = try DeskHarness.object(response)
+                            return (identity, response.status.code, body["error"] as? String, body["pickedUpBy"] as? String)
+                        }
                     }
+                    var all: [(agent: String, status: Int, error: String?, pickedUpBy: String?)] = []
+                    for try await result in group { all.append(result) }
+                    return all
                 }
-                var all: [(String, Int, [String: Any])] = []
-                for try await result in group { all.append(result) }
-                return all
+                let winner = try #require(results.first { $0.status == 200 })
+                let loser = try #require(results.first { $0.status == 409 })
+                #expect(winner.pickedUpBy == winner.agent)
+                #expect(loser.error == "already_picked_up")
+                #expect(loser.pickedUpBy == winner.agent)
             }
-            let winner = try #require(results.first { $0.1 == 200 })
-            let loser = try #require(results.first { $0.1 == 409 })
-            #expect(winner.2["pickedUpBy"] as? String == winner.0)
-            #expect(loser.2["error"] as? String == "already_picked_up")
-            #expect(loser.2["pickedUpBy"] as? String == winner.0)
         }
     }
 
     @Test(arguments: StoreUnderTest.all)
     func anAgentAtCapacityCannotPickUpUntilItReleasesOne(store kind: StoreUnderTest) async throws {
-        let store = try await kind.make()
-        try await DeskHarness.app(store: store).test(.router) { client in
-            _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.annToken)
-            var agent = try await store.agent(identity: DeskHarness.ann, in: "acme")
-            agent.chatCapacity = 2
-            try await store.upsertAgent(agent)
-            var ids: [String] = []
-            for index in 0..<3 { ids.append(try await Self.create(client, "conv-\(index)")) }
-            #expect(try await client.api(.post, "/api/handoffs/\(ids[0])/pickup", token: DeskHarness.annToken).status == .ok)
-            #expect(try await client.api(.post, "/api/handoffs/\(ids[1])/pickup", token: DeskHarness.annToken).status == .ok)
-            let full = try await client.api(.post, "/api/handoffs/\(ids[2])/pickup", token: DeskHarness.annToken)
-            #expect(full.status == .conflict)
-            let body = try DeskHarness.object(full)
-            #expect(body["error"] as? String == "at_capacity")
-            #expect(body["active"] as? Int == 2)
-            #expect(body["capacity"] as? Int == 2)
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store).test(.router) { client in
+                _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.annToken)
+                var agent = try await store.agent(identity: DeskHarness.ann, in: "acme")
+                agent.chatCapacity = 2
+                try await store.upsertAgent(agent)
+                var ids: [String] = []
+                for index in 0..<3 { ids.append(try await Self.create(client, "conv-\(index)")) }
+                #expect(try await client.api(.post, "/api/handoffs/\(ids[0])/pickup", token: DeskHarness.annToken).status == .ok)
+                #expect(try await client.api(.post, "/api/handoffs/\(ids[1])/pickup", token: DeskHarness.annToken).status == .ok)
+                let full = try await client.api(.post, "/api/handoffs/\(ids[2])/pickup", token: DeskHarness.annToken)
+                #expect(full.status == .conflict)
+                let body = try DeskHarness.object(full)
+                #expect(body["error"] as? String == "at_capacity")
+                #expect(body["active"] as? Int == 2)
+                #expect(body["capacity"] as? Int == 2)
 
-            let released = try await client.api(.post, "/api/handoffs/\(ids[0])/release", token: DeskHarness.annToken)
-            #expect(released.status == .ok)
-            #expect(try DeskHarness.object(released)["status"] as? String == "released")
-            #expect(try await client.api(.post, "/api/handoffs/\(ids[2])/pickup", token: DeskHarness.annToken).status == .ok)
+                let released = try await client.api(.post, "/api/handoffs/\(ids[0])/release", token: DeskHarness.annToken)
+                #expect(released.status == .ok)
+                #expect(try DeskHarness.object(released)["status"] as? String == "released")
+                #expect(try await client.api(.post, "/api/handoffs/\(ids[2])/pickup", token: DeskHarness.annToken).status == .ok)
+            }
         }
     }
 
     @Test(arguments: StoreUnderTest.all)
     func onlyTheHolderReleasesAnActiveHandoff(store kind: StoreUnderTest) async throws {
-        try await DeskHarness.app(store: try await kind.make()).test(.router) { client in
-            let id = try await Self.create(client, "conv-r")
-            let pending = try await client.api(.post, "/api/handoffs/\(id)/release", token: DeskHarness.annToken)
-            #expect(pending.status == .conflict)
-            #expect(try DeskHarness.errorCode(pending) == "handoff_not_active")
-            #expect(try await client.api(.post, "/api/handoffs/\(id)/pickup", token: DeskHarness.annToken).status == .ok)
-            let other = try await client.api(.post, "/api/handoffs/\(id)/release", token: DeskHarness.bobToken)
-            #expect(other.status == .conflict)
-            #expect(try DeskHarness.errorCode(other) == "handoff_not_active")
-            let unknown = try await client.api(.post, "/api/handoffs/00000000-0000-4000-8000-000000000000/release", token: DeskHarness.annToken)
-            #expect(unknown.status == .notFound)
-            #expect(try DeskHarness.errorCode(unknown) == "handoff_not_found")
-            let unknownPickup = try await client.api(.post, "/api/handoffs/00000000-0000-4000-8000-000000000000/pickup", token: DeskHarness.annToken)
-            #expect(unknownPickup.status == .notFound)
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store).test(.router) { client in
+                let id = try await Self.create(client, "conv-r")
+                let pending = try await client.api(.post, "/api/handoffs/\(id)/release", token: DeskHarness.annToken)
+                #expect(pending.status == .conflict)
+                #expect(try DeskHarness.errorCode(pending) == "handoff_not_active")
+                #expect(try await client.api(.post, "/api/handoffs/\(id)/pickup", token: DeskHarness.annToken).status == .ok)
+                let other = try await client.api(.post, "/api/handoffs/\(id)/release", token: DeskHarness.bobToken)
+                #expect(other.status == .conflict)
+                #expect(try DeskHarness.errorCode(other) == "handoff_not_active")
+                let unknown = try await client.api(.post, "/api/handoffs/00000000-0000-4000-8000-000000000000/release", token: DeskHarness.annToken)
+                #expect(unknown.status == .notFound)
+                #expect(try DeskHarness.errorCode(unknown) == "handoff_not_found")
+                let unknownPickup = try await client.api(
+                    .post,
+                    "/api/handoffs/00000000-0000-4000-8000-000000000000/pickup",
+                    token: DeskHarness.annToken
+                )
+                #expect(unknownPickup.status == .notFound)
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import SwitchboardCore
 import SwitchboardWebhooks
@@ -15,33 +16,36 @@ import Testing
 
     @Test(arguments: StoreUnderTest.all)
     func threeMissedRingsInARowSetTheAgentAway(store kind: StoreUnderTest) async throws {
-        let store = try await kind.make()
-        try await DeskHarness.app(store: store, desk: DeskHarness.desk(missedRingsBeforeAway: 3)).test(.router) { client in
-            _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.annToken)
-            for index in 1...3 {
-                let callSid = "CAmiss\(index)"
-                try await store.recordRinging(DeskHarness.ringing(callSid, agents: [DeskHarness.ann]))
-                let response = try await client.twilio("/twilio/client-status", Self.missed(callSid, DeskHarness.ann))
-                #expect(response.status == .ok)
-                let presence = try await store.agent(identity: DeskHarness.ann, in: "acme").presence
-                #expect(presence == (index < 3 ? .available : .away), "after \(index) missed")
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store, desk: DeskHarness.desk(missedRingsBeforeAway: 3)).test(.router) { client in
+                _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.annToken)
+                for index in 1...3 {
+                    let callSid = "CAmiss\(index)"
+                    try await store.recordRinging(DeskHarness.ringing(callSid, agents: [DeskHarness.ann]))
+                    let response = try await client.twilio("/twilio/client-status", Self.missed(callSid, DeskHarness.ann))
+                    #expect(response.status == .ok)
+                    let presence = try await store.agent(identity: DeskHarness.ann, in: "acme").presence
+                    #expect(presence == (index < 3 ? .available : .away), "after \(index) missed")
+                }
             }
         }
     }
 
     @Test(arguments: StoreUnderTest.all)
     func aDeclineBetweenMissesStartsTheCountAgain(store kind: StoreUnderTest) async throws {
-        let store = try await kind.make()
-        try await DeskHarness.app(store: store, desk: DeskHarness.desk(missedRingsBeforeAway: 2), redirector: RecordingRedirector()).test(.router) {
-            client in
-            _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.annToken)
-            try await store.recordRinging(DeskHarness.ringing("CAm1", agents: [DeskHarness.ann, DeskHarness.bob]))
-            try await store.recordRinging(DeskHarness.ringing("CAd", agents: [DeskHarness.ann, DeskHarness.bob]))
-            try await store.recordRinging(DeskHarness.ringing("CAm2", agents: [DeskHarness.ann, DeskHarness.bob]))
-            _ = try await client.twilio("/twilio/client-status", Self.missed("CAm1", DeskHarness.ann))
-            #expect(try await client.api(.post, "/api/calls/CAd/decline", token: DeskHarness.annToken).status == .ok)
-            _ = try await client.twilio("/twilio/client-status", Self.missed("CAm2", DeskHarness.ann))
-            #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").presence == .available)
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store, desk: DeskHarness.desk(missedRingsBeforeAway: 2), redirector: RecordingRedirector()).test(.router)
+            {
+                client in
+                _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.annToken)
+                try await store.recordRinging(DeskHarness.ringing("CAm1", agents: [DeskHarness.ann, DeskHarness.bob]))
+                try await store.recordRinging(DeskHarness.ringing("CAd", agents: [DeskHarness.ann, DeskHarness.bob]))
+                try await store.recordRinging(DeskHarness.ringing("CAm2", agents: [DeskHarness.ann, DeskHarness.bob]))
+                _ = try await client.twilio("/twilio/client-status", Self.missed("CAm1", DeskHarness.ann))
+                #expect(try await client.api(.post, "/api/calls/CAd/decline", token: DeskHarness.annToken).status == .ok)
+                _ = try await client.twilio("/twilio/client-status", Self.missed("CAm2", DeskHarness.ann))
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").presence == .available)
+            }
         }
     }
 }

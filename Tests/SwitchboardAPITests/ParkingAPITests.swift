@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import SwitchboardCore
+import SwitchboardTwilioREST
 import SwitchboardWebhooks
 import Testing
 
@@ -25,33 +26,34 @@ import Testing
 
     @Test(arguments: StoreUnderTest.all)
     func parkingRedirectsTheCallToItsSlotAndListsIt(store kind: StoreUnderTest) async throws {
-        let store = try await kind.make()
-        let twilio = RecordingRedirector()
-        try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
-            try await Self.answered("CApark", store: store, client: client)
-            let notMine = try await client.api(.post, "/api/calls/CApark/park", token: DeskHarness.bobToken)
-            #expect(notMine.status == .conflict)
-            #expect(try DeskHarness.errorCode(notMine) == "not_on_call")
+        try await kind.withStore { store in
+            let twilio = RecordingRedirector()
+            try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
+                try await Self.answered("CApark", store: store, client: client)
+                let notMine = try await client.api(.post, "/api/calls/CApark/park", token: DeskHarness.bobToken)
+                #expect(notMine.status == .conflict)
+                #expect(try DeskHarness.errorCode(notMine) == "not_on_call")
 
-            let response = try await client.api(.post, "/api/calls/CApark/park", token: DeskHarness.annToken)
-            #expect(response.status == .ok)
-            let parked = try DeskHarness.object(response)
-            let id = try #require(parked["id"] as? String)
-            #expect(parked["slot"] as? String == "park_CApark")
-            #expect(parked["parkedBy"] as? String == DeskHarness.ann)
-            let redirects = await twilio.redirects
-            #expect(redirects.map(\.callSid) == ["CApark"])
-            #expect(redirects.first?.url == "https://switchboard.example.com/twilio/park?tenant=acme&parked=\(id)")
+                let response = try await client.api(.post, "/api/calls/CApark/park", token: DeskHarness.annToken)
+                #expect(response.status == .ok)
+                let parked = try DeskHarness.object(response)
+                let id = try #require(parked["id"] as? String)
+                #expect(parked["slot"] as? String == "park_CApark")
+                #expect(parked["parkedBy"] as? String == DeskHarness.ann)
+                let redirects = await twilio.redirects
+                #expect(redirects.map(\.callSid) == ["CApark"])
+                #expect(redirects.first?.url == "https://switchboard.example.com/twilio/park?tenant=acme&parked=\(id)")
 
-            let list = try DeskHarness.object(try await client.api(.get, "/api/parked", token: DeskHarness.bobToken))
-            let ids = (list["parked"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
-            #expect(ids == [id])
-            let others = try DeskHarness.object(try await client.api(.get, "/api/parked", token: DeskHarness.eveToken))
-            #expect((others["parked"] as? [Any])?.isEmpty == true)
+                let list = try DeskHarness.object(try await client.api(.get, "/api/parked", token: DeskHarness.bobToken))
+                let ids = (list["parked"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+                #expect(ids == [id])
+                let others = try DeskHarness.object(try await client.api(.get, "/api/parked", token: DeskHarness.eveToken))
+                #expect((others["parked"] as? [Any])?.isEmpty == true)
+            }
+            // The parker left the call (wrap-up), and the event says parked.
+            #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == nil)
+            #expect(try await store.ringEvents(forCall: "CApark", in: "acme").map(\.kind) == [.answered, .parked])
         }
-        // The parker left the call (wrap-up), and the event says parked.
-        #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == nil)
-        #expect(try await store.ringEvents(forCall: "CApark", in: "acme").map(\.kind) == [.answered, .parked])
     }
 
     @Test func theParkRouteEnqueuesWithHoldMusicAndTimesOut() async throws {
@@ -90,83 +92,91 @@ import Testing
 
     @Test(arguments: StoreUnderTest.all)
     func onlyOneAgentRetrievesAParkedCall(store kind: StoreUnderTest) async throws {
-        let store = try await kind.make()
-        let twilio = RecordingRedirector()
-        try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
-            try await Self.answered("CAret", store: store, client: client)
-            let id = try await Self.park("CAret", client: client)
-            let won = try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.bobToken, json: #"{"agentCallSid":"CAbobleg"}"#)
-            #expect(won.status == .ok)
-            let body = try DeskHarness.object(won)
-            let url = "https://switchboard.example.com/twilio/retrieve?tenant=acme&parked=\(id)"
-            #expect(body["twimlURL"] as? String == url)
-            #expect(body["redirected"] as? Bool == true)
-            #expect((body["parked"] as? [String: Any])?["retrievedBy"] as? String == DeskHarness.bob)
-            #expect(await twilio.redirects.last?.callSid == "CAbobleg")
-            #expect(await twilio.redirects.last?.url == url)
+        try await kind.withStore { store in
+            let twilio = RecordingRedirector()
+            try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
+                try await Self.answered("CAret", store: store, client: client)
+                let id = try await Self.park("CAret", client: client)
+                let won = try await client.api(
+                    .post,
+                    "/api/parked/\(id)/retrieve",
+                    token: DeskHarness.bobToken,
+                    json: #"{"agentCallSid":"CAbobleg"}"#
+                )
+                #expect(won.status == .ok)
+                let body = try DeskHarness.object(won)
+                let url = "https://switchboard.example.com/twilio/retrieve?tenant=acme&parked=\(id)"
+                #expect(body["twimlURL"] as? String == url)
+                #expect(body["redirected"] as? Bool == true)
+                #expect((body["parked"] as? [String: Any])?["retrievedBy"] as? String == DeskHarness.bob)
+                #expect(await twilio.redirects.last?.callSid == "CAbobleg")
+                #expect(await twilio.redirects.last?.url == url)
 
-            let lost = try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.annToken)
-            #expect(lost.status == .conflict)
-            #expect(try DeskHarness.object(lost)["retrievedBy"] as? String == DeskHarness.bob)
-            #expect(try DeskHarness.errorCode(lost) == "already_retrieved")
+                let lost = try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.annToken)
+                #expect(lost.status == .conflict)
+                #expect(try DeskHarness.object(lost)["retrievedBy"] as? String == DeskHarness.bob)
+                #expect(try DeskHarness.errorCode(lost) == "already_retrieved")
 
-            // Twilio fetches the retrieving agent's TwiML: the call's own queue.
-            let path = "/twilio/retrieve?tenant=acme&parked=\(id)"
-            let dial = try await client.twilio(path, ["CallSid": "CAbobleg", "From": "client:\(DeskHarness.bob)"])
-            #expect(String(buffer: dial.body) == Self.declaration + "<Response><Dial><Queue>park_CAret</Queue></Dial></Response>")
-            let wrongAgent = try await client.twilio(path, ["CallSid": "CAannleg", "From": "client:\(DeskHarness.ann)"])
-            #expect(String(buffer: wrongAgent.body).contains("<Hangup />"))
-            let list = try DeskHarness.object(try await client.api(.get, "/api/parked", token: DeskHarness.annToken))
-            #expect((list["parked"] as? [Any])?.isEmpty == true)
-            let unknown = try await client.api(.post, "/api/parked/00000000-0000-4000-8000-000000000000/retrieve", token: DeskHarness.annToken)
-            #expect(unknown.status == .notFound)
-            #expect(try DeskHarness.errorCode(unknown) == "parked_call_not_found")
-            let otherTenant = try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.eveToken)
-            #expect(otherTenant.status == .notFound)
+                // Twilio fetches the retrieving agent's TwiML: the call's own queue.
+                let path = "/twilio/retrieve?tenant=acme&parked=\(id)"
+                let dial = try await client.twilio(path, ["CallSid": "CAbobleg", "From": "client:\(DeskHarness.bob)"])
+                #expect(String(buffer: dial.body) == Self.declaration + "<Response><Dial><Queue>park_CAret</Queue></Dial></Response>")
+                let wrongAgent = try await client.twilio(path, ["CallSid": "CAannleg", "From": "client:\(DeskHarness.ann)"])
+                #expect(String(buffer: wrongAgent.body).contains("<Hangup />"))
+                let list = try DeskHarness.object(try await client.api(.get, "/api/parked", token: DeskHarness.annToken))
+                #expect((list["parked"] as? [Any])?.isEmpty == true)
+                let unknown = try await client.api(.post, "/api/parked/00000000-0000-4000-8000-000000000000/retrieve", token: DeskHarness.annToken)
+                #expect(unknown.status == .notFound)
+                #expect(try DeskHarness.errorCode(unknown) == "parked_call_not_found")
+                let otherTenant = try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.eveToken)
+                #expect(otherTenant.status == .notFound)
+            }
+            #expect(try await store.ringEvents(forCall: "CAret", in: "acme").map(\.kind) == [.answered, .parked, .retrieved])
         }
-        #expect(try await store.ringEvents(forCall: "CAret", in: "acme").map(\.kind) == [.answered, .parked, .retrieved])
     }
 
     @Test(arguments: StoreUnderTest.all)
     func aCallerWhoHangsUpWhileParkedLeavesTheList(store kind: StoreUnderTest) async throws {
-        let store = try await kind.make()
-        try await DeskHarness.app(store: store, redirector: RecordingRedirector()).test(.router) { client in
-            try await Self.answered("CAgone", store: store, client: client)
-            let id = try await Self.park("CAgone", client: client)
-            let status = try await client.twilio(
-                "/twilio/park-status?tenant=acme&parked=\(id)",
-                ["CallSid": "CAgone", "QueueResult": "hangup", "QueueTime": "12"]
-            )
-            #expect(String(buffer: status.body) == Self.declaration + "<Response />")
-            let list = try DeskHarness.object(try await client.api(.get, "/api/parked", token: DeskHarness.annToken))
-            #expect((list["parked"] as? [Any])?.isEmpty == true)
-            let late = try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.bobToken)
-            #expect(late.status == .conflict)
-            #expect(try DeskHarness.errorCode(late) == "park_ended")
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store, redirector: RecordingRedirector()).test(.router) { client in
+                try await Self.answered("CAgone", store: store, client: client)
+                let id = try await Self.park("CAgone", client: client)
+                let status = try await client.twilio(
+                    "/twilio/park-status?tenant=acme&parked=\(id)",
+                    ["CallSid": "CAgone", "QueueResult": "hangup", "QueueTime": "12"]
+                )
+                #expect(String(buffer: status.body) == Self.declaration + "<Response />")
+                let list = try DeskHarness.object(try await client.api(.get, "/api/parked", token: DeskHarness.annToken))
+                #expect((list["parked"] as? [Any])?.isEmpty == true)
+                let late = try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.bobToken)
+                #expect(late.status == .conflict)
+                #expect(try DeskHarness.errorCode(late) == "park_ended")
+            }
         }
     }
 
     @Test(arguments: StoreUnderTest.all)
     func aParkThatTimesOutRingsTheParkerAgainThenVoicemail(store kind: StoreUnderTest) async throws {
-        let store = try await kind.make()
-        try await DeskHarness.app(store: store, redirector: RecordingRedirector()).test(.router) { client in
-            try await Self.answered("CAlong", store: store, client: client)
-            let id = try await Self.park("CAlong", client: client)
-            let status = try await client.twilio(
-                "/twilio/park-status?tenant=acme&parked=\(id)",
-                ["CallSid": "CAlong", "QueueResult": "leave", "QueueTime": "120"]
-            )
-            let expected =
-                Self.declaration
-                + #"<Response><Dial action="https://switchboard.example.com/twilio/dial-status" answerOnBridge="true" method="POST" timeout="20">"#
-                + #"<Client statusCallback="https://switchboard.example.com/twilio/client-status" statusCallbackEvent="ringing answered completed" statusCallbackMethod="POST" url="https://switchboard.example.com/twilio/screen">"#
-                + DeskHarness.ann + "</Client></Dial></Response>"
-            #expect(String(buffer: status.body) == expected)
-            let list = try DeskHarness.object(try await client.api(.get, "/api/parked", token: DeskHarness.annToken))
-            #expect((list["parked"] as? [Any])?.isEmpty == true)
-            // A queue failure sends the caller to voicemail.
-            let failed = try await client.twilio("/twilio/park-status", ["CallSid": "CAunknown", "QueueResult": "system-error"])
-            #expect(String(buffer: failed.body).contains("<Record "))
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store, redirector: RecordingRedirector()).test(.router) { client in
+                try await Self.answered("CAlong", store: store, client: client)
+                let id = try await Self.park("CAlong", client: client)
+                let status = try await client.twilio(
+                    "/twilio/park-status?tenant=acme&parked=\(id)",
+                    ["CallSid": "CAlong", "QueueResult": "leave", "QueueTime": "120"]
+                )
+                let expected =
+                    Self.declaration
+                    + #"<Response><Dial action="https://switchboard.example.com/twilio/dial-status" answerOnBridge="true" method="POST" timeout="20">"#
+                    + #"<Client statusCallback="https://switchboard.example.com/twilio/client-status" statusCallbackEvent="ringing answered completed" statusCallbackMethod="POST" url="https://switchboard.example.com/twilio/screen">"#
+                    + DeskHarness.ann + "</Client></Dial></Response>"
+                #expect(String(buffer: status.body) == expected)
+                let list = try DeskHarness.object(try await client.api(.get, "/api/parked", token: DeskHarness.annToken))
+                #expect((list["parked"] as? [Any])?.isEmpty == true)
+                // A queue failure sends the caller to voicemail.
+                let failed = try await client.twilio("/twilio/park-status", ["CallSid": "CAunknown", "QueueResult": "system-error"])
+                #expect(String(buffer: failed.body).contains("<Record "))
+            }
         }
     }
 

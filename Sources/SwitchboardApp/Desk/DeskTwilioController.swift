@@ -31,9 +31,9 @@ struct DeskTwilioController<Store: DeskStore>: Sendable {
                 let form: FormParameters
                 do {
                     form = try await gate.form(of: request, context: context)
-                } catch {
-                    metrics.record(route: route.rawValue, outcome: error.outcome, duration: start.duration(to: clock.now))
-                    return error.response
+                } catch let refusal as TwilioGate.Refusal {
+                    metrics.record(route: route.rawValue, outcome: refusal.outcome, duration: start.duration(to: clock.now))
+                    return refusal.response
                 }
                 let query = request.uri.queryParameters
                 let (document, outcome) = await answer(

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import SwitchboardCore
 import SwitchboardDesk
 
@@ -77,11 +78,11 @@ struct HandoffsAPIController<Store: DeskStore>: Sendable {
                 do {
                     let released = try await services.store.releaseHandoff(id: id, tenant: user.tenant, agentIdentity: agent.identity, at: Date())
                     return DeskJSON.response(released)
-                } catch let error where error == .notFound {
+                } catch let error as StoreError where error == .notFound {
                     throw DeskError.handoffNotFound(id)
-                } catch let error where error == .conflict {
+                } catch let error as StoreError where error == .conflict {
                     throw DeskError.handoffNotActive(id)
-                } catch {
+                } catch let error as StoreError {
                     throw DeskServices<Store>.map(error)
                 }
             }
