@@ -85,6 +85,7 @@ public func buildRouter<Store: DeskStore>(
     ParkingAPIController(services: services).addRoutes(to: router)
     AgentsAPIController(services: services).addRoutes(to: router)
     HandoffsAPIController(services: services).addRoutes(to: router)
+    UnknownAPIRouteController().addRoutes(to: router)
     DeskTwilioController(services: services, gate: twilioGate(configuration), budget: budget, metrics: metrics).addRoutes(to: router)
     return router
 }

@@ -85,6 +85,42 @@ import Testing
     }
 
     @Test(arguments: StoreUnderTest.all)
+    func eightAgentsRacingForEachOfFiveCallsHaveOneWinnerEach(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            // Agents d0…d7; their identities written out from the UUID rule by hand.
+            let users = (0..<8).map { index in
+                (token: TokenMinter.user("dddddddd-0000-4000-8000-00000000000\(index)"), identity: "agent_dddddddd00004000800000000000000\(index)")
+            }
+            try await DeskHarness.app(store: store).test(.router) { client in
+                for user in users { #expect(try await client.api(.post, "/api/agents/sync", token: user.token).status == .ok) }
+                for round in 0..<5 {
+                    let callSid = "CAround\(round)"
+                    try await store.recordRinging(DeskHarness.ringing(callSid, agents: users.map(\.identity)))
+                    let results = try await withThrowingTaskGroup(of: (agent: String, status: Int, answeredBy: String?).self) { group in
+                        for user in users {
+                            group.addTask {
+                                let response = try await client.api(.post, "/api/calls/\(callSid)/claim", token: user.token)
+                                return (user.identity, response.status.code, try DeskHarness.object(response)["answeredBy"] as? String)
+                            }
+                        }
+                        var all: [(agent: String, status: Int, answeredBy: String?)] = []
+                        for try await result in group { all.append(result) }
+                        return all
+                    }
+                    let winners = results.filter { $0.status == 200 }.map(\.agent)
+                    #expect(winners.count == 1, "round \(round): \(results)")
+                    let losers = results.filter { $0.status != 200 }
+                    #expect(losers.allSatisfy { $0.status == 409 && $0.answeredBy == winners.first }, "round \(round): \(results)")
+                    // The winner is on the call now; release it for the next round.
+                    if let winner = winners.first {
+                        try await store.releaseAgent(identity: winner, in: "acme")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test(arguments: StoreUnderTest.all)
     func anAgentOnAnotherCallIsBusy(store kind: StoreUnderTest) async throws {
         try await kind.withStore { store in
             try await store.recordRinging(DeskHarness.ringing("CAfirst", agents: [DeskHarness.ann]))

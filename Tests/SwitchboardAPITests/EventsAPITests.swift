@@ -82,6 +82,17 @@ import Testing
         }
     }
 
+    @Test func aLongBacklogArrivesWholeAndInOrder() async throws {
+        let store = InMemoryCallStore()
+        for index in 0..<450 { try await Self.record(store, "CA\(index)", "agent_a", .ringing) }
+        try await DeskHarness.app(store: store, desk: DeskHarness.desk(streamLifetime: .seconds(1))).test(.live) { client in
+            let frames = try Self.frames(String(buffer: try await client.api(.get, "/api/events?after=0", token: DeskHarness.annToken).body))
+            #expect(frames.count == 450)
+            #expect(frames.map(\.id) == Array(1...450).map(Int64.init))
+            #expect(frames.last?.callSid == "CA449")
+        }
+    }
+
     @Test func anIdleStreamSendsHeartbeats() async throws {
         try await DeskHarness.app(store: InMemoryCallStore()).test(.router) { client in
             let response = try await client.api(.get, "/api/events", token: DeskHarness.annToken)

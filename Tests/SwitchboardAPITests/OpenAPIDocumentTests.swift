@@ -27,7 +27,7 @@ import Yams
             metrics: ServiceMetrics(),
             logger: logger
         )
-        return Set(router.routes.map { "\($0.method.rawValue) \($0.path)" }.filter { $0.contains(" /api/") })
+        return Set(router.routes.map { "\($0.method.rawValue) \($0.path)" }.filter { $0.contains(" /api/") && !$0.hasSuffix("/**") })
     }
 
     @Test func everyRouteIsDocumentedAndEveryDocumentedRouteExists() throws {

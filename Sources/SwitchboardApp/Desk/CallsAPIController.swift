@@ -63,12 +63,14 @@ struct CallsAPIController<Store: DeskStore>: Sendable {
         let agent = try await services.agent(for: user)
         let call = try await call(callSid, in: user.tenant)
         let store = services.store
-        let winner = try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
-            try await store.callWinner(callSid)
-        }
-        if winner == nil {
-            let ringing = try await isRinging(call)
-            if !ringing { throw .callNotRinging(callSid) }
+        // Ringing first, the winner second: read the other way round, a claim racing this one could
+        // win between the two reads and this agent would be told "not ringing" instead of who won.
+        if try await !isRinging(call) {
+            let winner = try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
+                try await store.callWinner(callSid)
+            }
+            guard let winner else { throw .callNotRinging(callSid) }
+            if winner != agent.identity { throw .alreadyAnswered(by: winner) }
         }
         let now = Date()
         let outcome = try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
@@ -103,14 +105,13 @@ struct CallsAPIController<Store: DeskStore>: Sendable {
         let agent = try await services.agent(for: user)
         let call = try await call(callSid, in: user.tenant)
         let store = services.store
-        if let winner = try await services.run(
-            notFound: .callNotFound(callSid),
-            { () async throws(StoreError) in try await store.callWinner(callSid) }
-        ) {
-            throw .alreadyAnswered(by: winner)
+        if try await !isRinging(call) {
+            let winner = try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
+                try await store.callWinner(callSid)
+            }
+            if let winner { throw .alreadyAnswered(by: winner) }
+            throw .callNotRinging(callSid)
         }
-        let ringing = try await isRinging(call)
-        guard ringing else { throw .callNotRinging(callSid) }
         let now = Date()
         let events = try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
             try await store.recordRingEvent(
