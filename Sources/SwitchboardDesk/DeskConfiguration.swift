@@ -23,6 +23,9 @@ public struct DeskConfiguration: Sendable, Equatable {
     public var heartbeatInterval: Duration
     /// How long one event stream stays open; the client reconnects with `Last-Event-ID`.
     public var eventStreamLifetime: Duration
+    /// A stream opened without `Last-Event-ID` (or `after`) skips events older than this, so a new
+    /// dashboard does not replay the tenant's whole history; a resumed stream skips nothing.
+    public var freshStreamWindow: Duration
 
     /// Creates a configuration; every value but the token has a production default.
     public init(
@@ -36,7 +39,8 @@ public struct DeskConfiguration: Sendable, Equatable {
         holdMusicURL: String = "http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3",
         eventPollInterval: Duration = .milliseconds(250),
         heartbeatInterval: Duration = .seconds(15),
-        eventStreamLifetime: Duration = .seconds(300)
+        eventStreamLifetime: Duration = .seconds(300),
+        freshStreamWindow: Duration = .seconds(900)
     ) {
         self.token = token
         self.autoProvisioning = autoProvisioning
@@ -49,5 +53,6 @@ public struct DeskConfiguration: Sendable, Equatable {
         self.eventPollInterval = eventPollInterval
         self.heartbeatInterval = heartbeatInterval
         self.eventStreamLifetime = eventStreamLifetime
+        self.freshStreamWindow = freshStreamWindow
     }
 }

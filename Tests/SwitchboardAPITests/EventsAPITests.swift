@@ -93,6 +93,20 @@ import Testing
         }
     }
 
+    @Test func aFreshStreamSkipsOldEventsAndAResumedOneDoesNot() async throws {
+        let store = InMemoryCallStore()
+        try await store.recordRingEvent(
+            RingEvent(callSid: "CAold", tenant: "acme", agentIdentity: "agent_a", kind: .missed, occurredAt: Date().addingTimeInterval(-3600))
+        )
+        try await Self.record(store, "CAnew", "agent_a", .ringing)
+        try await DeskHarness.app(store: store).test(.router) { client in
+            let fresh = try Self.frames(String(buffer: try await client.api(.get, "/api/events", token: DeskHarness.annToken).body))
+            #expect(fresh.map(\.callSid) == ["CAnew"])
+            let resumed = try Self.frames(String(buffer: try await client.api(.get, "/api/events?after=0", token: DeskHarness.annToken).body))
+            #expect(resumed.map(\.callSid) == ["CAold", "CAnew"])
+        }
+    }
+
     @Test func anIdleStreamSendsHeartbeats() async throws {
         try await DeskHarness.app(store: InMemoryCallStore()).test(.router) { client in
             let response = try await client.api(.get, "/api/events", token: DeskHarness.annToken)

@@ -23,26 +23,29 @@ struct EventsAPIController<Store: DeskStore>: Sendable {
             await DeskJSON.run(services.logger) {
                 let user = try await services.user(request)
                 let after = try Self.startSequence(request)
+                // A fresh stream skips old events; a resumed one (an id given) skips nothing.
+                let window = services.configuration.freshStreamWindow
+                let since = after == nil ? Date().addingTimeInterval(-Double(window.components.seconds)) : nil
                 return Response(
                     status: .ok,
                     headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"],
-                    body: ResponseBody { writer in try await stream(tenant: user.tenant, after: after, to: &writer) }
+                    body: ResponseBody { writer in try await stream(tenant: user.tenant, after: after ?? 0, since: since, to: &writer) }
                 )
             }
         }
     }
 
-    /// `Last-Event-ID`, else `?after=`, else 0 (everything).
-    static func startSequence(_ request: Request) throws(DeskError) -> Int64 {
+    /// `Last-Event-ID`, else `?after=`, else nil (a fresh stream).
+    static func startSequence(_ request: Request) throws(DeskError) -> Int64? {
         let text = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters["after"].map(String.init)
-        guard let text, !text.isEmpty else { return 0 }
+        guard let text, !text.isEmpty else { return nil }
         guard let sequence = Int64(text), sequence >= 0 else {
             throw .invalidRequest("Last-Event-ID (or after) must be a non-negative event id, not \"\(text)\".")
         }
         return sequence
     }
 
-    private func stream(tenant: TenantID, after: Int64, to writer: inout any ResponseBodyWriter) async throws {
+    private func stream(tenant: TenantID, after: Int64, since: Date?, to writer: inout any ResponseBodyWriter) async throws {
         let configuration = services.configuration
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: configuration.eventStreamLifetime)
@@ -60,10 +63,12 @@ struct EventsAPIController<Store: DeskStore>: Sendable {
             }
             if !events.isEmpty {
                 var text = ""
-                for event in events { text += Self.frame(event) }
-                try await writer.write(ByteBuffer(string: text))
+                for event in events where since.map({ event.occurredAt >= $0 }) ?? true { text += Self.frame(event) }
+                if !text.isEmpty {
+                    try await writer.write(ByteBuffer(string: text))
+                    lastWrite = clock.now
+                }
                 last = events[events.count - 1].sequence
-                lastWrite = clock.now
                 if events.count == Self.pageSize { continue }
             } else if lastWrite.duration(to: clock.now) >= configuration.heartbeatInterval {
                 try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
