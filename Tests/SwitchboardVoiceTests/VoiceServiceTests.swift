@@ -83,7 +83,7 @@ import Testing
         #expect(start.duration(to: clock.now) < .seconds(5))
     }
 
-    @Test func theFirstAgentLegToClaimWinsAndOthersHangUp() async {
+    @Test func theFirstAgentLegToClaimWinsAndOthersAreToldAndHangUp() async {
         let store = InMemoryCallStore(agents: agents(3))
         let service = service(store)
         _ = await service.handle(.voice, form: voiceForm(callSid: "CAparent"), at: now)
@@ -95,7 +95,7 @@ import Testing
         #expect(first.outcome == "claim-won")
         #expect(first.document == VoiceResponse())
         #expect(second.outcome == "claim-lost")
-        #expect(second.document == VoiceResponse([.hangup(Hangup())]))
+        #expect(second.document == VoiceResponse([.say(Say("This call was answered by another agent.", voice: "Polly.Joanna")), .hangup(Hangup())]))
         #expect(try! await store.callWinner("CAparent") == "agent_1")
     }
 
