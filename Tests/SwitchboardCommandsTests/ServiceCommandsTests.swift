@@ -33,6 +33,20 @@ import Testing
         #expect(result.stderr.contains("no Twilio Auth Token"))
     }
 
+    @Test(arguments: [
+        ("https://user:secret@switchboard.example.com", "credentials"),
+        ("https://switchboard.example.com/twilio", "path"),
+        ("https://switchboard.example.com?x=1", "query"),
+        ("https://switchboard.example.com#top", "fragment"),
+        ("ftp://switchboard.example.com", "http:// or https://"),
+        ("https://", "host"),
+    ])
+    func serveRefusesAPublicURLSignaturesCannotMatch(url: String, reason: String) throws {
+        let result = try cli.run(["serve", "--store", "memory", "--port", "0", "--auth-token", "t", "--public-url", url])
+        #expect(result.status == 2, "\(url)")
+        #expect(result.stderr.contains(reason), "\(url): \(result.stderr)")
+    }
+
     @Test func agentsImportListAndSetPresenceWorkOnTheEmbeddedStore() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -93,10 +93,29 @@ struct ServeCommand: AsyncParsableCommand {
             } ?? 8080
         guard (0...65535).contains(resolvedPort) else { throw ValidationError("port \(resolvedPort) is outside 0 to 65535") }
         let url = publicURL ?? environment["SWITCHBOARD_PUBLIC_URL"] ?? "http://\(host):\(resolvedPort)"
+        try Self.checkPublicURL(url)
+        return AppConfiguration(host: host, port: resolvedPort, authTokens: tokens, routing: RoutingConfiguration(publicURL: url))
+    }
+
+    /// Refuses a public URL Twilio's signatures could never match, or that would leak a secret into
+    /// every callback URL: it must be `http(s)://host[:port]` with at most a trailing slash — no
+    /// credentials, path, query or fragment.
+    static func checkPublicURL(_ url: String) throws {
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
             throw ValidationError("the public URL \(url) must start with http:// or https://")
         }
-        return AppConfiguration(host: host, port: resolvedPort, authTokens: tokens, routing: RoutingConfiguration(publicURL: url))
+        guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else {
+            throw ValidationError("the public URL \(url) is not a URL with a host")
+        }
+        if components.user != nil || components.password != nil {
+            throw ValidationError("the public URL must not hold credentials (user:password@): they would appear in every callback URL")
+        }
+        if components.query != nil || components.fragment != nil {
+            throw ValidationError("the public URL \(url) must not have a query or fragment")
+        }
+        if !components.path.isEmpty && components.path != "/" {
+            throw ValidationError("the public URL \(url) must not have a path: give the scheme, host and port Twilio is configured with")
+        }
     }
 
     static func makeDevToken() -> String {
