@@ -45,10 +45,10 @@ import Testing
             try await Self.record(store, "CA1", "agent_a", .ringing)
             try await Self.record(store, "CA1", "agent_b", .ringing)
             try await Self.record(store, "CAx", "agent_x", .ringing, tenant: "globex")
-            try await DeskHarness.app(store: store).test(.live) { client in
-                // While the first stream is open, more events arrive.
+            try await DeskHarness.app(store: store, desk: DeskHarness.desk(streamLifetime: .milliseconds(1500))).test(.live) { client in
+                // While the first stream is open, another event arrives.
                 let writer = Task {
-                    try await Task.sleep(for: .milliseconds(150))
+                    try await Task.sleep(for: .milliseconds(100))
                     try await Self.record(store, "CA1", "agent_a", .answered)
                 }
                 let first = try await client.api(.get, "/api/events", token: DeskHarness.annToken)
@@ -56,11 +56,13 @@ import Testing
                 #expect(first.status == .ok)
                 #expect(first.headers[.contentType]?.hasPrefix("text/event-stream") == true)
                 let seen = try Self.frames(String(buffer: first.body))
-                #expect(seen.map(\.event) == ["ringing", "ringing", "answered"])
-                #expect(seen.allSatisfy { $0.callSid == "CA1" })
+                // However slow the machine, the stream had the two earlier events; on any sane one it
+                // also had the one recorded while it was open.
+                #expect(seen.count >= 2)
+                #expect(Array(seen.prefix(2).map(\.event)) == ["ringing", "ringing"])
                 let lastID = try #require(seen.last?.id)
 
-                // Disconnected: two more events, one for another tenant.
+                // Disconnected: more events, one for another tenant.
                 try await Self.record(store, "CA1", "agent_b", .missed)
                 try await Self.record(store, "CAx", "agent_x", .answered, tenant: "globex")
                 try await Self.record(store, "CA2", "agent_b", .ringing)
@@ -72,9 +74,13 @@ import Testing
                     headers: [HTTPField.Name("Last-Event-ID")!: "\(lastID)"]
                 )
                 let rest = try Self.frames(String(buffer: resumed.body))
-                #expect(rest.map(\.event) == ["missed", "ringing"])
-                #expect(rest.map(\.agent) == ["agent_b", "agent_b"])
                 #expect(rest.allSatisfy { $0.id > lastID })
+                // Together the two streams are exactly the tenant's events, in order, none twice.
+                let all = seen + rest
+                #expect(all.map(\.event) == ["ringing", "ringing", "answered", "missed", "ringing"])
+                #expect(all.map(\.agent) == ["agent_a", "agent_b", "agent_a", "agent_b", "agent_b"])
+                #expect(all.map(\.callSid) == ["CA1", "CA1", "CA1", "CA1", "CA2"])
+                #expect(all.map(\.id) == all.map(\.id).sorted())
 
                 let byQuery = try await client.api(.get, "/api/events?after=\(lastID)", token: DeskHarness.annToken)
                 #expect(try Self.frames(String(buffer: byQuery.body)) == rest)
@@ -85,7 +91,7 @@ import Testing
     @Test func aLongBacklogArrivesWholeAndInOrder() async throws {
         let store = InMemoryCallStore()
         for index in 0..<450 { try await Self.record(store, "CA\(index)", "agent_a", .ringing) }
-        try await DeskHarness.app(store: store, desk: DeskHarness.desk(streamLifetime: .seconds(1))).test(.live) { client in
+        try await DeskHarness.app(store: store, desk: DeskHarness.desk(streamLifetime: .seconds(2))).test(.live) { client in
             let frames = try Self.frames(String(buffer: try await client.api(.get, "/api/events?after=0", token: DeskHarness.annToken).body))
             #expect(frames.count == 450)
             #expect(frames.map(\.id) == Array(1...450).map(Int64.init))
@@ -108,11 +114,11 @@ import Testing
     }
 
     @Test func anIdleStreamSendsHeartbeats() async throws {
-        try await DeskHarness.app(store: InMemoryCallStore()).test(.router) { client in
+        try await DeskHarness.app(store: InMemoryCallStore(), desk: DeskHarness.desk(streamLifetime: .seconds(1))).test(.router) { client in
             let response = try await client.api(.get, "/api/events", token: DeskHarness.annToken)
             let body = String(buffer: response.body)
             #expect(body.hasPrefix("retry: "))
-            #expect(body.components(separatedBy: ": heartbeat\n\n").count - 1 >= 2)
+            #expect(body.contains(": heartbeat\n\n"))
             #expect(try Self.frames(body).isEmpty)
         }
     }
