@@ -15,7 +15,7 @@ extension SQLiteCallStore {
             WITH owner(owner_tenant) AS (
                 SELECT COALESCE(
                     (SELECT tenant FROM numbers WHERE number = ?1),
-                    CASE WHEN EXISTS (SELECT 1 FROM numbers) THEN NULL ELSE ?4 END
+                    CASE WHEN EXISTS (SELECT 1 FROM numbers) THEN NULL ELSE ?3 END
                 )
             )
             SELECT owner_tenant, \(SQLiteRowReader.agentColumns)
@@ -23,10 +23,10 @@ extension SQLiteCallStore {
                 ON agents.tenant = owner.owner_tenant AND presence = 'available' AND current_call_sid IS NULL
                 AND (wrap_up_ends_at IS NULL OR wrap_up_ends_at <= ?2)
             ORDER BY last_call_ended_at, identity
-            LIMIT ?3
+            LIMIT \(limit)
             """
-        let binds: [SQLiteData] = [.text(number), SQLiteData(now), .integer(limit), .text(TenantID.default.rawValue)]
-        let rows = try await session.exclusively { (runner) async throws(StoreError) in try await runner.rows(sql, binds) }
+        let binds: [SQLiteData] = [.text(number), SQLiteData(now), .text(TenantID.default.rawValue)]
+        let rows = try await session.read { (runner) throws(StoreError) in try runner.rows(sql, binds) }
         guard let first = rows.first else { throw .corrupt("SQLite returned no row for a routing snapshot") }
         guard let tenant = try SQLiteRowReader(table: "numbers", row: first).optionalText("owner_tenant") else { return nil }
         var agents: [Agent] = []

@@ -7,15 +7,18 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The embedded ``CallStore``: one SQLite file (or `:memory:`) through SQLiteNIO.
+/// The embedded ``CallStore``: one SQLite file (or `:memory:`), with the SQLite that SQLiteNIO bundles,
+/// called directly with prepared statements kept per connection.
 ///
 /// ## Concurrency
-/// Each store owns one connection, and one thread that runs all of its statements, so blocking SQLite
-/// calls never run on an event loop or Swift's cooperative pool. SQLiteNIO runs each statement as a
-/// separate job and does nothing to keep one task's statements together, so every operation holds a
-/// first-come, first-served gate for all of its statements: tasks sharing a store never interleave
-/// statements, and no statement joins another task's transaction. Operations on one store therefore
-/// run one at a time; each is a few short statements.
+/// Each store owns a writer connection and one thread that runs everything the writer does, so a write
+/// that waits for another connection's lock never blocks an event loop or Swift's cooperative pool.
+/// Each operation runs whole as one job on that thread, and jobs run one at a time in order: tasks
+/// sharing a store never interleave statements, and no statement joins another task's transaction.
+/// Single-statement reads (the voice route's routing snapshot among them) run instead on one of a few
+/// read-only connections, in the calling task, with no trip to another thread; in WAL mode they never
+/// wait for a writer, and they see every transaction committed before they start (see
+/// `SQLiteSession`).
 ///
 /// Several stores, in this process or others, may share a file. The file is in WAL mode, so readers do
 /// not block the writer, and a connection waits up to ``Configuration/busyTimeout`` for another's
@@ -75,14 +78,14 @@ public struct SQLiteCallStore: CallStore {
     }
 
     public func checkReady() async throws(StoreError) {
-        try await session.exclusively { (runner) async throws(StoreError) in
-            try await runner.execute("SELECT 1")
+        try await session.exclusively { (runner) throws(StoreError) in
+            try runner.execute("SELECT 1")
         }
     }
 
     public func tenant(forCalledNumber number: String) async throws(StoreError) -> TenantID? {
-        let rows = try await session.exclusively { (runner) async throws(StoreError) in
-            try await runner.rows(
+        let rows = try await session.read { (runner) throws(StoreError) in
+            try runner.rows(
                 """
                 SELECT (SELECT tenant FROM numbers WHERE number = ?1) AS tenant,
                     EXISTS (SELECT 1 FROM numbers) AS any_mapped
@@ -98,8 +101,8 @@ public struct SQLiteCallStore: CallStore {
     }
 
     public func mapNumber(_ number: String, to tenant: TenantID) async throws(StoreError) {
-        try await session.exclusively { (runner) async throws(StoreError) in
-            try await runner.execute(
+        try await session.exclusively { (runner) throws(StoreError) in
+            try runner.execute(
                 "INSERT INTO numbers (number, tenant) VALUES (?1, ?2) ON CONFLICT (number) DO UPDATE SET tenant = excluded.tenant",
                 [.text(number), .text(tenant.rawValue)]
             )

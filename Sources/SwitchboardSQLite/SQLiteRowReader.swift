@@ -12,7 +12,7 @@ import Foundation
 struct SQLiteRowReader {
     /// The table the row came from, for error messages.
     let table: String
-    let row: SQLiteRow
+    let row: SQLiteResultRow
 
     func text(_ column: String) throws(StoreError) -> String {
         guard let value = try optionalText(column) else { throw .unreadable(table, column: column, found: .null) }

@@ -17,8 +17,8 @@ enum SQLiteSchema {
 
     /// Brings the database to ``currentVersion``.
     static func migrate(_ session: SQLiteSession) async throws(StoreError) {
-        try await session.transaction { (runner) async throws(StoreError) in
-            let rows = try await runner.rows("PRAGMA user_version")
+        try await session.transaction { (runner) throws(StoreError) in
+            let rows = try runner.rows("PRAGMA user_version")
             guard let version = rows.first?.column("user_version")?.integer else {
                 throw .corrupt("The SQLite database at \(session.path) has no readable user_version")
             }
@@ -29,11 +29,11 @@ enum SQLiteSchema {
             }
             for migration in migrations.dropFirst(max(version, 0)) {
                 for statement in migration {
-                    try await runner.execute(statement)
+                    try runner.execute(statement)
                 }
             }
             if version < currentVersion {
-                try await runner.execute("PRAGMA user_version = \(currentVersion)")
+                try runner.execute("PRAGMA user_version = \(currentVersion)")
             }
         }
     }
