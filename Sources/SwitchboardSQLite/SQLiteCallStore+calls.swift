@@ -9,12 +9,7 @@ import Foundation
 
 extension SQLiteCallStore {
     public func recordRinging(_ call: RingingCall) async throws(StoreError) {
-        let agentsRung: String
-        do {
-            agentsRung = String(decoding: try JSONEncoder().encode(call.agentsRung), as: UTF8.self)
-        } catch {
-            throw .invalid("Cannot encode the agents rung for call \(call.callSid): \(error)")
-        }
+        let agentsRung = JSONStringList.encode(call.agentsRung)
         try await session.exclusively { (runner) throws(StoreError) in
             try runner.execute(
                 """
