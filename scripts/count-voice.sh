@@ -18,7 +18,7 @@ out=${5:-$(mktemp -d)}
 shared=${SWITCHBOARD_SHARED:-../shared}
 lua="$shared/bench/voice_post.lua"
 token=12345678901234567890123456789012
-port=${CALLGRIND_PORT:-18090}
+port=${COUNT_PORT:-18290}
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
