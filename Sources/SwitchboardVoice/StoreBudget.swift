@@ -1,8 +1,8 @@
 import SwitchboardCore
 
 /// Runs store work within a time budget, so a slow store can never make Twilio wait past its own
-/// 15-second limit: past the budget the work is cancelled and ``StoreError/timeout`` is thrown. The
-/// voice routes and `/readyz` both use it.
+/// 15-second limit: past the budget the work is cancelled, and its failure (cancelled work fails, or
+/// answers at once) becomes ``StoreError/timeout``. The voice routes and `/readyz` both use it.
 ///
 /// The work runs in a task of its own, so the caller is answered even while it runs. As before, the
 /// caller then waits for the cancelled work to stop, which every store does promptly: a store must honour
@@ -35,9 +35,15 @@ public struct StoreBudget: Sendable {
         } onCancel: {
             task.cancel()
         }
-        if watchdog.finish(ticket) {
-            throw .timeout("the store did not answer within \(duration)")
+        let expired = watchdog.finish(ticket)
+        switch result {
+        case .success(let value):
+            // Work that answered although it was cancelled at the deadline (it was already done, or its
+            // turn on a busy machine came late) still gives its answer: the caller has waited anyway.
+            return value
+        case .failure(let error):
+            if expired { throw .timeout("the store did not answer within \(duration)") }
+            throw error
         }
-        return try result.get()
     }
 }

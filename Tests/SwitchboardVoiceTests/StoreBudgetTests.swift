@@ -1,3 +1,4 @@
+import Foundation
 import SwitchboardCore
 import SwitchboardVoice
 import Synchronization
@@ -6,8 +7,8 @@ import Testing
 /// The time budget on store work: answers in time pass through, slow work is cancelled and becomes
 /// `StoreError.timeout`, and one budget serves many runs at once.
 @Suite struct StoreBudgetTests {
-    /// Work that sleeps (cancellably) for `duration`, then answers `value`; counts how often it saw
-    /// cancellation.
+    /// Work that sleeps (cancellably) for `duration`, then answers `value`; cancelled, it fails as a store
+    /// would, and counts the cancellation.
     static func slow(_ value: Int, for duration: Duration, cancellations: Cancellations) -> @Sendable () async throws(StoreError) -> Int {
         {
             () async throws(StoreError) -> Int in
@@ -15,6 +16,7 @@ import Testing
                 try await Task.sleep(for: duration)
             } catch {
                 cancellations.count.add(1, ordering: .relaxed)
+                throw .unavailable("cancelled")
             }
             return value
         }
@@ -87,10 +89,23 @@ import Testing
     @Test func cancellingTheCallerCancelsTheWork() async {
         let budget = StoreBudget(duration: .seconds(60))
         let cancellations = Cancellations()
-        let caller = Task { try? await budget.run(Self.slow(1, for: .seconds(60), cancellations: cancellations)) }
+        let work = Self.slow(1, for: .seconds(60), cancellations: cancellations)
+        let caller = Task { () async throws(StoreError) -> Int in try await budget.run(work) }
         try? await Task.sleep(for: .milliseconds(50))
         caller.cancel()
-        #expect(await caller.value == 1)
+        // The work's own failure, not a timeout: the budget has not run out.
+        await #expect(throws: StoreError.unavailable) { try await caller.value }
         #expect(cancellations.count.load(ordering: .relaxed) == 1)
+    }
+
+    @Test func workThatIgnoresCancellationAndAnswersLateStillGivesItsAnswer() async throws {
+        let budget = StoreBudget(duration: .milliseconds(50))
+        let value = try await budget.run { () async throws(StoreError) -> Int in
+            // Not cancellable: a blocking call, say.
+            let start = ContinuousClock.now
+            while ContinuousClock.now - start < .milliseconds(300) { usleep(10_000) }
+            return 9
+        }
+        #expect(value == 9)
     }
 }
