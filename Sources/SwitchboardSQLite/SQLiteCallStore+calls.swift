@@ -10,19 +10,18 @@ import Foundation
 extension SQLiteCallStore {
     public func recordRinging(_ call: RingingCall) async throws(StoreError) {
         let agentsRung = JSONStringList.encode(call.agentsRung)
-        try await session.exclusively { (runner) throws(StoreError) in
-            try runner.execute(
-                """
-                INSERT INTO calls (call_sid, tenant, caller, called, agents_rung, started_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                ON CONFLICT (call_sid) DO NOTHING
-                """,
-                [
-                    .text(call.callSid), .text(call.tenant.rawValue), .text(call.caller), .text(call.called),
-                    .text(agentsRung), SQLiteData(call.startedAt),
-                ]
-            )
-        }
+        // Batched with the other inbound calls' records (group commit): the voice route writes one per call.
+        try await session.batchedWrite(
+            """
+            INSERT INTO calls (call_sid, tenant, caller, called, agents_rung, started_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            ON CONFLICT (call_sid) DO NOTHING
+            """,
+            [
+                .text(call.callSid), .text(call.tenant.rawValue), .text(call.caller), .text(call.called),
+                .text(agentsRung), SQLiteData(call.startedAt),
+            ]
+        )
     }
 
     public func ringingCall(_ callSid: String) async throws(StoreError) -> RingingCall? {

@@ -34,6 +34,7 @@ final class SQLiteSession: Sendable {
     private let writer: SQLiteHandle
     private let readers: [Reader]
     private let threadPool: NIOThreadPool
+    private let batch: SQLiteWriteBatch
     private let closed = Atomic<Bool>(false)
 
     /// A read-only connection and the lock that confines it.
@@ -47,6 +48,7 @@ final class SQLiteSession: Sendable {
         self.writer = writer
         self.readers = readers.map(Reader.init)
         self.threadPool = threadPool
+        self.batch = SQLiteWriteBatch(writer: writer, threadPool: threadPool)
     }
 
     /// How many read connections a file gets: one per core, up to four, as reads run on the callers'
@@ -121,6 +123,15 @@ final class SQLiteSession: Sendable {
             }
         }
     }
+
+    /// Runs one write statement that needs no answer but success, committed together with the others
+    /// queued at the same time (see ``SQLiteWriteBatch``); returns once it is committed.
+    func batchedWrite(_ sql: String, _ binds: [SQLiteData]) async throws(StoreError) {
+        try await batch.write(sql, binds)
+    }
+
+    /// How many batches of writes shared one commit so far.
+    var sharedCommits: Int { batch.sharedCommits.load(ordering: .relaxed) }
 
     /// Runs `body`, which must only read, on a free reader in the calling task; on the writer's thread
     /// when there is no free reader or SQLite answers busy (see the type's documentation).
