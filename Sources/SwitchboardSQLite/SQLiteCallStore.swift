@@ -41,6 +41,8 @@ import Foundation
 /// ``StoreError/unavailable``.
 public struct SQLiteCallStore: CallStore {
     let session: SQLiteSession
+    /// The voice route's routing reads, checked against the database on every call.
+    let routingCache = SQLiteRoutingCache()
 
     /// The database path, or `:memory:`.
     public var path: String { session.path }

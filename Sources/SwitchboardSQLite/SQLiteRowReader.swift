@@ -55,6 +55,16 @@ struct SQLiteRowReader {
         }
     }
 
+    /// A date column's raw Unix seconds, as SQL compares them; nil for NULL.
+    func optionalUnixSeconds(_ column: String) throws(StoreError) -> Double? {
+        switch row.column(column) {
+        case .float(let seconds) where seconds.isFinite: return seconds
+        case .integer(let seconds): return Double(seconds)
+        case .null: return nil
+        case let other: throw .unreadable(table, column: column, found: other)
+        }
+    }
+
     /// A `RawRepresentable` value stored as its raw text.
     func value<Value: RawRepresentable>(_ column: String, as type: Value.Type) throws(StoreError) -> Value where Value.RawValue == String {
         let raw = try text(column)

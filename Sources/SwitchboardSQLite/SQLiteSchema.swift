@@ -10,7 +10,7 @@ import SwitchboardCore
 enum SQLiteSchema {
     /// Migrations in order; migration `n` (from 1) takes the schema from version `n - 1` to `n`. Add new
     /// ones at the end; never edit a released one.
-    static let migrations: [[String]] = [version1]
+    static let migrations: [[String]] = [version1, version2]
 
     /// The version this build writes and reads.
     static var currentVersion: Int { migrations.count }
@@ -114,4 +114,27 @@ enum SQLiteSchema {
         """,
         "CREATE INDEX IF NOT EXISTS voicemails_by_tenant ON voicemails (tenant, received_at)",
     ]
+
+    /// The routing version: a counter that every change to `agents` or `numbers` bumps in the same
+    /// transaction, through triggers, whichever connection, process or tool makes it. The voice route
+    /// keeps its routing reads in memory and checks them against this counter on every call (see
+    /// `SQLiteRoutingCache`). Changes to calls, ring events and voicemails leave it alone.
+    private static let version2: [String] =
+        [
+            """
+            CREATE TABLE IF NOT EXISTS routing_version (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                version INTEGER NOT NULL
+            )
+            """,
+            "INSERT OR IGNORE INTO routing_version (id, version) VALUES (1, 0)",
+        ]
+        + ["agents", "numbers"].flatMap { table in
+            ["INSERT", "UPDATE", "DELETE"].map { event in
+                """
+                CREATE TRIGGER IF NOT EXISTS \(table)_\(event.lowercased())_bumps_routing_version AFTER \(event) ON \(table)
+                BEGIN UPDATE routing_version SET version = version + 1; END
+                """
+            }
+        }
 }
