@@ -7,6 +7,7 @@
 # differences by the difference in requests answered, so start-up and shutdown cancel out.
 # (Valgrind 3.19 crashes on these Swift 6.3 binaries; perf does not.)
 # Usage: scripts/count-voice.sh [BIN_DIR] [sqlite|memory] [SHORT] [LONG] [OUT_DIR]
+# COUNT_LUA=scripts/unique-calls.lua (with UNIQUE_CALLS, see bench-voice.sh) makes every request a new call.
 #   BIN_DIR defaults to .build/release (build it first: swift build -c release --product switchboard).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +17,7 @@ few=${3:-2}
 many=${4:-8}
 out=${5:-$(mktemp -d)}
 shared=${SWITCHBOARD_SHARED:-../shared}
-lua="$shared/bench/voice_post.lua"
+lua=${COUNT_LUA:-$shared/bench/voice_post.lua}
 token=12345678901234567890123456789012
 port=${COUNT_PORT:-18290}
 
