@@ -61,7 +61,8 @@ pids+=($!)
 ports=(18080 18083)
 baseline=${BENCH_BASELINE:-}
 if [ -n "$baseline" ]; then
-    cp "$work/bench.sqlite" "$work/baseline.sqlite"
+    # Its own file, imported by itself: an older build refuses a newer schema.
+    "$baseline/switchboard" agents import "$work/agents.json" --database "$work/baseline.sqlite" >/dev/null
     LOG_LEVEL=warning "$baseline/switchboard" serve --database "$work/baseline.sqlite" --port 18084 \
         --public-url https://switchboard.example.com --auth-token "$token" >"$work/baseline.log" 2>&1 &
     pids+=($!)

@@ -6,7 +6,8 @@
 # the server is saturated) for SHORT then LONG seconds, stops it with SIGTERM, and divides the
 # differences by the difference in requests answered, so start-up and shutdown cancel out.
 # (Valgrind 3.19 crashes on these Swift 6.3 binaries; perf does not.)
-# Usage: scripts/count-voice.sh [BIN_DIR] [sqlite|memory] [SHORT] [LONG] [OUT_DIR]
+# Usage: scripts/count-voice.sh [BIN_DIR] [sqlite|memory|bare] [SHORT] [LONG] [OUT_DIR]
+#   bare: the bare Hummingbird route of SwitchboardBenchmarks, for reference.
 # COUNT_LUA=scripts/unique-calls.lua (with UNIQUE_CALLS, see bench-voice.sh) makes every request a new call.
 #   BIN_DIR defaults to .build/release (build it first: swift build -c release --product switchboard).
 set -euo pipefail
@@ -31,26 +32,28 @@ PY
 run() {
     local count=$1 file=$2
     rm -f "$work/bench.sqlite"*
-    local storeFlags=(--database "$work/bench.sqlite")
-    if [ "$store" = memory ]; then
-        storeFlags=(--store memory --agents "$work/agents.json")
+    local server=("$bin/switchboard" serve --database "$work/bench.sqlite")
+    if [ "$store" = bare ]; then
+        server=("$bin/SwitchboardBenchmarks" bare-server "$port")
+    elif [ "$store" = memory ]; then
+        server=("$bin/switchboard" serve --store memory --agents "$work/agents.json")
     else
         "$bin/switchboard" agents import "$work/agents.json" --database "$work/bench.sqlite" >/dev/null
     fi
+    [ "$store" = bare ] || server+=(--port "$port" --public-url https://switchboard.example.com --auth-token "$token")
     LOG_LEVEL=${LOG_LEVEL:-warning} perf stat -x, -o "$file" -e instructions:u,instructions:k,task-clock,context-switches \
-        "$bin/switchboard" serve "${storeFlags[@]}" --port "$port" \
-        --public-url https://switchboard.example.com --auth-token "$token" >"$work/serve.log" 2>&1 &
+        "${server[@]}" >"$work/serve.log" 2>&1 &
     local pid=$!
     for _ in $(seq 300); do
         kill -0 "$pid" 2>/dev/null || { cat "$work/serve.log" >&2; exit 1; }
-        curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break
+        curl -s -o /dev/null -X POST "http://127.0.0.1:$port/twilio/voice" && break
         sleep 0.2
     done
     wrk -t1 -c32 -d"${count}s" -s "$lua" "http://127.0.0.1:$port/twilio/voice" >"$work/wrk.txt"
     grep -q "Non-2xx" "$work/wrk.txt" && { cat "$work/wrk.txt" "$work/serve.log" >&2; exit 1; }
     awk '/requests in/ {print $1}' "$work/wrk.txt" >"$file.requests"
     # Stop the server, not perf, which then writes its counts.
-    kill -TERM "$(pgrep -P "$pid" -x switchboard)"
+    kill -TERM "$(pgrep -P "$pid")"
     wait "$pid" || true
 }
 run "$few" "$out/few.perf"
