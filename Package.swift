@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // Pure layers: no server, database or network imports.
@@ -60,6 +61,22 @@ let package = Package(
             dependencies: ["SwitchboardCore", .product(name: "SQLiteNIO", package: "sqlite-nio")],
             swiftSettings: swiftSettings
         ),
+        // libcurl, with typed wrappers for its variadic calls (`apt install libcurl4-openssl-dev`).
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // HTTP requests, responses and the transport seam, with no I/O.
+        .target(name: "SwitchboardHTTP", swiftSettings: swiftSettings),
+        // The HTTP transport on libcurl. libcurl enters only here.
+        .target(
+            name: "SwitchboardCurl",
+            dependencies: [
+                "CCurl", "SwitchboardHTTP",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The Supabase store: PostgREST over any HTTP transport.
+        .target(name: "SwitchboardPostgREST", dependencies: ["SwitchboardCore", "SwitchboardHTTP"], swiftSettings: swiftSettings),
         // The HTTP server: Hummingbird enters only here.
         .target(
             name: "SwitchboardApp",
@@ -84,6 +101,9 @@ let package = Package(
                 "SwitchboardWebhooks",
                 "SwitchboardApp",
                 "SwitchboardSQLite",
+                "SwitchboardHTTP",
+                "SwitchboardCurl",
+                "SwitchboardPostgREST",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -94,14 +114,14 @@ let package = Package(
         .executableTarget(
             name: "SwitchboardBenchmarks",
             dependencies: [
-                "SwitchboardTwiML", "SwitchboardWebhooks",
+                "SwitchboardTwiML", "SwitchboardWebhooks", "SwitchboardCore", "SwitchboardSQLite", "SwitchboardPostgREST", "SwitchboardCurl",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
 
         // Helpers shared by the test targets (golden files); never linked into the product.
-        .target(name: "SwitchboardTestSupport", swiftSettings: swiftSettings),
+        .target(name: "SwitchboardTestSupport", dependencies: ["SwitchboardCurl", "SwitchboardHTTP"], swiftSettings: swiftSettings),
 
         .testTarget(
             name: "SwitchboardTwiMLTests",
@@ -123,10 +143,33 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardCore", "SwitchboardSQLite"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SwitchboardStoreTests",
+            dependencies: [
+                "SwitchboardCore", "SwitchboardSQLite", "SwitchboardPostgREST", "SwitchboardCurl", "SwitchboardHTTP", "SwitchboardTestSupport",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SwitchboardPostgRESTTests",
+            dependencies: ["SwitchboardPostgREST", "SwitchboardHTTP", "SwitchboardCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SwitchboardCurlTests",
+            dependencies: [
+                "SwitchboardCurl", "SwitchboardHTTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SwitchboardCommandsTests",
-            dependencies: ["SwitchboardCommands", "SwitchboardCLI", "SwitchboardTwiML", "SwitchboardTwiMLReader", "SwitchboardTestSupport"],
+            dependencies: [
+                "SwitchboardCommands", "SwitchboardCLI", "SwitchboardTwiML", "SwitchboardTwiMLReader", "SwitchboardTestSupport",
+                "SwitchboardCore", "SwitchboardCurl", "SwitchboardHTTP", "SwitchboardPostgREST", "SwitchboardWebhooks",
+            ],
             swiftSettings: swiftSettings
         ),
     ]

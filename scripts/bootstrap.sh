@@ -30,6 +30,9 @@ apt_install() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
+# Scripts that only need the helpers above (scripts/test-postgres.sh) set BOOTSTRAP_HELPERS_ONLY=1.
+if [ "${BOOTSTRAP_HELPERS_ONLY:-0}" = 1 ]; then return 0 2>/dev/null || exit 0; fi
+
 if ! command -v swift >/dev/null 2>&1; then
     echo "bootstrap: the Swift toolchain (swift 6.1 or newer) must be on PATH" >&2
     exit 1
@@ -37,3 +40,6 @@ fi
 # FoundationXML (the TwiML reader) links libxml2; FoundationNetworking (switchboard simulate) links libcurl.
 need_deb libxml2
 need_deb libcurl4
+# The Supabase store's transport (Sources/CCurl) compiles against libcurl's headers, found with pkg-config.
+need_deb libcurl4-openssl-dev
+need_package pkg-config pkg-config

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Every test: format lint, the whole Swift test suite (golden files, command line, HTTP in process and
-# over loopback, stores), a claim race between two processes, and a short fuzz run. Installs what it
-# needs first.
+# over loopback, stores: SQLite, memory and PostgREST over a real PostgreSQL), the test gateway's own
+# tests, the migrations applied twice, a claim race between two processes, and a short fuzz run.
+# Installs what it needs first, and starts (and always stops) a throwaway PostgreSQL with the
+# PostgREST-compatible test gateway in front (scripts/test-postgres.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh
@@ -11,6 +13,18 @@ swift format lint --strict -r Sources Tests Package.swift
 
 echo "test: building (the first build fetches and compiles dependencies: a few minutes)"
 swift build --build-tests
+
+echo "test: starting PostgreSQL and the PostgREST test gateway"
+env_file=$(scripts/test-postgres.sh start)
+trap 'scripts/test-postgres.sh stop >/dev/null 2>&1 || true' EXIT
+# shellcheck disable=SC1090
+. "$env_file"
+
+echo "test: the test gateway's own tests"
+"$SWITCHBOARD_TEST_PYTHON" -m unittest discover -s Tests/Gateway
+
+echo "test: the Supabase migrations applied twice"
+scripts/test-migrations.sh
 
 echo "test: swift test"
 swift test --skip-build

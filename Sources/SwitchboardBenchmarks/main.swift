@@ -3,6 +3,8 @@ import SwitchboardTwiML
 // Release-mode benchmarks. Usage:
 //   SwitchboardBenchmarks [twiml|signature|all] micro-benchmarks, ns per operation
 //   SwitchboardBenchmarks bare-server PORT     the bare Hummingbird baseline for scripts/bench-voice.sh
+//   SwitchboardBenchmarks claims (sqlite PATH | postgrest URL) [CALLS] [CLAIMERS]
+//                                              claim latency with concurrent claimers (scripts/bench-store.sh)
 // Figures and the matching baseline commands are in docs/PERFORMANCE.md.
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -13,6 +15,8 @@ case "bare-server":
     // Ten clients with the same attributes Switchboard writes: the same response size.
     let response = try TwiMLBenchmark.ringAllWithCallbacks().renderBytes()
     try await BareServer.run(port: port, response: response)
+case "claims":
+    for line in try await ClaimBenchmark.run(Array(arguments.dropFirst())) { print(line) }
 case "twiml":
     for line in try TwiMLBenchmark.run() { print(line) }
 case "signature":
@@ -21,5 +25,5 @@ case "all":
     for line in try TwiMLBenchmark.run() { print(line) }
     for line in SignatureBenchmark.run() { print(line) }
 default:
-    print("usage: SwitchboardBenchmarks [twiml|signature|all|bare-server PORT]")
+    print("usage: SwitchboardBenchmarks [twiml|signature|all|bare-server PORT|claims …]")
 }

@@ -4,7 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The reference ``CallStore``: everything in one actor's memory, for tests and offline rendering.
+/// The reference ``CallStore`` and ``DeskStore``: everything in one actor's memory, for tests and offline rendering.
 ///
 /// Being an actor makes every method atomic: a claim checks and takes the call in one step, so it
 /// meets the contract's one-winner rule without locks. It follows the same rules as the SQLite store,
@@ -15,24 +15,32 @@ import Foundation
 /// - A claim by the recorded winner is `.won`; otherwise an agent on another call gets `.agentBusy`;
 ///   a call recorded for another tenant is ``StoreError/notFound``.
 /// - Voicemails are listed newest first, ties by recording SID.
+///
+/// Its ``DeskStore`` operations live in `InMemoryCallStore+desk.swift`.
 public actor InMemoryCallStore: CallStore {
-    private struct AgentKey: Hashable {
+    struct AgentKey: Hashable {
         var tenant: TenantID
         var identity: String
     }
 
-    private struct CallRecord {
+    struct CallRecord {
         var call: RingingCall
         var answeredBy: String?
         var answeredAt: Date?
+        /// When the call stopped ringing without an answer (``DeskStore/finishCall(_:at:)``).
+        var finishedAt: Date?
     }
 
     private var numbers: [String: TenantID]
-    private var agentsByKey: [AgentKey: Agent] = [:]
-    private var calls: [String: CallRecord] = [:]
-    private var events: [RingEvent] = []
+    var agentsByKey: [AgentKey: Agent] = [:]
+    var calls: [String: CallRecord] = [:]
+    var events: [RingEvent] = []
     private var lastSequence: Int64 = 0
     private var voicemailsBySid: [String: Voicemail] = [:]
+    /// Parked calls by id, waiting or not.
+    var parkedByID: [String: ParkedCall] = [:]
+    /// Chat handoffs by id.
+    var handoffsByID: [String: ChatHandoff] = [:]
 
     /// Creates a store holding `agents` and the called-number mappings in `numbers` (number → tenant).
     ///

@@ -63,9 +63,19 @@ public struct CallResponses: Sendable {
         status.wasAnswered ? hangup() : voicemail()
     }
 
-    /// On the answering agent's leg: an empty document bridges the winner; anyone else hangs up.
+    /// On the answering agent's leg: an empty document bridges the winner; anyone else is told why
+    /// (the call was answered by another agent, or they are on another call) and hangs up.
     public func screen(_ outcome: ClaimOutcome) -> VoiceResponse {
-        outcome == .won ? VoiceResponse() : hangup()
+        switch outcome {
+        case .won: VoiceResponse()
+        case .alreadyAnswered: notice(configuration.answeredElsewhereNotice)
+        case .agentBusy: notice(configuration.agentBusyNotice)
+        }
+    }
+
+    /// Says `text` to the agent's leg, then hangs up.
+    private func notice(_ text: String) -> VoiceResponse {
+        VoiceResponse([.say(Say(text, voice: configuration.voice)), .hangup(Hangup())])
     }
 
     /// After the voicemail: thanks, then hang up.

@@ -17,6 +17,10 @@ public struct RoutingConfiguration: Sendable, Equatable {
     public var voicemailThanks: String
     /// Seconds an agent stays in wrap-up after a call.
     public var wrapUpSeconds: Int
+    /// What an agent who answered a moment too late hears before their leg hangs up.
+    public var answeredElsewhereNotice: String
+    /// What an agent already on another call hears before their leg hangs up.
+    public var agentBusyNotice: String
 
     /// Creates a configuration; every value has a production default.
     public init(
@@ -27,7 +31,9 @@ public struct RoutingConfiguration: Sendable, Equatable {
         voice: String? = "Polly.Joanna",
         voicemailMaxLength: Int = 120,
         voicemailThanks: String = "Thank you. Your message has been recorded. Goodbye.",
-        wrapUpSeconds: Int = 30
+        wrapUpSeconds: Int = 30,
+        answeredElsewhereNotice: String = "This call was answered by another agent.",
+        agentBusyNotice: String = "You are already on another call."
     ) {
         self.publicURL = publicURL
         self.dialTimeout = dialTimeout
@@ -37,6 +43,8 @@ public struct RoutingConfiguration: Sendable, Equatable {
         self.voicemailMaxLength = voicemailMaxLength
         self.voicemailThanks = voicemailThanks
         self.wrapUpSeconds = wrapUpSeconds
+        self.answeredElsewhereNotice = answeredElsewhereNotice
+        self.agentBusyNotice = agentBusyNotice
     }
 
     /// The absolute URL of one of the service's routes.

@@ -94,7 +94,7 @@ extension SQLiteCallStore {
 
     /// Runs one statement that returns agent rows, and reads them. A statement that `writes` runs on the
     /// writer; any other on a reader.
-    private func agents(_ sql: String, _ binds: [SQLiteData], writes: Bool = false) async throws(StoreError) -> [Agent] {
+    func agents(_ sql: String, _ binds: [SQLiteData], writes: Bool = false) async throws(StoreError) -> [Agent] {
         let run = { @Sendable (runner: SQLiteStatementRunner) throws(StoreError) in try runner.rows(sql, binds) }
         let rows = writes ? try await session.exclusively(run) : try await session.read(run)
         var agents: [Agent] = []

@@ -7,7 +7,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The embedded ``CallStore``: one SQLite file (or `:memory:`), with the SQLite that SQLiteNIO bundles,
+/// The embedded ``CallStore`` and ``DeskStore``: one SQLite file (or `:memory:`), with the SQLite that SQLiteNIO bundles,
 /// called directly with prepared statements kept per connection.
 ///
 /// ## Concurrency

@@ -10,7 +10,7 @@ import SwitchboardCore
 enum SQLiteSchema {
     /// Migrations in order; migration `n` (from 1) takes the schema from version `n - 1` to `n`. Add new
     /// ones at the end; never edit a released one.
-    static let migrations: [[String]] = [version1, version2]
+    static let migrations: [[String]] = [version1, version2, version3]
 
     /// The version this build writes and reads.
     static var currentVersion: Int { migrations.count }
@@ -115,11 +115,70 @@ enum SQLiteSchema {
         "CREATE INDEX IF NOT EXISTS voicemails_by_tenant ON voicemails (tenant, received_at)",
     ]
 
+    private static let handoffStatuses = ChatHandoff.Status.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+
+    /// The dashboard's data (``DeskStore``): when a call stopped ringing unanswered, parked calls and
+    /// chat handoffs, mirroring the Supabase migration's tables. `ALTER TABLE … ADD COLUMN` has no
+    /// `IF NOT EXISTS`; the version check runs it once.
+    private static let version2: [String] = [
+        "ALTER TABLE calls ADD COLUMN finished_at REAL",
+        // Serves ringingCalls: a tenant's calls in start order.
+        "CREATE INDEX IF NOT EXISTS calls_by_tenant ON calls (tenant, started_at, call_sid)",
+        // Serves ringOutcomes: one agent's events, newest first.
+        "CREATE INDEX IF NOT EXISTS ring_events_by_agent ON ring_events (tenant, agent_identity, sequence)",
+        """
+        CREATE TABLE IF NOT EXISTS parked_calls (
+            id TEXT PRIMARY KEY NOT NULL,
+            tenant TEXT NOT NULL,
+            call_sid TEXT NOT NULL,
+            slot TEXT NOT NULL,
+            parked_by TEXT NOT NULL,
+            parked_at REAL NOT NULL,
+            retrieved_by TEXT,
+            retrieved_at REAL,
+            ended_at REAL,
+            CHECK ((retrieved_by IS NULL) = (retrieved_at IS NULL)),
+            CHECK (retrieved_at IS NULL OR ended_at IS NULL)
+        )
+        """,
+        // A call waits in at most one slot at a time.
+        """
+        CREATE UNIQUE INDEX IF NOT EXISTS parked_calls_one_open_per_call
+            ON parked_calls (call_sid) WHERE retrieved_at IS NULL AND ended_at IS NULL
+        """,
+        """
+        CREATE INDEX IF NOT EXISTS parked_calls_open_by_tenant
+            ON parked_calls (tenant, parked_at, call_sid) WHERE retrieved_at IS NULL AND ended_at IS NULL
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS chat_handoffs (
+            id TEXT PRIMARY KEY NOT NULL,
+            tenant TEXT NOT NULL,
+            conversation_id TEXT NOT NULL,
+            customer_name TEXT,
+            summary TEXT,
+            status TEXT NOT NULL CHECK (status IN (\(handoffStatuses))),
+            picked_up_by TEXT,
+            picked_up_at REAL,
+            released_at REAL,
+            created_at REAL NOT NULL,
+            CHECK ((status = 'pending') = (picked_up_by IS NULL)),
+            CHECK ((picked_up_by IS NULL) = (picked_up_at IS NULL)),
+            CHECK ((status = 'released') = (released_at IS NOT NULL))
+        )
+        """,
+        "CREATE INDEX IF NOT EXISTS chat_handoffs_by_status ON chat_handoffs (tenant, status, created_at, id)",
+        """
+        CREATE INDEX IF NOT EXISTS chat_handoffs_active_by_agent
+            ON chat_handoffs (tenant, picked_up_by) WHERE status = 'active'
+        """,
+    ]
+
     /// The routing version: a counter that every change to `agents` or `numbers` bumps in the same
     /// transaction, through triggers, whichever connection, process or tool makes it. The voice route
     /// keeps its routing reads in memory and checks them against this counter on every call (see
     /// `SQLiteRoutingCache`). Changes to calls, ring events and voicemails leave it alone.
-    private static let version2: [String] =
+    private static let version3: [String] =
         [
             """
             CREATE TABLE IF NOT EXISTS routing_version (

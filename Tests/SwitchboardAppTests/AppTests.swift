@@ -94,7 +94,7 @@ import Testing
                 (
                     "/twilio/screen",
                     ["CallSid": "CA4", "ParentCallSid": parent, "AccountSid": "AC1", "From": "+14155551234", "To": "client:agent_0"],
-                    "<Response><Hangup /></Response>"
+                    "<Say voice=\"Polly.Joanna\">This call was answered by another agent.</Say><Hangup /></Response>"
                 ),
                 (
                     "/twilio/client-status",

@@ -46,8 +46,15 @@ import Testing
 
     @Test func theClaimWinnerIsBridgedAndLosersHangUp() throws {
         #expect(try responses.screen(.won).render() == declaration + "<Response />")
-        #expect(try responses.screen(.alreadyAnswered(by: "bob")).render() == declaration + "<Response><Hangup /></Response>")
-        #expect(try responses.screen(.agentBusy(currentCallSid: "CA9")).render() == declaration + "<Response><Hangup /></Response>")
+        // Expected bytes rendered by twilio-python 9.13.0: VoiceResponse().say(text, voice="Polly.Joanna"), .hangup().
+        #expect(
+            try responses.screen(.alreadyAnswered(by: "bob")).render()
+                == declaration + #"<Response><Say voice="Polly.Joanna">This call was answered by another agent.</Say><Hangup /></Response>"#
+        )
+        #expect(
+            try responses.screen(.agentBusy(currentCallSid: "CA9")).render()
+                == declaration + #"<Response><Say voice="Polly.Joanna">You are already on another call.</Say><Hangup /></Response>"#
+        )
     }
 
     @Test func everyDocumentPassesTheTwiMLRules() {

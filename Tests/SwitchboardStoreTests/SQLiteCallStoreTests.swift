@@ -44,13 +44,13 @@ struct SQLiteCallStoreTests {
         }
     }
 
-    @Test func openingAgainCreatesNoSecondSchemaAndRecordsVersionTwo() async throws {
+    @Test func openingAgainCreatesNoSecondSchemaAndRecordsVersionThree() async throws {
         try await TemporaryDatabase.with { path in
             for _ in 0..<3 {
                 let store = try await SQLiteCallStore(path: path)
                 try await store.upsertAgent(.new("amy"))
                 #expect(try await store.agents(in: nil).count == 1)
-                #expect(try await Self.integer("PRAGMA user_version", in: store) == 2)
+                #expect(try await Self.integer("PRAGMA user_version", in: store) == 3)
                 #expect(try await Self.integer("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'agents'", in: store) == 1)
                 try await store.close()
             }

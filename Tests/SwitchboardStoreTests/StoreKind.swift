@@ -1,25 +1,30 @@
 import Foundation
 import SwitchboardCore
+import SwitchboardPostgREST
 import SwitchboardSQLite
+import SwitchboardTestSupport
 import Testing
 
-/// Every `CallStore` implementation the contract suite runs against. Adding an implementation means
+/// Every `DeskStore` (and so `CallStore`) implementation the contract suite runs against. Adding an implementation means
 /// adding a case here and teaching ``withStores(instances:_:)`` to open it; nothing else changes.
 enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case memory
     case sqlite
+    /// PostgREST over a real PostgreSQL, through the test gateway; a fresh database per test.
+    case postgrest
 
     var testDescription: String { rawValue }
 
     /// Runs `body` with a fresh, empty store, and tears it down afterwards.
-    func withStore(_ body: (any CallStore) async throws -> Void) async throws {
+    func withStore(_ body: (any DeskStore) async throws -> Void) async throws {
         try await withStores(instances: 1) { stores in try await body(stores[0]) }
     }
 
     /// Runs `body` with `instances` stores that share one fresh, empty database (for SQLite: separate
     /// connections to one file, as separate processes would have; in memory: one actor, the only way two
-    /// callers can share it), and tears them down afterwards.
-    func withStores(instances: Int, _ body: ([any CallStore]) async throws -> Void) async throws {
+    /// callers can share it; PostgREST: separate stores, as separate instances would have, sharing one
+    /// database), and tears them down afterwards.
+    func withStores(instances: Int, _ body: ([any DeskStore]) async throws -> Void) async throws {
         switch self {
         case .memory:
             let store = InMemoryCallStore()
@@ -37,6 +42,17 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
                     throw error
                 }
                 for store in stores { try await store.close() }
+            }
+        case .postgrest:
+            let gateway = try TestGateway.fromEnvironment()
+            try await gateway.withDatabase { url, _ in
+                let stores = (0..<instances).map { _ in
+                    PostgRESTCallStore(
+                        configuration: PostgRESTConfiguration(url: url, serviceRoleKey: gateway.serviceRoleKey),
+                        transport: TestGateway.transport
+                    )
+                }
+                try await body(stores)
             }
         }
     }

@@ -80,10 +80,12 @@ import Testing
         let reply = await service(UnavailableCallStore(delay: .seconds(60)), budget: .milliseconds(100)).handle(.voice, form: voiceForm(), at: now)
         #expect(reply.outcome == "voicemail")
         #expect(reply.reason?.contains("did not answer") == true)
-        #expect(start.duration(to: clock.now) < .seconds(5))
+        // Far below the store's 60 s, whatever else the machine (or the test run's other suites, which
+        // block cooperative threads while they wait for processes) is doing.
+        #expect(start.duration(to: clock.now) < .seconds(30))
     }
 
-    @Test func theFirstAgentLegToClaimWinsAndOthersHangUp() async {
+    @Test func theFirstAgentLegToClaimWinsAndOthersAreToldAndHangUp() async {
         let store = InMemoryCallStore(agents: agents(3))
         let service = service(store)
         _ = await service.handle(.voice, form: voiceForm(callSid: "CAparent"), at: now)
@@ -95,7 +97,7 @@ import Testing
         #expect(first.outcome == "claim-won")
         #expect(first.document == VoiceResponse())
         #expect(second.outcome == "claim-lost")
-        #expect(second.document == VoiceResponse([.hangup(Hangup())]))
+        #expect(second.document == VoiceResponse([.say(Say("This call was answered by another agent.", voice: "Polly.Joanna")), .hangup(Hangup())]))
         #expect(try! await store.callWinner("CAparent") == "agent_1")
     }
 

@@ -38,7 +38,8 @@ struct AgentsCommand: AsyncParsableCommand {
                 StandardStreams.writeError("\(file): not a JSON array of agents: \(Self.describe(error))\n")
                 throw ExitCode(1)
             }
-            let store = try await store.open()
+            let opened = try await store.open()
+            let store = opened.store
             var imported = 0
             for (index, record) in records.enumerated() {
                 let agent = Agent(
@@ -56,7 +57,7 @@ struct AgentsCommand: AsyncParsableCommand {
                     StandardStreams.writeError("\(file): agent \(index) (\(record.identity)): \(error)\n")
                 }
             }
-            try await store.close()
+            try await opened.close()
             StandardStreams.writeOut("imported \(imported) of \(records.count) agents\n")
             if imported != records.count { throw ExitCode(1) }
         }
@@ -87,9 +88,10 @@ struct AgentsCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let store = try await store.open()
+            let opened = try await store.open()
+            let store = opened.store
             let agents = try await store.agents(in: tenant.map { TenantID($0) })
-            try await store.close()
+            try await opened.close()
             for agent in agents {
                 let call = agent.currentCallSid ?? "-"
                 StandardStreams.writeOut("\(agent.tenant)\t\(agent.identity)\t\(agent.presence.rawValue)\t\(agent.name)\t\(agent.email)\t\(call)\n")
@@ -112,16 +114,17 @@ struct AgentsCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let store = try await store.open()
+            let opened = try await store.open()
+            let store = opened.store
             do {
                 let agent = try await store.setPresence(presence, identity: identity, in: TenantID(tenant))
                 StandardStreams.writeOut("\(agent.identity) is \(agent.presence.rawValue)\n")
             } catch {
                 StandardStreams.writeError("switchboard agents set-presence: \(error)\n")
-                try await store.close()
+                try await opened.close()
                 throw ExitCode(1)
             }
-            try await store.close()
+            try await opened.close()
         }
     }
 }

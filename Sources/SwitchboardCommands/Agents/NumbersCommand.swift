@@ -30,9 +30,10 @@ struct NumbersCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try await store.open()
+            let opened = try await store.open()
+            let store = opened.store
             try await store.mapNumber(number, to: TenantID(tenant))
-            try await store.close()
+            try await opened.close()
             StandardStreams.writeOut("\(number) belongs to \(tenant)\n")
         }
     }

@@ -1,20 +1,65 @@
 import ArgumentParser
 import Foundation
+import SwitchboardCore
+import SwitchboardCurl
+import SwitchboardPostgREST
 import SwitchboardSQLite
 
-/// `--database PATH` for commands that work on the embedded store.
+/// `--store` with its options, for commands that work on a persistent store: the embedded SQLite
+/// file (`--database`) or a Supabase project (`--store postgrest` and ``SupabaseOptions``).
 struct StoreOptions: ParsableArguments {
+    /// The persistent stores a command can open.
+    enum Kind: String, ExpressibleByArgument, CaseIterable {
+        /// The embedded SQLite file (the default).
+        case sqlite
+        /// A Supabase project's PostgREST API.
+        case postgrest
+    }
+
+    @Option(name: .customLong("store"), help: "sqlite (default: the embedded file) or postgrest (a Supabase project) (env SWITCHBOARD_STORE).")
+    var kind: Kind?
+
     @Option(help: "The embedded store's file (env SWITCHBOARD_DATABASE; default switchboard.sqlite).")
     var database: String?
 
+    @OptionGroup var supabase: SupabaseOptions
+
+    /// An open store and how to close it.
+    struct Opened {
+        /// The store.
+        let store: any CallStore
+        /// Closes the store (the SQLite file, or the HTTP transport's connections).
+        let close: () async throws -> Void
+    }
+
     /// Opens the store, or explains why not and exits 1.
-    func open() async throws -> SQLiteCallStore {
-        let path = database ?? ProcessInfo.processInfo.environment["SWITCHBOARD_DATABASE"] ?? "switchboard.sqlite"
-        do {
-            return try await SQLiteCallStore(path: path)
-        } catch {
-            StandardStreams.writeError("switchboard: cannot open the store at \(path): \(error)\n")
-            throw ExitCode(1)
+    func open() async throws -> Opened {
+        let environment = ProcessInfo.processInfo.environment
+        let kind =
+            try self.kind
+            ?? environment["SWITCHBOARD_STORE"].map { value in
+                guard let kind = Kind(rawValue: value) else {
+                    throw ValidationError("SWITCHBOARD_STORE=\(value) is not one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return kind
+            } ?? .sqlite
+        switch kind {
+        case .sqlite:
+            let path = database ?? environment["SWITCHBOARD_DATABASE"] ?? "switchboard.sqlite"
+            do {
+                let store = try await SQLiteCallStore(path: path)
+                return Opened(store: store, close: { try await store.close() })
+            } catch {
+                StandardStreams.writeError("switchboard: cannot open the store at \(path): \(error)\n")
+                throw ExitCode(1)
+            }
+        case .postgrest:
+            let configuration = try supabase.configuration(environment: environment)
+            let transport = CurlTransport()
+            return Opened(
+                store: PostgRESTCallStore(configuration: configuration, transport: transport),
+                close: { await transport.shutdown() }
+            )
         }
     }
 }

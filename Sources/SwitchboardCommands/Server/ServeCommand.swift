@@ -4,10 +4,13 @@ import Hummingbird
 import Logging
 import SwitchboardApp
 import SwitchboardCore
+import SwitchboardCurl
+import SwitchboardPostgREST
 import SwitchboardRouting
 import SwitchboardSQLite
 
-/// `switchboard serve`: runs the service on the embedded SQLite store until SIGTERM or SIGINT.
+/// `switchboard serve`: runs the service on the embedded SQLite store (or a Supabase project, or
+/// memory) until SIGTERM or SIGINT.
 ///
 /// This is the only place that reads the environment: each flag falls back to its variable.
 struct ServeCommand: AsyncParsableCommand {
@@ -16,7 +19,9 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Answer Twilio voice webhooks on the embedded store.",
         discussion: """
             Flags fall back to environment variables: --port PORT, --public-url SWITCHBOARD_PUBLIC_URL, \
-            --auth-token TWILIO_AUTH_TOKEN and TWILIO_AUTH_TOKEN_SECONDARY, --database SWITCHBOARD_DATABASE. \
+            --auth-token TWILIO_AUTH_TOKEN and TWILIO_AUTH_TOKEN_SECONDARY, --database SWITCHBOARD_DATABASE, \
+            --store SWITCHBOARD_STORE, --supabase-url SUPABASE_URL, --supabase-service-role-key \
+            SUPABASE_SERVICE_ROLE_KEY, --supabase-schema SUPABASE_SCHEMA. \
             Without a token the service refuses to start, unless --dev makes one and prints it.
             """
     )
@@ -45,10 +50,19 @@ struct ServeCommand: AsyncParsableCommand {
         case sqlite
         /// Process memory: nothing survives a restart. For trials and benchmarks.
         case memory
+        /// A Supabase project's PostgREST API, shared by every instance pointed at it.
+        case postgrest
     }
 
-    @Option(help: "sqlite (default: the embedded file) or memory (nothing survives a restart; for trials and benchmarks).")
-    var store: StoreKind = .sqlite
+    @Option(
+        help: """
+            sqlite (default: the embedded file), postgrest (a Supabase project; needs --supabase-url and \
+            --supabase-service-role-key) or memory (nothing survives a restart; for trials and benchmarks) (env SWITCHBOARD_STORE).
+            """
+    )
+    var store: StoreKind?
+
+    @OptionGroup var supabase: SupabaseOptions
 
     @Option(help: "With --store memory: a JSON array of agents to start with, as for agents import.")
     var agents: String?
@@ -91,9 +105,32 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "switchboard")
         logger.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        switch store {
+        let kind =
+            try store ?? environment["SWITCHBOARD_STORE"].map { value in
+                guard let kind = StoreKind(rawValue: value) else {
+                    throw ValidationError("SWITCHBOARD_STORE=\(value) is not one of \(StoreKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return kind
+            } ?? .sqlite
+        if kind != .memory, agents != nil {
+            throw ValidationError("--agents goes with --store memory; use agents import for the embedded store")
+        }
+        switch kind {
+        case .postgrest:
+            let postgrest = try supabase.configuration(environment: environment)
+            let transport = CurlTransport()
+            let store = PostgRESTCallStore(configuration: postgrest, transport: transport)
+            logger.info("store", metadata: ["kind": "postgrest", "url": "\(postgrest.restBase)", "schema": "\(postgrest.schema)"])
+            do {
+                try await store.checkReady()
+            } catch {
+                // The service starts anyway: voice routes answer voicemail and /readyz says not ready
+                // until the store answers.
+                logger.warning("store not ready", metadata: ["error": "\(error)"])
+            }
+            try await serve(configuration: configuration, store: store, logger: logger)
+            await transport.shutdown()
         case .sqlite:
-            if agents != nil { throw ValidationError("--agents goes with --store memory; use agents import for the embedded store") }
             let path = database ?? environment["SWITCHBOARD_DATABASE"] ?? "switchboard.sqlite"
             let sqlite: SQLiteCallStore
             do {

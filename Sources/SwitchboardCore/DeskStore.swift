@@ -1,0 +1,92 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// What the agents' dashboard (the `/api` routes) needs beyond the voice routes' ``CallStore``:
+/// ringing calls, parking, supervisor actions and chat handoffs. Every store implements it and runs
+/// the same contract suite.
+///
+/// Contract, in addition to ``CallStore``'s:
+/// - Every method is scoped to a tenant: another tenant's call, parked call or handoff is
+///   ``StoreError/notFound``, never revealed.
+/// - ``retrieveParkedCall(id:tenant:agentIdentity:at:)`` and ``pickUpHandoff(id:tenant:agentIdentity:at:)``
+///   are atomic: among concurrent attempts exactly one succeeds; the others learn who won (or that
+///   the agent is at capacity). Pickups count an agent's active handoffs against its chat capacity in
+///   the same transaction.
+/// - A call stops ringing when it is answered (a claim) or finished (``finishCall(_:at:)``).
+public protocol DeskStore: CallStore {
+    /// The tenant's calls that are ringing: recorded by ``recordRinging(_:)``, not answered and not
+    /// finished; oldest first.
+    func ringingCalls(in tenant: TenantID) async throws(StoreError) -> [RingingCall]
+
+    /// Marks a call as no longer ringing without an answer (it went to voicemail or the caller hung
+    /// up). Idempotent; does nothing for an unknown call.
+    func finishCall(_ callSid: String, at now: Date) async throws(StoreError)
+
+    /// The ring events of one call, oldest first.
+    /// - Throws: ``StoreError/notFound`` when the call is recorded for another tenant.
+    func ringEvents(forCall callSid: String, in tenant: TenantID) async throws(StoreError) -> [RingEvent]
+
+    /// The agent's latest answered, declined and missed ring events, newest first, at most `limit`:
+    /// enough to tell how many rings in a row it missed.
+    func ringOutcomes(of identity: String, in tenant: TenantID, limit: Int) async throws(StoreError) -> [RingEvent]
+
+    /// A supervisor's release of a stuck agent: clears its current call and wrap-up.
+    /// - Throws: ``StoreError/notFound`` when there is no such agent.
+    @discardableResult
+    func releaseAgent(identity: String, in tenant: TenantID) async throws(StoreError) -> Agent
+
+    /// Parks `callSid` in `slot`, parked by the agent.
+    /// - Throws: ``StoreError/conflict`` when the call is already waiting in a slot;
+    ///   ``StoreError/notFound`` when the agent does not exist in the tenant.
+    func parkCall(
+        _ callSid: String,
+        tenant: TenantID,
+        slot: String,
+        parkedBy identity: String,
+        at now: Date
+    ) async throws(StoreError)
+        -> ParkedCall
+
+    /// The tenant's calls waiting in a park slot, oldest first.
+    func parkedCalls(in tenant: TenantID) async throws(StoreError) -> [ParkedCall]
+
+    /// The parked call with `id`, waiting or not.
+    /// - Throws: ``StoreError/notFound`` when there is none in the tenant.
+    func parkedCall(id: String, in tenant: TenantID) async throws(StoreError) -> ParkedCall
+
+    /// Retrieves a parked call for the agent, atomically (see the contract).
+    /// - Throws: ``StoreError/notFound`` for an unknown id or agent in the tenant.
+    func retrieveParkedCall(id: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> RetrievalOutcome
+
+    /// Marks the waiting parked call of `callSid` as ended (the caller hung up, or the park timed out)
+    /// and returns it; nil when the call is not waiting in a slot.
+    @discardableResult
+    func endParkedCall(_ callSid: String, at now: Date) async throws(StoreError) -> ParkedCall?
+
+    /// Creates a pending handoff.
+    func createHandoff(
+        tenant: TenantID,
+        conversationID: String,
+        customerName: String?,
+        summary: String?,
+        at now: Date
+    )
+        async throws(StoreError) -> ChatHandoff
+
+    /// The tenant's handoffs, optionally only those with `status`, oldest first.
+    func handoffs(in tenant: TenantID, status: ChatHandoff.Status?) async throws(StoreError) -> [ChatHandoff]
+
+    /// Picks up a pending handoff for the agent, atomically, if the agent's active handoffs are below
+    /// its chat capacity.
+    /// - Throws: ``StoreError/notFound`` for an unknown handoff or agent in the tenant.
+    func pickUpHandoff(id: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> PickupOutcome
+
+    /// Releases the agent's active handoff, giving its capacity back, and returns it.
+    /// - Throws: ``StoreError/notFound`` for an unknown handoff in the tenant; ``StoreError/conflict``
+    ///   when the handoff is not active with this agent.
+    @discardableResult
+    func releaseHandoff(id: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> ChatHandoff
+}

@@ -1,0 +1,190 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The dashboard's operations in memory. Each method runs in one visit to the actor, so retrievals
+/// and pickups check and change in one step, as the contract's atomicity asks.
+///
+/// Rules shared with the other stores:
+/// - Ringing calls, parked calls and handoffs are ordered by time, ties by call SID (ringing and
+///   parked calls) or id (handoffs).
+/// - Parking a call recorded for another tenant is ``StoreError/notFound``; parking a call waiting in
+///   any slot is ``StoreError/conflict``.
+/// - A retrieval or pickup repeated by the agent who won it succeeds again and changes nothing.
+/// - A pickup of a handoff that is not pending names the agent who has (or had) it, before capacity is
+///   considered.
+extension InMemoryCallStore: DeskStore {
+    public func ringingCalls(in tenant: TenantID) throws(StoreError) -> [RingingCall] {
+        calls.values
+            .filter { $0.call.tenant == tenant && $0.answeredBy == nil && $0.finishedAt == nil }
+            .map(\.call)
+            .sorted { ($0.startedAt, $0.callSid) < ($1.startedAt, $1.callSid) }
+    }
+
+    public func finishCall(_ callSid: String, at now: Date) throws(StoreError) {
+        guard var record = calls[callSid], record.finishedAt == nil else { return }
+        record.finishedAt = now
+        calls[callSid] = record
+    }
+
+    public func ringEvents(forCall callSid: String, in tenant: TenantID) throws(StoreError) -> [RingEvent] {
+        if let record = calls[callSid], record.call.tenant != tenant {
+            throw .notFound("No call \(callSid) in tenant \(tenant)")
+        }
+        return events.filter { $0.callSid == callSid && $0.tenant == tenant }
+    }
+
+    public func ringOutcomes(of identity: String, in tenant: TenantID, limit: Int) throws(StoreError) -> [RingEvent] {
+        guard limit > 0 else { return [] }
+        let outcomes: Set<RingEvent.Kind> = [.answered, .declined, .missed]
+        return Array(
+            events.reversed().lazy
+                .filter { $0.tenant == tenant && $0.agentIdentity == identity && outcomes.contains($0.kind) }
+                .prefix(limit)
+        )
+    }
+
+    @discardableResult
+    public func releaseAgent(identity: String, in tenant: TenantID) throws(StoreError) -> Agent {
+        var agent = try agent(identity: identity, in: tenant)
+        agent.currentCallSid = nil
+        agent.wrapUpEndsAt = nil
+        agentsByKey[AgentKey(tenant: tenant, identity: identity)] = agent
+        return agent
+    }
+
+    public func parkCall(
+        _ callSid: String,
+        tenant: TenantID,
+        slot: String,
+        parkedBy identity: String,
+        at now: Date
+    ) throws(StoreError) -> ParkedCall {
+        _ = try agent(identity: identity, in: tenant)
+        if let record = calls[callSid], record.call.tenant != tenant {
+            throw .notFound("No call \(callSid) in tenant \(tenant)")
+        }
+        if parkedByID.values.contains(where: { $0.callSid == callSid && $0.isWaiting }) {
+            throw .conflict("Call \(callSid) is already parked")
+        }
+        let parked = ParkedCall(
+            id: UUID().uuidString.lowercased(),
+            tenant: tenant,
+            callSid: callSid,
+            slot: slot,
+            parkedBy: identity,
+            parkedAt: now
+        )
+        parkedByID[parked.id] = parked
+        return parked
+    }
+
+    public func parkedCalls(in tenant: TenantID) throws(StoreError) -> [ParkedCall] {
+        parkedByID.values
+            .filter { $0.tenant == tenant && $0.isWaiting }
+            .sorted { ($0.parkedAt, $0.callSid) < ($1.parkedAt, $1.callSid) }
+    }
+
+    public func parkedCall(id: String, in tenant: TenantID) throws(StoreError) -> ParkedCall {
+        guard let parked = parkedByID[id.lowercased()], parked.tenant == tenant else {
+            throw .notFound("No parked call \(id) in tenant \(tenant)")
+        }
+        return parked
+    }
+
+    public func retrieveParkedCall(
+        id: String,
+        tenant: TenantID,
+        agentIdentity: String,
+        at now: Date
+    ) throws(StoreError)
+        -> RetrievalOutcome
+    {
+        _ = try agent(identity: agentIdentity, in: tenant)
+        var parked = try parkedCall(id: id, in: tenant)
+        if let retriever = parked.retrievedBy {
+            return retriever == agentIdentity ? .retrieved(parked) : .alreadyRetrieved(by: retriever)
+        }
+        if parked.endedAt != nil { return .ended }
+        parked.retrievedBy = agentIdentity
+        parked.retrievedAt = now
+        parkedByID[parked.id] = parked
+        return .retrieved(parked)
+    }
+
+    @discardableResult
+    public func endParkedCall(_ callSid: String, at now: Date) throws(StoreError) -> ParkedCall? {
+        guard var parked = parkedByID.values.first(where: { $0.callSid == callSid && $0.isWaiting }) else { return nil }
+        parked.endedAt = now
+        parkedByID[parked.id] = parked
+        return parked
+    }
+
+    public func createHandoff(
+        tenant: TenantID,
+        conversationID: String,
+        customerName: String?,
+        summary: String?,
+        at now: Date
+    ) throws(StoreError) -> ChatHandoff {
+        let handoff = ChatHandoff(
+            id: UUID().uuidString.lowercased(),
+            tenant: tenant,
+            conversationID: conversationID,
+            customerName: customerName,
+            summary: summary,
+            createdAt: now
+        )
+        handoffsByID[handoff.id] = handoff
+        return handoff
+    }
+
+    public func handoffs(in tenant: TenantID, status: ChatHandoff.Status?) throws(StoreError) -> [ChatHandoff] {
+        handoffsByID.values
+            .filter { $0.tenant == tenant && (status == nil || $0.status == status) }
+            .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    }
+
+    public func pickUpHandoff(
+        id: String,
+        tenant: TenantID,
+        agentIdentity: String,
+        at now: Date
+    ) throws(StoreError)
+        -> PickupOutcome
+    {
+        let agent = try agent(identity: agentIdentity, in: tenant)
+        var handoff = try handoff(id: id, in: tenant)
+        if let holder = handoff.pickedUpBy {
+            return holder == agentIdentity && handoff.status == .active ? .pickedUp(handoff) : .alreadyPickedUp(by: holder)
+        }
+        let active = handoffsByID.values.count { $0.tenant == tenant && $0.status == .active && $0.pickedUpBy == agentIdentity }
+        guard active < agent.chatCapacity else { return .atCapacity(active: active, capacity: agent.chatCapacity) }
+        handoff.status = .active
+        handoff.pickedUpBy = agentIdentity
+        handoff.pickedUpAt = now
+        handoffsByID[handoff.id] = handoff
+        return .pickedUp(handoff)
+    }
+
+    @discardableResult
+    public func releaseHandoff(id: String, tenant: TenantID, agentIdentity: String, at now: Date) throws(StoreError) -> ChatHandoff {
+        var handoff = try handoff(id: id, in: tenant)
+        guard handoff.status == .active, handoff.pickedUpBy == agentIdentity else {
+            throw .conflict("Handoff \(id) is not active with agent \(agentIdentity)")
+        }
+        handoff.status = .released
+        handoff.releasedAt = now
+        handoffsByID[handoff.id] = handoff
+        return handoff
+    }
+
+    private func handoff(id: String, in tenant: TenantID) throws(StoreError) -> ChatHandoff {
+        guard let handoff = handoffsByID[id.lowercased()], handoff.tenant == tenant else {
+            throw .notFound("No handoff \(id) in tenant \(tenant)")
+        }
+        return handoff
+    }
+}

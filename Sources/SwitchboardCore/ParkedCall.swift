@@ -1,0 +1,64 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// A live call an agent parked: the caller waits in the tenant's park slot (a Twilio queue) until an
+/// agent retrieves the call, the caller hangs up, or the park times out.
+public struct ParkedCall: Equatable, Sendable, Codable {
+    /// A stable unique id (a UUID string).
+    public var id: String
+    /// The tenant whose slot the call waits in.
+    public var tenant: TenantID
+    /// The parked call (the caller's leg).
+    public var callSid: String
+    /// The park slot: the name of the queue the caller waits in.
+    public var slot: String
+    /// The identity of the agent who parked it.
+    public var parkedBy: String
+    /// When it was parked.
+    public var parkedAt: Date
+    /// The identity of the agent who retrieved it, once retrieved.
+    public var retrievedBy: String?
+    /// When it was retrieved.
+    public var retrievedAt: Date?
+    /// When it left the slot without being retrieved (the caller hung up, or it timed out).
+    public var endedAt: Date?
+
+    /// Creates a parked call.
+    public init(
+        id: String,
+        tenant: TenantID,
+        callSid: String,
+        slot: String,
+        parkedBy: String,
+        parkedAt: Date,
+        retrievedBy: String? = nil,
+        retrievedAt: Date? = nil,
+        endedAt: Date? = nil
+    ) {
+        self.id = id
+        self.tenant = tenant
+        self.callSid = callSid
+        self.slot = slot
+        self.parkedBy = parkedBy
+        self.parkedAt = parkedAt
+        self.retrievedBy = retrievedBy
+        self.retrievedAt = retrievedAt
+        self.endedAt = endedAt
+    }
+
+    /// Whether the caller is still waiting in the slot.
+    public var isWaiting: Bool { retrievedAt == nil && endedAt == nil }
+}
+
+/// What an attempt to retrieve a parked call found.
+public enum RetrievalOutcome: Equatable, Sendable {
+    /// This agent retrieved it; the call as stored now.
+    case retrieved(ParkedCall)
+    /// Another agent retrieved it first.
+    case alreadyRetrieved(by: String)
+    /// The call is no longer parked: the caller hung up or the park timed out.
+    case ended
+}

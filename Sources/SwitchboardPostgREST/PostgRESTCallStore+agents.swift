@@ -1,0 +1,104 @@
+import SwitchboardCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+extension PostgRESTCallStore {
+    public func agents(in tenant: TenantID?) async throws(StoreError) -> [Agent] {
+        let query = PostgRESTQuery(
+            "agents",
+            select: AgentRow.columns,
+            filters: tenant.map { [.eq("tenant_id", $0.rawValue)] } ?? [],
+            order: [PostgRESTOrder("tenant_id"), PostgRESTOrder("identity")]
+        )
+        return try await client.rows(query, as: AgentRow.self, operation: "listing agents")
+            .map { (row) throws(StoreError) in try row.agent() }
+    }
+
+    public func agent(identity: String, in tenant: TenantID) async throws(StoreError) -> Agent {
+        let query = PostgRESTQuery(
+            "agents",
+            select: AgentRow.columns,
+            filters: [.eq("tenant_id", tenant.rawValue), .eq("identity", identity)]
+        )
+        guard let row = try await client.rows(query, as: AgentRow.self, operation: "reading agent \(identity)").first else {
+            throw .notFound("No agent \(identity) in tenant \(tenant)")
+        }
+        return try row.agent()
+    }
+
+    /// The `upsert_agent` SQL function: one statement, so atomic.
+    @discardableResult
+    public func upsertAgent(_ agent: Agent) async throws(StoreError) -> Agent {
+        try Self.validate(agent)
+        let row = try await client.rpc(
+            "upsert_agent",
+            UpsertAgentArguments(agent),
+            as: AgentRow.self,
+            idempotent: false,
+            operation: "storing agent \(agent.identity) in tenant \(agent.tenant)"
+        )
+        return try row.agent()
+    }
+
+    @discardableResult
+    public func setPresence(_ presence: Presence, identity: String, in tenant: TenantID) async throws(StoreError) -> Agent {
+        let response = try await client.update(
+            PostgRESTQuery("agents", select: AgentRow.columns, filters: [.eq("tenant_id", tenant.rawValue), .eq("identity", identity)]),
+            ["presence": presence.rawValue],
+            preferences: PostgRESTPreferences(returning: .representation),
+            operation: "setting the presence of agent \(identity)"
+        )
+        let rows = try client.decode([AgentRow].self, from: response, operation: "setting the presence of agent \(identity)")
+        guard let row = rows.first else { throw .notFound("No agent \(identity) in tenant \(tenant)") }
+        return try row.agent()
+    }
+
+    /// The contract's data rules, checked before the request so the error names the rule; the
+    /// database's constraints enforce them again. (A new agent's id must also be a UUID: the database
+    /// refuses anything else as ``StoreError/invalid``.)
+    static func validate(_ agent: Agent) throws(StoreError) {
+        let identity = agent.identity.utf8
+        guard (1...256).contains(identity.count),
+            identity.allSatisfy({
+                $0 == UInt8(ascii: "_") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+                    || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0)
+            })
+        else {
+            throw .invalid("Agent identity \(agent.identity) must be 1 to 256 ASCII letters, digits or underscores")
+        }
+        guard agent.chatCapacity >= 0 else {
+            throw .invalid("Agent \(agent.identity) has a negative chat capacity (\(agent.chatCapacity))")
+        }
+    }
+}
+
+/// `upsert_agent`'s arguments; every key is sent, nulls included, because PostgREST picks a function
+/// by its full set of argument names.
+private struct UpsertAgentArguments: Encodable {
+    let agent: Agent
+
+    init(_ agent: Agent) { self.agent = agent }
+
+    enum CodingKeys: String, CodingKey {
+        case p_id, p_tenant_id, p_identity, p_name, p_email, p_presence, p_current_call_sid, p_wrap_up_ends_at, p_last_call_ended_at,
+            p_chat_capacity
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(agent.id.isEmpty ? nil : agent.id, forKey: .p_id)
+        try container.encode(agent.tenant.rawValue, forKey: .p_tenant_id)
+        try container.encode(agent.identity, forKey: .p_identity)
+        try container.encode(agent.name, forKey: .p_name)
+        try container.encode(agent.email, forKey: .p_email)
+        try container.encode(agent.presence.rawValue, forKey: .p_presence)
+        try container.encode(agent.currentCallSid, forKey: .p_current_call_sid)
+        try container.encode(agent.wrapUpEndsAt, forKey: .p_wrap_up_ends_at)
+        try container.encode(agent.lastCallEndedAt, forKey: .p_last_call_ended_at)
+        try container.encode(agent.chatCapacity, forKey: .p_chat_capacity)
+    }
+}

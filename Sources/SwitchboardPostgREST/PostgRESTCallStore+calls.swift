@@ -1,0 +1,95 @@
+import SwitchboardCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+extension PostgRESTCallStore {
+    /// An insert that ignores an existing row with the same call SID, so Twilio's retries change
+    /// nothing.
+    public func recordRinging(_ call: RingingCall) async throws(StoreError) {
+        _ = try await client.insert(
+            PostgRESTQuery("calls"),
+            CallRow(call),
+            preferences: PostgRESTPreferences(returning: .minimal, resolution: .ignoreDuplicates),
+            operation: "recording call \(call.callSid) ringing"
+        )
+    }
+
+    public func ringingCall(_ callSid: String) async throws(StoreError) -> RingingCall? {
+        try await client.rows(
+            PostgRESTQuery("calls", select: CallRow.columns, filters: [.eq("call_sid", callSid)]),
+            as: CallRow.self,
+            operation: "reading call \(callSid)"
+        ).first?.ringingCall
+    }
+
+    /// The `claim_call_as` SQL function: the claim and the winner's current call in one transaction.
+    public func claimCall(_ callSid: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> ClaimOutcome {
+        let result = try await client.rpc(
+            "claim_call_as",
+            ClaimArguments(p_call_sid: callSid, p_tenant_id: tenant.rawValue, p_agent_identity: agentIdentity, p_claimed_at: now),
+            as: ClaimResult.self,
+            idempotent: false,
+            operation: "claiming call \(callSid) for agent \(agentIdentity)"
+        )
+        switch (result.outcome, result.answered_by, result.current_call_sid) {
+        case ("won", _, _): return .won
+        case ("already_answered", let winner?, _): return .alreadyAnswered(by: winner)
+        case ("agent_busy", _, let current?): return .agentBusy(currentCallSid: current)
+        default: throw .corrupt("claim_call_as answered an unknown outcome \(result.outcome) for call \(callSid)")
+        }
+    }
+
+    public func callWinner(_ callSid: String) async throws(StoreError) -> String? {
+        try await client.rows(
+            PostgRESTQuery("calls", select: ["answered_by"], filters: [.eq("call_sid", callSid)]),
+            as: WinnerRow.self,
+            operation: "reading the winner of call \(callSid)"
+        ).first?.answered_by
+    }
+
+    public func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int) async throws(StoreError) {
+        guard wrapUpSeconds >= 0 else { throw .invalid("Wrap-up cannot be negative (\(wrapUpSeconds) seconds)") }
+        _ = try await client.update(
+            PostgRESTQuery("agents", filters: [.eq("current_call_sid", callSid)]),
+            EndCallChanges(last_call_ended_at: now, wrap_up_ends_at: now.addingTimeInterval(TimeInterval(wrapUpSeconds))),
+            preferences: PostgRESTPreferences(returning: .minimal),
+            operation: "ending call \(callSid)"
+        )
+    }
+}
+
+private struct ClaimArguments: Encodable {
+    var p_call_sid: String
+    var p_tenant_id: String
+    var p_agent_identity: String
+    var p_claimed_at: Date
+}
+
+private struct ClaimResult: Decodable {
+    var outcome: String
+    var answered_by: String?
+    var current_call_sid: String?
+}
+
+private struct WinnerRow: Decodable {
+    var answered_by: String?
+}
+
+/// Clears the current call (an explicit null) and sets the call end and wrap-up.
+private struct EndCallChanges: Encodable {
+    var last_call_ended_at: Date
+    var wrap_up_ends_at: Date
+
+    enum CodingKeys: String, CodingKey { case current_call_sid, last_call_ended_at, wrap_up_ends_at }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeNil(forKey: .current_call_sid)
+        try container.encode(last_call_ended_at, forKey: .last_call_ended_at)
+        try container.encode(wrap_up_ends_at, forKey: .wrap_up_ends_at)
+    }
+}

@@ -1,0 +1,82 @@
+import SwitchboardCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+extension PostgRESTCallStore {
+    /// The `record_ring_event` SQL function, which assigns sequences in commit order per tenant.
+    @discardableResult
+    public func recordRingEvent(_ event: RingEvent) async throws(StoreError) -> Bool {
+        let sequence = try await client.rpc(
+            "record_ring_event",
+            RingEventArguments(event),
+            as: Int64?.self,
+            idempotent: false,
+            operation: "recording a \(event.kind.rawValue) event of call \(event.callSid)"
+        )
+        return sequence != nil
+    }
+
+    public func ringEvents(in tenant: TenantID, after sequence: Int64, limit: Int) async throws(StoreError) -> [RingEvent] {
+        guard limit > 0 else { return [] }
+        let query = PostgRESTQuery(
+            "ring_events",
+            select: RingEventRow.columns,
+            filters: [.eq("tenant_id", tenant.rawValue), .compare("sequence", .gt, String(sequence))],
+            order: [PostgRESTOrder("sequence")],
+            limit: limit
+        )
+        return try await client.rows(query, as: RingEventRow.self, operation: "reading the ring events of tenant \(tenant)")
+            .map { (row) throws(StoreError) in try row.ringEvent() }
+    }
+
+    /// An insert that ignores an existing recording SID and returns what it inserted: nothing means
+    /// the voicemail was already stored.
+    @discardableResult
+    public func saveVoicemail(_ voicemail: Voicemail) async throws(StoreError) -> Bool {
+        let operation = "storing voicemail \(voicemail.recordingSid)"
+        let response = try await client.insert(
+            PostgRESTQuery("voicemails", select: ["recording_sid"]),
+            VoicemailRow(voicemail),
+            preferences: PostgRESTPreferences(returning: .representation, resolution: .ignoreDuplicates),
+            operation: operation
+        )
+        return !(try client.decode([RecordingSidRow].self, from: response, operation: operation)).isEmpty
+    }
+
+    public func voicemails(in tenant: TenantID) async throws(StoreError) -> [Voicemail] {
+        let query = PostgRESTQuery(
+            "voicemails",
+            select: VoicemailRow.columns,
+            filters: [.eq("tenant_id", tenant.rawValue)],
+            order: [PostgRESTOrder("received_at", ascending: false), PostgRESTOrder("recording_sid")]
+        )
+        return try await client.rows(query, as: VoicemailRow.self, operation: "reading the voicemails of tenant \(tenant)").map(\.voicemail)
+    }
+}
+
+private struct RecordingSidRow: Decodable {
+    var recording_sid: String
+}
+
+/// `record_ring_event`'s arguments, the detail's null included.
+private struct RingEventArguments: Encodable {
+    let event: RingEvent
+
+    init(_ event: RingEvent) { self.event = event }
+
+    enum CodingKeys: String, CodingKey { case p_call_sid, p_tenant_id, p_agent_identity, p_kind, p_occurred_at, p_detail }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(event.callSid, forKey: .p_call_sid)
+        try container.encode(event.tenant.rawValue, forKey: .p_tenant_id)
+        try container.encode(event.agentIdentity, forKey: .p_agent_identity)
+        try container.encode(event.kind.rawValue, forKey: .p_kind)
+        try container.encode(event.occurredAt, forKey: .p_occurred_at)
+        try container.encode(event.detail, forKey: .p_detail)
+    }
+}

@@ -1,0 +1,116 @@
+import SwitchboardCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Parked calls: parking and retrieval are SQL functions (`park_call`, `retrieve_parked_call`), each
+/// one transaction; the rest are plain table requests.
+extension PostgRESTCallStore {
+    /// The `park_call` SQL function: an unknown agent or another tenant's call is
+    /// ``StoreError/notFound``, a call already waiting in a slot ``StoreError/conflict``.
+    public func parkCall(
+        _ callSid: String,
+        tenant: TenantID,
+        slot: String,
+        parkedBy identity: String,
+        at now: Date
+    ) async throws(StoreError) -> ParkedCall {
+        try await client.rpc(
+            "park_call",
+            ParkArguments(p_call_sid: callSid, p_tenant_id: tenant.rawValue, p_slot: slot, p_parked_by: identity, p_parked_at: now),
+            as: ParkedCallRow.self,
+            idempotent: false,
+            operation: "parking call \(callSid)"
+        ).parkedCall
+    }
+
+    /// The tenant's waiting parked calls, oldest first; ties by call SID.
+    public func parkedCalls(in tenant: TenantID) async throws(StoreError) -> [ParkedCall] {
+        let query = PostgRESTQuery(
+            "parked_calls",
+            select: ParkedCallRow.columns,
+            filters: [.eq("tenant_id", tenant.rawValue), .is("retrieved_at", .null), .is("ended_at", .null)],
+            order: [PostgRESTOrder("parked_at"), PostgRESTOrder("call_sid")]
+        )
+        return try await client.rows(query, as: ParkedCallRow.self, operation: "reading the parked calls of tenant \(tenant)").map(\.parkedCall)
+    }
+
+    public func parkedCall(id: String, in tenant: TenantID) async throws(StoreError) -> ParkedCall {
+        guard Self.isUUID(id) else { throw .notFound("No parked call \(id) in tenant \(tenant)") }
+        let query = PostgRESTQuery(
+            "parked_calls",
+            select: ParkedCallRow.columns,
+            filters: [.eq("id", id), .eq("tenant_id", tenant.rawValue)]
+        )
+        guard let row = try await client.rows(query, as: ParkedCallRow.self, operation: "reading parked call \(id)").first else {
+            throw .notFound("No parked call \(id) in tenant \(tenant)")
+        }
+        return row.parkedCall
+    }
+
+    /// The `retrieve_parked_call` SQL function, which locks the parked call's row.
+    public func retrieveParkedCall(
+        id: String,
+        tenant: TenantID,
+        agentIdentity: String,
+        at now: Date
+    ) async throws(StoreError)
+        -> RetrievalOutcome
+    {
+        guard Self.isUUID(id) else { throw .notFound("No parked call \(id) in tenant \(tenant)") }
+        let result = try await client.rpc(
+            "retrieve_parked_call",
+            RetrieveArguments(p_id: id, p_tenant_id: tenant.rawValue, p_agent_identity: agentIdentity, p_at: now),
+            as: RetrievalResult.self,
+            idempotent: false,
+            operation: "retrieving parked call \(id) for agent \(agentIdentity)"
+        )
+        switch (result.outcome, result.parked_call, result.retrieved_by) {
+        case ("retrieved", let row?, _): return .retrieved(row.parkedCall)
+        case ("already_retrieved", _, let retriever?): return .alreadyRetrieved(by: retriever)
+        case ("ended", _, _): return .ended
+        default: throw .corrupt("retrieve_parked_call answered an unknown outcome \(result.outcome) for parked call \(id)")
+        }
+    }
+
+    /// One conditional update of the call's waiting parked call.
+    @discardableResult
+    public func endParkedCall(_ callSid: String, at now: Date) async throws(StoreError) -> ParkedCall? {
+        let operation = "ending the park of call \(callSid)"
+        let response = try await client.update(
+            PostgRESTQuery(
+                "parked_calls",
+                select: ParkedCallRow.columns,
+                filters: [.eq("call_sid", callSid), .is("retrieved_at", .null), .is("ended_at", .null)]
+            ),
+            ["ended_at": PostgRESTTimestamp.format(now)],
+            preferences: PostgRESTPreferences(returning: .representation),
+            operation: operation
+        )
+        return try client.decode([ParkedCallRow].self, from: response, operation: operation).first?.parkedCall
+    }
+}
+
+private struct ParkArguments: Encodable {
+    var p_call_sid: String
+    var p_tenant_id: String
+    var p_slot: String
+    var p_parked_by: String
+    var p_parked_at: Date
+}
+
+private struct RetrieveArguments: Encodable {
+    var p_id: String
+    var p_tenant_id: String
+    var p_agent_identity: String
+    var p_at: Date
+}
+
+private struct RetrievalResult: Decodable {
+    var outcome: String
+    var parked_call: ParkedCallRow?
+    var retrieved_by: String?
+}

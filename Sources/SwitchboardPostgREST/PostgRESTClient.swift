@@ -1,0 +1,166 @@
+import SwitchboardCore
+import SwitchboardHTTP
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Sends PostgREST requests the way Supabase expects them (`apikey` and `Authorization: Bearer` with
+/// the service-role key, JSON in and out, the schema as a profile header when not `public`), retries
+/// idempotent ones per the ``RetryPolicy``, and turns every failure into a ``StoreError``.
+struct PostgRESTClient: Sendable {
+    let configuration: PostgRESTConfiguration
+    let transport: any HTTPTransport
+    /// Waits between retries; tests pass one that records instead of sleeping.
+    let pause: @Sendable (Duration) async -> Void
+    /// A random number in 0..<1 for retry jitter.
+    let random: @Sendable () -> Double
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(PostgRESTTimestamp.format(date))
+        }
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = PostgRESTTimestamp.parse(text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "Not a timestamp: \(text)")
+            }
+            return date
+        }
+        return decoder
+    }()
+
+    /// GETs the rows `query` selects.
+    func rows<Row: Decodable>(_ query: PostgRESTQuery, as: Row.Type, operation: String) async throws(StoreError) -> [Row] {
+        let response = try await send(.get, query, body: nil, preferences: nil, idempotent: true, operation: operation)
+        return try decode([Row].self, from: response, operation: operation)
+    }
+
+    /// Calls the SQL function `name` with named `arguments` (POST /rpc/name) and decodes its result.
+    /// `idempotent` marks a function that only reads, so it may be retried.
+    func rpc<Result: Decodable>(
+        _ name: String,
+        _ arguments: some Encodable,
+        as: Result.Type,
+        idempotent: Bool,
+        operation: String
+    ) async throws(StoreError) -> Result {
+        let body = try encode(arguments, operation: operation)
+        let response = try await send(
+            .post,
+            PostgRESTQuery("rpc/\(name)"),
+            body: body,
+            preferences: nil,
+            idempotent: idempotent,
+            operation: operation
+        )
+        return try decode(Result.self, from: response, operation: operation)
+    }
+
+    /// POSTs `rows` to the table in `query` with the given preferences; returns the response.
+    func insert(
+        _ query: PostgRESTQuery,
+        _ rows: some Encodable,
+        preferences: PostgRESTPreferences,
+        operation: String
+    ) async throws(StoreError) -> HTTPResponse {
+        try await send(.post, query, body: try encode(rows, operation: operation), preferences: preferences, idempotent: false, operation: operation)
+    }
+
+    /// PATCHes the rows `query` selects with `changes`; returns the response.
+    func update(
+        _ query: PostgRESTQuery,
+        _ changes: some Encodable,
+        preferences: PostgRESTPreferences,
+        operation: String
+    ) async throws(StoreError) -> HTTPResponse {
+        try await send(
+            .patch,
+            query,
+            body: try encode(changes, operation: operation),
+            preferences: preferences,
+            idempotent: false,
+            operation: operation
+        )
+    }
+
+    /// Decodes a 2xx response's JSON body.
+    func decode<Value: Decodable>(_ type: Value.Type, from response: HTTPResponse, operation: String) throws(StoreError) -> Value {
+        do {
+            return try Self.decoder.decode(Value.self, from: Data(response.body))
+        } catch {
+            throw .unavailable(
+                "Supabase answered \(operation) with a body that is not the expected JSON",
+                cause: "\(error); body: \(String(decoding: response.body.prefix(200), as: UTF8.self))"
+            )
+        }
+    }
+
+    /// Sends one request, retrying when `idempotent` and the failure is one a retry can cure.
+    func send(
+        _ method: HTTPRequest.Method,
+        _ query: PostgRESTQuery,
+        body: [UInt8]?,
+        preferences: PostgRESTPreferences?,
+        idempotent: Bool,
+        operation: String
+    ) async throws(StoreError) -> HTTPResponse {
+        let request = request(method, query, body: body, preferences: preferences)
+        let attempts = idempotent ? max(1, configuration.retry.maxAttempts) : 1
+        var attempt = 1
+        while true {
+            let failure: StoreError
+            let retryable: Bool
+            do {
+                let response = try await transport.send(request)
+                if response.isSuccess { return response }
+                failure = .postgREST(status: response.status, body: response.body, operation: operation)
+                retryable = [502, 503, 504].contains(response.status)
+            } catch {
+                failure = .transport(error, operation: operation)
+                switch error {
+                case .connectionRefused, .connectionLost, .dns: retryable = true
+                default: retryable = false
+                }
+            }
+            guard retryable, attempt < attempts, !Task.isCancelled else { throw failure }
+            attempt += 1
+            await pause(configuration.retry.delay(beforeAttempt: attempt, random: random()))
+        }
+    }
+
+    /// The HTTP request for `query`, with Supabase's headers.
+    func request(_ method: HTTPRequest.Method, _ query: PostgRESTQuery, body: [UInt8]?, preferences: PostgRESTPreferences?) -> HTTPRequest {
+        var headers = [
+            HTTPHeader("apikey", configuration.serviceRoleKey),
+            HTTPHeader("Authorization", "Bearer \(configuration.serviceRoleKey)"),
+            HTTPHeader("Accept", "application/json"),
+            HTTPHeader("X-Client-Info", "switchboard"),
+        ]
+        if body != nil { headers.append(HTTPHeader("Content-Type", "application/json")) }
+        if configuration.schema != "public" {
+            let reads = method == .get || method == .head
+            headers.append(HTTPHeader(reads ? "Accept-Profile" : "Content-Profile", configuration.schema))
+        }
+        if let prefer = preferences?.headerValue { headers.append(HTTPHeader("Prefer", prefer)) }
+        return HTTPRequest(method: method, url: "\(configuration.restBase)/\(query.pathAndQuery)", headers: headers, body: body)
+    }
+
+    private func encode(_ value: some Encodable, operation: String) throws(StoreError) -> [UInt8] {
+        do {
+            return Array(try Self.encoder.encode(value))
+        } catch {
+            throw .invalid("Cannot encode the request \(operation): \(error)")
+        }
+    }
+}

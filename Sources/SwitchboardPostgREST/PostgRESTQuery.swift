@@ -1,0 +1,73 @@
+/// The path and query string of one PostgREST request: a table or `rpc/<function>`, the columns to
+/// return, filters, ordering, a limit and an `on_conflict` target. Pure; renders percent-encoded.
+public struct PostgRESTQuery: Sendable, Equatable {
+    /// `agents` or `rpc/claim_call`.
+    public var path: String
+    /// Columns to return; empty means all.
+    public var select: [String]
+    /// Filters, all of which must hold.
+    public var filters: [PostgRESTFilter]
+    /// Ordering terms, in priority order.
+    public var order: [PostgRESTOrder]
+    /// The most rows to return.
+    public var limit: Int?
+    /// The unique columns an upsert resolves conflicts on; nil means the primary key.
+    public var onConflict: [String]?
+
+    /// Creates a query on `path`.
+    public init(
+        _ path: String,
+        select: [String] = [],
+        filters: [PostgRESTFilter] = [],
+        order: [PostgRESTOrder] = [],
+        limit: Int? = nil,
+        onConflict: [String]? = nil
+    ) {
+        self.path = path
+        self.select = select
+        self.filters = filters
+        self.order = order
+        self.limit = limit
+        self.onConflict = onConflict
+    }
+
+    /// The parameters in order, before encoding.
+    public var parameters: [(name: String, value: String)] {
+        var parameters: [(name: String, value: String)] = []
+        if !select.isEmpty { parameters.append(("select", select.map(PostgRESTFilter.identifier).joined(separator: ","))) }
+        parameters += filters.map(\.parameter)
+        if !order.isEmpty { parameters.append(("order", order.map(\.term).joined(separator: ","))) }
+        if let limit { parameters.append(("limit", String(max(limit, 0)))) }
+        if let onConflict { parameters.append(("on_conflict", onConflict.map(PostgRESTFilter.identifier).joined(separator: ","))) }
+        return parameters
+    }
+
+    /// `path?name=value&…`, each name and value percent-encoded (see ``percentEncoded(_:)``).
+    public var pathAndQuery: String {
+        let encodedPath = path.split(separator: "/", omittingEmptySubsequences: false).map { Self.percentEncoded(String($0)) }.joined(separator: "/")
+        let query = parameters.map { "\(Self.percentEncoded($0.name))=\(Self.percentEncoded($0.value))" }.joined(separator: "&")
+        return query.isEmpty ? encodedPath : "\(encodedPath)?\(query)"
+    }
+
+    /// `text` with every byte percent-encoded except ASCII letters, digits and `-._~,()*:`, which
+    /// PostgREST's grammar uses and URLs allow as they are. `+` is always encoded: PostgREST decodes a
+    /// literal `+` to a space.
+    public static func percentEncoded(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: ","), UInt8(ascii: "("),
+                UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: ":"):
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = Array("0123456789ABCDEF".unicodeScalars)
+                result.unicodeScalars.append("%")
+                result.unicodeScalars.append(hex[Int(byte >> 4)])
+                result.unicodeScalars.append(hex[Int(byte & 0x0F)])
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,151 @@
+import SQLiteNIO
+import SwitchboardCore
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Parked calls. Parking and retrieval run in one `BEGIN IMMEDIATE` transaction each, so across every
+/// connection to the file one retriever at a time reads the parked call and writes its retrieval.
+extension SQLiteCallStore {
+    /// Parks the call. In order: an unknown agent, or a call recorded for another tenant, is
+    /// ``StoreError/notFound``; a call waiting in any slot is ``StoreError/conflict``.
+    public func parkCall(
+        _ callSid: String,
+        tenant: TenantID,
+        slot: String,
+        parkedBy identity: String,
+        at now: Date
+    ) async throws(StoreError) -> ParkedCall {
+        let rows = try await session.transaction { (runner) throws(StoreError) in
+            try Self.requireAgent(identity, in: tenant, runner)
+            let calls = try runner.rows("SELECT tenant FROM calls WHERE call_sid = ?1", [.text(callSid)])
+            if let call = calls.first, try SQLiteRowReader(table: "calls", row: call).text("tenant") != tenant.rawValue {
+                throw .notFound("No call \(callSid) in tenant \(tenant)")
+            }
+            let waiting = try runner.rows(
+                "SELECT id FROM parked_calls WHERE call_sid = ?1 AND retrieved_at IS NULL AND ended_at IS NULL",
+                [.text(callSid)]
+            )
+            guard waiting.isEmpty else { throw .conflict("Call \(callSid) is already parked") }
+            return try runner.rows(
+                """
+                INSERT INTO parked_calls (id, tenant, call_sid, slot, parked_by, parked_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                RETURNING \(SQLiteRowReader.parkedCallColumns)
+                """,
+                [
+                    .text(UUID().uuidString.lowercased()), .text(tenant.rawValue), .text(callSid), .text(slot), .text(identity),
+                    SQLiteData(now),
+                ]
+            )
+        }
+        guard let parked = try rows.records(from: "parked_calls", { (row) throws(StoreError) in try row.parkedCall() }).first else {
+            throw .corrupt("SQLite parked call \(callSid) but returned no row")
+        }
+        return parked
+    }
+
+    /// The tenant's waiting parked calls, oldest first; ties by call SID.
+    public func parkedCalls(in tenant: TenantID) async throws(StoreError) -> [ParkedCall] {
+        let rows = try await session.exclusively { (runner) throws(StoreError) in
+            try runner.rows(
+                """
+                SELECT \(SQLiteRowReader.parkedCallColumns) FROM parked_calls
+                WHERE tenant = ?1 AND retrieved_at IS NULL AND ended_at IS NULL
+                ORDER BY parked_at, call_sid
+                """,
+                [.text(tenant.rawValue)]
+            )
+        }
+        return try rows.records(from: "parked_calls") { (row) throws(StoreError) in try row.parkedCall() }
+    }
+
+    public func parkedCall(id: String, in tenant: TenantID) async throws(StoreError) -> ParkedCall {
+        let rows = try await session.exclusively { (runner) throws(StoreError) in
+            try Self.parkedCallRows(id: id, in: tenant, runner)
+        }
+        guard let parked = try rows.records(from: "parked_calls", { (row) throws(StoreError) in try row.parkedCall() }).first else {
+            throw .notFound("No parked call \(id) in tenant \(tenant)")
+        }
+        return parked
+    }
+
+    /// Retrieves the call in one `BEGIN IMMEDIATE` transaction. In order: an unknown agent or parked
+    /// call is ``StoreError/notFound``; a call retrieved by this agent is `.retrieved` again, unchanged;
+    /// by another, `.alreadyRetrieved(by:)`; an ended one, `.ended`.
+    public func retrieveParkedCall(
+        id: String,
+        tenant: TenantID,
+        agentIdentity: String,
+        at now: Date
+    ) async throws(StoreError)
+        -> RetrievalOutcome
+    {
+        try await session.transaction { (runner) throws(StoreError) -> RetrievalOutcome in
+            try Self.requireAgent(agentIdentity, in: tenant, runner)
+            let rows = try Self.parkedCallRows(id: id, in: tenant, runner)
+            guard let parked = try rows.records(from: "parked_calls", { (row) throws(StoreError) in try row.parkedCall() }).first else {
+                throw .notFound("No parked call \(id) in tenant \(tenant)")
+            }
+            if let retriever = parked.retrievedBy {
+                return retriever == agentIdentity ? .retrieved(parked) : .alreadyRetrieved(by: retriever)
+            }
+            if parked.endedAt != nil { return .ended }
+            let updated = try runner.rows(
+                """
+                UPDATE parked_calls SET retrieved_by = ?2, retrieved_at = ?3
+                WHERE id = ?1 AND retrieved_at IS NULL AND ended_at IS NULL
+                RETURNING \(SQLiteRowReader.parkedCallColumns)
+                """,
+                [.text(parked.id), .text(agentIdentity), SQLiteData(now)]
+            )
+            // The write lock held since BEGIN IMMEDIATE makes a miss unreachable; checked all the same.
+            guard let retrieved = try updated.records(from: "parked_calls", { (row) throws(StoreError) in try row.parkedCall() }).first
+            else {
+                throw .conflict("Parked call \(id) changed while agent \(agentIdentity) was retrieving it")
+            }
+            return .retrieved(retrieved)
+        }
+    }
+
+    /// One statement: ends the call's waiting parked call, if any.
+    @discardableResult
+    public func endParkedCall(_ callSid: String, at now: Date) async throws(StoreError) -> ParkedCall? {
+        let rows = try await session.exclusively { (runner) throws(StoreError) in
+            try runner.rows(
+                """
+                UPDATE parked_calls SET ended_at = ?2
+                WHERE call_sid = ?1 AND retrieved_at IS NULL AND ended_at IS NULL
+                RETURNING \(SQLiteRowReader.parkedCallColumns)
+                """,
+                [.text(callSid), SQLiteData(now)]
+            )
+        }
+        return try rows.records(from: "parked_calls") { (row) throws(StoreError) in try row.parkedCall() }.first
+    }
+
+    /// Throws ``StoreError/notFound`` unless the agent exists in the tenant.
+    static func requireAgent(_ identity: String, in tenant: TenantID, _ runner: SQLiteStatementRunner) throws(StoreError) {
+        let rows = try runner.rows(
+            "SELECT 1 AS found FROM agents WHERE tenant = ?1 AND identity = ?2",
+            [.text(tenant.rawValue), .text(identity)]
+        )
+        guard !rows.isEmpty else { throw .notFound("No agent \(identity) in tenant \(tenant)") }
+    }
+
+    private static func parkedCallRows(
+        id: String,
+        in tenant: TenantID,
+        _ runner: SQLiteStatementRunner
+    ) throws(StoreError)
+        -> [SQLiteResultRow]
+    {
+        try runner.rows(
+            "SELECT \(SQLiteRowReader.parkedCallColumns) FROM parked_calls WHERE id = ?1 AND tenant = ?2",
+            [.text(id.lowercased()), .text(tenant.rawValue)]
+        )
+    }
+}

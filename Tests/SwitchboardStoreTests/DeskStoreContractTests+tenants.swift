@@ -1,0 +1,77 @@
+import Foundation
+import SwitchboardCore
+import Testing
+
+extension DeskStoreContractTests {
+    @Test(arguments: StoreKind.allCases)
+    func anotherTenantsParkedCallIsNotFoundAndUnchanged(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.upsertAgent(.new("amy", tenant: "acme"))
+            try await store.upsertAgent(.new("amy", tenant: "globex"))
+            let parked = try await store.parkCall("CA-1", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(0))
+
+            await #expect(throws: StoreError.notFound) { try await store.parkedCall(id: parked.id, in: "globex") }
+            await #expect(throws: StoreError.notFound) {
+                try await store.retrieveParkedCall(id: parked.id, tenant: "globex", agentIdentity: "amy", at: Clock.at(1))
+            }
+            #expect(try await store.parkedCalls(in: "globex") == [])
+            #expect(try await store.parkedCalls(in: "acme") == [parked])
+            #expect(try await store.parkedCall(id: parked.id, in: "acme") == parked)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func anotherTenantsHandoffIsNotFoundAndUnchanged(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.upsertAgent(.new("amy", tenant: "acme"))
+            try await store.upsertAgent(.new("amy", tenant: "globex"))
+            let pending = try await store.createHandoff(tenant: "acme", conversationID: "conv-1", customerName: nil, summary: nil, at: Clock.at(0))
+            let held = try await store.createHandoff(tenant: "acme", conversationID: "conv-2", customerName: nil, summary: nil, at: Clock.at(1))
+            #expect(try await store.pickUpHandoff(id: held.id, tenant: "acme", agentIdentity: "amy", at: Clock.at(2)).isPickedUp)
+            let before = try await store.handoffs(in: "acme", status: nil)
+
+            await #expect(throws: StoreError.notFound) {
+                try await store.pickUpHandoff(id: pending.id, tenant: "globex", agentIdentity: "amy", at: Clock.at(3))
+            }
+            await #expect(throws: StoreError.notFound) {
+                try await store.releaseHandoff(id: held.id, tenant: "globex", agentIdentity: "amy", at: Clock.at(3))
+            }
+            #expect(try await store.handoffs(in: "globex", status: nil) == [])
+            #expect(try await store.handoffs(in: "acme", status: nil) == before)
+            #expect(before.map(\.status) == [.pending, .active])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func capacityCountsOnlyTheAgentsChatsInItsOwnTenant(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            var acmeAmy = Agent.new("amy", tenant: "acme")
+            acmeAmy.chatCapacity = 1
+            var globexAmy = Agent.new("amy", tenant: "globex")
+            globexAmy.chatCapacity = 1
+            try await store.upsertAgent(acmeAmy)
+            try await store.upsertAgent(globexAmy)
+            let globexChat = try await store.createHandoff(tenant: "globex", conversationID: "g-1", customerName: nil, summary: nil, at: Clock.at(0))
+            let acmeChat = try await store.createHandoff(tenant: "acme", conversationID: "a-1", customerName: nil, summary: nil, at: Clock.at(1))
+            let acmeSecond = try await store.createHandoff(tenant: "acme", conversationID: "a-2", customerName: nil, summary: nil, at: Clock.at(2))
+
+            #expect(try await store.pickUpHandoff(id: globexChat.id, tenant: "globex", agentIdentity: "amy", at: Clock.at(3)).isPickedUp)
+            #expect(try await store.pickUpHandoff(id: acmeChat.id, tenant: "acme", agentIdentity: "amy", at: Clock.at(4)).isPickedUp)
+            #expect(
+                try await store.pickUpHandoff(id: acmeSecond.id, tenant: "acme", agentIdentity: "amy", at: Clock.at(5))
+                    == .atCapacity(active: 1, capacity: 1)
+            )
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func ringingCallsAndFinishingStayWithinTheTenant(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.recordRinging(.ringing("CA-1", tenant: "acme", at: 0))
+            try await store.recordRinging(.ringing("CA-2", tenant: "globex", at: 1))
+            #expect(try await store.ringingCalls(in: "acme").map(\.callSid) == ["CA-1"])
+            #expect(try await store.ringingCalls(in: "globex").map(\.callSid) == ["CA-2"])
+            #expect(try await store.ringingCalls(in: .default) == [])
+        }
+    }
+}

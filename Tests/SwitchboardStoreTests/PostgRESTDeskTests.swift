@@ -1,0 +1,97 @@
+import Foundation
+import SwitchboardCore
+import SwitchboardCurl
+import SwitchboardHTTP
+import SwitchboardPostgREST
+import SwitchboardTestSupport
+import Testing
+
+/// What only the Supabase store's dashboard part has, against a real PostgreSQL behind the test
+/// gateway: the SQL functions as a Supabase user calls them, and what a browser's anon key can reach.
+@Suite struct PostgRESTDeskTests {
+    /// POSTs `/rest/v1/rpc/<name>` with `key` and returns the response.
+    func rpc(_ name: String, _ arguments: [String: Any], url: String, key: String) async throws -> HTTPResponse {
+        try await TestGateway.transport.send(
+            HTTPRequest(
+                method: .post,
+                url: "\(url)/rest/v1/rpc/\(name)",
+                headers: [HTTPHeader("apikey", key), HTTPHeader("Authorization", "Bearer \(key)"), HTTPHeader("Content-Type", "application/json")],
+                body: Array(try JSONSerialization.data(withJSONObject: arguments))
+            )
+        )
+    }
+
+    /// GETs `/rest/v1/<table>` with `key`.
+    func read(_ table: String, url: String, key: String) async throws -> HTTPResponse {
+        try await TestGateway.transport.send(
+            HTTPRequest(
+                method: .get,
+                url: "\(url)/rest/v1/\(table)",
+                headers: [HTTPHeader("apikey", key), HTTPHeader("Authorization", "Bearer \(key)")]
+            )
+        )
+    }
+
+    @Test func theDashboardsFunctionsAnswerTheDocumentedJSON() async throws {
+        let gateway = try TestGateway.fromEnvironment()
+        try await gateway.withDatabase { (url, _) async throws in
+            let store = PostgRESTCallStore(
+                configuration: PostgRESTConfiguration(url: url, serviceRoleKey: gateway.serviceRoleKey),
+                transport: TestGateway.transport
+            )
+            var amy = Agent(id: "", identity: "amy", name: "Amy", email: "amy@example.com")
+            amy.chatCapacity = 0
+            try await store.upsertAgent(amy)
+            let handoff = try await store.createHandoff(tenant: .default, conversationID: "conv-1", customerName: nil, summary: nil, at: Date())
+            let arguments: [String: Any] = ["p_id": handoff.id, "p_tenant_id": "default", "p_agent_identity": "amy", "p_at": "2026-11-23T00:00:00Z"]
+
+            let atCapacity = try await rpc("pick_up_handoff", arguments, url: url, key: gateway.serviceRoleKey)
+            #expect(atCapacity.status == 200)
+            let object = try JSONSerialization.jsonObject(with: Data(atCapacity.body)) as? [String: Any]
+            #expect(object?["outcome"] as? String == "at_capacity")
+            #expect(object?["active"] as? Int == 0)
+            #expect(object?["capacity"] as? Int == 0)
+
+            let notActive = try await rpc("release_handoff", arguments, url: url, key: gateway.serviceRoleKey)
+            #expect(notActive.status == 409)
+            #expect(notActive.text.contains("PT409"))
+            var unknown = arguments
+            unknown["p_id"] = UUID().uuidString
+            #expect(try await rpc("pick_up_handoff", unknown, url: url, key: gateway.serviceRoleKey).status == 404)
+        }
+    }
+
+    @Test func theAnonKeyReachesNoParkedCallHandoffOrDashboardFunction() async throws {
+        let gateway = try TestGateway.fromEnvironment()
+        let anonKey = try #require(ProcessInfo.processInfo.environment["SWITCHBOARD_TEST_SUPABASE_ANON_KEY"], "the anon key is not set")
+        try await gateway.withDatabase { (url, _) async throws in
+            let store = PostgRESTCallStore(
+                configuration: PostgRESTConfiguration(url: url, serviceRoleKey: gateway.serviceRoleKey),
+                transport: TestGateway.transport
+            )
+            try await store.upsertAgent(Agent(id: "", identity: "amy", name: "Amy", email: "amy@example.com"))
+            let handoff = try await store.createHandoff(tenant: .default, conversationID: "conv-1", customerName: nil, summary: nil, at: Date())
+            let parked = try await store.parkCall("CA-1", tenant: .default, slot: "park", parkedBy: "amy", at: Date())
+
+            for table in ["parked_calls", "chat_handoffs", "calls"] {
+                let response = try await read(table, url: url, key: anonKey)
+                #expect(response.status != 200 || response.text == "[]", "\(table): \(response.status) \(response.text)")
+            }
+            let calls: [(String, [String: Any])] = [
+                ("pick_up_handoff", ["p_id": handoff.id, "p_tenant_id": "default", "p_agent_identity": "amy", "p_at": "2026-11-23T00:00:00Z"]),
+                ("release_handoff", ["p_id": handoff.id, "p_tenant_id": "default", "p_agent_identity": "amy", "p_at": "2026-11-23T00:00:00Z"]),
+                ("retrieve_parked_call", ["p_id": parked.id, "p_tenant_id": "default", "p_agent_identity": "amy", "p_at": "2026-11-23T00:00:00Z"]),
+                (
+                    "park_call",
+                    ["p_call_sid": "CA-2", "p_tenant_id": "default", "p_slot": "park", "p_parked_by": "amy", "p_parked_at": "2026-11-23T00:00:00Z"]
+                ),
+            ]
+            for (name, arguments) in calls {
+                let response = try await rpc(name, arguments, url: url, key: anonKey)
+                #expect([401, 403].contains(response.status), "\(name): \(response.status) \(response.text)")
+            }
+            #expect(try await store.handoffs(in: .default, status: nil) == [handoff])
+            #expect(try await store.parkedCalls(in: .default) == [parked])
+        }
+    }
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Applies every supabase/migrations/*.sql (file-name order, each in one transaction) twice to a fresh
+# database and checks that the second pass succeeds and changes no schema: `pg_dump --schema-only`
+# after the first and after the second pass must be identical. Fails when there are no migrations.
+#
+#   scripts/test-migrations.sh      uses the running test cluster (scripts/test-postgres.sh), or starts
+#                                   one just for this check and stops it afterwards
+#
+# The scratch database gets what a fresh Supabase database has first (Tests/Gateway/sql/
+# database_setup.sql: extensions schema, API role grants, auth helpers); the roles are the cluster's.
+# SWITCHBOARD_MIGRATIONS_DIR overrides the directory (default supabase/migrations).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MIGRATIONS_DIR=${SWITCHBOARD_MIGRATIONS_DIR:-$PWD/supabase/migrations}
+
+die() {
+    echo "test-migrations: FAILED: $*" >&2
+    exit 1
+}
+
+mapfile -t files < <([ -d "$MIGRATIONS_DIR" ] && find "$MIGRATIONS_DIR" -maxdepth 1 -type f -name '*.sql' | LC_ALL=C sort)
+[ "${#files[@]}" -gt 0 ] || die "no migrations in $MIGRATIONS_DIR (expected supabase/migrations/*.sql)"
+
+if [ -z "${SWITCHBOARD_TEST_PG_DSN:-}" ] || [ -z "${SWITCHBOARD_TEST_PG_BIN:-}" ]; then
+    if env_file=$(scripts/test-postgres.sh status 2>/dev/null); then
+        # shellcheck disable=SC1090
+        . "$env_file"
+    else
+        exec scripts/test-postgres.sh run -- "$0" "$@"
+    fi
+fi
+
+PSQL=("$SWITCHBOARD_TEST_PG_BIN/psql" -X -q -v ON_ERROR_STOP=1)
+database=sb_migration_check_$$_$RANDOM
+base=${SWITCHBOARD_TEST_PG_DSN%/*}
+dsn=$base/$database
+work=$(mktemp -d "${TMPDIR:-/tmp}/switchboard-migrations.XXXXXX")
+cleanup() {
+    "${PSQL[@]}" "$SWITCHBOARD_TEST_PG_DSN" -c "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+"${PSQL[@]}" "$SWITCHBOARD_TEST_PG_DSN" -c "CREATE DATABASE $database" >/dev/null
+"${PSQL[@]}" "$dsn" -v gateway_role=switchboard_gateway -f Tests/Gateway/sql/database_setup.sql >/dev/null
+
+apply_all() {
+    local pass=$1 file
+    for file in "${files[@]}"; do
+        if ! "${PSQL[@]}" "$dsn" --single-transaction -f "$file" >"$work/psql.log" 2>&1; then
+            cat "$work/psql.log" >&2
+            die "pass $pass: $(basename "$file") failed"
+        fi
+    done
+}
+
+dump() {
+    # \restrict / \unrestrict lines (pg_dump 15.14+) carry a random key: not schema.
+    "$SWITCHBOARD_TEST_PG_BIN/pg_dump" --schema-only --no-owner "$dsn" \
+        | grep -v -e '^\\restrict ' -e '^\\unrestrict ' -e '^-- Dumped from' -e '^-- Dumped by' >"$1"
+}
+
+apply_all 1
+dump "$work/first.sql"
+apply_all 2
+dump "$work/second.sql"
+if ! diff -u "$work/first.sql" "$work/second.sql" >"$work/schema.diff"; then
+    cat "$work/schema.diff" >&2
+    die "the second application changed the schema (diff above)"
+fi
+echo "test-migrations: ${#files[@]} migration file(s) applied twice; the second pass succeeded and changed no schema"
