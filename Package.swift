@@ -8,7 +8,7 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "Switchboard",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "switchboard", targets: ["SwitchboardCLI"]),
         .library(name: "SwitchboardTwiML", targets: ["SwitchboardTwiML"]),
@@ -64,7 +64,10 @@ let package = Package(
         // The embedded store: SQLite through sqlite-nio. SQLite enters only here.
         .target(
             name: "SwitchboardSQLite",
-            dependencies: ["SwitchboardCore", .product(name: "SQLiteNIO", package: "sqlite-nio")],
+            dependencies: [
+                "SwitchboardCore", .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         // libcurl, with typed wrappers for its variadic calls (`apt install libcurl4-openssl-dev`).

@@ -9,6 +9,11 @@
 #   - hey at half that peak rate measures latency, p99 included.
 # The load generator and the servers share the machine's cores; compare the ratios.
 # Usage: scripts/bench-voice.sh [DURATION_SECONDS]   (default 10). Prints a Markdown table.
+# The wrk body repeats one CallSid, so after the first request the store's ringing-call insert finds
+# the call recorded and writes nothing. A second table therefore gives the peak rate when every request
+# is a new call (scripts/unique-calls.lua: 200,000 pre-signed bodies, each with its own CallSid).
+# With BENCH_BASELINE=DIR (a directory holding an earlier build's `switchboard`), that build also
+# serves both stores in the same run, so a change is compared side by side with what it replaces.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh
@@ -53,6 +58,20 @@ LOG_LEVEL=warning .build/release/switchboard serve --store memory --agents "$wor
 pids+=($!)
 .build/release/SwitchboardBenchmarks bare-server 18081 >"$work/bare.log" 2>&1 &
 pids+=($!)
+ports=(18080 18083)
+baseline=${BENCH_BASELINE:-}
+if [ -n "$baseline" ]; then
+    # Its own file, imported by itself: an older build refuses a newer schema.
+    "$baseline/switchboard" agents import "$work/agents.json" --database "$work/baseline.sqlite" >/dev/null
+    LOG_LEVEL=warning "$baseline/switchboard" serve --database "$work/baseline.sqlite" --port 18084 \
+        --public-url https://switchboard.example.com --auth-token "$token" >"$work/baseline.log" 2>&1 &
+    pids+=($!)
+    LOG_LEVEL=warning "$baseline/switchboard" serve --store memory --agents "$work/agents.json" --port 18085 \
+        --public-url https://switchboard.example.com --auth-token "$token" >"$work/baseline-memory.log" 2>&1 &
+    pids+=($!)
+    ports+=(18084 18085)
+fi
+ports+=(18081 18082)
 (cd "$shared/bench" && exec "$venv/bin/gunicorn" -w 2 -b 127.0.0.1:18082 peer_flask:app) >"$work/flask.log" 2>&1 &
 pids+=($!)
 
@@ -60,7 +79,7 @@ body=$(sed -n 's/^wrk.body = "\(.*\)"$/\1/p' "$lua")
 signature=$(sed -n 's/^wrk.headers\["X-Twilio-Signature"\] = "\(.*\)"$/\1/p' "$lua")
 printf '%s' "$body" >"$work/body"
 
-for port in 18080 18083 18081 18082; do
+for port in "${ports[@]}"; do
     for _ in $(seq 50); do
         status=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Content-Type: application/x-www-form-urlencoded" \
             -H "X-Twilio-Signature: $signature" --data-binary @"$work/body" "http://127.0.0.1:$port/twilio/voice" || true)
@@ -84,14 +103,15 @@ latency() {
 }
 
 echo "bench: warming up"
-for port in 18080 18083 18081 18082; do wrk -t1 -c8 -d2s -s "$lua" "http://127.0.0.1:$port/twilio/voice" >/dev/null; done
+for port in "${ports[@]}"; do wrk -t1 -c8 -d2s -s "$lua" "http://127.0.0.1:$port/twilio/voice" >/dev/null; done
 
-declare -A name=([18080]="Switchboard (SQLite, 10 agents)" [18083]="Switchboard (in-memory store, 10 agents)" [18081]="bare Hummingbird route" [18082]="Flask + twilio-python (gunicorn -w 2)")
+declare -A name=([18080]="Switchboard (SQLite, 10 agents)" [18083]="Switchboard (in-memory store, 10 agents)" [18081]="bare Hummingbird route" [18082]="Flask + twilio-python (gunicorn -w 2)"
+    [18084]="baseline build (SQLite)" [18085]="baseline build (in-memory store)")
 declare -A rps
 echo
 echo "| server | peak req/s (wrk -c32) | rate held (half peak) | p50 | p99 |"
 echo "|---|---|---|---|---|"
-for port in 18080 18083 18081 18082; do
+for port in "${ports[@]}"; do
     rps[$port]=$(peak "$port")
     half=$(python3 -c "print(int(float('${rps[$port]}') / 2))")
     read -r held p50 p99 <<<"$(latency "$half" "$port")"
@@ -102,3 +122,21 @@ echo
 python3 -c "
 s, m, b, f = (float(x) for x in ('${rps[18080]}', '${rps[18083]}', '${rps[18081]}', '${rps[18082]}'))
 print(f'SQLite: {s / b:.0%} of the bare route, {s / f:.1f}x the Flask peer.   In-memory: {m / b:.0%} of the bare route, {m / f:.1f}x the Flask peer.')"
+if [ -n "$baseline" ]; then
+    python3 -c "
+s, m, b, f = (float(x) for x in ('${rps[18084]}', '${rps[18085]}', '${rps[18081]}', '${rps[18082]}'))
+print(f'Baseline build: SQLite {s / b:.0%} of the bare route, {s / f:.1f}x the Flask peer.   In-memory: {m / b:.0%} of the bare route, {m / f:.1f}x the Flask peer.')"
+fi
+
+echo
+echo "bench: signing 200,000 callbacks, each with its own CallSid"
+python3 scripts/unique-calls.py "$lua" "$token" https://switchboard.example.com/twilio/voice 200000 "$work/unique-calls.txt"
+echo
+echo "| every request a new call | peak req/s (wrk -c32) |"
+echo "|---|---|"
+for port in "${ports[@]}"; do
+    [ "$port" = 18082 ] && continue  # The Flask peer stores nothing.
+    unique=$(UNIQUE_CALLS="$work/unique-calls.txt" wrk -t1 -c32 -d"${duration}s" -s scripts/unique-calls.lua \
+        "http://127.0.0.1:$port/twilio/voice" | awk '/Requests\/sec/ {print $2}')
+    printf '| %s | %s |\n' "${name[$port]}" "$unique"
+done

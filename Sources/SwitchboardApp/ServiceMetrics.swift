@@ -1,13 +1,30 @@
 import Metrics
 import Prometheus
+import Synchronization
 
 /// The service's metrics, written through swift-metrics into one Prometheus registry that `/metrics`
 /// serves. The registry is the server's own, not the process-global metrics system, so tests and
 /// several servers in one process never mix their figures.
+///
+/// Each counter and timer is made through the registry once, on first use, and kept: the registry's
+/// own lookup (labels joined and hashed under its lock) cost more per request than the route's rendering.
 public struct ServiceMetrics: Sendable {
     /// The registry `/metrics` renders.
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
+    private let handles = Handles()
+
+    /// The counters and timers made so far, by their dimensions.
+    private final class Handles: Sendable {
+        let counters = Mutex<[Key: Metrics.Counter]>([:])
+        let timers = Mutex<[String: Metrics.Timer]>([:])
+    }
+
+    /// A counter's dimensions. Both are a route path or a short outcome word, so a few dozen keys at most.
+    private struct Key: Hashable {
+        let route: String
+        let outcome: String
+    }
 
     /// Creates metrics on a fresh registry.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -17,9 +34,25 @@ public struct ServiceMetrics: Sendable {
 
     /// Counts one answered request by route and outcome, and records how long it took.
     func record(route: String, outcome: String, duration: Duration) {
-        Counter(label: "switchboard_requests_total", dimensions: [("route", route), ("outcome", outcome)], factory: factory).increment()
-        Timer(label: "switchboard_request_duration_seconds", dimensions: [("route", route)], factory: factory)
-            .recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        counter(route: route, outcome: outcome).increment()
+        timer(route: route).recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
+
+    private func counter(route: String, outcome: String) -> Metrics.Counter {
+        let key = Key(route: route, outcome: outcome)
+        if let counter = handles.counters.withLock({ $0[key] }) { return counter }
+        // Made outside the lock: the registry returns the same series for the same dimensions, so a race
+        // here only makes one handle twice.
+        let counter = Metrics.Counter(label: "switchboard_requests_total", dimensions: [("route", route), ("outcome", outcome)], factory: factory)
+        handles.counters.withLock { $0[key] = counter }
+        return counter
+    }
+
+    private func timer(route: String) -> Metrics.Timer {
+        if let timer = handles.timers.withLock({ $0[route] }) { return timer }
+        let timer = Metrics.Timer(label: "switchboard_request_duration_seconds", dimensions: [("route", route)], factory: factory)
+        handles.timers.withLock { $0[route] = timer }
+        return timer
     }
 
     /// The Prometheus text exposition of every metric.

@@ -11,16 +11,18 @@ extension SQLiteCallStore {
     public func availableAgents(in tenant: TenantID, at now: Date, limit: Int) async throws(StoreError) -> [Agent] {
         guard limit > 0 else { return [] }  // SQLite reads a negative LIMIT as "no limit".
         // The same rules as Agent.isAvailable(at:) and Agent.longestIdleFirst; NULLs sort first in
-        // SQLite, so agents who never had a call come first, as the index already orders them.
+        // SQLite, so agents who never had a call come first, as the index already orders them. The limit is
+        // written into the SQL, and the tenant compared through a CAST: SQLite would otherwise prepare
+        // the statement again for every new value of either (see SQLiteHandle.rows).
         return try await agents(
             """
             SELECT \(SQLiteRowReader.agentColumns) FROM agents
-            WHERE tenant = ?1 AND presence = 'available' AND current_call_sid IS NULL
+            WHERE tenant = CAST(?1 AS TEXT) AND presence = 'available' AND current_call_sid IS NULL
                 AND (wrap_up_ends_at IS NULL OR wrap_up_ends_at <= ?2)
             ORDER BY last_call_ended_at, identity
-            LIMIT ?3
+            LIMIT \(limit)
             """,
-            [.text(tenant.rawValue), SQLiteData(now), .integer(limit)]
+            [.text(tenant.rawValue), SQLiteData(now)]
         )
     }
 
@@ -67,7 +69,8 @@ extension SQLiteCallStore {
                 SQLiteData(agent.wrapUpEndsAt),
                 SQLiteData(agent.lastCallEndedAt),
                 .integer(agent.chatCapacity),
-            ]
+            ],
+            writes: true
         )
         guard let result = stored.first else {
             throw .corrupt("SQLite stored agent \(agent.identity) in tenant \(agent.tenant) but returned no row")
@@ -82,15 +85,18 @@ extension SQLiteCallStore {
             UPDATE agents SET presence = ?1 WHERE tenant = ?2 AND identity = ?3
             RETURNING \(SQLiteRowReader.agentColumns)
             """,
-            [.text(presence.rawValue), .text(tenant.rawValue), .text(identity)]
+            [.text(presence.rawValue), .text(tenant.rawValue), .text(identity)],
+            writes: true
         )
         guard let agent = updated.first else { throw .notFound("No agent \(identity) in tenant \(tenant)") }
         return agent
     }
 
-    /// Runs one statement that returns agent rows, and reads them.
-    func agents(_ sql: String, _ binds: [SQLiteData]) async throws(StoreError) -> [Agent] {
-        let rows = try await session.exclusively { (runner) async throws(StoreError) in try await runner.rows(sql, binds) }
+    /// Runs one statement that returns agent rows, and reads them. A statement that `writes` runs on the
+    /// writer; any other on a reader.
+    func agents(_ sql: String, _ binds: [SQLiteData], writes: Bool = false) async throws(StoreError) -> [Agent] {
+        let run = { @Sendable (runner: SQLiteStatementRunner) throws(StoreError) in try runner.rows(sql, binds) }
+        let rows = writes ? try await session.exclusively(run) : try await session.read(run)
         var agents: [Agent] = []
         agents.reserveCapacity(rows.count)
         for row in rows {

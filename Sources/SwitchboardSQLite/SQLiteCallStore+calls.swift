@@ -9,30 +9,24 @@ import Foundation
 
 extension SQLiteCallStore {
     public func recordRinging(_ call: RingingCall) async throws(StoreError) {
-        let agentsRung: String
-        do {
-            agentsRung = String(decoding: try JSONEncoder().encode(call.agentsRung), as: UTF8.self)
-        } catch {
-            throw .invalid("Cannot encode the agents rung for call \(call.callSid): \(error)")
-        }
-        try await session.exclusively { (runner) async throws(StoreError) in
-            try await runner.execute(
-                """
-                INSERT INTO calls (call_sid, tenant, caller, called, agents_rung, started_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                ON CONFLICT (call_sid) DO NOTHING
-                """,
-                [
-                    .text(call.callSid), .text(call.tenant.rawValue), .text(call.caller), .text(call.called),
-                    .text(agentsRung), SQLiteData(call.startedAt),
-                ]
-            )
-        }
+        let agentsRung = JSONStringList.encode(call.agentsRung)
+        // Batched with the other inbound calls' records (group commit): the voice route writes one per call.
+        try await session.batchedWrite(
+            """
+            INSERT INTO calls (call_sid, tenant, caller, called, agents_rung, started_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            ON CONFLICT (call_sid) DO NOTHING
+            """,
+            [
+                .text(call.callSid), .text(call.tenant.rawValue), .text(call.caller), .text(call.called),
+                .text(agentsRung), SQLiteData(call.startedAt),
+            ]
+        )
     }
 
     public func ringingCall(_ callSid: String) async throws(StoreError) -> RingingCall? {
-        let rows = try await session.exclusively { (runner) async throws(StoreError) in
-            try await runner.rows(
+        let rows = try await session.read { (runner) throws(StoreError) in
+            try runner.rows(
                 "SELECT call_sid, tenant, caller, called, agents_rung, started_at FROM calls WHERE call_sid = ?1",
                 [.text(callSid)]
             )
@@ -46,8 +40,8 @@ extension SQLiteCallStore {
     /// `.alreadyAnswered(by:)`; otherwise the agent wins, and a call not yet recorded is recorded with
     /// its winner (caller and called unknown, empty).
     public func claimCall(_ callSid: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> ClaimOutcome {
-        try await session.transaction { (runner) async throws(StoreError) -> ClaimOutcome in
-            let agentRows = try await runner.rows(
+        try await session.transaction { (runner) throws(StoreError) -> ClaimOutcome in
+            let agentRows = try runner.rows(
                 "SELECT current_call_sid FROM agents WHERE tenant = ?1 AND identity = ?2",
                 [.text(tenant.rawValue), .text(agentIdentity)]
             )
@@ -56,7 +50,7 @@ extension SQLiteCallStore {
             }
             let currentCallSid = try agentRow.optionalText("current_call_sid")
 
-            let callRows = try await runner.rows("SELECT tenant, answered_by FROM calls WHERE call_sid = ?1", [.text(callSid)])
+            let callRows = try runner.rows("SELECT tenant, answered_by FROM calls WHERE call_sid = ?1", [.text(callSid)])
             let callRow = callRows.first.map { SQLiteRowReader(table: "calls", row: $0) }
             if let callRow, try callRow.text("tenant") != tenant.rawValue {
                 throw .notFound("No call \(callSid) in tenant \(tenant)")
@@ -66,7 +60,7 @@ extension SQLiteCallStore {
             if let currentCallSid, currentCallSid != callSid { return .agentBusy(currentCallSid: currentCallSid) }
             if let winner { return .alreadyAnswered(by: winner) }
 
-            let claimed = try await runner.rows(
+            let claimed = try runner.rows(
                 """
                 INSERT INTO calls (call_sid, tenant, caller, called, started_at, answered_by, answered_at)
                 VALUES (?1, ?2, '', '', ?3, ?4, ?3)
@@ -80,7 +74,7 @@ extension SQLiteCallStore {
             guard claimed.count == 1 else {
                 throw .conflict("Call \(callSid) was answered while agent \(agentIdentity) was claiming it")
             }
-            try await runner.execute(
+            try runner.execute(
                 "UPDATE agents SET current_call_sid = ?1 WHERE tenant = ?2 AND identity = ?3",
                 [.text(callSid), .text(tenant.rawValue), .text(agentIdentity)]
             )
@@ -89,16 +83,16 @@ extension SQLiteCallStore {
     }
 
     public func callWinner(_ callSid: String) async throws(StoreError) -> String? {
-        let rows = try await session.exclusively { (runner) async throws(StoreError) in
-            try await runner.rows("SELECT answered_by FROM calls WHERE call_sid = ?1", [.text(callSid)])
+        let rows = try await session.read { (runner) throws(StoreError) in
+            try runner.rows("SELECT answered_by FROM calls WHERE call_sid = ?1", [.text(callSid)])
         }
         return try rows.first.flatMap { (row) throws(StoreError) in try SQLiteRowReader(table: "calls", row: row).optionalText("answered_by") }
     }
 
     public func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int) async throws(StoreError) {
         guard wrapUpSeconds >= 0 else { throw .invalid("Wrap-up cannot be negative (\(wrapUpSeconds) seconds)") }
-        try await session.exclusively { (runner) async throws(StoreError) in
-            try await runner.execute(
+        try await session.exclusively { (runner) throws(StoreError) in
+            try runner.execute(
                 """
                 UPDATE agents SET current_call_sid = NULL, last_call_ended_at = ?1, wrap_up_ends_at = ?2
                 WHERE current_call_sid = ?3

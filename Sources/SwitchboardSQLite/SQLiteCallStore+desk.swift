@@ -11,8 +11,8 @@ import Foundation
 extension SQLiteCallStore: DeskStore {
     /// The tenant's unanswered, unfinished calls, oldest first; ties by call SID.
     public func ringingCalls(in tenant: TenantID) async throws(StoreError) -> [RingingCall] {
-        let rows = try await session.exclusively { (runner) async throws(StoreError) in
-            try await runner.rows(
+        let rows = try await session.exclusively { (runner) throws(StoreError) in
+            try runner.rows(
                 """
                 SELECT \(SQLiteRowReader.ringingCallColumns) FROM calls
                 WHERE tenant = ?1 AND answered_by IS NULL AND finished_at IS NULL
@@ -26,8 +26,8 @@ extension SQLiteCallStore: DeskStore {
 
     /// Sets the call's finish time once; later calls keep the first.
     public func finishCall(_ callSid: String, at now: Date) async throws(StoreError) {
-        try await session.exclusively { (runner) async throws(StoreError) in
-            try await runner.execute(
+        try await session.exclusively { (runner) throws(StoreError) in
+            try runner.execute(
                 "UPDATE calls SET finished_at = ?2 WHERE call_sid = ?1 AND finished_at IS NULL",
                 [.text(callSid), SQLiteData(now)]
             )
@@ -35,12 +35,12 @@ extension SQLiteCallStore: DeskStore {
     }
 
     public func ringEvents(forCall callSid: String, in tenant: TenantID) async throws(StoreError) -> [RingEvent] {
-        let rows = try await session.exclusively { (runner) async throws(StoreError) in
-            let calls = try await runner.rows("SELECT tenant FROM calls WHERE call_sid = ?1", [.text(callSid)])
+        let rows = try await session.exclusively { (runner) throws(StoreError) in
+            let calls = try runner.rows("SELECT tenant FROM calls WHERE call_sid = ?1", [.text(callSid)])
             if let call = calls.first, try SQLiteRowReader(table: "calls", row: call).text("tenant") != tenant.rawValue {
                 throw .notFound("No call \(callSid) in tenant \(tenant)")
             }
-            return try await runner.rows(
+            return try runner.rows(
                 """
                 SELECT \(SQLiteRowReader.ringEventColumns) FROM ring_events
                 WHERE call_sid = ?1 AND tenant = ?2 ORDER BY sequence
@@ -53,8 +53,8 @@ extension SQLiteCallStore: DeskStore {
 
     public func ringOutcomes(of identity: String, in tenant: TenantID, limit: Int) async throws(StoreError) -> [RingEvent] {
         guard limit > 0 else { return [] }  // SQLite reads a negative LIMIT as "no limit".
-        let rows = try await session.exclusively { (runner) async throws(StoreError) in
-            try await runner.rows(
+        let rows = try await session.exclusively { (runner) throws(StoreError) in
+            try runner.rows(
                 """
                 SELECT \(SQLiteRowReader.ringEventColumns) FROM ring_events
                 WHERE tenant = ?1 AND agent_identity = ?2 AND kind IN ('answered', 'declined', 'missed')
@@ -73,7 +73,8 @@ extension SQLiteCallStore: DeskStore {
             UPDATE agents SET current_call_sid = NULL, wrap_up_ends_at = NULL WHERE tenant = ?1 AND identity = ?2
             RETURNING \(SQLiteRowReader.agentColumns)
             """,
-            [.text(tenant.rawValue), .text(identity)]
+            [.text(tenant.rawValue), .text(identity)],
+            writes: true
         )
         guard let agent = updated.first else { throw .notFound("No agent \(identity) in tenant \(tenant)") }
         return agent

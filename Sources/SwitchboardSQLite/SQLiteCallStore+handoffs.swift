@@ -18,8 +18,8 @@ extension SQLiteCallStore {
         summary: String?,
         at now: Date
     ) async throws(StoreError) -> ChatHandoff {
-        let rows = try await session.exclusively { (runner) async throws(StoreError) in
-            try await runner.rows(
+        let rows = try await session.exclusively { (runner) throws(StoreError) in
+            try runner.rows(
                 """
                 INSERT INTO chat_handoffs (id, tenant, conversation_id, customer_name, summary, status, created_at)
                 VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6)
@@ -39,8 +39,8 @@ extension SQLiteCallStore {
 
     /// The tenant's handoffs, oldest first; ties by id.
     public func handoffs(in tenant: TenantID, status: ChatHandoff.Status?) async throws(StoreError) -> [ChatHandoff] {
-        let rows = try await session.exclusively { (runner) async throws(StoreError) in
-            try await runner.rows(
+        let rows = try await session.exclusively { (runner) throws(StoreError) in
+            try runner.rows(
                 """
                 SELECT \(SQLiteRowReader.handoffColumns) FROM chat_handoffs
                 WHERE tenant = ?1 AND (?2 IS NULL OR status = ?2)
@@ -64,25 +64,25 @@ extension SQLiteCallStore {
     ) async throws(StoreError)
         -> PickupOutcome
     {
-        try await session.transaction { (runner) async throws(StoreError) -> PickupOutcome in
-            let agents = try await runner.rows(
+        try await session.transaction { (runner) throws(StoreError) -> PickupOutcome in
+            let agents = try runner.rows(
                 "SELECT chat_capacity FROM agents WHERE tenant = ?1 AND identity = ?2",
                 [.text(tenant.rawValue), .text(agentIdentity)]
             )
             guard let agent = agents.first else { throw .notFound("No agent \(agentIdentity) in tenant \(tenant)") }
             let capacity = try SQLiteRowReader(table: "agents", row: agent).integer("chat_capacity")
-            let handoff = try await Self.handoff(id: id, in: tenant, runner)
+            let handoff = try Self.handoff(id: id, in: tenant, runner)
             if let holder = handoff.pickedUpBy {
                 return holder == agentIdentity && handoff.status == .active ? .pickedUp(handoff) : .alreadyPickedUp(by: holder)
             }
-            let counted = try await runner.rows(
+            let counted = try runner.rows(
                 "SELECT count(*) AS active FROM chat_handoffs WHERE tenant = ?1 AND picked_up_by = ?2 AND status = 'active'",
                 [.text(tenant.rawValue), .text(agentIdentity)]
             )
             guard let countRow = counted.first else { throw .corrupt("SQLite returned no row for a count of active handoffs") }
             let active = try SQLiteRowReader(table: "chat_handoffs", row: countRow).integer("active")
             guard active < capacity else { return .atCapacity(active: active, capacity: capacity) }
-            let updated = try await runner.rows(
+            let updated = try runner.rows(
                 """
                 UPDATE chat_handoffs SET status = 'active', picked_up_by = ?2, picked_up_at = ?3
                 WHERE id = ?1 AND status = 'pending'
@@ -101,12 +101,12 @@ extension SQLiteCallStore {
 
     @discardableResult
     public func releaseHandoff(id: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> ChatHandoff {
-        try await session.transaction { (runner) async throws(StoreError) -> ChatHandoff in
-            let handoff = try await Self.handoff(id: id, in: tenant, runner)
+        try await session.transaction { (runner) throws(StoreError) -> ChatHandoff in
+            let handoff = try Self.handoff(id: id, in: tenant, runner)
             guard handoff.status == .active, handoff.pickedUpBy == agentIdentity else {
                 throw .conflict("Handoff \(id) is not active with agent \(agentIdentity)")
             }
-            let updated = try await runner.rows(
+            let updated = try runner.rows(
                 """
                 UPDATE chat_handoffs SET status = 'released', released_at = ?2
                 WHERE id = ?1 AND status = 'active'
@@ -123,8 +123,8 @@ extension SQLiteCallStore {
     }
 
     /// The handoff with `id` in the tenant, or ``StoreError/notFound``.
-    private static func handoff(id: String, in tenant: TenantID, _ runner: SQLiteStatementRunner) async throws(StoreError) -> ChatHandoff {
-        let rows = try await runner.rows(
+    private static func handoff(id: String, in tenant: TenantID, _ runner: SQLiteStatementRunner) throws(StoreError) -> ChatHandoff {
+        let rows = try runner.rows(
             "SELECT \(SQLiteRowReader.handoffColumns) FROM chat_handoffs WHERE id = ?1 AND tenant = ?2",
             [.text(id.lowercased()), .text(tenant.rawValue)]
         )

@@ -10,8 +10,8 @@ import Foundation
 extension SQLiteCallStore {
     @discardableResult
     public func recordRingEvent(_ event: RingEvent) async throws(StoreError) -> Bool {
-        let inserted = try await session.exclusively { (runner) async throws(StoreError) in
-            try await runner.rows(
+        let inserted = try await session.exclusively { (runner) throws(StoreError) in
+            try runner.rows(
                 """
                 INSERT INTO ring_events (call_sid, tenant, agent_identity, kind, occurred_at, detail)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -29,13 +29,13 @@ extension SQLiteCallStore {
 
     public func ringEvents(in tenant: TenantID, after sequence: Int64, limit: Int) async throws(StoreError) -> [RingEvent] {
         guard limit > 0 else { return [] }  // SQLite reads a negative LIMIT as "no limit".
-        let rows = try await session.exclusively { (runner) async throws(StoreError) in
-            try await runner.rows(
+        let rows = try await session.read { (runner) throws(StoreError) in
+            try runner.rows(
                 """
                 SELECT sequence, call_sid, tenant, agent_identity, kind, occurred_at, detail FROM ring_events
-                WHERE tenant = ?1 AND sequence > ?2 ORDER BY sequence LIMIT ?3
+                WHERE tenant = ?1 AND sequence > ?2 ORDER BY sequence LIMIT \(limit)
                 """,
-                [.text(tenant.rawValue), .integer(Int(sequence)), .integer(limit)]
+                [.text(tenant.rawValue), .integer(Int(sequence))]
             )
         }
         var events: [RingEvent] = []
@@ -48,8 +48,8 @@ extension SQLiteCallStore {
 
     @discardableResult
     public func saveVoicemail(_ voicemail: Voicemail) async throws(StoreError) -> Bool {
-        let inserted = try await session.exclusively { (runner) async throws(StoreError) in
-            try await runner.rows(
+        let inserted = try await session.exclusively { (runner) throws(StoreError) in
+            try runner.rows(
                 """
                 INSERT INTO voicemails (recording_sid, call_sid, tenant, caller, recording_url, duration_seconds, received_at)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -68,8 +68,8 @@ extension SQLiteCallStore {
 
     /// The tenant's voicemails, newest first; ties by recording SID.
     public func voicemails(in tenant: TenantID) async throws(StoreError) -> [Voicemail] {
-        let rows = try await session.exclusively { (runner) async throws(StoreError) in
-            try await runner.rows(
+        let rows = try await session.read { (runner) throws(StoreError) in
+            try runner.rows(
                 """
                 SELECT recording_sid, call_sid, tenant, caller, recording_url, duration_seconds, received_at FROM voicemails
                 WHERE tenant = ?1 ORDER BY received_at DESC, recording_sid

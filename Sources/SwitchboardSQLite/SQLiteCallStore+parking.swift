@@ -19,18 +19,18 @@ extension SQLiteCallStore {
         parkedBy identity: String,
         at now: Date
     ) async throws(StoreError) -> ParkedCall {
-        let rows = try await session.transaction { (runner) async throws(StoreError) in
-            try await Self.requireAgent(identity, in: tenant, runner)
-            let calls = try await runner.rows("SELECT tenant FROM calls WHERE call_sid = ?1", [.text(callSid)])
+        let rows = try await session.transaction { (runner) throws(StoreError) in
+            try Self.requireAgent(identity, in: tenant, runner)
+            let calls = try runner.rows("SELECT tenant FROM calls WHERE call_sid = ?1", [.text(callSid)])
             if let call = calls.first, try SQLiteRowReader(table: "calls", row: call).text("tenant") != tenant.rawValue {
                 throw .notFound("No call \(callSid) in tenant \(tenant)")
             }
-            let waiting = try await runner.rows(
+            let waiting = try runner.rows(
                 "SELECT id FROM parked_calls WHERE call_sid = ?1 AND retrieved_at IS NULL AND ended_at IS NULL",
                 [.text(callSid)]
             )
             guard waiting.isEmpty else { throw .conflict("Call \(callSid) is already parked") }
-            return try await runner.rows(
+            return try runner.rows(
                 """
                 INSERT INTO parked_calls (id, tenant, call_sid, slot, parked_by, parked_at)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -50,8 +50,8 @@ extension SQLiteCallStore {
 
     /// The tenant's waiting parked calls, oldest first; ties by call SID.
     public func parkedCalls(in tenant: TenantID) async throws(StoreError) -> [ParkedCall] {
-        let rows = try await session.exclusively { (runner) async throws(StoreError) in
-            try await runner.rows(
+        let rows = try await session.exclusively { (runner) throws(StoreError) in
+            try runner.rows(
                 """
                 SELECT \(SQLiteRowReader.parkedCallColumns) FROM parked_calls
                 WHERE tenant = ?1 AND retrieved_at IS NULL AND ended_at IS NULL
@@ -64,8 +64,8 @@ extension SQLiteCallStore {
     }
 
     public func parkedCall(id: String, in tenant: TenantID) async throws(StoreError) -> ParkedCall {
-        let rows = try await session.exclusively { (runner) async throws(StoreError) in
-            try await Self.parkedCallRows(id: id, in: tenant, runner)
+        let rows = try await session.exclusively { (runner) throws(StoreError) in
+            try Self.parkedCallRows(id: id, in: tenant, runner)
         }
         guard let parked = try rows.records(from: "parked_calls", { (row) throws(StoreError) in try row.parkedCall() }).first else {
             throw .notFound("No parked call \(id) in tenant \(tenant)")
@@ -84,9 +84,9 @@ extension SQLiteCallStore {
     ) async throws(StoreError)
         -> RetrievalOutcome
     {
-        try await session.transaction { (runner) async throws(StoreError) -> RetrievalOutcome in
-            try await Self.requireAgent(agentIdentity, in: tenant, runner)
-            let rows = try await Self.parkedCallRows(id: id, in: tenant, runner)
+        try await session.transaction { (runner) throws(StoreError) -> RetrievalOutcome in
+            try Self.requireAgent(agentIdentity, in: tenant, runner)
+            let rows = try Self.parkedCallRows(id: id, in: tenant, runner)
             guard let parked = try rows.records(from: "parked_calls", { (row) throws(StoreError) in try row.parkedCall() }).first else {
                 throw .notFound("No parked call \(id) in tenant \(tenant)")
             }
@@ -94,7 +94,7 @@ extension SQLiteCallStore {
                 return retriever == agentIdentity ? .retrieved(parked) : .alreadyRetrieved(by: retriever)
             }
             if parked.endedAt != nil { return .ended }
-            let updated = try await runner.rows(
+            let updated = try runner.rows(
                 """
                 UPDATE parked_calls SET retrieved_by = ?2, retrieved_at = ?3
                 WHERE id = ?1 AND retrieved_at IS NULL AND ended_at IS NULL
@@ -114,8 +114,8 @@ extension SQLiteCallStore {
     /// One statement: ends the call's waiting parked call, if any.
     @discardableResult
     public func endParkedCall(_ callSid: String, at now: Date) async throws(StoreError) -> ParkedCall? {
-        let rows = try await session.exclusively { (runner) async throws(StoreError) in
-            try await runner.rows(
+        let rows = try await session.exclusively { (runner) throws(StoreError) in
+            try runner.rows(
                 """
                 UPDATE parked_calls SET ended_at = ?2
                 WHERE call_sid = ?1 AND retrieved_at IS NULL AND ended_at IS NULL
@@ -128,8 +128,8 @@ extension SQLiteCallStore {
     }
 
     /// Throws ``StoreError/notFound`` unless the agent exists in the tenant.
-    static func requireAgent(_ identity: String, in tenant: TenantID, _ runner: SQLiteStatementRunner) async throws(StoreError) {
-        let rows = try await runner.rows(
+    static func requireAgent(_ identity: String, in tenant: TenantID, _ runner: SQLiteStatementRunner) throws(StoreError) {
+        let rows = try runner.rows(
             "SELECT 1 AS found FROM agents WHERE tenant = ?1 AND identity = ?2",
             [.text(tenant.rawValue), .text(identity)]
         )
@@ -140,10 +140,10 @@ extension SQLiteCallStore {
         id: String,
         in tenant: TenantID,
         _ runner: SQLiteStatementRunner
-    ) async throws(StoreError)
-        -> [SQLiteRow]
+    ) throws(StoreError)
+        -> [SQLiteResultRow]
     {
-        try await runner.rows(
+        try runner.rows(
             "SELECT \(SQLiteRowReader.parkedCallColumns) FROM parked_calls WHERE id = ?1 AND tenant = ?2",
             [.text(id.lowercased()), .text(tenant.rawValue)]
         )

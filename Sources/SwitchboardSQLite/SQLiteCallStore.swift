@@ -7,15 +7,21 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The embedded ``CallStore`` and ``DeskStore``: one SQLite file (or `:memory:`) through SQLiteNIO.
+/// The embedded ``CallStore`` and ``DeskStore``: one SQLite file (or `:memory:`), with the SQLite that SQLiteNIO bundles,
+/// called directly with prepared statements kept per connection.
 ///
 /// ## Concurrency
-/// Each store owns one connection, and one thread that runs all of its statements, so blocking SQLite
-/// calls never run on an event loop or Swift's cooperative pool. SQLiteNIO runs each statement as a
-/// separate job and does nothing to keep one task's statements together, so every operation holds a
-/// first-come, first-served gate for all of its statements: tasks sharing a store never interleave
-/// statements, and no statement joins another task's transaction. Operations on one store therefore
-/// run one at a time; each is a few short statements.
+/// Each store owns a writer connection and one thread that runs everything the writer does, so a write
+/// that waits for another connection's lock never blocks an event loop or Swift's cooperative pool.
+/// Each operation runs whole as one job on that thread, and jobs run one at a time in order: tasks
+/// sharing a store never interleave statements, and no statement joins another task's transaction.
+/// Single-statement reads (the voice route's routing snapshot among them) run instead on one of a few
+/// read-only connections, in the calling task, with no trip to another thread; in WAL mode they never
+/// wait for a writer, and they see every transaction committed before they start (see
+/// `SQLiteSession`). The voice route's two operations are cheaper still: its routing read is kept in
+/// memory and checked on every call against a routing version that triggers bump with any change to
+/// agents or numbers (`SQLiteRoutingCache`), and ringing-call records queued together share one commit
+/// (`SQLiteWriteBatch`).
 ///
 /// Several stores, in this process or others, may share a file. The file is in WAL mode, so readers do
 /// not block the writer, and a connection waits up to ``Configuration/busyTimeout`` for another's
@@ -25,8 +31,8 @@ import Foundation
 /// ``claimCall(_:tenant:agentIdentity:at:)`` runs in one `BEGIN IMMEDIATE` transaction: it takes the
 /// database's write lock before reading anything, so among all connections to the file exactly one
 /// claimer at a time reads the call and the agent, writes the winner and the agent's current call, and
-/// commits; the next one reads the committed winner. The gate serializes claims within a store; the
-/// write lock serializes them across stores and processes.
+/// commits; the next one reads the committed winner. The writer's thread serializes claims within a
+/// store; the write lock serializes them across stores and processes.
 ///
 /// ## Storage
 /// Dates are Unix seconds as REAL: ordered correctly, and exact to well under a microsecond for dates
@@ -38,6 +44,8 @@ import Foundation
 /// ``StoreError/unavailable``.
 public struct SQLiteCallStore: CallStore {
     let session: SQLiteSession
+    /// The voice route's routing reads, checked against the database on every call.
+    let routingCache = SQLiteRoutingCache()
 
     /// The database path, or `:memory:`.
     public var path: String { session.path }
@@ -75,14 +83,14 @@ public struct SQLiteCallStore: CallStore {
     }
 
     public func checkReady() async throws(StoreError) {
-        try await session.exclusively { (runner) async throws(StoreError) in
-            try await runner.execute("SELECT 1")
+        try await session.exclusively { (runner) throws(StoreError) in
+            try runner.execute("SELECT 1")
         }
     }
 
     public func tenant(forCalledNumber number: String) async throws(StoreError) -> TenantID? {
-        let rows = try await session.exclusively { (runner) async throws(StoreError) in
-            try await runner.rows(
+        let rows = try await session.read { (runner) throws(StoreError) in
+            try runner.rows(
                 """
                 SELECT (SELECT tenant FROM numbers WHERE number = ?1) AS tenant,
                     EXISTS (SELECT 1 FROM numbers) AS any_mapped
@@ -98,8 +106,8 @@ public struct SQLiteCallStore: CallStore {
     }
 
     public func mapNumber(_ number: String, to tenant: TenantID) async throws(StoreError) {
-        try await session.exclusively { (runner) async throws(StoreError) in
-            try await runner.execute(
+        try await session.exclusively { (runner) throws(StoreError) in
+            try runner.execute(
                 "INSERT INTO numbers (number, tenant) VALUES (?1, ?2) ON CONFLICT (number) DO UPDATE SET tenant = excluded.tenant",
                 [.text(number), .text(tenant.rawValue)]
             )

@@ -47,7 +47,7 @@ extension SQLiteRowReader {
     }
 }
 
-extension Array where Element == SQLiteRow {
+extension Array where Element == SQLiteResultRow {
     /// Every row read by `read`, in order.
     func records<Record>(from table: String, _ read: (SQLiteRowReader) throws(StoreError) -> Record) throws(StoreError) -> [Record] {
         var records: [Record] = []

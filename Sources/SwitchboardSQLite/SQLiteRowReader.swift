@@ -12,7 +12,7 @@ import Foundation
 struct SQLiteRowReader {
     /// The table the row came from, for error messages.
     let table: String
-    let row: SQLiteRow
+    let row: SQLiteResultRow
 
     func text(_ column: String) throws(StoreError) -> String {
         guard let value = try optionalText(column) else { throw .unreadable(table, column: column, found: .null) }
@@ -50,6 +50,16 @@ struct SQLiteRowReader {
         switch row.column(column) {
         case .float(let seconds) where seconds.isFinite: return Date(timeIntervalSince1970: seconds)
         case .integer(let seconds): return Date(timeIntervalSince1970: Double(seconds))
+        case .null: return nil
+        case let other: throw .unreadable(table, column: column, found: other)
+        }
+    }
+
+    /// A date column's raw Unix seconds, as SQL compares them; nil for NULL.
+    func optionalUnixSeconds(_ column: String) throws(StoreError) -> Double? {
+        switch row.column(column) {
+        case .float(let seconds) where seconds.isFinite: return seconds
+        case .integer(let seconds): return Double(seconds)
         case .null: return nil
         case let other: throw .unreadable(table, column: column, found: other)
         }

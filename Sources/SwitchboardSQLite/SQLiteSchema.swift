@@ -10,15 +10,15 @@ import SwitchboardCore
 enum SQLiteSchema {
     /// Migrations in order; migration `n` (from 1) takes the schema from version `n - 1` to `n`. Add new
     /// ones at the end; never edit a released one.
-    static let migrations: [[String]] = [version1, version2]
+    static let migrations: [[String]] = [version1, version2, version3]
 
     /// The version this build writes and reads.
     static var currentVersion: Int { migrations.count }
 
     /// Brings the database to ``currentVersion``.
     static func migrate(_ session: SQLiteSession) async throws(StoreError) {
-        try await session.transaction { (runner) async throws(StoreError) in
-            let rows = try await runner.rows("PRAGMA user_version")
+        try await session.transaction { (runner) throws(StoreError) in
+            let rows = try runner.rows("PRAGMA user_version")
             guard let version = rows.first?.column("user_version")?.integer else {
                 throw .corrupt("The SQLite database at \(session.path) has no readable user_version")
             }
@@ -29,11 +29,11 @@ enum SQLiteSchema {
             }
             for migration in migrations.dropFirst(max(version, 0)) {
                 for statement in migration {
-                    try await runner.execute(statement)
+                    try runner.execute(statement)
                 }
             }
             if version < currentVersion {
-                try await runner.execute("PRAGMA user_version = \(currentVersion)")
+                try runner.execute("PRAGMA user_version = \(currentVersion)")
             }
         }
     }
@@ -173,4 +173,27 @@ enum SQLiteSchema {
             ON chat_handoffs (tenant, picked_up_by) WHERE status = 'active'
         """,
     ]
+
+    /// The routing version: a counter that every change to `agents` or `numbers` bumps in the same
+    /// transaction, through triggers, whichever connection, process or tool makes it. The voice route
+    /// keeps its routing reads in memory and checks them against this counter on every call (see
+    /// `SQLiteRoutingCache`). Changes to calls, ring events and voicemails leave it alone.
+    private static let version3: [String] =
+        [
+            """
+            CREATE TABLE IF NOT EXISTS routing_version (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                version INTEGER NOT NULL
+            )
+            """,
+            "INSERT OR IGNORE INTO routing_version (id, version) VALUES (1, 0)",
+        ]
+        + ["agents", "numbers"].flatMap { table in
+            ["INSERT", "UPDATE", "DELETE"].map { event in
+                """
+                CREATE TRIGGER IF NOT EXISTS \(table)_\(event.lowercased())_bumps_routing_version AFTER \(event) ON \(table)
+                BEGIN UPDATE routing_version SET version = version + 1; END
+                """
+            }
+        }
 }

@@ -1,69 +1,106 @@
+import NIOCore
+import NIOPosix
 import SQLiteNIO
 import SwitchboardCore
+import Synchronization
 
-/// One SQLite connection with a thread of its own, used by one task at a time.
+/// The store's connections to one database: a writer with a thread of its own, and (for a file) a few
+/// read-only connections that the calling task uses directly.
 ///
-/// Every statement runs on the session's private one-thread `NIOThreadPool`, never on an event loop
-/// or a cooperative thread, so a statement that waits for another process's lock (up to the busy
-/// timeout) blocks only this session. Work is done in ``exclusively(_:)`` or ``transaction(_:)``,
-/// which hold the ``SerialGate`` for the whole sequence of statements, so concurrent tasks never
-/// interleave statements or transactions on the connection.
+/// ## The writer
+/// Every operation given to ``exclusively(_:)`` or ``transaction(_:)`` runs whole, as one job, on the
+/// session's private one-thread `NIOThreadPool`, never on an event loop or a cooperative thread, so a
+/// statement that waits for another process's lock (up to the busy timeout) blocks only this thread.
+/// The pool runs jobs one at a time in the order they were submitted, so operations never interleave
+/// statements or transactions on the connection, and an operation costs one trip to the thread however
+/// many statements it runs.
+///
+/// ## The readers
+/// ``read(_:)`` runs single-statement reads on a read-only connection held under its mutex by the calling
+/// task itself, with no trip to another thread: in WAL mode readers take no lock that a writer holds, so
+/// such a read never waits for one (its busy timeout is zero; in the rare cases where SQLite still
+/// answers busy, while another connection recovers the WAL for instance, the read is retried on the
+/// writer's thread, which waits as long as the busy timeout allows). A read sees every transaction
+/// committed before it started, the writer's included. When every reader is in use the read goes to the
+/// writer's thread too. A `:memory:` database has no readers: another connection would open another
+/// database.
 ///
 /// The class is `Sendable` without `@unchecked`: its stored properties are immutable references to
-/// `Sendable` objects (SQLiteNIO's connection, whose handle it confines to the thread pool, the thread
-/// pool, and the gate actor).
+/// `Sendable` objects. The writer's handle is used only on the thread pool's thread and each reader's
+/// only under its mutex (see ``SQLiteHandle``).
 final class SQLiteSession: Sendable {
     /// The database path, or `:memory:`.
     let path: String
-    private let connection: SQLiteConnection
+    private let writer: SQLiteHandle
+    private let readers: [Reader]
     private let threadPool: NIOThreadPool
-    private let gate = SerialGate()
+    private let batch: SQLiteWriteBatch
+    private let closed = Atomic<Bool>(false)
 
-    private init(path: String, connection: SQLiteConnection, threadPool: NIOThreadPool) {
-        self.path = path
-        self.connection = connection
-        self.threadPool = threadPool
+    /// A read-only connection and the lock that confines it.
+    private final class Reader: Sendable {
+        let handle: Mutex<SQLiteHandle>
+        init(_ handle: SQLiteHandle) { self.handle = Mutex(handle) }
     }
 
-    /// Opens the database at `path` (`:memory:` for a private in-memory one) and sets the connection up
-    /// with `pragmas`, which run in order before anything else.
+    private init(path: String, writer: SQLiteHandle, readers: [SQLiteHandle], threadPool: NIOThreadPool) {
+        self.path = path
+        self.writer = writer
+        self.readers = readers.map(Reader.init)
+        self.threadPool = threadPool
+        self.batch = SQLiteWriteBatch(writer: writer, threadPool: threadPool)
+    }
+
+    /// How many read connections a file gets: one per core, up to four, as reads run on the callers'
+    /// threads.
+    private static var readerCount: Int { min(max(System.coreCount, 1), 4) }
+
+    /// Opens the database at `path` (`:memory:` for a private in-memory one), sets the writer up with
+    /// `pragmas`, which run in order before anything else, and opens the readers with `busyTimeout: 0`
+    /// and `query_only`.
     static func open(path: String, pragmas: [String]) async throws(StoreError) -> SQLiteSession {
         let threadPool = NIOThreadPool(numberOfThreads: 1)
         threadPool.start()
-        let connection: SQLiteConnection
         do {
-            connection = try await SQLiteConnection.open(
-                storage: path == ":memory:" ? .memory : .file(path: path),
-                threadPool: threadPool,
-                on: MultiThreadedEventLoopGroup.singleton.any()
-            )
+            let (writer, readers) = try await threadPool.runIfActive { () throws -> (SQLiteHandle, [SQLiteHandle]) in
+                let writer = try SQLiteHandle(path: path, create: true)
+                do {
+                    for pragma in pragmas { _ = try writer.rows(pragma, [], cached: false) }
+                } catch {
+                    throw StoreError.unavailable("Cannot set up the SQLite database at \(path)", cause: "\(error)")
+                }
+                guard path != ":memory:" else { return (writer, []) }
+                var readers: [SQLiteHandle] = []
+                for _ in 0..<readerCount {
+                    let reader = try SQLiteHandle(path: path, create: false)
+                    _ = try reader.rows("PRAGMA busy_timeout = 0", [], cached: false)
+                    _ = try reader.rows("PRAGMA query_only = ON", [], cached: false)
+                    readers.append(reader)
+                }
+                return (writer, readers)
+            }
+            return SQLiteSession(path: path, writer: writer, readers: readers, threadPool: threadPool)
         } catch {
             try? await threadPool.shutdownGracefully()
+            if let error = error as? StoreError { throw error }
             throw .unavailable("Cannot open the SQLite database at \(path)", cause: "\(error)")
         }
-        let session = SQLiteSession(path: path, connection: connection, threadPool: threadPool)
-        do {
-            for pragma in pragmas {
-                _ = try await connection.query(pragma)
-            }
-        } catch {
-            try? await session.close()
-            throw .unavailable("Cannot set up the SQLite database at \(path)", cause: "\(error)")
-        }
-        return session
     }
 
-    /// Runs `body` while no other task uses the connection. Statements outside a transaction each
-    /// commit on their own.
-    func exclusively<T>(_ body: (SQLiteStatementRunner) async throws(StoreError) -> T) async throws(StoreError) -> T {
-        try await gate.enter()
-        do throws(StoreError) {
-            let result = try await body(SQLiteStatementRunner(connection: connection))
-            await gate.leave()
-            return result
-        } catch {
-            await gate.leave()
+    /// Runs `body` on the writer, on the session's thread, while nothing else uses the writer.
+    /// Statements outside a transaction each commit on their own.
+    func exclusively<T: Sendable>(_ body: @escaping @Sendable (SQLiteStatementRunner) throws(StoreError) -> T) async throws(StoreError) -> T {
+        let writer = self.writer
+        do {
+            return try await threadPool.runIfActive { () throws -> T in
+                guard writer.isOpen else { throw Self.closedError }
+                return try body(SQLiteStatementRunner(handle: writer))
+            }
+        } catch let error as StoreError {
             throw error
+        } catch {
+            // The thread pool has stopped: the store is closed.
+            throw Self.closedError
         }
     }
 
@@ -72,44 +109,82 @@ final class SQLiteSession: Sendable {
     /// `BEGIN IMMEDIATE` takes SQLite's write lock before the first read, so two writers (in this
     /// process or another) never both read the same state and then both write: the second waits, up
     /// to the busy timeout, and then reads what the first committed.
-    func transaction<T>(_ body: (SQLiteStatementRunner) async throws(StoreError) -> T) async throws(StoreError) -> T {
-        try await exclusively { (runner) async throws(StoreError) -> T in
-            try await runner.execute("BEGIN IMMEDIATE")
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (SQLiteStatementRunner) throws(StoreError) -> T) async throws(StoreError) -> T {
+        try await exclusively { (runner) throws(StoreError) -> T in
+            try runner.execute("BEGIN IMMEDIATE")
             do throws(StoreError) {
-                let result = try await body(runner)
-                try await runner.execute("COMMIT")
+                let result = try body(runner)
+                try runner.execute("COMMIT")
                 return result
             } catch {
                 // Fails harmlessly when SQLite already rolled back (after SQLITE_FULL or an I/O error).
-                try? await runner.execute("ROLLBACK")
+                try? runner.execute("ROLLBACK")
                 throw error
             }
         }
     }
 
-    /// A store dropped without ``close()`` still frees its connection and thread, in the background.
-    deinit {
-        guard !connection.isClosed else { return }
-        let threadPool = self.threadPool
-        connection.close().whenComplete { _ in threadPool.shutdownGracefully { _ in } }
+    /// Runs one write statement that needs no answer but success, committed together with the others
+    /// queued at the same time (see ``SQLiteWriteBatch``); returns once it is committed.
+    func batchedWrite(_ sql: String, _ binds: [SQLiteData]) async throws(StoreError) {
+        try await batch.write(sql, binds)
     }
 
-    /// Waits for the task using the connection, closes the connection and stops the thread. Later
-    /// calls, and calls waiting for the connection, throw ``StoreError/unavailable``. Closing twice
-    /// does nothing the second time.
-    func close() async throws(StoreError) {
-        do {
-            try await gate.enter()
-        } catch {
-            return  // Already closed.
+    /// How many batches of writes shared one commit so far.
+    var sharedCommits: Int { batch.sharedCommits.load(ordering: .relaxed) }
+
+    /// Runs `body`, which must only read, on a free reader in the calling task; on the writer's thread
+    /// when there is no free reader or SQLite answers busy (see the type's documentation).
+    func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteStatementRunner) throws(StoreError) -> T) async throws(StoreError) -> T {
+        for reader in readers {
+            let outcome = reader.handle.withLockIfAvailable { (handle) -> Result<T, StoreError> in
+                do throws(StoreError) {
+                    guard handle.isOpen else { throw Self.closedError }
+                    return .success(try body(SQLiteStatementRunner(handle: handle)))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            switch outcome {
+            case nil: continue  // In use by another task.
+            case .success(let value)?: return value
+            case .failure(let error)? where error == .timeout: return try await exclusively(body)
+            case .failure(let error)?: throw error
+            }
         }
-        await gate.shut()
+        return try await exclusively(body)
+    }
+
+    /// The kept statements of every connection that were prepared again, with how many times in all (see
+    /// ``SQLiteHandle/reprepares``).
+    func reprepares() async throws(StoreError) -> [String: Int] {
+        var counts = try await exclusively { (runner) throws(StoreError) in runner.handle.reprepares }
+        for reader in readers {
+            counts.merge(reader.handle.withLock { $0.reprepares }, uniquingKeysWith: +)
+        }
+        return counts
+    }
+
+    /// A store dropped without ``close()`` still frees its connections (when the handles go) and its
+    /// thread, in the background.
+    deinit {
+        guard !closed.load(ordering: .relaxed) else { return }
+        threadPool.shutdownGracefully { _ in }
+    }
+
+    /// Waits for the operations already submitted, closes the connections and stops the thread. Later
+    /// calls throw ``StoreError/unavailable``. Closing twice does nothing the second time.
+    func close() async throws(StoreError) {
+        guard !closed.exchange(true, ordering: .relaxed) else { return }
+        let writer = self.writer
         var failure: (any Error)?
-        do { try await connection.close() } catch { failure = error }
+        do { try await threadPool.runIfActive { writer.close() } } catch { failure = error }
+        for reader in readers { reader.handle.withLock { $0.close() } }
         do { try await threadPool.shutdownGracefully() } catch { failure = failure ?? error }
-        await gate.leave()
         if let failure {
             throw .unavailable("Cannot close the SQLite database at \(path) cleanly", cause: "\(failure)")
         }
     }
+
+    private static var closedError: StoreError { .unavailable("The SQLite store is closed") }
 }

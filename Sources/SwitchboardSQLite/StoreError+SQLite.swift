@@ -2,29 +2,28 @@ import SQLiteNIO
 import SwitchboardCore
 
 extension StoreError {
-    /// The store error for a failure while running `sql`: SQLite's own errors by their result code,
-    /// anything else (a stopped thread pool, say) as unavailable. SQLite's message goes into the message
-    /// or the cause, so logs say what SQLite said.
-    init(sqlite error: any Error, running sql: String) {
+    /// The store error for SQLite result code `code` (extended codes are read by their primary code,
+    /// except for the kinds of constraint) while running `sql`. SQLite's message goes into the message or
+    /// the cause, so logs say what SQLite said.
+    init(sqliteCode code: Int32, message: String, running sql: String) {
         let statement = Self.summary(of: sql)
-        guard let error = error as? SQLiteError else {
-            self = .unavailable("SQLite did not run \(statement)", cause: "\(error)")
-            return
-        }
-        switch error.reason {
-        case .constraintUniqueFailed, .constraintPrimaryKeyFailed, .constraintUniqueRowIDFailed:
-            self = .conflict("\(statement) conflicts with stored data: \(error.message)")
-        case .constraint, .constraintCheckFailed, .constraintNotNullFailed, .constraintForeignKeyFailed,
-            .constraintTriggerFailed, .constraintStrictDataTypeFailed, .constraintUserFunctionFailed,
-            .constraintVirtualTableFailed, .constraintCommitHookFailed, .constraintUpdateTriggerDeletedRow,
-            .tooBig, .mismatch:
-            self = .invalid("\(statement) breaks a rule of the data: \(error.message)")
-        case .busy, .busyTimeout, .busyInRecovery, .busyInSnapshot, .locked, .lockedBySharedCache, .lockedVirtualTable:
-            self = .timeout("\(statement) waited too long for the database lock: \(error.message)")
-        case .corrupt, .corruptIndex, .corruptSequenceSchema, .corruptVirtualTable, .notADatabase, .format:
-            self = .corrupt("The SQLite database is damaged (\(statement))", cause: "\(error)")
+        let detail = "\(message) (SQLite code \(code))"
+        switch code & 0xFF {
+        case 19:  // SQLITE_CONSTRAINT
+            switch code {
+            case 1555, 2067, 2579:  // SQLITE_CONSTRAINT_PRIMARYKEY, _UNIQUE, _ROWID
+                self = .conflict("\(statement) conflicts with stored data: \(detail)")
+            default:
+                self = .invalid("\(statement) breaks a rule of the data: \(detail)")
+            }
+        case 18, 20:  // SQLITE_TOOBIG, SQLITE_MISMATCH
+            self = .invalid("\(statement) breaks a rule of the data: \(detail)")
+        case 5, 6:  // SQLITE_BUSY, SQLITE_LOCKED
+            self = .timeout("\(statement) waited too long for the database lock: \(detail)")
+        case 11, 24, 26:  // SQLITE_CORRUPT, SQLITE_FORMAT, SQLITE_NOTADB
+            self = .corrupt("The SQLite database is damaged (\(statement))", cause: detail)
         default:
-            self = .unavailable("SQLite failed to run \(statement)", cause: "\(error)")
+            self = .unavailable("SQLite failed to run \(statement)", cause: detail)
         }
     }
 

@@ -229,6 +229,22 @@ import Testing
         }
     }
 
+    @Test func metricsCountEveryRequestInItsOwnSeries() async throws {
+        try await Self.app(store: InMemoryCallStore(agents: Self.agents(1))).test(.router) { client async throws in
+            for _ in 0..<3 { _ = try await Self.post(client, "/twilio/voice", Self.voiceForm) }
+            var unsigned = Self.signedHeaders("/twilio/voice", Self.voiceForm)
+            unsigned[HTTPField.Name("X-Twilio-Signature")!] = nil
+            for _ in 0..<2 { _ = try await Self.post(client, "/twilio/voice", Self.voiceForm, headers: unsigned) }
+            _ = try await Self.post(client, "/twilio/voicemail", Self.voiceForm)
+            let text = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(text.contains(#"switchboard_requests_total{route="/twilio/voice",outcome="ring"} 3"#), "\(text)")
+            #expect(text.contains(#"switchboard_requests_total{route="/twilio/voice",outcome="unsigned"} 2"#), "\(text)")
+            #expect(text.contains(#"switchboard_requests_total{route="/twilio/voicemail",outcome="voicemail-thanks"} 1"#), "\(text)")
+            #expect(text.contains(#"switchboard_request_duration_seconds_count{route="/twilio/voice"} 5"#), "\(text)")
+            #expect(text.contains(#"switchboard_request_duration_seconds_count{route="/twilio/voicemail"} 1"#), "\(text)")
+        }
+    }
+
     @Test(arguments: [TestingSetup.router, .live])
     func aStoreThatIsDownIsNotReady(setup: TestingSetup) async throws {
         try await Self.app(store: UnavailableCallStore(), configuration: Self.configuration(storeBudget: .milliseconds(200))).test(setup) {

@@ -44,13 +44,13 @@ struct SQLiteCallStoreTests {
         }
     }
 
-    @Test func openingAgainCreatesNoSecondSchemaAndRecordsVersionTwo() async throws {
+    @Test func openingAgainCreatesNoSecondSchemaAndRecordsVersionThree() async throws {
         try await TemporaryDatabase.with { path in
             for _ in 0..<3 {
                 let store = try await SQLiteCallStore(path: path)
                 try await store.upsertAgent(.new("amy"))
                 #expect(try await store.agents(in: nil).count == 1)
-                #expect(try await Self.integer("PRAGMA user_version", in: store) == 2)
+                #expect(try await Self.integer("PRAGMA user_version", in: store) == 3)
                 #expect(try await Self.integer("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'agents'", in: store) == 1)
                 try await store.close()
             }
@@ -157,7 +157,7 @@ struct SQLiteCallStoreTests {
         let plan = try await store.diagnosticRows(
             """
             EXPLAIN QUERY PLAN SELECT \(SQLiteRowReader.agentColumns) FROM agents
-            WHERE tenant = 'default' AND presence = 'available' AND current_call_sid IS NULL
+            WHERE tenant = CAST('default' AS TEXT) AND presence = 'available' AND current_call_sid IS NULL
                 AND (wrap_up_ends_at IS NULL OR wrap_up_ends_at <= 0.5)
             ORDER BY last_call_ended_at, identity LIMIT 5
             """
@@ -166,6 +166,73 @@ struct SQLiteCallStoreTests {
         #expect(details.contains { $0.contains("USING INDEX agents_by_availability") }, "\(details)")
         #expect(!details.contains { $0.contains("TEMP B-TREE") }, "\(details)")
         try await store.close()
+    }
+
+    @Test func theVoiceRouteStatementsArePreparedOnceNotPerCall() async throws {
+        try await TemporaryDatabase.with { path in
+            let store = try await SQLiteCallStore(path: path)
+            try await store.upsertAgent(.new("amy"))
+            // One warm-up round: a statement first prepared before the schema was created is prepared
+            // again once, legitimately.
+            var counts: [[String: Int]] = []
+            for second in 0..<6 {
+                if second == 1 { counts.append(try await store.statementReprepares()) }
+                let now = Clock.at(second)
+                #expect(try await store.routingSnapshot(forCalledNumber: "+15550100", at: now, limit: 100)?.agents.count == 1)
+                try await store.recordRinging(
+                    RingingCall(callSid: "CA-\(second)", tenant: .default, caller: "+1", called: "+15550100", agentsRung: ["amy"], startedAt: now)
+                )
+                #expect(try await store.availableAgents(in: .default, at: now, limit: 10).count == 1)
+                #expect(try await store.ringingCall("CA-\(second)")?.agentsRung == ["amy"])
+                #expect(try await store.claimCall("CA-\(second)", tenant: .default, agentIdentity: "amy", at: now) == .won)
+                try await store.endCall("CA-\(second)", at: now, wrapUpSeconds: 0)
+            }
+            // SQLite prepares a statement again when a parameter its plan depends on (a LIMIT, say) changes.
+            counts.append(try await store.statementReprepares())
+            #expect(counts[1] == counts[0], "\(counts)")
+            try await store.close()
+        }
+    }
+
+    @Test func aPresenceChangeInAnotherStoreIsSeenByTheNextRoutingRead() async throws {
+        try await TemporaryDatabase.with { path in
+            let router = try await SQLiteCallStore(path: path)
+            let admin = try await SQLiteCallStore(path: path)
+            try await admin.upsertAgent(.new("amy"))
+            try await admin.upsertAgent(.new("bob"))
+            for round in 0..<20 {
+                let away = round.isMultiple(of: 2) ? "amy" : "bob"
+                try await admin.setPresence(.away, identity: away, in: .default)
+                let rung = try await router.routingSnapshot(forCalledNumber: "+15550100", at: Clock.start, limit: 100)?.agents.map(\.identity)
+                #expect(rung == [away == "amy" ? "bob" : "amy"], "round \(round)")
+                try await admin.setPresence(.available, identity: away, in: .default)
+            }
+            try await router.close()
+            try await admin.close()
+        }
+    }
+
+    @Test func concurrentReadsAndWritesOnOneStoreAllSucceedAndAgree() async throws {
+        try await TemporaryDatabase.with { path in
+            let store = try await SQLiteCallStore(path: path)
+            for index in 0..<10 { try await store.upsertAgent(.new("agent_\(index)")) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<200 {
+                    group.addTask {
+                        if index.isMultiple(of: 4) {
+                            try await store.setPresence(.away, identity: "agent_\(index / 4 % 10)", in: .default)
+                        } else {
+                            let snapshot = try await store.routingSnapshot(forCalledNumber: "+15550100", at: Clock.start, limit: 100)
+                            #expect(snapshot?.tenant == .default)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            // Every agent was set away at least once, and every read after that sees it.
+            #expect(try await store.routingSnapshot(forCalledNumber: "+15550100", at: Clock.start, limit: 100)?.agents == [])
+            try await store.close()
+        }
     }
 
     private static func integer(_ sql: String, in store: SQLiteCallStore) async throws -> Int? {

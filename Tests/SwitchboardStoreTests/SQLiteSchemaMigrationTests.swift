@@ -22,7 +22,7 @@ struct SQLiteSchemaMigrationTests {
             try await first.close()
 
             let second = try await SQLiteCallStore(path: path)
-            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "2"]])
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "3"]])
             #expect(try await second.agents(in: nil) == [amy])
             #expect(try await second.ringingCalls(in: .default).map(\.callSid) == ["CA-1"])
             try await second.finishCall("CA-1", at: Clock.at(5))

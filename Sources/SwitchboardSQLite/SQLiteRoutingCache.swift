@@ -1,0 +1,70 @@
+import SQLiteNIO
+import SwitchboardCore
+import Synchronization
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The voice route's routing reads, kept in memory per called number and checked against the database
+/// on every call, so a cached answer is never stale.
+///
+/// The schema's routing version (see `SQLiteSchema`) is bumped by triggers in the same transaction as
+/// any change to agents or numbers, by any connection or process. An entry records the version it was
+/// read at; a call reads the current version (one single-row statement) and uses the entry only when
+/// they match, so it sees exactly what the full query would see. What depends on the time of the call,
+/// the end of an agent's wrap-up, is kept raw and compared at each call as the SQL compares it.
+///
+/// An entry keeps the owning tenant and all of its agents set available and on no call, in ring order;
+/// a tenant with more than ``maximumCandidates`` of them is not cached (its calls run the full query).
+final class SQLiteRoutingCache: Sendable {
+    /// One called number's routing, as of a routing version.
+    struct Entry: Sendable {
+        /// The routing version the entry was read at.
+        let version: Int
+        /// The tenant that owns the number, or nil when none does.
+        let tenant: TenantID?
+        /// The tenant's agents set available and on no call, longest idle first, with their wrap-up end
+        /// in Unix seconds as stored.
+        let candidates: [(agent: Agent, wrapUpEndsAt: Double?)]
+
+        /// The snapshot at `now`: the candidates whose wrap-up is over, at most `limit`.
+        func snapshot(at now: Date, limit: Int) -> RoutingSnapshot? {
+            guard let tenant else { return nil }
+            // The same value and comparison as `wrap_up_ends_at <= ?` with `now` bound as Unix seconds.
+            let seconds = now.timeIntervalSince1970
+            var agents: [Agent] = []
+            for candidate in candidates where agents.count < limit {
+                if let end = candidate.wrapUpEndsAt, !(end <= seconds) { continue }
+                agents.append(candidate.agent)
+            }
+            return RoutingSnapshot(tenant: tenant, agents: agents)
+        }
+    }
+
+    /// The most candidates an entry keeps.
+    static let maximumCandidates = 1000
+    /// The most numbers kept; past it the cache starts again.
+    static let maximumEntries = 1024
+
+    private let entries = Mutex<[String: Entry]>([:])
+
+    /// The entry for `number` if it was read at `version`.
+    func entry(for number: String, at version: Int) -> Entry? {
+        entries.withLock { entries in
+            guard let entry = entries[number], entry.version == version else { return nil }
+            return entry
+        }
+    }
+
+    /// Keeps `entry` for `number`, unless a newer one is already kept.
+    func keep(_ entry: Entry, for number: String) {
+        entries.withLock { entries in
+            if let kept = entries[number], kept.version > entry.version { return }
+            if entries[number] == nil, entries.count >= Self.maximumEntries { entries = [:] }
+            entries[number] = entry
+        }
+    }
+}
