@@ -1,3 +1,5 @@
+import SwitchboardHTTP
+
 /// The path and query string of one PostgREST request: a table or `rpc/<function>`, the columns to
 /// return, filters, ordering, a limit and an `on_conflict` target. Pure; renders percent-encoded.
 public struct PostgRESTQuery: Sendable, Equatable {
@@ -53,21 +55,9 @@ public struct PostgRESTQuery: Sendable, Equatable {
     /// PostgREST's grammar uses and URLs allow as they are. `+` is always encoded: PostgREST decodes a
     /// literal `+` to a space.
     public static func percentEncoded(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: ","), UInt8(ascii: "("),
-                UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: ":"):
-                result.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = Array("0123456789ABCDEF".unicodeScalars)
-                result.unicodeScalars.append("%")
-                result.unicodeScalars.append(hex[Int(byte >> 4)])
-                result.unicodeScalars.append(hex[Int(byte & 0x0F)])
-            }
-        }
-        return result
+        PercentEncoding.encode(text, allowing: grammarBytes)
     }
+
+    /// Bytes PostgREST's grammar uses that URLs allow as they are.
+    private static let grammarBytes: Set<UInt8> = Set(",()*:".utf8)
 }

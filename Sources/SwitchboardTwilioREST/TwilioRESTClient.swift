@@ -55,28 +55,9 @@ public struct TwilioRESTClient<Transport: HTTPTransport>: CallRedirecting {
 
     /// `application/x-www-form-urlencoded`: unreserved bytes as they are, space as `+`, every other
     /// byte percent-encoded.
-    static func formEncode(_ pairs: [(String, String)]) -> String {
-        pairs.map { "\(encode($0.0, spaceAsPlus: true))=\(encode($0.1, spaceAsPlus: true))" }.joined(separator: "&")
-    }
+    static func formEncode(_ pairs: [(String, String)]) -> String { PercentEncoding.form(pairs) }
 
-    static func pathSegment(_ text: String) -> String { encode(text, spaceAsPlus: false) }
-
-    private static func encode(_ text: String, spaceAsPlus: Bool) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            case UInt8(ascii: " ") where spaceAsPlus:
-                out += "+"
-            default:
-                let digits = Array("0123456789ABCDEF".unicodeScalars)
-                out += "%" + String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 0x0f)])
-            }
-        }
-        return out
-    }
+    static func pathSegment(_ text: String) -> String { PercentEncoding.encode(text) }
 
     private struct ErrorBody: Decodable {
         var code: Int?

@@ -1,3 +1,5 @@
+import SwitchboardHTTP
+
 /// The Twilio routes the agents' API adds: signed POSTs like the voice routes, answering TwiML.
 enum DeskTwilioRoute: String, Sendable, CaseIterable {
     /// Where a declined call is redirected: the voicemail prompt and recording.
@@ -14,21 +16,6 @@ enum DeskTwilioRoute: String, Sendable, CaseIterable {
     /// The path with a query of already-safe names and values, percent-encoded.
     func path(query: [(String, String)]) -> String {
         guard !query.isEmpty else { return rawValue }
-        return rawValue + "?" + query.map { "\($0.0)=\(Self.encode($0.1))" }.joined(separator: "&")
-    }
-
-    private static func encode(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let digits = Array("0123456789ABCDEF".unicodeScalars)
-                out += "%" + String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 0x0f)])
-            }
-        }
-        return out
+        return rawValue + "?" + query.map { "\($0.0)=\(PercentEncoding.encode($0.1))" }.joined(separator: "&")
     }
 }
