@@ -52,6 +52,21 @@ struct CallsAPIController<Store: DeskStore>: Sendable {
         return call
     }
 
+    /// Nil while the call rings; the winner once it was answered.
+    /// - Throws: ``DeskError/callNotRinging(_:)`` when it finished unanswered.
+    ///
+    /// Ringing first, the winner second: read the other way round, a claim racing this one could win
+    /// between the two reads and this agent would be told "not ringing" instead of who won.
+    private func winnerUnlessRinging(_ call: RingingCall) async throws(DeskError) -> String? {
+        guard try await !isRinging(call) else { return nil }
+        let store = services.store
+        let winner = try await services.run(notFound: .callNotFound(call.callSid)) { () async throws(StoreError) in
+            try await store.callWinner(call.callSid)
+        }
+        guard let winner else { throw .callNotRinging(call.callSid) }
+        return winner
+    }
+
     private func isRinging(_ call: RingingCall) async throws(DeskError) -> Bool {
         try await services.run(notFound: .callNotFound(call.callSid)) { () async throws(StoreError) in
             try await services.store.ringingCalls(in: call.tenant).contains { $0.callSid == call.callSid }
@@ -63,15 +78,8 @@ struct CallsAPIController<Store: DeskStore>: Sendable {
         let agent = try await services.agent(for: user)
         let call = try await call(callSid, in: user.tenant)
         let store = services.store
-        // Ringing first, the winner second: read the other way round, a claim racing this one could
-        // win between the two reads and this agent would be told "not ringing" instead of who won.
-        if try await !isRinging(call) {
-            let winner = try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
-                try await store.callWinner(callSid)
-            }
-            guard let winner else { throw .callNotRinging(callSid) }
-            if winner != agent.identity { throw .alreadyAnswered(by: winner) }
-        }
+        // A repeat claim by the winner goes on (and wins again); anyone else's is refused.
+        if let winner = try await winnerUnlessRinging(call), winner != agent.identity { throw .alreadyAnswered(by: winner) }
         let now = Date()
         let outcome = try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
             try await store.claimCall(callSid, tenant: user.tenant, agentIdentity: agent.identity, at: now)
@@ -105,13 +113,7 @@ struct CallsAPIController<Store: DeskStore>: Sendable {
         let agent = try await services.agent(for: user)
         let call = try await call(callSid, in: user.tenant)
         let store = services.store
-        if try await !isRinging(call) {
-            let winner = try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
-                try await store.callWinner(callSid)
-            }
-            if let winner { throw .alreadyAnswered(by: winner) }
-            throw .callNotRinging(callSid)
-        }
+        if let winner = try await winnerUnlessRinging(call) { throw .alreadyAnswered(by: winner) }
         let now = Date()
         let events = try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
             try await store.recordRingEvent(
