@@ -21,6 +21,8 @@ public struct RingEvent: Equatable, Sendable, Codable {
         case parked
         /// A parked call was retrieved.
         case retrieved
+        /// The system set the agent away; the detail says why (such as missed rings in a row).
+        case away
     }
 
     /// Assigned by the store, increasing in the order events were recorded; 0 before it is stored.

@@ -10,7 +10,7 @@ import SwitchboardCore
 enum SQLiteSchema {
     /// Migrations in order; migration `n` (from 1) takes the schema from version `n - 1` to `n`. Add new
     /// ones at the end; never edit a released one.
-    static let migrations: [[String]] = [version1, version2, version3]
+    static let migrations: [[String]] = [version1, version2, version3, version4]
 
     /// The version this build writes and reads.
     static var currentVersion: Int { migrations.count }
@@ -39,7 +39,9 @@ enum SQLiteSchema {
     }
 
     private static let presences = Presence.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-    private static let kinds = RingEvent.Kind.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+    /// The ring-event kinds each version's CHECK allows, written out: a released migration never changes.
+    private static let version1Kinds = "'ringing', 'answered', 'declined', 'missed', 'parked', 'retrieved'"
+    private static let version4Kinds = "'ringing', 'answered', 'declined', 'missed', 'parked', 'retrieved', 'away'"
 
     /// The first schema. Dates are Unix seconds as REAL (about a microsecond of precision today), so they
     /// order correctly and read with `datetime(x, 'unixepoch')`.
@@ -94,7 +96,7 @@ enum SQLiteSchema {
             call_sid TEXT NOT NULL,
             tenant TEXT NOT NULL,
             agent_identity TEXT NOT NULL,
-            kind TEXT NOT NULL CHECK (kind IN (\(kinds))),
+            kind TEXT NOT NULL CHECK (kind IN (\(version1Kinds))),
             occurred_at REAL NOT NULL,
             detail TEXT,
             UNIQUE (call_sid, agent_identity, kind)
@@ -196,4 +198,29 @@ enum SQLiteSchema {
                 """
             }
         }
+
+    /// Ring events may say the system set an agent away (kind `away`). SQLite cannot change a CHECK in
+    /// place, so the table is rebuilt with its rows, sequences and indexes.
+    private static let version4: [String] = [
+        """
+        CREATE TABLE ring_events_v4 (
+            sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+            call_sid TEXT NOT NULL,
+            tenant TEXT NOT NULL,
+            agent_identity TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN (\(version4Kinds))),
+            occurred_at REAL NOT NULL,
+            detail TEXT,
+            UNIQUE (call_sid, agent_identity, kind)
+        )
+        """,
+        """
+        INSERT INTO ring_events_v4 (sequence, call_sid, tenant, agent_identity, kind, occurred_at, detail)
+        SELECT sequence, call_sid, tenant, agent_identity, kind, occurred_at, detail FROM ring_events
+        """,
+        "DROP TABLE ring_events",
+        "ALTER TABLE ring_events_v4 RENAME TO ring_events",
+        "CREATE INDEX IF NOT EXISTS ring_events_by_tenant ON ring_events (tenant, sequence)",
+        "CREATE INDEX IF NOT EXISTS ring_events_by_agent ON ring_events (tenant, agent_identity, sequence)",
+    ]
 }

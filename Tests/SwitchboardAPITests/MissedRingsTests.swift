@@ -27,6 +27,11 @@ import Testing
                     let presence = try await store.agent(identity: DeskHarness.ann, in: "acme").presence
                     #expect(presence == (index < 3 ? .available : .away), "after \(index) missed")
                 }
+                // The event every dashboard sees says why.
+                let away = try await store.ringEvents(in: "acme", after: 0, limit: 100).filter { $0.kind == .away }
+                #expect(away.map(\.agentIdentity) == [DeskHarness.ann])
+                #expect(away.first?.detail == "missed 3 rings in a row")
+                #expect(away.first?.callSid == "CAmiss3")
             }
         }
     }

@@ -22,7 +22,7 @@ struct SQLiteSchemaMigrationTests {
             try await first.close()
 
             let second = try await SQLiteCallStore(path: path)
-            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "3"]])
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "4"]])
             #expect(try await second.agents(in: nil) == [amy])
             #expect(try await second.ringingCalls(in: .default).map(\.callSid) == ["CA-1"])
             try await second.finishCall("CA-1", at: Clock.at(5))
@@ -31,6 +31,54 @@ struct SQLiteSchemaMigrationTests {
             #expect(try await second.parkedCalls(in: .default) == [parked])
             let handoff = try await second.createHandoff(tenant: .default, conversationID: "conv-1", customerName: nil, summary: nil, at: Clock.at(7))
             #expect(try await second.handoffs(in: .default, status: .pending) == [handoff])
+            try await second.close()
+        }
+    }
+
+    @Test func aVersionThreeFileKeepsItsRingEventsAndAcceptsAwayEvents() async throws {
+        try await TemporaryDatabase.with { path in
+            let first = try await SQLiteCallStore(path: path)
+            // Takes ring_events back to version 3's CHECK, which has no 'away'.
+            for statement in [
+                """
+                CREATE TABLE ring_events_v3 (sequence INTEGER PRIMARY KEY AUTOINCREMENT, call_sid TEXT NOT NULL, tenant TEXT NOT NULL,
+                agent_identity TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('ringing', 'answered', 'declined', 'missed', 'parked', 'retrieved')),
+                occurred_at REAL NOT NULL, detail TEXT, UNIQUE (call_sid, agent_identity, kind))
+                """,
+                "DROP TABLE ring_events", "ALTER TABLE ring_events_v3 RENAME TO ring_events", "PRAGMA user_version = 3",
+            ] {
+                _ = try await first.diagnosticRows(statement)
+            }
+            let old = RingEvent(callSid: "CA-1", tenant: "acme", agentIdentity: "amy", kind: .missed, occurredAt: Clock.at(1))
+            #expect(try await first.recordRingEvent(old))
+            #expect(
+                try await first.recordRingEvent(
+                    RingEvent(callSid: "CA-2", tenant: "acme", agentIdentity: "amy", kind: .missed, occurredAt: Clock.at(2))
+                )
+            )
+            await #expect(throws: StoreError.self, "version 3 refuses an away event") {
+                try await first.recordRingEvent(
+                    RingEvent(callSid: "CA-2", tenant: "acme", agentIdentity: "amy", kind: .away, occurredAt: Clock.at(3))
+                )
+            }
+            try await first.close()
+
+            let second = try await SQLiteCallStore(path: path)
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "4"]])
+            let kept = try await second.ringEvents(in: "acme", after: 0, limit: 10)
+            #expect(kept.map(\.sequence) == [1, 2])
+            #expect(kept.map(\.callSid) == ["CA-1", "CA-2"])
+            let away = RingEvent(
+                callSid: "CA-2",
+                tenant: "acme",
+                agentIdentity: "amy",
+                kind: .away,
+                occurredAt: Clock.at(3),
+                detail: "missed 2 rings in a row"
+            )
+            #expect(try await second.recordRingEvent(away))
+            #expect(try await second.ringEvents(in: "acme", after: 2, limit: 10).map(\.sequence) == [3], "sequences continue after the rebuild")
+            #expect(try await second.recordRingEvent(old) == false, "the rebuilt table keeps its uniqueness")
             try await second.close()
         }
     }

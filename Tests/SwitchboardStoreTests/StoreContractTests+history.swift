@@ -4,6 +4,18 @@ import Testing
 
 extension StoreContractTests {
     @Test(arguments: StoreKind.allCases)
+    func everyRingEventKindIsStoredAndReadBack(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            for (index, eventKind) in RingEvent.Kind.allCases.enumerated() {
+                let event = RingEvent(callSid: "CA-kinds", tenant: "acme", agentIdentity: "amy", kind: eventKind, occurredAt: Clock.at(index))
+                #expect(try await store.recordRingEvent(event), "\(eventKind)")
+            }
+            let stored = try await store.ringEvents(in: "acme", after: 0, limit: 100)
+            #expect(stored.map(\.kind.rawValue) == ["ringing", "answered", "declined", "missed", "parked", "retrieved", "away"])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func ringEventsAreIdempotentAndGetIncreasingSequences(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
             let ringing = RingEvent(callSid: "CA-1", tenant: "acme", agentIdentity: "amy", kind: .ringing, occurredAt: Clock.at(1))

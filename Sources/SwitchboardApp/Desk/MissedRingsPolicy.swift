@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import SwitchboardCore
 import SwitchboardDesk
@@ -27,6 +28,17 @@ struct MissedRingsPolicy<Store: DeskStore>: Sendable {
                 let agent = try await store.agent(identity: identity, in: tenant)
                 guard agent.presence == .available else { return false }
                 try await store.setPresence(.away, identity: identity, in: tenant)
+                // The event every dashboard sees, saying why.
+                try await store.recordRingEvent(
+                    RingEvent(
+                        callSid: callSid,
+                        tenant: tenant,
+                        agentIdentity: identity,
+                        kind: .away,
+                        occurredAt: Date(),
+                        detail: "missed \(threshold) rings in a row"
+                    )
+                )
                 return true
             }
             if setAway {
