@@ -26,8 +26,9 @@ echo "test: the test gateway's own tests"
 echo "test: the Supabase migrations applied twice"
 scripts/test-migrations.sh
 
-echo "test: swift test"
-swift test --skip-build
+echo "test: swift test (one test at a time: several tests wait on processes and sockets, and on two cores"
+echo "      running them side by side starved the timers of others; about 3 minutes)"
+swift test --skip-build --no-parallel
 
 echo "test: SQLite claims racing across two processes"
 scripts/claim-race.sh
