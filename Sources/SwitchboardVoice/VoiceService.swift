@@ -185,7 +185,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
         }
         guard let kind else { return VoiceReply(document: responses.acknowledged(), outcome: "ignored") }
         let callSid = callback.parentCallSid
-        let identity = callback.clientIdentity ?? Self.clientIdentity(callback.to)
+        let identity = Self.clientIdentity(callback.to)
         let store = self.store
         do {
             let recorded = try await budget.run { () async throws(StoreError) -> Bool in
@@ -248,7 +248,9 @@ public struct VoiceService<Store: CallStore>: Sendable {
         }
     }
 
-    static func clientIdentity(_ address: String) -> String {
+    /// The agent identity a leg's `To` names: the address without its `client:` prefix (an address
+    /// without one is taken as it is).
+    public static func clientIdentity(_ address: String) -> String {
         address.hasPrefix("client:") ? String(address.dropFirst("client:".count)) : address
     }
 }

@@ -16,7 +16,7 @@ struct MissedRingsPolicy<Store: DeskStore>: Sendable {
     /// Looks at the agent of a missed ring; does nothing for other callbacks.
     func apply(form: FormParameters, reply: VoiceReply) async {
         guard threshold > 0, reply.outcome == "event-missed", let callback = try? ClientStatusCallback(form) else { return }
-        let identity = callback.clientIdentity ?? (callback.to.hasPrefix("client:") ? String(callback.to.dropFirst("client:".count)) : callback.to)
+        let identity = VoiceService<Store>.clientIdentity(callback.to)
         let store = self.store
         let threshold = self.threshold
         let callSid = callback.parentCallSid
