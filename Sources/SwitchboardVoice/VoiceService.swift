@@ -21,7 +21,9 @@ public struct VoiceService<Store: CallStore>: Sendable {
     /// The store.
     public let store: Store
     /// The documents it answers.
-    public let responses: CallResponses
+    public var responses: CallResponses { documents.responses }
+    /// Their bytes, rendered once where they never change.
+    private let documents: RenderedDocuments
     private let budget: StoreBudget
     private let logger: Logger
 
@@ -30,7 +32,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
     ///   - storeBudget: the longest the store may take per request before the caller goes to voicemail.
     public init(store: Store, configuration: RoutingConfiguration, storeBudget: Duration = .seconds(2), logger: Logger) {
         self.store = store
-        self.responses = CallResponses(configuration: configuration)
+        self.documents = RenderedDocuments(responses: CallResponses(configuration: configuration), logger: logger)
         self.budget = StoreBudget(duration: storeBudget)
         self.logger = logger
     }
@@ -42,7 +44,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
         case .dialStatus: return await dialStatus(form, at: now)
         case .screen: return await screen(form, at: now)
         case .clientStatus: return await clientStatus(form, at: now)
-        case .voicemail: return VoiceReply(document: responses.voicemailRecorded(), outcome: "voicemail-thanks")
+        case .voicemail: return VoiceReply(body: documents.voicemailRecorded, outcome: "voicemail-thanks")
         case .recordingStatus: return await recordingStatus(form, at: now)
         }
     }
@@ -55,7 +57,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
                 "reason": "\(reason)",
             ]
         )
-        return VoiceReply(document: responses.voicemail(), outcome: "voicemail", reason: reason.description)
+        return VoiceReply(body: documents.voicemail, outcome: "voicemail", reason: reason.description)
     }
 
     private func inboundCall(_ form: FormParameters, at now: Date) async -> VoiceReply {
@@ -65,7 +67,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
         } catch {
             return voicemail(.badRequest(error.description), callSid: form["CallSid"])
         }
-        let maximum = responses.configuration.maximumAgentsRung
+        let maximum = documents.responses.configuration.maximumAgentsRung
         let store = self.store
         let logger = self.logger
         // One budget (one timer) covers the whole call's store work: the lookups and the record.
@@ -109,7 +111,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
             ]
         )
         let reason = decision.leftOut.isEmpty ? nil : "left out: \(decision.leftOut.map(\.identity).joined(separator: ","))"
-        return VoiceReply(document: responses.ring(decision), outcome: "ring", reason: reason)
+        return VoiceReply(body: documents.ring(decision), outcome: "ring", reason: reason)
     }
 
     private func dialStatus(_ form: FormParameters, at now: Date) async -> VoiceReply {
@@ -123,14 +125,14 @@ public struct VoiceService<Store: CallStore>: Sendable {
             return voicemail(.notAnswered(request.dialCallStatus.rawValue), callSid: request.call.callSid)
         }
         let store = self.store
-        let wrapUp = responses.configuration.wrapUpSeconds
+        let wrapUp = documents.responses.configuration.wrapUpSeconds
         let callSid = request.call.callSid
         do {
             try await budget.run { () async throws(StoreError) in try await store.endCall(callSid, at: now, wrapUpSeconds: wrapUp) }
         } catch {
             logger.warning("could not end the call", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
         }
-        return VoiceReply(document: responses.hangup(), outcome: "answered")
+        return VoiceReply(body: documents.hangup, outcome: "answered")
     }
 
     /// The answering agent's leg claims the parent call. A store failure lets the agent through: the
@@ -141,7 +143,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
             request = try VoiceRequest(form)
         } catch {
             logger.warning("screen request not understood", metadata: ["error": "\(error)"])
-            return VoiceReply(document: responses.hangup(), outcome: "claim-refused", reason: error.description)
+            return VoiceReply(body: documents.hangup, outcome: "claim-refused", reason: error.description)
         }
         let callSid = request.parentCallSid ?? request.callSid
         let identity = Self.clientIdentity(request.to)
@@ -158,13 +160,13 @@ public struct VoiceService<Store: CallStore>: Sendable {
             case .agentBusy: word = "claim-busy"
             }
             logger.info("claim", metadata: ["callSid": "\(callSid)", "agent": "\(identity)", "outcome": "\(word)"])
-            return VoiceReply(document: responses.screen(outcome), outcome: word)
+            return VoiceReply(body: documents.screen(outcome), outcome: word)
         } catch let error where error == .notFound {
             logger.warning("claim by an unknown agent", metadata: ["callSid": "\(callSid)", "agent": "\(identity)"])
-            return VoiceReply(document: responses.hangup(), outcome: "claim-refused", reason: error.description)
+            return VoiceReply(body: documents.hangup, outcome: "claim-refused", reason: error.description)
         } catch {
             logger.error("claim failed; letting the agent through", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
-            return VoiceReply(document: responses.screen(.won), outcome: "claim-unchecked", reason: error.description)
+            return VoiceReply(body: documents.screenWon, outcome: "claim-unchecked", reason: error.description)
         }
     }
 
@@ -174,7 +176,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
             callback = try ClientStatusCallback(form)
         } catch {
             logger.warning("client status not understood", metadata: ["error": "\(error)"])
-            return VoiceReply(document: responses.acknowledged(), outcome: "ignored", reason: error.description)
+            return VoiceReply(body: documents.acknowledged, outcome: "ignored", reason: error.description)
         }
         let kind: RingEvent.Kind?
         switch callback.callStatus {
@@ -183,7 +185,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
         case .busy, .noAnswer, .canceled, .failed: kind = .missed
         default: kind = nil
         }
-        guard let kind else { return VoiceReply(document: responses.acknowledged(), outcome: "ignored") }
+        guard let kind else { return VoiceReply(body: documents.acknowledged, outcome: "ignored") }
         let callSid = callback.parentCallSid
         let identity = Self.clientIdentity(callback.to)
         let store = self.store
@@ -200,10 +202,10 @@ public struct VoiceService<Store: CallStore>: Sendable {
                 )
                 return try await store.recordRingEvent(event)
             }
-            return VoiceReply(document: responses.acknowledged(), outcome: recorded ? "event-\(kind.rawValue)" : "event-duplicate")
+            return VoiceReply(body: documents.acknowledged, outcome: recorded ? "event-\(kind.rawValue)" : "event-duplicate")
         } catch {
             logger.error("could not record a ring event", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
-            return VoiceReply(document: responses.acknowledged(), outcome: "event-lost", reason: error.description)
+            return VoiceReply(body: documents.acknowledged, outcome: "event-lost", reason: error.description)
         }
     }
 
@@ -213,11 +215,11 @@ public struct VoiceService<Store: CallStore>: Sendable {
             callback = try RecordingStatusCallback(form)
         } catch {
             logger.error("recording status not understood", metadata: ["error": "\(error)"])
-            return VoiceReply(document: responses.acknowledged(), outcome: "ignored", reason: error.description)
+            return VoiceReply(body: documents.acknowledged, outcome: "ignored", reason: error.description)
         }
         guard callback.recordingStatus == .completed else {
             logger.warning("recording not completed", metadata: ["callSid": "\(callback.callSid)", "status": "\(callback.recordingStatus)"])
-            return VoiceReply(document: responses.acknowledged(), outcome: "ignored", reason: "recording \(callback.recordingStatus)")
+            return VoiceReply(body: documents.acknowledged, outcome: "ignored", reason: "recording \(callback.recordingStatus)")
         }
         let store = self.store
         do {
@@ -235,7 +237,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
                 return try await store.saveVoicemail(voicemail)
             }
             logger.info("voicemail", metadata: ["callSid": "\(callback.callSid)", "recordingSid": "\(callback.recordingSid)", "stored": "\(stored)"])
-            return VoiceReply(document: responses.acknowledged(), outcome: stored ? "recorded" : "duplicate")
+            return VoiceReply(body: documents.acknowledged, outcome: stored ? "recorded" : "duplicate")
         } catch {
             logger.error(
                 "voicemail NOT stored",
@@ -244,7 +246,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
                     "error": "\(error)",
                 ]
             )
-            return VoiceReply(document: responses.acknowledged(), outcome: "store-failed", reason: error.description)
+            return VoiceReply(body: documents.acknowledged, outcome: "store-failed", reason: error.description)
         }
     }
 

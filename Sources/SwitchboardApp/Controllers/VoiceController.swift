@@ -50,21 +50,12 @@ struct VoiceController<Store: CallStore>: Sendable {
             return error.response
         }
         let reply = await service.handle(route, form: form, at: Date())
-        let bytes: [UInt8]
-        do {
-            bytes = try reply.document.renderBytes()
-        } catch {
-            // Cannot happen for the documents the service builds (their text is checked by tests), but a
-            // caller must never hear an application error: fall back to a plain voicemail.
-            context.logger.error("could not render the answer", metadata: ["error": "\(error)"])
-            bytes = (try? service.responses.voicemail().renderBytes()) ?? Array(#"<?xml version="1.0" encoding="UTF-8"?><Response />"#.utf8)
-        }
         metrics.record(route: route.rawValue, outcome: reply.outcome, duration: start.duration(to: clock.now))
         if route == .clientStatus, let afterClientStatus { await afterClientStatus(form, reply) }
         return Response(
             status: .ok,
             headers: [.contentType: "text/xml; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: bytes))
+            body: .init(byteBuffer: ByteBuffer(bytes: reply.body))
         )
     }
 }

@@ -50,10 +50,6 @@ public enum RenderCallTool {
             reply = await VoiceService(store: UnavailableCallStore(), configuration: configuration, logger: logger)
                 .handle(route, form: form, at: now)
         }
-        do {
-            return (try reply.document.renderBytes(), reply.outcome, reply.reason)
-        } catch {
-            throw Failure(message: "the answer could not be rendered: \(error)")
-        }
+        return (reply.body, reply.outcome, reply.reason)
     }
 }

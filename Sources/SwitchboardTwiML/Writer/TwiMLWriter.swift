@@ -96,7 +96,22 @@ struct TwiMLWriter: ~Copyable {
         try attribute(name, value.rawValue)
     }
 
-    /// Writes any other typed value (word lists, speech timeouts) when `value` is not nil.
+    /// Writes a space-separated word list when `value` is not nil, word by word, without joining the
+    /// words into a string first (each `<Client>` of a ring-all answer has one).
+    @inline(__always)
+    mutating func attribute<Word: EnumeratedAttributeValue>(_ name: StaticString, _ value: [Word]?) throws {
+        guard let value else { return }
+        try open(name)
+        var first = true
+        for word in value {
+            if !first { buffer.append(UInt8(ascii: " ")) }
+            first = false
+            try escape(word.rawValue, .attribute, attribute: name)
+        }
+        buffer.append(UInt8(ascii: "\""))
+    }
+
+    /// Writes any other typed value (speech timeouts) when `value` is not nil.
     @inline(__always)
     mutating func attribute<Value: AttributeValue>(_ name: StaticString, _ value: Value?) throws {
         guard let value else { return }

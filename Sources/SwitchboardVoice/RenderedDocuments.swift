@@ -1,0 +1,99 @@
+import Logging
+import Synchronization
+import SwitchboardCore
+import SwitchboardRouting
+import SwitchboardTwiML
+
+/// The rendered bytes of every document a voice route answers, made once where they never change and
+/// kept per set of agents for the ring-all document.
+///
+/// Every answer but the ring-all one is fixed by the configuration, so it is rendered when the service
+/// starts. A ring-all document depends only on the identities rung, in order; the voice route rings the
+/// same agents call after call until one of them becomes busy or free, so those bytes are kept for up to
+/// ``ringCapacity`` sets of agents (all are dropped when it is full: a new set costs one rendering). A kept
+/// document is the one ``CallResponses`` builds for those agents, byte for byte; identities are compared
+/// by their UTF-8 bytes, never by Unicode equivalence, as everywhere else.
+final class RenderedDocuments: Sendable {
+    /// How many ring-all documents are kept at most.
+    static let ringCapacity = 256
+
+    let responses: CallResponses
+    let voicemail: [UInt8]
+    let voicemailRecorded: [UInt8]
+    let hangup: [UInt8]
+    let acknowledged: [UInt8]
+    let screenWon: [UInt8]
+    let screenAlreadyAnswered: [UInt8]
+    let screenAgentBusy: [UInt8]
+    private let rings = Mutex<[RingKey: [UInt8]]>([:])
+    private let logger: Logger
+
+    init(responses: CallResponses, logger: Logger) {
+        self.responses = responses
+        self.logger = logger
+        voicemail = Self.render(responses.voicemail(), logger: logger)
+        voicemailRecorded = Self.render(responses.voicemailRecorded(), logger: logger)
+        hangup = Self.render(responses.hangup(), logger: logger)
+        acknowledged = Self.render(responses.acknowledged(), logger: logger)
+        screenWon = Self.render(responses.screen(.won), logger: logger)
+        screenAlreadyAnswered = Self.render(responses.screen(.alreadyAnswered(by: "")), logger: logger)
+        screenAgentBusy = Self.render(responses.screen(.agentBusy(currentCallSid: "")), logger: logger)
+    }
+
+    /// The claim's answer on the agent's leg (it names neither the winner nor the other call).
+    func screen(_ outcome: ClaimOutcome) -> [UInt8] {
+        switch outcome {
+        case .won: screenWon
+        case .alreadyAnswered: screenAlreadyAnswered
+        case .agentBusy: screenAgentBusy
+        }
+    }
+
+    /// The ring-all document for `decision` (voicemail when it rings no one).
+    func ring(_ decision: RingDecision) -> [UInt8] {
+        guard !decision.isEmpty else { return voicemail }
+        let key = RingKey(decision.agentsRung)
+        if let bytes = rings.withLock({ $0[key] }) { return bytes }
+        let bytes = Self.render(responses.ring(decision), logger: logger, fallback: voicemail)
+        rings.withLock { rings in
+            if rings.count >= Self.ringCapacity { rings.removeAll(keepingCapacity: true) }
+            rings[key] = bytes
+        }
+        return bytes
+    }
+
+    /// How many ring-all documents are kept now, for tests.
+    var keptRings: Int { rings.withLock { $0.count } }
+
+    /// Renders `document`. The documents the service builds always render (their text is checked by
+    /// tests), but a caller must never hear an application error: `fallback` (a plain voicemail, or an
+    /// empty `<Response />` while the voicemail itself is being rendered) stands in.
+    private static func render(_ document: VoiceResponse, logger: Logger, fallback: [UInt8]? = nil) -> [UInt8] {
+        do {
+            return try document.renderBytes()
+        } catch {
+            logger.error("could not render an answer", metadata: ["error": "\(error)"])
+            return fallback ?? Array(#"<?xml version="1.0" encoding="UTF-8"?><Response />"#.utf8)
+        }
+    }
+
+    /// The identities rung, in order, as one byte string: each identity's UTF-8 followed by 0xFF, a byte
+    /// UTF-8 never contains, so different lists never make the same key.
+    private struct RingKey: Hashable, Sendable {
+        let bytes: [UInt8]
+
+        init(_ agents: [Agent]) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(agents.count * 16)
+            for agent in agents {
+                bytes.append(contentsOf: agent.identity.utf8)
+                bytes.append(0xFF)
+            }
+            self.bytes = bytes
+        }
+
+        func hash(into hasher: inout Hasher) {
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
+    }
+}
