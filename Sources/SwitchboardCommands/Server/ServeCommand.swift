@@ -128,7 +128,7 @@ struct ServeCommand: AsyncParsableCommand {
         if dev && authToken.isEmpty && environment["TWILIO_AUTH_TOKEN"] == nil {
             StandardStreams.writeOut("switchboard: development Auth Token: \(configuration.authTokens[0])\n")
         }
-        var logger = Logger(label: "switchboard")
+        var logger = Logger(label: "switchboard") { label in LineLogHandler(label: label) }
         logger.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let deskSettings = try desk.resolve(environment: environment, twilioAuthToken: configuration.authTokens.first)
         let kind =

@@ -29,79 +29,103 @@ extension FormParameters {
 
 /// The byte-level parser behind ``FormParameters/parse(_:)``.
 ///
-/// Names and values without `%` or `+` become strings straight from the body's bytes (one validation
-/// pass, no per-byte work beyond the scan); the others are decoded into one reused scratch buffer.
+/// One pass over the body finds the pairs and notes, for each name and value, whether it holds `%` or
+/// `+` and whether it holds bytes past ASCII. Plain ASCII (most of what Twilio sends) becomes a string
+/// straight from the body's bytes; text past ASCII is validated first; escaped text is decoded into one
+/// scratch buffer the size of the body, allocated once per body.
 private struct FormBodyParser {
     let body: UnsafeBufferPointer<UInt8>
-    var scratch: [UInt8] = []
+    let scratch: UnsafeMutableBufferPointer<UInt8>
+
+    /// What a name or value holds, as bits.
+    private static let escaped: UInt8 = 1
+    private static let pastASCII: UInt8 = 2
 
     static func parse(_ body: UnsafeBufferPointer<UInt8>) -> Result<FormParameters, FormError> {
-        var parser = FormBodyParser(body: body)
-        do {
-            return .success(FormParameters(try parser.pairs()))
-        } catch {
-            return .failure(error)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(body.count, 1)) { scratch in
+            var parser = FormBodyParser(body: body, scratch: scratch)
+            do throws(FormError) {
+                return .success(FormParameters(try parser.pairs()))
+            } catch {
+                return .failure(error)
+            }
         }
     }
 
     mutating func pairs() throws(FormError) -> [FormParameters.Pair] {
         var pairs: [FormParameters.Pair] = []
+        pairs.reserveCapacity(min(64, body.count / 8 + 1))
         let count = body.count
-        pairs.reserveCapacity(min(64, body.reduce(1) { $0 + ($1 == UInt8(ascii: "&") ? 1 : 0) }))
         var start = 0
-        while start < count {
-            var end = start
-            var equals = -1
-            while end < count {
-                let byte = body[end]
-                if byte == UInt8(ascii: "&") { break }
-                if byte == UInt8(ascii: "=") && equals < 0 { equals = end }
-                end += 1
+        var equals = -1
+        var nameFlags: UInt8 = 0
+        var flags: UInt8 = 0
+        var index = 0
+        while true {
+            let byte = index < count ? body[index] : UInt8(ascii: "&")
+            if byte == UInt8(ascii: "&") {
+                if index > start {
+                    let nameEnd = equals < 0 ? index : equals
+                    let name = try string(start..<nameEnd, equals < 0 ? flags : nameFlags, pairIndex: pairs.count, part: .name)
+                    let value =
+                        equals < 0
+                        ? "" : try string(equals + 1..<index, flags, pairIndex: pairs.count, part: .value(name: name))
+                    pairs.append(FormParameters.Pair(name: name, value: value))
+                }
+                guard index < count else { return pairs }
+                start = index + 1
+                equals = -1
+                flags = 0
+            } else if byte == UInt8(ascii: "=") {
+                if equals < 0 {
+                    equals = index
+                    nameFlags = flags
+                    flags = 0
+                }
+            } else if byte == UInt8(ascii: "%") || byte == UInt8(ascii: "+") {
+                flags |= Self.escaped
+            } else if byte >= 0x80 {
+                flags |= Self.pastASCII
             }
-            if end > start {
-                let nameEnd = equals < 0 ? end : equals
-                let name = try decode(start..<nameEnd, pairIndex: pairs.count, part: .name)
-                let value =
-                    equals < 0 ? "" : try decode(equals + 1..<end, pairIndex: pairs.count, part: .value(name: name))
-                pairs.append(FormParameters.Pair(name: name, value: value))
-            }
-            start = end + 1
+            index += 1
         }
-        return pairs
     }
 
-    private mutating func decode(_ range: Range<Int>, pairIndex: Int, part: FormError.Part) throws(FormError) -> String {
+    /// The text of `range`, decoded as `flags` says it must be.
+    private func string(_ range: Range<Int>, _ flags: UInt8, pairIndex: Int, part: FormError.Part) throws(FormError) -> String {
         let raw = UnsafeBufferPointer(rebasing: body[range])
-        var needsDecoding = false
-        for byte in raw where byte == UInt8(ascii: "%") || byte == UInt8(ascii: "+") {
-            needsDecoding = true
-            break
-        }
-        if !needsDecoding {
+        if flags == 0 { return String(decoding: raw, as: UTF8.self) }
+        if flags & Self.escaped == 0 {
             guard let string = UTF8Validation.string(raw) else {
                 throw .invalidUTF8(pairIndex: pairIndex, part: part, raw: raw, offset: range.lowerBound)
             }
             return string
         }
-        scratch.removeAll(keepingCapacity: true)
+        var written = 0
+        var decodedPastASCII = false
         var index = 0
         while index < raw.count {
             let byte = raw[index]
             if byte == UInt8(ascii: "+") {
-                scratch.append(UInt8(ascii: " "))
+                scratch[written] = UInt8(ascii: " ")
             } else if byte == UInt8(ascii: "%") {
                 guard index + 2 < raw.count, let high = hexValue(raw[index + 1]), let low = hexValue(raw[index + 2]) else {
                     let escape = raw[index..<min(index + 3, raw.count)]
                     throw .malformedPercentEscape(escape, pairIndex: pairIndex, part: part, raw: raw, offset: range.lowerBound + index)
                 }
-                scratch.append(high << 4 | low)
+                let decoded = high << 4 | low
+                decodedPastASCII = decodedPastASCII || decoded >= 0x80
+                scratch[written] = decoded
                 index += 2
             } else {
-                scratch.append(byte)
+                scratch[written] = byte
             }
+            written += 1
             index += 1
         }
-        guard let string = scratch.withUnsafeBufferPointer(UTF8Validation.string) else {
+        let decoded = UnsafeBufferPointer(rebasing: scratch[0..<written])
+        if !decodedPastASCII && flags & Self.pastASCII == 0 { return String(decoding: decoded, as: UTF8.self) }
+        guard let string = UTF8Validation.string(decoded) else {
             throw .invalidUTF8(pairIndex: pairIndex, part: part, raw: raw, offset: range.lowerBound)
         }
         return string

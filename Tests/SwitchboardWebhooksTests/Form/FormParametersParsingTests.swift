@@ -104,6 +104,21 @@ import Testing
         #expect(error?.message.contains("name \"v\"") == true)
     }
 
+    @Test func rawBytesAndEscapesInOneValueDecodeTogether() throws {
+        // A raw lead byte completed by an escaped continuation byte is one character once decoded.
+        let body: [UInt8] = Array("a=x+".utf8) + [0xC3] + Array("%A9&b=%C3".utf8) + [0xA9]
+        let form = try FormParameters.parse(body)
+        #expect(form.pairs == [FormParameters.Pair(name: "a", value: "x \u{E9}"), FormParameters.Pair(name: "b", value: "\u{E9}")])
+    }
+
+    @Test func rawBytesAndEscapesThatDecodeToInvalidUTF8AreAnError() throws {
+        let body: [UInt8] = Array("ok=1&".utf8) + [0xC3] + Array("+=%41".utf8)
+        let error = #expect(throws: FormError.self) { try FormParameters.parse(body) }
+        #expect(error == .invalidUTF8)
+        #expect(error?.pairIndex == 1)
+        #expect(error?.message.contains("the name") == true)
+    }
+
     @Test func errorsAreDistinguishedByCode() {
         #expect(FormError.malformedPercentEscape != FormError.invalidUTF8)
     }

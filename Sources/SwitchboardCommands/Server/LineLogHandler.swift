@@ -1,0 +1,68 @@
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The server's log handler: one line per record on standard error, in the layout of swift-log's
+/// `StreamLogHandler` (`2026-11-23T03:40:00+0000 info switchboard: callSid=CA1 outcome=ring [SwitchboardVoice] call decision`),
+/// metadata sorted by key.
+///
+/// It differs from `StreamLogHandler` in one way: metadata is formatted when a record is written, not
+/// each time a value is set. The HTTP server sets a request ID on every request's logger, and formatting
+/// the metadata then, for a line that is almost never written at the default level, cost more than the
+/// voice route's whole routing decision.
+public struct LineLogHandler: LogHandler {
+    private let label: String
+    /// The level below which records are dropped.
+    public var logLevel: Logger.Level = .info
+    /// Metadata of every record from this logger.
+    public var metadata: Logger.Metadata = [:]
+    /// Metadata added to every record from the task's context.
+    public var metadataProvider: Logger.MetadataProvider?
+    private let write: @Sendable (String) -> Void
+
+    /// A handler for `label` writing to standard error.
+    public init(label: String, metadataProvider: Logger.MetadataProvider? = nil) {
+        self.init(label: label, metadataProvider: metadataProvider) { line in StandardStreams.writeError(line) }
+    }
+
+    /// A handler for `label` handing each finished line (with its newline) to `write`.
+    public init(label: String, metadataProvider: Logger.MetadataProvider? = nil, write: @escaping @Sendable (String) -> Void) {
+        self.label = label
+        self.metadataProvider = metadataProvider
+        self.write = write
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var merged = metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
+        if let explicit = event.metadata { merged.merge(explicit) { _, new in new } }
+        var line = Self.timestamp()
+        line += " \(event.level)\(label.isEmpty ? "" : " ")\(label):"
+        for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
+            line += " \(key)=\(value)"
+        }
+        line += " [\(event.source)] \(event.message)\n"
+        write(line)
+    }
+
+    /// Now, as `StreamLogHandler` writes it: `%Y-%m-%dT%H:%M:%S%z` in local time.
+    private static func timestamp() -> String {
+        var buffer = [Int8](repeating: 0, count: 64)
+        var timestamp = time(nil)
+        var local = tm()
+        localtime_r(&timestamp, &local)
+        let length = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%S%z", &local)
+        return String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
