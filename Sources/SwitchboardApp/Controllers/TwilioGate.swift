@@ -28,12 +28,12 @@ struct TwilioGate: Sendable {
         }
     }
 
-    static var signatureHeader: HTTPField.Name { HTTPField.Name("X-Twilio-Signature")! }
+    /// Made once: building a field name validates and lowercases it.
+    static let signatureHeader = HTTPField.Name("X-Twilio-Signature")!
 
     /// The checked form of a request Twilio signed.
     func form(of request: Request, context: some RequestContext) async throws(Refusal) -> FormParameters {
-        let contentType = request.headers[.contentType]?.lowercased() ?? ""
-        guard contentType.hasPrefix("application/x-www-form-urlencoded") else {
+        guard Self.isForm(request.headers[.contentType]) else {
             throw Refusal(status: .unsupportedMediaType, message: "send application/x-www-form-urlencoded", outcome: "unsupported-media-type")
         }
         var request = request
@@ -60,5 +60,20 @@ struct TwilioGate: Sendable {
             throw Refusal(status: .forbidden, message: "invalid X-Twilio-Signature", outcome: "bad-signature")
         }
         return form
+    }
+
+    /// Whether a `Content-Type` is `application/x-www-form-urlencoded` (in any case, parameters allowed),
+    /// compared byte by byte without lowercasing a copy.
+    static func isForm(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let expected: StaticString = "application/x-www-form-urlencoded"
+        var utf8 = contentType.utf8.makeIterator()
+        for index in 0..<expected.utf8CodeUnitCount {
+            guard let byte = utf8.next() else { return false }
+            // ASCII letters differ from their capitals only in bit 5; the expected text is lower case.
+            let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+            guard lowered == expected.utf8Start[index] else { return false }
+        }
+        return true
     }
 }

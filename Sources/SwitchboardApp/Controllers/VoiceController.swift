@@ -9,6 +9,9 @@ import SwitchboardTwiML
 import SwitchboardVoice
 import SwitchboardWebhooks
 
+/// The headers of every TwiML answer, made once.
+private let twimlHeaders: HTTPFields = [.contentType: "text/xml; charset=utf-8"]
+
 /// The Twilio voice routes: checks each request (method, content type, size, signature, form), then
 /// answers with ``VoiceService``. Every HTTP status of these routes is decided here.
 ///
@@ -52,10 +55,6 @@ struct VoiceController<Store: CallStore>: Sendable {
         let reply = await service.handle(route, form: form, at: Date())
         metrics.record(route: route.rawValue, outcome: reply.outcome, duration: start.duration(to: clock.now))
         if route == .clientStatus, let afterClientStatus { await afterClientStatus(form, reply) }
-        return Response(
-            status: .ok,
-            headers: [.contentType: "text/xml; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: reply.body))
-        )
+        return Response(status: .ok, headers: twimlHeaders, body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
     }
 }
