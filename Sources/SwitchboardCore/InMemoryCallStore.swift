@@ -65,8 +65,11 @@ public actor InMemoryCallStore: CallStore {
 
     public func availableAgents(in tenant: TenantID, at now: Date, limit: Int) throws(StoreError) -> [Agent] {
         guard limit > 0 else { return [] }
-        let available = agentsByKey.values.filter { $0.tenant == tenant && $0.isAvailable(at: now) }
-        return Array(available.sorted(by: Agent.longestIdleFirst).prefix(limit))
+        // Sorted and cut in place: each agent is copied once.
+        var available = agentsByKey.values.filter { $0.tenant == tenant && $0.isAvailable(at: now) }
+        available.sort(by: Agent.longestIdleFirst)
+        if available.count > limit { available.removeSubrange(limit...) }
+        return available
     }
 
     /// Both reads in one visit to the actor.

@@ -15,11 +15,24 @@ public struct RingDecision: Equatable, Sendable {
 
     /// Decides from `candidates` at `now`: keeps only agents who are available (presence available, on
     /// no call, out of wrap-up), orders them longest idle first, and rings at most `maximum`.
+    ///
+    /// Works on positions in `candidates`, so each agent is copied once, into the list it ends up in; the
+    /// stores hand their candidates longest idle first already, and then nothing is sorted.
     public init(candidates: [Agent], at now: Date, maximum: Int) {
-        let available = candidates.filter { $0.isAvailable(at: now) }.sorted(by: Agent.longestIdleFirst)
-        let cap = max(0, min(maximum, 10))
-        agentsRung = Array(available.prefix(cap))
-        leftOut = Array(available.dropFirst(cap))
+        var order: [Int] = []
+        order.reserveCapacity(candidates.count)
+        for index in candidates.indices where candidates[index].isAvailable(at: now) {
+            order.append(index)
+        }
+        let inOrder = order.indices.dropFirst().allSatisfy { position in
+            !Agent.longestIdleFirst(candidates[order[position]], candidates[order[position - 1]])
+        }
+        if !inOrder {
+            order.sort { Agent.longestIdleFirst(candidates[$0], candidates[$1]) }
+        }
+        let cap = max(0, min(maximum, 10, order.count))
+        agentsRung = order[..<cap].map { candidates[$0] }
+        leftOut = order[cap...].map { candidates[$0] }
     }
 
     /// Whether no one can be rung.

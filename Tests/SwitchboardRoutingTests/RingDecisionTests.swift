@@ -50,4 +50,34 @@ import Testing
     @Test func nobodyAvailableIsEmpty() {
         #expect(RingDecision(candidates: [agent("x", presence: .away)], at: now, maximum: 10).isEmpty)
     }
+
+    /// The rule written the plain way: filter, sort, cut.
+    func reference(_ candidates: [Agent], maximum: Int) -> (rung: [String], leftOut: [String]) {
+        let available = candidates.filter { $0.isAvailable(at: now) }.sorted(by: Agent.longestIdleFirst).map(\.identity)
+        let cap = max(0, min(maximum, 10))
+        return (Array(available.prefix(cap)), Array(available.dropFirst(cap)))
+    }
+
+    @Test func anyCandidatesInAnyOrderDecideAsThePlainRuleDoes() {
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<500 {
+            let count = Int.random(in: 0...25, using: &generator)
+            var candidates = (0..<count).map { index in
+                agent(
+                    "agent_\(Int.random(in: 0...30, using: &generator))_\(index)",
+                    idleSince: Bool.random(using: &generator) ? nil : Double(Int.random(in: 0...5, using: &generator)),
+                    presence: [.available, .available, .available, .away].randomElement(using: &generator)!,
+                    call: Int.random(in: 0...6, using: &generator) == 0 ? "CA\(index)" : nil,
+                    wrapUpEnds: Int.random(in: 0...6, using: &generator) == 0 ? Double(Int.random(in: -3...3, using: &generator)) : nil
+                )
+            }
+            // Half the rounds hand the candidates already in order, as the stores do.
+            if round % 2 == 0 { candidates.sort(by: Agent.longestIdleFirst) }
+            let maximum = Int.random(in: -1...12, using: &generator)
+            let decision = RingDecision(candidates: candidates, at: now, maximum: maximum)
+            let expected = reference(candidates, maximum: maximum)
+            #expect(decision.agentsRung.map(\.identity) == expected.rung)
+            #expect(decision.leftOut.map(\.identity) == expected.leftOut)
+        }
+    }
 }
