@@ -40,8 +40,12 @@ struct TwilioGate: Sendable {
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: bodyLimit)
-        } catch {
+        } catch is NIOTooManyBytesError {
             throw Refusal(status: .contentTooLarge, message: "the body is larger than \(bodyLimit) bytes", outcome: "too-large")
+        } catch {
+            // The sender stopped mid-body (closed the connection, or sent less than it announced): nothing
+            // to decide on, and not a size problem.
+            throw Refusal(status: .badRequest, message: "the body could not be read to its end", outcome: "body-unreadable")
         }
         guard let signature = request.headers[Self.signatureHeader] else {
             throw Refusal(status: .forbidden, message: "missing X-Twilio-Signature", outcome: "unsigned")

@@ -1,0 +1,62 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+import HummingbirdTesting
+import SwitchboardApp
+import SwitchboardCore
+import SwitchboardWebhooks
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A sender that stops mid-body, over a real socket: not a size problem, so not 413.
+@Suite struct TruncatedBodyTests {
+    /// Sends `request` on a new loopback connection, closes the sending side, and reads the reply to its end.
+    static func exchange(port: Int, _ request: String) throws -> String {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(socket >= 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        try #require(connected == 0)
+        let bytes = Array(request.utf8)
+        try #require(write(socket, bytes, bytes.count) == bytes.count)
+        shutdown(socket, Int32(SHUT_WR))
+        var reply: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(socket, &buffer, buffer.count)
+            if count <= 0 { break }
+            reply += buffer[0..<count]
+        }
+        return String(decoding: reply, as: UTF8.self)
+    }
+
+    @Test func aBodyShorterThanItsContentLengthIs400NotTooLarge() async throws {
+        let app = AppTests.app(store: InMemoryCallStore(agents: AppTests.agents(2)))
+        try await app.test(.live) { client async throws in
+            let port = try #require(client.port)
+            let body = AppTests.voiceForm.encoded()
+            let signature = try #require(AppTests.signedHeaders("/twilio/voice", AppTests.voiceForm)[values: .init("X-Twilio-Signature")!].first)
+            let head = [
+                "POST /twilio/voice HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/x-www-form-urlencoded",
+                "X-Twilio-Signature: \(signature)", "Content-Length: \(body.utf8.count + 50)", "", "",
+            ].joined(separator: "\r\n")
+            let reply = try await Task.detached { try Self.exchange(port: port, head + body) }.value
+            #expect(reply.hasPrefix("HTTP/1.1 400 "), "\(reply)")
+            #expect(reply.contains("the body could not be read to its end"))
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(metrics.contains(#"switchboard_requests_total{route="/twilio/voice",outcome="body-unreadable"} 1"#), "\(metrics)")
+            #expect(!metrics.contains("too-large"))
+        }
+    }
+}
