@@ -38,7 +38,7 @@ public func buildApplication<Store: DeskStore>(
 ) -> some ApplicationProtocol {
     let router = buildRouter(configuration: configuration, store: store, desk: desk, redirector: redirector, metrics: metrics, logger: logger)
     return Application(
-        router: router,
+        router: APIRouter(router: router),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Switchboard"),
         logger: logger
     )
@@ -57,7 +57,8 @@ public func buildRouter<Store: CallStore>(
 }
 
 /// The router with the voice routes, monitoring and the agents' API; exposed so tests can drive it
-/// in process.
+/// in process. The application wraps it in ``APIRouter``, which answers `/api/…` requests without a
+/// route in the API's JSON.
 public func buildRouter<Store: DeskStore>(
     configuration: AppConfiguration,
     store: Store,
@@ -85,7 +86,6 @@ public func buildRouter<Store: DeskStore>(
     ParkingAPIController(services: services).addRoutes(to: router)
     AgentsAPIController(services: services).addRoutes(to: router)
     HandoffsAPIController(services: services).addRoutes(to: router)
-    UnknownAPIRouteController().addRoutes(to: router)
     DeskTwilioController(services: services, gate: twilioGate(configuration), budget: budget, metrics: metrics).addRoutes(to: router)
     return router
 }

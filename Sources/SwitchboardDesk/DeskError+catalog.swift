@@ -37,6 +37,15 @@ extension DeskError {
     public static func routeNotFound(_ method: String, _ path: String) -> DeskError {
         DeskError(.routeNotFound, "No route \(method) \(path).")
     }
+    /// The path exists, but not for this method; `allowed` lists the methods it answers.
+    public static func methodNotAllowed(_ method: String, _ path: String, allowed: [String]) -> DeskError {
+        DeskError(
+            .methodNotAllowed,
+            "\(path) does not answer \(method).",
+            hint: "Use \(allowed.joined(separator: " or ")).",
+            details: ["allowed": .string(allowed.joined(separator: ", "))]
+        )
+    }
     /// The request's body or parameters are wrong.
     public static func invalidRequest(_ message: String) -> DeskError { DeskError(.invalidRequest, message) }
     /// Another agent answered the call first.

@@ -18,6 +18,7 @@ public struct DeskError: Error, Equatable, Sendable, CustomStringConvertible {
         case parkedCallNotFound = "parked_call_not_found"
         case handoffNotFound = "handoff_not_found"
         case routeNotFound = "route_not_found"
+        case methodNotAllowed = "method_not_allowed"
         case invalidRequest = "invalid_request"
         case alreadyAnswered = "already_answered"
         case agentBusy = "agent_busy"

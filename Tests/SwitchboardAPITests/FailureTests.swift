@@ -47,15 +47,39 @@ import Testing
         }
     }
 
-    /// Hummingbird's router does not fall back from a partly matched path (`/api/calls/CA1`) to the
-    /// `/api/**` catch-all: such paths get the server's plain 404.
-    @Test func unknownAPIPathsAreJSON404() async throws {
-        try await DeskHarness.app(store: InMemoryCallStore()).test(.router) { client in
-            for (method, path) in [(HTTPRequest.Method.get, "/api/nothing"), (.delete, "/api/callz/CA1"), (.put, "/api/agents/me/x")] {
+    /// Paths no route has, including partly matched ones such as `/api/calls/CA1`, are JSON 404s.
+    @Test(arguments: [TestingSetup.router, .live])
+    func unknownAPIPathsAreJSON404(setup: TestingSetup) async throws {
+        try await DeskHarness.app(store: InMemoryCallStore()).test(setup) { client in
+            for (method, path) in [
+                (HTTPRequest.Method.get, "/api/nothing"), (.delete, "/api/callz/CA1"), (.put, "/api/agents/me/x"), (.get, "/api/calls/CA1"),
+                (.post, "/api"), (.get, "/api/calls/CA1/claim/again"),
+            ] {
                 let response = try await client.api(method, path, token: DeskHarness.annToken)
-                #expect(response.status == .notFound, "\(path)")
+                #expect(response.status == .notFound, "\(method) \(path)")
+                #expect(response.headers[.contentType] == "application/json; charset=utf-8")
                 #expect(String(buffer: response.body).contains(#""error":"route_not_found""#), "\(method) \(path): \(String(buffer: response.body))")
             }
+        }
+    }
+
+    /// A path the API has, with a method it does not answer there: 405 with `Allow`, in JSON.
+    @Test(arguments: [TestingSetup.router, .live])
+    func aWrongMethodOnAnAPIPathIsJSON405WithAllow(setup: TestingSetup) async throws {
+        try await DeskHarness.app(store: InMemoryCallStore()).test(setup) { client in
+            for (method, path, allowed) in [
+                (HTTPRequest.Method.delete, "/api/agents/me", "GET, PATCH"), (.post, "/api/calls/ringing", "GET"),
+                (.get, "/api/calls/CA1/claim", "POST"), (.put, "/api/handoffs", "GET, POST"), (.delete, "/api/parked/p1/retrieve", "POST"),
+            ] {
+                let response = try await client.api(method, path, token: DeskHarness.annToken)
+                let body = String(buffer: response.body)
+                #expect(response.status == .methodNotAllowed, "\(method) \(path): \(body)")
+                #expect(response.headers[.allow] == allowed, "\(method) \(path)")
+                #expect(body.contains(#""error":"method_not_allowed""#), "\(method) \(path): \(body)")
+                #expect(body.contains(#""allowed":"\#(allowed)""#), "\(method) \(path): \(body)")
+            }
+            // The routes themselves still answer.
+            #expect(try await client.api(.get, "/api/agents/me", token: DeskHarness.annToken).status != .methodNotAllowed)
         }
     }
 }

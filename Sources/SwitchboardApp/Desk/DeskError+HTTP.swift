@@ -10,6 +10,7 @@ extension DeskError {
         case .missingToken, .invalidToken, .tokenExpired: .unauthorized
         case .tenantMissing, .supervisorOnly: .forbidden
         case .agentRecordMissing, .callNotFound, .agentNotFound, .parkedCallNotFound, .handoffNotFound, .routeNotFound: .notFound
+        case .methodNotAllowed: .methodNotAllowed
         case .invalidRequest: .badRequest
         case .alreadyAnswered, .agentBusy, .callNotRinging, .notOnCall, .alreadyParked, .alreadyRetrieved, .parkEnded, .atCapacity,
             .alreadyPickedUp, .handoffNotActive:
@@ -25,6 +26,9 @@ extension DeskError {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if status == .unauthorized {
             headers[.wwwAuthenticate] = code == .missingToken ? "Bearer" : "Bearer error=\"invalid_token\""
+        }
+        if code == .methodNotAllowed, case .string(let allowed)? = details["allowed"] {
+            headers[.allow] = allowed
         }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }

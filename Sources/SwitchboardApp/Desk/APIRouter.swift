@@ -1,0 +1,82 @@
+import HTTPTypes
+import Hummingbird
+import SwitchboardDesk
+
+/// The router with the agents' API, answering every `/api/…` request it has no route for in the API's
+/// JSON rather than the server's plain 404: 405 `method_not_allowed` with `Allow` when the path exists
+/// for other methods, 404 `route_not_found` when it does not exist at all.
+///
+/// Hummingbird's router answers both cases with its own bare 404 before any middleware sees the
+/// request, so the check wraps the router's responder and runs first: a request the table has no route
+/// for never reaches the router.
+struct APIRouter: HTTPResponderBuilder {
+    let router: Router<BasicRequestContext>
+
+    func buildResponder() -> APIFallbackResponder<Router<BasicRequestContext>.Responder> {
+        APIFallbackResponder(inner: router.buildResponder(), table: APIRouteTable(router.routes.map { ($0.method, "\($0.path)") }))
+    }
+}
+
+/// The router's responder, with the API's JSON answer for requests it has no route for.
+struct APIFallbackResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context == BasicRequestContext {
+    let inner: Inner
+    let table: APIRouteTable
+
+    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+        let path = request.uri.path
+        if APIRouteTable.isAPI(path), let refusal = table.refusal(method: request.method, path: path) {
+            return refusal.response
+        }
+        return try await inner.respond(to: request, context: context)
+    }
+}
+
+/// The API's routes as method and path pattern (`/api/calls/{callSid}/claim`), to tell a wrong method
+/// from a wrong path. A segment matches a `{name}` parameter or itself, as in Hummingbird's router; the
+/// API has no wildcard routes.
+struct APIRouteTable: Sendable {
+    private let routes: [(method: HTTPRequest.Method, segments: [Substring])]
+    /// Whether every API route is made of literal segments and whole-segment parameters, the only
+    /// patterns the table matches; when not, it refuses nothing and leaves every request to the router.
+    let isComplete: Bool
+
+    /// Keeps the `/api/…` routes of `routes`, given as Hummingbird describes them (`/api/calls/{callSid}/claim`).
+    init(_ routes: [(HTTPRequest.Method, String)]) {
+        let api = routes.filter { Self.isAPI($0.1) }
+        self.routes = api.map { method, path in (method, Self.segments(path)) }
+        isComplete = self.routes.allSatisfy { route in
+            route.segments.allSatisfy { segment in
+                Self.isParameter(segment) || !segment.contains(where: { "{}*:!".contains($0) })
+            }
+        }
+    }
+
+    /// A whole-segment parameter, `{name}`.
+    private static func isParameter(_ segment: Substring) -> Bool {
+        segment.count > 2 && segment.first == "{" && segment.last == "}" && !segment.dropFirst().dropLast().contains(where: { "{}*".contains($0) })
+    }
+
+    static func isAPI(_ path: String) -> Bool { path == "/api" || path.hasPrefix("/api/") }
+
+    private static func segments(_ path: String) -> [Substring] { path.split(separator: "/", omittingEmptySubsequences: true) }
+
+    /// The methods the API answers on `path`, in a fixed order; empty when no route has that path.
+    func methods(for path: String) -> [HTTPRequest.Method] {
+        let wanted = Self.segments(path)
+        var methods: [HTTPRequest.Method] = []
+        for route in routes where route.segments.count == wanted.count && !methods.contains(route.method) {
+            let matches = zip(route.segments, wanted).allSatisfy { pattern, segment in Self.isParameter(pattern) || pattern == segment }
+            if matches { methods.append(route.method) }
+        }
+        return methods.sorted { $0.rawValue < $1.rawValue }
+    }
+
+    /// The error for `method` on `path`, or nil when a route answers it.
+    func refusal(method: HTTPRequest.Method, path: String) -> DeskError? {
+        guard isComplete else { return nil }
+        let allowed = methods(for: path)
+        if allowed.contains(method) { return nil }
+        guard !allowed.isEmpty else { return .routeNotFound(method.rawValue, path) }
+        return .methodNotAllowed(method.rawValue, path, allowed: allowed.map(\.rawValue))
+    }
+}
