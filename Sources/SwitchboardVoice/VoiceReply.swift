@@ -1,3 +1,5 @@
+import SwitchboardCore
+
 /// What a voice route answers: always a complete TwiML document with status 200, so Twilio never sees a
 /// 5xx or an empty body, plus what the service decided, for logs and tests.
 public struct VoiceReply: Equatable, Sendable {
@@ -7,11 +9,15 @@ public struct VoiceReply: Equatable, Sendable {
     public var outcome: String
     /// Why, when the caller was sent to voicemail or a request was only partly understood.
     public var reason: String?
+    /// The call's tenant, when the service read it from the store (inbound calls that ring, claims,
+    /// ring events), so what runs after the reply need not read it again.
+    public var tenant: TenantID?
 
     /// Creates a reply.
-    public init(body: [UInt8], outcome: String, reason: String? = nil) {
+    public init(body: [UInt8], outcome: String, reason: String? = nil, tenant: TenantID? = nil) {
         self.body = body
         self.outcome = outcome
         self.reason = reason
+        self.tenant = tenant
     }
 }

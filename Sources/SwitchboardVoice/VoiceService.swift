@@ -111,7 +111,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
             ]
         )
         let reason = decision.leftOut.isEmpty ? nil : "left out: \(decision.leftOut.map(\.identity).joined(separator: ","))"
-        return VoiceReply(body: documents.ring(decision), outcome: "ring", reason: reason)
+        return VoiceReply(body: documents.ring(decision), outcome: "ring", reason: reason, tenant: tenant)
     }
 
     private func dialStatus(_ form: FormParameters, at now: Date) async -> VoiceReply {
@@ -190,7 +190,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
         let identity = Self.clientIdentity(callback.to)
         let store = self.store
         do {
-            let recorded = try await budget.run { () async throws(StoreError) -> Bool in
+            let (recorded, tenant) = try await budget.run { () async throws(StoreError) -> (Bool, TenantID) in
                 let tenant = try await store.ringingCall(callSid)?.tenant ?? .default
                 let event = RingEvent(
                     callSid: callSid,
@@ -200,9 +200,9 @@ public struct VoiceService<Store: CallStore>: Sendable {
                     occurredAt: now,
                     detail: callback.callStatus.rawValue
                 )
-                return try await store.recordRingEvent(event)
+                return (try await store.recordRingEvent(event), tenant)
             }
-            return VoiceReply(body: documents.acknowledged, outcome: recorded ? "event-\(kind.rawValue)" : "event-duplicate")
+            return VoiceReply(body: documents.acknowledged, outcome: recorded ? "event-\(kind.rawValue)" : "event-duplicate", tenant: tenant)
         } catch {
             logger.error("could not record a ring event", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
             return VoiceReply(body: documents.acknowledged, outcome: "event-lost", reason: error.description)

@@ -123,6 +123,25 @@ import Testing
         #expect(events.first?.agentIdentity == "agent_0")
     }
 
+    @Test func repliesThatReadTheCallsTenantCarryIt() async throws {
+        let store = InMemoryCallStore(agents: agents(1, tenant: "acme"), numbers: ["+15005550006": "acme"])
+        let service = service(store)
+        let ring = await service.handle(.voice, form: voiceForm(callSid: "CAp"), at: now)
+        #expect(ring.tenant == "acme")
+        let form: FormParameters = [
+            "CallSid": "CAleg", "ParentCallSid": "CAp", "CallStatus": "no-answer", "To": "client:agent_0", "AccountSid": "AC1", "From": "+1",
+        ]
+        let missed = await service.handle(.clientStatus, form: form, at: now)
+        #expect(missed.outcome == "event-missed")
+        #expect(missed.tenant == "acme")
+        // A call the store never saw belongs to the default tenant, as its ring event does.
+        var unknown = form
+        unknown.pairs[1].value = "CAother"
+        #expect(await service.handle(.clientStatus, form: unknown, at: now).tenant == .default)
+        // Voicemail for a number no tenant owns names none.
+        #expect(await service.handle(.voice, form: voiceForm(to: "+19999999999"), at: now).tenant == nil)
+    }
+
     @Test(arguments: ["busy", "no-answer", "failed", "canceled"])
     func anUnansweredDialGoesToVoicemail(status: String) async {
         let form: FormParameters = ["CallSid": "CA1", "AccountSid": "AC1", "From": "+1", "To": "+2", "DialCallStatus": status]

@@ -20,9 +20,16 @@ struct MissedRingsPolicy<Store: DeskStore>: Sendable {
         let store = self.store
         let threshold = self.threshold
         let callSid = callback.parentCallSid
+        // The client-status route has just read the call's tenant; it is read here only if it could not be.
+        let knownTenant = reply.tenant
         do {
             let setAway = try await budget.run { () async throws(StoreError) -> Bool in
-                let tenant = try await store.ringingCall(callSid)?.tenant ?? .default
+                let tenant: TenantID
+                if let knownTenant {
+                    tenant = knownTenant
+                } else {
+                    tenant = try await store.ringingCall(callSid)?.tenant ?? .default
+                }
                 let outcomes = try await store.ringOutcomes(of: identity, in: tenant, limit: threshold)
                 guard RingRules.missedInARow(outcomes, threshold: threshold) else { return false }
                 let agent = try await store.agent(identity: identity, in: tenant)
