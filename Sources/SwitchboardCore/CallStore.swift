@@ -15,6 +15,9 @@ import Foundation
 ///   call, exactly one returns ``ClaimOutcome/won``; the others return
 ///   ``ClaimOutcome/alreadyAnswered(by:)`` naming the winner. The winner's `currentCallSid` is set in
 ///   the same transaction. A claim repeated by the winner returns `.won` again and changes nothing.
+///   A call finished without an answer (``DeskStore/finishCall(_:at:)``) is never won:
+///   ``ClaimOutcome/callEnded``, and the agent stays free; a claim and a finish racing each other
+///   leave either a winner or a finished call, never both.
 /// - Writes that Twilio may retry are idempotent: ``recordRinging(_:)`` by call SID,
 ///   ``recordRingEvent(_:)`` by (call SID, agent identity, kind), ``saveVoicemail(_:)`` by recording SID.
 /// - Errors are ``StoreError`` values; nothing else is thrown.

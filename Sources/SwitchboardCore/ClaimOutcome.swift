@@ -6,4 +6,7 @@ public enum ClaimOutcome: Equatable, Sendable {
     case alreadyAnswered(by: String)
     /// This agent is on another call, so it cannot take this one.
     case agentBusy(currentCallSid: String)
+    /// The call stopped ringing without an answer before this claim (it was finished: every agent
+    /// declined and the caller went to voicemail); no one can answer it now.
+    case callEnded
 }

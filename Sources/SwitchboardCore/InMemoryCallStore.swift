@@ -12,7 +12,8 @@ import Foundation
 /// - An agent's identity is 1 to 256 ASCII letters, digits and underscores, and its chat capacity is
 ///   not negative (else ``StoreError/invalid``); an id belongs to one agent (else
 ///   ``StoreError/conflict``). A new agent with an empty id gets a UUID.
-/// - A claim by the recorded winner is `.won`; otherwise an agent on another call gets `.agentBusy`;
+/// - A claim by the recorded winner is `.won`; otherwise an agent on another call gets `.agentBusy`
+///   (and a finished call `.callEnded`);
 ///   a call recorded for another tenant is ``StoreError/notFound``.
 /// - Voicemails are listed newest first, ties by recording SID.
 ///
@@ -142,6 +143,7 @@ public actor InMemoryCallStore: CallStore {
         if record.answeredBy == agentIdentity { return .won }
         if let current = agent.currentCallSid, current != callSid { return .agentBusy(currentCallSid: current) }
         if let winner = record.answeredBy { return .alreadyAnswered(by: winner) }
+        if record.finishedAt != nil { return .callEnded }
         record.answeredBy = agentIdentity
         record.answeredAt = now
         agent.currentCallSid = callSid

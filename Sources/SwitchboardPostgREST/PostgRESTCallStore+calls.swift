@@ -39,6 +39,7 @@ extension PostgRESTCallStore {
         case ("won", _, _): return .won
         case ("already_answered", let winner?, _): return .alreadyAnswered(by: winner)
         case ("agent_busy", _, let current?): return .agentBusy(currentCallSid: current)
+        case ("call_ended", _, _): return .callEnded
         default: throw .corrupt("claim_call_as answered an unknown outcome \(result.outcome) for call \(callSid)")
         }
     }

@@ -70,6 +70,7 @@ public struct CallResponses: Sendable {
         case .won: VoiceResponse()
         case .alreadyAnswered: notice(configuration.answeredElsewhereNotice)
         case .agentBusy: notice(configuration.agentBusyNotice)
+        case .callEnded: notice(configuration.callEndedNotice)
         }
     }
 

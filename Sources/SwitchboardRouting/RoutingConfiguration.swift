@@ -21,6 +21,9 @@ public struct RoutingConfiguration: Sendable, Equatable {
     public var answeredElsewhereNotice: String
     /// What an agent already on another call hears before their leg hangs up.
     public var agentBusyNotice: String
+    /// What an agent who answers a call that has just ended (gone to voicemail) hears before their leg
+    /// hangs up.
+    public var callEndedNotice: String
 
     /// Creates a configuration; every value has a production default.
     public init(
@@ -33,7 +36,8 @@ public struct RoutingConfiguration: Sendable, Equatable {
         voicemailThanks: String = "Thank you. Your message has been recorded. Goodbye.",
         wrapUpSeconds: Int = 30,
         answeredElsewhereNotice: String = "This call was answered by another agent.",
-        agentBusyNotice: String = "You are already on another call."
+        agentBusyNotice: String = "You are already on another call.",
+        callEndedNotice: String = "This call has ended."
     ) {
         self.publicURL = publicURL
         self.dialTimeout = dialTimeout
@@ -45,6 +49,7 @@ public struct RoutingConfiguration: Sendable, Equatable {
         self.wrapUpSeconds = wrapUpSeconds
         self.answeredElsewhereNotice = answeredElsewhereNotice
         self.agentBusyNotice = agentBusyNotice
+        self.callEndedNotice = callEndedNotice
     }
 
     /// The absolute URL of one of the service's routes.

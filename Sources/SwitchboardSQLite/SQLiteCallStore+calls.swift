@@ -37,7 +37,7 @@ extension SQLiteCallStore {
     /// Claims the call in one `BEGIN IMMEDIATE` transaction (see the type's documentation). In order:
     /// an unknown agent, or a call recorded for another tenant, is ``StoreError/notFound``; a repeat by
     /// the winner is `.won`; an agent on another call gets `.agentBusy`; a call with a winner gets
-    /// `.alreadyAnswered(by:)`; otherwise the agent wins, and a call not yet recorded is recorded with
+    /// `.alreadyAnswered(by:)`; a finished call `.callEnded`; otherwise the agent wins, and a call not yet recorded is recorded with
     /// its winner (caller and called unknown, empty).
     public func claimCall(_ callSid: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> ClaimOutcome {
         try await session.transaction { (runner) throws(StoreError) -> ClaimOutcome in
@@ -50,7 +50,7 @@ extension SQLiteCallStore {
             }
             let currentCallSid = try agentRow.optionalText("current_call_sid")
 
-            let callRows = try runner.rows("SELECT tenant, answered_by FROM calls WHERE call_sid = ?1", [.text(callSid)])
+            let callRows = try runner.rows("SELECT tenant, answered_by, finished_at FROM calls WHERE call_sid = ?1", [.text(callSid)])
             let callRow = callRows.first.map { SQLiteRowReader(table: "calls", row: $0) }
             if let callRow, try callRow.text("tenant") != tenant.rawValue {
                 throw .notFound("No call \(callSid) in tenant \(tenant)")
@@ -59,13 +59,14 @@ extension SQLiteCallStore {
             if winner == agentIdentity { return .won }
             if let currentCallSid, currentCallSid != callSid { return .agentBusy(currentCallSid: currentCallSid) }
             if let winner { return .alreadyAnswered(by: winner) }
+            if try callRow?.optionalUnixSeconds("finished_at") != nil { return .callEnded }
 
             let claimed = try runner.rows(
                 """
                 INSERT INTO calls (call_sid, tenant, caller, called, started_at, answered_by, answered_at)
                 VALUES (?1, ?2, '', '', ?3, ?4, ?3)
                 ON CONFLICT (call_sid) DO UPDATE SET answered_by = excluded.answered_by, answered_at = excluded.answered_at
-                    WHERE calls.answered_by IS NULL
+                    WHERE calls.answered_by IS NULL AND calls.finished_at IS NULL
                 RETURNING answered_by
                 """,
                 [.text(callSid), .text(tenant.rawValue), SQLiteData(now), .text(agentIdentity)]

@@ -25,6 +25,7 @@ final class RenderedDocuments: Sendable {
     let screenWon: [UInt8]
     let screenAlreadyAnswered: [UInt8]
     let screenAgentBusy: [UInt8]
+    let screenCallEnded: [UInt8]
     private let rings = Mutex<[RingKey: [UInt8]]>([:])
     private let logger: Logger
 
@@ -38,6 +39,7 @@ final class RenderedDocuments: Sendable {
         screenWon = Self.render(responses.screen(.won), logger: logger)
         screenAlreadyAnswered = Self.render(responses.screen(.alreadyAnswered(by: "")), logger: logger)
         screenAgentBusy = Self.render(responses.screen(.agentBusy(currentCallSid: "")), logger: logger)
+        screenCallEnded = Self.render(responses.screen(.callEnded), logger: logger)
     }
 
     /// The claim's answer on the agent's leg (it names neither the winner nor the other call).
@@ -46,6 +48,7 @@ final class RenderedDocuments: Sendable {
         case .won: screenWon
         case .alreadyAnswered: screenAlreadyAnswered
         case .agentBusy: screenAgentBusy
+        case .callEnded: screenCallEnded
         }
     }
 

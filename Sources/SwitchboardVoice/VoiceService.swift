@@ -158,6 +158,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
             case .won: word = "claim-won"
             case .alreadyAnswered: word = "claim-lost"
             case .agentBusy: word = "claim-busy"
+            case .callEnded: word = "claim-ended"
             }
             logger.info("claim", metadata: ["callSid": "\(callSid)", "agent": "\(identity)", "outcome": "\(word)"])
             return VoiceReply(body: documents.screen(outcome), outcome: word)

@@ -49,6 +49,7 @@ struct SQLiteCrossProcessClaims {
                         case .won: print("WON \(callSid) \(identity)")
                         case .alreadyAnswered(let winner): print("LOST \(callSid) \(identity) to \(winner)")
                         case .agentBusy(let current): Issue.record("\(identity) is busy on \(current)")
+                        case .callEnded: Issue.record("\(callSid) ended, but nothing finishes it here")
                         }
                     }
                 }

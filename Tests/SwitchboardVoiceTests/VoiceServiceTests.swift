@@ -123,6 +123,18 @@ import Testing
         #expect(events.first?.agentIdentity == "agent_0")
     }
 
+    @Test func anAgentLegAnsweringACallThatHasEndedIsToldAndHangsUp() async throws {
+        let store = InMemoryCallStore(agents: agents(2))
+        let service = service(store)
+        _ = await service.handle(.voice, form: voiceForm(callSid: "CAparent"), at: now)
+        try await store.finishCall("CAparent", at: now)
+        let leg: FormParameters = ["CallSid": "CAleg", "ParentCallSid": "CAparent", "AccountSid": "AC1", "From": "+1", "To": "client:agent_1"]
+        let reply = await service.handle(.screen, form: leg, at: now)
+        #expect(reply.outcome == "claim-ended")
+        #expect(document(reply) == VoiceResponse([.say(Say("This call has ended.", voice: "Polly.Joanna")), .hangup(Hangup())]))
+        #expect(try await store.agent(identity: "agent_1", in: .default).currentCallSid == nil)
+    }
+
     @Test func repliesThatReadTheCallsTenantCarryIt() async throws {
         let store = InMemoryCallStore(agents: agents(1, tenant: "acme"), numbers: ["+15005550006": "acme"])
         let service = service(store)

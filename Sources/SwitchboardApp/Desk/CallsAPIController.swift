@@ -105,6 +105,8 @@ struct CallsAPIController<Store: DeskStore>: Sendable {
             throw .alreadyAnswered(by: winner)
         case .agentBusy(let current):
             throw .agentBusy(currentCallSid: current)
+        case .callEnded:
+            throw .callNotRinging(callSid)
         }
     }
 

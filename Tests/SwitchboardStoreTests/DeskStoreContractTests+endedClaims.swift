@@ -1,0 +1,83 @@
+import Foundation
+import SwitchboardCore
+import Testing
+
+extension DeskStoreContractTests {
+    @Test(arguments: StoreKind.allCases)
+    func aFinishedCallCannotBeClaimedAndTheAgentStaysFree(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.upsertAgent(.new("amy"))
+            try await store.upsertAgent(.new("bob"))
+            try await store.recordRinging(.ringing("CA-1", tenant: .default, at: 0))
+            try await store.finishCall("CA-1", at: Clock.at(5))
+            #expect(try await store.claimCall("CA-1", tenant: .default, agentIdentity: "amy", at: Clock.at(6)) == .callEnded)
+            #expect(try await store.claimCall("CA-1", tenant: .default, agentIdentity: "amy", at: Clock.at(7)) == .callEnded)
+            #expect(try await store.callWinner("CA-1") == nil)
+            #expect(try await store.agent(identity: "amy", in: .default).currentCallSid == nil)
+            // Another call still rings and can be won.
+            try await store.recordRinging(.ringing("CA-2", tenant: .default, at: 1))
+            #expect(try await store.claimCall("CA-2", tenant: .default, agentIdentity: "amy", at: Clock.at(8)) == .won)
+            // An agent on a call hears that first, as for any other claim.
+            #expect(try await store.claimCall("CA-1", tenant: .default, agentIdentity: "amy", at: Clock.at(9)) == .agentBusy(currentCallSid: "CA-2"))
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func anAnsweredCallStaysAnsweredWhenItIsFinishedLater(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.upsertAgent(.new("amy"))
+            try await store.upsertAgent(.new("bob"))
+            try await store.recordRinging(.ringing("CA-1", tenant: .default, at: 0))
+            #expect(try await store.claimCall("CA-1", tenant: .default, agentIdentity: "amy", at: Clock.at(1)) == .won)
+            try await store.finishCall("CA-1", at: Clock.at(2))
+            #expect(try await store.claimCall("CA-1", tenant: .default, agentIdentity: "amy", at: Clock.at(3)) == .won)
+            #expect(try await store.claimCall("CA-1", tenant: .default, agentIdentity: "bob", at: Clock.at(4)) == .alreadyAnswered(by: "amy"))
+        }
+    }
+
+    /// A claim racing the call's finish through three instances: each round ends with a winner whose
+    /// current call is set, or with no winner and every agent free; never a winner on a finished call
+    /// that nobody else could see, never an agent left busy with a call no one won.
+    @Test(arguments: StoreKind.allCases)
+    func claimsRacingTheCallsFinishLeaveAWinnerOrAFreeAgentNeverBoth(kind: StoreKind) async throws {
+        try await kind.withStores(instances: 3) { stores async throws in
+            let agents = ["amy", "bob", "cat", "dan"]
+            for identity in agents { try await stores[0].upsertAgent(.new(identity)) }
+            for round in 0..<8 {
+                let callSid = "CA-race-\(round)"
+                try await stores[0].recordRinging(.ringing(callSid, tenant: .default, at: round * 10))
+                let outcomes = try await withThrowingTaskGroup(of: (String, ClaimOutcome?).self) { group in
+                    group.addTask {
+                        try await stores[1].finishCall(callSid, at: Clock.at(round * 10 + 5))
+                        return ("finish", nil)
+                    }
+                    for (index, identity) in agents.enumerated() {
+                        group.addTask {
+                            let outcome = try await stores[index % stores.count]
+                                .claimCall(callSid, tenant: .default, agentIdentity: identity, at: Clock.at(round * 10 + 5))
+                            return (identity, outcome)
+                        }
+                    }
+                    var outcomes: [String: ClaimOutcome] = [:]
+                    for try await (who, outcome) in group { if let outcome { outcomes[who] = outcome } }
+                    return outcomes
+                }
+                let winners = outcomes.filter { $0.value == .won }.map(\.key)
+                #expect(winners.count <= 1, "round \(round): \(outcomes)")
+                let winner = try await stores[2].callWinner(callSid)
+                #expect(winner == winners.first, "round \(round): \(outcomes)")
+                for identity in agents {
+                    let current = try await stores[2].agent(identity: identity, in: .default).currentCallSid
+                    #expect(current == (identity == winner ? callSid : nil), "round \(round): \(identity) \(outcomes)")
+                }
+                if winner == nil {
+                    #expect(outcomes.values.allSatisfy { $0 == .callEnded }, "round \(round): \(outcomes)")
+                } else {
+                    #expect(outcomes.values.allSatisfy { $0 == .won || $0 == .alreadyAnswered(by: winner!) }, "round \(round): \(outcomes)")
+                }
+                // Free the winner for the next round.
+                try await stores[0].endCall(callSid, at: Clock.at(round * 10 + 9), wrapUpSeconds: 0)
+            }
+        }
+    }
+}
