@@ -1,8 +1,8 @@
 import Logging
-import Synchronization
 import SwitchboardCore
 import SwitchboardRouting
 import SwitchboardTwiML
+import Synchronization
 
 /// The rendered bytes of every document a voice route answers, made once where they never change and
 /// kept per set of agents for the ring-all document.

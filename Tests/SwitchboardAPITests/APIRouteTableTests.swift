@@ -12,8 +12,12 @@ import Testing
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let router = buildRouter(
-            configuration: DeskHarness.appConfiguration(), store: InMemoryCallStore(), desk: DeskHarness.desk(), redirector: nil,
-            metrics: ServiceMetrics(), logger: logger
+            configuration: DeskHarness.appConfiguration(),
+            store: InMemoryCallStore(),
+            desk: DeskHarness.desk(),
+            redirector: nil,
+            metrics: ServiceMetrics(),
+            logger: logger
         )
         let routes = router.routes.map { ($0.method, "\($0.path)") }
         let table = APIRouteTable(routes)

@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
-import NIOCore
 import HummingbirdTesting
+import NIOCore
 import SwitchboardApp
 import SwitchboardCore
 import SwitchboardWebhooks

@@ -52,7 +52,11 @@ import Testing
         logger.info("one", source: "S")
         logger.info("two", metadata: ["tenant": "record"], source: "S")
         let all = lines.all.map { split($0).rest }
-        #expect(all == ["info switchboard: callSid=CA1 extra=1 tenant=provided [S] one\n", "info switchboard: callSid=CA1 extra=1 tenant=record [S] two\n"])
+        #expect(
+            all == [
+                "info switchboard: callSid=CA1 extra=1 tenant=provided [S] one\n", "info switchboard: callSid=CA1 extra=1 tenant=record [S] two\n",
+            ]
+        )
     }
 
     @Test func recordsBelowTheLevelAreNotWrittenAndMetadataIsPerLogger() throws {

@@ -17,7 +17,11 @@ import Testing
         let agents = identities.enumerated().map { index, identity in
             // Distinct idle times keep the given order: the first is the longest idle.
             Agent(
-                id: "id\(index)", tenant: .default, identity: identity, name: identity, email: "\(index)@x.com",
+                id: "id\(index)",
+                tenant: .default,
+                identity: identity,
+                name: identity,
+                email: "\(index)@x.com",
                 lastCallEndedAt: now.addingTimeInterval(Double(index - 1000))
             )
         }
