@@ -8,6 +8,7 @@ import SwitchboardVoice
 import SwitchboardWebhooks
 
 /// Builds the Switchboard HTTP application on `store`: the Twilio voice routes and monitoring.
+/// `onListening` gets the port once the server listens (the one the system chose for port 0).
 ///
 /// - Precondition: `configuration.authTokens` is not empty and has no empty token (the entry point
 ///   refuses such configuration first).
@@ -15,12 +16,14 @@ public func buildApplication<Store: CallStore>(
     configuration: AppConfiguration,
     store: Store,
     metrics: ServiceMetrics = ServiceMetrics(),
-    logger: Logger
+    logger: Logger,
+    onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = buildRouter(configuration: configuration, store: store, metrics: metrics, logger: logger)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Switchboard"),
+        onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
 }
@@ -34,12 +37,14 @@ public func buildApplication<Store: DeskStore>(
     desk: DeskConfiguration,
     redirector: (any CallRedirecting)?,
     metrics: ServiceMetrics = ServiceMetrics(),
-    logger: Logger
+    logger: Logger,
+    onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = buildRouter(configuration: configuration, store: store, desk: desk, redirector: redirector, metrics: metrics, logger: logger)
     return Application(
         router: APIRouter(router: router),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Switchboard"),
+        onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
 }

@@ -118,6 +118,8 @@ import Testing
 /// `switchboard serve --store postgrest` processes on loopback, all on one Supabase URL.
 struct Instances: Sendable {
     let ports: [Int]
+    /// The public URL every instance signs with (`--public-url`): ports are chosen when they listen.
+    static let publicURL = "https://switchboard.test"
     let token: String
     /// The client the test talks to the instances with; its own, so other tests cannot starve it.
     let transport: CurlTransport
@@ -140,24 +142,32 @@ struct Instances: Sendable {
             for process in processes where process.isRunning { process.terminate() }
             for log in logs { try? FileManager.default.removeItem(at: log) }
         }
-        for _ in 0..<count {
-            let port = 20_000 + Int.random(in: 0..<20_000)
+        var portFiles: [PortFile] = []
+        defer { for file in portFiles { file.remove() } }
+        for index in 0..<count {
+            let portFile = PortFile()
+            portFiles.append(portFile)
             let process = Process()
             process.executableURL = CommandLineTests.binary
-            process.arguments = ["serve", "--store", "postgrest", "--port", "\(port)", "--auth-token", token]
+            process.arguments = [
+                "serve", "--store", "postgrest", "--port", "0", "--port-file", portFile.url.path, "--public-url", Instances.publicURL,
+                "--auth-token", token,
+            ]
             var environment = ProcessInfo.processInfo.environment
             environment["SUPABASE_URL"] = supabaseURL
             environment["SUPABASE_SERVICE_ROLE_KEY"] = key
             environment["LOG_LEVEL"] = "error"
             process.environment = environment
-            let log = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-instance-\(port).log")
+            let log = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-instance-\(index)-\(UUID().uuidString).log")
             FileManager.default.createFile(atPath: log.path, contents: nil)
             process.standardOutput = try FileHandle(forWritingTo: log)
             process.standardError = try FileHandle(forWritingTo: log)
             try process.run()
             processes.append(process)
             logs.append(log)
-            ports.append(port)
+        }
+        for (process, portFile) in zip(processes, portFiles) {
+            ports.append(try await portFile.port(of: process))
         }
         let instances = Instances(ports: ports, token: token, transport: transport)
         do {
@@ -206,13 +216,14 @@ struct Instances: Sendable {
     func post(instance: Int, path: String, _ form: FormParameters) async throws -> String {
         let port = ports[instance % ports.count]
         let url = "http://127.0.0.1:\(port)\(path)"
+        let signed = Self.publicURL + path
         let response = try await transport.send(
             HTTPRequest(
                 method: .post,
                 url: url,
                 headers: [
                     HTTPHeader("Content-Type", "application/x-www-form-urlencoded"),
-                    HTTPHeader("X-Twilio-Signature", SignatureValidator.signature(token: token, url: url, parameters: form)),
+                    HTTPHeader("X-Twilio-Signature", SignatureValidator.signature(token: token, url: signed, parameters: form)),
                 ],
                 body: Array(form.encoded().utf8)
             )

@@ -97,7 +97,9 @@ import Testing
         try await withServer(["--database", database]) { port, reply in
             #expect(reply.status == 0)
             #expect(String(decoding: reply.stdout, as: UTF8.self).contains(">alice</Client></Dial></Response>"))
-            let forged = try cli.run(["simulate", "voice", "--server", "http://127.0.0.1:\(port)", "--auth-token", "not-the-token"])
+            let forged = try cli.run([
+                "simulate", "voice", "--server", "http://127.0.0.1:\(port)", "--public-url", Self.publicURL, "--auth-token", "not-the-token",
+            ])
             #expect(forged.status == 1)
             #expect(forged.stderr.contains("HTTP 403"))
         }
@@ -126,25 +128,39 @@ import Testing
 
     @Test func serveRefusesABadDeskSetting() throws {
         let result = try cli.run([
-            "serve", "--store", "memory", "--port", "0", "--auth-token", Self.token, "--jwt-secret", "s", "--park-timeout-seconds", "1",
+            "serve", "--store", "memory", "--port", "0", "--public-url", Self.publicURL, "--auth-token", Self.token, "--jwt-secret", "s",
+            "--park-timeout-seconds", "1",
         ])
         #expect(result.status == 2)
         #expect(result.stderr.contains("SWITCHBOARD_PARK_TIMEOUT_SECONDS 1 is outside 10 to 86400"))
     }
 
-    /// Starts `switchboard serve` with `arguments` on a free-looking port, waits until a signed call gets
-    /// an answer, runs `body` with the port and that first reply, then stops the server with SIGTERM and
-    /// expects a clean exit.
+    /// Starts `switchboard serve` with `arguments` on a port the system picks (`--port 0 --port-file`),
+    /// waits until a signed call gets an answer, runs `body` with the port and that first reply, then
+    /// stops the server with SIGTERM and expects a clean exit.
+    /// The public URL servers started by ``withServer(_:_:)`` sign with: the port is chosen only when they
+    /// listen, so it cannot be part of the default.
+    static let publicURL = "https://switchboard.test"
+
+    @Test func portZeroWithoutAPublicURLIsRefused() throws {
+        let result = try cli.run(["serve", "--store", "memory", "--port", "0", "--auth-token", "t"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("port 0 needs --public-url"), "\(result.stderr)")
+    }
+
     func withServer(_ arguments: [String], _ body: (Int, CommandLineTests.Run) async throws -> Void) async throws {
-        let port = 20_000 + Int.random(in: 0..<20_000)
+        let portFile = PortFile()
+        defer { portFile.remove() }
         let server = Process()
         server.executableURL = CommandLineTests.binary
-        server.arguments = ["serve", "--port", "\(port)", "--auth-token", Self.token] + arguments
+        server.arguments =
+            ["serve", "--port", "0", "--port-file", portFile.url.path, "--public-url", Self.publicURL, "--auth-token", Self.token] + arguments
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
         try server.run()
         defer { if server.isRunning { server.terminate() } }
-        let simulate = ["simulate", "voice", "--server", "http://127.0.0.1:\(port)", "--auth-token", Self.token]
+        let port = try await portFile.port(of: server)
+        let simulate = ["simulate", "voice", "--server", "http://127.0.0.1:\(port)", "--public-url", Self.publicURL, "--auth-token", Self.token]
         var reply = try cli.run(simulate)
         for _ in 0..<50 where reply.status != 0 {
             try await Task.sleep(for: .milliseconds(100))

@@ -22,7 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Flags fall back to environment variables: --port PORT, --public-url SWITCHBOARD_PUBLIC_URL, \
             --auth-token TWILIO_AUTH_TOKEN and TWILIO_AUTH_TOKEN_SECONDARY, --database SWITCHBOARD_DATABASE, \
-            --store SWITCHBOARD_STORE, --supabase-url SUPABASE_URL, --supabase-service-role-key \
+            --port-file SWITCHBOARD_PORT_FILE, --store SWITCHBOARD_STORE, --supabase-url SUPABASE_URL, --supabase-service-role-key \
             SUPABASE_SERVICE_ROLE_KEY, --supabase-schema SUPABASE_SCHEMA. \
             The agents' API (/api/...) is on with --jwt-secret or SUPABASE_JWT_SECRET; parking and \
             voicemail-after-declines also need TWILIO_ACCOUNT_SID (and TWILIO_API_BASE_URL to point elsewhere). \
@@ -35,6 +35,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
+
+    @Option(help: "Once listening, write the port to this file: the one the system chose with --port 0 (env SWITCHBOARD_PORT_FILE).")
+    var portFile: String?
 
     @Option(help: "The public URL Twilio is configured with, without the path (env SWITCHBOARD_PUBLIC_URL).")
     var publicURL: String?
@@ -92,7 +95,12 @@ struct ServeCommand: AsyncParsableCommand {
                 return number
             } ?? 8080
         guard (0...65535).contains(resolvedPort) else { throw ValidationError("port \(resolvedPort) is outside 0 to 65535") }
-        let url = publicURL ?? environment["SWITCHBOARD_PUBLIC_URL"] ?? "http://\(host):\(resolvedPort)"
+        let configuredURL = publicURL ?? environment["SWITCHBOARD_PUBLIC_URL"]
+        if configuredURL == nil && resolvedPort == 0 {
+            // The default public URL names the port, which is not known before the server listens.
+            throw ValidationError("port 0 needs --public-url (or SWITCHBOARD_PUBLIC_URL): signatures cover the URL Twilio calls, port included")
+        }
+        let url = configuredURL ?? "http://\(host):\(resolvedPort)"
         try Self.checkPublicURL(url)
         return AppConfiguration(host: host, port: resolvedPort, authTokens: tokens, routing: RoutingConfiguration(publicURL: url))
     }
@@ -196,22 +204,43 @@ struct ServeCommand: AsyncParsableCommand {
 
     private func serve(configuration: AppConfiguration, store: some CallStore, desk: DeskOptions.Resolved?, logger: Logger) async throws {
         logger.info("starting", metadata: ["publicURL": "\(configuration.routing.publicURL)", "port": "\(configuration.port)"])
+        let onListening = Self.announcer(portFile: portFile ?? ProcessInfo.processInfo.environment["SWITCHBOARD_PORT_FILE"], logger: logger)
         guard let desk else {
             logger.info("agents' API off: no SUPABASE_JWT_SECRET")
-            let app = buildApplication(configuration: configuration, store: store, logger: logger)
+            let app = buildApplication(configuration: configuration, store: store, logger: logger, onListening: onListening)
             // runService handles SIGTERM and SIGINT: it stops accepting, finishes requests in flight, and returns.
             try await app.runService()
             return
         }
         guard let deskStore = store as? any DeskStore else {
             logger.warning("agents' API off: this store does not implement it yet")
-            try await buildApplication(configuration: configuration, store: store, logger: logger).runService()
+            try await buildApplication(configuration: configuration, store: store, logger: logger, onListening: onListening).runService()
             return
         }
-        try await serveDesk(configuration: configuration, store: deskStore, desk: desk, logger: logger)
+        try await serveDesk(configuration: configuration, store: deskStore, desk: desk, logger: logger, onListening: onListening)
     }
 
-    private func serveDesk(configuration: AppConfiguration, store: some DeskStore, desk: DeskOptions.Resolved, logger: Logger) async throws {
+    /// Logs the port listened on and, with a port file, writes it there (whole, by a rename), so whoever
+    /// started the server with port 0 can find it.
+    static func announcer(portFile: String?, logger: Logger) -> @Sendable (Int) async -> Void {
+        { port in
+            logger.info("listening", metadata: ["port": "\(port)"])
+            guard let portFile else { return }
+            do {
+                try "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8)
+            } catch {
+                logger.error("could not write the port file", metadata: ["path": "\(portFile)", "error": "\(error)"])
+            }
+        }
+    }
+
+    private func serveDesk(
+        configuration: AppConfiguration,
+        store: some DeskStore,
+        desk: DeskOptions.Resolved,
+        logger: Logger,
+        onListening: @escaping @Sendable (Int) async -> Void
+    ) async throws {
         let transport = desk.twilio.map { _ in CurlTransport() }
         var redirector: (any CallRedirecting)?
         if let twilio = desk.twilio, let transport {
@@ -221,7 +250,14 @@ struct ServeCommand: AsyncParsableCommand {
             logger.warning("Twilio REST API off: no TWILIO_ACCOUNT_SID; parking answers 503")
         }
         logger.info("agents' API on", metadata: ["autoProvisioning": "\(desk.desk.autoProvisioning)", "audience": "\(desk.desk.token.audience)"])
-        let app = buildApplication(configuration: configuration, store: store, desk: desk.desk, redirector: redirector, logger: logger)
+        let app = buildApplication(
+            configuration: configuration,
+            store: store,
+            desk: desk.desk,
+            redirector: redirector,
+            logger: logger,
+            onListening: onListening
+        )
         try await app.runService()
         await transport?.shutdown()
     }
