@@ -9,16 +9,7 @@ import Testing
 
 @Suite struct APIRouteTableTests {
     @Test func everyRouteOfTheAPIIsAPatternTheTableMatches() {
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        let router = buildRouter(
-            configuration: DeskHarness.appConfiguration(),
-            store: InMemoryCallStore(),
-            desk: DeskHarness.desk(),
-            redirector: nil,
-            metrics: ServiceMetrics(),
-            logger: logger
-        )
+        let router = DeskHarness.router()
         let routes = router.routes.map { ($0.method, "\($0.path)") }
         let table = APIRouteTable(routes)
         // Otherwise the table would refuse nothing, and wrong methods would get the router's plain 404 again.

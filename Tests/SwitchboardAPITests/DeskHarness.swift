@@ -81,6 +81,20 @@ enum DeskHarness {
         )
     }
 
+    /// The router alone, with every route, on an empty in-memory store.
+    static func router() -> Router<BasicRequestContext> {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return buildRouter(
+            configuration: appConfiguration(),
+            store: InMemoryCallStore(),
+            desk: desk(),
+            redirector: nil,
+            metrics: ServiceMetrics(),
+            logger: logger
+        )
+    }
+
     static func ringing(_ callSid: String, tenant: TenantID = "acme", agents: [String]) -> RingingCall {
         RingingCall(callSid: callSid, tenant: tenant, caller: "+14155551234", called: "+15005550006", agentsRung: agents, startedAt: Date())
     }

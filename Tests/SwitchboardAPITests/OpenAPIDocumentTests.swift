@@ -17,16 +17,7 @@ import Yams
     }
 
     static func routerOperations() -> Set<String> {
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        let router = buildRouter(
-            configuration: DeskHarness.appConfiguration(),
-            store: InMemoryCallStore(),
-            desk: DeskHarness.desk(),
-            redirector: nil,
-            metrics: ServiceMetrics(),
-            logger: logger
-        )
+        let router = DeskHarness.router()
         return Set(router.routes.map { "\($0.method.rawValue) \($0.path)" }.filter { $0.contains(" /api/") && !$0.hasSuffix("/**") })
     }
 
