@@ -17,7 +17,7 @@ import Foundation
 ///   the same transaction. A claim repeated by the winner returns `.won` again and changes nothing.
 ///   A call finished without an answer (``DeskStore/finishCall(_:at:)``) is never won:
 ///   ``ClaimOutcome/callEnded``, and the agent stays free; a claim and a finish racing each other
-///   leave either a winner or a finished call, never both.
+///   leave either a winner or a finished call, never both (a finish never takes an answered call).
 /// - Writes that Twilio may retry are idempotent: ``recordRinging(_:)`` by call SID,
 ///   ``recordRingEvent(_:)`` by (call SID, agent identity, kind), ``saveVoicemail(_:)`` by recording SID.
 /// - Errors are ``StoreError`` values; nothing else is thrown.

@@ -21,9 +21,13 @@ public protocol DeskStore: CallStore {
     /// finished; oldest first.
     func ringingCalls(in tenant: TenantID) async throws(StoreError) -> [RingingCall]
 
-    /// Marks a call as no longer ringing without an answer (it went to voicemail or the caller hung
-    /// up). Idempotent; does nothing for an unknown call.
-    func finishCall(_ callSid: String, at now: Date) async throws(StoreError)
+    /// Marks a call no one answered as no longer ringing (it goes to voicemail), atomically with
+    /// claims: returns true when the call is finished and unanswered (now, or already before), false
+    /// when an agent answered it first (an answered call is never finished) or the call is unknown
+    /// (nothing is created). Once it returns true, every claim of the call is
+    /// ``ClaimOutcome/callEnded``.
+    @discardableResult
+    func finishCall(_ callSid: String, at now: Date) async throws(StoreError) -> Bool
 
     /// The ring events of one call, oldest first.
     /// - Throws: ``StoreError/notFound`` when the call is recorded for another tenant.

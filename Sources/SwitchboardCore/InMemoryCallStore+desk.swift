@@ -23,10 +23,14 @@ extension InMemoryCallStore: DeskStore {
             .sorted { ($0.startedAt, $0.callSid) < ($1.startedAt, $1.callSid) }
     }
 
-    public func finishCall(_ callSid: String, at now: Date) throws(StoreError) {
-        guard var record = calls[callSid], record.finishedAt == nil else { return }
-        record.finishedAt = now
-        calls[callSid] = record
+    @discardableResult
+    public func finishCall(_ callSid: String, at now: Date) throws(StoreError) -> Bool {
+        guard var record = calls[callSid], record.answeredBy == nil else { return false }
+        if record.finishedAt == nil {
+            record.finishedAt = now
+            calls[callSid] = record
+        }
+        return true
     }
 
     public func ringEvents(forCall callSid: String, in tenant: TenantID) throws(StoreError) -> [RingEvent] {

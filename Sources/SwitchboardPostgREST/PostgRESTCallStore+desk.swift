@@ -20,14 +20,26 @@ extension PostgRESTCallStore: DeskStore {
         return try await client.rows(query, as: CallRow.self, operation: "reading the ringing calls of tenant \(tenant)").map(\.ringingCall)
     }
 
-    /// One conditional update: only a call not yet finished gets the time, so a repeat keeps the first.
-    public func finishCall(_ callSid: String, at now: Date) async throws(StoreError) {
+    /// One conditional update: only a call neither answered nor finished gets the time, so a repeat
+    /// keeps the first. Claims (`claim_call_as`) queue on the same row, so one of the two is first and
+    /// the other sees it. Then the call is read: once finished unanswered it stays so, and answered
+    /// stays answered.
+    @discardableResult
+    public func finishCall(_ callSid: String, at now: Date) async throws(StoreError) -> Bool {
+        let operation = "finishing call \(callSid)"
         _ = try await client.update(
-            PostgRESTQuery("calls", filters: [.eq("call_sid", callSid), .is("finished_at", .null)]),
+            PostgRESTQuery("calls", filters: [.eq("call_sid", callSid), .is("finished_at", .null), .is("answered_by", .null)]),
             ["finished_at": PostgRESTTimestamp.format(now)],
             preferences: PostgRESTPreferences(returning: .minimal),
-            operation: "finishing call \(callSid)"
+            operation: operation
         )
+        let rows = try await client.rows(
+            PostgRESTQuery("calls", select: ["answered_by", "finished_at"], filters: [.eq("call_sid", callSid)]),
+            as: FinishRow.self,
+            operation: operation
+        )
+        guard let row = rows.first else { return false }
+        return row.answered_by == nil && row.finished_at != nil
     }
 
     public func ringEvents(forCall callSid: String, in tenant: TenantID) async throws(StoreError) -> [RingEvent] {
@@ -99,4 +111,10 @@ private struct ReleaseAgentChanges: Encodable {
         try container.encodeNil(forKey: .current_call_sid)
         try container.encodeNil(forKey: .wrap_up_ends_at)
     }
+}
+
+/// Whether a call was answered or finished.
+private struct FinishRow: Decodable {
+    var answered_by: String?
+    var finished_at: String?
 }

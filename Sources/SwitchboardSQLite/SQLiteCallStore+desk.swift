@@ -24,13 +24,20 @@ extension SQLiteCallStore: DeskStore {
         return try rows.records(from: "calls") { (row) throws(StoreError) in try row.ringingCall() }
     }
 
-    /// Sets the call's finish time once; later calls keep the first.
-    public func finishCall(_ callSid: String, at now: Date) async throws(StoreError) {
-        try await session.exclusively { (runner) throws(StoreError) in
+    /// Sets the finish time of an unanswered call once (later calls keep the first), in one
+    /// transaction with the check, as claims are.
+    @discardableResult
+    public func finishCall(_ callSid: String, at now: Date) async throws(StoreError) -> Bool {
+        try await session.transaction { (runner) throws(StoreError) -> Bool in
             try runner.execute(
-                "UPDATE calls SET finished_at = ?2 WHERE call_sid = ?1 AND finished_at IS NULL",
+                "UPDATE calls SET finished_at = ?2 WHERE call_sid = ?1 AND finished_at IS NULL AND answered_by IS NULL",
                 [.text(callSid), SQLiteData(now)]
             )
+            let rows = try runner.rows("SELECT answered_by, finished_at FROM calls WHERE call_sid = ?1", [.text(callSid)])
+            guard let row = rows.first.map({ SQLiteRowReader(table: "calls", row: $0) }) else { return false }
+            let answered = try row.optionalText("answered_by") != nil
+            let finished = try row.optionalUnixSeconds("finished_at") != nil
+            return finished && !answered
         }
     }
 

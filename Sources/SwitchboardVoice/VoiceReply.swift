@@ -9,8 +9,8 @@ public struct VoiceReply: Equatable, Sendable {
     public var outcome: String
     /// Why, when the caller was sent to voicemail or a request was only partly understood.
     public var reason: String?
-    /// The call's tenant, when the service read it from the store (inbound calls that ring, claims,
-    /// ring events), so what runs after the reply need not read it again.
+    /// The call's tenant, when the service learned it from the store (inbound calls of a known number,
+    /// claims, ring events), so what runs after the reply need not read it again; nil otherwise.
     public var tenant: TenantID?
 
     /// Creates a reply.

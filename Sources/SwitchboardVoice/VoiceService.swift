@@ -57,7 +57,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
                 "reason": "\(reason)",
             ]
         )
-        return VoiceReply(body: documents.voicemail, outcome: "voicemail", reason: reason.description)
+        return VoiceReply(body: documents.voicemail, outcome: "voicemail", reason: reason.description, tenant: tenant)
     }
 
     private func inboundCall(_ form: FormParameters, at now: Date) async -> VoiceReply {
@@ -149,9 +149,9 @@ public struct VoiceService<Store: CallStore>: Sendable {
         let identity = Self.clientIdentity(request.to)
         let store = self.store
         do {
-            let outcome = try await budget.run { () async throws(StoreError) -> ClaimOutcome in
+            let (outcome, tenant) = try await budget.run { () async throws(StoreError) -> (ClaimOutcome, TenantID) in
                 let tenant = try await store.ringingCall(callSid)?.tenant ?? .default
-                return try await store.claimCall(callSid, tenant: tenant, agentIdentity: identity, at: now)
+                return (try await store.claimCall(callSid, tenant: tenant, agentIdentity: identity, at: now), tenant)
             }
             let word: String
             switch outcome {
@@ -161,7 +161,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
             case .callEnded: word = "claim-ended"
             }
             logger.info("claim", metadata: ["callSid": "\(callSid)", "agent": "\(identity)", "outcome": "\(word)"])
-            return VoiceReply(body: documents.screen(outcome), outcome: word)
+            return VoiceReply(body: documents.screen(outcome), outcome: word, tenant: tenant)
         } catch let error where error == .notFound {
             logger.warning("claim by an unknown agent", metadata: ["callSid": "\(callSid)", "agent": "\(identity)"])
             return VoiceReply(body: documents.hangup, outcome: "claim-refused", reason: error.description)

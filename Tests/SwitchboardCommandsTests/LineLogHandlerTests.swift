@@ -77,4 +77,15 @@ import Testing
         logger(lines, label: "").error("x", source: "S")
         #expect(split(try #require(lines.all.first)).rest == "error: [S] x\n")
     }
+
+    struct Refused: Error, CustomStringConvertible {
+        var description: String { "refused" }
+    }
+
+    @Test func anErrorAddsItsMessageAndTypeAsStreamLogHandlerDoes() throws {
+        let lines = Lines()
+        logger(lines).error("failed", error: Refused(), source: "S")
+        let rest = split(try #require(lines.all.first)).rest
+        #expect(rest == "error switchboard: error.message=refused error.type=SwitchboardCommandsTests.LineLogHandlerTests.Refused [S] failed\n")
+    }
 }

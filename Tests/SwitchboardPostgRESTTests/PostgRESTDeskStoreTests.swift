@@ -47,29 +47,43 @@ import Testing
     @Test func finishingAndEndingAreConditionalUpdates() async throws {
         let transport = ScriptedTransport([
             .success(HTTPResponse(status: 204)),
+            .success(HTTPResponse(status: 200, body: Array(#"[{"answered_by":null,"finished_at":"1970-01-01T00:00:05+00:00"}]"#.utf8))),
             .success(HTTPResponse(status: 200, body: Array("[]".utf8))),
             .success(HTTPResponse(status: 200, body: Array("[]".utf8))),
         ])
         let store = store(transport)
-        try await store.finishCall("CA1", at: Date(timeIntervalSince1970: 5))
+        #expect(try await store.finishCall("CA1", at: Date(timeIntervalSince1970: 5)))
         #expect(try await store.endParkedCall("CA1", at: Date(timeIntervalSince1970: 6)) == nil)
         await #expect(throws: StoreError.notFound) { try await store.releaseAgent(identity: "amy", in: "acme") }
 
         let requests = transport.requests
-        #expect(requests.map(\.method) == [.patch, .patch, .patch])
-        #expect(requests[0].url == "\(Self.base)/calls?call_sid=eq.CA1&finished_at=is.null")
+        #expect(requests.map(\.method) == [.patch, .get, .patch, .patch])
+        #expect(requests[0].url == "\(Self.base)/calls?call_sid=eq.CA1&finished_at=is.null&answered_by=is.null")
         #expect(try Self.object(requests[0].body) as? [String: String] == ["finished_at": "1970-01-01T00:00:05.000000Z"])
+        #expect(requests[1].url == "\(Self.base)/calls?select=answered_by,finished_at&call_sid=eq.CA1")
         #expect(
-            requests[1].url
+            requests[2].url
                 == "\(Self.base)/parked_calls?select=id,tenant_id,call_sid,slot,parked_by,parked_at,retrieved_by,retrieved_at,ended_at"
                 + "&call_sid=eq.CA1&retrieved_at=is.null&ended_at=is.null"
         )
-        #expect(requests[1].header("Prefer") == "return=representation")
-        #expect(try Self.object(requests[1].body) as? [String: String] == ["ended_at": "1970-01-01T00:00:06.000000Z"])
-        let release = try Self.object(requests[2].body) as? [String: Any]
+        #expect(requests[2].header("Prefer") == "return=representation")
+        #expect(try Self.object(requests[2].body) as? [String: String] == ["ended_at": "1970-01-01T00:00:06.000000Z"])
+        let release = try Self.object(requests[3].body) as? [String: Any]
         #expect(release?.count == 2)
         #expect(release?["current_call_sid"] is NSNull)
         #expect(release?["wrap_up_ends_at"] is NSNull)
+    }
+
+    @Test func finishingAnAnsweredOrUnknownCallAnswersFalse() async throws {
+        let transport = ScriptedTransport([
+            .success(HTTPResponse(status: 204)),
+            .success(HTTPResponse(status: 200, body: Array(#"[{"answered_by":"amy","finished_at":null}]"#.utf8))),
+            .success(HTTPResponse(status: 204)),
+            .success(HTTPResponse(status: 200, body: Array("[]".utf8))),
+        ])
+        let store = store(transport)
+        #expect(try await store.finishCall("CA1", at: Date(timeIntervalSince1970: 5)) == false)
+        #expect(try await store.finishCall("CAnone", at: Date(timeIntervalSince1970: 5)) == false)
     }
 
     @Test func retrievalOutcomesDecode() async throws {

@@ -1,5 +1,6 @@
 import Foundation
 import SwitchboardCore
+import Synchronization
 import Testing
 
 extension DeskStoreContractTests {
@@ -9,7 +10,9 @@ extension DeskStoreContractTests {
             try await store.upsertAgent(.new("amy"))
             try await store.upsertAgent(.new("bob"))
             try await store.recordRinging(.ringing("CA-1", tenant: .default, at: 0))
-            try await store.finishCall("CA-1", at: Clock.at(5))
+            #expect(try await store.finishCall("CA-1", at: Clock.at(5)))
+            #expect(try await store.finishCall("CA-1", at: Clock.at(6)), "a repeat still answers finished")
+            #expect(try await store.finishCall("CA-unknown", at: Clock.at(6)) == false)
             #expect(try await store.claimCall("CA-1", tenant: .default, agentIdentity: "amy", at: Clock.at(6)) == .callEnded)
             #expect(try await store.claimCall("CA-1", tenant: .default, agentIdentity: "amy", at: Clock.at(7)) == .callEnded)
             #expect(try await store.callWinner("CA-1") == nil)
@@ -29,7 +32,8 @@ extension DeskStoreContractTests {
             try await store.upsertAgent(.new("bob"))
             try await store.recordRinging(.ringing("CA-1", tenant: .default, at: 0))
             #expect(try await store.claimCall("CA-1", tenant: .default, agentIdentity: "amy", at: Clock.at(1)) == .won)
-            try await store.finishCall("CA-1", at: Clock.at(2))
+            // A finish never takes an answered call.
+            #expect(try await store.finishCall("CA-1", at: Clock.at(2)) == false)
             #expect(try await store.claimCall("CA-1", tenant: .default, agentIdentity: "amy", at: Clock.at(3)) == .won)
             #expect(try await store.claimCall("CA-1", tenant: .default, agentIdentity: "bob", at: Clock.at(4)) == .alreadyAnswered(by: "amy"))
         }
@@ -46,9 +50,10 @@ extension DeskStoreContractTests {
             for round in 0..<8 {
                 let callSid = "CA-race-\(round)"
                 try await stores[0].recordRinging(.ringing(callSid, tenant: .default, at: round * 10))
+                let finished = Finished()
                 let outcomes = try await withThrowingTaskGroup(of: (String, ClaimOutcome?).self) { group in
                     group.addTask {
-                        try await stores[1].finishCall(callSid, at: Clock.at(round * 10 + 5))
+                        finished.set(try await stores[1].finishCall(callSid, at: Clock.at(round * 10 + 5)))
                         return ("finish", nil)
                     }
                     for (index, identity) in agents.enumerated() {
@@ -70,6 +75,8 @@ extension DeskStoreContractTests {
                     let current = try await stores[2].agent(identity: identity, in: .default).currentCallSid
                     #expect(current == (identity == winner ? callSid : nil), "round \(round): \(identity) \(outcomes)")
                 }
+                // The finish took the call exactly when no one won it.
+                #expect(finished.value == (winner == nil), "round \(round): \(outcomes)")
                 if winner == nil {
                     #expect(outcomes.values.allSatisfy { $0 == .callEnded }, "round \(round): \(outcomes)")
                 } else {
@@ -80,4 +87,11 @@ extension DeskStoreContractTests {
             }
         }
     }
+}
+
+/// What a concurrent finish answered.
+private final class Finished: Sendable {
+    private let state = Mutex<Bool?>(nil)
+    var value: Bool? { state.withLock { $0 } }
+    func set(_ value: Bool) { state.withLock { $0 = value } }
 }

@@ -150,6 +150,11 @@ import Testing
         var unknown = form
         unknown.pairs[1].value = "CAother"
         #expect(await service.handle(.clientStatus, form: unknown, at: now).tenant == .default)
+        // A claim names the tenant it claimed in.
+        let leg: FormParameters = ["CallSid": "CAleg2", "ParentCallSid": "CAp", "AccountSid": "AC1", "From": "+1", "To": "client:agent_0"]
+        let claim = await service.handle(.screen, form: leg, at: now)
+        #expect(claim.outcome == "claim-won")
+        #expect(claim.tenant == "acme")
         // Voicemail for a number no tenant owns names none.
         #expect(await service.handle(.voice, form: voiceForm(to: "+19999999999"), at: now).tenant == nil)
     }

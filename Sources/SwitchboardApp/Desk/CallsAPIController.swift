@@ -131,10 +131,20 @@ struct CallsAPIController<Store: DeskStore>: Sendable {
                 services.logger.warning("every agent declined, but Twilio's REST API is not configured", metadata: ["callSid": "\(callSid)"])
                 return DeskJSON.response(Declined(call: call, sentToVoicemail: false))
             }
-            try await services.redirect(callSid, to: DeskTwilioRoute.voicemail.path(query: [("tenant", user.tenant.rawValue)]))
-            try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
+            // Finished first, atomically with claims: a claim that got in first keeps the call (and the
+            // caller is not sent away from the agent who answered); once finished, no claim can win it.
+            let finished = try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
                 try await store.finishCall(callSid, at: now)
             }
+            guard finished else {
+                // An agent answered between this decline and the finish: the call is theirs.
+                let winner = try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
+                    try await store.callWinner(callSid)
+                }
+                guard let winner else { throw .callNotRinging(callSid) }
+                throw .alreadyAnswered(by: winner)
+            }
+            try await services.redirect(callSid, to: DeskTwilioRoute.voicemail.path(query: [("tenant", user.tenant.rawValue)]))
             sentToVoicemail = true
             services.logger.info(
                 "call decision",

@@ -1,4 +1,6 @@
+import Foundation
 import Logging
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -25,10 +27,16 @@ public struct LineLogHandler: LogHandler {
     /// Metadata added to every record from the task's context.
     public var metadataProvider: Logger.MetadataProvider?
     private let write: @Sendable (String) -> Void
+    /// Serializes the lines written to standard error by every handler of the process.
+    private static let standardError = Mutex(())
 
     /// A handler for `label` writing to standard error.
     public init(label: String, metadataProvider: Logger.MetadataProvider? = nil) {
-        self.init(label: label, metadataProvider: metadataProvider) { line in StandardStreams.writeError(line) }
+        self.init(label: label, metadataProvider: metadataProvider) { line in
+            // One line at a time (a pipe keeps only short writes whole), and a failed write loses the
+            // line, never the process.
+            Self.standardError.withLock { _ in try? FileHandle.standardError.write(contentsOf: Data(line.utf8)) }
+        }
     }
 
     /// A handler for `label` handing each finished line (with its newline) to `write`.
@@ -47,6 +55,10 @@ public struct LineLogHandler: LogHandler {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let explicit = event.metadata { merged.merge(explicit) { _, new in new } }
+        if let error = event.error {
+            merged["error.message"] = "\(error)"
+            merged["error.type"] = "\(String(reflecting: type(of: error)))"
+        }
         var line = Self.timestamp()
         line += " \(event.level)\(label.isEmpty ? "" : " ")\(label):"
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) {

@@ -139,6 +139,7 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "switchboard") { label in LineLogHandler(label: label) }
         logger.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let deskSettings = try desk.resolve(environment: environment, twilioAuthToken: configuration.authTokens.first)
+        let portFilePath = portFile ?? environment["SWITCHBOARD_PORT_FILE"]
         let kind =
             try store ?? environment["SWITCHBOARD_STORE"].map { value in
                 guard let kind = StoreKind(rawValue: value) else {
@@ -162,7 +163,7 @@ struct ServeCommand: AsyncParsableCommand {
                 // until the store answers.
                 logger.warning("store not ready", metadata: ["error": "\(error)"])
             }
-            try await serve(configuration: configuration, store: store, desk: deskSettings, logger: logger)
+            try await serve(configuration: configuration, store: store, desk: deskSettings, portFilePath: portFilePath, logger: logger)
             await transport.shutdown()
         case .sqlite:
             let path = database ?? environment["SWITCHBOARD_DATABASE"] ?? "switchboard.sqlite"
@@ -174,7 +175,7 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             logger.info("store", metadata: ["kind": "sqlite", "database": "\(path)"])
-            try await serve(configuration: configuration, store: sqlite, desk: deskSettings, logger: logger)
+            try await serve(configuration: configuration, store: sqlite, desk: deskSettings, portFilePath: portFilePath, logger: logger)
             try await sqlite.close()
         case .memory:
             var seed: [Agent] = []
@@ -197,14 +198,26 @@ struct ServeCommand: AsyncParsableCommand {
                 }
             }
             logger.info("store", metadata: ["kind": "memory", "agents": "\(seed.count)"])
-            try await serve(configuration: configuration, store: InMemoryCallStore(agents: seed), desk: deskSettings, logger: logger)
+            try await serve(
+                configuration: configuration,
+                store: InMemoryCallStore(agents: seed),
+                desk: deskSettings,
+                portFilePath: portFilePath,
+                logger: logger
+            )
         }
         logger.info("stopped")
     }
 
-    private func serve(configuration: AppConfiguration, store: some CallStore, desk: DeskOptions.Resolved?, logger: Logger) async throws {
+    private func serve(
+        configuration: AppConfiguration,
+        store: some CallStore,
+        desk: DeskOptions.Resolved?,
+        portFilePath: String?,
+        logger: Logger
+    ) async throws {
         logger.info("starting", metadata: ["publicURL": "\(configuration.routing.publicURL)", "port": "\(configuration.port)"])
-        let onListening = Self.announcer(portFile: portFile ?? ProcessInfo.processInfo.environment["SWITCHBOARD_PORT_FILE"], logger: logger)
+        let onListening = Self.announcer(portFile: portFilePath, logger: logger)
         guard let desk else {
             logger.info("agents' API off: no SUPABASE_JWT_SECRET")
             let app = buildApplication(configuration: configuration, store: store, logger: logger, onListening: onListening)
