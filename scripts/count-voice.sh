@@ -9,6 +9,7 @@
 # Usage: scripts/count-voice.sh [BIN_DIR] [sqlite|memory|bare] [SHORT] [LONG] [OUT_DIR]
 #   bare: the bare Hummingbird route of SwitchboardBenchmarks, for reference.
 # COUNT_LUA=scripts/unique-calls.lua (with UNIQUE_CALLS, see bench-voice.sh) makes every request a new call.
+# COUNT_REPEAT=N repeats the measurement N times and prints the median as well.
 #   BIN_DIR defaults to .build/release (build it first: swift build -c release --product switchboard).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,10 +57,16 @@ run() {
     kill -TERM "$(pgrep -P "$pid")"
     wait "$pid" || true
 }
-run "$few" "$out/few.perf"
-run "$many" "$out/many.perf"
-python3 - "$out/few.perf" "$out/many.perf" "$(cat "$out/few.perf.requests")" "$(cat "$out/many.perf.requests")" <<'PY'
-import sys
+# COUNT_REPEAT=N measures N times and adds the median: runs of one build differ by up to 5% on a busy
+# machine, so a single pair of runs cannot tell small changes apart.
+repeat=${COUNT_REPEAT:-1}
+for round in $(seq "$repeat"); do
+    run "$few" "$out/few-$round.perf"
+    run "$many" "$out/many-$round.perf"
+done
+python3 - "$out" "$repeat" <<'PY'
+import statistics, sys
+out, repeat = sys.argv[1], int(sys.argv[2])
 def read(path):
     values = {}
     for line in open(path):
@@ -67,10 +74,20 @@ def read(path):
         if len(fields) > 2 and fields[0] and fields[0][0].isdigit():
             values[fields[2]] = float(fields[0])
     return values
-a, b = read(sys.argv[1]), read(sys.argv[2])
-n = int(sys.argv[4]) - int(sys.argv[3])
-print(f"requests: {sys.argv[3]} then {sys.argv[4]}")
-per = {k: (b[k] - a[k]) / n for k in b if k in a}
-print(f"per request: {per['instructions:u']:,.0f} user instructions, {per['instructions:k']:,.0f} kernel instructions, "
-      f"{per['task-clock'] * 1000:,.1f} us CPU, {per['context-switches']:.2f} context switches")
+def show(label, per):
+    print(f"{label}: {per['instructions:u']:,.0f} user instructions, {per['instructions:k']:,.0f} kernel instructions, "
+          f"{per['task-clock'] * 1000:,.1f} us CPU, {per['context-switches']:.2f} context switches")
+rounds = []
+for round in range(1, repeat + 1):
+    few, many = f"{out}/few-{round}.perf", f"{out}/many-{round}.perf"
+    a, b = read(few), read(many)
+    requests = (int(open(few + ".requests").read()), int(open(many + ".requests").read()))
+    per = {k: (b[k] - a[k]) / (requests[1] - requests[0]) for k in b if k in a}
+    rounds.append(per)
+    print(f"requests: {requests[0]} then {requests[1]}")
+    show("per request", per)
+if repeat > 1:
+    show(f"median of {repeat}", {k: statistics.median(r[k] for r in rounds) for k in rounds[0]})
+    spread = [r["instructions:u"] for r in rounds]
+    print(f"user instructions ranged from {min(spread):,.0f} to {max(spread):,.0f}")
 PY
