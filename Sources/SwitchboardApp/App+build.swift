@@ -20,12 +20,7 @@ public func buildApplication<Store: CallStore>(
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = buildRouter(configuration: configuration, store: store, metrics: metrics, logger: logger)
-    return Application(
-        router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Switchboard"),
-        onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
-        logger: logger
-    )
+    return application(router, configuration: configuration, logger: logger, onListening: onListening)
 }
 
 /// Builds the application with the agents' API (`/api/…` and its Twilio routes) as well, on a store
@@ -41,8 +36,18 @@ public func buildApplication<Store: DeskStore>(
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = buildRouter(configuration: configuration, store: store, desk: desk, redirector: redirector, metrics: metrics, logger: logger)
-    return Application(
-        router: APIRouter(router: router),
+    return application(APIRouter(router: router), configuration: configuration, logger: logger, onListening: onListening)
+}
+
+/// The server around `router`: the configured address, the server's name, and `onListening`.
+private func application<Builder: HTTPResponderBuilder>(
+    _ router: Builder,
+    configuration: AppConfiguration,
+    logger: Logger,
+    onListening: @escaping @Sendable (Int) async -> Void
+) -> some ApplicationProtocol where Builder.Responder.Context == BasicRequestContext {
+    Application(
+        router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Switchboard"),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger

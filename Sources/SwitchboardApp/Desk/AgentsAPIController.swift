@@ -19,51 +19,41 @@ struct AgentsAPIController<Store: DeskStore>: Sendable {
     }
 
     func addRoutes(to router: Router<BasicRequestContext>) {
-        router.post("/api/agents/sync") { request, _ in
-            await DeskJSON.run(services.logger) {
-                let user = try await services.authenticator.user(for: request)
-                return DeskJSON.response(try await services.provision(user))
-            }
+        router.api(.post, "/api/agents/sync", logger: services.logger) { request, _ in
+            let user = try await services.authenticator.user(for: request)
+            return DeskJSON.response(try await services.provision(user))
         }
-        router.get("/api/agents/me") { request, _ in
-            await DeskJSON.run(services.logger) {
-                let user = try await services.user(request)
-                return DeskJSON.response(try await services.agent(for: user))
-            }
+        router.api(.get, "/api/agents/me", logger: services.logger) { request, _ in
+            let user = try await services.user(request)
+            return DeskJSON.response(try await services.agent(for: user))
         }
-        router.patch("/api/agents/me") { request, _ in
-            await DeskJSON.run(services.logger) {
-                let user = try await services.user(request)
-                let agent = try await services.agent(for: user)
-                let change = try await DeskJSON.decode(PresenceChange.self, from: request)
-                let updated = try await services.run(notFound: .agentRecordMissing) { () async throws(StoreError) in
-                    try await services.store.setPresence(change.presence, identity: agent.identity, in: user.tenant)
-                }
-                return DeskJSON.response(updated)
+        router.api(.patch, "/api/agents/me", logger: services.logger) { request, _ in
+            let user = try await services.user(request)
+            let agent = try await services.agent(for: user)
+            let change = try await DeskJSON.decode(PresenceChange.self, from: request)
+            let updated = try await services.run(notFound: .agentRecordMissing) { () async throws(StoreError) in
+                try await services.store.setPresence(change.presence, identity: agent.identity, in: user.tenant)
             }
+            return DeskJSON.response(updated)
         }
-        router.get("/api/agents") { request, _ in
-            await DeskJSON.run(services.logger) {
-                let user = try await services.user(request)
-                guard user.isSupervisor else { throw DeskError.supervisorOnly }
-                let agents = try await services.run(notFound: .internalError) { () async throws(StoreError) in
-                    try await services.store.agents(in: user.tenant)
-                }
-                return DeskJSON.response(Agents(agents: agents))
+        router.api(.get, "/api/agents", logger: services.logger) { request, _ in
+            let user = try await services.user(request)
+            guard user.isSupervisor else { throw DeskError.supervisorOnly }
+            let agents = try await services.run(notFound: .internalError) { () async throws(StoreError) in
+                try await services.store.agents(in: user.tenant)
             }
+            return DeskJSON.response(Agents(agents: agents))
         }
-        router.post("/api/agents/:identity/release") { request, context in
-            await DeskJSON.run(services.logger) {
-                let identity = try context.parameters.require("identity")
-                let user = try await services.user(request)
-                guard user.isSupervisor else { throw DeskError.supervisorOnly }
-                let released = try await services.run(notFound: .agentNotFound(identity)) { () async throws(StoreError) in
-                    try await services.store.releaseAgent(identity: identity, in: user.tenant)
-                    return try await services.store.setPresence(.available, identity: identity, in: user.tenant)
-                }
-                services.logger.info("agent released", metadata: ["agent": "\(identity)", "by": "\(user.identity)"])
-                return DeskJSON.response(released)
+        router.api(.post, "/api/agents/:identity/release", logger: services.logger) { request, context in
+            let identity = try context.parameters.require("identity")
+            let user = try await services.user(request)
+            guard user.isSupervisor else { throw DeskError.supervisorOnly }
+            let released = try await services.run(notFound: .agentNotFound(identity)) { () async throws(StoreError) in
+                try await services.store.releaseAgent(identity: identity, in: user.tenant)
+                return try await services.store.setPresence(.available, identity: identity, in: user.tenant)
             }
+            services.logger.info("agent released", metadata: ["agent": "\(identity)", "by": "\(user.identity)"])
+            return DeskJSON.response(released)
         }
     }
 }

@@ -20,26 +20,20 @@ struct CallsAPIController<Store: DeskStore>: Sendable {
     }
 
     func addRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/api/calls/ringing") { request, _ in
-            await DeskJSON.run(services.logger) {
-                let user = try await services.user(request)
-                let calls = try await services.run(notFound: .internalError) { () async throws(StoreError) in
-                    try await services.store.ringingCalls(in: user.tenant)
-                }
-                return DeskJSON.response(Ringing(calls: calls))
+        router.api(.get, "/api/calls/ringing", logger: services.logger) { request, _ in
+            let user = try await services.user(request)
+            let calls = try await services.run(notFound: .internalError) { () async throws(StoreError) in
+                try await services.store.ringingCalls(in: user.tenant)
             }
+            return DeskJSON.response(Ringing(calls: calls))
         }
-        router.post("/api/calls/:callSid/claim") { request, context in
-            await DeskJSON.run(services.logger) {
-                let callSid = try context.parameters.require("callSid")
-                return try await claim(callSid, request)
-            }
+        router.api(.post, "/api/calls/:callSid/claim", logger: services.logger) { request, context in
+            let callSid = try context.parameters.require("callSid")
+            return try await claim(callSid, request)
         }
-        router.post("/api/calls/:callSid/decline") { request, context in
-            await DeskJSON.run(services.logger) {
-                let callSid = try context.parameters.require("callSid")
-                return try await decline(callSid, request)
-            }
+        router.api(.post, "/api/calls/:callSid/decline", logger: services.logger) { request, context in
+            let callSid = try context.parameters.require("callSid")
+            return try await decline(callSid, request)
         }
     }
 

@@ -68,3 +68,17 @@ enum DeskJSON {
         }
     }
 }
+
+extension Router<BasicRequestContext> {
+    /// Adds an agents' API route whose errors are answered as the API's JSON errors (``DeskJSON/run(_:_:)``).
+    func api(
+        _ method: HTTPRequest.Method,
+        _ path: RouterPath,
+        logger: Logger,
+        _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response
+    ) {
+        on(path, method: method) { request, context in
+            await DeskJSON.run(logger) { try await handler(request, context) }
+        }
+    }
+}

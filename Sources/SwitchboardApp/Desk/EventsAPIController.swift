@@ -19,19 +19,17 @@ struct EventsAPIController<Store: DeskStore>: Sendable {
     static var pageSize: Int { 200 }
 
     func addRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/api/events") { request, _ in
-            await DeskJSON.run(services.logger) {
-                let user = try await services.user(request)
-                let after = try Self.startSequence(request)
-                // A fresh stream skips old events; a resumed one (an id given) skips nothing.
-                let window = services.configuration.freshStreamWindow
-                let since = after == nil ? Date().addingTimeInterval(-Double(window.components.seconds)) : nil
-                return Response(
-                    status: .ok,
-                    headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"],
-                    body: ResponseBody { writer in try await stream(tenant: user.tenant, after: after ?? 0, since: since, to: &writer) }
-                )
-            }
+        router.api(.get, "/api/events", logger: services.logger) { request, _ in
+            let user = try await services.user(request)
+            let after = try Self.startSequence(request)
+            // A fresh stream skips old events; a resumed one (an id given) skips nothing.
+            let window = services.configuration.freshStreamWindow
+            let since = after == nil ? Date().addingTimeInterval(-Double(window.components.seconds)) : nil
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"],
+                body: ResponseBody { writer in try await stream(tenant: user.tenant, after: after ?? 0, since: since, to: &writer) }
+            )
         }
     }
 

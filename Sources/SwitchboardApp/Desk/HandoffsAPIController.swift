@@ -22,69 +22,61 @@ struct HandoffsAPIController<Store: DeskStore>: Sendable {
     }
 
     func addRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/api/handoffs") { request, _ in
-            await DeskJSON.run(services.logger) {
-                let user = try await services.user(request)
-                var status: ChatHandoff.Status?
-                if let text = request.uri.queryParameters["status"].map(String.init) {
-                    guard let known = ChatHandoff.Status(rawValue: text) else {
-                        throw DeskError.invalidRequest("status must be pending, active or released, not \"\(text)\".")
-                    }
-                    status = known
+        router.api(.get, "/api/handoffs", logger: services.logger) { request, _ in
+            let user = try await services.user(request)
+            var status: ChatHandoff.Status?
+            if let text = request.uri.queryParameters["status"].map(String.init) {
+                guard let known = ChatHandoff.Status(rawValue: text) else {
+                    throw DeskError.invalidRequest("status must be pending, active or released, not \"\(text)\".")
                 }
-                let handoffs = try await services.run(notFound: .internalError) { () async throws(StoreError) in
-                    try await services.store.handoffs(in: user.tenant, status: status)
-                }
-                return DeskJSON.response(Handoffs(handoffs: handoffs))
+                status = known
+            }
+            let handoffs = try await services.run(notFound: .internalError) { () async throws(StoreError) in
+                try await services.store.handoffs(in: user.tenant, status: status)
+            }
+            return DeskJSON.response(Handoffs(handoffs: handoffs))
+        }
+        router.api(.post, "/api/handoffs", logger: services.logger) { request, _ in
+            let user = try await services.user(request)
+            let new = try await DeskJSON.decode(NewHandoff.self, from: request)
+            guard !new.conversationID.isEmpty else { throw DeskError.invalidRequest("conversationID cannot be empty.") }
+            let handoff = try await services.run(notFound: .internalError) { () async throws(StoreError) in
+                try await services.store.createHandoff(
+                    tenant: user.tenant,
+                    conversationID: new.conversationID,
+                    customerName: new.customerName,
+                    summary: new.summary,
+                    at: Date()
+                )
+            }
+            return DeskJSON.response(handoff, status: .created)
+        }
+        router.api(.post, "/api/handoffs/:id/pickup", logger: services.logger) { request, context in
+            let id = try context.parameters.require("id")
+            let user = try await services.user(request)
+            let agent = try await services.agent(for: user)
+            let outcome = try await services.run(notFound: .handoffNotFound(id)) { () async throws(StoreError) in
+                try await services.store.pickUpHandoff(id: id, tenant: user.tenant, agentIdentity: agent.identity, at: Date())
+            }
+            switch outcome {
+            case .pickedUp(let handoff): return DeskJSON.response(handoff)
+            case .alreadyPickedUp(let holder): throw DeskError.alreadyPickedUp(by: holder)
+            case .atCapacity(let active, let capacity): throw DeskError.atCapacity(active: active, capacity: capacity)
             }
         }
-        router.post("/api/handoffs") { request, _ in
-            await DeskJSON.run(services.logger) {
-                let user = try await services.user(request)
-                let new = try await DeskJSON.decode(NewHandoff.self, from: request)
-                guard !new.conversationID.isEmpty else { throw DeskError.invalidRequest("conversationID cannot be empty.") }
-                let handoff = try await services.run(notFound: .internalError) { () async throws(StoreError) in
-                    try await services.store.createHandoff(
-                        tenant: user.tenant,
-                        conversationID: new.conversationID,
-                        customerName: new.customerName,
-                        summary: new.summary,
-                        at: Date()
-                    )
-                }
-                return DeskJSON.response(handoff, status: .created)
-            }
-        }
-        router.post("/api/handoffs/:id/pickup") { request, context in
-            await DeskJSON.run(services.logger) {
-                let id = try context.parameters.require("id")
-                let user = try await services.user(request)
-                let agent = try await services.agent(for: user)
-                let outcome = try await services.run(notFound: .handoffNotFound(id)) { () async throws(StoreError) in
-                    try await services.store.pickUpHandoff(id: id, tenant: user.tenant, agentIdentity: agent.identity, at: Date())
-                }
-                switch outcome {
-                case .pickedUp(let handoff): return DeskJSON.response(handoff)
-                case .alreadyPickedUp(let holder): throw DeskError.alreadyPickedUp(by: holder)
-                case .atCapacity(let active, let capacity): throw DeskError.atCapacity(active: active, capacity: capacity)
-                }
-            }
-        }
-        router.post("/api/handoffs/:id/release") { request, context in
-            await DeskJSON.run(services.logger) {
-                let id = try context.parameters.require("id")
-                let user = try await services.user(request)
-                let agent = try await services.agent(for: user)
-                do {
-                    let released = try await services.store.releaseHandoff(id: id, tenant: user.tenant, agentIdentity: agent.identity, at: Date())
-                    return DeskJSON.response(released)
-                } catch let error as StoreError where error == .notFound {
-                    throw DeskError.handoffNotFound(id)
-                } catch let error as StoreError where error == .conflict {
-                    throw DeskError.handoffNotActive(id)
-                } catch let error as StoreError {
-                    throw DeskServices<Store>.map(error)
-                }
+        router.api(.post, "/api/handoffs/:id/release", logger: services.logger) { request, context in
+            let id = try context.parameters.require("id")
+            let user = try await services.user(request)
+            let agent = try await services.agent(for: user)
+            do {
+                let released = try await services.store.releaseHandoff(id: id, tenant: user.tenant, agentIdentity: agent.identity, at: Date())
+                return DeskJSON.response(released)
+            } catch let error as StoreError where error == .notFound {
+                throw DeskError.handoffNotFound(id)
+            } catch let error as StoreError where error == .conflict {
+                throw DeskError.handoffNotActive(id)
+            } catch let error as StoreError {
+                throw DeskServices<Store>.map(error)
             }
         }
     }

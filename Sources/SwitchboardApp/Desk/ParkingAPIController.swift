@@ -34,24 +34,18 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
     }
 
     func addRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/api/parked") { request, _ in
-            await DeskJSON.run(services.logger) {
-                let user = try await services.user(request)
-                let parked = try await services.run(notFound: .internalError) { () async throws(StoreError) in
-                    try await services.store.parkedCalls(in: user.tenant)
-                }
-                return DeskJSON.response(Parked(parked: parked))
+        router.api(.get, "/api/parked", logger: services.logger) { request, _ in
+            let user = try await services.user(request)
+            let parked = try await services.run(notFound: .internalError) { () async throws(StoreError) in
+                try await services.store.parkedCalls(in: user.tenant)
             }
+            return DeskJSON.response(Parked(parked: parked))
         }
-        router.post("/api/calls/:callSid/park") { request, context in
-            await DeskJSON.run(services.logger) {
-                try await park(try context.parameters.require("callSid"), request)
-            }
+        router.api(.post, "/api/calls/:callSid/park", logger: services.logger) { request, context in
+            try await park(try context.parameters.require("callSid"), request)
         }
-        router.post("/api/parked/:id/retrieve") { request, context in
-            await DeskJSON.run(services.logger) {
-                try await retrieve(try context.parameters.require("id"), request)
-            }
+        router.api(.post, "/api/parked/:id/retrieve", logger: services.logger) { request, context in
+            try await retrieve(try context.parameters.require("id"), request)
         }
     }
 
