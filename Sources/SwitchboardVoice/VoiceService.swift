@@ -20,8 +20,6 @@ import Foundation
 public struct VoiceService<Store: CallStore>: Sendable {
     /// The store.
     public let store: Store
-    /// The documents it answers.
-    public var responses: CallResponses { documents.responses }
     /// Their bytes, rendered once where they never change.
     private let documents: RenderedDocuments
     private let budget: StoreBudget
