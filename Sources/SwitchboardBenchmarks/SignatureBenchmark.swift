@@ -36,7 +36,7 @@ enum SignatureBenchmark {
                 count(rotating.isValid(signature: signature, url: url, parameters: parameters))
             },
             BenchmarkClock.measure("switchboard parse 20-param body", iterations: 200_000) {
-                (try? FormParameters.parse(body))?.pairs.count ?? 0
+                (try? FormParameters.parse(body))?.count ?? 0
             },
             BenchmarkClock.measure("switchboard parse+validate 20-param body", iterations: 200_000) {
                 guard let form = try? FormParameters.parse(body) else { return 0 }

@@ -31,6 +31,12 @@ public struct RingDecision: Equatable, Sendable {
             order.sort { Agent.longestIdleFirst(candidates[$0], candidates[$1]) }
         }
         let cap = max(0, min(maximum, 10, order.count))
+        if inOrder, cap == candidates.count {
+            // Every candidate rings, in the order given (the common case): share the array, copy no agent.
+            agentsRung = candidates
+            leftOut = []
+            return
+        }
         agentsRung = order[..<cap].map { candidates[$0] }
         leftOut = order[cap...].map { candidates[$0] }
     }

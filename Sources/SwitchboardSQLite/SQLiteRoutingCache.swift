@@ -29,12 +29,28 @@ final class SQLiteRoutingCache: Sendable {
         /// The tenant's agents set available and on no call, longest idle first, with their wrap-up end
         /// in Unix seconds as stored.
         let candidates: [(agent: Agent, wrapUpEndsAt: Double?)]
+        /// The candidates' agents, in order: the snapshot itself while no wrap-up is running.
+        private let agents: [Agent]
+        /// The latest wrap-up end among the candidates, in Unix seconds; nil when none has one.
+        private let latestWrapUpEnd: Double?
+
+        init(version: Int, tenant: TenantID?, candidates: [(agent: Agent, wrapUpEndsAt: Double?)]) {
+            self.version = version
+            self.tenant = tenant
+            self.candidates = candidates
+            self.agents = candidates.map(\.agent)
+            self.latestWrapUpEnd = candidates.compactMap(\.wrapUpEndsAt).max()
+        }
 
         /// The snapshot at `now`: the candidates whose wrap-up is over, at most `limit`.
         func snapshot(at now: Date, limit: Int) -> RoutingSnapshot? {
             guard let tenant else { return nil }
             // The same value and comparison as `wrap_up_ends_at <= ?` with `now` bound as Unix seconds.
             let seconds = now.timeIntervalSince1970
+            if agents.count <= limit, latestWrapUpEnd.map({ $0 <= seconds }) ?? true {
+                // Every candidate is free (the common case): the kept array, not a copy of each agent.
+                return RoutingSnapshot(tenant: tenant, agents: agents)
+            }
             var agents: [Agent] = []
             for candidate in candidates where agents.count < limit {
                 if let end = candidate.wrapUpEndsAt, !(end <= seconds) { continue }

@@ -71,6 +71,13 @@ import Testing
                     wrapUpEnds: Int.random(in: 0...6, using: &generator) == 0 ? Double(Int.random(in: -3...3, using: &generator)) : nil
                 )
             }
+            // A quarter of the rounds have every candidate free, the case where the decision shares the
+            // candidates' array when they all ring.
+            if round % 4 < 2 {
+                candidates = candidates.map { candidate in
+                    agent(candidate.identity, idleSince: candidate.lastCallEndedAt.map { now.timeIntervalSince($0) })
+                }
+            }
             // Half the rounds hand the candidates already in order, as the stores do.
             if round % 2 == 0 { candidates.sort(by: Agent.longestIdleFirst) }
             let maximum = Int.random(in: -1...12, using: &generator)

@@ -30,31 +30,46 @@ extension FormParameters {
 /// The byte-level parser behind ``FormParameters/parse(_:)``.
 ///
 /// One pass over the body finds the pairs and notes, for each name and value, whether it holds `%` or
-/// `+` and whether it holds bytes past ASCII. Plain ASCII (most of what Twilio sends) becomes a string
-/// straight from the body's bytes; text past ASCII is validated first; escaped text is decoded into one
-/// scratch buffer the size of the body, allocated once per body.
+/// `+` and whether it holds bytes past ASCII. Each name and value is then written, decoded, straight
+/// into the parameters' storage, allocated once at the body's size (decoding never lengthens text):
+/// plain ASCII (most of what Twilio sends) is copied, text past ASCII is validated as UTF-8, escapes are
+/// decoded in place. No string is made here.
 private struct FormBodyParser {
     let body: UnsafeBufferPointer<UInt8>
-    let scratch: UnsafeMutableBufferPointer<UInt8>
+    /// The parameters' storage; `written` bytes of it are initialized.
+    let output: UnsafeMutableBufferPointer<UInt8>
+    var written = 0
+    var fields: [FormParameters.Field] = []
 
     /// What a name or value holds, as bits.
     private static let escaped: UInt8 = 1
     private static let pastASCII: UInt8 = 2
 
-    static func parse(_ body: UnsafeBufferPointer<UInt8>) -> Result<FormParameters, FormError> {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(body.count, 1)) { scratch in
-            var parser = FormBodyParser(body: body, scratch: scratch)
-            do throws(FormError) {
-                return .success(FormParameters(try parser.pairs()))
-            } catch {
-                return .failure(error)
-            }
-        }
+    /// Which text of a pair is being decoded, for errors: a value's error names its pair's name.
+    private enum Piece {
+        case name
+        case value(name: Range<Int>)
     }
 
-    mutating func pairs() throws(FormError) -> [FormParameters.Pair] {
-        var pairs: [FormParameters.Pair] = []
-        pairs.reserveCapacity(min(64, body.count / 8 + 1))
+    static func parse(_ body: UnsafeBufferPointer<UInt8>) -> Result<FormParameters, FormError> {
+        var fields: [FormParameters.Field] = []
+        var failure: FormError?
+        let storage = [UInt8](unsafeUninitializedCapacity: body.count) { output, count in
+            var parser = FormBodyParser(body: body, output: output)
+            do throws(FormError) {
+                try parser.run()
+            } catch {
+                failure = error
+            }
+            fields = parser.fields
+            count = parser.written
+        }
+        if let failure { return .failure(failure) }
+        return .success(FormParameters(storage: storage, fields: fields))
+    }
+
+    mutating func run() throws(FormError) {
+        fields.reserveCapacity(min(64, body.count / 8 + 1))
         let count = body.count
         var start = 0
         var equals = -1
@@ -66,13 +81,14 @@ private struct FormBodyParser {
             if byte == UInt8(ascii: "&") {
                 if index > start {
                     let nameEnd = equals < 0 ? index : equals
-                    let name = try string(start..<nameEnd, equals < 0 ? flags : nameFlags, pairIndex: pairs.count, part: .name)
-                    let value =
+                    let fieldStart = written
+                    let nameCount = try decode(start..<nameEnd, equals < 0 ? flags : nameFlags, piece: .name)
+                    let valueCount =
                         equals < 0
-                        ? "" : try string(equals + 1..<index, flags, pairIndex: pairs.count, part: .value(name: name))
-                    pairs.append(FormParameters.Pair(name: name, value: value))
+                        ? 0 : try decode(equals + 1..<index, flags, piece: .value(name: fieldStart..<fieldStart + nameCount))
+                    fields.append(FormParameters.Field(start: fieldStart, nameCount: nameCount, valueCount: valueCount))
                 }
-                guard index < count else { return pairs }
+                guard index < count else { return }
                 start = index + 1
                 equals = -1
                 flags = 0
@@ -91,44 +107,56 @@ private struct FormBodyParser {
         }
     }
 
-    /// The text of `range`, decoded as `flags` says it must be.
-    private func string(_ range: Range<Int>, _ flags: UInt8, pairIndex: Int, part: FormError.Part) throws(FormError) -> String {
+    /// Writes the text of `range`, decoded as `flags` says it must be, after what is written; answers
+    /// how many bytes it wrote.
+    private mutating func decode(_ range: Range<Int>, _ flags: UInt8, piece: Piece) throws(FormError) -> Int {
         let raw = UnsafeBufferPointer(rebasing: body[range])
-        if flags == 0 { return String(decoding: raw, as: UTF8.self) }
+        let start = written
         if flags & Self.escaped == 0 {
-            guard let string = UTF8Validation.string(raw) else {
-                throw .invalidUTF8(pairIndex: pairIndex, part: part, raw: raw, offset: range.lowerBound)
+            if flags & Self.pastASCII != 0, !UTF8Validation.isValid(raw) {
+                throw .invalidUTF8(pairIndex: fields.count, part: part(piece), raw: raw, offset: range.lowerBound)
             }
-            return string
+            if let source = raw.baseAddress, !raw.isEmpty {
+                (output.baseAddress! + start).initialize(from: source, count: raw.count)
+            }
+            written += raw.count
+            return raw.count
         }
-        var written = 0
         var decodedPastASCII = false
         var index = 0
         while index < raw.count {
             let byte = raw[index]
             if byte == UInt8(ascii: "+") {
-                scratch[written] = UInt8(ascii: " ")
+                output[written] = UInt8(ascii: " ")
             } else if byte == UInt8(ascii: "%") {
                 guard index + 2 < raw.count, let high = hexValue(raw[index + 1]), let low = hexValue(raw[index + 2]) else {
                     let escape = raw[index..<min(index + 3, raw.count)]
-                    throw .malformedPercentEscape(escape, pairIndex: pairIndex, part: part, raw: raw, offset: range.lowerBound + index)
+                    throw .malformedPercentEscape(escape, pairIndex: fields.count, part: part(piece), raw: raw, offset: range.lowerBound + index)
                 }
                 let decoded = high << 4 | low
                 decodedPastASCII = decodedPastASCII || decoded >= 0x80
-                scratch[written] = decoded
+                output[written] = decoded
                 index += 2
             } else {
-                scratch[written] = byte
+                output[written] = byte
             }
             written += 1
             index += 1
         }
-        let decoded = UnsafeBufferPointer(rebasing: scratch[0..<written])
-        if !decodedPastASCII && flags & Self.pastASCII == 0 { return String(decoding: decoded, as: UTF8.self) }
-        guard let string = UTF8Validation.string(decoded) else {
-            throw .invalidUTF8(pairIndex: pairIndex, part: part, raw: raw, offset: range.lowerBound)
+        if decodedPastASCII || flags & Self.pastASCII != 0,
+            !UTF8Validation.isValid(UnsafeBufferPointer(rebasing: output[start..<written]))
+        {
+            throw .invalidUTF8(pairIndex: fields.count, part: part(piece), raw: raw, offset: range.lowerBound)
         }
-        return string
+        return written - start
+    }
+
+    /// The error's description of `piece`; a value's carries its pair's name, decoded before it.
+    private func part(_ piece: Piece) -> FormError.Part {
+        switch piece {
+        case .name: .name
+        case .value(let name): .value(name: String(decoding: UnsafeBufferPointer(rebasing: output[name]), as: UTF8.self))
+        }
     }
 
     @inline(__always)

@@ -48,9 +48,4 @@ enum UTF8Validation {
         }
         return true
     }
-
-    /// The bytes as a string, or nil when they are not well-formed UTF-8.
-    static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        isValid(bytes) ? String(decoding: bytes, as: UTF8.self) : nil
-    }
 }

@@ -74,10 +74,8 @@ public struct SignatureValidator: Sendable {
         withHeader(signature) { header in
             withURLVariants(url) { signingURL, variants in
                 let capacity = SignedParameters.capacity(for: parameters)
-                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * capacity) { buffer in
-                    let arena = UnsafeMutableBufferPointer(rebasing: buffer[0..<capacity])
-                    let output = UnsafeMutableBufferPointer(rebasing: buffer[capacity...])
-                    let count = SignedParameters.write(parameters, arena: arena, to: output)
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { output in
+                    let count = SignedParameters.write(parameters, to: output)
                     return matches(header, urls: variants, suffix: UnsafeRawBufferPointer(start: output.baseAddress, count: count))
                 }
             }
@@ -123,14 +121,8 @@ public struct SignatureValidator: Sendable {
     /// For diagnosing a mismatch; it contains the request's data, so do not log it in production.
     public static func stringToSign(url: String, parameters: FormParameters) -> String {
         let capacity = SignedParameters.capacity(for: parameters)
-        let block = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * capacity) { buffer in
-            let output = UnsafeMutableBufferPointer(rebasing: buffer[capacity...])
-            let count = SignedParameters.write(
-                parameters,
-                arena: UnsafeMutableBufferPointer(rebasing: buffer[0..<capacity]),
-                to: output
-            )
-            return String(decoding: output[0..<count], as: UTF8.self)
+        let block = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { output in
+            String(decoding: output[0..<SignedParameters.write(parameters, to: output)], as: UTF8.self)
         }
         return url + block
     }
