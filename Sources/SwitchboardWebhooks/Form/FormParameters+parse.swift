@@ -44,6 +44,10 @@ private struct FormBodyParser {
     /// What a name or value holds, as bits.
     private static let escaped: UInt8 = 1
     private static let pastASCII: UInt8 = 2
+    /// The bytes below 64 that mean something in a form (`%`, `&`, `+`, `=`), as bits of a mask.
+    private static let specials: UInt64 =
+        1 << UInt64(UInt8(ascii: "%")) | 1 << UInt64(UInt8(ascii: "&")) | 1 << UInt64(UInt8(ascii: "+"))
+        | 1 << UInt64(UInt8(ascii: "="))
 
     /// Which text of a pair is being decoded, for errors: a value's error names its pair's name.
     private enum Piece {
@@ -78,6 +82,11 @@ private struct FormBodyParser {
         var index = 0
         while true {
             let byte = index < count ? body[index] : UInt8(ascii: "&")
+            // Most bytes are plain text: one or two comparisons let them through.
+            if byte < 0x80, byte >= 64 || Self.specials & (1 << UInt64(byte)) == 0 {
+                index += 1
+                continue
+            }
             if byte == UInt8(ascii: "&") {
                 if index > start {
                     let nameEnd = equals < 0 ? index : equals
