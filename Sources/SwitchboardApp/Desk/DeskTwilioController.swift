@@ -89,12 +89,13 @@ struct DeskTwilioController<Store: DeskStore>: Sendable {
     /// disconnect when an agent's `<Dial><Queue>` took the caller (`bridged`).
     ///
     /// Whatever the result, the caller is no longer with whoever retrieved the call, so that agent's
-    /// call (the caller's SID, set by the retrieval) ends, with the usual wrap-up: after a bridge the
-    /// conversation is over; after `bridging-in-process` the bridge did not last; after `hangup`,
-    /// `leave`, `redirected` or a failure the retriever (who may have won the retrieval but not yet
-    /// dialled the queue) never got the caller. Ending the call of an agent that nobody is on changes
-    /// nothing, so results without a retrieval are safe. That runs beside the slot's own update, so
-    /// both stay within one store budget, and a store failure is logged: Twilio still gets TwiML.
+    /// call (the caller's SID, set by the retrieval) ends, with the usual wrap-up: after `bridged` the
+    /// conversation is over; `bridging-in-process` is a final result too (the caller's `<Enqueue>` is
+    /// done and its TwiML moves on); after `hangup`, `leave`, `redirected` or a failure the retriever
+    /// (who may have won the retrieval but not yet dialled the queue) does not have the caller. Ending
+    /// a call nobody is on changes nothing, so results without a retrieval are safe, and no result can
+    /// leave a retriever busy for good. That runs beside the slot's own update, so both stay within
+    /// one store budget, and a store failure is logged: Twilio still gets TwiML.
     private func parkStatus(form: FormParameters) async -> (VoiceResponse, String) {
         guard let callSid = form["CallSid"], !callSid.isEmpty else { return (responses.voicemail(), "bad-request") }
         let result = form["QueueResult"] ?? ""
