@@ -15,6 +15,11 @@ import Foundation
 ///   are atomic: among concurrent attempts exactly one succeeds; the others learn who won (or that
 ///   the agent is at capacity). Pickups count an agent's active handoffs against its chat capacity in
 ///   the same transaction.
+/// - A retrieval puts the retriever on the call: in the same transaction it sets the agent's
+///   `currentCallSid` to the parked call's SID (the caller's), so the agent stops being available
+///   until ``CallStore/endCall(_:at:wrapUpSeconds:)`` of that SID. An agent on another call is refused
+///   with ``RetrievalOutcome/agentBusy(currentCallSid:)`` and nothing changes; so one agent retrieving
+///   several calls at once gets at most one of them.
 /// - A call stops ringing when it is answered (a claim) or finished (``finishCall(_:at:)``).
 public protocol DeskStore: CallStore {
     /// The tenant's calls that are ringing: recorded by ``recordRinging(_:)``, not answered and not
@@ -61,7 +66,14 @@ public protocol DeskStore: CallStore {
     /// - Throws: ``StoreError/notFound`` when there is none in the tenant.
     func parkedCall(id: String, in tenant: TenantID) async throws(StoreError) -> ParkedCall
 
-    /// Retrieves a parked call for the agent, atomically (see the contract).
+    /// Retrieves a parked call for the agent, atomically (see the contract), and puts the agent on it.
+    ///
+    /// In order: a retrieval repeated by the agent who retrieved the call is `.retrieved` again and
+    /// changes nothing; one retrieved by another agent is `.alreadyRetrieved(by:)`; an ended park is
+    /// `.ended`; an agent whose current call is set and is not this call's SID is `.agentBusy`;
+    /// otherwise the agent retrieves the call and its current call becomes the call's SID. Presence and
+    /// wrap-up are not checked (retrieval is the agent's explicit choice, as answering is; a claim does
+    /// not check them either), and neither is changed.
     /// - Throws: ``StoreError/notFound`` for an unknown id or agent in the tenant.
     func retrieveParkedCall(id: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> RetrievalOutcome
 

@@ -13,6 +13,8 @@ import Foundation
 /// - Parking a call recorded for another tenant is ``StoreError/notFound``; parking a call waiting in
 ///   any slot is ``StoreError/conflict``.
 /// - A retrieval or pickup repeated by the agent who won it succeeds again and changes nothing.
+/// - A retrieval sets the retriever's current call to the parked call's SID, unless the agent is on
+///   another call (`.agentBusy`, checked after the call's own state).
 /// - A pickup of a handoff that is not pending names the agent who has (or had) it, before capacity is
 ///   considered.
 extension InMemoryCallStore: DeskStore {
@@ -106,15 +108,18 @@ extension InMemoryCallStore: DeskStore {
     ) throws(StoreError)
         -> RetrievalOutcome
     {
-        _ = try agent(identity: agentIdentity, in: tenant)
+        var agent = try agent(identity: agentIdentity, in: tenant)
         var parked = try parkedCall(id: id, in: tenant)
         if let retriever = parked.retrievedBy {
             return retriever == agentIdentity ? .retrieved(parked) : .alreadyRetrieved(by: retriever)
         }
         if parked.endedAt != nil { return .ended }
+        if let current = agent.currentCallSid, current != parked.callSid { return .agentBusy(currentCallSid: current) }
         parked.retrievedBy = agentIdentity
         parked.retrievedAt = now
         parkedByID[parked.id] = parked
+        agent.currentCallSid = parked.callSid
+        agentsByKey[AgentKey(tenant: tenant, identity: agentIdentity)] = agent
         return .retrieved(parked)
     }
 

@@ -61,4 +61,7 @@ public enum RetrievalOutcome: Equatable, Sendable {
     case alreadyRetrieved(by: String)
     /// The call is no longer parked: the caller hung up or the park timed out.
     case ended
+    /// The call is still waiting, but this agent is on another call (`currentCallSid`), so it cannot
+    /// take this one; nothing changed.
+    case agentBusy(currentCallSid: String)
 }

@@ -60,6 +60,16 @@ extension DeskError {
             details: ["currentCallSid": .string(currentCallSid)]
         )
     }
+    /// The agent is on another call, so it cannot retrieve a parked call (retrieving would put it on
+    /// two calls at once). The same code and details as ``agentBusy(currentCallSid:)``.
+    public static func agentBusyForRetrieval(currentCallSid: String) -> DeskError {
+        DeskError(
+            .agentBusy,
+            "You are on call \(currentCallSid), so you cannot retrieve a parked call.",
+            hint: "End or park that call first.",
+            details: ["currentCallSid": .string(currentCallSid)]
+        )
+    }
     /// The call is no longer ringing (answered or finished).
     public static func callNotRinging(_ callSid: String) -> DeskError { DeskError(.callNotRinging, "Call \(callSid) is no longer ringing.") }
     /// The agent is not on the call it tried to act on.

@@ -51,7 +51,9 @@ extension PostgRESTCallStore {
         return row.parkedCall
     }
 
-    /// The `retrieve_parked_call` SQL function, which locks the parked call's row.
+    /// The `retrieve_parked_call` SQL function, which locks the agent's row, then the parked call's,
+    /// and sets the agent's current call with the retrieval
+    /// (`supabase/migrations/20261123060000_retrieval_sets_current_call.sql`).
     public func retrieveParkedCall(
         id: String,
         tenant: TenantID,
@@ -68,10 +70,11 @@ extension PostgRESTCallStore {
             idempotent: false,
             operation: "retrieving parked call \(id) for agent \(agentIdentity)"
         )
-        switch (result.outcome, result.parked_call, result.retrieved_by) {
-        case ("retrieved", let row?, _): return .retrieved(row.parkedCall)
-        case ("already_retrieved", _, let retriever?): return .alreadyRetrieved(by: retriever)
-        case ("ended", _, _): return .ended
+        switch (result.outcome, result.parked_call, result.retrieved_by, result.current_call_sid) {
+        case ("retrieved", let row?, _, _): return .retrieved(row.parkedCall)
+        case ("already_retrieved", _, let retriever?, _): return .alreadyRetrieved(by: retriever)
+        case ("ended", _, _, _): return .ended
+        case ("agent_busy", _, _, let current?): return .agentBusy(currentCallSid: current)
         default: throw .corrupt("retrieve_parked_call answered an unknown outcome \(result.outcome) for parked call \(id)")
         }
     }
@@ -113,4 +116,5 @@ private struct RetrievalResult: Decodable {
     var outcome: String
     var parked_call: ParkedCallRow?
     var retrieved_by: String?
+    var current_call_sid: String?
 }

@@ -8,7 +8,8 @@ import Foundation
 #endif
 
 /// Parked calls. Parking and retrieval run in one `BEGIN IMMEDIATE` transaction each, so across every
-/// connection to the file one retriever at a time reads the parked call and writes its retrieval.
+/// connection to the file one retriever at a time reads the parked call and the agent's current call
+/// and writes both.
 extension SQLiteCallStore {
     /// Parks the call. In order: an unknown agent, or a call recorded for another tenant, is
     /// ``StoreError/notFound``; a call waiting in any slot is ``StoreError/conflict``.
@@ -73,9 +74,11 @@ extension SQLiteCallStore {
         return parked
     }
 
-    /// Retrieves the call in one `BEGIN IMMEDIATE` transaction. In order: an unknown agent or parked
-    /// call is ``StoreError/notFound``; a call retrieved by this agent is `.retrieved` again, unchanged;
-    /// by another, `.alreadyRetrieved(by:)`; an ended one, `.ended`.
+    /// Retrieves the call in one `BEGIN IMMEDIATE` transaction, which also puts the agent on it. In
+    /// order: an unknown agent or parked call is ``StoreError/notFound``; a call retrieved by this agent
+    /// is `.retrieved` again, unchanged; by another, `.alreadyRetrieved(by:)`; an ended one, `.ended`;
+    /// an agent on another call, `.agentBusy(currentCallSid:)`; otherwise the parked call records the
+    /// retriever and the agent's current call becomes the call's SID.
     public func retrieveParkedCall(
         id: String,
         tenant: TenantID,
@@ -85,7 +88,14 @@ extension SQLiteCallStore {
         -> RetrievalOutcome
     {
         try await session.transaction { (runner) throws(StoreError) -> RetrievalOutcome in
-            try Self.requireAgent(agentIdentity, in: tenant, runner)
+            let agentRows = try runner.rows(
+                "SELECT current_call_sid FROM agents WHERE tenant = ?1 AND identity = ?2",
+                [.text(tenant.rawValue), .text(agentIdentity)]
+            )
+            guard let agentRow = agentRows.first.map({ SQLiteRowReader(table: "agents", row: $0) }) else {
+                throw .notFound("No agent \(agentIdentity) in tenant \(tenant)")
+            }
+            let currentCallSid = try agentRow.optionalText("current_call_sid")
             let rows = try Self.parkedCallRows(id: id, in: tenant, runner)
             guard let parked = try rows.records(from: "parked_calls", { (row) throws(StoreError) in try row.parkedCall() }).first else {
                 throw .notFound("No parked call \(id) in tenant \(tenant)")
@@ -94,6 +104,7 @@ extension SQLiteCallStore {
                 return retriever == agentIdentity ? .retrieved(parked) : .alreadyRetrieved(by: retriever)
             }
             if parked.endedAt != nil { return .ended }
+            if let currentCallSid, currentCallSid != parked.callSid { return .agentBusy(currentCallSid: currentCallSid) }
             let updated = try runner.rows(
                 """
                 UPDATE parked_calls SET retrieved_by = ?2, retrieved_at = ?3
@@ -107,6 +118,10 @@ extension SQLiteCallStore {
             else {
                 throw .conflict("Parked call \(id) changed while agent \(agentIdentity) was retrieving it")
             }
+            try runner.execute(
+                "UPDATE agents SET current_call_sid = ?1 WHERE tenant = ?2 AND identity = ?3",
+                [.text(retrieved.callSid), .text(tenant.rawValue), .text(agentIdentity)]
+            )
             return .retrieved(retrieved)
         }
     }

@@ -35,6 +35,10 @@ import Testing
                 let timedOut = try await client.twilio("/twilio/park-status?tenant=acme&parked=x", ["CallSid": "CA1", "QueueResult": "leave"])
                 #expect(timedOut.status == .ok)
                 #expect(String(buffer: timedOut.body).contains("<Record "), "a timed-out park with no store goes to voicemail")
+                // The retriever's call cannot be ended without a store: still TwiML, never a 5xx.
+                let bridged = try await client.twilio("/twilio/park-status?tenant=acme&parked=x", ["CallSid": "CA1", "QueueResult": "bridged"])
+                #expect(bridged.status == .ok)
+                #expect(String(buffer: bridged.body) == declaration + "<Response />")
                 let park = try await client.twilio("/twilio/park?tenant=acme&parked=x", ["CallSid": "CA1"])
                 #expect(String(buffer: park.body).contains(">park_CA1</Enqueue>"))
                 let retrieve = try await client.twilio("/twilio/retrieve?tenant=acme&parked=x", ["CallSid": "CA2"])

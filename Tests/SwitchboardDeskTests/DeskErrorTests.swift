@@ -17,6 +17,16 @@ import Testing
         #expect(answered == #"{"answeredBy":"agent_b","error":"already_answered","message":"Agent agent_b already answered this call."}"#)
     }
 
+    @Test func aBusyRetrieverIsToldWhichCallItIsOn() {
+        let busy = DeskError.agentBusyForRetrieval(currentCallSid: "CA9")
+        #expect(busy == DeskError.agentBusy(currentCallSid: "CA9"))
+        let body = String(decoding: busy.body, as: UTF8.self)
+        #expect(
+            body
+                == #"{"currentCallSid":"CA9","error":"agent_busy","hint":"End or park that call first.","message":"You are on call CA9, so you cannot retrieve a parked call."}"#
+        )
+    }
+
     @Test func theMissingAgentRecordNamesTheSyncRoute() {
         let body = String(decoding: DeskError.agentRecordMissing.body, as: UTF8.self)
         #expect(body.contains(#""error":"agent_record_missing""#))

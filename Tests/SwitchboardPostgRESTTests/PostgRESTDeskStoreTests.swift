@@ -95,6 +95,8 @@ import Testing
             .success(HTTPResponse(status: 200, body: Array(#"{"outcome":"already_retrieved","retrieved_by":"bob"}"#.utf8))),
             .success(HTTPResponse(status: 200, body: Array(#"{"outcome":"ended"}"#.utf8))),
             .success(HTTPResponse(status: 200, body: Array(#"{"outcome":"retrieved"}"#.utf8))),
+            .success(HTTPResponse(status: 200, body: Array(#"{"outcome":"agent_busy","current_call_sid":"CA9"}"#.utf8))),
+            .success(HTTPResponse(status: 200, body: Array(#"{"outcome":"agent_busy"}"#.utf8))),
         ])
         let store = store(transport)
         let now = Date(timeIntervalSince1970: 1_750_000_060)
@@ -111,6 +113,8 @@ import Testing
         #expect(try await store.retrieveParkedCall(id: Self.id, tenant: "acme", agentIdentity: "bob", at: now) == .retrieved(expected))
         #expect(try await store.retrieveParkedCall(id: Self.id, tenant: "acme", agentIdentity: "cat", at: now) == .alreadyRetrieved(by: "bob"))
         #expect(try await store.retrieveParkedCall(id: Self.id, tenant: "acme", agentIdentity: "cat", at: now) == .ended)
+        await #expect(throws: StoreError.corrupt) { try await store.retrieveParkedCall(id: Self.id, tenant: "acme", agentIdentity: "cat", at: now) }
+        #expect(try await store.retrieveParkedCall(id: Self.id, tenant: "acme", agentIdentity: "cat", at: now) == .agentBusy(currentCallSid: "CA9"))
         await #expect(throws: StoreError.corrupt) { try await store.retrieveParkedCall(id: Self.id, tenant: "acme", agentIdentity: "cat", at: now) }
 
         let request = try #require(transport.requests.first)

@@ -18,6 +18,63 @@ extension DeskStoreContractTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func anAgentRetrievingSixParkedCallsAtOnceThroughThreeInstancesGetsOne(kind: StoreKind) async throws {
+        try await kind.withStores(instances: 3) { stores async throws in
+            try await stores[0].upsertAgent(.new("amy"))
+            try await stores[0].upsertAgent(.new("bob"))
+            var parked: [ParkedCall] = []
+            for index in 1...6 {
+                parked.append(try await stores[0].parkCall("CA-\(index)", tenant: .default, slot: "park", parkedBy: "bob", at: Clock.at(index)))
+            }
+            let outcomes = try await withThrowingTaskGroup(of: (String, RetrievalOutcome).self) { group in
+                for (index, call) in parked.enumerated() {
+                    let store = stores[index % stores.count]
+                    group.addTask {
+                        (call.callSid, try await store.retrieveParkedCall(id: call.id, tenant: .default, agentIdentity: "amy", at: Clock.at(100)))
+                    }
+                }
+                return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+            }
+            let retrieved = outcomes.filter { $0.value.isRetrieved }.map(\.key)
+            try #require(retrieved.count == 1, "retrieved \(retrieved.sorted())")
+            for (callSid, outcome) in outcomes where callSid != retrieved[0] {
+                #expect(outcome == .agentBusy(currentCallSid: retrieved[0]), "\(callSid) got \(outcome)")
+            }
+            for store in stores {
+                #expect(try await store.agent(identity: "amy", in: .default).currentCallSid == retrieved[0])
+                #expect(try await store.parkedCalls(in: .default).map(\.callSid) == parked.map(\.callSid).filter { $0 != retrieved[0] })
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func anAgentAnsweringAndRetrievingAtOnceEndsUpOnOneCall(kind: StoreKind) async throws {
+        try await kind.withStores(instances: 2) { stores async throws in
+            try await stores[0].upsertAgent(.new("amy"))
+            try await stores[0].upsertAgent(.new("bob"))
+            for round in 1...5 {
+                let ringing = "CA-ringing-\(round)"
+                let parked = try await stores[0].parkCall("CA-parked-\(round)", tenant: .default, slot: "park", parkedBy: "bob", at: Clock.at(round))
+                async let claim = stores[0].claimCall(ringing, tenant: .default, agentIdentity: "amy", at: Clock.at(round * 10))
+                async let retrieval = stores[1].retrieveParkedCall(id: parked.id, tenant: .default, agentIdentity: "amy", at: Clock.at(round * 10))
+                let (claimed, retrieved) = try await (claim, retrieval)
+                let current = try await stores[0].agent(identity: "amy", in: .default).currentCallSid
+                if claimed == .won {
+                    #expect(retrieved == .agentBusy(currentCallSid: ringing), "round \(round)")
+                    #expect(current == ringing, "round \(round)")
+                    #expect(try await stores[1].parkedCall(id: parked.id, in: .default).isWaiting, "round \(round)")
+                } else {
+                    #expect(claimed == .agentBusy(currentCallSid: parked.callSid), "round \(round)")
+                    #expect(retrieved.isRetrieved, "round \(round)")
+                    #expect(current == parked.callSid, "round \(round)")
+                    #expect(try await stores[1].callWinner(ringing) == nil, "round \(round)")
+                }
+                try await stores[0].endCall(try #require(current), at: Clock.at(round * 10 + 5), wrapUpSeconds: 0)
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func twoAgentsPickingUpOneHandoffAtOnceHaveOneWinner(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
             try await Self.racePickups(stores: [store], agents: 2, rounds: 5)
@@ -98,7 +155,8 @@ extension DeskStoreContractTests {
     }
 
     /// `agents` agents retrieve one parked call at once, spread over `stores`, `rounds` times (a fresh
-    /// parked call each round).
+    /// parked call each round). The winner is on the call until it ends, as Twilio's park status ends it
+    /// after each round.
     private static func raceRetrievals(stores: [any DeskStore], agents: Int, rounds: Int) async throws {
         let identities = (1...agents).map { "agent\($0)" }
         for identity in identities {
@@ -130,7 +188,11 @@ extension DeskStoreContractTests {
             }
             for store in stores {
                 #expect(try await store.parkedCall(id: parked.id, in: .default) == expected)
+                let onTheCall = try await store.agents(in: .default).filter { $0.currentCallSid == parked.callSid }.map(\.identity)
+                #expect(onTheCall == [winner], "round \(round)")
             }
+            try await stores[0].endCall(parked.callSid, at: Clock.at(round * 10 + 5), wrapUpSeconds: 0)
+            #expect(try await stores[0].agents(in: .default).allSatisfy { $0.currentCallSid == nil }, "round \(round)")
         }
     }
 

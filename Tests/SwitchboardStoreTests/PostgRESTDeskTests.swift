@@ -58,6 +58,19 @@ import Testing
             var unknown = arguments
             unknown["p_id"] = UUID().uuidString
             #expect(try await rpc("pick_up_handoff", unknown, url: url, key: gateway.serviceRoleKey).status == 404)
+
+            // Amy is on a call, so retrieving a parked call names it and changes nothing.
+            #expect(try await store.claimCall("CA-amy", tenant: .default, agentIdentity: "amy", at: Date()) == .won)
+            let parked = try await store.parkCall("CA-1", tenant: .default, slot: "park", parkedBy: "amy", at: Date())
+            var retrieval = arguments
+            retrieval["p_id"] = parked.id
+            let busy = try await rpc("retrieve_parked_call", retrieval, url: url, key: gateway.serviceRoleKey)
+            #expect(busy.status == 200)
+            let busyObject = try JSONSerialization.jsonObject(with: Data(busy.body)) as? [String: Any]
+            #expect(busyObject?["outcome"] as? String == "agent_busy")
+            #expect(busyObject?["current_call_sid"] as? String == "CA-amy")
+            #expect(busyObject?.count == 2)
+            #expect(try await store.parkedCalls(in: .default) == [parked])
         }
     }
 

@@ -84,12 +84,47 @@ struct DeskTwilioController<Store: DeskStore>: Sendable {
         return VoiceResponse([.enqueue(enqueue)])
     }
 
-    /// The caller left the slot. `bridged`: an agent retrieved it. `hangup`: it leaves the list.
-    /// `leave`: the park timed out, so the parker's client rings again, then voicemail. A failure of
-    /// the queue itself: voicemail.
+    /// The `<Enqueue action>`: the caller left the slot. Twilio requests it at once when the caller
+    /// leaves by hanging up, `<Leave>`, a REST redirect or a failure, and only after both parties
+    /// disconnect when an agent's `<Dial><Queue>` took the caller (`bridged`).
+    ///
+    /// Whatever the result, the caller is no longer with whoever retrieved the call, so that agent's
+    /// call (the caller's SID, set by the retrieval) ends, with the usual wrap-up: after `bridged` the
+    /// conversation is over; `bridging-in-process` is a final result too (the caller's `<Enqueue>` is
+    /// done and its TwiML moves on); after `hangup`, `leave`, `redirected` or a failure the retriever
+    /// (who may have won the retrieval but not yet dialled the queue) does not have the caller. Ending
+    /// a call nobody is on changes nothing, so results without a retrieval are safe, and no result can
+    /// leave a retriever busy for good. That runs beside the slot's own update, so both stay within
+    /// one store budget, and a store failure is logged: Twilio still gets TwiML.
     private func parkStatus(form: FormParameters) async -> (VoiceResponse, String) {
         guard let callSid = form["CallSid"], !callSid.isEmpty else { return (responses.voicemail(), "bad-request") }
         let result = form["QueueResult"] ?? ""
+        let now = Date()
+        async let retrieval: Void = endRetrieval(of: callSid, at: now)
+        let answer = await leaveSlot(callSid, result: result, at: now)
+        await retrieval
+        return answer
+    }
+
+    /// Ends the call of the agent on `callSid` (the retriever, if any); a store failure is logged.
+    private func endRetrieval(of callSid: String, at now: Date) async {
+        let store = services.store
+        let wrapUp = services.configuration.wrapUpSeconds
+        do {
+            try await budget.run { () async throws(StoreError) in try await store.endCall(callSid, at: now, wrapUpSeconds: wrapUp) }
+        } catch {
+            services.logger.error("could not end the retriever's call", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+        }
+    }
+
+    /// What the caller does next. `bridged` (an agent retrieved it and the conversation is over),
+    /// `bridging-in-process` and `redirected` (a REST redirect already says where the call goes):
+    /// nothing. `hangup`: it leaves the list. `leave`: the park timed out, so the parker's client rings
+    /// again, then voicemail. A failure of the queue itself (`queue-full`, `error`, `system-error`, or
+    /// anything else): voicemail. Only `hangup`, `leave` and failures end the waiting park: the
+    /// others mean the caller left with someone, or went where a redirect sent it, which may be a new
+    /// park of the same call that must stay.
+    private func leaveSlot(_ callSid: String, result: String, at now: Date) async -> (VoiceResponse, String) {
         switch result {
         case "bridged", "bridging-in-process", "redirected":
             return (responses.acknowledged(), "park-\(result)")
@@ -99,7 +134,7 @@ struct DeskTwilioController<Store: DeskStore>: Sendable {
         let store = services.store
         let ended: ParkedCall?
         do {
-            ended = try await budget.run { () async throws(StoreError) -> ParkedCall? in try await store.endParkedCall(callSid, at: Date()) }
+            ended = try await budget.run { () async throws(StoreError) -> ParkedCall? in try await store.endParkedCall(callSid, at: now) }
         } catch {
             services.logger.error("could not end a parked call", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
             ended = nil

@@ -10,7 +10,9 @@ import SwitchboardDesk
 /// answers `<Enqueue>` into the call's own park slot with hold music. Retrieving answers the agent's
 /// leg with `<Dial><Queue>` of that slot: through `/twilio/retrieve` (the URL in the answer, for the
 /// Voice SDK's connect or a TwiML App), or at once when the body names the agent's live call
-/// (`agentCallSid`), which is redirected there.
+/// (`agentCallSid`), which is redirected there. A retrieval puts the agent on the caller's call (409
+/// `agent_busy` when it is on another one); `/twilio/park-status` ends that call when the caller
+/// leaves the slot.
 struct ParkingAPIController<Store: DeskStore>: Sendable {
     let services: DeskServices<Store>
 
@@ -111,6 +113,7 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
         case .retrieved(let call): parked = call
         case .alreadyRetrieved(let winner): throw .alreadyRetrieved(by: winner)
         case .ended: throw .parkEnded
+        case .agentBusy(let current): throw .agentBusyForRetrieval(currentCallSid: current)
         }
         do {
             try await store.recordRingEvent(

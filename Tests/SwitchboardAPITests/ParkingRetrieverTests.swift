@@ -1,0 +1,124 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import SwitchboardCore
+import SwitchboardWebhooks
+import Testing
+
+/// The agent who retrieves a parked call is on it: not rung, busy for other retrievals, until the
+/// caller leaves the slot and Twilio requests `/twilio/park-status`.
+@Suite struct ParkingRetrieverTests {
+    /// Ann answers and parks `callSid`, and Bob retrieves it; the parked call's id.
+    static func retrievedByBob(_ callSid: String, store: some DeskStore, client: some TestClientProtocol) async throws -> String {
+        try await ParkingAPITests.answered(callSid, store: store, client: client)
+        let id = try await ParkingAPITests.park(callSid, client: client)
+        let retrieved = try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.bobToken)
+        #expect(retrieved.status == .ok)
+        return id
+    }
+
+    /// Bob's agent record.
+    static func bob(_ store: some DeskStore) async throws -> Agent {
+        try await store.agent(identity: DeskHarness.bob, in: "acme")
+    }
+
+    @Test(arguments: StoreUnderTest.all, ["bridged", "hangup"])
+    func theRetrieverIsOnTheCallUntilTheCallerLeavesTheSlot(store kind: StoreUnderTest, result: String) async throws {
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store, redirector: RecordingRedirector()).test(.router) { client in
+                let id = try await Self.retrievedByBob("CAr", store: store, client: client)
+                #expect(try await Self.bob(store).currentCallSid == "CAr")
+                let available = try await store.availableAgents(in: "acme", at: Date(), limit: 10).map(\.identity)
+                #expect(!available.contains(DeskHarness.bob))
+                let me = try DeskHarness.object(try await client.api(.get, "/api/agents/me", token: DeskHarness.bobToken))
+                #expect(me["currentCallSid"] as? String == "CAr")
+
+                let status = try await client.twilio(
+                    "/twilio/park-status?tenant=acme&parked=\(id)",
+                    ["CallSid": "CAr", "QueueResult": result, "QueueTime": "30"]
+                )
+                #expect(status.status == .ok)
+                #expect(String(buffer: status.body) == ParkingAPITests.declaration + "<Response />")
+                let freed = try await Self.bob(store)
+                #expect(freed.currentCallSid == nil)
+                // The usual wrap-up (30 seconds by default) follows the call.
+                let ended = try #require(freed.lastCallEndedAt)
+                let wrapUpEnd = try #require(freed.wrapUpEndsAt)
+                #expect(abs(wrapUpEnd.timeIntervalSince(ended) - 30) < 0.01)
+                let later = try await store.availableAgents(in: "acme", at: ended.addingTimeInterval(31), limit: 10).map(\.identity)
+                #expect(later.contains(DeskHarness.bob))
+            }
+        }
+    }
+
+    /// Whatever Twilio says of the caller's exit, the retriever is not left on the call: after
+    /// `bridged` the conversation is over, and otherwise the caller never reached (or no longer has)
+    /// the retriever. Every answer is still TwiML.
+    @Test(arguments: ["bridged", "bridging-in-process", "redirected", "hangup", "leave", "queue-full", "error", "system-error", "", "new-value"])
+    func everyQueueResultFreesTheRetriever(result: String) async throws {
+        let store = InMemoryCallStore()
+        try await DeskHarness.app(store: store, redirector: RecordingRedirector()).test(.router) { client in
+            let id = try await Self.retrievedByBob("CAq", store: store, client: client)
+            #expect(try await Self.bob(store).currentCallSid == "CAq")
+            var form: FormParameters = ["CallSid": "CAq", "QueueTime": "5"]
+            if !result.isEmpty { form.append(name: "QueueResult", value: result) }
+            let status = try await client.twilio("/twilio/park-status?tenant=acme&parked=\(id)", form)
+            #expect(status.status == .ok)
+            #expect(status.headers[.contentType] == "text/xml; charset=utf-8")
+            #expect(String(buffer: status.body).hasPrefix(ParkingAPITests.declaration + "<Response"))
+            #expect(try await Self.bob(store).currentCallSid == nil)
+            #expect(try await Self.bob(store).lastCallEndedAt != nil)
+        }
+    }
+
+    @Test(arguments: StoreUnderTest.all)
+    func anAgentOnAnotherCallCannotRetrieveUntilItEnds(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            let twilio = RecordingRedirector()
+            try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
+                try await ParkingAPITests.answered("CAp", store: store, client: client)
+                let id = try await ParkingAPITests.park("CAp", client: client)
+                // Bob answers another caller.
+                try await store.recordRinging(DeskHarness.ringing("CAbusy", agents: [DeskHarness.bob]))
+                #expect(try await client.api(.post, "/api/calls/CAbusy/claim", token: DeskHarness.bobToken).status == .ok)
+
+                let refused = try await client.api(
+                    .post,
+                    "/api/parked/\(id)/retrieve",
+                    token: DeskHarness.bobToken,
+                    json: #"{"agentCallSid":"CAbobleg"}"#
+                )
+                #expect(refused.status == .conflict)
+                let body = try DeskHarness.object(refused)
+                #expect(body["error"] as? String == "agent_busy")
+                #expect(body["currentCallSid"] as? String == "CAbusy")
+                #expect(body["message"] as? String == "You are on call CAbusy, so you cannot retrieve a parked call.")
+                #expect(body["hint"] as? String == "End or park that call first.")
+                // Nothing changed: no redirect of Bob's leg, the caller still waits, Bob is still on his call.
+                #expect(await twilio.redirects.map(\.callSid) == ["CAp"])
+                let list = try DeskHarness.object(try await client.api(.get, "/api/parked", token: DeskHarness.annToken))
+                #expect((list["parked"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [id])
+                #expect(try await Self.bob(store).currentCallSid == "CAbusy")
+
+                // Once his call ends, he retrieves it and is on it.
+                try await store.endCall("CAbusy", at: Date(), wrapUpSeconds: 0)
+                let retrieved = try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.bobToken)
+                #expect(retrieved.status == .ok)
+                #expect(try await Self.bob(store).currentCallSid == "CAp")
+            }
+            #expect(try await store.ringEvents(forCall: "CAp", in: "acme").map(\.kind) == [.answered, .parked, .retrieved])
+        }
+    }
+
+    @Test func theRetrieverIsFreedOverRealLoopback() async throws {
+        let store = InMemoryCallStore()
+        try await DeskHarness.app(store: store, redirector: RecordingRedirector()).test(.live) { client in
+            let id = try await Self.retrievedByBob("CAlive", store: store, client: client)
+            #expect(try await Self.bob(store).currentCallSid == "CAlive")
+            let status = try await client.twilio("/twilio/park-status?tenant=acme&parked=\(id)", ["CallSid": "CAlive", "QueueResult": "bridged"])
+            #expect(status.status == .ok)
+            #expect(try await Self.bob(store).currentCallSid == nil)
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import SwitchboardCore
+import Testing
+
+/// A retrieval puts the retriever on the caller's call, as a claim puts the winner on it.
+extension DeskStoreContractTests {
+    @Test(arguments: StoreKind.allCases)
+    func aRetrievalPutsTheRetrieverOnTheCallersCallUntilThatCallEnds(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.mapNumber("+15550100", to: "acme")
+            for identity in ["amy", "bob", "cat"] {
+                try await store.upsertAgent(.new(identity, tenant: "acme"))
+            }
+            // Amy answers the caller and parks it; parking ends her part in the call, as the park route does.
+            #expect(try await store.claimCall("CA-1", tenant: "acme", agentIdentity: "amy", at: Clock.at(0)) == .won)
+            let parked = try await store.parkCall("CA-1", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(10))
+            try await store.endCall("CA-1", at: Clock.at(10), wrapUpSeconds: 0)
+            #expect(try await store.availableIdentities(in: "acme", at: Clock.at(20)) == ["bob", "cat", "amy"])
+            #expect(try await store.rung("+15550100", at: Clock.at(20)) == ["bob", "cat", "amy"])
+
+            #expect(try await store.retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(30)).isRetrieved)
+            let bob = try await store.agent(identity: "bob", in: "acme")
+            #expect(bob.currentCallSid == "CA-1")
+            #expect(bob.presence == .available)
+            #expect(bob.wrapUpEndsAt == nil)
+            #expect(bob.lastCallEndedAt == nil)
+            // On the call, Bob is no longer rung, and a claim of another call finds him busy.
+            #expect(try await store.availableIdentities(in: "acme", at: Clock.at(40)) == ["cat", "amy"])
+            #expect(try await store.rung("+15550100", at: Clock.at(40)) == ["cat", "amy"])
+            #expect(try await store.claimCall("CA-2", tenant: "acme", agentIdentity: "bob", at: Clock.at(41)) == .agentBusy(currentCallSid: "CA-1"))
+            // His repeat changes nothing.
+            #expect(try await store.retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(42)).isRetrieved)
+            #expect(try await store.agent(identity: "bob", in: "acme") == bob)
+
+            // Ending another call leaves him on the caller; ending the caller's call frees him after wrap-up.
+            try await store.endCall("CA-other", at: Clock.at(50), wrapUpSeconds: 30)
+            #expect(try await store.agent(identity: "bob", in: "acme") == bob)
+            try await store.endCall("CA-1", at: Clock.at(100), wrapUpSeconds: 30)
+            let freed = try await store.agent(identity: "bob", in: "acme")
+            #expect(freed.currentCallSid == nil)
+            #expect(freed.lastCallEndedAt == Clock.at(100))
+            #expect(freed.wrapUpEndsAt == Clock.at(130))
+            #expect(try await store.availableIdentities(in: "acme", at: Clock.at(129)) == ["cat", "amy"])
+            #expect(try await store.availableIdentities(in: "acme", at: Clock.at(130)) == ["cat", "amy", "bob"])
+            #expect(try await store.rung("+15550100", at: Clock.at(130)) == ["cat", "amy", "bob"])
+            // The parked call keeps its retriever.
+            #expect(try await store.parkedCall(id: parked.id, in: "acme").retrievedBy == "bob")
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func anAgentOnAnotherCallIsRefusedAsBusyAndNothingChanges(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            for identity in ["amy", "bob", "cat"] {
+                try await store.upsertAgent(.new(identity))
+            }
+            #expect(try await store.claimCall("CA-bob", tenant: .default, agentIdentity: "bob", at: Clock.at(0)) == .won)
+            let parked = try await store.parkCall("CA-1", tenant: .default, slot: "park", parkedBy: "amy", at: Clock.at(1))
+            let before = try await store.agent(identity: "bob", in: .default)
+
+            #expect(
+                try await store.retrieveParkedCall(id: parked.id, tenant: .default, agentIdentity: "bob", at: Clock.at(2))
+                    == .agentBusy(currentCallSid: "CA-bob")
+            )
+            #expect(try await store.agent(identity: "bob", in: .default) == before)
+            #expect(try await store.parkedCall(id: parked.id, in: .default) == parked)
+            #expect(try await store.parkedCalls(in: .default) == [parked])
+
+            // The parked call's own state comes first: a busy agent learns who retrieved it, or that it ended.
+            #expect(try await store.retrieveParkedCall(id: parked.id, tenant: .default, agentIdentity: "cat", at: Clock.at(3)).isRetrieved)
+            #expect(
+                try await store.retrieveParkedCall(id: parked.id, tenant: .default, agentIdentity: "bob", at: Clock.at(4))
+                    == .alreadyRetrieved(by: "cat")
+            )
+            let gone = try await store.parkCall("CA-2", tenant: .default, slot: "park", parkedBy: "amy", at: Clock.at(5))
+            try await store.endParkedCall("CA-2", at: Clock.at(6))
+            #expect(try await store.retrieveParkedCall(id: gone.id, tenant: .default, agentIdentity: "bob", at: Clock.at(7)) == .ended)
+            #expect(try await store.agent(identity: "bob", in: .default) == before)
+
+            // Cat is on the call she retrieved, so she is busy too; once Bob's call ends, he may retrieve.
+            let third = try await store.parkCall("CA-3", tenant: .default, slot: "park", parkedBy: "amy", at: Clock.at(8))
+            #expect(
+                try await store.retrieveParkedCall(id: third.id, tenant: .default, agentIdentity: "cat", at: Clock.at(9))
+                    == .agentBusy(currentCallSid: "CA-1")
+            )
+            try await store.endCall("CA-bob", at: Clock.at(10), wrapUpSeconds: 600)
+            #expect(try await store.retrieveParkedCall(id: third.id, tenant: .default, agentIdentity: "bob", at: Clock.at(11)).isRetrieved)
+            #expect(try await store.agent(identity: "bob", in: .default).currentCallSid == "CA-3")
+            #expect(try await store.agent(identity: "cat", in: .default).currentCallSid == "CA-1")
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func anAgentInWrapUpOrAwayOrStillOnTheParkedCallMayRetrieveIt(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.upsertAgent(.new("amy"))
+            try await store.upsertAgent(.new("bob"))
+            // Bob is in wrap-up and away: retrieving is his explicit choice, so neither stops it, and
+            // neither changes.
+            #expect(try await store.claimCall("CA-b", tenant: .default, agentIdentity: "bob", at: Clock.at(0)) == .won)
+            try await store.endCall("CA-b", at: Clock.at(10), wrapUpSeconds: 600)
+            try await store.setPresence(.away, identity: "bob", in: .default)
+            let first = try await store.parkCall("CA-1", tenant: .default, slot: "park", parkedBy: "amy", at: Clock.at(20))
+            #expect(try await store.retrieveParkedCall(id: first.id, tenant: .default, agentIdentity: "bob", at: Clock.at(30)).isRetrieved)
+            let bob = try await store.agent(identity: "bob", in: .default)
+            #expect(bob.currentCallSid == "CA-1")
+            #expect(bob.presence == .away)
+            #expect(bob.wrapUpEndsAt == Clock.at(610))
+            #expect(bob.lastCallEndedAt == Clock.at(10))
+
+            // Amy parked CA-2 and is still on it (the park route ends her part only once Twilio moved
+            // the caller): the call she is on is this one, so she may take it back.
+            #expect(try await store.claimCall("CA-2", tenant: .default, agentIdentity: "amy", at: Clock.at(40)) == .won)
+            let second = try await store.parkCall("CA-2", tenant: .default, slot: "park", parkedBy: "amy", at: Clock.at(41))
+            #expect(try await store.retrieveParkedCall(id: second.id, tenant: .default, agentIdentity: "amy", at: Clock.at(42)).isRetrieved)
+            #expect(try await store.agent(identity: "amy", in: .default).currentCallSid == "CA-2")
+        }
+    }
+}
+
+extension CallStore {
+    /// The identities the voice route would ring for a call to `number`, in order.
+    func rung(_ number: String, at now: Date) async throws -> [String]? {
+        try await routingSnapshot(forCalledNumber: number, at: now, limit: 100)?.agents.map(\.identity)
+    }
+}
