@@ -41,14 +41,7 @@ extension SQLiteCallStore {
     /// its winner (caller and called unknown, empty).
     public func claimCall(_ callSid: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> ClaimOutcome {
         try await session.transaction { (runner) throws(StoreError) -> ClaimOutcome in
-            let agentRows = try runner.rows(
-                "SELECT current_call_sid FROM agents WHERE tenant = ?1 AND identity = ?2",
-                [.text(tenant.rawValue), .text(agentIdentity)]
-            )
-            guard let agentRow = agentRows.first.map({ SQLiteRowReader(table: "agents", row: $0) }) else {
-                throw .notFound("No agent \(agentIdentity) in tenant \(tenant)")
-            }
-            let currentCallSid = try agentRow.optionalText("current_call_sid")
+            let currentCallSid = try Self.currentCall(ofAgent: agentIdentity, in: tenant, runner)
 
             let callRows = try runner.rows("SELECT tenant, answered_by, finished_at FROM calls WHERE call_sid = ?1", [.text(callSid)])
             let callRow = callRows.first.map { SQLiteRowReader(table: "calls", row: $0) }

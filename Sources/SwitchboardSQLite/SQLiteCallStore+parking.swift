@@ -88,14 +88,7 @@ extension SQLiteCallStore {
         -> RetrievalOutcome
     {
         try await session.transaction { (runner) throws(StoreError) -> RetrievalOutcome in
-            let agentRows = try runner.rows(
-                "SELECT current_call_sid FROM agents WHERE tenant = ?1 AND identity = ?2",
-                [.text(tenant.rawValue), .text(agentIdentity)]
-            )
-            guard let agentRow = agentRows.first.map({ SQLiteRowReader(table: "agents", row: $0) }) else {
-                throw .notFound("No agent \(agentIdentity) in tenant \(tenant)")
-            }
-            let currentCallSid = try agentRow.optionalText("current_call_sid")
+            let currentCallSid = try Self.currentCall(ofAgent: agentIdentity, in: tenant, runner)
             let rows = try Self.parkedCallRows(id: id, in: tenant, runner)
             guard let parked = try rows.records(from: "parked_calls", { (row) throws(StoreError) in try row.parkedCall() }).first else {
                 throw .notFound("No parked call \(id) in tenant \(tenant)")
@@ -149,6 +142,17 @@ extension SQLiteCallStore {
             [.text(tenant.rawValue), .text(identity)]
         )
         guard !rows.isEmpty else { throw .notFound("No agent \(identity) in tenant \(tenant)") }
+    }
+
+    /// The call the agent is on (its `current_call_sid`), read inside the caller's transaction.
+    /// - Throws: ``StoreError/notFound`` when the tenant has no such agent.
+    static func currentCall(ofAgent identity: String, in tenant: TenantID, _ runner: SQLiteStatementRunner) throws(StoreError) -> String? {
+        let rows = try runner.rows(
+            "SELECT current_call_sid FROM agents WHERE tenant = ?1 AND identity = ?2",
+            [.text(tenant.rawValue), .text(identity)]
+        )
+        guard let row = rows.first else { throw .notFound("No agent \(identity) in tenant \(tenant)") }
+        return try SQLiteRowReader(table: "agents", row: row).optionalText("current_call_sid")
     }
 
     private static func parkedCallRows(
