@@ -70,10 +70,12 @@ public protocol DeskStore: CallStore {
     ///
     /// In order: a retrieval repeated by the agent who retrieved the call is `.retrieved` again and
     /// changes nothing; one retrieved by another agent is `.alreadyRetrieved(by:)`; an ended park is
-    /// `.ended`; an agent whose current call is set and is not this call's SID is `.agentBusy`;
-    /// otherwise the agent retrieves the call and its current call becomes the call's SID. Presence and
-    /// wrap-up are not checked (retrieval is the agent's explicit choice, as answering is; a claim does
-    /// not check them either), and neither is changed.
+    /// `.ended`; an agent whose current call is set and is not this call's SID is `.agentBusy`; a call
+    /// another agent is still on (the parker, until Twilio has moved the caller into the slot and the
+    /// park has ended its part) is `.parkInProgress`; otherwise the agent retrieves the call and its
+    /// current call becomes the call's SID. Presence and wrap-up are not checked (retrieval is the
+    /// agent's explicit choice, as answering is; a claim does not check them either), and neither is
+    /// changed.
     /// - Throws: ``StoreError/notFound`` for an unknown id or agent in the tenant.
     func retrieveParkedCall(id: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> RetrievalOutcome
 
@@ -81,6 +83,20 @@ public protocol DeskStore: CallStore {
     /// and returns it; nil when the call is not waiting in a slot.
     @discardableResult
     func endParkedCall(_ callSid: String, at now: Date) async throws(StoreError) -> ParkedCall?
+
+    /// Ends one agent's part in `callSid`, as ``CallStore/endCall(_:at:wrapUpSeconds:)`` does, but only
+    /// for the agent `identity` in `tenant` and only while its current call is `callSid`: another agent
+    /// on the same call (one who retrieved it from the park the first agent made) stays on it. Answers
+    /// whether the agent was on the call.
+    @discardableResult
+    func endCall(
+        _ callSid: String,
+        of identity: String,
+        in tenant: TenantID,
+        at now: Date,
+        wrapUpSeconds: Int
+    ) async throws(StoreError)
+        -> Bool
 
     /// Creates a pending handoff.
     func createHandoff(

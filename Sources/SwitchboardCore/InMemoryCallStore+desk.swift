@@ -14,7 +14,8 @@ import Foundation
 ///   any slot is ``StoreError/conflict``.
 /// - A retrieval or pickup repeated by the agent who won it succeeds again and changes nothing.
 /// - A retrieval sets the retriever's current call to the parked call's SID, unless the agent is on
-///   another call (`.agentBusy`, checked after the call's own state).
+///   another call (`.agentBusy`, checked after the call's own state) or another agent is still on
+///   this one (`.parkInProgress`).
 /// - A pickup of a handoff that is not pending names the agent who has (or had) it, before capacity is
 ///   considered.
 extension InMemoryCallStore: DeskStore {
@@ -115,12 +116,35 @@ extension InMemoryCallStore: DeskStore {
         }
         if parked.endedAt != nil { return .ended }
         if let current = agent.currentCallSid, current != parked.callSid { return .agentBusy(currentCallSid: current) }
+        if let holder = agentsByKey.values.first(where: { $0.currentCallSid == parked.callSid && $0.identity != agentIdentity }) {
+            return .parkInProgress(heldBy: holder.identity)
+        }
         parked.retrievedBy = agentIdentity
         parked.retrievedAt = now
         parkedByID[parked.id] = parked
         agent.currentCallSid = parked.callSid
         agentsByKey[AgentKey(tenant: tenant, identity: agentIdentity)] = agent
         return .retrieved(parked)
+    }
+
+    @discardableResult
+    public func endCall(
+        _ callSid: String,
+        of identity: String,
+        in tenant: TenantID,
+        at now: Date,
+        wrapUpSeconds: Int
+    ) throws(StoreError)
+        -> Bool
+    {
+        guard wrapUpSeconds >= 0 else { throw .invalid("Wrap-up cannot be negative (\(wrapUpSeconds) seconds)") }
+        let key = AgentKey(tenant: tenant, identity: identity)
+        guard var agent = agentsByKey[key], agent.currentCallSid == callSid else { return false }
+        agent.currentCallSid = nil
+        agent.lastCallEndedAt = now
+        agent.wrapUpEndsAt = now.addingTimeInterval(TimeInterval(wrapUpSeconds))
+        agentsByKey[key] = agent
+        return true
     }
 
     @discardableResult

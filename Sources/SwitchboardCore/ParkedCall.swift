@@ -64,4 +64,8 @@ public enum RetrievalOutcome: Equatable, Sendable {
     /// The call is still waiting, but this agent is on another call (`currentCallSid`), so it cannot
     /// take this one; nothing changed.
     case agentBusy(currentCallSid: String)
+    /// Another agent, `heldBy` (the one who parked it), is still on the call: Twilio has not moved the
+    /// caller into the slot yet. Nothing changed; a retrieval a moment later can succeed. (An agent
+    /// is on at most one call and a call has at most one agent.)
+    case parkInProgress(heldBy: String)
 }

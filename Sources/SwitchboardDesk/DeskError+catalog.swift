@@ -82,6 +82,15 @@ extension DeskError {
     }
     /// The parked call left its slot (the caller hung up, or the park timed out).
     public static let parkEnded = DeskError(.parkEnded, "The caller is no longer parked.")
+    /// The agent who parked the call is still on it: Twilio has not moved the caller into the slot yet.
+    public static func parkInProgress(heldBy agent: String) -> DeskError {
+        DeskError(
+            .parkInProgress,
+            "Agent \(agent) is still on this call: the caller is not in the park slot yet.",
+            hint: "Try again in a moment.",
+            details: ["heldBy": .string(agent)]
+        )
+    }
     /// The agent's active chats are at its capacity.
     public static func atCapacity(active: Int, capacity: Int) -> DeskError {
         DeskError(

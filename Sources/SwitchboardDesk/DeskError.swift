@@ -27,6 +27,7 @@ public struct DeskError: Error, Equatable, Sendable, CustomStringConvertible {
         case alreadyParked = "already_parked"
         case alreadyRetrieved = "already_retrieved"
         case parkEnded = "park_ended"
+        case parkInProgress = "park_in_progress"
         case atCapacity = "at_capacity"
         case alreadyPickedUp = "already_picked_up"
         case handoffNotActive = "handoff_not_active"

@@ -81,7 +81,7 @@ private struct WinnerRow: Decodable {
 }
 
 /// Clears the current call (an explicit null) and sets the call end and wrap-up.
-private struct EndCallChanges: Encodable {
+struct EndCallChanges: Encodable {
     var last_call_ended_at: Date
     var wrap_up_ends_at: Date
 

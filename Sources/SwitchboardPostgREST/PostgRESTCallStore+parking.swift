@@ -70,13 +70,40 @@ extension PostgRESTCallStore {
             idempotent: false,
             operation: "retrieving parked call \(id) for agent \(agentIdentity)"
         )
-        switch (result.outcome, result.parked_call, result.retrieved_by, result.current_call_sid) {
-        case ("retrieved", let row?, _, _): return .retrieved(row.parkedCall)
-        case ("already_retrieved", _, let retriever?, _): return .alreadyRetrieved(by: retriever)
-        case ("ended", _, _, _): return .ended
-        case ("agent_busy", _, _, let current?): return .agentBusy(currentCallSid: current)
+        switch (result.outcome, result.parked_call, result.retrieved_by, result.current_call_sid, result.held_by) {
+        case ("retrieved", let row?, _, _, _): return .retrieved(row.parkedCall)
+        case ("already_retrieved", _, let retriever?, _, _): return .alreadyRetrieved(by: retriever)
+        case ("ended", _, _, _, _): return .ended
+        case ("agent_busy", _, _, let current?, _): return .agentBusy(currentCallSid: current)
+        case ("park_in_progress", _, _, _, let holder?): return .parkInProgress(heldBy: holder)
         default: throw .corrupt("retrieve_parked_call answered an unknown outcome \(result.outcome) for parked call \(id)")
         }
+    }
+
+    /// Ends the agent's part in the call with one `PATCH` filtered by tenant, identity and current call.
+    @discardableResult
+    public func endCall(
+        _ callSid: String,
+        of identity: String,
+        in tenant: TenantID,
+        at now: Date,
+        wrapUpSeconds: Int
+    ) async throws(StoreError)
+        -> Bool
+    {
+        guard wrapUpSeconds >= 0 else { throw .invalid("Wrap-up cannot be negative (\(wrapUpSeconds) seconds)") }
+        let operation = "ending agent \(identity)'s part in call \(callSid)"
+        let response = try await client.update(
+            PostgRESTQuery(
+                "agents",
+                select: ["identity"],
+                filters: [.eq("current_call_sid", callSid), .eq("tenant_id", tenant.rawValue), .eq("identity", identity)]
+            ),
+            EndCallChanges(last_call_ended_at: now, wrap_up_ends_at: now.addingTimeInterval(TimeInterval(wrapUpSeconds))),
+            preferences: PostgRESTPreferences(returning: .representation),
+            operation: operation
+        )
+        return !(try client.decode([IdentityRow].self, from: response, operation: operation)).isEmpty
     }
 
     /// One conditional update of the call's waiting parked call.
@@ -117,4 +144,10 @@ private struct RetrievalResult: Decodable {
     var parked_call: ParkedCallRow?
     var retrieved_by: String?
     var current_call_sid: String?
+    var held_by: String?
+}
+
+/// A row of `select=identity`.
+private struct IdentityRow: Decodable {
+    var identity: String
 }

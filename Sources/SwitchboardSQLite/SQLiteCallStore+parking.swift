@@ -77,7 +77,8 @@ extension SQLiteCallStore {
     /// Retrieves the call in one `BEGIN IMMEDIATE` transaction, which also puts the agent on it. In
     /// order: an unknown agent or parked call is ``StoreError/notFound``; a call retrieved by this agent
     /// is `.retrieved` again, unchanged; by another, `.alreadyRetrieved(by:)`; an ended one, `.ended`;
-    /// an agent on another call, `.agentBusy(currentCallSid:)`; otherwise the parked call records the
+    /// an agent on another call, `.agentBusy(currentCallSid:)`; a call another agent is still on (the
+    /// parker, before Twilio moved the caller), `.parkInProgress(heldBy:)`; otherwise the parked call records the
     /// retriever and the agent's current call becomes the call's SID.
     public func retrieveParkedCall(
         id: String,
@@ -98,6 +99,13 @@ extension SQLiteCallStore {
             }
             if parked.endedAt != nil { return .ended }
             if let currentCallSid, currentCallSid != parked.callSid { return .agentBusy(currentCallSid: currentCallSid) }
+            let holders = try runner.rows(
+                "SELECT identity FROM agents WHERE current_call_sid = ?1 AND NOT (tenant = ?2 AND identity = ?3) LIMIT 1",
+                [.text(parked.callSid), .text(tenant.rawValue), .text(agentIdentity)]
+            )
+            if let holder = holders.first {
+                return .parkInProgress(heldBy: try SQLiteRowReader(table: "agents", row: holder).text("identity"))
+            }
             let updated = try runner.rows(
                 """
                 UPDATE parked_calls SET retrieved_by = ?2, retrieved_at = ?3
@@ -116,6 +124,34 @@ extension SQLiteCallStore {
                 [.text(retrieved.callSid), .text(tenant.rawValue), .text(agentIdentity)]
             )
             return .retrieved(retrieved)
+        }
+    }
+
+    /// Ends the agent's part in the call with one `UPDATE` guarded by its current call.
+    @discardableResult
+    public func endCall(
+        _ callSid: String,
+        of identity: String,
+        in tenant: TenantID,
+        at now: Date,
+        wrapUpSeconds: Int
+    ) async throws(StoreError)
+        -> Bool
+    {
+        guard wrapUpSeconds >= 0 else { throw .invalid("Wrap-up cannot be negative (\(wrapUpSeconds) seconds)") }
+        return try await session.exclusively { (runner) throws(StoreError) -> Bool in
+            let rows = try runner.rows(
+                """
+                UPDATE agents SET current_call_sid = NULL, last_call_ended_at = ?1, wrap_up_ends_at = ?2
+                WHERE current_call_sid = ?3 AND tenant = ?4 AND identity = ?5
+                RETURNING identity
+                """,
+                [
+                    SQLiteData(now), SQLiteData(now.addingTimeInterval(TimeInterval(wrapUpSeconds))), .text(callSid),
+                    .text(tenant.rawValue), .text(identity),
+                ]
+            )
+            return !rows.isEmpty
         }
     }
 

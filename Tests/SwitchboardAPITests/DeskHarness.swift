@@ -154,12 +154,18 @@ extension TestClientProtocol {
 actor RecordingRedirector: CallRedirecting {
     private(set) var redirects: [(callSid: String, url: String)] = []
     var failure: TwilioRESTError?
+    /// Runs while a redirect is under way (after it is recorded), as if Twilio took that long.
+    private let during: (@Sendable (_ callSid: String, _ url: String) async -> Void)?
 
-    init(failure: TwilioRESTError? = nil) { self.failure = failure }
+    init(failure: TwilioRESTError? = nil, during: (@Sendable (_ callSid: String, _ url: String) async -> Void)? = nil) {
+        self.failure = failure
+        self.during = during
+    }
 
     func redirectCall(_ callSid: String, to url: String) async throws(TwilioRESTError) {
         if let failure { throw failure }
         redirects.append((callSid, url))
+        await during?(callSid, url)
     }
 }
 

@@ -23,6 +23,52 @@ import Testing
         try await store.agent(identity: DeskHarness.bob, in: "acme")
     }
 
+    /// While Twilio is still moving the caller into the slot, the parker is on the call and a
+    /// retrieval is refused as in progress; once the park is done it succeeds.
+    @Test(arguments: StoreUnderTest.all)
+    func aRetrievalDuringTheParksRedirectWaitsForThePark(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            let twilio = RecordingRedirector { callSid, url in
+                guard callSid == "CAmid", let id = URLComponents(string: url)?.queryItems?.first(where: { $0.name == "parked" })?.value
+                else { return }
+                let outcome = try? await store.retrieveParkedCall(id: id, tenant: "acme", agentIdentity: DeskHarness.bob, at: Date())
+                #expect(outcome == .parkInProgress(heldBy: DeskHarness.ann))
+            }
+            try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
+                // Bob's first request provisions his agent record.
+                #expect(try await client.api(.get, "/api/agents/me", token: DeskHarness.bobToken).status == .ok)
+                try await ParkingAPITests.answered("CAmid", store: store, client: client)
+                let id = try await ParkingAPITests.park("CAmid", client: client)
+                #expect(try await Self.bob(store).currentCallSid == nil)
+                let ann = try await store.agent(identity: DeskHarness.ann, in: "acme")
+                #expect(ann.currentCallSid == nil)
+                #expect(ann.lastCallEndedAt != nil)
+                #expect(try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.bobToken).status == .ok)
+                #expect(try await Self.bob(store).currentCallSid == "CAmid")
+            }
+        }
+    }
+
+    /// The API's answer while the parker is still on the call: 409 `park_in_progress`, naming them.
+    @Test(arguments: StoreUnderTest.all)
+    func aRetrievalWhileTheParkerIsOnTheCallIsParkInProgress(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store, redirector: RecordingRedirector()).test(.router) { client in
+                #expect(try await client.api(.get, "/api/agents/me", token: DeskHarness.bobToken).status == .ok)
+                try await ParkingAPITests.answered("CAheld", store: store, client: client)
+                // The park's record exists, but its redirect has not happened yet.
+                let parked = try await store.parkCall("CAheld", tenant: "acme", slot: "park", parkedBy: DeskHarness.ann, at: Date())
+                let refused = try await client.api(.post, "/api/parked/\(parked.id)/retrieve", token: DeskHarness.bobToken)
+                #expect(refused.status == .conflict)
+                let body = try DeskHarness.object(refused)
+                #expect(body["error"] as? String == "park_in_progress")
+                #expect(body["heldBy"] as? String == DeskHarness.ann)
+                #expect(body["hint"] as? String == "Try again in a moment.")
+                #expect(try await Self.bob(store).currentCallSid == nil)
+            }
+        }
+    }
+
     @Test(arguments: StoreUnderTest.all, ["bridged", "hangup"])
     func theRetrieverIsOnTheCallUntilTheCallerLeavesTheSlot(store kind: StoreUnderTest, result: String) async throws {
         try await kind.withStore { store in

@@ -49,6 +49,50 @@ extension DeskStoreContractTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func aRetrievalWaitsUntilTheParkerIsOffTheCallAndParkingEndsOnlyTheParkersPart(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            for identity in ["amy", "bob"] {
+                try await store.upsertAgent(.new(identity, tenant: "acme"))
+            }
+            try await store.upsertAgent(.new("amy", tenant: "globex"))
+            // Amy parks the caller, but Twilio has not moved it yet: she is still on the call.
+            #expect(try await store.claimCall("CA-1", tenant: "acme", agentIdentity: "amy", at: Clock.at(0)) == .won)
+            let parked = try await store.parkCall("CA-1", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(10))
+            let bob = try await store.agent(identity: "bob", in: "acme")
+            #expect(
+                try await store.retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(11))
+                    == .parkInProgress(heldBy: "amy")
+            )
+            #expect(try await store.agent(identity: "bob", in: "acme") == bob)
+            #expect(try await store.parkedCall(id: parked.id, in: "acme").retrievedBy == nil)
+
+            // Not Amy's call, not her tenant, or not an agent: nothing changes.
+            #expect(try await store.endCall("CA-other", of: "amy", in: "acme", at: Clock.at(20), wrapUpSeconds: 5) == false)
+            #expect(try await store.endCall("CA-1", of: "amy", in: "globex", at: Clock.at(20), wrapUpSeconds: 5) == false)
+            #expect(try await store.endCall("CA-1", of: "nobody", in: "acme", at: Clock.at(20), wrapUpSeconds: 5) == false)
+            #expect(try await store.agent(identity: "amy", in: "acme").currentCallSid == "CA-1")
+            #expect(try await store.agent(identity: "amy", in: "globex").currentCallSid == nil)
+
+            #expect(try await store.endCall("CA-1", of: "amy", in: "acme", at: Clock.at(20), wrapUpSeconds: 5) == true)
+            let amy = try await store.agent(identity: "amy", in: "acme")
+            #expect(amy.currentCallSid == nil)
+            #expect(amy.lastCallEndedAt == Clock.at(20))
+            #expect(amy.wrapUpEndsAt == Clock.at(25))
+            #expect(try await store.endCall("CA-1", of: "amy", in: "acme", at: Clock.at(30), wrapUpSeconds: 5) == false)
+            #expect(try await store.agent(identity: "amy", in: "acme") == amy)
+
+            // Off the call, she no longer holds it: Bob retrieves it, and ending her part again leaves him on it.
+            #expect(try await store.retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(31)).isRetrieved)
+            #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == "CA-1")
+            #expect(try await store.endCall("CA-1", of: "amy", in: "acme", at: Clock.at(40), wrapUpSeconds: 5) == false)
+            #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == "CA-1")
+            await #expect(throws: StoreError.invalid) {
+                try await store.endCall("CA-1", of: "bob", in: "acme", at: Clock.at(50), wrapUpSeconds: -1)
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func anAgentOnAnotherCallIsRefusedAsBusyAndNothingChanges(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
             for identity in ["amy", "bob", "cat"] {

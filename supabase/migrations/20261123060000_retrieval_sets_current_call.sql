@@ -10,16 +10,19 @@
 -- lock the agent first), so one agent's retrievals and claims run one at a time: an agent retrieving
 -- several calls at once, or retrieving while answering, ends up on one call at most. Returns
 -- {"outcome": "retrieved", "parked_call": <row>}, {"outcome": "already_retrieved", "retrieved_by":
--- <identity>}, {"outcome": "ended"} or {"outcome": "agent_busy", "current_call_sid": <call sid>}. In
--- order: an unknown agent or parked call in the tenant raises PT404; a repeat by the retriever returns
--- the row unchanged; another agent's retrieval is named; an ended park is ended; an agent on another
--- call is busy; otherwise the agent retrieves it and is on the call.
+-- <identity>}, {"outcome": "ended"}, {"outcome": "agent_busy", "current_call_sid": <call sid>} or
+-- {"outcome": "park_in_progress", "held_by": <identity>}. In order: an unknown agent or parked call in
+-- the tenant raises PT404; a repeat by the retriever returns the row unchanged; another agent's
+-- retrieval is named; an ended park is ended; an agent on another call is busy; a call another agent
+-- is still on (the parker, before Twilio moved the caller into the slot; agents_one_per_call allows
+-- one agent per call) is in progress; otherwise the agent retrieves it and is on the call.
 create or replace function public.retrieve_parked_call(
     p_id uuid, p_tenant_id text, p_agent_identity text, p_at timestamptz
 ) returns jsonb
 language plpgsql volatile as $$
 declare
     v_current_call text;
+    v_holder text;
     v_parked public.parked_calls;
 begin
     select current_call_sid into v_current_call
@@ -43,6 +46,12 @@ begin
     end if;
     if v_current_call is not null and v_current_call <> v_parked.call_sid then
         return jsonb_build_object('outcome', 'agent_busy', 'current_call_sid', v_current_call);
+    end if;
+    select identity into v_holder from public.agents
+    where current_call_sid = v_parked.call_sid and not (tenant_id = p_tenant_id and identity = p_agent_identity)
+    limit 1;
+    if found then
+        return jsonb_build_object('outcome', 'park_in_progress', 'held_by', v_holder);
     end if;
     update public.parked_calls set retrieved_by = p_agent_identity, retrieved_at = p_at
     where id = p_id

@@ -90,7 +90,9 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
         }
         let wrapUp = services.configuration.wrapUpSeconds
         try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
-            try await store.endCall(callSid, at: now, wrapUpSeconds: wrapUp)
+            // The parker's part only: an agent who retrieved the call while Twilio was moving the caller
+            // is on it now, and stays on it.
+            try await store.endCall(callSid, of: agent.identity, in: user.tenant, at: now, wrapUpSeconds: wrapUp)
             try await store.recordRingEvent(
                 RingEvent(callSid: callSid, tenant: user.tenant, agentIdentity: agent.identity, kind: .parked, occurredAt: now, detail: parked.id)
             )
@@ -114,6 +116,7 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
         case .alreadyRetrieved(let winner): throw .alreadyRetrieved(by: winner)
         case .ended: throw .parkEnded
         case .agentBusy(let current): throw .agentBusyForRetrieval(currentCallSid: current)
+        case .parkInProgress(let holder): throw .parkInProgress(heldBy: holder)
         }
         do {
             try await store.recordRingEvent(
