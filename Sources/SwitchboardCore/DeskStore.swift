@@ -79,6 +79,17 @@ public protocol DeskStore: CallStore {
     /// - Throws: ``StoreError/notFound`` for an unknown id or agent in the tenant.
     func retrieveParkedCall(id: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> RetrievalOutcome
 
+    /// The agent who parked a call answers its ring-back (the park timed out and its client rang
+    /// again): puts it back on the call, atomically, as a claim would.
+    ///
+    /// In order: a call retrieved by another agent, or parked by another, is `.alreadyAnswered(by:)`
+    /// naming that agent; an agent already on this call is `.won` again, unchanged; an agent on another
+    /// call is `.agentBusy`; a call another agent is on is `.alreadyAnswered(by:)`; otherwise the
+    /// agent's current call becomes the call's SID and it is `.won`. The park itself is not changed
+    /// (it ended when the caller left the slot).
+    /// - Throws: ``StoreError/notFound`` for an unknown id or agent in the tenant.
+    func reclaimParkedCall(id: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> ClaimOutcome
+
     /// Marks the waiting parked call of `callSid` as ended (the caller hung up, or the park timed out)
     /// and returns it; nil when the call is not waiting in a slot.
     @discardableResult

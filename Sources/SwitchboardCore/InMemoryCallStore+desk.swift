@@ -101,6 +101,20 @@ extension InMemoryCallStore: DeskStore {
         return parked
     }
 
+    public func reclaimParkedCall(id: String, tenant: TenantID, agentIdentity: String, at now: Date) throws(StoreError) -> ClaimOutcome {
+        var agent = try agent(identity: agentIdentity, in: tenant)
+        let parked = try parkedCall(id: id, in: tenant)
+        if let retriever = parked.retrievedBy, retriever != agentIdentity { return .alreadyAnswered(by: retriever) }
+        if parked.parkedBy != agentIdentity { return .alreadyAnswered(by: parked.parkedBy) }
+        if let current = agent.currentCallSid { return current == parked.callSid ? .won : .agentBusy(currentCallSid: current) }
+        if let holder = agentsByKey.values.first(where: { $0.currentCallSid == parked.callSid }) {
+            return .alreadyAnswered(by: holder.identity)
+        }
+        agent.currentCallSid = parked.callSid
+        agentsByKey[AgentKey(tenant: tenant, identity: agentIdentity)] = agent
+        return .won
+    }
+
     public func retrieveParkedCall(
         id: String,
         tenant: TenantID,

@@ -127,6 +127,27 @@ extension SQLiteCallStore {
         }
     }
 
+    /// Puts the parker back on the call in one `BEGIN IMMEDIATE` transaction (see the protocol for the order).
+    public func reclaimParkedCall(id: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> ClaimOutcome {
+        try await session.transaction { (runner) throws(StoreError) -> ClaimOutcome in
+            let currentCallSid = try Self.currentCall(ofAgent: agentIdentity, in: tenant, runner)
+            let rows = try Self.parkedCallRows(id: id, in: tenant, runner)
+            guard let parked = try rows.records(from: "parked_calls", { (row) throws(StoreError) in try row.parkedCall() }).first else {
+                throw .notFound("No parked call \(id) in tenant \(tenant)")
+            }
+            if let retriever = parked.retrievedBy, retriever != agentIdentity { return .alreadyAnswered(by: retriever) }
+            if parked.parkedBy != agentIdentity { return .alreadyAnswered(by: parked.parkedBy) }
+            if let currentCallSid { return currentCallSid == parked.callSid ? .won : .agentBusy(currentCallSid: currentCallSid) }
+            let holders = try runner.rows("SELECT identity FROM agents WHERE current_call_sid = ?1 LIMIT 1", [.text(parked.callSid)])
+            if let holder = holders.first { return .alreadyAnswered(by: try SQLiteRowReader(table: "agents", row: holder).text("identity")) }
+            try runner.execute(
+                "UPDATE agents SET current_call_sid = ?1 WHERE tenant = ?2 AND identity = ?3",
+                [.text(parked.callSid), .text(tenant.rawValue), .text(agentIdentity)]
+            )
+            return .won
+        }
+    }
+
     /// Ends the agent's part in the call with one `UPDATE` guarded by its current call.
     @discardableResult
     public func endCall(

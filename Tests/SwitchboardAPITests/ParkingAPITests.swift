@@ -168,11 +168,38 @@ import Testing
                 let expected =
                     Self.declaration
                     + #"<Response><Dial action="https://switchboard.example.com/twilio/dial-status" answerOnBridge="true" method="POST" timeout="20">"#
-                    + #"<Client statusCallback="https://switchboard.example.com/twilio/client-status" statusCallbackEvent="ringing answered completed" statusCallbackMethod="POST" url="https://switchboard.example.com/twilio/screen">"#
+                    + #"<Client statusCallback="https://switchboard.example.com/twilio/client-status" statusCallbackEvent="ringing answered completed" statusCallbackMethod="POST" url="https://switchboard.example.com/twilio/recall?tenant=acme&amp;parked=\#(id)">"#
                     + DeskHarness.ann + "</Client></Dial></Response>"
                 #expect(String(buffer: status.body) == expected)
                 let list = try DeskHarness.object(try await client.api(.get, "/api/parked", token: DeskHarness.annToken))
                 #expect((list["parked"] as? [Any])?.isEmpty == true)
+                // The park ended Ann's part in the call: until she answers the ring-back she is free.
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == nil)
+                let leg: FormParameters = [
+                    "CallSid": "CAannleg", "ParentCallSid": "CAlong", "AccountSid": "AC1", "From": "+14155551234",
+                    "To": "client:\(DeskHarness.ann)", "CallStatus": "in-progress", "Direction": "outbound-api",
+                ]
+                let recalled = try await client.twilio("/twilio/recall?tenant=acme&parked=\(id)", leg)
+                #expect(String(buffer: recalled.body) == Self.declaration + "<Response />")
+                // Answering puts her back on the call, so she is not rung for new ones while she talks.
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAlong")
+                #expect(!(try await store.availableAgents(in: "acme", at: Date(), limit: 10).map(\.identity).contains(DeskHarness.ann)))
+                // Bob's phone cannot take her ring-back.
+                var bobLeg = leg
+                bobLeg.pairs[4].value = "client:\(DeskHarness.bob)"
+                _ = try await client.api(.get, "/api/agents/me", token: DeskHarness.bobToken)
+                let notHis = try await client.twilio("/twilio/recall?tenant=acme&parked=\(id)", bobLeg)
+                #expect(String(buffer: notHis.body).contains("<Hangup />"))
+                // The dial's action when the conversation ends frees her.
+                let ended = try await client.twilio(
+                    "/twilio/dial-status",
+                    [
+                        "CallSid": "CAlong", "AccountSid": "AC1", "From": "+14155551234", "To": "+15005550006", "CallStatus": "in-progress",
+                        "Direction": "inbound", "DialCallStatus": "completed", "DialCallSid": "CAannleg",
+                    ]
+                )
+                #expect(String(buffer: ended.body).contains("<Hangup />"))
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == nil)
                 // A queue failure sends the caller to voicemail.
                 let failed = try await client.twilio("/twilio/park-status", ["CallSid": "CAunknown", "QueueResult": "system-error"])
                 #expect(String(buffer: failed.body).contains("<Record "))

@@ -65,6 +65,8 @@ struct DeskTwilioController<Store: DeskStore>: Sendable {
             return await parkStatus(form: form)
         case .retrieve:
             return await retrieve(form: form, tenant: tenant, parkedID: parkedID)
+        case .recall:
+            return await reclaim(form: form, tenant: tenant, parkedID: parkedID)
         }
     }
 
@@ -143,20 +145,22 @@ struct DeskTwilioController<Store: DeskStore>: Sendable {
         case "hangup":
             return (responses.acknowledged(), "park-hangup")
         case "leave":
-            guard let parker = ended?.parkedBy else { return (responses.voicemail(), "park-timeout-voicemail") }
-            return (recall(parker), "park-recall")
+            guard let ended else { return (responses.voicemail(), "park-timeout-voicemail") }
+            return (recall(ended), "park-recall")
         default:
             return (responses.voicemail(), "park-failed")
         }
     }
 
     /// Rings the agent who parked the call again; the dial's action sends the caller to voicemail
-    /// unless the agent answers.
-    func recall(_ identity: String) -> VoiceResponse {
+    /// unless the agent answers. The agent's leg, once answered, requests `/twilio/recall`, which puts
+    /// the agent back on the call.
+    func recall(_ parked: ParkedCall) -> VoiceResponse {
         let routing = services.routing
+        let path = DeskTwilioRoute.recall.path(query: [("tenant", parked.tenant.rawValue), ("parked", parked.id)])
         let client = Client(
-            identity,
-            url: URLReference(routing.url(.screen)),
+            parked.parkedBy,
+            url: URLReference(services.publicURL(path)),
             statusCallback: URLReference(routing.url(.clientStatus)),
             statusCallbackEvent: [.ringing, .answered, .completed],
             statusCallbackMethod: .post
@@ -169,6 +173,36 @@ struct DeskTwilioController<Store: DeskStore>: Sendable {
             answerOnBridge: true
         )
         return VoiceResponse([.dial(dial)])
+    }
+
+    /// The parker answered the ring-back: back on the call (an empty `<Response />` bridges it), or told
+    /// why not and hung up. A store failure lets the agent through, as the screen route does: the
+    /// caller is waiting.
+    private func reclaim(form: FormParameters, tenant: TenantID?, parkedID: String?) async -> (VoiceResponse, String) {
+        guard let tenant, let parkedID, let to = form["To"] else { return (responses.hangup(), "recall-bad-request") }
+        let identity = VoiceService<Store>.clientIdentity(to)
+        let store = services.store
+        let now = Date()
+        do {
+            let outcome = try await budget.run { () async throws(StoreError) -> ClaimOutcome in
+                try await store.reclaimParkedCall(id: parkedID, tenant: tenant, agentIdentity: identity, at: now)
+            }
+            let word: String
+            switch outcome {
+            case .won: word = "recall-won"
+            case .alreadyAnswered: word = "recall-lost"
+            case .agentBusy: word = "recall-busy"
+            case .callEnded: word = "recall-ended"
+            }
+            services.logger.info("recall", metadata: ["parked": "\(parkedID)", "agent": "\(identity)", "outcome": "\(word)"])
+            return (responses.screen(outcome), word)
+        } catch let error where error == .notFound {
+            services.logger.warning("recall of an unknown parked call or agent", metadata: ["parked": "\(parkedID)", "agent": "\(identity)"])
+            return (responses.hangup(), "recall-refused")
+        } catch {
+            services.logger.error("recall failed; letting the agent through", metadata: ["parked": "\(parkedID)", "error": "\(error)"])
+            return (responses.screen(.won), "recall-unchecked")
+        }
     }
 
     /// `<Dial><Queue>` of the parked call's slot, for the agent who retrieved it.

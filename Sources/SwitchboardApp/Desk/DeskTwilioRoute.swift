@@ -12,6 +12,8 @@ enum DeskTwilioRoute: String, Sendable, CaseIterable {
     case parkStatus = "/twilio/park-status"
     /// The retrieving agent's TwiML: `<Dial><Queue>` of the parked call's slot.
     case retrieve = "/twilio/retrieve"
+    /// The `<Client url>` of a park's ring-back: the parker answered, and is put back on the call.
+    case recall = "/twilio/recall"
 
     /// The path with a query of already-safe names and values, percent-encoded.
     func path(query: [(String, String)]) -> String {

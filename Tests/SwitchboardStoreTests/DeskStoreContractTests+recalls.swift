@@ -1,0 +1,85 @@
+import Foundation
+import SwitchboardCore
+import Testing
+
+/// The parker who answers a park's ring-back is on the call again, as a claim's winner is.
+extension DeskStoreContractTests {
+    /// Amy answers and parks `callSid`; the park ends her part, then times out (the caller leaves the
+    /// slot). The parked call.
+    func parkedAndTimedOut(_ callSid: String, by identity: String, _ store: any DeskStore, at second: Int) async throws -> ParkedCall {
+        #expect(try await store.claimCall(callSid, tenant: "acme", agentIdentity: identity, at: Clock.at(second)) == .won)
+        let parked = try await store.parkCall(callSid, tenant: "acme", slot: "park", parkedBy: identity, at: Clock.at(second + 1))
+        #expect(try await store.endCall(callSid, of: identity, in: "acme", at: Clock.at(second + 1), wrapUpSeconds: 0))
+        #expect(try await store.endParkedCall(callSid, at: Clock.at(second + 2)) != nil)
+        return parked
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func theParkerWhoAnswersTheRingBackIsOnTheCallAgain(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            for identity in ["amy", "bob"] {
+                try await store.upsertAgent(.new(identity, tenant: "acme"))
+            }
+            let parked = try await parkedAndTimedOut("CA-1", by: "amy", store, at: 0)
+            #expect(try await store.availableIdentities(in: "acme", at: Clock.at(10)).contains("amy"))
+
+            // Only the parker takes its ring-back.
+            let bob = try await store.agent(identity: "bob", in: "acme")
+            #expect(
+                try await store.reclaimParkedCall(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(11))
+                    == .alreadyAnswered(by: "amy")
+            )
+            #expect(try await store.agent(identity: "bob", in: "acme") == bob)
+
+            #expect(try await store.reclaimParkedCall(id: parked.id, tenant: "acme", agentIdentity: "amy", at: Clock.at(12)) == .won)
+            let amy = try await store.agent(identity: "amy", in: "acme")
+            #expect(amy.currentCallSid == "CA-1")
+            #expect(try await store.availableIdentities(in: "acme", at: Clock.at(13)) == ["bob"])
+            #expect(try await store.claimCall("CA-2", tenant: "acme", agentIdentity: "amy", at: Clock.at(14)) == .agentBusy(currentCallSid: "CA-1"))
+            // A repeat changes nothing; the end of the conversation frees her.
+            #expect(try await store.reclaimParkedCall(id: parked.id, tenant: "acme", agentIdentity: "amy", at: Clock.at(15)) == .won)
+            #expect(try await store.agent(identity: "amy", in: "acme") == amy)
+            try await store.endCall("CA-1", at: Clock.at(20), wrapUpSeconds: 0)
+            #expect(try await store.agent(identity: "amy", in: "acme").currentCallSid == nil)
+
+            // Unknown parked calls and agents.
+            await #expect(throws: StoreError.notFound) {
+                try await store.reclaimParkedCall(id: UUID().uuidString.lowercased(), tenant: "acme", agentIdentity: "amy", at: Clock.at(30))
+            }
+            await #expect(throws: StoreError.notFound) {
+                try await store.reclaimParkedCall(id: parked.id, tenant: "acme", agentIdentity: "nobody", at: Clock.at(30))
+            }
+            await #expect(throws: StoreError.notFound) {
+                try await store.reclaimParkedCall(id: parked.id, tenant: "globex", agentIdentity: "amy", at: Clock.at(30))
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aBusyParkerOrARetrievedCallIsNotReclaimed(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            for identity in ["amy", "bob", "cat"] {
+                try await store.upsertAgent(.new(identity, tenant: "acme"))
+            }
+            // Bob retrieved Amy's park before it timed out: Amy's ring-back cannot take it from him.
+            #expect(try await store.claimCall("CA-1", tenant: "acme", agentIdentity: "amy", at: Clock.at(0)) == .won)
+            let retrieved = try await store.parkCall("CA-1", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(1))
+            #expect(try await store.endCall("CA-1", of: "amy", in: "acme", at: Clock.at(1), wrapUpSeconds: 0))
+            #expect(try await store.retrieveParkedCall(id: retrieved.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(2)).isRetrieved)
+            #expect(
+                try await store.reclaimParkedCall(id: retrieved.id, tenant: "acme", agentIdentity: "amy", at: Clock.at(3))
+                    == .alreadyAnswered(by: "bob")
+            )
+            #expect(try await store.agent(identity: "amy", in: "acme").currentCallSid == nil)
+
+            // Cat answered another caller before her ring-back: busy, and nothing changes.
+            let parked = try await parkedAndTimedOut("CA-3", by: "cat", store, at: 10)
+            #expect(try await store.claimCall("CA-4", tenant: "acme", agentIdentity: "cat", at: Clock.at(20)) == .won)
+            #expect(
+                try await store.reclaimParkedCall(id: parked.id, tenant: "acme", agentIdentity: "cat", at: Clock.at(21))
+                    == .agentBusy(currentCallSid: "CA-4")
+            )
+            #expect(try await store.agent(identity: "cat", in: "acme").currentCallSid == "CA-4")
+        }
+    }
+}
