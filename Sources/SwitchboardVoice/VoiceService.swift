@@ -151,13 +151,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
                 let tenant = try await store.ringingCall(callSid)?.tenant ?? .default
                 return (try await store.claimCall(callSid, tenant: tenant, agentIdentity: identity, at: now), tenant)
             }
-            let word: String
-            switch outcome {
-            case .won: word = "claim-won"
-            case .alreadyAnswered: word = "claim-lost"
-            case .agentBusy: word = "claim-busy"
-            case .callEnded: word = "claim-ended"
-            }
+            let word = Self.word(for: outcome, prefix: "claim")
             logger.info("claim", metadata: ["callSid": "\(callSid)", "agent": "\(identity)", "outcome": "\(word)"])
             return VoiceReply(body: documents.screen(outcome), outcome: word, tenant: tenant)
         } catch let error where error == .notFound {
@@ -246,6 +240,16 @@ public struct VoiceService<Store: CallStore>: Sendable {
                 ]
             )
             return VoiceReply(body: documents.acknowledged, outcome: "store-failed", reason: error.description)
+        }
+    }
+
+    /// The metrics and log word of a claim's outcome: `prefix` then `-won`, `-lost`, `-busy` or `-ended`.
+    public static func word(for outcome: ClaimOutcome, prefix: String) -> String {
+        switch outcome {
+        case .won: "\(prefix)-won"
+        case .alreadyAnswered: "\(prefix)-lost"
+        case .agentBusy: "\(prefix)-busy"
+        case .callEnded: "\(prefix)-ended"
         }
     }
 

@@ -16,6 +16,37 @@
 -- retrieval is named; an ended park is ended; an agent on another call is busy; a call another agent
 -- is still on (the parker, before Twilio moved the caller into the slot; agents_one_per_call allows
 -- one agent per call) is in progress; otherwise the agent retrieves it and is on the call.
+-- The first steps of the desk's functions on a parked call: the agent's row is locked first, then
+-- the parked call's. lock_agent_current_call answers the agent's current call; lock_parked_call the
+-- parked call's row. Each raises PT404 (HTTP 404 through PostgREST) when the tenant has no such row.
+create or replace function public.lock_agent_current_call(p_tenant_id text, p_agent_identity text) returns text
+language plpgsql volatile as $$
+declare
+    v_current_call text;
+begin
+    select current_call_sid into v_current_call
+    from public.agents where tenant_id = p_tenant_id and identity = p_agent_identity
+    for update;
+    if not found then
+        raise exception using errcode = 'PT404', message = format('No agent %s in tenant %s', p_agent_identity, p_tenant_id);
+    end if;
+    return v_current_call;
+end;
+$$;
+
+create or replace function public.lock_parked_call(p_id uuid, p_tenant_id text) returns public.parked_calls
+language plpgsql volatile as $$
+declare
+    v_parked public.parked_calls;
+begin
+    select * into v_parked from public.parked_calls where id = p_id and tenant_id = p_tenant_id for update;
+    if not found then
+        raise exception using errcode = 'PT404', message = format('No parked call %s in tenant %s', p_id, p_tenant_id);
+    end if;
+    return v_parked;
+end;
+$$;
+
 create or replace function public.retrieve_parked_call(
     p_id uuid, p_tenant_id text, p_agent_identity text, p_at timestamptz
 ) returns jsonb
@@ -25,16 +56,8 @@ declare
     v_holder text;
     v_parked public.parked_calls;
 begin
-    select current_call_sid into v_current_call
-    from public.agents where tenant_id = p_tenant_id and identity = p_agent_identity
-    for update;
-    if not found then
-        raise exception using errcode = 'PT404', message = format('No agent %s in tenant %s', p_agent_identity, p_tenant_id);
-    end if;
-    select * into v_parked from public.parked_calls where id = p_id and tenant_id = p_tenant_id for update;
-    if not found then
-        raise exception using errcode = 'PT404', message = format('No parked call %s in tenant %s', p_id, p_tenant_id);
-    end if;
+    v_current_call := public.lock_agent_current_call(p_tenant_id, p_agent_identity);
+    v_parked := public.lock_parked_call(p_id, p_tenant_id);
     if v_parked.retrieved_by = p_agent_identity then
         return jsonb_build_object('outcome', 'retrieved', 'parked_call', to_jsonb(v_parked));
     end if;
@@ -66,3 +89,7 @@ $$;
 -- they are restated so this file says them on its own.
 revoke execute on function public.retrieve_parked_call(uuid, text, text, timestamptz) from public, anon, authenticated;
 grant execute on function public.retrieve_parked_call(uuid, text, text, timestamptz) to service_role;
+revoke execute on function public.lock_agent_current_call(text, text) from public, anon, authenticated;
+grant execute on function public.lock_agent_current_call(text, text) to service_role;
+revoke execute on function public.lock_parked_call(uuid, text) from public, anon, authenticated;
+grant execute on function public.lock_parked_call(uuid, text) to service_role;

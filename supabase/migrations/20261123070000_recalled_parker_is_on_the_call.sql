@@ -4,7 +4,8 @@
 -- it the parker, whose part ended when the call was parked, looked available for the whole
 -- conversation. Safe to apply twice.
 --
--- The agent's row is locked first, then the parked call's, as in retrieve_parked_call. Returns
+-- The agent's row is locked first, then the parked call's (lock_agent_current_call and
+-- lock_parked_call, from 20261123060000), as in retrieve_parked_call. Returns
 -- {"outcome": "won"}, {"outcome": "already_answered", "answered_by": <identity>} or
 -- {"outcome": "agent_busy", "current_call_sid": <call sid>}. In order: an unknown agent or parked
 -- call in the tenant raises PT404; a call retrieved by another agent, or parked by another, names that
@@ -19,16 +20,8 @@ declare
     v_holder text;
     v_parked public.parked_calls;
 begin
-    select current_call_sid into v_current_call
-    from public.agents where tenant_id = p_tenant_id and identity = p_agent_identity
-    for update;
-    if not found then
-        raise exception using errcode = 'PT404', message = format('No agent %s in tenant %s', p_agent_identity, p_tenant_id);
-    end if;
-    select * into v_parked from public.parked_calls where id = p_id and tenant_id = p_tenant_id for update;
-    if not found then
-        raise exception using errcode = 'PT404', message = format('No parked call %s in tenant %s', p_id, p_tenant_id);
-    end if;
+    v_current_call := public.lock_agent_current_call(p_tenant_id, p_agent_identity);
+    v_parked := public.lock_parked_call(p_id, p_tenant_id);
     if v_parked.retrieved_by is not null and v_parked.retrieved_by <> p_agent_identity then
         return jsonb_build_object('outcome', 'already_answered', 'answered_by', v_parked.retrieved_by);
     end if;

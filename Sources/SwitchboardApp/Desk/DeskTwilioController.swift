@@ -187,13 +187,7 @@ struct DeskTwilioController<Store: DeskStore>: Sendable {
             let outcome = try await budget.run { () async throws(StoreError) -> ClaimOutcome in
                 try await store.reclaimParkedCall(id: parkedID, tenant: tenant, agentIdentity: identity, at: now)
             }
-            let word: String
-            switch outcome {
-            case .won: word = "recall-won"
-            case .alreadyAnswered: word = "recall-lost"
-            case .agentBusy: word = "recall-busy"
-            case .callEnded: word = "recall-ended"
-            }
+            let word = VoiceService<Store>.word(for: outcome, prefix: "recall")
             services.logger.info("recall", metadata: ["parked": "\(parkedID)", "agent": "\(identity)", "outcome": "\(word)"])
             return (responses.screen(outcome), word)
         } catch let error where error == .notFound {
