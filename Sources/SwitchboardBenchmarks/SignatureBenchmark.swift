@@ -1,6 +1,6 @@
 import SwitchboardWebhooks
 
-/// The signed 20-parameter voice callback of /work/shared/bench/twilio_py_baseline.py (same token, URL
+/// The signed 20-parameter voice callback of ../shared/bench/twilio_py_baseline.py (same token, URL
 /// and parameters), validated as twilio-python's `validate` is there, plus the steps around it.
 enum SignatureBenchmark {
     static let token = "12345678901234567890123456789012"

@@ -1,6 +1,6 @@
 import SwitchboardTwiML
 
-/// The documents of /work/shared/bench/twilio_py_baseline.py (`ring_all` with ten clients and
+/// The documents of ../shared/bench/twilio_py_baseline.py (`ring_all` with ten clients and
 /// `voicemail`), built and rendered each iteration as the Python baseline does.
 enum TwiMLBenchmark {
     static let agents = (0..<10).map { "agent_\($0 < 10 ? "0" : "")\($0)" }

@@ -1,7 +1,7 @@
 import SwitchboardTwiML
 import Testing
 
-/// Expected strings come from /work/shared/reference/twilio.md sections 6.2 and 6.3 (twilio-python's
+/// Expected strings come from ../shared/reference/twilio.md sections 6.2 and 6.3 (twilio-python's
 /// own unit tests and the reference's independent derivation), not from this writer.
 @Suite struct TwiMLWriterTests {
     let declaration = #"<?xml version="1.0" encoding="UTF-8"?>"#
