@@ -107,9 +107,7 @@ extension InMemoryCallStore: DeskStore {
         if let retriever = parked.retrievedBy, retriever != agentIdentity { return .alreadyAnswered(by: retriever) }
         if parked.parkedBy != agentIdentity { return .alreadyAnswered(by: parked.parkedBy) }
         if let current = agent.currentCallSid { return current == parked.callSid ? .won : .agentBusy(currentCallSid: current) }
-        if let holder = agentsByKey.values.first(where: { $0.currentCallSid == parked.callSid }) {
-            return .alreadyAnswered(by: holder.identity)
-        }
+        if let other = holder(of: parked.callSid, other: agentIdentity, in: tenant) { return .alreadyAnswered(by: other) }
         agent.currentCallSid = parked.callSid
         agentsByKey[AgentKey(tenant: tenant, identity: agentIdentity)] = agent
         return .won
@@ -130,15 +128,19 @@ extension InMemoryCallStore: DeskStore {
         }
         if parked.endedAt != nil { return .ended }
         if let current = agent.currentCallSid, current != parked.callSid { return .agentBusy(currentCallSid: current) }
-        if let holder = agentsByKey.values.first(where: { $0.currentCallSid == parked.callSid && $0.identity != agentIdentity }) {
-            return .parkInProgress(heldBy: holder.identity)
-        }
+        if let other = holder(of: parked.callSid, other: agentIdentity, in: tenant) { return .parkInProgress(heldBy: other) }
         parked.retrievedBy = agentIdentity
         parked.retrievedAt = now
         parkedByID[parked.id] = parked
         agent.currentCallSid = parked.callSid
         agentsByKey[AgentKey(tenant: tenant, identity: agentIdentity)] = agent
         return .retrieved(parked)
+    }
+
+    /// The identity of an agent other than `identity` in `tenant` whose current call is `callSid`, if any.
+    private func holder(of callSid: String, other identity: String, in tenant: TenantID) -> String? {
+        let asking = AgentKey(tenant: tenant, identity: identity)
+        return agentsByKey.first { $0.key != asking && $0.value.currentCallSid == callSid }?.value.identity
     }
 
     @discardableResult

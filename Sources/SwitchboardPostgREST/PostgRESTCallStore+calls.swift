@@ -35,13 +35,7 @@ extension PostgRESTCallStore {
             idempotent: false,
             operation: "claiming call \(callSid) for agent \(agentIdentity)"
         )
-        switch (result.outcome, result.answered_by, result.current_call_sid) {
-        case ("won", _, _): return .won
-        case ("already_answered", let winner?, _): return .alreadyAnswered(by: winner)
-        case ("agent_busy", _, let current?): return .agentBusy(currentCallSid: current)
-        case ("call_ended", _, _): return .callEnded
-        default: throw .corrupt("claim_call_as answered an unknown outcome \(result.outcome) for call \(callSid)")
-        }
+        return try result.claimOutcome(from: "claim_call_as", for: "call \(callSid)")
     }
 
     public func callWinner(_ callSid: String) async throws(StoreError) -> String? {
@@ -70,10 +64,22 @@ private struct ClaimArguments: Encodable {
     var p_claimed_at: Date
 }
 
-private struct ClaimResult: Decodable {
+/// What `claim_call_as` and `reclaim_parked_call` answer.
+struct ClaimResult: Decodable {
     var outcome: String
     var answered_by: String?
     var current_call_sid: String?
+
+    /// The outcome; an answer `function` should not give (about `subject`) is ``StoreError/corrupt``.
+    func claimOutcome(from function: String, for subject: String) throws(StoreError) -> ClaimOutcome {
+        switch (outcome, answered_by, current_call_sid) {
+        case ("won", _, _): return .won
+        case ("already_answered", let winner?, _): return .alreadyAnswered(by: winner)
+        case ("agent_busy", _, let current?): return .agentBusy(currentCallSid: current)
+        case ("call_ended", _, _): return .callEnded
+        default: throw .corrupt("\(function) answered an unknown outcome \(outcome) for \(subject)")
+        }
+    }
 }
 
 private struct WinnerRow: Decodable {

@@ -87,16 +87,11 @@ extension PostgRESTCallStore {
         let result = try await client.rpc(
             "reclaim_parked_call",
             RetrieveArguments(p_id: id, p_tenant_id: tenant.rawValue, p_agent_identity: agentIdentity, p_at: now),
-            as: ReclaimResult.self,
+            as: ClaimResult.self,
             idempotent: false,
             operation: "putting agent \(agentIdentity) back on parked call \(id)"
         )
-        switch (result.outcome, result.answered_by, result.current_call_sid) {
-        case ("won", _, _): return .won
-        case ("already_answered", let agent?, _): return .alreadyAnswered(by: agent)
-        case ("agent_busy", _, let current?): return .agentBusy(currentCallSid: current)
-        default: throw .corrupt("reclaim_parked_call answered an unknown outcome \(result.outcome) for parked call \(id)")
-        }
+        return try result.claimOutcome(from: "reclaim_parked_call", for: "parked call \(id)")
     }
 
     /// Ends the agent's part in the call with one `PATCH` filtered by tenant, identity and current call.
@@ -169,10 +164,4 @@ private struct RetrievalResult: Decodable {
 /// A row of `select=identity`.
 private struct IdentityRow: Decodable {
     var identity: String
-}
-
-private struct ReclaimResult: Decodable {
-    var outcome: String
-    var answered_by: String?
-    var current_call_sid: String?
 }

@@ -21,7 +21,7 @@ extension SQLiteCallStore {
         at now: Date
     ) async throws(StoreError) -> ParkedCall {
         let rows = try await session.transaction { (runner) throws(StoreError) in
-            try Self.requireAgent(identity, in: tenant, runner)
+            _ = try Self.currentCall(ofAgent: identity, in: tenant, runner)
             let calls = try runner.rows("SELECT tenant FROM calls WHERE call_sid = ?1", [.text(callSid)])
             if let call = calls.first, try SQLiteRowReader(table: "calls", row: call).text("tenant") != tenant.rawValue {
                 throw .notFound("No call \(callSid) in tenant \(tenant)")
@@ -99,13 +99,7 @@ extension SQLiteCallStore {
             }
             if parked.endedAt != nil { return .ended }
             if let currentCallSid, currentCallSid != parked.callSid { return .agentBusy(currentCallSid: currentCallSid) }
-            let holders = try runner.rows(
-                "SELECT identity FROM agents WHERE current_call_sid = ?1 AND NOT (tenant = ?2 AND identity = ?3) LIMIT 1",
-                [.text(parked.callSid), .text(tenant.rawValue), .text(agentIdentity)]
-            )
-            if let holder = holders.first {
-                return .parkInProgress(heldBy: try SQLiteRowReader(table: "agents", row: holder).text("identity"))
-            }
+            if let holder = try Self.holder(of: parked.callSid, other: agentIdentity, in: tenant, runner) { return .parkInProgress(heldBy: holder) }
             let updated = try runner.rows(
                 """
                 UPDATE parked_calls SET retrieved_by = ?2, retrieved_at = ?3
@@ -119,10 +113,7 @@ extension SQLiteCallStore {
             else {
                 throw .conflict("Parked call \(id) changed while agent \(agentIdentity) was retrieving it")
             }
-            try runner.execute(
-                "UPDATE agents SET current_call_sid = ?1 WHERE tenant = ?2 AND identity = ?3",
-                [.text(retrieved.callSid), .text(tenant.rawValue), .text(agentIdentity)]
-            )
+            try Self.put(agentIdentity, in: tenant, on: retrieved.callSid, runner)
             return .retrieved(retrieved)
         }
     }
@@ -138,12 +129,8 @@ extension SQLiteCallStore {
             if let retriever = parked.retrievedBy, retriever != agentIdentity { return .alreadyAnswered(by: retriever) }
             if parked.parkedBy != agentIdentity { return .alreadyAnswered(by: parked.parkedBy) }
             if let currentCallSid { return currentCallSid == parked.callSid ? .won : .agentBusy(currentCallSid: currentCallSid) }
-            let holders = try runner.rows("SELECT identity FROM agents WHERE current_call_sid = ?1 LIMIT 1", [.text(parked.callSid)])
-            if let holder = holders.first { return .alreadyAnswered(by: try SQLiteRowReader(table: "agents", row: holder).text("identity")) }
-            try runner.execute(
-                "UPDATE agents SET current_call_sid = ?1 WHERE tenant = ?2 AND identity = ?3",
-                [.text(parked.callSid), .text(tenant.rawValue), .text(agentIdentity)]
-            )
+            if let holder = try Self.holder(of: parked.callSid, other: agentIdentity, in: tenant, runner) { return .alreadyAnswered(by: holder) }
+            try Self.put(agentIdentity, in: tenant, on: parked.callSid, runner)
             return .won
         }
     }
@@ -192,15 +179,6 @@ extension SQLiteCallStore {
         return try rows.records(from: "parked_calls") { (row) throws(StoreError) in try row.parkedCall() }.first
     }
 
-    /// Throws ``StoreError/notFound`` unless the agent exists in the tenant.
-    static func requireAgent(_ identity: String, in tenant: TenantID, _ runner: SQLiteStatementRunner) throws(StoreError) {
-        let rows = try runner.rows(
-            "SELECT 1 AS found FROM agents WHERE tenant = ?1 AND identity = ?2",
-            [.text(tenant.rawValue), .text(identity)]
-        )
-        guard !rows.isEmpty else { throw .notFound("No agent \(identity) in tenant \(tenant)") }
-    }
-
     /// The call the agent is on (its `current_call_sid`), read inside the caller's transaction.
     /// - Throws: ``StoreError/notFound`` when the tenant has no such agent.
     static func currentCall(ofAgent identity: String, in tenant: TenantID, _ runner: SQLiteStatementRunner) throws(StoreError) -> String? {
@@ -210,6 +188,28 @@ extension SQLiteCallStore {
         )
         guard let row = rows.first else { throw .notFound("No agent \(identity) in tenant \(tenant)") }
         return try SQLiteRowReader(table: "agents", row: row).optionalText("current_call_sid")
+    }
+
+    /// The identity of an agent other than `identity` in `tenant` whose current call is `callSid`, if any.
+    private static func holder(
+        of callSid: String,
+        other identity: String,
+        in tenant: TenantID,
+        _ runner: SQLiteStatementRunner
+    ) throws(StoreError) -> String? {
+        let rows = try runner.rows(
+            "SELECT identity FROM agents WHERE current_call_sid = ?1 AND NOT (tenant = ?2 AND identity = ?3) LIMIT 1",
+            [.text(callSid), .text(tenant.rawValue), .text(identity)]
+        )
+        return try rows.first.map { (row) throws(StoreError) in try SQLiteRowReader(table: "agents", row: row).text("identity") }
+    }
+
+    /// Sets the agent's current call, inside the caller's transaction.
+    private static func put(_ identity: String, in tenant: TenantID, on callSid: String, _ runner: SQLiteStatementRunner) throws(StoreError) {
+        try runner.execute(
+            "UPDATE agents SET current_call_sid = ?1 WHERE tenant = ?2 AND identity = ?3",
+            [.text(callSid), .text(tenant.rawValue), .text(identity)]
+        )
     }
 
     private static func parkedCallRows(
