@@ -171,7 +171,7 @@ let package = Package(
         .testTarget(
             name: "SwitchboardAppTests",
             dependencies: [
-                "SwitchboardApp", "SwitchboardCore", "SwitchboardVoice", "SwitchboardWebhooks",
+                "SwitchboardApp", "SwitchboardCore", "SwitchboardSQLite", "SwitchboardVoice", "SwitchboardWebhooks",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -27,6 +27,10 @@ import Foundation
 /// not block the writer, and a connection waits up to ``Configuration/busyTimeout`` for another's
 /// write lock before failing with ``StoreError/timeout``.
 ///
+/// Every method honours cancellation, so a caller's time budget bounds it: an operation cancelled while
+/// it waits its turn on the writer's thread fails at once and never runs, and one cancelled while it
+/// waits for another connection's lock stops waiting within milliseconds (see `SQLiteBusyHandler`).
+///
 /// ## Claims
 /// ``claimCall(_:tenant:agentIdentity:at:)`` runs in one `BEGIN IMMEDIATE` transaction: it takes the
 /// database's write lock before reading anything, so among all connections to the file exactly one
@@ -59,13 +63,8 @@ public struct SQLiteCallStore: CallStore {
     ///   database, or has a schema newer than this build; ``StoreError/timeout`` when another connection
     ///   holds the write lock past the busy timeout while the schema is being created.
     public init(path: String, configuration: Configuration = .init()) async throws(StoreError) {
-        let pragmas = [
-            // Replaces SQLiteNIO's busy handler, which retries forever without sleeping.
-            "PRAGMA busy_timeout = \(configuration.busyTimeoutMilliseconds)",
-            "PRAGMA journal_mode = WAL",
-            "PRAGMA synchronous = NORMAL",
-        ]
-        let session = try await SQLiteSession.open(path: path, pragmas: pragmas)
+        let pragmas = ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"]
+        let session = try await SQLiteSession.open(path: path, busyTimeout: configuration.busyTimeout, pragmas: pragmas)
         do {
             try await SQLiteSchema.migrate(session)
         } catch {

@@ -45,6 +45,13 @@ final class SQLiteHandle: @unchecked Sendable {
         database = handle
     }
 
+    /// Makes `handler` decide how this connection waits for other connections' locks, replacing any busy
+    /// timeout. The caller keeps `handler` alive while the connection is open.
+    func install(_ handler: SQLiteBusyHandler) {
+        guard let database else { return }
+        handler.install(on: database)
+    }
+
     /// `sqlite3_initialize` once per process before the first connection, as SQLiteNIO does.
     private static let initializeOnce: Void = { _ = sqlite_nio_sqlite3_initialize() }()
 

@@ -32,6 +32,8 @@ final class SQLiteSession: Sendable {
     /// The database path, or `:memory:`.
     let path: String
     private let writer: SQLiteHandle
+    /// How the writer waits for other connections' locks; kept alive here, as SQLite holds it unretained.
+    private let busy: SQLiteBusyHandler
     private let readers: [Reader]
     private let threadPool: NIOThreadPool
     private let batch: SQLiteWriteBatch
@@ -43,27 +45,30 @@ final class SQLiteSession: Sendable {
         init(_ handle: SQLiteHandle) { self.handle = Mutex(handle) }
     }
 
-    private init(path: String, writer: SQLiteHandle, readers: [SQLiteHandle], threadPool: NIOThreadPool) {
+    private init(path: String, writer: SQLiteHandle, busy: SQLiteBusyHandler, readers: [SQLiteHandle], threadPool: NIOThreadPool) {
         self.path = path
         self.writer = writer
+        self.busy = busy
         self.readers = readers.map(Reader.init)
         self.threadPool = threadPool
-        self.batch = SQLiteWriteBatch(writer: writer, threadPool: threadPool)
+        self.batch = SQLiteWriteBatch(writer: writer, busy: busy, threadPool: threadPool)
     }
 
     /// How many read connections a file gets: one per core, up to four, as reads run on the callers'
     /// threads.
     private static var readerCount: Int { min(max(System.coreCount, 1), 4) }
 
-    /// Opens the database at `path` (`:memory:` for a private in-memory one), sets the writer up with
-    /// `pragmas`, which run in order before anything else, and opens the readers with `busyTimeout: 0`
-    /// and `query_only`.
-    static func open(path: String, pragmas: [String]) async throws(StoreError) -> SQLiteSession {
+    /// Opens the database at `path` (`:memory:` for a private in-memory one), gives the writer a
+    /// ``SQLiteBusyHandler`` that waits up to `busyTimeout` and sets it up with `pragmas`, which run in
+    /// order before anything else, and opens the readers with `busyTimeout: 0` and `query_only`.
+    static func open(path: String, busyTimeout: Duration, pragmas: [String]) async throws(StoreError) -> SQLiteSession {
         let threadPool = NIOThreadPool(numberOfThreads: 1)
         threadPool.start()
+        let busy = SQLiteBusyHandler(timeout: busyTimeout)
         do {
             let (writer, readers) = try await threadPool.runIfActive { () throws -> (SQLiteHandle, [SQLiteHandle]) in
                 let writer = try SQLiteHandle(path: path, create: true)
+                writer.install(busy)
                 do {
                     for pragma in pragmas { _ = try writer.rows(pragma, [], cached: false) }
                 } catch {
@@ -79,7 +84,7 @@ final class SQLiteSession: Sendable {
                 }
                 return (writer, readers)
             }
-            return SQLiteSession(path: path, writer: writer, readers: readers, threadPool: threadPool)
+            return SQLiteSession(path: path, writer: writer, busy: busy, readers: readers, threadPool: threadPool)
         } catch {
             try? await threadPool.shutdownGracefully()
             if let error = error as? StoreError { throw error }
@@ -89,19 +94,25 @@ final class SQLiteSession: Sendable {
 
     /// Runs `body` on the writer, on the session's thread, while nothing else uses the writer.
     /// Statements outside a transaction each commit on their own.
+    ///
+    /// When the calling task is cancelled before `body` starts, the call fails at once with
+    /// ``StoreError/timeout`` and `body` never runs; once `body` runs, it stops waiting for other
+    /// connections' locks (see ``SQLiteBusyHandler``) and the call returns its true outcome.
     func exclusively<T: Sendable>(_ body: @escaping @Sendable (SQLiteStatementRunner) throws(StoreError) -> T) async throws(StoreError) -> T {
         let writer = self.writer
-        do {
-            return try await threadPool.runIfActive { () throws -> T in
-                guard writer.isOpen else { throw Self.closedError }
-                return try body(SQLiteStatementRunner(handle: writer))
+        let busy = self.busy
+        let threadPool = self.threadPool
+        let waiter = SQLiteWaiter<T>()
+        let result = await waiter.wait {
+            threadPool.submit { state in
+                guard waiter.start() else { return }
+                guard state == .active, writer.isOpen else { return waiter.finish(.failure(Self.closedError)) }
+                busy.isAbandoned = { waiter.isAbandoned }
+                defer { busy.isAbandoned = nil }
+                waiter.finish(Result { () throws(StoreError) in try body(SQLiteStatementRunner(handle: writer)) })
             }
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            // The thread pool has stopped: the store is closed.
-            throw Self.closedError
         }
+        return try result.get()
     }
 
     /// Runs `body` in one write transaction, committed when it returns and rolled back when it throws.

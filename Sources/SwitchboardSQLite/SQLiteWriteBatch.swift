@@ -15,8 +15,14 @@ import Synchronization
 /// When anything in a batch fails (the `BEGIN`, a statement, the `COMMIT`), the batch is rolled back and
 /// its writes run again one by one, each in its own transaction, so every caller gets its own outcome,
 /// exactly as without batching.
+///
+/// A caller whose task is cancelled before its batch starts is answered at once and its write is
+/// dropped; one cancelled while its batch runs is answered when the batch ends, and the batch stops
+/// waiting for other connections' locks once all of its callers have been cancelled (see
+/// ``SQLiteWaiter``).
 final class SQLiteWriteBatch: Sendable {
     private let writer: SQLiteHandle
+    private let busy: SQLiteBusyHandler
     private let threadPool: NIOThreadPool
     private let queue = Mutex(Queue())
     /// How many batches of more than one write were committed together, for tests.
@@ -25,7 +31,7 @@ final class SQLiteWriteBatch: Sendable {
     private struct Write: Sendable {
         let sql: String
         let binds: [SQLiteData]
-        let done: CheckedContinuation<Result<Void, StoreError>, Never>
+        let waiter: SQLiteWaiter<Void>
     }
 
     private struct Queue {
@@ -33,17 +39,20 @@ final class SQLiteWriteBatch: Sendable {
         var isScheduled = false
     }
 
-    /// A batch on `writer`, which is used only on `threadPool`'s one thread.
-    init(writer: SQLiteHandle, threadPool: NIOThreadPool) {
+    /// A batch on `writer`, whose lock waits `busy` decides, and which is used only on `threadPool`'s one
+    /// thread.
+    init(writer: SQLiteHandle, busy: SQLiteBusyHandler, threadPool: NIOThreadPool) {
         self.writer = writer
+        self.busy = busy
         self.threadPool = threadPool
     }
 
     /// Runs `sql` with `binds` in the next batch; returns once that batch is committed.
     func write(_ sql: String, _ binds: [SQLiteData]) async throws(StoreError) {
-        let result = await withCheckedContinuation { (done: CheckedContinuation<Result<Void, StoreError>, Never>) in
+        let waiter = SQLiteWaiter<Void>()
+        let result = await waiter.wait {
             let schedule = queue.withLock { queue -> Bool in
-                queue.writes.append(Write(sql: sql, binds: binds, done: done))
+                queue.writes.append(Write(sql: sql, binds: binds, waiter: waiter))
                 guard !queue.isScheduled else { return false }
                 queue.isScheduled = true
                 return true
@@ -57,25 +66,36 @@ final class SQLiteWriteBatch: Sendable {
 
     /// One job on the writer's thread: everything queued so far.
     private func run(isActive: Bool) {
-        let writes = queue.withLock { queue -> [Write] in
+        let queued = queue.withLock { queue -> [Write] in
             defer {
                 queue.writes = []
                 queue.isScheduled = false
             }
             return queue.writes
         }
+        // Writes whose callers have gone are dropped here.
+        let writes = queued.filter { $0.waiter.start() }
         guard isActive, writer.isOpen else {
-            for write in writes { write.done.resume(returning: .failure(.unavailable("The SQLite store is closed"))) }
+            for write in writes { write.waiter.finish(.failure(.unavailable("The SQLite store is closed"))) }
             return
         }
-        if writes.count > 1, runTogether(writes) {
-            sharedCommits.add(1, ordering: .relaxed)
-            for write in writes { write.done.resume(returning: .success(())) }
-            return
+        defer { busy.isAbandoned = nil }
+        if writes.count > 1 {
+            busy.isAbandoned = { writes.allSatisfy(\.waiter.isAbandoned) }
+            if runTogether(writes) {
+                sharedCommits.add(1, ordering: .relaxed)
+                for write in writes { write.waiter.finish(.success(())) }
+                return
+            }
         }
         for write in writes {
-            let result = Result { () throws(StoreError) in _ = try writer.rows(write.sql, write.binds) }
-            write.done.resume(returning: result)
+            guard !write.waiter.isAbandoned else {
+                write.waiter.finish(.failure(SQLiteWaiter<Void>.cancelled))
+                continue
+            }
+            let waiter = write.waiter
+            busy.isAbandoned = { waiter.isAbandoned }
+            write.waiter.finish(Result { () throws(StoreError) in _ = try writer.rows(write.sql, write.binds) })
         }
     }
 

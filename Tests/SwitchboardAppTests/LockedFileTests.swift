@@ -1,0 +1,71 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import SwitchboardCore
+import SwitchboardWebhooks
+import Testing
+
+@testable import SwitchboardSQLite
+
+/// The store budget bounds the embedded store too: while another process holds the SQLite file's write
+/// lock (a long migration, a backup, a stuck instance), Twilio's callbacks are answered within the budget,
+/// not after the file's busy timeout.
+@Suite struct LockedFileTests {
+    /// The budget of these tests, far below the store's busy timeout (five seconds).
+    static let budget = Duration.milliseconds(300)
+
+    /// Runs `body` against an app on an SQLite file with two available agents, while another connection
+    /// holds the file's write lock.
+    static func withLockedFile(_ setup: TestingSetup, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-locked-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("store.sqlite").path
+        let store = try await SQLiteCallStore(path: path)
+        let holder = try await SQLiteCallStore(path: path)
+        for agent in AppTests.agents(2) { try await store.upsertAgent(agent) }
+        _ = try await holder.diagnosticRows("BEGIN IMMEDIATE")
+        try await AppTests.app(store: store, configuration: AppTests.configuration(storeBudget: budget)).test(setup) { client in
+            try await body(client)
+        }
+        _ = try await holder.diagnosticRows("ROLLBACK")
+        try await holder.close()
+        try await store.close()
+    }
+
+    /// Posts a signed callback and returns the answer and how long it took.
+    static func timedPost(_ client: some TestClientProtocol, _ path: String, _ form: FormParameters) async throws -> (TestResponse, Duration) {
+        let started = ContinuousClock.now
+        let response = try await AppTests.post(client, path, form)
+        return (response, ContinuousClock.now - started)
+    }
+
+    @Test(arguments: [TestingSetup.router, .live])
+    func anInboundCallStillRingsTheAgentsWithinTheBudget(setup: TestingSetup) async throws {
+        try await Self.withLockedFile(setup) { client in
+            // The routing read needs no lock; the ringing record cannot be written and is given up at
+            // the budget, and the decision stands (claims work without the record).
+            let (response, took) = try await Self.timedPost(client, "/twilio/voice", AppTests.voiceForm)
+            #expect(response.status == .ok)
+            #expect(String(buffer: response.body).components(separatedBy: "<Client ").count - 1 == 2)
+            #expect(took < .seconds(2), "answered after \(took)")
+        }
+    }
+
+    @Test(arguments: [TestingSetup.router, .live])
+    func anAgentsClaimIsLetThroughWithinTheBudget(setup: TestingSetup) async throws {
+        try await Self.withLockedFile(setup) { client in
+            let form: FormParameters = [
+                "CallSid": "CA3", "ParentCallSid": AppTests.voiceForm["CallSid"]!, "AccountSid": "AC1", "From": "+14155551234",
+                "To": "client:agent_1",
+            ]
+            let (response, took) = try await Self.timedPost(client, "/twilio/screen", form)
+            #expect(response.status == .ok)
+            #expect(String(buffer: response.body) == AppTests.declaration + "<Response />")
+            #expect(took < .seconds(2), "answered after \(took)")
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(metrics.contains(#"switchboard_requests_total{route="/twilio/screen",outcome="claim-unchecked"} 1"#), "\(metrics)")
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import SwitchboardCore
+import Testing
+
+@testable import SwitchboardSQLite
+
+/// A caller's cancellation bounds every SQLite operation, as the voice route's time budget needs: an
+/// operation cancelled while it waits for another connection's lock stops within milliseconds instead of
+/// after the busy timeout, one cancelled while it waits its turn on the writer never runs, and nothing a
+/// cancelled operation began is half done.
+@Suite("SQLite cancellation")
+struct SQLiteCancellationTests {
+    /// Far longer than any wait a test tolerates, so that only cancellation can end the waits below.
+    private static let busyTimeout = Duration.seconds(20)
+
+    /// A store, with amy and bob, whose file's write lock another connection holds until ``release()``.
+    private struct LockedStore {
+        let store: SQLiteCallStore
+        let holder: SQLiteCallStore
+
+        func release() async throws { _ = try await holder.diagnosticRows("ROLLBACK") }
+
+        /// Runs `body` with a locked store whose writer waits up to `busyTimeout` for the lock.
+        static func with(busyTimeout: Duration = SQLiteCancellationTests.busyTimeout, _ body: (LockedStore) async throws -> Void) async throws {
+            try await TemporaryDatabase.with { path in
+                let holder = try await SQLiteCallStore(path: path)
+                let store = try await SQLiteCallStore(path: path, configuration: .init(busyTimeout: busyTimeout))
+                try await store.upsertAgent(.new("amy"))
+                try await store.upsertAgent(.new("bob"))
+                _ = try await holder.diagnosticRows("BEGIN IMMEDIATE")
+                try await body(LockedStore(store: store, holder: holder))
+                try await holder.close()
+                try await store.close()
+            }
+        }
+    }
+
+    /// Starts `operation`, cancels it after `delay`, and returns how it ended and how long it went on after
+    /// the cancellation.
+    private static func cancelled<T: Sendable>(
+        after delay: Duration,
+        _ operation: @escaping @Sendable () async throws(StoreError) -> T
+    ) async -> (Result<T, StoreError>, Duration) {
+        let task = Task { () async -> Result<T, StoreError> in
+            do throws(StoreError) { return .success(try await operation()) } catch { return .failure(error) }
+        }
+        try? await Task.sleep(for: delay)
+        let cancelled = ContinuousClock.now
+        task.cancel()
+        let result = await task.value
+        return (result, ContinuousClock.now - cancelled)
+    }
+
+    @Test func aClaimWaitingForTheLockStopsWhenCancelledAndLeavesTheCallToTheNextClaimer() async throws {
+        try await LockedStore.with { locked in
+            let store = locked.store
+            let (result, took) = await Self.cancelled(after: .milliseconds(300)) { () async throws(StoreError) in
+                try await store.claimCall("CA-1", tenant: .default, agentIdentity: "amy", at: Clock.start)
+            }
+            #expect(throws: StoreError.timeout) { try result.get() }
+            #expect(took < .seconds(2), "went on for \(took) after it was cancelled")
+            try await locked.release()
+
+            #expect(try await store.claimCall("CA-1", tenant: .default, agentIdentity: "bob", at: Clock.at(1)) == .won)
+            #expect(try await store.callWinner("CA-1") == "bob")
+            #expect(try await store.agents(in: nil).first { $0.identity == "amy" }?.currentCallSid == nil)
+        }
+    }
+
+    @Test func aRingingRecordWaitingForTheLockStopsWhenCancelledAndIsNotStored() async throws {
+        try await LockedStore.with { locked in
+            let store = locked.store
+            let call = RingingCall(callSid: "CA-2", tenant: .default, caller: "+1", called: "+2", agentsRung: ["amy"], startedAt: Clock.start)
+            let (result, took) = await Self.cancelled(after: .milliseconds(300)) { () async throws(StoreError) in
+                try await store.recordRinging(call)
+            }
+            #expect(throws: StoreError.timeout) { try result.get() }
+            #expect(took < .seconds(2), "went on for \(took) after it was cancelled")
+            try await locked.release()
+
+            #expect(try await store.ringingCall("CA-2") == nil)
+        }
+    }
+
+    @Test func anOperationCancelledWhileQueuedBehindALockWaitFailsAtOnceAndNeverRuns() async throws {
+        try await LockedStore.with(busyTimeout: .seconds(4)) { locked in
+            let store = locked.store
+
+            // Not cancelled: holds the writer's thread, waiting for the lock, for up to four seconds.
+            let blocking = Task { try await store.upsertAgent(.new("cy")) }
+            try await Task.sleep(for: .milliseconds(200))
+            let (result, took) = await Self.cancelled(after: .milliseconds(200)) { () async throws(StoreError) in
+                try await store.claimCall("CA-3", tenant: .default, agentIdentity: "amy", at: Clock.start)
+            }
+            #expect(throws: StoreError.timeout) { try result.get() }
+            #expect(took < .seconds(2), "went on waiting behind another operation for \(took) after it was cancelled")
+
+            try await locked.release()
+            try await blocking.value
+            // The queued claim never ran: the call is unknown and amy is free.
+            #expect(try await store.callWinner("CA-3") == nil)
+            #expect(try await store.agents(in: nil).first { $0.identity == "amy" }?.currentCallSid == nil)
+        }
+    }
+
+    @Test func anOperationNobodyCancelsWaitsTheWholeBusyTimeout() async throws {
+        try await LockedStore.with(busyTimeout: .milliseconds(400)) { locked in
+            let store = locked.store
+            let started = ContinuousClock.now
+            await #expect(throws: StoreError.timeout) { try await store.upsertAgent(.new("cy")) }
+            let took = ContinuousClock.now - started
+            #expect(took >= .milliseconds(400), "gave up after \(took), before the busy timeout")
+            try await locked.release()
+            try await store.upsertAgent(.new("cy"))
+        }
+    }
+}
