@@ -11,23 +11,28 @@ import Darwin
 #endif
 
 /// How the writer waits for another connection's lock on the file: in short sleeps, up to the busy
-/// timeout, and no longer once the operation it waits for has been abandoned.
+/// timeout, and no longer once the job it waits for has been abandoned.
 ///
 /// SQLite's own busy timeout sleeps until the timeout whatever happens to the caller, so a store call
 /// whose task was cancelled (the voice route's budget ran out, say) used to hold the writer's thread,
-/// and its caller, for the whole timeout. This handler asks ``isAbandoned`` before every sleep; the
-/// writer's jobs set it to their callers' cancellation (see ``SQLiteWaiter``), so a cancelled operation
-/// gives up within one step (at most ``longestStep``) and fails as SQLite's busy error does, with
-/// ``StoreError/timeout``.
+/// and its caller, for the whole timeout. This handler asks the running ``job`` before every sleep
+/// whether its callers still wait (see ``SQLiteWaiter`` and ``SQLiteWriteBatch``), so a cancelled
+/// operation gives up within one step (at most ``longestStep``) and fails as SQLite's busy error does,
+/// with ``StoreError/timeout``.
 ///
-/// `@unchecked Sendable`: ``isAbandoned`` and the start of the current wait are used only on the writer's
+/// `@unchecked Sendable`: ``job`` and the start of the current wait are used only on the writer's
 /// thread, where SQLite calls the handler from inside the statement that waits.
 final class SQLiteBusyHandler: @unchecked Sendable {
+    /// Work on the writer's thread that can tell whether anyone still waits for it.
+    protocol Job: AnyObject, Sendable {
+        /// True when nobody wants the result of what the job is doing now.
+        var isAbandoned: Bool { get }
+    }
+
     /// The longest a statement waits for a lock.
     let timeout: Duration
-    /// Asked before every sleep: true when nobody wants the waiting statement's result any more. Set by
-    /// the job running on the writer's thread, nil between jobs.
-    var isAbandoned: (() -> Bool)?
+    /// The job running on the writer's thread, set by the job itself; nil between jobs.
+    var job: (any Job)?
     private var waitStarted = ContinuousClock.now
 
     /// The sleeps between tries, in milliseconds; the last one repeats. Short, so that an abandoned
@@ -57,7 +62,7 @@ final class SQLiteBusyHandler: @unchecked Sendable {
     func retry(after count: Int) -> Bool {
         let now = ContinuousClock.now
         if count == 0 { waitStarted = now }
-        if isAbandoned?() == true { return false }
+        if job?.isAbandoned == true { return false }
         let left = timeout - (now - waitStarted)
         guard left > .zero else { return false }
         let step = min(.milliseconds(Self.steps[min(count, Self.steps.count - 1)]), left)

@@ -107,8 +107,8 @@ final class SQLiteSession: Sendable {
             threadPool.submit { state in
                 guard waiter.start() else { return }
                 guard state == .active, writer.isOpen else { return waiter.finish(.failure(Self.closedError)) }
-                busy.isAbandoned = { waiter.isAbandoned }
-                defer { busy.isAbandoned = nil }
+                busy.job = waiter
+                defer { busy.job = nil }
                 waiter.finish(Result { () throws(StoreError) in try body(SQLiteStatementRunner(handle: writer)) })
             }
         }

@@ -8,7 +8,7 @@ import Synchronization
 /// job has not started (the job is then skipped), and otherwise marks the job abandoned: the writer's
 /// busy handler stops waiting for locks on its behalf (see ``SQLiteBusyHandler``), so the job ends
 /// promptly, committed or rolled back, and the caller gets its true outcome.
-final class SQLiteWaiter<T: Sendable>: Sendable {
+final class SQLiteWaiter<T: Sendable>: SQLiteBusyHandler.Job {
     private enum State {
         /// Not waiting yet.
         case idle

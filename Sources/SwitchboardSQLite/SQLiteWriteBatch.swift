@@ -16,11 +16,13 @@ import Synchronization
 /// its writes run again one by one, each in its own transaction, so every caller gets its own outcome,
 /// exactly as without batching.
 ///
-/// A caller whose task is cancelled before its batch starts is answered at once and its write is
-/// dropped; one cancelled while its batch runs is answered when the batch ends, and the batch stops
-/// waiting for other connections' locks once all of its callers have been cancelled (see
-/// ``SQLiteWaiter``).
-final class SQLiteWriteBatch: Sendable {
+/// ## Cancellation
+/// A caller whose task is cancelled while its write is queued is answered at once, and the write is
+/// dropped. One cancelled while its batch runs is answered when the batch ends, with the batch's true
+/// outcome; the batch stops waiting for other connections' locks once every one of its callers has been
+/// cancelled (see ``SQLiteBusyHandler``), and a write run alone stops once its caller has. Writes are
+/// told apart by a number, so a write costs no object of its own.
+final class SQLiteWriteBatch: SQLiteBusyHandler.Job {
     private let writer: SQLiteHandle
     private let busy: SQLiteBusyHandler
     private let threadPool: NIOThreadPool
@@ -29,14 +31,22 @@ final class SQLiteWriteBatch: Sendable {
     let sharedCommits = Atomic<Int>(0)
 
     private struct Write: Sendable {
+        let id: Int
         let sql: String
         let binds: [SQLiteData]
-        let waiter: SQLiteWaiter<Void>
+        let done: CheckedContinuation<Result<Void, StoreError>, Never>
     }
 
     private struct Queue {
         var writes: [Write] = []
         var isScheduled = false
+        var nextID = 0
+        /// The writes of the job running now …
+        var running: [Write] = []
+        /// … and the numbers of those whose callers have gone.
+        var abandoned: [Int] = []
+        /// The write running alone, when the job runs its writes one by one.
+        var alone: Int?
     }
 
     /// A batch on `writer`, whose lock waits `busy` decides, and which is used only on `threadPool`'s one
@@ -49,53 +59,92 @@ final class SQLiteWriteBatch: Sendable {
 
     /// Runs `sql` with `binds` in the next batch; returns once that batch is committed.
     func write(_ sql: String, _ binds: [SQLiteData]) async throws(StoreError) {
-        let waiter = SQLiteWaiter<Void>()
-        let result = await waiter.wait {
-            let schedule = queue.withLock { queue -> Bool in
-                queue.writes.append(Write(sql: sql, binds: binds, waiter: waiter))
-                guard !queue.isScheduled else { return false }
-                queue.isScheduled = true
-                return true
+        let id = queue.withLock { queue in
+            defer { queue.nextID &+= 1 }
+            return queue.nextID
+        }
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { (done: CheckedContinuation<Result<Void, StoreError>, Never>) in
+                // Under the lock, so that a cancellation either came before (and is seen here) or finds
+                // the write queued.
+                let schedule = queue.withLock { queue -> Bool? in
+                    guard !Task.isCancelled else { return nil }
+                    queue.writes.append(Write(id: id, sql: sql, binds: binds, done: done))
+                    guard !queue.isScheduled else { return false }
+                    queue.isScheduled = true
+                    return true
+                }
+                switch schedule {
+                case nil: done.resume(returning: .failure(SQLiteWaiter<Void>.cancelled))
+                case true?: threadPool.submit { state in self.run(isActive: state == .active) }
+                case false?: break
+                }
             }
-            if schedule {
-                threadPool.submit { state in self.run(isActive: state == .active) }
-            }
+        } onCancel: {
+            cancel(id)
         }
         try result.get()
     }
 
+    /// The caller of write `id` has gone: a queued write is dropped and answered now; a running one is
+    /// marked, for ``isAbandoned``.
+    private func cancel(_ id: Int) {
+        let dropped = queue.withLock { queue -> Write? in
+            if let index = queue.writes.firstIndex(where: { $0.id == id }) { return queue.writes.remove(at: index) }
+            if queue.running.contains(where: { $0.id == id }) { queue.abandoned.append(id) }
+            return nil
+        }
+        dropped?.done.resume(returning: .failure(SQLiteWaiter<Void>.cancelled))
+    }
+
+    /// Whether nobody waits any more for what the writer is doing now: the write running alone, or else
+    /// every write of the batch. Asked by the busy handler on the writer's thread.
+    var isAbandoned: Bool {
+        queue.withLock { queue in
+            if let alone = queue.alone { return queue.abandoned.contains(alone) }
+            return queue.abandoned.count == queue.running.count
+        }
+    }
+
     /// One job on the writer's thread: everything queued so far.
     private func run(isActive: Bool) {
-        let queued = queue.withLock { queue -> [Write] in
+        let writes = queue.withLock { queue -> [Write] in
             defer {
                 queue.writes = []
                 queue.isScheduled = false
             }
+            queue.running = queue.writes
             return queue.writes
         }
-        // Writes whose callers have gone are dropped here.
-        let writes = queued.filter { $0.waiter.start() }
+        defer {
+            busy.job = nil
+            queue.withLock { queue in
+                queue.running = []
+                queue.abandoned = []
+                queue.alone = nil
+            }
+        }
         guard isActive, writer.isOpen else {
-            for write in writes { write.waiter.finish(.failure(.unavailable("The SQLite store is closed"))) }
+            for write in writes { write.done.resume(returning: .failure(.unavailable("The SQLite store is closed"))) }
             return
         }
-        defer { busy.isAbandoned = nil }
-        if writes.count > 1 {
-            busy.isAbandoned = { writes.allSatisfy(\.waiter.isAbandoned) }
-            if runTogether(writes) {
-                sharedCommits.add(1, ordering: .relaxed)
-                for write in writes { write.waiter.finish(.success(())) }
-                return
-            }
+        busy.job = self
+        if writes.count > 1, runTogether(writes) {
+            sharedCommits.add(1, ordering: .relaxed)
+            for write in writes { write.done.resume(returning: .success(())) }
+            return
         }
         for write in writes {
-            guard !write.waiter.isAbandoned else {
-                write.waiter.finish(.failure(SQLiteWaiter<Void>.cancelled))
+            let abandoned = queue.withLock { queue in
+                queue.alone = write.id
+                return queue.abandoned.contains(write.id)
+            }
+            if abandoned {
+                write.done.resume(returning: .failure(SQLiteWaiter<Void>.cancelled))
                 continue
             }
-            let waiter = write.waiter
-            busy.isAbandoned = { waiter.isAbandoned }
-            write.waiter.finish(Result { () throws(StoreError) in _ = try writer.rows(write.sql, write.binds) })
+            let result = Result { () throws(StoreError) in _ = try writer.rows(write.sql, write.binds) }
+            write.done.resume(returning: result)
         }
     }
 

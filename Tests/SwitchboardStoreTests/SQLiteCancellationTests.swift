@@ -82,6 +82,27 @@ struct SQLiteCancellationTests {
         }
     }
 
+    @Test func aRecordCancelledWhileQueuedBehindAWaitingBatchIsDroppedAndTheBatchGoesOn() async throws {
+        try await LockedStore.with { locked in
+            let store = locked.store
+            let first = RingingCall(callSid: "CA-4", tenant: .default, caller: "+1", called: "+2", agentsRung: ["amy"], startedAt: Clock.start)
+            let second = RingingCall(callSid: "CA-5", tenant: .default, caller: "+1", called: "+2", agentsRung: ["amy"], startedAt: Clock.start)
+            // Not cancelled: its batch runs, waiting for the lock.
+            let waiting = Task { try await store.recordRinging(first) }
+            try await Task.sleep(for: .milliseconds(200))
+            let (result, took) = await Self.cancelled(after: .milliseconds(200)) { () async throws(StoreError) in
+                try await store.recordRinging(second)
+            }
+            #expect(throws: StoreError.timeout) { try result.get() }
+            #expect(took < .seconds(2), "went on waiting behind the batch for \(took) after it was cancelled")
+
+            try await locked.release()
+            try await waiting.value
+            #expect(try await store.ringingCall("CA-4") != nil)
+            #expect(try await store.ringingCall("CA-5") == nil)
+        }
+    }
+
     @Test func anOperationCancelledWhileQueuedBehindALockWaitFailsAtOnceAndNeverRuns() async throws {
         try await LockedStore.with(busyTimeout: .seconds(4)) { locked in
             let store = locked.store
