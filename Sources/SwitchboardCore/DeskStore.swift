@@ -79,6 +79,18 @@ public protocol DeskStore: CallStore {
     /// - Throws: ``StoreError/notFound`` for an unknown id or agent in the tenant.
     func retrieveParkedCall(id: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> RetrievalOutcome
 
+    /// Undoes `agentIdentity`'s retrieval of a parked call that the agent could not be connected to
+    /// (Twilio refused to move the agent's leg to the slot), so the caller is not left waiting in a slot
+    /// that nobody may retrieve: the call waits again for any agent to retrieve it, and the agent is off
+    /// it (its current call cleared when it is the call's SID, with no wrap-up and no last-call time, as
+    /// it never spoke to the caller).
+    ///
+    /// Only the agent's own retrieval of a park that has not ended is undone; otherwise nothing changes.
+    /// Answers whether a retrieval was undone.
+    /// - Throws: ``StoreError/notFound`` for an unknown id or agent in the tenant.
+    @discardableResult
+    func releaseRetrieval(id: String, tenant: TenantID, agentIdentity: String) async throws(StoreError) -> Bool
+
     /// The agent who parked a call answers its ring-back (the park timed out and its client rang
     /// again): puts it back on the call, atomically, as a claim would.
     ///

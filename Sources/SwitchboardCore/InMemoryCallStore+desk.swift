@@ -137,6 +137,21 @@ extension InMemoryCallStore: DeskStore {
         return .retrieved(parked)
     }
 
+    @discardableResult
+    public func releaseRetrieval(id: String, tenant: TenantID, agentIdentity: String) throws(StoreError) -> Bool {
+        var agent = try agent(identity: agentIdentity, in: tenant)
+        var parked = try parkedCall(id: id, in: tenant)
+        guard parked.retrievedBy == agentIdentity, parked.endedAt == nil else { return false }
+        parked.retrievedBy = nil
+        parked.retrievedAt = nil
+        parkedByID[parked.id] = parked
+        if agent.currentCallSid == parked.callSid {
+            agent.currentCallSid = nil
+            agentsByKey[AgentKey(tenant: tenant, identity: agentIdentity)] = agent
+        }
+        return true
+    }
+
     /// The identity of an agent other than `identity` in `tenant` whose current call is `callSid`, if any.
     private func holder(of callSid: String, other identity: String, in tenant: TenantID) -> String? {
         let asking = AgentKey(tenant: tenant, identity: identity)

@@ -80,6 +80,20 @@ extension PostgRESTCallStore {
         }
     }
 
+    /// The `release_retrieval` SQL function, which locks the agent's row, then the parked call's
+    /// (`supabase/migrations/20261123090000_failed_retrieval_released.sql`).
+    @discardableResult
+    public func releaseRetrieval(id: String, tenant: TenantID, agentIdentity: String) async throws(StoreError) -> Bool {
+        guard Self.isUUID(id) else { throw .notFound("No parked call \(id) in tenant \(tenant)") }
+        return try await client.rpc(
+            "release_retrieval",
+            ReleaseArguments(p_id: id, p_tenant_id: tenant.rawValue, p_agent_identity: agentIdentity),
+            as: Bool.self,
+            idempotent: false,
+            operation: "releasing agent \(agentIdentity)'s retrieval of parked call \(id)"
+        )
+    }
+
     /// The `reclaim_parked_call` SQL function, which locks the agent's row, then the parked call's
     /// (`supabase/migrations/20261123070000_recalled_parker_is_on_the_call.sql`).
     public func reclaimParkedCall(id: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> ClaimOutcome {
@@ -151,6 +165,12 @@ private struct RetrieveArguments: Encodable {
     var p_tenant_id: String
     var p_agent_identity: String
     var p_at: Date
+}
+
+private struct ReleaseArguments: Encodable {
+    var p_id: String
+    var p_tenant_id: String
+    var p_agent_identity: String
 }
 
 private struct RetrievalResult: Decodable {

@@ -65,13 +65,7 @@ extension SQLiteCallStore {
     }
 
     public func parkedCall(id: String, in tenant: TenantID) async throws(StoreError) -> ParkedCall {
-        let rows = try await session.exclusively { (runner) throws(StoreError) in
-            try Self.parkedCallRows(id: id, in: tenant, runner)
-        }
-        guard let parked = try rows.records(from: "parked_calls", { (row) throws(StoreError) in try row.parkedCall() }).first else {
-            throw .notFound("No parked call \(id) in tenant \(tenant)")
-        }
-        return parked
+        try await session.exclusively { (runner) throws(StoreError) in try Self.parkedCall(id: id, in: tenant, runner) }
     }
 
     /// Retrieves the call in one `BEGIN IMMEDIATE` transaction, which also puts the agent on it. In
@@ -90,10 +84,7 @@ extension SQLiteCallStore {
     {
         try await session.transaction { (runner) throws(StoreError) -> RetrievalOutcome in
             let currentCallSid = try Self.currentCall(ofAgent: agentIdentity, in: tenant, runner)
-            let rows = try Self.parkedCallRows(id: id, in: tenant, runner)
-            guard let parked = try rows.records(from: "parked_calls", { (row) throws(StoreError) in try row.parkedCall() }).first else {
-                throw .notFound("No parked call \(id) in tenant \(tenant)")
-            }
+            let parked = try Self.parkedCall(id: id, in: tenant, runner)
             if let retriever = parked.retrievedBy {
                 return retriever == agentIdentity ? .retrieved(parked) : .alreadyRetrieved(by: retriever)
             }
@@ -118,14 +109,29 @@ extension SQLiteCallStore {
         }
     }
 
+    /// Undoes the agent's retrieval in one `BEGIN IMMEDIATE` transaction (see the protocol).
+    @discardableResult
+    public func releaseRetrieval(id: String, tenant: TenantID, agentIdentity: String) async throws(StoreError) -> Bool {
+        try await session.transaction { (runner) throws(StoreError) -> Bool in
+            let currentCallSid = try Self.currentCall(ofAgent: agentIdentity, in: tenant, runner)
+            let parked = try Self.parkedCall(id: id, in: tenant, runner)
+            guard parked.retrievedBy == agentIdentity, parked.endedAt == nil else { return false }
+            try runner.execute("UPDATE parked_calls SET retrieved_by = NULL, retrieved_at = NULL WHERE id = ?1", [.text(parked.id)])
+            if currentCallSid == parked.callSid {
+                try runner.execute(
+                    "UPDATE agents SET current_call_sid = NULL WHERE tenant = ?1 AND identity = ?2",
+                    [.text(tenant.rawValue), .text(agentIdentity)]
+                )
+            }
+            return true
+        }
+    }
+
     /// Puts the parker back on the call in one `BEGIN IMMEDIATE` transaction (see the protocol for the order).
     public func reclaimParkedCall(id: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> ClaimOutcome {
         try await session.transaction { (runner) throws(StoreError) -> ClaimOutcome in
             let currentCallSid = try Self.currentCall(ofAgent: agentIdentity, in: tenant, runner)
-            let rows = try Self.parkedCallRows(id: id, in: tenant, runner)
-            guard let parked = try rows.records(from: "parked_calls", { (row) throws(StoreError) in try row.parkedCall() }).first else {
-                throw .notFound("No parked call \(id) in tenant \(tenant)")
-            }
+            let parked = try Self.parkedCall(id: id, in: tenant, runner)
             if let retriever = parked.retrievedBy, retriever != agentIdentity { return .alreadyAnswered(by: retriever) }
             if parked.parkedBy != agentIdentity { return .alreadyAnswered(by: parked.parkedBy) }
             if let currentCallSid { return currentCallSid == parked.callSid ? .won : .agentBusy(currentCallSid: currentCallSid) }
@@ -212,16 +218,16 @@ extension SQLiteCallStore {
         )
     }
 
-    private static func parkedCallRows(
-        id: String,
-        in tenant: TenantID,
-        _ runner: SQLiteStatementRunner
-    ) throws(StoreError)
-        -> [SQLiteResultRow]
-    {
-        try runner.rows(
+    /// The parked call `id` in `tenant`, inside the caller's transaction.
+    /// - Throws: ``StoreError/notFound`` when the tenant has no such parked call.
+    private static func parkedCall(id: String, in tenant: TenantID, _ runner: SQLiteStatementRunner) throws(StoreError) -> ParkedCall {
+        let rows = try runner.rows(
             "SELECT \(SQLiteRowReader.parkedCallColumns) FROM parked_calls WHERE id = ?1 AND tenant = ?2",
             [.text(id.lowercased()), .text(tenant.rawValue)]
         )
+        guard let parked = try rows.records(from: "parked_calls", { (row) throws(StoreError) in try row.parkedCall() }).first else {
+            throw .notFound("No parked call \(id) in tenant \(tenant)")
+        }
+        return parked
     }
 }

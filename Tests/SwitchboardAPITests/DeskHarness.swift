@@ -162,6 +162,9 @@ actor RecordingRedirector: CallRedirecting {
         self.during = during
     }
 
+    /// Makes every later redirect fail with `failure`, or succeed again with nil.
+    func fail(with failure: TwilioRESTError?) { self.failure = failure }
+
     func redirectCall(_ callSid: String, to url: String) async throws(TwilioRESTError) {
         if let failure { throw failure }
         redirects.append((callSid, url))

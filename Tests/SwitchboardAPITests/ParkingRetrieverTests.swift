@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import SwitchboardCore
+import SwitchboardTwilioREST
 import SwitchboardWebhooks
 import Testing
 
@@ -45,6 +46,51 @@ import Testing
                 #expect(ann.lastCallEndedAt != nil)
                 #expect(try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.bobToken).status == .ok)
                 #expect(try await Self.bob(store).currentCallSid == "CAmid")
+            }
+        }
+    }
+
+    /// Twilio refuses to move the retriever's leg (here, a leg that has hung up): the retrieval is undone,
+    /// so the caller is not stranded in a slot nobody may retrieve, and the retriever is free again.
+    @Test(arguments: StoreUnderTest.all)
+    func aRetrievalWhoseLegCannotBeMovedIsUndone(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            let twilio = RecordingRedirector()
+            try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
+                #expect(try await client.api(.get, "/api/agents/me", token: DeskHarness.bobToken).status == .ok)
+                try await ParkingAPITests.answered("CAlost", store: store, client: client)
+                let id = try await ParkingAPITests.park("CAlost", client: client)
+                let bobBefore = try await Self.bob(store)
+                await twilio.fail(with: .init(status: 404, message: "The requested resource was not found"))
+
+                let failed = try await client.api(
+                    .post,
+                    "/api/parked/\(id)/retrieve",
+                    token: DeskHarness.bobToken,
+                    json: #"{"agentCallSid":"CAgone"}"#
+                )
+                #expect(failed.status == .badGateway)
+                #expect(try DeskHarness.errorCode(failed) == "twilio_failed")
+                #expect(try await Self.bob(store) == bobBefore)
+                #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == nil)
+                #expect(try await store.parkedCalls(in: "acme").map(\.id) == [id])
+                let events = try await store.ringEvents(forCall: "CAlost", in: "acme")
+                #expect(!events.contains { $0.kind == .retrieved })
+
+                // Ann, through the TwiML URL instead of a redirect, retrieves it.
+                let retrieved = try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.annToken)
+                #expect(retrieved.status == .ok)
+                #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.ann)
+                // A repeat of her retrieval whose redirect fails leaves it hers: her first leg may be on its way.
+                let repeated = try await client.api(
+                    .post,
+                    "/api/parked/\(id)/retrieve",
+                    token: DeskHarness.annToken,
+                    json: #"{"agentCallSid":"CAx"}"#
+                )
+                #expect(repeated.status == .badGateway)
+                #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.ann)
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAlost")
             }
         }
     }

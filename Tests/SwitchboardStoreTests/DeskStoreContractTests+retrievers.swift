@@ -93,6 +93,52 @@ extension DeskStoreContractTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func aReleasedRetrievalPutsTheCallBackInItsSlotForAnyAgent(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            for identity in ["amy", "bob", "cat"] {
+                try await store.upsertAgent(.new(identity, tenant: "acme"))
+            }
+            #expect(try await store.claimCall("CA-1", tenant: "acme", agentIdentity: "amy", at: Clock.at(0)) == .won)
+            let parked = try await store.parkCall("CA-1", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(10))
+            try await store.endCall("CA-1", of: "amy", in: "acme", at: Clock.at(10), wrapUpSeconds: 0)
+            let bobBefore = try await store.agent(identity: "bob", in: "acme")
+            #expect(try await store.retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(20)).isRetrieved)
+            let retrieved = try await store.parkedCall(id: parked.id, in: "acme")
+
+            // Only the retriever's own retrieval is undone: Cat's release changes nothing.
+            #expect(try await store.releaseRetrieval(id: parked.id, tenant: "acme", agentIdentity: "cat") == false)
+            #expect(try await store.parkedCall(id: parked.id, in: "acme") == retrieved)
+            #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == "CA-1")
+
+            // Bob's leg could not be moved: the call waits again, as it was parked, and Bob is as he was.
+            #expect(try await store.releaseRetrieval(id: parked.id, tenant: "acme", agentIdentity: "bob"))
+            #expect(try await store.parkedCall(id: parked.id, in: "acme") == parked)
+            #expect(try await store.parkedCalls(in: "acme") == [parked])
+            #expect(try await store.agent(identity: "bob", in: "acme") == bobBefore)
+            #expect(try await store.availableIdentities(in: "acme", at: Clock.at(30)).contains("bob"))
+            #expect(try await store.releaseRetrieval(id: parked.id, tenant: "acme", agentIdentity: "bob") == false)
+
+            // Anyone may retrieve it now, Bob again included.
+            #expect(try await store.retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "cat", at: Clock.at(40)).isRetrieved)
+            #expect(try await store.agent(identity: "cat", in: "acme").currentCallSid == "CA-1")
+            #expect(
+                try await store.retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(41))
+                    == .alreadyRetrieved(by: "cat")
+            )
+
+            // An unknown parked call, or one of another tenant, is not found.
+            try await store.upsertAgent(.new("cat"))
+            await #expect(throws: StoreError.notFound) {
+                try await store.releaseRetrieval(id: UUID().uuidString.lowercased(), tenant: "acme", agentIdentity: "cat")
+            }
+            await #expect(throws: StoreError.notFound) {
+                try await store.releaseRetrieval(id: parked.id, tenant: .default, agentIdentity: "cat")
+            }
+            #expect(try await store.parkedCall(id: parked.id, in: "acme").retrievedBy == "cat")
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func anAgentOnAnotherCallIsRefusedAsBusyAndNothingChanges(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
             for identity in ["amy", "bob", "cat"] {

@@ -12,7 +12,9 @@ import SwitchboardDesk
 /// Voice SDK's connect or a TwiML App), or at once when the body names the agent's live call
 /// (`agentCallSid`), which is redirected there. A retrieval puts the agent on the caller's call (409
 /// `agent_busy` when it is on another one); `/twilio/park-status` ends that call when the caller
-/// leaves the slot.
+/// leaves the slot. When Twilio refuses to redirect the agent's leg, the retrieval is undone
+/// (``DeskStore/releaseRetrieval(id:tenant:agentIdentity:)``), so the caller never waits in a slot
+/// that nobody may retrieve.
 struct ParkingAPIController<Store: DeskStore>: Sendable {
     let services: DeskServices<Store>
 
@@ -107,8 +109,12 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
         let body = try await DeskJSON.decode(RetrieveRequest.self, from: request)
         let store = services.store
         let now = Date()
-        let outcome = try await services.run(notFound: .parkedCallNotFound(id)) { () async throws(StoreError) in
-            try await store.retrieveParkedCall(id: id, tenant: user.tenant, agentIdentity: agent.identity, at: now)
+        let (outcome, isRepeat) = try await services.run(notFound: .parkedCallNotFound(id)) { () async throws(StoreError) in
+            // A repeat of the agent's own retrieval is answered alike; it is told apart so that its failed
+            // redirect does not undo a retrieval whose leg may already be on its way to the caller.
+            let before = try await store.parkedCall(id: id, in: user.tenant)
+            let outcome = try await store.retrieveParkedCall(id: id, tenant: user.tenant, agentIdentity: agent.identity, at: now)
+            return (outcome, before.retrievedBy == agent.identity)
         }
         let parked: ParkedCall
         switch outcome {
@@ -117,6 +123,19 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
         case .ended: throw .parkEnded
         case .agentBusy(let current): throw .agentBusyForRetrieval(currentCallSid: current)
         case .parkInProgress(let holder): throw .parkInProgress(heldBy: holder)
+        }
+        let path = DeskTwilioRoute.retrieve.path(query: [("tenant", user.tenant.rawValue), ("parked", parked.id)])
+        var redirected = false
+        if let agentCallSid = body.agentCallSid, !agentCallSid.isEmpty {
+            do {
+                try await services.redirect(agentCallSid, to: path)
+            } catch {
+                // The agent's leg never reaches the slot: give the call back, so that the caller does not
+                // wait in a slot nobody may retrieve, and this agent's retry (or another agent) can have it.
+                if !isRepeat { await release(parked, for: agent.identity, in: user.tenant) }
+                throw error
+            }
+            redirected = true
         }
         do {
             try await store.recordRingEvent(
@@ -132,12 +151,17 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
         } catch {
             services.logger.warning("could not record the retrieval", metadata: ["id": "\(id)", "error": "\(error)"])
         }
-        let path = DeskTwilioRoute.retrieve.path(query: [("tenant", user.tenant.rawValue), ("parked", parked.id)])
-        var redirected = false
-        if let agentCallSid = body.agentCallSid, !agentCallSid.isEmpty {
-            try await services.redirect(agentCallSid, to: path)
-            redirected = true
-        }
         return DeskJSON.response(Retrieved(parked: parked, twimlURL: services.publicURL(path), redirected: redirected))
+    }
+
+    /// Undoes the agent's retrieval of `parked` after its leg could not be moved; a store failure is
+    /// logged (the retrieval then stands, and the agent's retry is answered as a repeat).
+    private func release(_ parked: ParkedCall, for identity: String, in tenant: TenantID) async {
+        do {
+            let released = try await services.store.releaseRetrieval(id: parked.id, tenant: tenant, agentIdentity: identity)
+            services.logger.info("retrieval released", metadata: ["id": "\(parked.id)", "agent": "\(identity)", "released": "\(released)"])
+        } catch {
+            services.logger.error("could not release the retrieval", metadata: ["id": "\(parked.id)", "agent": "\(identity)", "error": "\(error)"])
+        }
     }
 }
