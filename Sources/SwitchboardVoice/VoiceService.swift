@@ -24,6 +24,8 @@ public struct VoiceService<Store: CallStore>: Sendable {
     private let documents: RenderedDocuments
     private let budget: StoreBudget
     private let logger: Logger
+    /// Voicemails the store refused, saved again in the background.
+    public let outbox: VoicemailOutbox
 
     /// Creates the service.
     /// - Parameters:
@@ -33,6 +35,9 @@ public struct VoiceService<Store: CallStore>: Sendable {
         self.documents = RenderedDocuments(responses: CallResponses(configuration: configuration), logger: logger)
         self.budget = StoreBudget(duration: storeBudget)
         self.logger = logger
+        self.outbox = VoicemailOutbox(logger: logger) { (callback, receivedAt) async throws(StoreError) in
+            try await Self.saveVoicemail(of: callback, receivedAt: receivedAt, in: store)
+        }
     }
 
     /// Answers one route for a parsed form body at `now`.
@@ -217,30 +222,32 @@ public struct VoiceService<Store: CallStore>: Sendable {
         let store = self.store
         do {
             let stored = try await budget.run { () async throws(StoreError) -> Bool in
-                let call = try await store.ringingCall(callback.callSid)
-                let voicemail = Voicemail(
-                    recordingSid: callback.recordingSid,
-                    callSid: callback.callSid,
-                    tenant: call?.tenant ?? .default,
-                    caller: call?.caller,
-                    recordingURL: callback.recordingUrl,
-                    durationSeconds: callback.recordingDuration,
-                    receivedAt: now
-                )
-                return try await store.saveVoicemail(voicemail)
+                try await Self.saveVoicemail(of: callback, receivedAt: now, in: store)
             }
             logger.info("voicemail", metadata: ["callSid": "\(callback.callSid)", "recordingSid": "\(callback.recordingSid)", "stored": "\(stored)"])
             return VoiceReply(body: documents.acknowledged, outcome: stored ? "recorded" : "duplicate")
         } catch {
-            logger.error(
-                "voicemail NOT stored",
-                metadata: [
-                    "callSid": "\(callback.callSid)", "recordingSid": "\(callback.recordingSid)", "url": "\(callback.recordingUrl)",
-                    "error": "\(error)",
-                ]
-            )
-            return VoiceReply(body: documents.acknowledged, outcome: "store-failed", reason: error.description)
+            logger.error("could not store a voicemail", metadata: ["callSid": "\(callback.callSid)", "error": "\(error)"])
+            // Twilio will not send it again: it waits in the outbox until the store takes it.
+            let queued = await outbox.add(callback, receivedAt: now)
+            return VoiceReply(body: documents.acknowledged, outcome: queued ? "voicemail-queued" : "voicemail-lost", reason: error.description)
         }
+    }
+
+    /// Stores the voicemail of a completed recording, in the tenant of the call it belongs to (the
+    /// default tenant when the call was never recorded). True when stored, false when already there.
+    static func saveVoicemail(of callback: RecordingStatusCallback, receivedAt: Date, in store: Store) async throws(StoreError) -> Bool {
+        let call = try await store.ringingCall(callback.callSid)
+        let voicemail = Voicemail(
+            recordingSid: callback.recordingSid,
+            callSid: callback.callSid,
+            tenant: call?.tenant ?? .default,
+            caller: call?.caller,
+            recordingURL: callback.recordingUrl,
+            durationSeconds: callback.recordingDuration,
+            receivedAt: receivedAt
+        )
+        return try await store.saveVoicemail(voicemail)
     }
 
     /// The metrics and log word of a claim's outcome: `prefix` then `-won`, `-lost`, `-busy` or `-ended`.

@@ -182,4 +182,16 @@ import Testing
         #expect(voicemails.first?.caller == "+14155551234")
         #expect(voicemails.first?.durationSeconds == 12)
     }
+
+    @Test func aVoicemailTheStoreRefusesWaitsInTheOutbox() async throws {
+        let service = service(UnavailableCallStore())
+        let form: FormParameters = [
+            "AccountSid": "AC1", "CallSid": "CAvm", "RecordingSid": "RE1", "RecordingUrl": "https://api.twilio.com/RE1",
+            "RecordingStatus": "completed", "RecordingDuration": "12",
+        ]
+        let reply = await service.handle(.recordingStatus, form: form, at: now)
+        #expect(reply.outcome == "voicemail-queued")
+        #expect(String(decoding: reply.body, as: UTF8.self) == "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response />")
+        #expect(await service.outbox.count == 1)
+    }
 }
