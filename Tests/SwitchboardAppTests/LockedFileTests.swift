@@ -15,9 +15,20 @@ import Testing
     /// The budget of these tests, far below the store's busy timeout (five seconds).
     static let budget = Duration.milliseconds(300)
 
+    /// The app's store, and the other connection that holds the file's write lock until ``release()``.
+    struct LockedFile: Sendable {
+        let store: SQLiteCallStore
+        let holder: SQLiteCallStore
+
+        func release() async throws { _ = try await holder.diagnosticRows("ROLLBACK") }
+    }
+
     /// Runs `body` against an app on an SQLite file with two available agents, while another connection
-    /// holds the file's write lock.
-    static func withLockedFile(_ setup: TestingSetup, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    /// holds the file's write lock (until `body` releases it).
+    static func withLockedFile(
+        _ setup: TestingSetup,
+        _ body: @escaping @Sendable (any TestClientProtocol, LockedFile) async throws -> Void
+    ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-locked-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -27,9 +38,9 @@ import Testing
         for agent in AppTests.agents(2) { try await store.upsertAgent(agent) }
         _ = try await holder.diagnosticRows("BEGIN IMMEDIATE")
         try await AppTests.app(store: store, configuration: AppTests.configuration(storeBudget: budget)).test(setup) { client in
-            try await body(client)
+            try await body(client, LockedFile(store: store, holder: holder))
         }
-        _ = try await holder.diagnosticRows("ROLLBACK")
+        _ = try? await holder.diagnosticRows("ROLLBACK")
         try await holder.close()
         try await store.close()
     }
@@ -43,7 +54,7 @@ import Testing
 
     @Test(arguments: [TestingSetup.router, .live])
     func anInboundCallStillRingsTheAgentsWithinTheBudget(setup: TestingSetup) async throws {
-        try await Self.withLockedFile(setup) { client in
+        try await Self.withLockedFile(setup) { client, _ in
             // The routing read needs no lock; the ringing record cannot be written and is given up at
             // the budget, and the decision stands (claims work without the record).
             let (response, took) = try await Self.timedPost(client, "/twilio/voice", AppTests.voiceForm)
@@ -55,7 +66,7 @@ import Testing
 
     @Test(arguments: [TestingSetup.router, .live])
     func anAgentsClaimIsLetThroughWithinTheBudget(setup: TestingSetup) async throws {
-        try await Self.withLockedFile(setup) { client in
+        try await Self.withLockedFile(setup) { client, _ in
             let form: FormParameters = [
                 "CallSid": "CA3", "ParentCallSid": AppTests.voiceForm["CallSid"]!, "AccountSid": "AC1", "From": "+14155551234",
                 "To": "client:agent_1",
@@ -66,6 +77,33 @@ import Testing
             #expect(took < .seconds(2), "answered after \(took)")
             let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
             #expect(metrics.contains(#"switchboard_requests_total{route="/twilio/screen",outcome="claim-unchecked"} 1"#), "\(metrics)")
+        }
+    }
+
+    @Test(arguments: [TestingSetup.router, .live])
+    func aVoicemailReportedWhileTheFileIsLockedIsStoredOnceItIsFree(setup: TestingSetup) async throws {
+        try await Self.withLockedFile(setup) { client, locked in
+            let form: FormParameters = [
+                "AccountSid": "AC1", "CallSid": "CAvm", "RecordingSid": "RElocked", "RecordingUrl": "https://api.twilio.com/RElocked",
+                "RecordingStatus": "completed", "RecordingDuration": "7",
+            ]
+            let (response, took) = try await Self.timedPost(client, "/twilio/recording-status", form)
+            #expect(response.status == .ok)
+            #expect(took < .seconds(2), "answered after \(took)")
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(metrics.contains(#"switchboard_requests_total{route="/twilio/recording-status",outcome="voicemail-queued"} 1"#), "\(metrics)")
+            #expect(try await locked.store.voicemails(in: .default).isEmpty)
+
+            try await locked.release()
+            // The outbox tries again after a second, then two.
+            let deadline = ContinuousClock.now + .seconds(10)
+            var stored: [Voicemail] = []
+            while stored.isEmpty, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+                stored = try await locked.store.voicemails(in: .default)
+            }
+            #expect(stored.map(\.recordingSid) == ["RElocked"])
+            #expect(stored.first?.durationSeconds == 7)
         }
     }
 }
