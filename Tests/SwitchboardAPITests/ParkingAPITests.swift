@@ -24,6 +24,17 @@ import Testing
         return try #require(try DeskHarness.object(response)["id"] as? String)
     }
 
+    /// Retrieves parked call `id` as the holder of `token`, asking for the agent's live call `agentCallSid`
+    /// to be redirected to it.
+    static func retrieve(
+        _ id: String,
+        token: String,
+        redirecting agentCallSid: String,
+        client: some TestClientProtocol
+    ) async throws -> TestResponse {
+        try await client.api(.post, "/api/parked/\(id)/retrieve", token: token, json: #"{"agentCallSid":"\#(agentCallSid)"}"#)
+    }
+
     @Test(arguments: StoreUnderTest.all)
     func parkingRedirectsTheCallToItsSlotAndListsIt(store kind: StoreUnderTest) async throws {
         try await kind.withStore { store in
@@ -97,12 +108,7 @@ import Testing
             try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
                 try await Self.answered("CAret", store: store, client: client)
                 let id = try await Self.park("CAret", client: client)
-                let won = try await client.api(
-                    .post,
-                    "/api/parked/\(id)/retrieve",
-                    token: DeskHarness.bobToken,
-                    json: #"{"agentCallSid":"CAbobleg"}"#
-                )
+                let won = try await Self.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbobleg", client: client)
                 #expect(won.status == .ok)
                 let body = try DeskHarness.object(won)
                 let url = "https://switchboard.example.com/twilio/retrieve?tenant=acme&parked=\(id)"

@@ -63,12 +63,7 @@ import Testing
                 let bobBefore = try await Self.bob(store)
                 await twilio.fail(with: .init(status: 404, message: "The requested resource was not found"))
 
-                let failed = try await client.api(
-                    .post,
-                    "/api/parked/\(id)/retrieve",
-                    token: DeskHarness.bobToken,
-                    json: #"{"agentCallSid":"CAgone"}"#
-                )
+                let failed = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAgone", client: client)
                 #expect(failed.status == .badGateway)
                 #expect(try DeskHarness.errorCode(failed) == "twilio_failed")
                 #expect(try await Self.bob(store) == bobBefore)
@@ -82,12 +77,7 @@ import Testing
                 #expect(retrieved.status == .ok)
                 #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.ann)
                 // A repeat of her retrieval whose redirect fails leaves it hers: her first leg may be on its way.
-                let repeated = try await client.api(
-                    .post,
-                    "/api/parked/\(id)/retrieve",
-                    token: DeskHarness.annToken,
-                    json: #"{"agentCallSid":"CAx"}"#
-                )
+                let repeated = try await ParkingAPITests.retrieve(id, token: DeskHarness.annToken, redirecting: "CAx", client: client)
                 #expect(repeated.status == .badGateway)
                 #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.ann)
                 #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAlost")
@@ -175,12 +165,7 @@ import Testing
                 try await store.recordRinging(DeskHarness.ringing("CAbusy", agents: [DeskHarness.bob]))
                 #expect(try await client.api(.post, "/api/calls/CAbusy/claim", token: DeskHarness.bobToken).status == .ok)
 
-                let refused = try await client.api(
-                    .post,
-                    "/api/parked/\(id)/retrieve",
-                    token: DeskHarness.bobToken,
-                    json: #"{"agentCallSid":"CAbobleg"}"#
-                )
+                let refused = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbobleg", client: client)
                 #expect(refused.status == .conflict)
                 let body = try DeskHarness.object(refused)
                 #expect(body["error"] as? String == "agent_busy")

@@ -62,12 +62,10 @@ extension DeskStoreContractTests {
                 try await store.upsertAgent(.new(identity, tenant: "acme"))
             }
             // Bob retrieved Amy's park before it timed out: Amy's ring-back cannot take it from him.
-            #expect(try await store.claimCall("CA-1", tenant: "acme", agentIdentity: "amy", at: Clock.at(0)) == .won)
-            let retrieved = try await store.parkCall("CA-1", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(1))
-            #expect(try await store.endCall("CA-1", of: "amy", in: "acme", at: Clock.at(1), wrapUpSeconds: 0))
-            #expect(try await store.retrieveParkedCall(id: retrieved.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(2)).isRetrieved)
+            let retrieved = try await store.parkedByAmy("CA-1", in: "acme", at: Clock.at(0))
+            #expect(try await store.retrieveParkedCall(id: retrieved.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(12)).isRetrieved)
             #expect(
-                try await store.reclaimParkedCall(id: retrieved.id, tenant: "acme", agentIdentity: "amy", at: Clock.at(3))
+                try await store.reclaimParkedCall(id: retrieved.id, tenant: "acme", agentIdentity: "amy", at: Clock.at(13))
                     == .alreadyAnswered(by: "bob")
             )
             #expect(try await store.agent(identity: "amy", in: "acme").currentCallSid == nil)
@@ -89,18 +87,17 @@ extension DeskStoreContractTests {
             for identity in ["amy", "bob"] {
                 try await store.upsertAgent(.new(identity, tenant: "acme"))
             }
-            #expect(try await store.claimCall("CA-1", tenant: "acme", agentIdentity: "amy", at: Clock.at(0)) == .won)
-            let first = try await store.parkCall("CA-1", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(1))
-            #expect(try await store.endCall("CA-1", of: "amy", in: "acme", at: Clock.at(1), wrapUpSeconds: 0))
-            #expect(try await store.retrieveParkedCall(id: first.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(2)).isRetrieved)
+            let first = try await store.parkedByAmy("CA-1", in: "acme", at: Clock.at(0))
+            #expect(try await store.retrieveParkedCall(id: first.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(12)).isRetrieved)
             // Bob parks the caller again; that park times out and rings him, not Amy, the call's first winner.
-            let second = try await store.parkCall("CA-1", tenant: "acme", slot: "park", parkedBy: "bob", at: Clock.at(3))
-            #expect(try await store.endCall("CA-1", of: "bob", in: "acme", at: Clock.at(3), wrapUpSeconds: 0))
-            #expect(try await store.endParkedCall("CA-1", at: Clock.at(4))?.id == second.id)
+            let second = try await store.parkCall("CA-1", tenant: "acme", slot: "park", parkedBy: "bob", at: Clock.at(13))
+            #expect(try await store.endCall("CA-1", of: "bob", in: "acme", at: Clock.at(13), wrapUpSeconds: 0))
+            #expect(try await store.endParkedCall("CA-1", at: Clock.at(14))?.id == second.id)
             #expect(
-                try await store.reclaimParkedCall(id: second.id, tenant: "acme", agentIdentity: "amy", at: Clock.at(5)) == .alreadyAnswered(by: "bob")
+                try await store.reclaimParkedCall(id: second.id, tenant: "acme", agentIdentity: "amy", at: Clock.at(15))
+                    == .alreadyAnswered(by: "bob")
             )
-            #expect(try await store.reclaimParkedCall(id: second.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(6)) == .won)
+            #expect(try await store.reclaimParkedCall(id: second.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(16)) == .won)
             #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == "CA-1")
             #expect(try await store.agent(identity: "amy", in: "acme").currentCallSid == nil)
         }

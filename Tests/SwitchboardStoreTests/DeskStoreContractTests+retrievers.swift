@@ -11,10 +11,7 @@ extension DeskStoreContractTests {
             for identity in ["amy", "bob", "cat"] {
                 try await store.upsertAgent(.new(identity, tenant: "acme"))
             }
-            // Amy answers the caller and parks it; parking ends her part in the call, as the park route does.
-            #expect(try await store.claimCall("CA-1", tenant: "acme", agentIdentity: "amy", at: Clock.at(0)) == .won)
-            let parked = try await store.parkCall("CA-1", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(10))
-            try await store.endCall("CA-1", at: Clock.at(10), wrapUpSeconds: 0)
+            let parked = try await store.parkedByAmy("CA-1", in: "acme", at: Clock.at(0))
             #expect(try await store.availableIdentities(in: "acme", at: Clock.at(20)) == ["bob", "cat", "amy"])
             #expect(try await store.rung("+15550100", at: Clock.at(20)) == ["bob", "cat", "amy"])
 
@@ -98,9 +95,7 @@ extension DeskStoreContractTests {
             for identity in ["amy", "bob", "cat"] {
                 try await store.upsertAgent(.new(identity, tenant: "acme"))
             }
-            #expect(try await store.claimCall("CA-1", tenant: "acme", agentIdentity: "amy", at: Clock.at(0)) == .won)
-            let parked = try await store.parkCall("CA-1", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(10))
-            try await store.endCall("CA-1", of: "amy", in: "acme", at: Clock.at(10), wrapUpSeconds: 0)
+            let parked = try await store.parkedByAmy("CA-1", in: "acme", at: Clock.at(0))
             let bobBefore = try await store.agent(identity: "bob", in: "acme")
             #expect(try await store.retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(20)).isRetrieved)
             let retrieved = try await store.parkedCall(id: parked.id, in: "acme")
@@ -205,6 +200,17 @@ extension DeskStoreContractTests {
             #expect(try await store.retrieveParkedCall(id: second.id, tenant: .default, agentIdentity: "amy", at: Clock.at(42)).isRetrieved)
             #expect(try await store.agent(identity: "amy", in: .default).currentCallSid == "CA-2")
         }
+    }
+}
+
+extension DeskStore {
+    /// Amy, an agent of `tenant`, answers `callSid` at `time` and parks it at `time` plus ten seconds,
+    /// which ends her part in the call, as the park route does once Twilio has moved the caller.
+    func parkedByAmy(_ callSid: String, in tenant: TenantID, at time: Date) async throws -> ParkedCall {
+        #expect(try await claimCall(callSid, tenant: tenant, agentIdentity: "amy", at: time) == .won)
+        let parked = try await parkCall(callSid, tenant: tenant, slot: "park", parkedBy: "amy", at: time.addingTimeInterval(10))
+        #expect(try await endCall(callSid, of: "amy", in: tenant, at: time.addingTimeInterval(10), wrapUpSeconds: 0))
+        return parked
     }
 }
 
