@@ -85,11 +85,13 @@ public protocol DeskStore: CallStore {
     /// it (its current call cleared when it is the call's SID, with no wrap-up and no last-call time, as
     /// it never spoke to the caller).
     ///
-    /// Only the agent's own retrieval of a park that has not ended is undone; otherwise nothing changes.
-    /// Answers whether a retrieval was undone.
+    /// Only the agent's own retrieval of a park that has not ended, made at `retrievedAt` (the instant
+    /// given to ``retrieveParkedCall(id:tenant:agentIdentity:at:)``), is undone: a repeat of the
+    /// retrieval, made later, cannot undo the first one, whose leg may be on its way to the caller.
+    /// Otherwise nothing changes. Answers whether a retrieval was undone.
     /// - Throws: ``StoreError/notFound`` for an unknown id or agent in the tenant.
     @discardableResult
-    func releaseRetrieval(id: String, tenant: TenantID, agentIdentity: String) async throws(StoreError) -> Bool
+    func releaseRetrieval(id: String, tenant: TenantID, agentIdentity: String, retrievedAt: Date) async throws(StoreError) -> Bool
 
     /// The agent who parked a call answers its ring-back (the park timed out and its client rang
     /// again): puts it back on the call, atomically, as a claim would.

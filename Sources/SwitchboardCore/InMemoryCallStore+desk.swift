@@ -138,10 +138,10 @@ extension InMemoryCallStore: DeskStore {
     }
 
     @discardableResult
-    public func releaseRetrieval(id: String, tenant: TenantID, agentIdentity: String) throws(StoreError) -> Bool {
+    public func releaseRetrieval(id: String, tenant: TenantID, agentIdentity: String, retrievedAt: Date) throws(StoreError) -> Bool {
         var agent = try agent(identity: agentIdentity, in: tenant)
         var parked = try parkedCall(id: id, in: tenant)
-        guard parked.retrievedBy == agentIdentity, parked.endedAt == nil else { return false }
+        guard parked.retrievedBy == agentIdentity, parked.retrievedAt == retrievedAt, parked.endedAt == nil else { return false }
         parked.retrievedBy = nil
         parked.retrievedAt = nil
         parkedByID[parked.id] = parked

@@ -83,11 +83,11 @@ extension PostgRESTCallStore {
     /// The `release_retrieval` SQL function, which locks the agent's row, then the parked call's
     /// (`supabase/migrations/20261123090000_failed_retrieval_released.sql`).
     @discardableResult
-    public func releaseRetrieval(id: String, tenant: TenantID, agentIdentity: String) async throws(StoreError) -> Bool {
+    public func releaseRetrieval(id: String, tenant: TenantID, agentIdentity: String, retrievedAt: Date) async throws(StoreError) -> Bool {
         guard Self.isUUID(id) else { throw .notFound("No parked call \(id) in tenant \(tenant)") }
         return try await client.rpc(
             "release_retrieval",
-            ReleaseArguments(p_id: id, p_tenant_id: tenant.rawValue, p_agent_identity: agentIdentity),
+            ReleaseArguments(p_id: id, p_tenant_id: tenant.rawValue, p_agent_identity: agentIdentity, p_retrieved_at: retrievedAt),
             as: Bool.self,
             idempotent: false,
             operation: "releasing agent \(agentIdentity)'s retrieval of parked call \(id)"
@@ -171,6 +171,7 @@ private struct ReleaseArguments: Encodable {
     var p_id: String
     var p_tenant_id: String
     var p_agent_identity: String
+    var p_retrieved_at: Date
 }
 
 private struct RetrievalResult: Decodable {

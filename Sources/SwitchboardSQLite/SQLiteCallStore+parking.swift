@@ -111,12 +111,17 @@ extension SQLiteCallStore {
 
     /// Undoes the agent's retrieval in one `BEGIN IMMEDIATE` transaction (see the protocol).
     @discardableResult
-    public func releaseRetrieval(id: String, tenant: TenantID, agentIdentity: String) async throws(StoreError) -> Bool {
+    public func releaseRetrieval(id: String, tenant: TenantID, agentIdentity: String, retrievedAt: Date) async throws(StoreError) -> Bool {
         try await session.transaction { (runner) throws(StoreError) -> Bool in
             let currentCallSid = try Self.currentCall(ofAgent: agentIdentity, in: tenant, runner)
             let parked = try Self.parkedCall(id: id, in: tenant, runner)
             guard parked.retrievedBy == agentIdentity, parked.endedAt == nil else { return false }
-            try runner.execute("UPDATE parked_calls SET retrieved_by = NULL, retrieved_at = NULL WHERE id = ?1", [.text(parked.id)])
+            // Compared in SQL, as stored: the instant the retrieval wrote, in the same REAL form.
+            let released = try runner.rows(
+                "UPDATE parked_calls SET retrieved_by = NULL, retrieved_at = NULL WHERE id = ?1 AND retrieved_at = ?2 RETURNING id",
+                [.text(parked.id), SQLiteData(retrievedAt)]
+            )
+            guard !released.isEmpty else { return false }
             if currentCallSid == parked.callSid {
                 try runner.execute(
                     "UPDATE agents SET current_call_sid = NULL WHERE tenant = ?1 AND identity = ?2",

@@ -189,7 +189,14 @@ final class SQLiteSession: Sendable {
         guard !closed.exchange(true, ordering: .relaxed) else { return }
         let writer = self.writer
         var failure: (any Error)?
-        do { try await threadPool.runIfActive { writer.close() } } catch { failure = error }
+        // Not runIfActive, which skips the job when the calling task is cancelled: the writer must close
+        // on its own thread whatever happens to the caller.
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            threadPool.submit { _ in
+                writer.close()
+                done.resume()
+            }
+        }
         for reader in readers { reader.handle.withLock { $0.close() } }
         do { try await threadPool.shutdownGracefully() } catch { failure = failure ?? error }
         if let failure {

@@ -113,8 +113,15 @@ final class SQLiteWriteBatch: SQLiteBusyHandler.Job {
                 queue.writes = []
                 queue.isScheduled = false
             }
-            queue.running = queue.writes
+            // A stopped pool calls this on whatever thread submits or shuts down, maybe while the writer's
+            // thread still runs a batch: only a job that runs on the writer's thread marks itself running.
+            if isActive { queue.running = queue.writes }
             return queue.writes
+        }
+        guard isActive, writer.isOpen else {
+            if isActive { queue.withLock { $0.running = [] } }
+            for write in writes { write.done.resume(returning: .failure(.unavailable("The SQLite store is closed"))) }
+            return
         }
         defer {
             busy.job = nil
@@ -123,10 +130,6 @@ final class SQLiteWriteBatch: SQLiteBusyHandler.Job {
                 queue.abandoned = []
                 queue.alone = nil
             }
-        }
-        guard isActive, writer.isOpen else {
-            for write in writes { write.done.resume(returning: .failure(.unavailable("The SQLite store is closed"))) }
-            return
         }
         busy.job = self
         if writes.count > 1, runTogether(writes) {

@@ -6,19 +6,24 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// A store that is down: every call throws ``StoreError/unavailable``, after `delay` when one is given
-/// (a store that hangs before failing). It lets `switchboard render-call` show, offline, exactly what
+/// A store that is down: every call throws ``StoreError/unavailable`` (or the given error), after
+/// `delay` when one is given (a store that hangs before failing). It lets `switchboard render-call` show, offline, exactly what
 /// callers hear when the real store fails, and tests drive the failure and time-budget paths with it.
 public struct UnavailableCallStore: CallStore {
     /// How long each call waits before failing; nil fails at once.
     public let delay: Duration?
+    /// What every call throws.
+    public let error: StoreError
 
     /// Creates the store.
-    public init(delay: Duration? = nil) { self.delay = delay }
+    public init(delay: Duration? = nil, error: StoreError = .unavailable("the store is unavailable")) {
+        self.delay = delay
+        self.error = error
+    }
 
     private func down<T>() async throws(StoreError) -> T {
         if let delay { try? await Task.sleep(for: delay) }
-        throw StoreError.unavailable("the store is unavailable")
+        throw error
     }
 
     public func tenant(forCalledNumber number: String) async throws(StoreError) -> TenantID? { try await down() }

@@ -227,7 +227,15 @@ public struct VoiceService<Store: CallStore>: Sendable {
             logger.info("voicemail", metadata: ["callSid": "\(callback.callSid)", "recordingSid": "\(callback.recordingSid)", "stored": "\(stored)"])
             return VoiceReply(body: documents.acknowledged, outcome: stored ? "recorded" : "duplicate")
         } catch {
-            logger.error("could not store a voicemail", metadata: ["callSid": "\(callback.callSid)", "error": "\(error)"])
+            let metadata: Logger.Metadata = [
+                "callSid": "\(callback.callSid)", "recordingSid": "\(callback.recordingSid)", "url": "\(callback.recordingUrl)",
+                "error": "\(error)",
+            ]
+            guard VoicemailOutbox.isWorthRetrying(error) else {
+                logger.error("voicemail NOT stored: the store rejects it", metadata: metadata)
+                return VoiceReply(body: documents.acknowledged, outcome: "voicemail-rejected", reason: error.description)
+            }
+            logger.error("could not store a voicemail", metadata: metadata)
             // Twilio will not send it again: it waits in the outbox until the store takes it.
             let queued = await outbox.add(callback, receivedAt: now)
             return VoiceReply(body: documents.acknowledged, outcome: queued ? "voicemail-queued" : "voicemail-lost", reason: error.description)

@@ -18,6 +18,11 @@ import Foundation
 /// while the store keeps failing; once the store takes one, the rest follow at once. A repeat
 /// delivery is harmless: saving a voicemail is idempotent by recording SID.
 ///
+/// Only a store that is down or slow (``StoreError/unavailable``, ``StoreError/timeout``) or refuses
+/// its credentials (``StoreError/unauthorized``, which an operator can fix) is waited for; see
+/// ``isWorthRetrying(_:)``. A voicemail the store rejects for good (its data breaks a rule, say) would
+/// fail forever and hold up every voicemail behind it, so it is logged and dropped instead.
+///
 /// The queue lives in memory and holds at most ``capacity`` voicemails. Each one is logged with its
 /// recording's SID and URL when it is queued, refused (the queue is full) or saved, so that an
 /// operator can recover what a stopped process still held.
@@ -59,6 +64,12 @@ public actor VoicemailOutbox {
     /// How many voicemails wait for the store.
     public var count: Int { entries.count }
 
+    /// Whether saving again may succeed after `error`: the store was down, slow or refused its
+    /// credentials. Anything else would fail the same way every time.
+    public nonisolated static func isWorthRetrying(_ error: StoreError) -> Bool {
+        error == .unavailable || error == .timeout || error == .unauthorized
+    }
+
     /// Queues the voicemail of `callback`, received at `receivedAt`, to be saved again. Returns false when
     /// the queue is full and the voicemail was refused.
     @discardableResult
@@ -99,6 +110,11 @@ public actor VoicemailOutbox {
             } catch {
                 var metadata = Self.metadata(entry.callback)
                 metadata["error"] = "\(error)"
+                guard Self.isWorthRetrying(error) else {
+                    entries.removeFirst()
+                    logger.error("voicemail NOT stored: the store rejects it", metadata: metadata)
+                    continue
+                }
                 metadata["waiting"] = "\(entries.count)"
                 logger.warning("voicemail still not stored", metadata: metadata)
                 return false

@@ -100,18 +100,20 @@ extension DeskStoreContractTests {
             #expect(try await store.retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(20)).isRetrieved)
             let retrieved = try await store.parkedCall(id: parked.id, in: "acme")
 
-            // Only the retriever's own retrieval is undone: Cat's release changes nothing.
-            #expect(try await store.releaseRetrieval(id: parked.id, tenant: "acme", agentIdentity: "cat") == false)
+            // Only the retriever's own retrieval, made at that instant, is undone: Cat's release, and Bob's
+            // for a retrieval at another instant (a repeat's), change nothing.
+            #expect(try await store.releaseRetrieval(id: parked.id, tenant: "acme", agentIdentity: "cat", retrievedAt: Clock.at(20)) == false)
+            #expect(try await store.releaseRetrieval(id: parked.id, tenant: "acme", agentIdentity: "bob", retrievedAt: Clock.at(21)) == false)
             #expect(try await store.parkedCall(id: parked.id, in: "acme") == retrieved)
             #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == "CA-1")
 
             // Bob's leg could not be moved: the call waits again, as it was parked, and Bob is as he was.
-            #expect(try await store.releaseRetrieval(id: parked.id, tenant: "acme", agentIdentity: "bob"))
+            #expect(try await store.releaseRetrieval(id: parked.id, tenant: "acme", agentIdentity: "bob", retrievedAt: Clock.at(20)))
             #expect(try await store.parkedCall(id: parked.id, in: "acme") == parked)
             #expect(try await store.parkedCalls(in: "acme") == [parked])
             #expect(try await store.agent(identity: "bob", in: "acme") == bobBefore)
             #expect(try await store.availableIdentities(in: "acme", at: Clock.at(30)).contains("bob"))
-            #expect(try await store.releaseRetrieval(id: parked.id, tenant: "acme", agentIdentity: "bob") == false)
+            #expect(try await store.releaseRetrieval(id: parked.id, tenant: "acme", agentIdentity: "bob", retrievedAt: Clock.at(20)) == false)
 
             // Anyone may retrieve it now, Bob again included.
             #expect(try await store.retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "cat", at: Clock.at(40)).isRetrieved)
@@ -124,10 +126,10 @@ extension DeskStoreContractTests {
             // An unknown parked call, or one of another tenant, is not found.
             try await store.upsertAgent(.new("cat"))
             await #expect(throws: StoreError.notFound) {
-                try await store.releaseRetrieval(id: UUID().uuidString.lowercased(), tenant: "acme", agentIdentity: "cat")
+                try await store.releaseRetrieval(id: UUID().uuidString.lowercased(), tenant: "acme", agentIdentity: "cat", retrievedAt: Clock.at(40))
             }
             await #expect(throws: StoreError.notFound) {
-                try await store.releaseRetrieval(id: parked.id, tenant: .default, agentIdentity: "cat")
+                try await store.releaseRetrieval(id: parked.id, tenant: .default, agentIdentity: "cat", retrievedAt: Clock.at(40))
             }
             #expect(try await store.parkedCall(id: parked.id, in: "acme").retrievedBy == "cat")
         }

@@ -194,4 +194,15 @@ import Testing
         #expect(String(decoding: reply.body, as: UTF8.self) == "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response />")
         #expect(await service.outbox.count == 1)
     }
+
+    @Test func aVoicemailTheStoreRejectsForGoodIsLoggedAndNotQueued() async throws {
+        let service = service(UnavailableCallStore(error: .invalid("duration_seconds breaks a check")))
+        let form: FormParameters = [
+            "AccountSid": "AC1", "CallSid": "CAvm", "RecordingSid": "RE1", "RecordingUrl": "https://api.twilio.com/RE1",
+            "RecordingStatus": "completed", "RecordingDuration": "12",
+        ]
+        let reply = await service.handle(.recordingStatus, form: form, at: now)
+        #expect(reply.outcome == "voicemail-rejected")
+        #expect(await service.outbox.count == 0)
+    }
 }

@@ -12,17 +12,28 @@ import Testing
     /// A store's save that fails `failures` times, then stores; it records what it stored and every pause.
     final class FlakyStore: Sendable {
         let failuresLeft: Mutex<Int>
+        /// Recordings the store rejects for good.
+        let rejected: Set<String>
         let stored = Mutex<[String]>([])
         let pauses = Mutex<[Duration]>([])
+        /// While true, the outbox's pauses last (so a test can queue several voicemails first).
+        let held = Mutex(false)
 
-        init(failures: Int) { failuresLeft = Mutex(failures) }
+        init(failures: Int, rejecting rejected: Set<String> = []) {
+            failuresLeft = Mutex(failures)
+            self.rejected = rejected
+        }
 
         func outbox(capacity: Int = 10) -> VoicemailOutbox {
             VoicemailOutbox(
                 capacity: capacity,
                 logger: Logger(label: "test"),
-                pause: { duration in self.pauses.withLock { $0.append(duration) } }
+                pause: { duration in
+                    self.pauses.withLock { $0.append(duration) }
+                    while self.held.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(1)) }
+                }
             ) { (callback, _) async throws(StoreError) -> Bool in
+                if self.rejected.contains(callback.recordingSid) { throw .invalid("The recording breaks a rule") }
                 let fails = self.failuresLeft.withLock { left -> Bool in
                     defer { left = max(left - 1, 0) }
                     return left > 0
@@ -66,7 +77,9 @@ import Testing
     @Test func theQueueIsSavedOldestFirstAndNewcomersWaitBehind() async throws {
         let store = FlakyStore(failures: 1)
         let outbox = store.outbox()
+        store.held.withLock { $0 = true }
         for sid in ["RE1", "RE2", "RE3"] { #expect(await outbox.add(Self.recording(sid), receivedAt: Date())) }
+        store.held.withLock { $0 = false }
         #expect(await Self.drained(outbox))
         #expect(store.stored.withLock { $0 } == ["RE1", "RE2", "RE3"])
         // A voicemail queued later starts a new worker, with the shortest pause again.
@@ -74,6 +87,26 @@ import Testing
         #expect(await Self.drained(outbox))
         #expect(store.stored.withLock { $0 } == ["RE1", "RE2", "RE3", "RE4"])
         #expect(store.pauses.withLock { $0 } == [.seconds(1), .seconds(2), .seconds(1)])
+    }
+
+    @Test func aVoicemailTheStoreRejectsForGoodIsDroppedAndTheRestAreSaved() async throws {
+        let store = FlakyStore(failures: 1, rejecting: ["RE2"])
+        let outbox = store.outbox()
+        store.held.withLock { $0 = true }
+        for sid in ["RE1", "RE2", "RE3"] { #expect(await outbox.add(Self.recording(sid), receivedAt: Date())) }
+        store.held.withLock { $0 = false }
+        #expect(await Self.drained(outbox))
+        #expect(store.stored.withLock { $0 } == ["RE1", "RE3"])
+        #expect(store.pauses.withLock { $0 } == [.seconds(1), .seconds(2)])
+    }
+
+    @Test func onlyAStoreThatIsDownSlowOrRefusingItsCredentialsIsWaitedFor() {
+        #expect(VoicemailOutbox.isWorthRetrying(.unavailable("down")))
+        #expect(VoicemailOutbox.isWorthRetrying(.timeout("slow")))
+        #expect(VoicemailOutbox.isWorthRetrying(.unauthorized("bad key")))
+        for error in [StoreError.invalid("rule"), .conflict("dup"), .corrupt("garbage"), .notFound("gone")] {
+            #expect(!VoicemailOutbox.isWorthRetrying(error), "\(error)")
+        }
     }
 
     @Test func pausesStopGrowingAtAMinute() async throws {

@@ -6,10 +6,12 @@
 --
 -- The agent's row is locked first, then the parked call's (lock_agent_current_call and
 -- lock_parked_call, from 20261123060000), as in retrieve_parked_call. Returns true when it undid the
--- agent's retrieval of a park that has not ended, false (changing nothing) otherwise. An unknown agent
--- or parked call in the tenant raises PT404.
+-- agent's retrieval, made at p_retrieved_at (the p_at given to retrieve_parked_call), of a park that
+-- has not ended; false, changing nothing, otherwise: a repeat of the retrieval, made later, cannot undo
+-- the first one, whose leg may be on its way to the caller. An unknown agent or parked call in the
+-- tenant raises PT404.
 create or replace function public.release_retrieval(
-    p_id uuid, p_tenant_id text, p_agent_identity text
+    p_id uuid, p_tenant_id text, p_agent_identity text, p_retrieved_at timestamptz
 ) returns boolean
 language plpgsql volatile as $$
 declare
@@ -18,7 +20,9 @@ declare
 begin
     v_current_call := public.lock_agent_current_call(p_tenant_id, p_agent_identity);
     v_parked := public.lock_parked_call(p_id, p_tenant_id);
-    if v_parked.retrieved_by is distinct from p_agent_identity or v_parked.ended_at is not null then
+    if v_parked.retrieved_by is distinct from p_agent_identity
+        or v_parked.retrieved_at is distinct from p_retrieved_at
+        or v_parked.ended_at is not null then
         return false;
     end if;
     update public.parked_calls set retrieved_by = null, retrieved_at = null where id = p_id;
@@ -31,5 +35,5 @@ end;
 $$;
 
 -- Access: the service role only, as for the other desk functions.
-revoke execute on function public.release_retrieval(uuid, text, text) from public, anon, authenticated;
-grant execute on function public.release_retrieval(uuid, text, text) to service_role;
+revoke execute on function public.release_retrieval(uuid, text, text, timestamptz) from public, anon, authenticated;
+grant execute on function public.release_retrieval(uuid, text, text, timestamptz) to service_role;

@@ -109,12 +109,8 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
         let body = try await DeskJSON.decode(RetrieveRequest.self, from: request)
         let store = services.store
         let now = Date()
-        let (outcome, isRepeat) = try await services.run(notFound: .parkedCallNotFound(id)) { () async throws(StoreError) in
-            // A repeat of the agent's own retrieval is answered alike; it is told apart so that its failed
-            // redirect does not undo a retrieval whose leg may already be on its way to the caller.
-            let before = try await store.parkedCall(id: id, in: user.tenant)
-            let outcome = try await store.retrieveParkedCall(id: id, tenant: user.tenant, agentIdentity: agent.identity, at: now)
-            return (outcome, before.retrievedBy == agent.identity)
+        let outcome = try await services.run(notFound: .parkedCallNotFound(id)) { () async throws(StoreError) in
+            try await store.retrieveParkedCall(id: id, tenant: user.tenant, agentIdentity: agent.identity, at: now)
         }
         let parked: ParkedCall
         switch outcome {
@@ -132,7 +128,8 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
             } catch {
                 // The agent's leg never reaches the slot: give the call back, so that the caller does not
                 // wait in a slot nobody may retrieve, and this agent's retry (or another agent) can have it.
-                if !isRepeat { await release(parked, for: agent.identity, in: user.tenant) }
+                // Only a retrieval made by this request is undone: a repeat leaves the first one's leg be.
+                await release(parked, for: agent.identity, in: user.tenant, retrievedAt: now)
                 throw error
             }
             redirected = true
@@ -154,11 +151,17 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
         return DeskJSON.response(Retrieved(parked: parked, twimlURL: services.publicURL(path), redirected: redirected))
     }
 
-    /// Undoes the agent's retrieval of `parked` after its leg could not be moved; a store failure is
-    /// logged (the retrieval then stands, and the agent's retry is answered as a repeat).
-    private func release(_ parked: ParkedCall, for identity: String, in tenant: TenantID) async {
+    /// Undoes the agent's retrieval of `parked`, made at `retrievedAt`, after its leg could not be moved;
+    /// a store failure is logged (the retrieval then stands, and the agent's retry is answered as a
+    /// repeat).
+    private func release(_ parked: ParkedCall, for identity: String, in tenant: TenantID, retrievedAt: Date) async {
         do {
-            let released = try await services.store.releaseRetrieval(id: parked.id, tenant: tenant, agentIdentity: identity)
+            let released = try await services.store.releaseRetrieval(
+                id: parked.id,
+                tenant: tenant,
+                agentIdentity: identity,
+                retrievedAt: retrievedAt
+            )
             services.logger.info("retrieval released", metadata: ["id": "\(parked.id)", "agent": "\(identity)", "released": "\(released)"])
         } catch {
             services.logger.error("could not release the retrieval", metadata: ["id": "\(parked.id)", "agent": "\(identity)", "error": "\(error)"])
