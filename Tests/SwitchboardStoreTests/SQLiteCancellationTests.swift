@@ -1,5 +1,6 @@
 import Foundation
 import SwitchboardCore
+import Synchronization
 import Testing
 
 @testable import SwitchboardSQLite
@@ -12,6 +13,11 @@ import Testing
 struct SQLiteCancellationTests {
     /// Far longer than any wait a test tolerates, so that only cancellation can end the waits below.
     private static let busyTimeout = Duration.seconds(20)
+
+    /// The calls whose record has been answered, success or failure.
+    private final class Answered: Sendable {
+        let sids = Mutex<Set<String>>([])
+    }
 
     /// A store, with amy and bob, whose file's write lock another connection holds until ``release()``.
     private struct LockedStore {
@@ -100,6 +106,47 @@ struct SQLiteCancellationTests {
             try await waiting.value
             #expect(try await store.ringingCall("CA-4") != nil)
             #expect(try await store.ringingCall("CA-5") == nil)
+        }
+    }
+
+    @Test func aWaitingBatchGoesOnUntilEveryOneOfItsCallersIsCancelled() async throws {
+        try await LockedStore.with { locked in
+            let store = locked.store
+            let answered = Answered()
+            func record(_ sid: String) -> Task<Result<Void, StoreError>, Never> {
+                let call = RingingCall(callSid: sid, tenant: .default, caller: "+1", called: "+2", agentsRung: ["amy"], startedAt: Clock.start)
+                return Task { () async -> Result<Void, StoreError> in
+                    defer { answered.sids.withLock { _ = $0.insert(sid) } }
+                    do throws(StoreError) { return .success(try await store.recordRinging(call)) } catch { return .failure(error) }
+                }
+            }
+            // A's batch waits for the lock while B and C queue behind it; cancelling A lets the next
+            // batch, B and C together, start waiting.
+            let first = record("CA-A")
+            try await Task.sleep(for: .milliseconds(200))
+            let second = record("CA-B")
+            let third = record("CA-C")
+            try await Task.sleep(for: .milliseconds(200))
+            first.cancel()
+            let firstResult = await first.value
+            #expect(throws: StoreError.timeout) { try firstResult.get() }
+            try await Task.sleep(for: .milliseconds(200))
+
+            // One of the two callers gone: the batch still waits, for the other, and answers neither yet.
+            second.cancel()
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(answered.sids.withLock { $0 } == ["CA-A"])
+            let cancelled = ContinuousClock.now
+            third.cancel()
+            let secondResult = await second.value
+            let thirdResult = await third.value
+            let took = ContinuousClock.now - cancelled
+            #expect(throws: StoreError.timeout) { try secondResult.get() }
+            #expect(throws: StoreError.timeout) { try thirdResult.get() }
+            #expect(took < .seconds(2), "the batch went on for \(took) after its last caller was cancelled")
+
+            try await locked.release()
+            for sid in ["CA-A", "CA-B", "CA-C"] { #expect(try await store.ringingCall(sid) == nil, "\(sid)") }
         }
     }
 
