@@ -31,17 +31,18 @@ import Testing
                 pause: { duration in
                     self.pauses.withLock { $0.append(duration) }
                     while self.held.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(1)) }
+                },
+                save: { (callback, _) async throws(StoreError) -> Bool in
+                    if self.rejected.contains(callback.recordingSid) { throw .invalid("The recording breaks a rule") }
+                    let fails = self.failuresLeft.withLock { left -> Bool in
+                        defer { left = max(left - 1, 0) }
+                        return left > 0
+                    }
+                    if fails { throw .unavailable("The store is down") }
+                    self.stored.withLock { $0.append(callback.recordingSid) }
+                    return true
                 }
-            ) { (callback, _) async throws(StoreError) -> Bool in
-                if self.rejected.contains(callback.recordingSid) { throw .invalid("The recording breaks a rule") }
-                let fails = self.failuresLeft.withLock { left -> Bool in
-                    defer { left = max(left - 1, 0) }
-                    return left > 0
-                }
-                if fails { throw .unavailable("The store is down") }
-                self.stored.withLock { $0.append(callback.recordingSid) }
-                return true
-            }
+            )
         }
     }
 
@@ -120,9 +121,12 @@ import Testing
 
     @Test func aFullQueueRefusesAVoicemail() async throws {
         // A store that never recovers, and a worker that waits (for an hour) before its first try.
-        let outbox = VoicemailOutbox(capacity: 2, logger: Logger(label: "test"), pause: { _ in try? await Task.sleep(for: .seconds(3600)) }) {
-            (_, _) async throws(StoreError) -> Bool in throw .unavailable("The store is down")
-        }
+        let outbox = VoicemailOutbox(
+            capacity: 2,
+            logger: Logger(label: "test"),
+            pause: { _ in try? await Task.sleep(for: .seconds(3600)) },
+            save: { (_, _) async throws(StoreError) -> Bool in throw .unavailable("The store is down") }
+        )
         #expect(await outbox.add(Self.recording("RE1"), receivedAt: Date()))
         #expect(await outbox.add(Self.recording("RE2"), receivedAt: Date()))
         #expect(await outbox.add(Self.recording("RE3"), receivedAt: Date()) == false)
