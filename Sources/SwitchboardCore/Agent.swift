@@ -69,3 +69,13 @@ public struct Agent: Equatable, Sendable, Codable {
         }
     }
 }
+
+extension Agent {
+    /// When an agent's wrap-up ends, for a call that ended at `now` with `seconds` of wrap-up: every
+    /// store's `endCall` sets this.
+    /// - Throws: ``StoreError/invalid`` for a negative wrap-up.
+    public static func wrapUpEnd(afterCallEndedAt now: Date, seconds: Int) throws(StoreError) -> Date {
+        guard seconds >= 0 else { throw .invalid("Wrap-up cannot be negative (\(seconds) seconds)") }
+        return now.addingTimeInterval(TimeInterval(seconds))
+    }
+}

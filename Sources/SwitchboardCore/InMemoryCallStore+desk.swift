@@ -168,12 +168,12 @@ extension InMemoryCallStore: DeskStore {
     ) throws(StoreError)
         -> Bool
     {
-        guard wrapUpSeconds >= 0 else { throw .invalid("Wrap-up cannot be negative (\(wrapUpSeconds) seconds)") }
+        let wrapUpEnd = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
         let key = AgentKey(tenant: tenant, identity: identity)
         guard var agent = agentsByKey[key], agent.currentCallSid == callSid else { return false }
         agent.currentCallSid = nil
         agent.lastCallEndedAt = now
-        agent.wrapUpEndsAt = now.addingTimeInterval(TimeInterval(wrapUpSeconds))
+        agent.wrapUpEndsAt = wrapUpEnd
         agentsByKey[key] = agent
         return true
     }

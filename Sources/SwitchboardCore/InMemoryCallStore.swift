@@ -157,11 +157,11 @@ public actor InMemoryCallStore: CallStore {
     }
 
     public func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int) throws(StoreError) {
-        guard wrapUpSeconds >= 0 else { throw .invalid("Wrap-up cannot be negative (\(wrapUpSeconds) seconds)") }
+        let wrapUpEnd = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
         for (key, var agent) in agentsByKey where agent.currentCallSid == callSid {
             agent.currentCallSid = nil
             agent.lastCallEndedAt = now
-            agent.wrapUpEndsAt = now.addingTimeInterval(TimeInterval(wrapUpSeconds))
+            agent.wrapUpEndsAt = wrapUpEnd
             agentsByKey[key] = agent
         }
     }

@@ -47,10 +47,10 @@ extension PostgRESTCallStore {
     }
 
     public func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int) async throws(StoreError) {
-        guard wrapUpSeconds >= 0 else { throw .invalid("Wrap-up cannot be negative (\(wrapUpSeconds) seconds)") }
+        let wrapUpEnd = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
         _ = try await client.update(
             PostgRESTQuery("agents", filters: [.eq("current_call_sid", callSid)]),
-            EndCallChanges(last_call_ended_at: now, wrap_up_ends_at: now.addingTimeInterval(TimeInterval(wrapUpSeconds))),
+            EndCallChanges(last_call_ended_at: now, wrap_up_ends_at: wrapUpEnd),
             preferences: PostgRESTPreferences(returning: .minimal),
             operation: "ending call \(callSid)"
         )

@@ -119,7 +119,7 @@ extension PostgRESTCallStore {
     ) async throws(StoreError)
         -> Bool
     {
-        guard wrapUpSeconds >= 0 else { throw .invalid("Wrap-up cannot be negative (\(wrapUpSeconds) seconds)") }
+        let wrapUpEnd = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
         let operation = "ending agent \(identity)'s part in call \(callSid)"
         let response = try await client.update(
             PostgRESTQuery(
@@ -127,7 +127,7 @@ extension PostgRESTCallStore {
                 select: ["identity"],
                 filters: [.eq("current_call_sid", callSid), .eq("tenant_id", tenant.rawValue), .eq("identity", identity)]
             ),
-            EndCallChanges(last_call_ended_at: now, wrap_up_ends_at: now.addingTimeInterval(TimeInterval(wrapUpSeconds))),
+            EndCallChanges(last_call_ended_at: now, wrap_up_ends_at: wrapUpEnd),
             preferences: PostgRESTPreferences(returning: .representation),
             operation: operation
         )

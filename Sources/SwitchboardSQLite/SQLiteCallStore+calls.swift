@@ -84,14 +84,14 @@ extension SQLiteCallStore {
     }
 
     public func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int) async throws(StoreError) {
-        guard wrapUpSeconds >= 0 else { throw .invalid("Wrap-up cannot be negative (\(wrapUpSeconds) seconds)") }
+        let wrapUpEnd = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
         try await session.exclusively { (runner) throws(StoreError) in
             try runner.execute(
                 """
                 UPDATE agents SET current_call_sid = NULL, last_call_ended_at = ?1, wrap_up_ends_at = ?2
                 WHERE current_call_sid = ?3
                 """,
-                [SQLiteData(now), SQLiteData(now.addingTimeInterval(TimeInterval(wrapUpSeconds))), .text(callSid)]
+                [SQLiteData(now), SQLiteData(wrapUpEnd), .text(callSid)]
             )
         }
     }

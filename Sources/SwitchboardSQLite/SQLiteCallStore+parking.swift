@@ -157,7 +157,7 @@ extension SQLiteCallStore {
     ) async throws(StoreError)
         -> Bool
     {
-        guard wrapUpSeconds >= 0 else { throw .invalid("Wrap-up cannot be negative (\(wrapUpSeconds) seconds)") }
+        let wrapUpEnd = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
         return try await session.exclusively { (runner) throws(StoreError) -> Bool in
             let rows = try runner.rows(
                 """
@@ -166,7 +166,7 @@ extension SQLiteCallStore {
                 RETURNING identity
                 """,
                 [
-                    SQLiteData(now), SQLiteData(now.addingTimeInterval(TimeInterval(wrapUpSeconds))), .text(callSid),
+                    SQLiteData(now), SQLiteData(wrapUpEnd), .text(callSid),
                     .text(tenant.rawValue), .text(identity),
                 ]
             )
