@@ -19,8 +19,8 @@ public func buildApplication<Store: CallStore>(
     logger: Logger,
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let router = buildRouter(configuration: configuration, store: store, metrics: metrics, logger: logger)
-    return application(router, configuration: configuration, logger: logger, onListening: onListening)
+    let (router, outbox) = voiceRouter(configuration: configuration, store: store, metrics: metrics, logger: logger)
+    return application(router, outbox: outbox, configuration: configuration, logger: logger, onListening: onListening)
 }
 
 /// Builds the application with the agents' API (`/api/…` and its Twilio routes) as well, on a store
@@ -35,13 +35,22 @@ public func buildApplication<Store: DeskStore>(
     logger: Logger,
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let router = buildRouter(configuration: configuration, store: store, desk: desk, redirector: redirector, metrics: metrics, logger: logger)
-    return application(APIRouter(router: router), configuration: configuration, logger: logger, onListening: onListening)
+    let (router, outbox) = deskRouter(
+        configuration: configuration,
+        store: store,
+        desk: desk,
+        redirector: redirector,
+        metrics: metrics,
+        logger: logger
+    )
+    return application(APIRouter(router: router), outbox: outbox, configuration: configuration, logger: logger, onListening: onListening)
 }
 
-/// The server around `router`: the configured address, the server's name, and `onListening`.
+/// The server around `router`: the configured address, the server's name, `onListening`, and the
+/// outbox's stop at shutdown.
 private func application<Builder: HTTPResponderBuilder>(
     _ router: Builder,
+    outbox: VoicemailOutbox,
     configuration: AppConfiguration,
     logger: Logger,
     onListening: @escaping @Sendable (Int) async -> Void
@@ -49,6 +58,7 @@ private func application<Builder: HTTPResponderBuilder>(
     Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Switchboard"),
+        services: [OutboxShutdown(outbox: outbox)],
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
@@ -61,9 +71,19 @@ public func buildRouter<Store: CallStore>(
     metrics: ServiceMetrics,
     logger: Logger
 ) -> Router<BasicRequestContext> {
+    voiceRouter(configuration: configuration, store: store, metrics: metrics, logger: logger).router
+}
+
+/// The voice routes and monitoring, and the voice service's voicemail outbox.
+private func voiceRouter<Store: CallStore>(
+    configuration: AppConfiguration,
+    store: Store,
+    metrics: ServiceMetrics,
+    logger: Logger
+) -> (router: Router<BasicRequestContext>, outbox: VoicemailOutbox) {
     let router = Router(context: BasicRequestContext.self)
-    addVoiceRoutes(to: router, configuration: configuration, store: store, metrics: metrics, logger: logger, afterClientStatus: nil)
-    return router
+    let outbox = addVoiceRoutes(to: router, configuration: configuration, store: store, metrics: metrics, logger: logger, afterClientStatus: nil)
+    return (router, outbox)
 }
 
 /// The router with the voice routes, monitoring and the agents' API; exposed so tests can drive it
@@ -77,10 +97,22 @@ public func buildRouter<Store: DeskStore>(
     metrics: ServiceMetrics,
     logger: Logger
 ) -> Router<BasicRequestContext> {
+    deskRouter(configuration: configuration, store: store, desk: desk, redirector: redirector, metrics: metrics, logger: logger).router
+}
+
+/// Every route, and the voice service's voicemail outbox.
+private func deskRouter<Store: DeskStore>(
+    configuration: AppConfiguration,
+    store: Store,
+    desk: DeskConfiguration,
+    redirector: (any CallRedirecting)?,
+    metrics: ServiceMetrics,
+    logger: Logger
+) -> (router: Router<BasicRequestContext>, outbox: VoicemailOutbox) {
     let router = Router(context: BasicRequestContext.self)
     let budget = StoreBudget(duration: configuration.storeBudget)
     let policy = MissedRingsPolicy(store: store, threshold: desk.missedRingsBeforeAway, budget: budget, logger: logger)
-    addVoiceRoutes(to: router, configuration: configuration, store: store, metrics: metrics, logger: logger) { form, reply in
+    let outbox = addVoiceRoutes(to: router, configuration: configuration, store: store, metrics: metrics, logger: logger) { form, reply in
         await policy.apply(form: form, reply: reply)
     }
     let services = DeskServices(
@@ -97,7 +129,7 @@ public func buildRouter<Store: DeskStore>(
     AgentsAPIController(services: services).addRoutes(to: router)
     HandoffsAPIController(services: services).addRoutes(to: router)
     DeskTwilioController(services: services, gate: twilioGate(configuration), budget: budget, metrics: metrics).addRoutes(to: router)
-    return router
+    return (router, outbox)
 }
 
 private func twilioGate(_ configuration: AppConfiguration) -> TwilioGate {
@@ -115,9 +147,16 @@ private func addVoiceRoutes<Store: CallStore>(
     metrics: ServiceMetrics,
     logger: Logger,
     afterClientStatus: (@Sendable (FormParameters, VoiceReply) async -> Void)?
-) {
-    let service = VoiceService(store: store, configuration: configuration.routing, storeBudget: configuration.storeBudget, logger: logger)
+) -> VoicemailOutbox {
+    let service = VoiceService(
+        store: store,
+        configuration: configuration.routing,
+        storeBudget: configuration.storeBudget,
+        spool: configuration.voicemailSpool.map(VoicemailSpool.init(directory:)),
+        logger: logger
+    )
     VoiceController(service: service, gate: twilioGate(configuration), metrics: metrics, afterClientStatus: afterClientStatus)
         .addRoutes(to: router)
     HealthController(store: store, budget: configuration.storeBudget, metrics: metrics).addRoutes(to: router)
+    return service.outbox
 }

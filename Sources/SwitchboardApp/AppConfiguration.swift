@@ -15,6 +15,9 @@ public struct AppConfiguration: Sendable {
     public var storeBudget: Duration
     /// Routing and prompts; its `publicURL` is also the base of the URLs Twilio signs.
     public var routing: RoutingConfiguration
+    /// The directory where voicemails the store refused wait on disk until it takes them, so a restart
+    /// loses none; nil keeps them in memory only.
+    public var voicemailSpool: String?
 
     /// Creates a configuration with production defaults.
     public init(
@@ -23,7 +26,8 @@ public struct AppConfiguration: Sendable {
         authTokens: [String],
         bodyLimit: Int = 64 * 1024,
         storeBudget: Duration = .seconds(2),
-        routing: RoutingConfiguration = RoutingConfiguration()
+        routing: RoutingConfiguration = RoutingConfiguration(),
+        voicemailSpool: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -31,5 +35,6 @@ public struct AppConfiguration: Sendable {
         self.bodyLimit = bodyLimit
         self.storeBudget = storeBudget
         self.routing = routing
+        self.voicemailSpool = voicemailSpool
     }
 }

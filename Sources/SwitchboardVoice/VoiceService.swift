@@ -30,12 +30,20 @@ public struct VoiceService<Store: CallStore>: Sendable {
     /// Creates the service.
     /// - Parameters:
     ///   - storeBudget: the longest the store may take per request before the caller goes to voicemail.
-    public init(store: Store, configuration: RoutingConfiguration, storeBudget: Duration = .seconds(2), logger: Logger) {
+    ///   - spool: where voicemails the store refused are kept on disk until it takes them (see
+    ///     ``VoicemailOutbox``); the outbox starts with those a previous run left there.
+    public init(
+        store: Store,
+        configuration: RoutingConfiguration,
+        storeBudget: Duration = .seconds(2),
+        spool: VoicemailSpool? = nil,
+        logger: Logger
+    ) {
         self.store = store
         self.documents = RenderedDocuments(responses: CallResponses(configuration: configuration), logger: logger)
         self.budget = StoreBudget(duration: storeBudget)
         self.logger = logger
-        self.outbox = VoicemailOutbox(logger: logger) { (callback, receivedAt) async throws(StoreError) in
+        self.outbox = VoicemailOutbox(logger: logger, spool: spool) { (callback, receivedAt) async throws(StoreError) in
             try await Self.saveVoicemail(of: callback, receivedAt: receivedAt, in: store)
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import SwitchboardApp
 import SwitchboardCore
 import SwitchboardWebhooks
 import Testing
@@ -105,5 +106,53 @@ import Testing
             #expect(stored.map(\.recordingSid) == ["RElocked"])
             #expect(stored.first?.durationSeconds == 7)
         }
+    }
+
+    /// A voicemail the store refused is kept in the spool, so the next start of the service stores it
+    /// even when the first one stopped before the store came back.
+    @Test(arguments: [TestingSetup.router, .live])
+    func aVoicemailQueuedBeforeARestartIsStoredByTheNextStart(setup: TestingSetup) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-restart-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("store.sqlite").path
+        let spool = directory.appendingPathComponent("spool").path
+        var configuration = AppTests.configuration(storeBudget: Self.budget)
+        configuration.voicemailSpool = spool
+        let form: FormParameters = [
+            "AccountSid": "AC1", "CallSid": "CArestart", "RecordingSid": "RErestart", "RecordingUrl": "https://api.twilio.com/RErestart",
+            "RecordingStatus": "completed", "RecordingDuration": "9",
+        ]
+
+        // The first run: another connection holds the file's write lock the whole time.
+        let first = try await SQLiteCallStore(path: path)
+        let holder = try await SQLiteCallStore(path: path)
+        _ = try await holder.diagnosticRows("BEGIN IMMEDIATE")
+        try await AppTests.app(store: first, configuration: configuration).test(setup) { client in
+            let response = try await AppTests.post(client, "/twilio/recording-status", form)
+            #expect(response.status == .ok)
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(metrics.contains(#"switchboard_requests_total{route="/twilio/recording-status",outcome="voicemail-queued"} 1"#), "\(metrics)")
+        }
+        // The first run's store is gone for good: only the spool can bring the voicemail back.
+        try await first.close()
+        #expect(FileManager.default.fileExists(atPath: spool + "/RErestart.json"))
+        _ = try await holder.diagnosticRows("ROLLBACK")
+        try await holder.close()
+
+        // The next run stores it without being asked.
+        let next = try await SQLiteCallStore(path: path)
+        try await AppTests.app(store: next, configuration: configuration).test(setup) { _ in
+            let deadline = ContinuousClock.now + .seconds(10)
+            var stored: [Voicemail] = []
+            while stored.isEmpty, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+                stored = try await next.voicemails(in: .default)
+            }
+            #expect(stored.map(\.recordingSid) == ["RErestart"])
+            #expect(stored.first?.durationSeconds == 9)
+        }
+        #expect(!FileManager.default.fileExists(atPath: spool + "/RErestart.json"))
+        try await next.close()
     }
 }

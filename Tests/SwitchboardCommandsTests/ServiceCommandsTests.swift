@@ -103,6 +103,22 @@ import Testing
             #expect(forged.status == 1)
             #expect(forged.stderr.contains("HTTP 403"))
         }
+        // The voicemail spool is made at start, next to the database.
+        var isDirectory: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: database + "-voicemail-spool/rejected", isDirectory: &isDirectory))
+        #expect(isDirectory.boolValue)
+    }
+
+    @Test func serveRefusesAVoicemailSpoolItCannotWrite() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("a-file").path
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        let result = try cli.run([
+            "serve", "--store", "memory", "--port", "0", "--public-url", Self.publicURL, "--auth-token", Self.token, "--voicemail-spool", file,
+        ])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot use the voicemail spool: \(file): not a directory"), "\(result.stderr)")
     }
 
     @Test func serveOnTheMemoryStoreRingsTheSeededAgents() async throws {

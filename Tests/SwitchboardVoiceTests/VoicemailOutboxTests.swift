@@ -24,10 +24,11 @@ import Testing
             self.rejected = rejected
         }
 
-        func outbox(capacity: Int = 10) -> VoicemailOutbox {
+        func outbox(capacity: Int = 10, spool: VoicemailSpool? = nil) -> VoicemailOutbox {
             VoicemailOutbox(
                 capacity: capacity,
                 logger: Logger(label: "test"),
+                spool: spool,
                 pause: { duration in
                     self.pauses.withLock { $0.append(duration) }
                     while self.held.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(1)) }
@@ -131,5 +132,113 @@ import Testing
         #expect(await outbox.add(Self.recording("RE2"), receivedAt: Date()))
         #expect(await outbox.add(Self.recording("RE3"), receivedAt: Date()) == false)
         #expect(await outbox.count == 2)
+    }
+
+    // MARK: - With a spool on disk
+
+    /// A spool in a fresh directory, removed after `body`.
+    static func withSpool(_ body: (VoicemailSpool) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-outbox-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await body(VoicemailSpool(directory: directory))
+    }
+
+    static func spooled(_ spool: VoicemailSpool) throws -> [String] {
+        try spool.load().voicemails.map(\.callback.recordingSid)
+    }
+
+    @Test func aQueuedVoicemailIsOnDiskUntilTheStoreTakesIt() async throws {
+        try await Self.withSpool { (spool) async throws in
+            let store = FlakyStore(failures: 1)
+            let outbox = store.outbox(spool: spool)
+            store.held.withLock { $0 = true }
+            #expect(await outbox.add(Self.recording("RE1"), receivedAt: Date()))
+            // On disk before add returns, so a crash now loses nothing.
+            #expect(try Self.spooled(spool) == ["RE1"])
+            store.held.withLock { $0 = false }
+            #expect(await Self.drained(outbox))
+            #expect(store.stored.withLock { $0 } == ["RE1"])
+            #expect(try Self.spooled(spool).isEmpty)
+        }
+    }
+
+    @Test func aNewOutboxSavesWhatAStoppedOneLeftInTheSpoolAtOnceAndOldestFirst() async throws {
+        try await Self.withSpool { (spool) async throws in
+            // The first process: a store that is down, and a stop while it waits an hour to try again.
+            let down = VoicemailOutbox(
+                logger: Logger(label: "test"),
+                spool: spool,
+                pause: { _ in try? await Task.sleep(for: .seconds(3600)) },
+                save: { (_, _) async throws(StoreError) -> Bool in throw .unavailable("The store is down") }
+            )
+            let start = Date()
+            #expect(await down.add(Self.recording("RE2"), receivedAt: start))
+            #expect(await down.add(Self.recording("RE1"), receivedAt: start + 1))
+            let stopping = ContinuousClock.now
+            await down.stop()
+            #expect(ContinuousClock.now - stopping < .seconds(5), "stop should end the pause under way")
+            #expect(await down.count == 2)
+            #expect(try Self.spooled(spool) == ["RE2", "RE1"])
+
+            // The next process: the store is back, and nothing else is sent.
+            let store = FlakyStore(failures: 0)
+            let outbox = store.outbox(spool: spool)
+            #expect(await Self.drained(outbox))
+            #expect(store.stored.withLock { $0 } == ["RE2", "RE1"])
+            #expect(store.pauses.withLock { $0 }.isEmpty, "voicemails that waited for a restart are tried at once")
+            #expect(try Self.spooled(spool).isEmpty)
+        }
+    }
+
+    @Test func aVoicemailTheStoreRejectsForGoodIsKeptInRejected() async throws {
+        try await Self.withSpool { (spool) async throws in
+            let store = FlakyStore(failures: 0, rejecting: ["RE2"])
+            let outbox = store.outbox(spool: spool)
+            store.held.withLock { $0 = true }
+            for sid in ["RE1", "RE2"] { #expect(await outbox.add(Self.recording(sid), receivedAt: Date())) }
+            store.held.withLock { $0 = false }
+            #expect(await Self.drained(outbox))
+            #expect(store.stored.withLock { $0 } == ["RE1"])
+            #expect(try Self.spooled(spool).isEmpty)
+            #expect(try Self.spooled(VoicemailSpool(directory: spool.rejectedDirectory)) == ["RE2"])
+        }
+    }
+
+    @Test func aSecondDeliveryQueuedWhileTheFirstIsSavedKeepsTheFileUntilItIsSavedToo() async throws {
+        try await Self.withSpool { (spool) async throws in
+            let store = FlakyStore(failures: 1)
+            let outbox = store.outbox(spool: spool)
+            store.held.withLock { $0 = true }
+            #expect(await outbox.add(Self.recording("RE1"), receivedAt: Date()))
+            #expect(await outbox.add(Self.recording("RE1"), receivedAt: Date()))
+            #expect(await outbox.count == 2)
+            store.held.withLock { $0 = false }
+            #expect(await Self.drained(outbox))
+            #expect(try Self.spooled(spool).isEmpty)
+        }
+    }
+
+    @Test func aSpoolThatCannotBeWrittenStillQueuesInMemory() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-not-a-dir-\(UUID().uuidString)").path
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let store = FlakyStore(failures: 1)
+        let outbox = store.outbox(spool: VoicemailSpool(directory: file))
+        #expect(await outbox.add(Self.recording("RE1"), receivedAt: Date()))
+        #expect(await Self.drained(outbox))
+        #expect(store.stored.withLock { $0 } == ["RE1"])
+    }
+
+    @Test func stopEndsThePauseUnderWayAndLeavesTheQueue() async throws {
+        let outbox = VoicemailOutbox(
+            logger: Logger(label: "test"),
+            pause: { _ in try? await Task.sleep(for: .seconds(3600)) },
+            save: { (_, _) async throws(StoreError) -> Bool in throw .unavailable("The store is down") }
+        )
+        #expect(await outbox.add(Self.recording("RE1"), receivedAt: Date()))
+        let stopping = ContinuousClock.now
+        await outbox.stop()
+        #expect(ContinuousClock.now - stopping < .seconds(5))
+        #expect(await outbox.count == 1)
     }
 }

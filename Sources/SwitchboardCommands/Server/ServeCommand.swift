@@ -10,6 +10,7 @@ import SwitchboardPostgREST
 import SwitchboardRouting
 import SwitchboardSQLite
 import SwitchboardTwilioREST
+import SwitchboardVoice
 
 /// `switchboard serve`: runs the service on the embedded SQLite store (or a Supabase project, or
 /// memory) until SIGTERM or SIGINT.
@@ -22,7 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Flags fall back to environment variables: --port PORT, --public-url SWITCHBOARD_PUBLIC_URL, \
             --auth-token TWILIO_AUTH_TOKEN and TWILIO_AUTH_TOKEN_SECONDARY, --database SWITCHBOARD_DATABASE, \
-            --port-file SWITCHBOARD_PORT_FILE, --store SWITCHBOARD_STORE, --supabase-url SUPABASE_URL, --supabase-service-role-key \
+            --port-file SWITCHBOARD_PORT_FILE, --voicemail-spool SWITCHBOARD_VOICEMAIL_SPOOL, --store SWITCHBOARD_STORE, --supabase-url SUPABASE_URL, --supabase-service-role-key \
             SUPABASE_SERVICE_ROLE_KEY, --supabase-schema SUPABASE_SCHEMA. \
             The agents' API (/api/...) is on with --jwt-secret or SUPABASE_JWT_SECRET; parking and \
             voicemail-after-declines also need TWILIO_ACCOUNT_SID (and TWILIO_API_BASE_URL to point elsewhere). \
@@ -47,6 +48,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "The embedded store's file (env SWITCHBOARD_DATABASE; default switchboard.sqlite).")
     var database: String?
+
+    @Option(
+        help: """
+            The directory where voicemails the store refused wait on disk until it takes them, so a restart loses none \
+            (env SWITCHBOARD_VOICEMAIL_SPOOL; default: the database's path plus -voicemail-spool for sqlite, \
+            switchboard-voicemail-spool for postgrest, none for memory).
+            """
+    )
+    var voicemailSpool: String?
 
     @Flag(help: "Development mode: make up an Auth Token when none is given, and print it.")
     var dev = false
@@ -132,7 +142,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let configuration = try appConfiguration(environment: environment)
+        var configuration = try appConfiguration(environment: environment)
         if dev && authToken.isEmpty && environment["TWILIO_AUTH_TOKEN"] == nil {
             StandardStreams.writeOut("switchboard: development Auth Token: \(configuration.authTokens[0])\n")
         }
@@ -150,6 +160,8 @@ struct ServeCommand: AsyncParsableCommand {
         if kind != .memory, agents != nil {
             throw ValidationError("--agents goes with --store memory; use agents import for the embedded store")
         }
+        let path = database ?? environment["SWITCHBOARD_DATABASE"] ?? "switchboard.sqlite"
+        configuration.voicemailSpool = spoolDirectory(environment: environment, store: kind, database: path)
         switch kind {
         case .postgrest:
             let postgrest = try supabase.configuration(environment: environment)
@@ -166,7 +178,6 @@ struct ServeCommand: AsyncParsableCommand {
             try await serve(configuration: configuration, store: store, desk: deskSettings, portFilePath: portFilePath, logger: logger)
             await transport.shutdown()
         case .sqlite:
-            let path = database ?? environment["SWITCHBOARD_DATABASE"] ?? "switchboard.sqlite"
             let sqlite: SQLiteCallStore
             do {
                 sqlite = try await SQLiteCallStore(path: path)
@@ -209,6 +220,16 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("stopped")
     }
 
+    /// The spool directory: the flag, the environment, then the store's default (`nil` for none).
+    func spoolDirectory(environment: [String: String], store kind: StoreKind, database: String) -> String? {
+        if let directory = voicemailSpool ?? environment["SWITCHBOARD_VOICEMAIL_SPOOL"], !directory.isEmpty { return directory }
+        switch kind {
+        case .sqlite: return database + "-voicemail-spool"
+        case .postgrest: return "switchboard-voicemail-spool"
+        case .memory: return nil
+        }
+    }
+
     private func serve(
         configuration: AppConfiguration,
         store: some CallStore,
@@ -216,6 +237,15 @@ struct ServeCommand: AsyncParsableCommand {
         portFilePath: String?,
         logger: Logger
     ) async throws {
+        if let directory = configuration.voicemailSpool {
+            do {
+                try VoicemailSpool(directory: directory).prepare()
+            } catch {
+                StandardStreams.writeError("switchboard serve: cannot use the voicemail spool: \(error)\n")
+                throw ExitCode(1)
+            }
+            logger.info("voicemail spool", metadata: ["directory": "\(directory)"])
+        }
         logger.info("starting", metadata: ["publicURL": "\(configuration.routing.publicURL)", "port": "\(configuration.port)"])
         let onListening = Self.announcer(portFile: portFilePath, logger: logger)
         guard let desk else {

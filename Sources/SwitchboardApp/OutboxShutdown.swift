@@ -1,0 +1,15 @@
+import ServiceLifecycle
+import SwitchboardVoice
+
+/// Stops the voicemail outbox when the application shuts down gracefully, after the server has stopped
+/// taking requests (the application shuts its services down in reverse order, the server first), so
+/// that what is left is logged, and waits in the spool, rather than cut off mid-save.
+struct OutboxShutdown: Service {
+    let outbox: VoicemailOutbox
+
+    func run() async throws {
+        // Cancellation ends the wait too; either way the outbox stops.
+        try? await gracefulShutdown()
+        await outbox.stop()
+    }
+}
