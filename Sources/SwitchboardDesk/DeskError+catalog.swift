@@ -112,8 +112,12 @@ extension DeskError {
         "Twilio's REST API is not configured.",
         hint: "Set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN."
     )
-    /// Twilio's REST API refused or failed.
+    /// Twilio's REST API refused the request, or it never reached Twilio: nothing was done.
     public static func twilioFailed(_ detail: String) -> DeskError { DeskError(.twilioFailed, "Twilio did not accept the request: \(detail)") }
+    /// The request to Twilio's REST API may or may not have been carried out (it timed out, say).
+    public static func twilioOutcomeUnknown(_ detail: String, hint: String = "Check the call before you retry.") -> DeskError {
+        DeskError(.twilioOutcomeUnknown, "Twilio may or may not have carried out the request: \(detail)", hint: hint)
+    }
     /// The store failed or was too slow.
     public static func storeUnavailable(_ detail: String) -> DeskError {
         DeskError(.storeUnavailable, "The store is unavailable: \(detail)", hint: "Retry shortly.")

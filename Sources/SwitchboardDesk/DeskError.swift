@@ -33,6 +33,7 @@ public struct DeskError: Error, Equatable, Sendable, CustomStringConvertible {
         case handoffNotActive = "handoff_not_active"
         case twilioNotConfigured = "twilio_not_configured"
         case twilioFailed = "twilio_failed"
+        case twilioOutcomeUnknown = "twilio_outcome_unknown"
         case storeUnavailable = "store_unavailable"
         case internalError = "internal_error"
     }

@@ -22,6 +22,11 @@ actor FakeTwilio {
 
     private(set) var received: [Received] = []
     private(set) var refused = 0
+    /// How long an accepted redirect takes to be answered (it is carried out at once, as a slow Twilio
+    /// would).
+    let answerDelay: Duration
+
+    init(answerDelay: Duration = .zero) { self.answerDelay = answerDelay }
 
     func accept(_ received: Received) { self.received.append(received) }
     func refuse() { refused += 1 }
@@ -63,6 +68,7 @@ actor FakeTwilio {
                     contentType: request.headers[.contentType]
                 )
             )
+            try await Task.sleep(for: self.answerDelay)
             return Response(
                 status: .ok,
                 headers: [.contentType: "application/json"],

@@ -85,6 +85,39 @@ import Testing
         }
     }
 
+    /// Twilio may have moved the retriever's leg (the redirect timed out): the retrieval stands, since
+    /// the retriever may be talking to the caller, and nobody else takes the call; the retriever's retry
+    /// moves the leg again.
+    @Test(arguments: StoreUnderTest.all)
+    func aRetrievalWhoseRedirectMayHaveHappenedStands(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            let twilio = RecordingRedirector()
+            try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
+                #expect(try await client.api(.get, "/api/agents/me", token: DeskHarness.bobToken).status == .ok)
+                try await ParkingAPITests.answered("CAslow", store: store, client: client)
+                let id = try await ParkingAPITests.park("CAslow", client: client)
+                await twilio.fail(with: .init(status: nil, message: "timed out: 5 s", mayHaveBeenApplied: true))
+
+                let unknown = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbob", client: client)
+                #expect(unknown.status == .gatewayTimeout)
+                let body = try DeskHarness.object(unknown)
+                #expect(body["error"] as? String == "twilio_outcome_unknown")
+                #expect(body["hint"] as? String == "The call stays retrieved by you: if your leg did not reach the caller, retrieve it again.")
+                #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.bob)
+                #expect(try await Self.bob(store).currentCallSid == "CAslow")
+
+                let other = try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.annToken)
+                #expect(other.status == .conflict)
+                #expect(try DeskHarness.errorCode(other) == "already_retrieved")
+
+                await twilio.fail(with: nil)
+                let retried = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbob", client: client)
+                #expect(retried.status == .ok)
+                #expect(await twilio.redirects.map(\.callSid).last == "CAbob")
+            }
+        }
+    }
+
     /// The API's answer while the parker is still on the call: 409 `park_in_progress`, naming them.
     @Test(arguments: StoreUnderTest.all)
     func aRetrievalWhileTheParkerIsOnTheCallIsParkInProgress(store kind: StoreUnderTest) async throws {

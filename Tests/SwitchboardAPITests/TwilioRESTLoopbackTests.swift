@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import SwitchboardCore
 import SwitchboardCurl
+import SwitchboardHTTP
 import SwitchboardTwilioREST
 import Testing
 
@@ -53,6 +54,7 @@ import Testing
             let error = await #expect(throws: TwilioRESTError.self) { try await client.redirectCall("CA1", to: "https://x.example.com/") }
             #expect(error?.status == 401)
             #expect(error?.message == "Authenticate (Twilio error 20003)")
+            #expect(error?.mayHaveBeenApplied == false)
             await transport.shutdown()
         }
         #expect(await twilio.refused == 1)
@@ -67,7 +69,31 @@ import Testing
         )
         let error = await #expect(throws: TwilioRESTError.self) { try await client.redirectCall("CA1", to: "https://x.example.com/") }
         #expect(error?.status == nil)
+        #expect(error?.mayHaveBeenApplied == false, "nothing listened: the request never reached anyone")
         await transport.shutdown()
+    }
+
+    /// Twilio carried the redirect out but answered after the client gave up: the error must not claim
+    /// that nothing happened.
+    @Test func aRedirectAnsweredTooLateMayHaveBeenApplied() async throws {
+        let twilio = FakeTwilio(answerDelay: .seconds(2))
+        try await twilio.application().test(.live) { fake in
+            let transport = CurlTransport()
+            let client = TwilioRESTClient(
+                configuration: TwilioRESTConfiguration(
+                    baseURL: "http://127.0.0.1:\(try #require(fake.port))",
+                    accountSID: FakeTwilio.accountSID,
+                    authToken: FakeTwilio.authToken
+                ),
+                transport: transport,
+                timeouts: HTTPTimeouts(total: .milliseconds(300))
+            )
+            let error = await #expect(throws: TwilioRESTError.self) { try await client.redirectCall("CA1", to: "https://x.example.com/") }
+            #expect(error?.status == nil)
+            #expect(error?.mayHaveBeenApplied == true)
+            await transport.shutdown()
+        }
+        #expect(await twilio.received.map(\.call) == ["CA1"])
     }
 
     @Test func theLastDeclineRedirectsTheCallerThroughTwilio() async throws {

@@ -59,5 +59,30 @@ import Testing
             try await TwilioRESTClient(configuration: Self.configuration, transport: bare).redirectCall("CA1", to: "u")
         }
         #expect(other?.description == "HTTP 503: Twilio answered 503")
+        // A 4xx is Twilio's refusal; a 5xx says nothing of whether the redirect happened.
+        #expect(error?.mayHaveBeenApplied == false)
+        #expect(other?.mayHaveBeenApplied == true)
+    }
+
+    /// A transport that fails every request with one error.
+    struct Failing: HTTPTransport {
+        let error: TransportError
+        func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse { throw error }
+    }
+
+    /// Whether a redirect may have happened, for each way a request can fail without a response: only
+    /// a request that never left (or that Twilio answered 4xx) certainly did nothing.
+    @Test(arguments: [
+        (TransportError.connectionRefused("refused"), false), (.dns("no such host"), false), (.tls("bad certificate"), false),
+        (.invalidRequest("bad URL"), false), (.status(404, body: []), false), (.status(502, body: []), true),
+        (.timeout("5 s"), true), (.connectionLost("reset"), true), (.badResponse("not HTTP"), true), (.cancelled("shut down"), true),
+        (.failed(code: 99, message: "odd"), true),
+    ])
+    func aFailureWithoutAResponseSaysWhetherTheRedirectMayHaveHappened(failure: TransportError, mayHaveBeenApplied: Bool) async throws {
+        let error = await #expect(throws: TwilioRESTError.self) {
+            try await TwilioRESTClient(configuration: Self.configuration, transport: Failing(error: failure)).redirectCall("CA1", to: "u")
+        }
+        #expect(error?.status == nil)
+        #expect(error?.mayHaveBeenApplied == mayHaveBeenApplied, "\(failure)")
     }
 }

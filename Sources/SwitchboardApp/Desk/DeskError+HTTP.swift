@@ -16,6 +16,7 @@ extension DeskError {
             .alreadyPickedUp, .handoffNotActive:
             .conflict
         case .twilioFailed: .badGateway
+        case .twilioOutcomeUnknown: .gatewayTimeout
         case .twilioNotConfigured, .storeUnavailable: .serviceUnavailable
         case .internalError: .internalServerError
         }

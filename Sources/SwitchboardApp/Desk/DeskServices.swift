@@ -85,8 +85,11 @@ struct DeskServices<Store: DeskStore>: Sendable {
         do {
             try await redirector.redirectCall(callSid, to: publicURL(pathAndQuery))
         } catch {
-            logger.error("Twilio redirect failed", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
-            throw .twilioFailed(error.description)
+            logger.error(
+                "Twilio redirect failed",
+                metadata: ["callSid": "\(callSid)", "error": "\(error)", "mayHaveBeenApplied": "\(error.mayHaveBeenApplied)"]
+            )
+            throw error.mayHaveBeenApplied ? .twilioOutcomeUnknown(error.description) : .twilioFailed(error.description)
         }
     }
 }

@@ -13,8 +13,10 @@ import SwitchboardDesk
 /// (`agentCallSid`), which is redirected there. A retrieval puts the agent on the caller's call (409
 /// `agent_busy` when it is on another one); `/twilio/park-status` ends that call when the caller
 /// leaves the slot. When Twilio refuses to redirect the agent's leg, the retrieval is undone
-/// (``DeskStore/releaseRetrieval(id:tenant:agentIdentity:)``), so the caller never waits in a slot
-/// that nobody may retrieve.
+/// (``DeskStore/releaseRetrieval(id:tenant:agentIdentity:retrievedAt:)``), so the caller never waits in
+/// a slot that nobody may retrieve; when Twilio may have redirected it (the request timed out, say), the
+/// retrieval stands and the API answers 504 `twilio_outcome_unknown`, since the agent may already be
+/// talking to the caller.
 struct ParkingAPIController<Store: DeskStore>: Sendable {
     let services: DeskServices<Store>
 
@@ -125,6 +127,13 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
         if let agentCallSid = body.agentCallSid, !agentCallSid.isEmpty {
             do {
                 try await services.redirect(agentCallSid, to: path)
+            } catch let error where error.code == .twilioOutcomeUnknown {
+                // The leg may be on its way to the slot: the retrieval stands, so that nobody else takes a
+                // caller this agent may be talking to. The agent's retry is a repeat and moves the leg again.
+                throw .twilioOutcomeUnknown(
+                    error.message,
+                    hint: "The call stays retrieved by you: if your leg did not reach the caller, retrieve it again."
+                )
             } catch {
                 // The agent's leg never reaches the slot: give the call back, so that the caller does not
                 // wait in a slot nobody may retrieve, and this agent's retry (or another agent) can have it.
