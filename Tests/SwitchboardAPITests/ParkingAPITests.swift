@@ -237,6 +237,23 @@ import Testing
         #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAbad")
     }
 
+    /// A park whose redirect may have happened is undone as before, and the answer says the outcome is
+    /// unknown, with what the agent should do either way.
+    @Test func aParkWhoseRedirectMayHaveHappenedSaysSo() async throws {
+        let store = InMemoryCallStore()
+        let twilio = RecordingRedirector(failure: .init(status: nil, message: "timed out: 5 s", mayHaveBeenApplied: true))
+        try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
+            try await Self.answered("CAtimeout", store: store, client: client)
+            let response = try await client.api(.post, "/api/calls/CAtimeout/park", token: DeskHarness.annToken)
+            #expect(response.status == .gatewayTimeout)
+            let body = try DeskHarness.object(response)
+            #expect(body["error"] as? String == "twilio_outcome_unknown")
+            #expect((body["hint"] as? String)?.hasPrefix("The park was undone. If the caller is still with you, park again") == true)
+        }
+        #expect(try await store.parkedCalls(in: "acme").isEmpty)
+        #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAtimeout")
+    }
+
     @Test func parkingWorksOverRealLoopback() async throws {
         let store = InMemoryCallStore()
         try await DeskHarness.app(store: store, redirector: RecordingRedirector()).test(.live) { client in

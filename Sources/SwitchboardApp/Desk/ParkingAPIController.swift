@@ -88,9 +88,15 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
                 to: DeskTwilioRoute.park.path(query: [("tenant", user.tenant.rawValue), ("parked", parked.id)])
             )
         } catch {
-            // The caller is still on the line with the agent: the park did not happen.
+            // The caller is taken to be still on the line with the agent: the park did not happen.
             _ = try? await store.endParkedCall(callSid, at: now)
-            throw error
+            guard error.code == .twilioOutcomeUnknown else { throw error }
+            // Twilio may have moved the caller all the same; the agent can tell.
+            throw .twilioOutcomeUnknown(
+                error.message,
+                hint: "The park was undone. If the caller is still with you, park again; if not, the caller waits in the park "
+                    + "slot until its timeout, then goes to voicemail."
+            )
         }
         let wrapUp = services.configuration.wrapUpSeconds
         try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
