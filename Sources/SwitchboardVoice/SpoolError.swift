@@ -4,6 +4,15 @@ public struct SpoolError: Error, Equatable, Sendable, CustomStringConvertible {
     public var path: String
     /// What went wrong, as the system says it.
     public var reason: String
+    /// The system's error number, when the system said it.
+    public var code: Int32?
+
+    /// Creates an error.
+    public init(path: String, reason: String, code: Int32? = nil) {
+        self.path = path
+        self.reason = reason
+        self.code = code
+    }
 
     /// The path, then the reason.
     public var description: String { "\(path): \(reason)" }

@@ -240,7 +240,8 @@ public struct VoiceService<Store: CallStore>: Sendable {
                 "error": "\(error)",
             ]
             guard VoicemailOutbox.isWorthRetrying(error) else {
-                logger.error("voicemail NOT stored: the store rejects it", metadata: metadata)
+                // Logged, and kept in the spool's rejected/ for an operator.
+                await outbox.setAside(callback, receivedAt: now, error: error)
                 return VoiceReply(body: documents.acknowledged, outcome: "voicemail-rejected", reason: error.description)
             }
             logger.error("could not store a voicemail", metadata: metadata)

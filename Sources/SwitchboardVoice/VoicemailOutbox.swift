@@ -22,13 +22,15 @@ import Foundation
 /// Only a store that is down or slow (``StoreError/unavailable``, ``StoreError/timeout``) or refuses
 /// its credentials (``StoreError/unauthorized``, which an operator can fix) is waited for; see
 /// ``isWorthRetrying(_:)``. A voicemail the store rejects for good (its data breaks a rule, say) would
-/// fail forever and hold up every voicemail behind it, so it is logged and dropped instead.
+/// fail forever and hold up every voicemail behind it, so it is set aside instead (``setAside(_:receivedAt:error:)``):
+/// logged, and kept in the spool's `rejected/` when there is a spool.
 ///
-/// The queue holds at most ``capacity`` voicemails. With a ``VoicemailSpool`` each one is also kept on
-/// disk until the store takes it, so a restart or a crash loses none: a new outbox over the same spool
-/// starts with them (and a voicemail the store rejects for good moves to the spool's `rejected/`).
-/// Without one the queue lives only in memory. Either way each voicemail is logged with its recording's
-/// SID and URL when it is queued, refused (the queue is full) or saved, and ``stop()`` logs what is left.
+/// With a ``VoicemailSpool`` each queued voicemail is also kept on disk until the store takes it, so a
+/// restart or a crash loses none: a new outbox over the same spool starts with them. Memory holds at
+/// most ``capacity`` of them; past it, a new one is kept on disk only and loaded once the queue drains.
+/// Without a spool the queue lives only in memory, and past ``capacity`` a new voicemail is refused.
+/// Either way each voicemail is logged with its recording's SID and URL when it is queued, refused or
+/// saved, and ``stop()`` logs what is left.
 public actor VoicemailOutbox {
     /// Saves one voicemail: true when stored, false when it was already there.
     public typealias Save = @Sendable (RecordingStatusCallback, Date) async throws(StoreError) -> Bool
@@ -36,9 +38,12 @@ public actor VoicemailOutbox {
     private struct Entry: Sendable {
         let callback: RecordingStatusCallback
         let receivedAt: Date
+        /// Whether the spool holds it (a failed write is tried again before each round of saves).
+        var isOnDisk: Bool
     }
 
-    /// The most voicemails kept waiting; past it a new one is refused, and only its log line remains.
+    /// The most voicemails held in memory. Past it a new one is kept on disk only, with a spool, or
+    /// refused (only its log line remains) without one.
     public let capacity: Int
     private let save: Save
     private let pause: @Sendable (Duration) async -> Void
@@ -46,6 +51,8 @@ public actor VoicemailOutbox {
     /// Where queued voicemails are kept on disk, if anywhere.
     public nonisolated let spool: VoicemailSpool?
     private var entries: [Entry] = []
+    /// Whether the spool holds voicemails that memory had no room for.
+    private var spoolHoldsMore = false
     /// Whether a worker is saving the queue; `worker` is its task, for ``stop()``.
     private var isWorking = false
     private var worker: Task<Void, Never>?
@@ -74,17 +81,9 @@ public actor VoicemailOutbox {
         self.pause = pause
         self.save = save
         guard let spool else { return }
-        var loaded: [Entry] = []
-        do {
-            let contents = try spool.load()
-            for path in contents.unreadable {
-                logger.error("spool file is not a voicemail this version reads; left where it is", metadata: ["path": "\(path)"])
-            }
-            loaded = contents.voicemails.map { Entry(callback: $0.callback, receivedAt: $0.receivedAt) }
-        } catch {
-            logger.error("cannot read the voicemail spool", metadata: ["error": "\(error)"])
-        }
+        let (loaded, more) = Self.load(spool, capacity: capacity, logger: logger)
         entries = loaded
+        spoolHoldsMore = more
         guard !loaded.isEmpty else { return }
         logger.warning("voicemails from the spool wait for the store", metadata: ["count": "\(loaded.count)", "spool": "\(spool.directory)"])
         // The first try comes at once: these may have waited for a restart.
@@ -93,7 +92,7 @@ public actor VoicemailOutbox {
         spoolWorker.withLock { $0 = task }
     }
 
-    /// How many voicemails wait for the store.
+    /// How many voicemails wait for the store in memory.
     public var count: Int { entries.count }
 
     /// Whether saving again may succeed after `error`: the store was down, slow or refused its
@@ -103,61 +102,90 @@ public actor VoicemailOutbox {
     }
 
     /// Queues the voicemail of `callback`, received at `receivedAt`, to be saved again. Returns false when
-    /// the queue is full and the voicemail was refused.
+    /// it was refused: memory is full and there is no spool (or the spool cannot take it), or the outbox
+    /// has stopped and the spool cannot take it.
     @discardableResult
     public func add(_ callback: RecordingStatusCallback, receivedAt: Date) -> Bool {
-        guard entries.count < capacity else {
-            logger.error("voicemail NOT stored: the retry queue is full", metadata: Self.metadata(callback))
-            return false
-        }
-        var metadata = Self.metadata(callback)
-        if let spool {
-            do {
-                try spool.keep(callback, receivedAt: receivedAt)
-                metadata["spool"] = "\(spool.directory)"
-            } catch {
-                // It still waits in memory; only a restart before the store takes it would lose it.
-                logger.error("cannot keep the voicemail in the spool", metadata: Self.metadata(callback, error: error))
+        let isOnDisk = keep(callback, receivedAt: receivedAt)
+        guard !isStopped else {
+            if isOnDisk {
+                logger.warning("voicemail not stored yet; it waits in the spool for the next start", metadata: Self.metadata(callback))
+            } else {
+                logger.error("voicemail NOT stored: the service is stopping", metadata: Self.metadata(callback))
             }
+            return isOnDisk
         }
-        entries.append(Entry(callback: callback, receivedAt: receivedAt))
+        guard entries.count < capacity else {
+            guard isOnDisk else {
+                logger.error("voicemail NOT stored: the retry queue is full", metadata: Self.metadata(callback))
+                return false
+            }
+            spoolHoldsMore = true
+            logger.warning("voicemail not stored yet; the retry queue is full, so it waits in the spool", metadata: Self.metadata(callback))
+            return true
+        }
+        entries.append(Entry(callback: callback, receivedAt: receivedAt, isOnDisk: isOnDisk))
+        var metadata = Self.metadata(callback)
+        if isOnDisk, let spool { metadata["spool"] = "\(spool.directory)" }
         logger.warning("voicemail not stored yet; retrying in the background", metadata: metadata)
-        if !isWorking, !isStopped {
+        if !isWorking {
             isWorking = true
             worker = Task { await work(firstPause: Self.firstPause) }
         }
         return true
     }
 
-    /// Stops trying: the pause under way ends, a save under way finishes, and no other starts. What is
-    /// left is logged: voicemails in the spool wait there for the next start; without a spool each one
-    /// is logged as not stored, with its recording's SID and URL.
+    /// Logs a voicemail the store rejects for good and, with a spool, keeps it in `rejected/` for an
+    /// operator, so that it is not lost although it cannot be stored.
+    public func setAside(_ callback: RecordingStatusCallback, receivedAt: Date, error: StoreError) {
+        var metadata = Self.metadata(callback, error: error)
+        if let spool {
+            // A later delivery of the same recording that still waits keeps the spool's copy.
+            let keepsWaiting = entries.contains { $0.callback.recordingSid == callback.recordingSid }
+            do {
+                metadata["keptAt"] = "\(try spool.reject(callback, receivedAt: receivedAt, removingWaitingCopy: !keepsWaiting))"
+            } catch {
+                metadata["spoolError"] = "\(error)"
+            }
+        }
+        logger.error("voicemail NOT stored: the store rejects it", metadata: metadata)
+    }
+
+    /// Stops trying: the pause under way ends, a save under way is cancelled (the voicemail stays
+    /// queued), and no other starts. What is left is logged: voicemails in the spool wait there for the
+    /// next start; each one that is not on disk is logged as not stored, with its recording's SID and URL.
     public func stop() async {
         isStopped = true
         for worker in [self.worker, spoolWorker.withLock { $0 }] {
             worker?.cancel()
             await worker?.value
         }
-        guard !entries.isEmpty else { return }
-        if let spool {
+        persistPending()
+        let onDisk = entries.filter(\.isOnDisk).count
+        if onDisk > 0 || spoolHoldsMore, let spool {
             logger.warning(
                 "stopping with voicemails not stored yet; they wait in the spool for the next start",
-                metadata: ["count": "\(entries.count)", "spool": "\(spool.directory)"]
+                metadata: ["count": "\(onDisk)", "spool": "\(spool.directory)", "more": "\(spoolHoldsMore)"]
             )
-        } else {
-            for entry in entries {
-                logger.error("voicemail NOT stored: the service stopped before the store took it", metadata: Self.metadata(entry.callback))
-            }
+        }
+        for entry in entries where !entry.isOnDisk {
+            logger.error("voicemail NOT stored: the service stopped before the store took it", metadata: Self.metadata(entry.callback))
         }
     }
 
-    /// Saves the queue, oldest first, pausing longer after every failure, until it is empty or the
-    /// outbox stops.
+    /// Saves the queue, oldest first, pausing longer after every failure, until it is empty (and the
+    /// spool holds no more) or the outbox stops.
     private func work(firstPause: Duration) async {
         var delay = firstPause
-        while !entries.isEmpty, !isStopped {
+        while !isStopped {
+            if entries.isEmpty {
+                guard spoolHoldsMore, let spool else { break }
+                (entries, spoolHoldsMore) = Self.load(spool, capacity: capacity, logger: logger)
+                if entries.isEmpty { break }
+            }
             if delay > .zero { await pause(delay) }
             guard !isStopped else { break }
+            persistPending()
             delay = await saveQueued() ? Self.firstPause : min(max(delay * 2, Self.firstPause), Self.longestPause)
         }
         isWorking = false
@@ -175,18 +203,39 @@ public actor VoicemailOutbox {
                 logger.info("voicemail stored on retry", metadata: metadata)
                 forget(entry)
             } catch {
-                var metadata = Self.metadata(entry.callback, error: error)
                 guard Self.isWorthRetrying(error) else {
                     entries.removeFirst()
-                    setAside(entry, metadata: metadata)
+                    setAside(entry.callback, receivedAt: entry.receivedAt, error: error)
                     continue
                 }
+                var metadata = Self.metadata(entry.callback, error: error)
                 metadata["waiting"] = "\(entries.count)"
                 logger.warning("voicemail still not stored", metadata: metadata)
                 return false
             }
         }
         return true
+    }
+
+    /// Writes `callback` to the spool; true when it is there.
+    private func keep(_ callback: RecordingStatusCallback, receivedAt: Date) -> Bool {
+        guard let spool else { return false }
+        do {
+            try spool.keep(callback, receivedAt: receivedAt)
+            return true
+        } catch {
+            // It still waits in memory; the worker tries the disk again before each round.
+            logger.error("cannot keep the voicemail in the spool", metadata: Self.metadata(callback, error: error))
+            return false
+        }
+    }
+
+    /// Tries the spool again for queued voicemails it could not take when they came.
+    private func persistPending() {
+        guard spool != nil else { return }
+        for index in entries.indices where !entries[index].isOnDisk {
+            entries[index].isOnDisk = keep(entries[index].callback, receivedAt: entries[index].receivedAt)
+        }
     }
 
     /// Removes a stored voicemail from the spool, unless a later delivery of the same recording waits
@@ -201,17 +250,19 @@ public actor VoicemailOutbox {
         }
     }
 
-    /// Logs a voicemail the store rejects for good and moves it to the spool's `rejected/`.
-    private func setAside(_ entry: Entry, metadata: Logger.Metadata) {
-        var metadata = metadata
-        if let spool, !entries.contains(where: { $0.callback.recordingSid == entry.callback.recordingSid }) {
-            do {
-                metadata["keptAt"] = "\(try spool.setAside(entry.callback.recordingSid))"
-            } catch {
-                metadata["spoolError"] = "\(error)"
+    /// Up to `capacity` voicemails of the spool, oldest first, and whether it holds more.
+    private static func load(_ spool: VoicemailSpool, capacity: Int, logger: Logger) -> ([Entry], Bool) {
+        do {
+            let contents = try spool.load()
+            for path in contents.unreadable {
+                logger.error("spool file is not a voicemail this version reads; left where it is", metadata: ["path": "\(path)"])
             }
+            let entries = contents.voicemails.prefix(capacity).map { Entry(callback: $0.callback, receivedAt: $0.receivedAt, isOnDisk: true) }
+            return (Array(entries), contents.voicemails.count > capacity)
+        } catch {
+            logger.error("cannot read the voicemail spool", metadata: ["error": "\(error)"])
+            return ([], false)
         }
-        logger.error("voicemail NOT stored: the store rejects it", metadata: metadata)
     }
 
     private static func metadata(_ callback: RecordingStatusCallback, error: (any Error)? = nil) -> Logger.Metadata {

@@ -100,26 +100,7 @@ public struct VoicemailSpool: Sendable {
 
     /// Keeps the voicemail of `callback` on disk, replacing an earlier copy of the same recording.
     public func keep(_ callback: RecordingStatusCallback, receivedAt: Date) throws(SpoolError) {
-        let bytes: Data
-        do {
-            let encoder = JSONEncoder()
-            // Dates as Foundation keeps them (seconds since 2001), so they read back exactly.
-            encoder.dateEncodingStrategy = .deferredToDate
-            encoder.outputFormatting = [.sortedKeys]
-            bytes = try encoder.encode(Entry(callback, receivedAt: receivedAt))
-        } catch {
-            throw SpoolError(path: directory, reason: "cannot encode the voicemail: \(error)")
-        }
-        try prepare()
-        let path = self.path(of: callback.recordingSid)
-        let temporary = directory + "/.\(Self.fileName(callback.recordingSid)).\(UInt64.random(in: .min ... .max)).tmp"
-        try Self.write(Array(bytes), to: temporary)
-        guard rename(temporary, path) == 0 else {
-            let error = Self.errorText()
-            unlink(temporary)
-            throw SpoolError(path: path, reason: "cannot rename \(temporary) to it: \(error)")
-        }
-        Self.flushDirectory(directory)
+        try Self.writeWhole(Self.encode(callback, receivedAt: receivedAt), named: Self.fileName(callback.recordingSid), in: directory)
     }
 
     /// Forgets a voicemail the store has taken. A file already gone (another instance took it) is fine.
@@ -128,15 +109,50 @@ public struct VoicemailSpool: Sendable {
         guard unlink(path) == 0 || errno == ENOENT else { throw SpoolError(path: path, reason: Self.errorText()) }
     }
 
-    /// Moves a voicemail the store rejects for good to `rejected/`, and returns its new path.
+    /// Keeps the voicemail of `callback`, which the store rejects for good, in `rejected/` for an
+    /// operator, and (with `removingWaitingCopy`) forgets its waiting copy. Returns the new file's path.
     @discardableResult
-    public func setAside(_ recordingSid: String) throws(SpoolError) -> String {
-        try Self.makeDirectory(rejectedDirectory)
-        let target = rejectedDirectory + "/" + Self.fileName(recordingSid) + ".json"
-        guard rename(path(of: recordingSid), target) == 0 || errno == ENOENT else {
-            throw SpoolError(path: target, reason: Self.errorText())
+    public func reject(_ callback: RecordingStatusCallback, receivedAt: Date, removingWaitingCopy: Bool = true) throws(SpoolError) -> String {
+        let name = Self.fileName(callback.recordingSid)
+        try Self.writeWhole(Self.encode(callback, receivedAt: receivedAt), named: name, in: rejectedDirectory)
+        if removingWaitingCopy { try remove(callback.recordingSid) }
+        return rejectedDirectory + "/" + name + ".json"
+    }
+
+    private static func encode(_ callback: RecordingStatusCallback, receivedAt: Date) throws(SpoolError) -> [UInt8] {
+        do {
+            let encoder = JSONEncoder()
+            // Dates as Foundation keeps them (seconds since 2001), so they read back exactly.
+            encoder.dateEncodingStrategy = .deferredToDate
+            encoder.outputFormatting = [.sortedKeys]
+            return Array(try encoder.encode(Entry(callback, receivedAt: receivedAt)))
+        } catch {
+            throw SpoolError(path: callback.recordingSid, reason: "cannot encode the voicemail: \(error)")
         }
-        return target
+    }
+
+    /// Writes `bytes` as `directory/name.json`, whole: to a hidden temporary file first, flushed, then
+    /// renamed. Makes the directory when it is missing.
+    private static func writeWhole(_ bytes: [UInt8], named name: String, in directory: String) throws(SpoolError) {
+        let temporary = directory + "/.\(name).\(UInt64.random(in: .min ... .max)).tmp"
+        do {
+            do {
+                try write(bytes, to: temporary)
+            } catch let error where error.code == ENOENT {
+                try makeDirectory(directory)
+                try write(bytes, to: temporary)
+            }
+        } catch {
+            // Named after the directory, which is what an operator has to fix.
+            throw SpoolError(path: error.path == temporary ? directory : error.path, reason: error.reason, code: error.code)
+        }
+        let path = directory + "/" + name + ".json"
+        guard rename(temporary, path) == 0 else {
+            let error = errorText()
+            unlink(temporary)
+            throw SpoolError(path: path, reason: "cannot rename \(temporary) to it: \(error)")
+        }
+        flushDirectory(directory)
     }
 
     /// Every voicemail the directory keeps, oldest first. A missing directory keeps none; a file that
@@ -149,7 +165,13 @@ public struct VoicemailSpool: Sendable {
         }
         defer { closedir(stream) }
         var names: [String] = []
-        while let entry = readdir(stream) {
+        while true {
+            errno = 0
+            guard let entry = readdir(stream) else {
+                // The end of the directory leaves errno alone; an error sets it.
+                if errno != 0 { throw SpoolError(path: directory, reason: Self.errorText()) }
+                break
+            }
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
@@ -162,8 +184,17 @@ public struct VoicemailSpool: Sendable {
         var entries: [Entry] = []
         for name in names {
             let path = directory + "/" + name
-            guard let bytes = try? Self.read(path), let entry = try? decoder.decode(Entry.self, from: Data(bytes)), entry.version == 1
-            else {
+            let bytes: [UInt8]
+            do {
+                bytes = try Self.read(path)
+            } catch let error where error.code == ENOENT {
+                // Another instance saved and removed it meanwhile.
+                continue
+            } catch {
+                contents.unreadable.append(path)
+                continue
+            }
+            guard let entry = try? decoder.decode(Entry.self, from: Data(bytes)), entry.version == 1 else {
                 contents.unreadable.append(path)
                 continue
             }
@@ -213,12 +244,12 @@ public struct VoicemailSpool: Sendable {
     /// Writes `bytes` to a new file at `path` and flushes it to disk.
     private static func write(_ bytes: [UInt8], to path: String) throws(SpoolError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw SpoolError(path: path, reason: errorText()) }
+        guard descriptor >= 0 else { throw SpoolError(path: path, reason: errorText(), code: errno) }
         var failure: String?
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
                     failure = errorText()
@@ -237,12 +268,12 @@ public struct VoicemailSpool: Sendable {
 
     private static func read(_ path: String) throws(SpoolError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw SpoolError(path: path, reason: errorText()) }
+        guard descriptor >= 0 else { throw SpoolError(path: path, reason: errorText(), code: errno) }
         defer { close(descriptor) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress!, $0.count) }
+            let count = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress!, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw SpoolError(path: path, reason: errorText())
@@ -264,4 +295,14 @@ public struct VoicemailSpool: Sendable {
     private static func errorText() -> String {
         String(cString: strerror(errno))
     }
+}
+
+/// `write(2)`, named apart from the methods of the same name.
+private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, buffer, count)
+}
+
+/// `read(2)`, named apart from the methods of the same name.
+private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    read(descriptor, buffer, count)
 }

@@ -1,4 +1,6 @@
 import Foundation
+import HTTPTypes
+import HummingbirdTesting
 import Logging
 import ServiceLifecycle
 import SwitchboardCore
@@ -45,5 +47,47 @@ import Testing
         try await Task.sleep(for: .milliseconds(200))
         #expect(attempts.load(ordering: .relaxed) == afterStop, "the outbox went on saving after the shutdown")
         #expect(await outbox.count == 1)
+    }
+
+    /// The messages a ``RecordingLogHandler`` saw.
+    final class Box: Sendable { let messages = Mutex<[String]>([]) }
+
+    /// Records every message logged.
+    struct RecordingLogHandler: LogHandler {
+        let box: Box
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            box.messages.withLock { $0.append(event.message.description) }
+        }
+    }
+
+    /// The application runs the outbox's stop in its shutdown: a voicemail still queued when the
+    /// server stops is reported as not stored, by the outbox's stop.
+    @Test func theApplicationStopsItsOutboxWhenItShutsDown() async throws {
+        let box = Box()
+        let logger = Logger(label: "test") { _ in RecordingLogHandler(box: box) }
+        let app = buildApplication(
+            configuration: AppTests.configuration(),
+            store: UnavailableCallStore(),
+            logger: logger
+        )
+        try await app.test(.live) { client in
+            let form: FormParameters = [
+                "AccountSid": "AC1", "CallSid": "CAdown", "RecordingSid": "REdown", "RecordingUrl": "https://api.twilio.com/REdown",
+                "RecordingStatus": "completed",
+            ]
+            let response = try await AppTests.post(client, "/twilio/recording-status", form)
+            #expect(response.status == .ok)
+        }
+        let messages = box.messages.withLock { $0 }
+        #expect(messages.contains("voicemail not stored yet; retrying in the background"), "\(messages)")
+        #expect(messages.contains("voicemail NOT stored: the service stopped before the store took it"), "\(messages)")
     }
 }

@@ -144,6 +144,8 @@ struct Instances: Sendable {
         }
         var portFiles: [PortFile] = []
         defer { for file in portFiles { file.remove() } }
+        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-instances-spool-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: spool) }
         for index in 0..<count {
             let portFile = PortFile()
             portFiles.append(portFile)
@@ -154,6 +156,8 @@ struct Instances: Sendable {
                 "--auth-token", token,
             ]
             var environment = ProcessInfo.processInfo.environment
+            // The instances share one spool, as instances may; not the working directory's default.
+            environment["SWITCHBOARD_VOICEMAIL_SPOOL"] = spool.path
             environment["SUPABASE_URL"] = supabaseURL
             environment["SUPABASE_SERVICE_ROLE_KEY"] = key
             environment["LOG_LEVEL"] = "error"

@@ -109,6 +109,23 @@ import Testing
         #expect(isDirectory.boolValue)
     }
 
+    /// A default spool that cannot be made does not stop the service (the voicemails then wait in
+    /// memory, as the log says); `none` turns the spool off.
+    @Test func aDefaultSpoolThatCannotBeMadeDoesNotStopTheService() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("blocked.sqlite").path
+        try Data("in the way".utf8).write(to: URL(fileURLWithPath: database + "-voicemail-spool"))
+        try await withServer(["--database", database]) { _, reply in
+            #expect(reply.status == 0)
+        }
+        let other = directory.appendingPathComponent("off.sqlite").path
+        try await withServer(["--database", other, "--voicemail-spool", "none"]) { _, reply in
+            #expect(reply.status == 0)
+        }
+        #expect(!FileManager.default.fileExists(atPath: other + "-voicemail-spool"))
+    }
+
     @Test func serveRefusesAVoicemailSpoolItCannotWrite() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

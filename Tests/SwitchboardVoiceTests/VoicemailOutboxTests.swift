@@ -18,6 +18,8 @@ import Testing
         let pauses = Mutex<[Duration]>([])
         /// While true, the outbox's pauses last (so a test can queue several voicemails first).
         let held = Mutex(false)
+        /// Runs at the start of every save (tests check the spool there, or deliver again).
+        let duringSave = Mutex<(@Sendable (String) async -> Void)?>(nil)
 
         init(failures: Int, rejecting rejected: Set<String> = []) {
             failuresLeft = Mutex(failures)
@@ -34,6 +36,7 @@ import Testing
                     while self.held.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(1)) }
                 },
                 save: { (callback, _) async throws(StoreError) -> Bool in
+                    if let hook = self.duringSave.withLock({ $0 }) { await hook(callback.recordingSid) }
                     if self.rejected.contains(callback.recordingSid) { throw .invalid("The recording breaks a rule") }
                     let fails = self.failuresLeft.withLock { left -> Bool in
                         defer { left = max(left - 1, 0) }
@@ -208,13 +211,72 @@ import Testing
         try await Self.withSpool { (spool) async throws in
             let store = FlakyStore(failures: 1)
             let outbox = store.outbox(spool: spool)
+            let saves = Mutex(0)
+            let onDiskAtSecondSave = Mutex<Bool?>(nil)
+            store.duringSave.withLock {
+                $0 = { sid in
+                    let save = saves.withLock { count -> Int in
+                        count += 1
+                        return count
+                    }
+                    // The first try fails; during the second, Twilio delivers the same recording again.
+                    if save == 2 { _ = await outbox.add(Self.recording(sid), receivedAt: Date()) }
+                    // The third save is the second delivery's: its file must still be there.
+                    if save == 3 { onDiskAtSecondSave.withLock { $0 = (try? Self.spooled(spool)) == [sid] } }
+                }
+            }
+            #expect(await outbox.add(Self.recording("RE1"), receivedAt: Date()))
+            #expect(await Self.drained(outbox))
+            #expect(saves.withLock { $0 } == 3)
+            #expect(onDiskAtSecondSave.withLock { $0 } == true, "the first save removed the file the second delivery still needed")
+            #expect(try Self.spooled(spool).isEmpty)
+        }
+    }
+
+    @Test func aVoicemailTheStoreRejectsAtOnceIsKeptInRejected() async throws {
+        try await Self.withSpool { (spool) async throws in
+            let outbox = FlakyStore(failures: 0).outbox(spool: spool)
+            await outbox.setAside(Self.recording("RE9"), receivedAt: Date(), error: .invalid("The recording breaks a rule"))
+            #expect(try Self.spooled(spool).isEmpty)
+            #expect(try Self.spooled(VoicemailSpool(directory: spool.rejectedDirectory)) == ["RE9"])
+        }
+    }
+
+    @Test func pastItsCapacityAnOutboxWithASpoolKeepsVoicemailsOnDiskAndSavesThemLater() async throws {
+        try await Self.withSpool { (spool) async throws in
+            let store = FlakyStore(failures: 1)
+            let outbox = store.outbox(capacity: 2, spool: spool)
             store.held.withLock { $0 = true }
-            #expect(await outbox.add(Self.recording("RE1"), receivedAt: Date()))
-            #expect(await outbox.add(Self.recording("RE1"), receivedAt: Date()))
+            let start = Date()
+            for (index, sid) in ["RE1", "RE2", "RE3", "RE4"].enumerated() {
+                #expect(await outbox.add(Self.recording(sid), receivedAt: start + Double(index)))
+            }
             #expect(await outbox.count == 2)
+            #expect(try Self.spooled(spool) == ["RE1", "RE2", "RE3", "RE4"])
             store.held.withLock { $0 = false }
             #expect(await Self.drained(outbox))
+            // Give the worker its turn to load the rest from disk.
+            let deadline = ContinuousClock.now + .seconds(10)
+            while store.stored.withLock({ $0.count }) < 4, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(store.stored.withLock { $0 } == ["RE1", "RE2", "RE3", "RE4"])
             #expect(try Self.spooled(spool).isEmpty)
+        }
+    }
+
+    @Test func aVoicemailTheSpoolCouldNotTakeIsWrittenOnceItCan() async throws {
+        try await Self.withSpool { (spool) async throws in
+            // The spool's place is a file at first (a full or broken disk, say), then a directory.
+            try Data("x".utf8).write(to: URL(fileURLWithPath: spool.directory))
+            let store = FlakyStore(failures: 1)
+            let outbox = store.outbox(spool: spool)
+            store.held.withLock { $0 = true }
+            #expect(await outbox.add(Self.recording("RE1"), receivedAt: Date()))
+            try FileManager.default.removeItem(atPath: spool.directory)
+            let onDisk = Mutex<[String]?>(nil)
+            store.duringSave.withLock { $0 = { _ in onDisk.withLock { $0 = try? Self.spooled(spool) } } }
+            store.held.withLock { $0 = false }
+            #expect(await Self.drained(outbox))
+            #expect(onDisk.withLock { $0 } == ["RE1"], "the worker should write it to disk before it tries the store")
         }
     }
 

@@ -39,8 +39,8 @@ import Testing
             #expect(contents.voicemails.count == 1)
             #expect(contents.voicemails.first?.callback == Self.full)
             #expect(contents.voicemails.first?.receivedAt == receivedAt)
-            // One file, no temporary left behind, and the rejected/ folder made ready.
-            #expect(try Self.files(in: directory) == ["RE0123456789abcdef0123456789abcdef.json", "rejected"])
+            // One file, and no temporary left behind.
+            #expect(try Self.files(in: directory) == ["RE0123456789abcdef0123456789abcdef.json"])
         }
     }
 
@@ -73,7 +73,7 @@ import Testing
             try spool.remove(Self.full.recordingSid)
             #expect(try spool.load().voicemails.isEmpty)
             try spool.remove(Self.full.recordingSid)
-            #expect(try Self.files(in: directory) == ["rejected"])
+            #expect(try Self.files(in: directory).isEmpty)
         }
     }
 
@@ -81,11 +81,20 @@ import Testing
         try Self.withDirectory { (directory) throws in
             let spool = VoicemailSpool(directory: directory)
             try spool.keep(Self.full, receivedAt: Date())
-            let path = try spool.setAside(Self.full.recordingSid)
+            let path = try spool.reject(Self.full, receivedAt: Date())
             #expect(path == directory + "/rejected/RE0123456789abcdef0123456789abcdef.json")
             #expect(FileManager.default.fileExists(atPath: path))
             #expect(try spool.load().voicemails.isEmpty)
             #expect(try VoicemailSpool(directory: directory + "/rejected").load().voicemails.map(\.callback) == [Self.full])
+        }
+    }
+
+    @Test func aVoicemailRejectedBeforeItWaitedIsKeptInRejectedToo() throws {
+        try Self.withDirectory { (directory) throws in
+            let spool = VoicemailSpool(directory: directory)
+            try spool.reject(Self.full, receivedAt: Date())
+            #expect(try spool.load().voicemails.isEmpty)
+            #expect(try VoicemailSpool(directory: spool.rejectedDirectory).load().voicemails.map(\.callback) == [Self.full])
         }
     }
 
@@ -111,7 +120,7 @@ import Testing
             callback.recordingSid = "../../escape/é"
             try spool.keep(callback, receivedAt: Date())
             #expect(try Self.files(in: directory) == ["spool"])
-            #expect(try Self.files(in: directory + "/spool") == ["%2E%2E%2F%2E%2E%2Fescape%2F%C3%A9.json", "rejected"])
+            #expect(try Self.files(in: directory + "/spool") == ["%2E%2E%2F%2E%2E%2Fescape%2F%C3%A9.json"])
             #expect(try spool.load().voicemails.map(\.callback.recordingSid) == ["../../escape/é"])
         }
     }

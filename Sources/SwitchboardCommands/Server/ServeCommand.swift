@@ -51,9 +51,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help: """
-            The directory where voicemails the store refused wait on disk until it takes them, so a restart loses none \
-            (env SWITCHBOARD_VOICEMAIL_SPOOL; default: the database's path plus -voicemail-spool for sqlite, \
-            switchboard-voicemail-spool for postgrest, none for memory).
+            The directory where voicemails the store refused wait on disk until it takes them, so a restart loses none, \
+            or none to keep them in memory only (env SWITCHBOARD_VOICEMAIL_SPOOL; default: the database's path plus \
+            -voicemail-spool for sqlite, switchboard-voicemail-spool in the working directory for postgrest, none for memory).
             """
     )
     var voicemailSpool: String?
@@ -161,7 +161,25 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--agents goes with --store memory; use agents import for the embedded store")
         }
         let path = database ?? environment["SWITCHBOARD_DATABASE"] ?? "switchboard.sqlite"
-        configuration.voicemailSpool = spoolDirectory(environment: environment, store: kind, database: path)
+        let spool = spoolDirectory(environment: environment, store: kind, database: path)
+        if let directory = spool.directory {
+            do {
+                try VoicemailSpool(directory: directory).prepare()
+                configuration.voicemailSpool = directory
+                logger.info("voicemail spool", metadata: ["directory": "\(directory)"])
+            } catch {
+                // One that was asked for must work; a default that cannot be written (a read-only working
+                // directory, say) must not stop the service from answering calls.
+                guard !spool.isExplicit else {
+                    StandardStreams.writeError("switchboard serve: cannot use the voicemail spool: \(error)\n")
+                    throw ExitCode(1)
+                }
+                logger.warning(
+                    "no voicemail spool: the default cannot be written, so voicemails the store refuses wait in memory only",
+                    metadata: ["error": "\(error)", "hint": "set --voicemail-spool or SWITCHBOARD_VOICEMAIL_SPOOL"]
+                )
+            }
+        }
         switch kind {
         case .postgrest:
             let postgrest = try supabase.configuration(environment: environment)
@@ -220,13 +238,16 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("stopped")
     }
 
-    /// The spool directory: the flag, the environment, then the store's default (`nil` for none).
-    func spoolDirectory(environment: [String: String], store kind: StoreKind, database: String) -> String? {
-        if let directory = voicemailSpool ?? environment["SWITCHBOARD_VOICEMAIL_SPOOL"], !directory.isEmpty { return directory }
+    /// The spool directory: the flag, the environment, then the store's default (`nil` for none), and
+    /// whether it was asked for (rather than a default).
+    func spoolDirectory(environment: [String: String], store kind: StoreKind, database: String) -> (directory: String?, isExplicit: Bool) {
+        if let directory = voicemailSpool ?? environment["SWITCHBOARD_VOICEMAIL_SPOOL"], !directory.isEmpty {
+            return (directory == "none" ? nil : directory, true)
+        }
         switch kind {
-        case .sqlite: return database + "-voicemail-spool"
-        case .postgrest: return "switchboard-voicemail-spool"
-        case .memory: return nil
+        case .sqlite: return (database + "-voicemail-spool", false)
+        case .postgrest: return ("switchboard-voicemail-spool", false)
+        case .memory: return (nil, false)
         }
     }
 
@@ -237,15 +258,6 @@ struct ServeCommand: AsyncParsableCommand {
         portFilePath: String?,
         logger: Logger
     ) async throws {
-        if let directory = configuration.voicemailSpool {
-            do {
-                try VoicemailSpool(directory: directory).prepare()
-            } catch {
-                StandardStreams.writeError("switchboard serve: cannot use the voicemail spool: \(error)\n")
-                throw ExitCode(1)
-            }
-            logger.info("voicemail spool", metadata: ["directory": "\(directory)"])
-        }
         logger.info("starting", metadata: ["publicURL": "\(configuration.routing.publicURL)", "port": "\(configuration.port)"])
         let onListening = Self.announcer(portFile: portFilePath, logger: logger)
         guard let desk else {
