@@ -157,6 +157,6 @@ private func addVoiceRoutes<Store: CallStore>(
     )
     VoiceController(service: service, gate: twilioGate(configuration), metrics: metrics, afterClientStatus: afterClientStatus)
         .addRoutes(to: router)
-    HealthController(store: store, budget: configuration.storeBudget, metrics: metrics).addRoutes(to: router)
+    HealthController(store: store, budget: configuration.storeBudget, metrics: metrics, outbox: service.outbox).addRoutes(to: router)
     return service.outbox
 }

@@ -38,6 +38,12 @@ public struct ServiceMetrics: Sendable {
         timer(route: route).recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
+    /// Records how many voicemails the store refused wait in memory to be saved again
+    /// (`switchboard_voicemails_waiting`): above zero for long, the store keeps refusing them.
+    func recordVoicemailsWaiting(_ count: Int) {
+        Metrics.Gauge(label: "switchboard_voicemails_waiting", factory: factory).record(count)
+    }
+
     private func counter(route: String, outcome: String) -> Metrics.Counter {
         let key = Key(route: route, outcome: outcome)
         if let counter = handles.counters.withLock({ $0[key] }) { return counter }

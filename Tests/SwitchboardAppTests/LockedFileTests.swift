@@ -93,6 +93,7 @@ import Testing
             #expect(took < .seconds(2), "answered after \(took)")
             let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
             #expect(metrics.contains(#"switchboard_requests_total{route="/twilio/recording-status",outcome="voicemail-queued"} 1"#), "\(metrics)")
+            #expect(metrics.contains("switchboard_voicemails_waiting 1.0\n"), "\(metrics)")
             #expect(try await locked.store.voicemails(in: .default).isEmpty)
 
             try await locked.release()
@@ -105,6 +106,12 @@ import Testing
             }
             #expect(stored.map(\.recordingSid) == ["RElocked"])
             #expect(stored.first?.durationSeconds == 7)
+            // The outbox lets go of it right after the store takes it.
+            var waiting = ""
+            while !waiting.contains("switchboard_voicemails_waiting 0.0\n"), ContinuousClock.now < deadline {
+                waiting = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            }
+            #expect(waiting.contains("switchboard_voicemails_waiting 0.0\n"), "\(waiting)")
         }
     }
 

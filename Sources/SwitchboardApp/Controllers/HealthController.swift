@@ -5,11 +5,12 @@ import SwitchboardCore
 import SwitchboardVoice
 
 /// `GET /healthz` (the process answers), `GET /readyz` (the store answers within the budget) and
-/// `GET /metrics` (Prometheus text).
+/// `GET /metrics` (Prometheus text, with the voicemails waiting in `outbox` read at each scrape).
 struct HealthController<Store: CallStore>: Sendable {
     let store: Store
     let budget: Duration
     let metrics: ServiceMetrics
+    let outbox: VoicemailOutbox
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         router.get("/healthz") { _, _ in Self.text(.ok, "ok") }
@@ -23,7 +24,8 @@ struct HealthController<Store: CallStore>: Sendable {
             }
         }
         router.get("/metrics") { _, _ in
-            Response(
+            metrics.recordVoicemailsWaiting(await outbox.count)
+            return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: metrics.exposition()))
