@@ -175,8 +175,13 @@ public struct VoicemailSpool: Sendable {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
-            // Hidden names are temporary files of writes in progress (or cut short by a crash).
-            guard !name.hasPrefix("."), name.hasSuffix(".json") else { continue }
+            // Hidden names are temporary files of writes in progress, or cut short by a crash: those an
+            // hour old are removed (another instance sharing the spool may be writing a new one now).
+            if name.hasPrefix(".") {
+                if name.hasSuffix(".tmp") { Self.removeIfStale(directory + "/" + name) }
+                continue
+            }
+            guard name.hasSuffix(".json") else { continue }
             names.append(name)
         }
         let decoder = JSONDecoder()
@@ -204,6 +209,23 @@ public struct VoicemailSpool: Sendable {
         contents.voicemails = entries.map { ($0.callback, $0.receivedAt) }
         contents.unreadable.sort()
         return contents
+    }
+
+    /// How old a temporary file must be before ``load()`` takes it for a crash's leftover.
+    static let staleTemporaryAge: Int = 3600
+
+    /// Removes the file at `path` when it was last written over ``staleTemporaryAge`` seconds ago.
+    private static func removeIfStale(_ path: String) {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return }
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        #if canImport(Darwin)
+        let written = Int(status.st_mtimespec.tv_sec)
+        #else
+        let written = Int(status.st_mtim.tv_sec)
+        #endif
+        if Int(now.tv_sec) - written > staleTemporaryAge { unlink(path) }
     }
 
     /// Where the voicemail of `recordingSid` is kept.

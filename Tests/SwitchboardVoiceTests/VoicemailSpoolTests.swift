@@ -113,6 +113,20 @@ import Testing
         }
     }
 
+    @Test func aCrashsTemporaryFileIsRemovedOnceItIsAnHourOld() throws {
+        try Self.withDirectory { (directory) throws in
+            let spool = VoicemailSpool(directory: directory)
+            try spool.keep(Self.full, receivedAt: Date())
+            let old = directory + "/.REold.json.1.tmp"
+            let fresh = directory + "/.REfresh.json.2.tmp"
+            for path in [old, fresh] { try Data("{".utf8).write(to: URL(fileURLWithPath: path)) }
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3700)], ofItemAtPath: old)
+            #expect(try spool.load().voicemails.map(\.callback) == [Self.full])
+            #expect(!FileManager.default.fileExists(atPath: old))
+            #expect(FileManager.default.fileExists(atPath: fresh), "a write in progress elsewhere must be left alone")
+        }
+    }
+
     @Test func noRecordingSidNamesAFileOutsideTheDirectory() throws {
         try Self.withDirectory { (directory) throws in
             let spool = VoicemailSpool(directory: directory + "/spool")
