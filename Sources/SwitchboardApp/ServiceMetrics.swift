@@ -39,7 +39,8 @@ public struct ServiceMetrics: Sendable {
     }
 
     /// Records how many voicemails the store refused wait in memory to be saved again
-    /// (`switchboard_voicemails_waiting`): above zero for long, the store keeps refusing them.
+    /// (`switchboard_voicemails_waiting`; at most the outbox's capacity, past which more wait on disk
+    /// only): above zero for long, the store keeps refusing them.
     func recordVoicemailsWaiting(_ count: Int) {
         Metrics.Gauge(label: "switchboard_voicemails_waiting", factory: factory).record(count)
     }

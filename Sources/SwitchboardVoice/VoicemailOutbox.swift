@@ -81,7 +81,7 @@ public actor VoicemailOutbox {
         self.pause = pause
         self.save = save
         guard let spool else { return }
-        let (loaded, more) = Self.load(spool, capacity: capacity, logger: logger)
+        let (loaded, more, _) = Self.load(spool, capacity: capacity, logger: logger)
         entries = loaded
         spoolHoldsMore = more
         guard !loaded.isEmpty else { return }
@@ -92,7 +92,8 @@ public actor VoicemailOutbox {
         spoolWorker.withLock { $0 = task }
     }
 
-    /// How many voicemails wait for the store in memory.
+    /// How many voicemails wait for the store in memory (those kept on disk only, past ``capacity``,
+    /// are not counted).
     public var count: Int { entries.count }
 
     /// Whether saving again may succeed after `error`: the store was down, slow or refused its
@@ -180,8 +181,16 @@ public actor VoicemailOutbox {
         while !isStopped {
             if entries.isEmpty {
                 guard spoolHoldsMore, let spool else { break }
-                (entries, spoolHoldsMore) = Self.load(spool, capacity: capacity, logger: logger)
-                if entries.isEmpty { break }
+                let (loaded, more, failed) = Self.load(spool, capacity: capacity, logger: logger)
+                entries = loaded
+                // A spool that cannot be read now is tried again after a pause, not given up.
+                spoolHoldsMore = more || failed
+                if entries.isEmpty {
+                    guard failed else { break }
+                    await pause(max(delay, Self.firstPause))
+                    delay = min(max(delay * 2, Self.firstPause), Self.longestPause)
+                    continue
+                }
             }
             if delay > .zero { await pause(delay) }
             guard !isStopped else { break }
@@ -230,11 +239,13 @@ public actor VoicemailOutbox {
         }
     }
 
-    /// Tries the spool again for queued voicemails it could not take when they came.
+    /// Tries the spool again for queued voicemails it could not take when they came, stopping at the
+    /// first that still fails (a full disk fails them all alike).
     private func persistPending() {
         guard spool != nil else { return }
         for index in entries.indices where !entries[index].isOnDisk {
             entries[index].isOnDisk = keep(entries[index].callback, receivedAt: entries[index].receivedAt)
+            if !entries[index].isOnDisk { return }
         }
     }
 
@@ -250,18 +261,19 @@ public actor VoicemailOutbox {
         }
     }
 
-    /// Up to `capacity` voicemails of the spool, oldest first, and whether it holds more.
-    private static func load(_ spool: VoicemailSpool, capacity: Int, logger: Logger) -> ([Entry], Bool) {
+    /// Up to `capacity` voicemails of the spool, oldest first, whether it holds more, and whether it
+    /// could not be read.
+    private static func load(_ spool: VoicemailSpool, capacity: Int, logger: Logger) -> ([Entry], Bool, Bool) {
         do {
             let contents = try spool.load()
             for path in contents.unreadable {
                 logger.error("spool file is not a voicemail this version reads; left where it is", metadata: ["path": "\(path)"])
             }
             let entries = contents.voicemails.prefix(capacity).map { Entry(callback: $0.callback, receivedAt: $0.receivedAt, isOnDisk: true) }
-            return (Array(entries), contents.voicemails.count > capacity)
+            return (Array(entries), contents.voicemails.count > capacity, false)
         } catch {
             logger.error("cannot read the voicemail spool", metadata: ["error": "\(error)"])
-            return ([], false)
+            return ([], false, true)
         }
     }
 

@@ -266,7 +266,10 @@ public struct VoicemailSpool: Sendable {
     /// Writes `bytes` to a new file at `path` and flushes it to disk.
     private static func write(_ bytes: [UInt8], to path: String) throws(SpoolError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw SpoolError(path: path, reason: errorText(), code: errno) }
+        guard descriptor >= 0 else {
+            let code = errno
+            throw SpoolError(path: path, reason: String(cString: strerror(code)), code: code)
+        }
         var failure: String?
         bytes.withUnsafeBytes { buffer in
             var offset = 0
@@ -290,7 +293,10 @@ public struct VoicemailSpool: Sendable {
 
     private static func read(_ path: String) throws(SpoolError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw SpoolError(path: path, reason: errorText(), code: errno) }
+        guard descriptor >= 0 else {
+            let code = errno
+            throw SpoolError(path: path, reason: String(cString: strerror(code)), code: code)
+        }
         defer { close(descriptor) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)

@@ -124,6 +124,8 @@ import Testing
             #expect(reply.status == 0)
         }
         #expect(!FileManager.default.fileExists(atPath: other + "-voicemail-spool"))
+        // Nor is `none` taken for a directory's name (the server runs in this process's directory).
+        #expect(!FileManager.default.fileExists(atPath: FileManager.default.currentDirectoryPath + "/none"))
     }
 
     @Test func serveRefusesAVoicemailSpoolItCannotWrite() throws {

@@ -263,6 +263,39 @@ import Testing
         }
     }
 
+    @Test func aSpoolThatCannotBeReadWhenTheQueueDrainsIsTriedAgainAfterAPause() async throws {
+        try await Self.withSpool { (spool) async throws in
+            let store = FlakyStore(failures: 0)
+            let outbox = store.outbox(capacity: 1, spool: spool)
+            store.held.withLock { $0 = true }
+            #expect(await outbox.add(Self.recording("RE1"), receivedAt: Date()))
+            #expect(await outbox.add(Self.recording("RE2"), receivedAt: Date() + 1))
+            #expect(await outbox.count == 1)
+            // While RE1 is saved, the spool's directory is swapped for a file: the reload that follows fails.
+            let aside = spool.directory + ".aside"
+            store.duringSave.withLock {
+                $0 = { sid in
+                    guard sid == "RE1" else { return }
+                    store.held.withLock { $0 = true }
+                    try? FileManager.default.moveItem(atPath: spool.directory, toPath: aside)
+                    try? Data("x".utf8).write(to: URL(fileURLWithPath: spool.directory))
+                }
+            }
+            store.held.withLock { $0 = false }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while store.pauses.withLock({ $0.count }) < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(store.pauses.withLock { $0.count } == 2, "a failed reload should pause, then try again")
+            #expect(!store.stored.withLock { $0 }.contains("RE2"))
+            // The disk is back: RE2 is loaded and saved.
+            store.duringSave.withLock { $0 = nil }
+            try FileManager.default.removeItem(atPath: spool.directory)
+            try FileManager.default.moveItem(atPath: aside, toPath: spool.directory)
+            store.held.withLock { $0 = false }
+            while !store.stored.withLock({ $0.contains("RE2") }), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(store.stored.withLock { $0 }.contains("RE2"))
+        }
+    }
+
     @Test func aVoicemailTheSpoolCouldNotTakeIsWrittenOnceItCan() async throws {
         try await Self.withSpool { (spool) async throws in
             // The spool's place is a file at first (a full or broken disk, say), then a directory.

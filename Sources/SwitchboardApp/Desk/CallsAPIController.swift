@@ -138,7 +138,13 @@ struct CallsAPIController<Store: DeskStore>: Sendable {
                 guard let winner else { throw .callNotRinging(callSid) }
                 throw .alreadyAnswered(by: winner)
             }
-            try await services.redirect(callSid, to: DeskTwilioRoute.voicemail.path(query: [("tenant", user.tenant.rawValue)]))
+            do {
+                try await services.redirect(callSid, to: DeskTwilioRoute.voicemail.path(query: [("tenant", user.tenant.rawValue)]))
+            } catch {
+                // The call is finished either way, so a retry could only be refused; the dial's timeout
+                // still ends in voicemail.
+                throw DeskError(error.code, error.message, hint: "The caller still goes to voicemail when the dial times out.")
+            }
             sentToVoicemail = true
             services.logger.info(
                 "call decision",

@@ -91,12 +91,9 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
             // The caller is taken to be still on the line with the agent: the park did not happen.
             _ = try? await store.endParkedCall(callSid, at: now)
             guard error.code == .twilioOutcomeUnknown else { throw error }
-            // Twilio may have moved the caller all the same; the agent can tell.
-            throw .twilioOutcomeUnknown(
-                error.message,
-                hint: "The park was undone. If the caller is still with you, park again; if not, the caller waits in the park "
-                    + "slot until its timeout, then goes to voicemail."
-            )
+            // Twilio may have moved the caller all the same. The agent is still on the call in the store,
+            // so parking again works either way (a caller already in the slot is moved into it again).
+            throw .twilioOutcomeUnknown(error.message, hint: "The park was undone: park the call again.")
         }
         let wrapUp = services.configuration.wrapUpSeconds
         try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
@@ -138,7 +135,8 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
                 // caller this agent may be talking to. The agent's retry is a repeat and moves the leg again.
                 throw .twilioOutcomeUnknown(
                     error.message,
-                    hint: "The call stays retrieved by you: if your leg did not reach the caller, retrieve it again."
+                    hint: "The call stays retrieved by you: if your leg did not reach the caller, retrieve it again. "
+                        + "Until then no other agent can take it; at the park's timeout it rings the parker again."
                 )
             } catch {
                 // The agent's leg never reaches the slot: give the call back, so that the caller does not

@@ -174,10 +174,21 @@ struct ServeCommand: AsyncParsableCommand {
                     StandardStreams.writeError("switchboard serve: cannot use the voicemail spool: \(error)\n")
                     throw ExitCode(1)
                 }
-                logger.warning(
-                    "no voicemail spool: the default cannot be written, so voicemails the store refuses wait in memory only",
-                    metadata: ["error": "\(error)", "hint": "set --voicemail-spool or SWITCHBOARD_VOICEMAIL_SPOOL"]
-                )
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue {
+                    // A spool that exists but cannot be written now (a full disk, say) may hold an earlier
+                    // run's voicemails: they are still loaded and saved, and new ones wait in memory.
+                    configuration.voicemailSpool = directory
+                    logger.warning(
+                        "the voicemail spool cannot be written; what it holds is still saved, new voicemails wait in memory",
+                        metadata: ["directory": "\(directory)", "error": "\(error)"]
+                    )
+                } else {
+                    logger.warning(
+                        "no voicemail spool: the default cannot be made, so voicemails the store refuses wait in memory only",
+                        metadata: ["error": "\(error)", "hint": "set --voicemail-spool or SWITCHBOARD_VOICEMAIL_SPOOL"]
+                    )
+                }
             }
         }
         switch kind {
