@@ -10,19 +10,26 @@ import Testing
 /// The Twilio REST client over libcurl against a local server that checks basic auth and the form
 /// body, alone and behind the agents' API.
 @Suite struct TwilioRESTLoopbackTests {
+    /// A client of the fake at `base`, as the account the fake expects unless `authToken` says otherwise.
+    static func client(
+        base: String,
+        authToken: String = FakeTwilio.authToken,
+        transport: CurlTransport,
+        timeouts: HTTPTimeouts = HTTPTimeouts(total: .seconds(5))
+    ) -> TwilioRESTClient<CurlTransport> {
+        TwilioRESTClient(
+            configuration: TwilioRESTConfiguration(baseURL: base, accountSID: FakeTwilio.accountSID, authToken: authToken),
+            transport: transport,
+            timeouts: timeouts
+        )
+    }
+
     @Test func aRedirectSendsBasicAuthAndTheForm() async throws {
         let twilio = FakeTwilio()
         try await twilio.application().test(.live) { fake in
             let port = try #require(fake.port)
             let transport = CurlTransport()
-            let client = TwilioRESTClient(
-                configuration: TwilioRESTConfiguration(
-                    baseURL: "http://127.0.0.1:\(port)/",
-                    accountSID: FakeTwilio.accountSID,
-                    authToken: FakeTwilio.authToken
-                ),
-                transport: transport
-            )
+            let client = Self.client(base: "http://127.0.0.1:\(port)/", transport: transport)
             try await client.redirectCall("CA123", to: "https://switchboard.example.com/twilio/park?tenant=a b&parked=x/y")
             await transport.shutdown()
         }
@@ -43,14 +50,7 @@ import Testing
         let twilio = FakeTwilio()
         try await twilio.application().test(.live) { fake in
             let transport = CurlTransport()
-            let client = TwilioRESTClient(
-                configuration: TwilioRESTConfiguration(
-                    baseURL: "http://127.0.0.1:\(try #require(fake.port))",
-                    accountSID: FakeTwilio.accountSID,
-                    authToken: "wrong-token"
-                ),
-                transport: transport
-            )
+            let client = Self.client(base: "http://127.0.0.1:\(try #require(fake.port))", authToken: "wrong-token", transport: transport)
             let error = await #expect(throws: TwilioRESTError.self) { try await client.redirectCall("CA1", to: "https://x.example.com/") }
             #expect(error?.status == 401)
             #expect(error?.message == "Authenticate (Twilio error 20003)")
@@ -79,12 +79,8 @@ import Testing
         let twilio = FakeTwilio(answerDelay: .seconds(2))
         try await twilio.application().test(.live) { fake in
             let transport = CurlTransport()
-            let client = TwilioRESTClient(
-                configuration: TwilioRESTConfiguration(
-                    baseURL: "http://127.0.0.1:\(try #require(fake.port))",
-                    accountSID: FakeTwilio.accountSID,
-                    authToken: FakeTwilio.authToken
-                ),
+            let client = Self.client(
+                base: "http://127.0.0.1:\(try #require(fake.port))",
                 transport: transport,
                 timeouts: HTTPTimeouts(total: .milliseconds(300))
             )
@@ -102,14 +98,7 @@ import Testing
         try await store.recordRinging(DeskHarness.ringing("CAe2e", agents: [DeskHarness.ann]))
         try await twilio.application().test(.live) { fake in
             let transport = CurlTransport()
-            let client = TwilioRESTClient(
-                configuration: TwilioRESTConfiguration(
-                    baseURL: "http://127.0.0.1:\(try #require(fake.port))",
-                    accountSID: FakeTwilio.accountSID,
-                    authToken: FakeTwilio.authToken
-                ),
-                transport: transport
-            )
+            let client = Self.client(base: "http://127.0.0.1:\(try #require(fake.port))", transport: transport)
             try await DeskHarness.app(store: store, redirector: client).test(.live) { api in
                 let response = try await api.api(.post, "/api/calls/CAe2e/decline", token: DeskHarness.annToken)
                 #expect(response.status == .ok)
