@@ -118,7 +118,13 @@ final class CurlEasyHandle: @unchecked Sendable {
                         throw .badResponse("The response body is larger than \(configuration.maxResponseBytes) bytes")
                     }
                     let detail = errors[0] != 0 ? String(cString: errors) : String(cString: curl_easy_strerror(code))
-                    throw CurlFailure.error(code: Int(code.rawValue), message: "\(request.method.rawValue) \(Self.redacted(request.url)): \(detail)")
+                    var sent = 0
+                    let known = switchboard_curl_get_long(handle, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK
+                    throw CurlFailure.error(
+                        code: Int(code.rawValue),
+                        message: "\(request.method.rawValue) \(Self.redacted(request.url)): \(detail)",
+                        requestSent: known ? sent > 0 : nil
+                    )
                 }
                 var status = 0
                 _ = switchboard_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &status)

@@ -4,7 +4,23 @@ import SwitchboardHTTP
 /// meaning is tested without a network.
 enum CurlFailure {
     /// The error for a failed transfer's `code`, with libcurl's message (its error buffer, or
-    /// `curl_easy_strerror`).
+    /// `curl_easy_strerror`), corrected by whether any of the request was sent (`CURLINFO_REQUEST_SIZE`;
+    /// nil when unknown), so that callers can tell a request that never left from one the server may
+    /// have acted on:
+    /// - a timeout before anything was sent (the connection or TLS was not ready in time) is
+    ///   ``TransportError/connectionRefused(_:)``: nothing accepted the request;
+    /// - a connection, name or TLS failure after a request was sent (libcurl sends a request again on a
+    ///   new connection when a reused one answered nothing) is ``TransportError/connectionLost(_:)``.
+    static func error(code: Int, message: String, requestSent: Bool?) -> TransportError {
+        let error = error(code: code, message: message)
+        switch (error, requestSent) {
+        case (.timeout, false?): return .connectionRefused("\(message) (no connection within the time allowed)")
+        case (.connectionRefused, true?), (.dns, true?), (.tls, true?): return .connectionLost("\(message) (after a request was sent)")
+        default: return error
+        }
+    }
+
+    /// The error a libcurl result `code` means by itself.
     static func error(code: Int, message: String) -> TransportError {
         switch code {
         case 28: .timeout(message)  // CURLE_OPERATION_TIMEDOUT

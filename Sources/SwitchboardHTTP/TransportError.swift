@@ -2,13 +2,14 @@
 public enum TransportError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The connection or the whole request took longer than allowed.
     case timeout(String)
-    /// Nothing accepted the connection (refused, or the host unreachable).
+    /// Nothing accepted the connection (refused, the host unreachable, or no connection within the time
+    /// allowed): the request was not sent.
     case connectionRefused(String)
     /// The host name did not resolve.
     case dns(String)
     /// TLS failed: handshake, certificate verification, or a bad CA file.
     case tls(String)
-    /// The connection broke before a complete response arrived.
+    /// The connection broke before a complete response arrived (the request may have been received).
     case connectionLost(String)
     /// The response was not HTTP, or was larger than allowed.
     case badResponse(String)
