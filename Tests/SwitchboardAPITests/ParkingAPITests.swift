@@ -30,9 +30,11 @@ import Testing
         _ id: String,
         token: String,
         redirecting agentCallSid: String,
+        again: Bool = false,
         client: some TestClientProtocol
     ) async throws -> TestResponse {
-        try await client.api(.post, "/api/parked/\(id)/retrieve", token: token, json: #"{"agentCallSid":"\#(agentCallSid)"}"#)
+        let json = again ? #"{"agentCallSid":"\#(agentCallSid)","redirectAgain":true}"# : #"{"agentCallSid":"\#(agentCallSid)"}"#
+        return try await client.api(.post, "/api/parked/\(id)/retrieve", token: token, json: json)
     }
 
     @Test(arguments: StoreUnderTest.all)

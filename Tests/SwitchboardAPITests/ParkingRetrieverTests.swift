@@ -77,7 +77,7 @@ import Testing
                 #expect(retrieved.status == .ok)
                 #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.ann)
                 // A repeat of her retrieval whose redirect fails leaves it hers: her first leg may be on its way.
-                let repeated = try await ParkingAPITests.retrieve(id, token: DeskHarness.annToken, redirecting: "CAx", client: client)
+                let repeated = try await ParkingAPITests.retrieve(id, token: DeskHarness.annToken, redirecting: "CAx", again: true, client: client)
                 #expect(repeated.status == .badGateway)
                 #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.ann)
                 #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAlost")
@@ -96,6 +96,7 @@ import Testing
                 #expect(try await client.api(.get, "/api/agents/me", token: DeskHarness.bobToken).status == .ok)
                 try await ParkingAPITests.answered("CAslow", store: store, client: client)
                 let id = try await ParkingAPITests.park("CAslow", client: client)
+                let parkRedirects = await twilio.redirects.count
                 await twilio.fail(with: .init(status: nil, message: "timed out: 5 s", mayHaveBeenApplied: true))
 
                 let unknown = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbob", client: client)
@@ -103,7 +104,10 @@ import Testing
                 let body = try DeskHarness.object(unknown)
                 #expect(body["error"] as? String == "twilio_outcome_unknown")
                 let hint = try #require(body["hint"] as? String)
-                #expect(hint.hasPrefix("The call stays retrieved by you: if your leg did not reach the caller, retrieve it again."))
+                let expected =
+                    #"The call stays retrieved by you: if your leg did not reach the caller, "#
+                    + #"retrieve it again with "redirectAgain": true."#
+                #expect(hint.hasPrefix(expected))
                 #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.bob)
                 #expect(try await Self.bob(store).currentCallSid == "CAslow")
 
@@ -112,9 +116,38 @@ import Testing
                 #expect(try DeskHarness.errorCode(other) == "already_retrieved")
 
                 await twilio.fail(with: nil)
-                let retried = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbob", client: client)
+                // A plain repeat leaves the leg alone (it may be talking to the caller); asked, it moves it again.
+                let plain = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbob", client: client)
+                #expect(plain.status == .ok)
+                #expect(try DeskHarness.object(plain)["redirected"] as? Bool == false)
+                #expect(await twilio.redirects.count == parkRedirects)
+                let retried = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbob", again: true, client: client)
                 #expect(retried.status == .ok)
-                #expect(await twilio.redirects.map(\.callSid).last == "CAbob")
+                #expect(try DeskHarness.object(retried)["redirected"] as? Bool == true)
+                #expect(await twilio.redirects.dropFirst(parkRedirects).map(\.callSid) == ["CAbob"])
+            }
+        }
+    }
+
+    /// A double click (or a client's retry) of a retrieval that moved the agent's leg must not move it
+    /// again: the leg is talking to the caller, and a second redirect would take it off the call.
+    @Test(arguments: StoreUnderTest.all)
+    func aRepeatedRetrievalDoesNotRedirectTheLegAgain(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            let twilio = RecordingRedirector()
+            try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
+                #expect(try await client.api(.get, "/api/agents/me", token: DeskHarness.bobToken).status == .ok)
+                try await ParkingAPITests.answered("CAtwice", store: store, client: client)
+                let id = try await ParkingAPITests.park("CAtwice", client: client)
+                let parkRedirects = await twilio.redirects.count
+                let first = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbobleg", client: client)
+                #expect(first.status == .ok)
+                #expect(try DeskHarness.object(first)["redirected"] as? Bool == true)
+                let second = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbobleg", client: client)
+                #expect(second.status == .ok)
+                #expect(try DeskHarness.object(second)["redirected"] as? Bool == false)
+                #expect(await twilio.redirects.dropFirst(parkRedirects).map(\.callSid) == ["CAbobleg"])
+                #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.bob)
             }
         }
     }

@@ -16,7 +16,8 @@ import SwitchboardDesk
 /// (``DeskStore/releaseRetrieval(id:tenant:agentIdentity:retrievedAt:)``), so the caller never waits in
 /// a slot that nobody may retrieve; when Twilio may have redirected it (the request timed out, say), the
 /// retrieval stands and the API answers 504 `twilio_outcome_unknown`, since the agent may already be
-/// talking to the caller.
+/// talking to the caller. A repeat of one's own retrieval redirects the leg again only when the body
+/// says `redirectAgain`: a double click must not take a leg that is talking to the caller off the call.
 struct ParkingAPIController<Store: DeskStore>: Sendable {
     let services: DeskServices<Store>
 
@@ -28,6 +29,9 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
     /// The body of a retrieval.
     struct RetrieveRequest: Decodable {
         var agentCallSid: String?
+        /// On a repeat of one's own retrieval, whether to redirect the leg again (after a 504, when it did
+        /// not reach the caller). Without it a repeat leaves the leg alone: it may be talking to the caller.
+        var redirectAgain: Bool?
     }
 
     /// The answer to a retrieval: the call, and how the agent's leg connects to it.
@@ -126,17 +130,22 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
         case .parkInProgress(let holder): throw .parkInProgress(heldBy: holder)
         }
         let path = DeskTwilioRoute.retrieve.path(query: [("tenant", user.tenant.rawValue), ("parked", parked.id)])
+        // The store keeps the retrieval's instant (to the microsecond): another instant means an earlier
+        // request of this agent retrieved the call. Redirecting its leg again would take a leg that is
+        // talking to the caller off the call (a double click, a client's retry), so a repeat does so only
+        // when asked.
+        let isRepeat = parked.retrievedAt.map { abs($0.timeIntervalSince(now)) >= 0.001 } ?? false
         var redirected = false
-        if let agentCallSid = body.agentCallSid, !agentCallSid.isEmpty {
+        if let agentCallSid = body.agentCallSid, !agentCallSid.isEmpty, !isRepeat || body.redirectAgain == true {
             do {
                 try await services.redirect(agentCallSid, to: path)
             } catch let error where error.code == .twilioOutcomeUnknown {
                 // The leg may be on its way to the slot: the retrieval stands, so that nobody else takes a
-                // caller this agent may be talking to. The agent's retry is a repeat and moves the leg again.
+                // caller this agent may be talking to. The agent's retry with redirectAgain moves the leg again.
                 throw .twilioOutcomeUnknown(
                     error.message,
-                    hint: "The call stays retrieved by you: if your leg did not reach the caller, retrieve it again. "
-                        + "Until then no other agent can take it; at the park's timeout it rings the parker again."
+                    hint: "The call stays retrieved by you: if your leg did not reach the caller, retrieve it again with "
+                        + "\"redirectAgain\": true. Until then no other agent can take it; at the park's timeout it rings the parker again."
                 )
             } catch {
                 // The agent's leg never reaches the slot: give the call back, so that the caller does not
