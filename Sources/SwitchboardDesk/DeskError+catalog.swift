@@ -115,8 +115,8 @@ extension DeskError {
     /// Twilio's REST API refused the request, or it never reached Twilio: nothing was done.
     public static func twilioFailed(_ detail: String) -> DeskError { DeskError(.twilioFailed, "Twilio did not accept the request: \(detail)") }
     /// The request to Twilio's REST API may or may not have been carried out (it timed out, say).
-    public static func twilioOutcomeUnknown(_ detail: String, hint: String = "Check the call before you retry.") -> DeskError {
-        DeskError(.twilioOutcomeUnknown, "Twilio may or may not have carried out the request: \(detail)", hint: hint)
+    public static func twilioOutcomeUnknown(_ detail: String) -> DeskError {
+        DeskError(.twilioOutcomeUnknown, "Twilio may or may not have carried out the request: \(detail)", hint: "Check the call before you retry.")
     }
     /// The store failed or was too slow.
     public static func storeUnavailable(_ detail: String) -> DeskError {

@@ -61,6 +61,11 @@ public struct DeskError: Error, Equatable, Sendable, CustomStringConvertible {
         self.details = details
     }
 
+    /// The same error with `hint` instead of its own: for a caller that knows better what to do next.
+    public func hinting(_ hint: String) -> DeskError {
+        DeskError(code, message, hint: hint, details: details)
+    }
+
     public var description: String { "\(code.rawValue): \(message)" }
 
     /// Equal when the codes are equal.

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The spool directory could not be read or written.
 public struct SpoolError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The file or directory.
@@ -12,6 +20,12 @@ public struct SpoolError: Error, Equatable, Sendable, CustomStringConvertible {
         self.path = path
         self.reason = reason
         self.code = code
+    }
+
+    /// The error the system's `errno` names for `path`, read before anything else can change it.
+    static func system(_ path: String) -> SpoolError {
+        let code = errno
+        return SpoolError(path: path, reason: String(cString: strerror(code)), code: code)
     }
 
     /// The path, then the reason.

@@ -106,7 +106,7 @@ public struct VoicemailSpool: Sendable {
     /// Forgets a voicemail the store has taken. A file already gone (another instance took it) is fine.
     public func remove(_ recordingSid: String) throws(SpoolError) {
         let path = self.path(of: recordingSid)
-        guard unlink(path) == 0 || errno == ENOENT else { throw SpoolError(path: path, reason: Self.errorText()) }
+        guard unlink(path) == 0 || errno == ENOENT else { throw .system(path) }
     }
 
     /// Keeps the voicemail of `callback`, which the store rejects for good, in `rejected/` for an
@@ -116,7 +116,7 @@ public struct VoicemailSpool: Sendable {
         let name = Self.fileName(callback.recordingSid)
         try Self.writeWhole(Self.encode(callback, receivedAt: receivedAt), named: name, in: rejectedDirectory)
         if removingWaitingCopy { try remove(callback.recordingSid) }
-        return rejectedDirectory + "/" + name + ".json"
+        return Self.file(name, in: rejectedDirectory)
     }
 
     private static func encode(_ callback: RecordingStatusCallback, receivedAt: Date) throws(SpoolError) -> [UInt8] {
@@ -146,11 +146,11 @@ public struct VoicemailSpool: Sendable {
             // Named after the directory, which is what an operator has to fix.
             throw SpoolError(path: error.path == temporary ? directory : error.path, reason: error.reason, code: error.code)
         }
-        let path = directory + "/" + name + ".json"
+        let path = file(name, in: directory)
         guard rename(temporary, path) == 0 else {
-            let error = errorText()
+            let error = SpoolError.system(path)
             unlink(temporary)
-            throw SpoolError(path: path, reason: "cannot rename \(temporary) to it: \(error)")
+            throw SpoolError(path: path, reason: "cannot rename \(temporary) to it: \(error.reason)", code: error.code)
         }
         flushDirectory(directory)
     }
@@ -161,7 +161,7 @@ public struct VoicemailSpool: Sendable {
         var contents = Contents(voicemails: [], unreadable: [])
         guard let stream = opendir(directory) else {
             if errno == ENOENT { return contents }
-            throw SpoolError(path: directory, reason: Self.errorText())
+            throw .system(directory)
         }
         defer { closedir(stream) }
         var names: [String] = []
@@ -169,7 +169,7 @@ public struct VoicemailSpool: Sendable {
             errno = 0
             guard let entry = readdir(stream) else {
                 // The end of the directory leaves errno alone; an error sets it.
-                if errno != 0 { throw SpoolError(path: directory, reason: Self.errorText()) }
+                if errno != 0 { throw .system(directory) }
                 break
             }
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
@@ -230,7 +230,12 @@ public struct VoicemailSpool: Sendable {
 
     /// Where the voicemail of `recordingSid` is kept.
     func path(of recordingSid: String) -> String {
-        directory + "/" + Self.fileName(recordingSid) + ".json"
+        Self.file(Self.fileName(recordingSid), in: directory)
+    }
+
+    /// The JSON file `name` in `directory`.
+    private static func file(_ name: String, in directory: String) -> String {
+        directory + "/" + name + ".json"
     }
 
     /// A file name for a recording SID: letters, digits, `-` and `_` as they are, any other byte as
@@ -256,7 +261,7 @@ public struct VoicemailSpool: Sendable {
             try makeDirectory(String(path[..<slash]))
             _ = mkdir(path, 0o700)
         }
-        guard mkdir(path, 0o700) == 0 || errno == EEXIST else { throw SpoolError(path: path, reason: errorText()) }
+        guard mkdir(path, 0o700) == 0 || errno == EEXIST else { throw .system(path) }
         var status = stat()
         guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
             throw SpoolError(path: path, reason: "not a directory")
@@ -266,37 +271,31 @@ public struct VoicemailSpool: Sendable {
     /// Writes `bytes` to a new file at `path` and flushes it to disk.
     private static func write(_ bytes: [UInt8], to path: String) throws(SpoolError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            let code = errno
-            throw SpoolError(path: path, reason: String(cString: strerror(code)), code: code)
-        }
-        var failure: String?
+        guard descriptor >= 0 else { throw .system(path) }
+        var failure: SpoolError?
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
                 let written = systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    failure = errorText()
+                    failure = .system(path)
                     return
                 }
                 offset += written
             }
         }
-        if failure == nil, fsync(descriptor) != 0 { failure = errorText() }
+        if failure == nil, fsync(descriptor) != 0 { failure = .system(path) }
         close(descriptor)
         if let failure {
             unlink(path)
-            throw SpoolError(path: path, reason: failure)
+            throw failure
         }
     }
 
     private static func read(_ path: String) throws(SpoolError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            let code = errno
-            throw SpoolError(path: path, reason: String(cString: strerror(code)), code: code)
-        }
+        guard descriptor >= 0 else { throw .system(path) }
         defer { close(descriptor) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
@@ -304,7 +303,7 @@ public struct VoicemailSpool: Sendable {
             let count = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress!, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw SpoolError(path: path, reason: errorText())
+                throw .system(path)
             }
             if count == 0 { return bytes }
             bytes += chunk[0..<count]
@@ -320,9 +319,6 @@ public struct VoicemailSpool: Sendable {
         close(descriptor)
     }
 
-    private static func errorText() -> String {
-        String(cString: strerror(errno))
-    }
 }
 
 /// `write(2)`, named apart from the methods of the same name.

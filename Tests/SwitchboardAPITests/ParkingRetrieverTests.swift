@@ -24,6 +24,24 @@ import Testing
         try await store.agent(identity: DeskHarness.bob, in: "acme")
     }
 
+    /// Runs `body` on an app over each store of `kind` in which Bob has an agent record and Ann answered
+    /// `callSid` and parked it: with the store, the Twilio fake, the client and the parked call's ID.
+    static func withCallParkedByAnn(
+        _ kind: StoreUnderTest,
+        _ callSid: String,
+        _ body: @escaping @Sendable (any DeskStore, RecordingRedirector, any TestClientProtocol, String) async throws -> Void
+    ) async throws {
+        try await kind.withStore { store in
+            let twilio = RecordingRedirector()
+            try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
+                #expect(try await client.api(.get, "/api/agents/me", token: DeskHarness.bobToken).status == .ok)
+                try await ParkingAPITests.answered(callSid, store: store, client: client)
+                let id = try await ParkingAPITests.park(callSid, client: client)
+                try await body(store, twilio, client, id)
+            }
+        }
+    }
+
     /// While Twilio is still moving the caller into the slot, the parker is on the call and a
     /// retrieval is refused as in progress; once the park is done it succeeds.
     @Test(arguments: StoreUnderTest.all)
@@ -54,34 +72,28 @@ import Testing
     /// so the caller is not stranded in a slot nobody may retrieve, and the retriever is free again.
     @Test(arguments: StoreUnderTest.all)
     func aRetrievalWhoseLegCannotBeMovedIsUndone(store kind: StoreUnderTest) async throws {
-        try await kind.withStore { store in
-            let twilio = RecordingRedirector()
-            try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
-                #expect(try await client.api(.get, "/api/agents/me", token: DeskHarness.bobToken).status == .ok)
-                try await ParkingAPITests.answered("CAlost", store: store, client: client)
-                let id = try await ParkingAPITests.park("CAlost", client: client)
-                let bobBefore = try await Self.bob(store)
-                await twilio.fail(with: .init(status: 404, message: "The requested resource was not found"))
+        try await Self.withCallParkedByAnn(kind, "CAlost") { store, twilio, client, id in
+            let bobBefore = try await Self.bob(store)
+            await twilio.fail(with: .init(status: 404, message: "The requested resource was not found"))
 
-                let failed = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAgone", client: client)
-                #expect(failed.status == .badGateway)
-                #expect(try DeskHarness.errorCode(failed) == "twilio_failed")
-                #expect(try await Self.bob(store) == bobBefore)
-                #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == nil)
-                #expect(try await store.parkedCalls(in: "acme").map(\.id) == [id])
-                let events = try await store.ringEvents(forCall: "CAlost", in: "acme")
-                #expect(!events.contains { $0.kind == .retrieved })
+            let failed = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAgone", client: client)
+            #expect(failed.status == .badGateway)
+            #expect(try DeskHarness.errorCode(failed) == "twilio_failed")
+            #expect(try await Self.bob(store) == bobBefore)
+            #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == nil)
+            #expect(try await store.parkedCalls(in: "acme").map(\.id) == [id])
+            let events = try await store.ringEvents(forCall: "CAlost", in: "acme")
+            #expect(!events.contains { $0.kind == .retrieved })
 
-                // Ann, through the TwiML URL instead of a redirect, retrieves it.
-                let retrieved = try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.annToken)
-                #expect(retrieved.status == .ok)
-                #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.ann)
-                // A repeat of her retrieval whose redirect fails leaves it hers: her first leg may be on its way.
-                let repeated = try await ParkingAPITests.retrieve(id, token: DeskHarness.annToken, redirecting: "CAx", again: true, client: client)
-                #expect(repeated.status == .badGateway)
-                #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.ann)
-                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAlost")
-            }
+            // Ann, through the TwiML URL instead of a redirect, retrieves it.
+            let retrieved = try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.annToken)
+            #expect(retrieved.status == .ok)
+            #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.ann)
+            // A repeat of her retrieval whose redirect fails leaves it hers: her first leg may be on its way.
+            let repeated = try await ParkingAPITests.retrieve(id, token: DeskHarness.annToken, redirecting: "CAx", again: true, client: client)
+            #expect(repeated.status == .badGateway)
+            #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.ann)
+            #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAlost")
         }
     }
 
@@ -90,42 +102,37 @@ import Testing
     /// moves the leg again.
     @Test(arguments: StoreUnderTest.all)
     func aRetrievalWhoseRedirectMayHaveHappenedStands(store kind: StoreUnderTest) async throws {
-        try await kind.withStore { store in
-            let twilio = RecordingRedirector()
-            try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
-                #expect(try await client.api(.get, "/api/agents/me", token: DeskHarness.bobToken).status == .ok)
-                try await ParkingAPITests.answered("CAslow", store: store, client: client)
-                let id = try await ParkingAPITests.park("CAslow", client: client)
-                let parkRedirects = await twilio.redirects.count
-                await twilio.fail(with: .init(status: nil, message: "timed out: 5 s", mayHaveBeenApplied: true))
+        try await Self.withCallParkedByAnn(kind, "CAslow") { store, twilio, client, id in
+            let parkRedirects = await twilio.redirects.count
+            await twilio.fail(with: .init(status: nil, message: "timed out: 5 s", mayHaveBeenApplied: true))
 
-                let unknown = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbob", client: client)
-                #expect(unknown.status == .gatewayTimeout)
-                let body = try DeskHarness.object(unknown)
-                #expect(body["error"] as? String == "twilio_outcome_unknown")
-                let hint = try #require(body["hint"] as? String)
-                let expected =
-                    #"The call stays retrieved by you: if your leg did not reach the caller, "#
-                    + #"retrieve it again with "redirectAgain": true."#
-                #expect(hint.hasPrefix(expected))
-                #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.bob)
-                #expect(try await Self.bob(store).currentCallSid == "CAslow")
+            let unknown = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbob", client: client)
+            #expect(unknown.status == .gatewayTimeout)
+            let body = try DeskHarness.object(unknown)
+            #expect(body["error"] as? String == "twilio_outcome_unknown")
+            #expect(body["message"] as? String == "Twilio may or may not have carried out the request: timed out: 5 s")
+            let hint = try #require(body["hint"] as? String)
+            let expected =
+                #"The call stays retrieved by you: if your leg did not reach the caller, "#
+                + #"retrieve it again with "redirectAgain": true."#
+            #expect(hint.hasPrefix(expected))
+            #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.bob)
+            #expect(try await Self.bob(store).currentCallSid == "CAslow")
 
-                let other = try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.annToken)
-                #expect(other.status == .conflict)
-                #expect(try DeskHarness.errorCode(other) == "already_retrieved")
+            let other = try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.annToken)
+            #expect(other.status == .conflict)
+            #expect(try DeskHarness.errorCode(other) == "already_retrieved")
 
-                await twilio.fail(with: nil)
-                // A plain repeat leaves the leg alone (it may be talking to the caller); asked, it moves it again.
-                let plain = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbob", client: client)
-                #expect(plain.status == .ok)
-                #expect(try DeskHarness.object(plain)["redirected"] as? Bool == false)
-                #expect(await twilio.redirects.count == parkRedirects)
-                let retried = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbob", again: true, client: client)
-                #expect(retried.status == .ok)
-                #expect(try DeskHarness.object(retried)["redirected"] as? Bool == true)
-                #expect(await twilio.redirects.dropFirst(parkRedirects).map(\.callSid) == ["CAbob"])
-            }
+            await twilio.fail(with: nil)
+            // A plain repeat leaves the leg alone (it may be talking to the caller); asked, it moves it again.
+            let plain = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbob", client: client)
+            #expect(plain.status == .ok)
+            #expect(try DeskHarness.object(plain)["redirected"] as? Bool == false)
+            #expect(await twilio.redirects.count == parkRedirects)
+            let retried = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbob", again: true, client: client)
+            #expect(retried.status == .ok)
+            #expect(try DeskHarness.object(retried)["redirected"] as? Bool == true)
+            #expect(await twilio.redirects.dropFirst(parkRedirects).map(\.callSid) == ["CAbob"])
         }
     }
 
@@ -133,22 +140,16 @@ import Testing
     /// again: the leg is talking to the caller, and a second redirect would take it off the call.
     @Test(arguments: StoreUnderTest.all)
     func aRepeatedRetrievalDoesNotRedirectTheLegAgain(store kind: StoreUnderTest) async throws {
-        try await kind.withStore { store in
-            let twilio = RecordingRedirector()
-            try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
-                #expect(try await client.api(.get, "/api/agents/me", token: DeskHarness.bobToken).status == .ok)
-                try await ParkingAPITests.answered("CAtwice", store: store, client: client)
-                let id = try await ParkingAPITests.park("CAtwice", client: client)
-                let parkRedirects = await twilio.redirects.count
-                let first = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbobleg", client: client)
-                #expect(first.status == .ok)
-                #expect(try DeskHarness.object(first)["redirected"] as? Bool == true)
-                let second = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbobleg", client: client)
-                #expect(second.status == .ok)
-                #expect(try DeskHarness.object(second)["redirected"] as? Bool == false)
-                #expect(await twilio.redirects.dropFirst(parkRedirects).map(\.callSid) == ["CAbobleg"])
-                #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.bob)
-            }
+        try await Self.withCallParkedByAnn(kind, "CAtwice") { store, twilio, client, id in
+            let parkRedirects = await twilio.redirects.count
+            let first = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbobleg", client: client)
+            #expect(first.status == .ok)
+            #expect(try DeskHarness.object(first)["redirected"] as? Bool == true)
+            let second = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbobleg", client: client)
+            #expect(second.status == .ok)
+            #expect(try DeskHarness.object(second)["redirected"] as? Bool == false)
+            #expect(await twilio.redirects.dropFirst(parkRedirects).map(\.callSid) == ["CAbobleg"])
+            #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.bob)
         }
     }
 

@@ -143,7 +143,7 @@ struct CallsAPIController<Store: DeskStore>: Sendable {
             } catch {
                 // The call is finished either way, so a retry could only be refused; the dial's timeout
                 // still ends in voicemail.
-                throw DeskError(error.code, error.message, hint: "The caller still goes to voicemail when the dial times out.")
+                throw error.hinting("The caller still goes to voicemail when the dial times out.")
             }
             sentToVoicemail = true
             services.logger.info(

@@ -97,7 +97,7 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
             guard error.code == .twilioOutcomeUnknown else { throw error }
             // Twilio may have moved the caller all the same. The agent is still on the call in the store,
             // so parking again works either way (a caller already in the slot is moved into it again).
-            throw .twilioOutcomeUnknown(error.message, hint: "The park was undone: park the call again.")
+            throw error.hinting("The park was undone: park the call again.")
         }
         let wrapUp = services.configuration.wrapUpSeconds
         try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
@@ -142,9 +142,8 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
             } catch let error where error.code == .twilioOutcomeUnknown {
                 // The leg may be on its way to the slot: the retrieval stands, so that nobody else takes a
                 // caller this agent may be talking to. The agent's retry with redirectAgain moves the leg again.
-                throw .twilioOutcomeUnknown(
-                    error.message,
-                    hint: "The call stays retrieved by you: if your leg did not reach the caller, retrieve it again with "
+                throw error.hinting(
+                    "The call stays retrieved by you: if your leg did not reach the caller, retrieve it again with "
                         + "\"redirectAgain\": true. Until then no other agent can take it; at the park's timeout it rings the parker again."
                 )
             } catch {

@@ -161,36 +161,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--agents goes with --store memory; use agents import for the embedded store")
         }
         let path = database ?? environment["SWITCHBOARD_DATABASE"] ?? "switchboard.sqlite"
-        let spool = spoolDirectory(environment: environment, store: kind, database: path)
-        if let directory = spool.directory {
-            do {
-                try VoicemailSpool(directory: directory).prepare()
-                configuration.voicemailSpool = directory
-                logger.info("voicemail spool", metadata: ["directory": "\(directory)"])
-            } catch {
-                // One that was asked for must work; a default that cannot be written (a read-only working
-                // directory, say) must not stop the service from answering calls.
-                guard !spool.isExplicit else {
-                    StandardStreams.writeError("switchboard serve: cannot use the voicemail spool: \(error)\n")
-                    throw ExitCode(1)
-                }
-                var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue {
-                    // A spool that exists but cannot be written now (a full disk, say) may hold an earlier
-                    // run's voicemails: they are still loaded and saved, and new ones wait in memory.
-                    configuration.voicemailSpool = directory
-                    logger.warning(
-                        "the voicemail spool cannot be written; what it holds is still saved, new voicemails wait in memory",
-                        metadata: ["directory": "\(directory)", "error": "\(error)"]
-                    )
-                } else {
-                    logger.warning(
-                        "no voicemail spool: the default cannot be made, so voicemails the store refuses wait in memory only",
-                        metadata: ["error": "\(error)", "hint": "set --voicemail-spool or SWITCHBOARD_VOICEMAIL_SPOOL"]
-                    )
-                }
-            }
-        }
+        configuration.voicemailSpool = try usableSpool(environment: environment, store: kind, database: path, logger: logger)
         switch kind {
         case .postgrest:
             let postgrest = try supabase.configuration(environment: environment)
@@ -259,6 +230,38 @@ struct ServeCommand: AsyncParsableCommand {
         case .sqlite: return (database + "-voicemail-spool", false)
         case .postgrest: return ("switchboard-voicemail-spool", false)
         case .memory: return (nil, false)
+        }
+    }
+
+    /// The spool directory to use (see ``spoolDirectory(environment:store:database:)``), made ready: one
+    /// asked for must work (exit code 1 otherwise); a default that cannot be made (a read-only working
+    /// directory, say) must not stop the service from answering calls, and one that exists but cannot be
+    /// written now (a full disk) is still used, since it may hold an earlier run's voicemails.
+    func usableSpool(environment: [String: String], store kind: StoreKind, database: String, logger: Logger) throws -> String? {
+        let spool = spoolDirectory(environment: environment, store: kind, database: database)
+        guard let directory = spool.directory else { return nil }
+        do {
+            try VoicemailSpool(directory: directory).prepare()
+            logger.info("voicemail spool", metadata: ["directory": "\(directory)"])
+            return directory
+        } catch {
+            guard !spool.isExplicit else {
+                StandardStreams.writeError("switchboard serve: cannot use the voicemail spool: \(error)\n")
+                throw ExitCode(1)
+            }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                logger.warning(
+                    "no voicemail spool: the default cannot be made, so voicemails the store refuses wait in memory only",
+                    metadata: ["error": "\(error)", "hint": "set --voicemail-spool or SWITCHBOARD_VOICEMAIL_SPOOL"]
+                )
+                return nil
+            }
+            logger.warning(
+                "the voicemail spool cannot be written; what it holds is still saved, new voicemails wait in memory",
+                metadata: ["directory": "\(directory)", "error": "\(error)"]
+            )
+            return directory
         }
     }
 
