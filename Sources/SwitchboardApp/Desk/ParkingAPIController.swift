@@ -130,11 +130,12 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
         case .parkInProgress(let holder): throw .parkInProgress(heldBy: holder)
         }
         let path = DeskTwilioRoute.retrieve.path(query: [("tenant", user.tenant.rawValue), ("parked", parked.id)])
-        // The store keeps the retrieval's instant (to the microsecond): another instant means an earlier
-        // request of this agent retrieved the call. Redirecting its leg again would take a leg that is
-        // talking to the caller off the call (a double click, a client's retry), so a repeat does so only
-        // when asked.
-        let isRepeat = parked.retrievedAt.map { abs($0.timeIntervalSince(now)) >= 0.001 } ?? false
+        // The store keeps the retrieval's instant to the microsecond (PostgreSQL's precision; SQLite and
+        // memory keep more): an instant more than 10 µs from this request's means an earlier request of
+        // this agent retrieved the call (no request is that fast, and a double click is milliseconds
+        // apart at least). Redirecting its leg again would take a leg that is talking to the caller off
+        // the call (a double click, a client's retry), so a repeat does so only when asked.
+        let isRepeat = parked.retrievedAt.map { abs($0.timeIntervalSince(now)) > 0.000_01 } ?? false
         var redirected = false
         if let agentCallSid = body.agentCallSid, !agentCallSid.isEmpty, !isRepeat || body.redirectAgain == true {
             do {
