@@ -32,7 +32,7 @@ PY
 
 run() {
     local count=$1 file=$2
-    rm -f "$work/bench.sqlite"*
+    rm -rf "$work/bench.sqlite"*
     local server=("$bin/switchboard" serve --database "$work/bench.sqlite")
     if [ "$store" = bare ]; then
         server=("$bin/SwitchboardBenchmarks" bare-server "$port")
