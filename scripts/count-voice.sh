@@ -42,7 +42,7 @@ run() {
         "$bin/switchboard" agents import "$work/agents.json" --database "$work/bench.sqlite" >/dev/null
     fi
     [ "$store" = bare ] || server+=(--port "$port" --public-url https://switchboard.example.com --auth-token "$token")
-    LOG_LEVEL=${LOG_LEVEL:-warning} perf stat -x, -o "$file" -e instructions:u,instructions:k,task-clock,context-switches \
+    LOG_LEVEL=${LOG_LEVEL:-warning} perf stat -x, -o "$file" -e instructions:u,instructions:k,cycles:u,cycles:k,task-clock,context-switches \
         "${server[@]}" >"$work/serve.log" 2>&1 &
     local pid=$!
     for _ in $(seq 300); do
@@ -76,7 +76,8 @@ def read(path):
     return values
 def show(label, per):
     print(f"{label}: {per['instructions:u']:,.0f} user instructions, {per['instructions:k']:,.0f} kernel instructions, "
-          f"{per['task-clock'] * 1000:,.1f} us CPU, {per['context-switches']:.2f} context switches")
+          f"{per['task-clock'] * 1000:,.1f} us CPU, {per['context-switches']:.2f} context switches"
+          + (f", {per['cycles:u']:,.0f} user cycles, {per['cycles:k']:,.0f} kernel cycles" if 'cycles:u' in per else ""))
 rounds = []
 for round in range(1, repeat + 1):
     few, many = f"{out}/few-{round}.perf", f"{out}/many-{round}.perf"

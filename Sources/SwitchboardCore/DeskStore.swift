@@ -104,6 +104,25 @@ public protocol DeskStore: CallStore {
     /// - Throws: ``StoreError/notFound`` for an unknown id or agent in the tenant.
     func reclaimParkedCall(id: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> ClaimOutcome
 
+    /// The caller reached the park slot of parked call `id` (Twilio requested `/twilio/park` for
+    /// `callSid`): records when, and restores a park that was withdrawn before the caller arrived.
+    ///
+    /// In order: a park that has not ended (waiting, or retrieved) is `.confirmed`, its `arrivedAt` set
+    /// if it was not; a park withdrawn before any arrival (``withdrawPark(id:tenant:at:)``), never
+    /// retrieved, of a call with no other park waiting, is `.restored`: it waits again, with `endedAt`
+    /// cleared and `arrivedAt` set; anything else is `.notWaiting`, unchanged. The caller of a restored
+    /// park is no longer with its parker, whose part in the call the caller then ends.
+    /// - Throws: ``StoreError/notFound`` for an unknown id in the tenant, or a park of another call
+    ///   than `callSid`.
+    func confirmParkArrival(id: String, tenant: TenantID, callSid: String, at now: Date) async throws(StoreError) -> ParkArrival
+
+    /// Withdraws a park whose redirect did not happen, or whose outcome is unknown: ends it at `now`
+    /// unless the caller has already reached the slot (its `arrivedAt` is set), so a caller Twilio did
+    /// move is never left in a slot nobody may retrieve. A park that was retrieved or has ended is left
+    /// as it is. Answers whether the park was withdrawn; false means it stands.
+    /// - Throws: ``StoreError/notFound`` for an unknown id in the tenant.
+    func withdrawPark(id: String, tenant: TenantID, at now: Date) async throws(StoreError) -> Bool
+
     /// Marks the waiting parked call of `callSid` as ended (the caller hung up, or the park timed out)
     /// and returns it; nil when the call is not waiting in a slot.
     @discardableResult

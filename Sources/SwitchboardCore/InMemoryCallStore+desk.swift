@@ -152,6 +152,30 @@ extension InMemoryCallStore: DeskStore {
         return true
     }
 
+    public func confirmParkArrival(id: String, tenant: TenantID, callSid: String, at now: Date) throws(StoreError) -> ParkArrival {
+        var parked = try parkedCall(id: id, in: tenant)
+        guard parked.callSid == callSid else { throw .notFound("No parked call \(id) of call \(callSid) in tenant \(tenant)") }
+        if parked.endedAt == nil {
+            if parked.arrivedAt == nil { parked.arrivedAt = now }
+            parkedByID[parked.id] = parked
+            return .confirmed(parked)
+        }
+        let otherWaits = parkedByID.values.contains { $0.callSid == callSid && $0.isWaiting }
+        guard parked.arrivedAt == nil, parked.retrievedAt == nil, !otherWaits else { return .notWaiting }
+        parked.endedAt = nil
+        parked.arrivedAt = now
+        parkedByID[parked.id] = parked
+        return .restored(parked)
+    }
+
+    public func withdrawPark(id: String, tenant: TenantID, at now: Date) throws(StoreError) -> Bool {
+        var parked = try parkedCall(id: id, in: tenant)
+        guard parked.isWaiting, parked.arrivedAt == nil else { return false }
+        parked.endedAt = now
+        parkedByID[parked.id] = parked
+        return true
+    }
+
     /// The identity of an agent other than `identity` in `tenant` whose current call is `callSid`, if any.
     private func holder(of callSid: String, other identity: String, in tenant: TenantID) -> String? {
         let asking = AgentKey(tenant: tenant, identity: identity)

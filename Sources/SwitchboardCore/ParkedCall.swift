@@ -23,8 +23,11 @@ public struct ParkedCall: Equatable, Sendable, Codable {
     public var retrievedBy: String?
     /// When it was retrieved.
     public var retrievedAt: Date?
-    /// When it left the slot without being retrieved (the caller hung up, or it timed out).
+    /// When it left the slot without being retrieved (the caller hung up, or it timed out), or the park
+    /// was withdrawn before the caller reached the slot (Twilio did not move the caller, or may not have).
     public var endedAt: Date?
+    /// When the caller reached the slot (Twilio requested `/twilio/park` for it); nil until then.
+    public var arrivedAt: Date?
 
     /// Creates a parked call.
     public init(
@@ -36,7 +39,8 @@ public struct ParkedCall: Equatable, Sendable, Codable {
         parkedAt: Date,
         retrievedBy: String? = nil,
         retrievedAt: Date? = nil,
-        endedAt: Date? = nil
+        endedAt: Date? = nil,
+        arrivedAt: Date? = nil
     ) {
         self.id = id
         self.tenant = tenant
@@ -47,10 +51,23 @@ public struct ParkedCall: Equatable, Sendable, Codable {
         self.retrievedBy = retrievedBy
         self.retrievedAt = retrievedAt
         self.endedAt = endedAt
+        self.arrivedAt = arrivedAt
     }
 
     /// Whether the caller is still waiting in the slot.
     public var isWaiting: Bool { retrievedAt == nil && endedAt == nil }
+}
+
+/// What the caller's arrival in a park slot found (``DeskStore/confirmParkArrival(id:tenant:callSid:at:)``).
+public enum ParkArrival: Equatable, Sendable {
+    /// The park stands (waiting, or already retrieved) and now records the caller's arrival.
+    case confirmed(ParkedCall)
+    /// The park had been withdrawn because Twilio's answer to the redirect never came, yet Twilio did
+    /// move the caller: the park waits again, as parked by its parker, who is no longer with the caller.
+    case restored(ParkedCall)
+    /// Nothing to confirm: the park ended after the caller arrived (hung up, timed out), or another park
+    /// of the same call waits now.
+    case notWaiting
 }
 
 /// What an attempt to retrieve a parked call found.

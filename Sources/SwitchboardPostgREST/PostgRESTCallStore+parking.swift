@@ -94,6 +94,38 @@ extension PostgRESTCallStore {
         )
     }
 
+    /// The `confirm_park_arrival` SQL function, which locks the parked call's row
+    /// (`supabase/migrations/20261123100000_park_confirmed_by_arrival.sql`).
+    public func confirmParkArrival(id: String, tenant: TenantID, callSid: String, at now: Date) async throws(StoreError) -> ParkArrival {
+        guard Self.isUUID(id) else { throw .notFound("No parked call \(id) in tenant \(tenant)") }
+        let result = try await client.rpc(
+            "confirm_park_arrival",
+            ArrivalArguments(p_id: id, p_tenant_id: tenant.rawValue, p_call_sid: callSid, p_at: now),
+            as: ArrivalResult.self,
+            idempotent: false,
+            operation: "confirming the arrival of call \(callSid) in parked call \(id)"
+        )
+        switch (result.outcome, result.parked_call) {
+        case ("confirmed", let row?): return .confirmed(row.parkedCall)
+        case ("restored", let row?): return .restored(row.parkedCall)
+        case ("not_waiting", _): return .notWaiting
+        default: throw .corrupt("confirm_park_arrival answered an unknown outcome \(result.outcome) for parked call \(id)")
+        }
+    }
+
+    /// The `withdraw_park` SQL function, which locks the parked call's row
+    /// (`supabase/migrations/20261123100000_park_confirmed_by_arrival.sql`).
+    public func withdrawPark(id: String, tenant: TenantID, at now: Date) async throws(StoreError) -> Bool {
+        guard Self.isUUID(id) else { throw .notFound("No parked call \(id) in tenant \(tenant)") }
+        return try await client.rpc(
+            "withdraw_park",
+            WithdrawArguments(p_id: id, p_tenant_id: tenant.rawValue, p_at: now),
+            as: Bool.self,
+            idempotent: false,
+            operation: "withdrawing parked call \(id)"
+        )
+    }
+
     /// The `reclaim_parked_call` SQL function, which locks the agent's row, then the parked call's
     /// (`supabase/migrations/20261123070000_recalled_parker_is_on_the_call.sql`).
     public func reclaimParkedCall(id: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> ClaimOutcome {
@@ -172,6 +204,24 @@ private struct ReleaseArguments: Encodable {
     var p_tenant_id: String
     var p_agent_identity: String
     var p_retrieved_at: Date
+}
+
+private struct ArrivalArguments: Encodable {
+    var p_id: String
+    var p_tenant_id: String
+    var p_call_sid: String
+    var p_at: Date
+}
+
+private struct WithdrawArguments: Encodable {
+    var p_id: String
+    var p_tenant_id: String
+    var p_at: Date
+}
+
+private struct ArrivalResult: Decodable {
+    var outcome: String
+    var parked_call: ParkedCallRow?
 }
 
 private struct RetrievalResult: Decodable {

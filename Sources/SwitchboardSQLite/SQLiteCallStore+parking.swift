@@ -132,6 +132,54 @@ extension SQLiteCallStore {
         }
     }
 
+    /// Records the caller's arrival in the slot, or restores a withdrawn park, in one `BEGIN IMMEDIATE`
+    /// transaction (see the protocol for the order).
+    public func confirmParkArrival(id: String, tenant: TenantID, callSid: String, at now: Date) async throws(StoreError) -> ParkArrival {
+        try await session.transaction { (runner) throws(StoreError) -> ParkArrival in
+            let parked = try Self.parkedCall(id: id, in: tenant, runner)
+            guard parked.callSid == callSid else { throw .notFound("No parked call \(id) of call \(callSid) in tenant \(tenant)") }
+            let restoring: Bool
+            if parked.endedAt == nil {
+                restoring = false
+            } else {
+                guard parked.arrivedAt == nil, parked.retrievedAt == nil else { return .notWaiting }
+                let waiting = try runner.rows(
+                    "SELECT id FROM parked_calls WHERE call_sid = ?1 AND retrieved_at IS NULL AND ended_at IS NULL",
+                    [.text(callSid)]
+                )
+                guard waiting.isEmpty else { return .notWaiting }
+                restoring = true
+            }
+            let rows = try runner.rows(
+                """
+                UPDATE parked_calls SET ended_at = NULL, arrived_at = coalesce(arrived_at, ?2) WHERE id = ?1
+                RETURNING \(SQLiteRowReader.parkedCallColumns)
+                """,
+                [.text(parked.id), SQLiteData(now)]
+            )
+            guard let updated = try rows.records(from: "parked_calls", { (row) throws(StoreError) in try row.parkedCall() }).first else {
+                throw .conflict("Parked call \(id) changed while its caller arrived")
+            }
+            return restoring ? .restored(updated) : .confirmed(updated)
+        }
+    }
+
+    /// Withdraws the park with one `UPDATE` guarded by its state (see the protocol).
+    public func withdrawPark(id: String, tenant: TenantID, at now: Date) async throws(StoreError) -> Bool {
+        try await session.transaction { (runner) throws(StoreError) -> Bool in
+            let parked = try Self.parkedCall(id: id, in: tenant, runner)
+            let rows = try runner.rows(
+                """
+                UPDATE parked_calls SET ended_at = ?2
+                WHERE id = ?1 AND retrieved_at IS NULL AND ended_at IS NULL AND arrived_at IS NULL
+                RETURNING id
+                """,
+                [.text(parked.id), SQLiteData(now)]
+            )
+            return !rows.isEmpty
+        }
+    }
+
     /// Puts the parker back on the call in one `BEGIN IMMEDIATE` transaction (see the protocol for the order).
     public func reclaimParkedCall(id: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> ClaimOutcome {
         try await session.transaction { (runner) throws(StoreError) -> ClaimOutcome in

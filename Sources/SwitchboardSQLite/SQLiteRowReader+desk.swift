@@ -3,7 +3,7 @@ import SwitchboardCore
 
 extension SQLiteRowReader {
     /// The `parked_calls` columns ``parkedCall()`` reads.
-    static let parkedCallColumns = "id, tenant, call_sid, slot, parked_by, parked_at, retrieved_by, retrieved_at, ended_at"
+    static let parkedCallColumns = "id, tenant, call_sid, slot, parked_by, parked_at, retrieved_by, retrieved_at, ended_at, arrived_at"
 
     /// The `chat_handoffs` columns ``chatHandoff()`` reads.
     static let handoffColumns =
@@ -26,7 +26,8 @@ extension SQLiteRowReader {
             parkedAt: try date("parked_at"),
             retrievedBy: try optionalText("retrieved_by"),
             retrievedAt: try optionalDate("retrieved_at"),
-            endedAt: try optionalDate("ended_at")
+            endedAt: try optionalDate("ended_at"),
+            arrivedAt: try optionalDate("arrived_at")
         )
     }
 

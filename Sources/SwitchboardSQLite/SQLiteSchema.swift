@@ -10,7 +10,7 @@ import SwitchboardCore
 enum SQLiteSchema {
     /// Migrations in order; migration `n` (from 1) takes the schema from version `n - 1` to `n`. Add new
     /// ones at the end; never edit a released one.
-    static let migrations: [[String]] = [version1, version2, version3, version4]
+    static let migrations: [[String]] = [version1, version2, version3, version4, version5]
 
     /// The version this build writes and reads.
     static var currentVersion: Int { migrations.count }
@@ -222,5 +222,11 @@ enum SQLiteSchema {
         "ALTER TABLE ring_events_v4 RENAME TO ring_events",
         "CREATE INDEX IF NOT EXISTS ring_events_by_tenant ON ring_events (tenant, sequence)",
         "CREATE INDEX IF NOT EXISTS ring_events_by_agent ON ring_events (tenant, agent_identity, sequence)",
+    ]
+
+    /// A parked call records when the caller reached the slot, so a park withdrawn because Twilio's
+    /// answer never came is restored when the caller arrives after all.
+    private static let version5: [String] = [
+        "ALTER TABLE parked_calls ADD COLUMN arrived_at REAL"
     ]
 }

@@ -157,8 +157,17 @@ actor RecordingRedirector: CallRedirecting {
     /// Runs while a redirect is under way (after it is recorded), as if Twilio took that long.
     private let during: (@Sendable (_ callSid: String, _ url: String) async -> Void)?
 
-    init(failure: TwilioRESTError? = nil, during: (@Sendable (_ callSid: String, _ url: String) async -> Void)? = nil) {
+    /// Thrown after a redirect was carried out (recorded, and `during` run): Twilio moved the call, but
+    /// its answer was lost.
+    private let lostAnswer: TwilioRESTError?
+
+    init(
+        failure: TwilioRESTError? = nil,
+        lostAnswer: TwilioRESTError? = nil,
+        during: (@Sendable (_ callSid: String, _ url: String) async -> Void)? = nil
+    ) {
         self.failure = failure
+        self.lostAnswer = lostAnswer
         self.during = during
     }
 
@@ -169,6 +178,7 @@ actor RecordingRedirector: CallRedirecting {
         if let failure { throw failure }
         redirects.append((callSid, url))
         await during?(callSid, url)
+        if let lostAnswer { throw lostAnswer }
     }
 }
 

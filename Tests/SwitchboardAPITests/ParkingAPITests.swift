@@ -239,8 +239,12 @@ import Testing
         #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAbad")
     }
 
-    /// A park whose redirect may have happened is undone as before, and the answer says the outcome is
-    /// unknown, with what the agent should do either way.
+    static let withdrawnHint =
+        "The park was withdrawn. If Twilio did move the caller, the park comes back when the caller reaches the slot; "
+        + "if you are still talking to the caller, park the call again."
+
+    /// A park whose redirect may have happened is withdrawn, and the answer says the outcome is unknown,
+    /// with what the agent should do either way.
     @Test func aParkWhoseRedirectMayHaveHappenedSaysSo() async throws {
         let store = InMemoryCallStore()
         let twilio = RecordingRedirector(failure: .init(status: nil, message: "timed out: 5 s", mayHaveBeenApplied: true))
@@ -250,10 +254,79 @@ import Testing
             #expect(response.status == .gatewayTimeout)
             let body = try DeskHarness.object(response)
             #expect(body["error"] as? String == "twilio_outcome_unknown")
-            #expect(body["hint"] as? String == "The park was undone: park the call again.")
+            #expect(body["hint"] as? String == Self.withdrawnHint)
         }
         #expect(try await store.parkedCalls(in: "acme").isEmpty)
         #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAtimeout")
+    }
+
+    /// Twilio moved the caller, but its answer to the redirect was lost, so the park was withdrawn: the
+    /// caller's arrival in the slot restores it, takes the parker off the call, and any agent can
+    /// retrieve the call, instead of the caller waiting in a slot nobody may retrieve.
+    @Test(arguments: StoreUnderTest.all)
+    func aWithdrawnParkComesBackWhenTheCallerReachesTheSlot(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            let twilio = RecordingRedirector(lostAnswer: .init(status: nil, message: "timed out: 5 s", mayHaveBeenApplied: true))
+            try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
+                try await Self.answered("CAlost", store: store, client: client)
+                let response = try await client.api(.post, "/api/calls/CAlost/park", token: DeskHarness.annToken)
+                #expect(response.status == .gatewayTimeout)
+                #expect(try DeskHarness.object(response)["hint"] as? String == Self.withdrawnHint)
+                #expect(try await store.parkedCalls(in: "acme").isEmpty)
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAlost")
+                let url = try #require(await twilio.redirects.first?.url)
+                let pathAndQuery = String(url.dropFirst("https://switchboard.example.com".count))
+                let id = try #require(pathAndQuery.split(separator: "parked=").last.map(String.init))
+
+                // Twilio requests the park slot's TwiML for the caller it did move.
+                let arrival = try await client.twilio(pathAndQuery, ["CallSid": "CAlost"])
+                #expect(arrival.status == .ok)
+                #expect(String(buffer: arrival.body).contains("<Enqueue "))
+                let waiting = try await store.parkedCalls(in: "acme")
+                #expect(waiting.map(\.id) == [id])
+                #expect(waiting.first?.endedAt == nil)
+                #expect(waiting.first?.arrivedAt != nil)
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == nil)
+                let events = try await store.ringEvents(forCall: "CAlost", in: "acme")
+                #expect(events.contains { $0.kind == .parked && $0.agentIdentity == DeskHarness.ann && $0.detail == id })
+                let listed = try DeskHarness.object(try await client.api(.get, "/api/parked", token: DeskHarness.bobToken))
+                #expect((listed["parked"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [id])
+
+                let retrieved = try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.bobToken)
+                #expect(retrieved.status == .ok)
+                // A second request for the same arrival changes nothing.
+                #expect(try await client.twilio(pathAndQuery, ["CallSid": "CAlost"]).status == .ok)
+                #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.bob)
+            }
+        }
+    }
+
+    /// The caller reaches the slot while Twilio's answer to the redirect is still on its way, and that
+    /// answer is then lost: the park stands, and the agent is told it parked the call.
+    @Test(arguments: StoreUnderTest.all)
+    func aParkWhoseCallerArrivedBeforeTheAnswerWasLostStands(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            let arrive = ArrivalRelay()
+            let twilio = RecordingRedirector(lostAnswer: .init(status: 500, message: "Twilio 500", mayHaveBeenApplied: true)) { _, url in
+                await arrive.run(String(url.dropFirst("https://switchboard.example.com".count)))
+            }
+            try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
+                await arrive.set { pathAndQuery in
+                    let arrival = try? await client.twilio(pathAndQuery, ["CallSid": "CAearly"])
+                    #expect(arrival?.status == .ok)
+                }
+                try await Self.answered("CAearly", store: store, client: client)
+                let response = try await client.api(.post, "/api/calls/CAearly/park", token: DeskHarness.annToken)
+                #expect(response.status == .ok)
+                let id = try #require(try DeskHarness.object(response)["id"] as? String)
+                #expect(await arrive.runs == 1)
+                let waiting = try await store.parkedCalls(in: "acme")
+                #expect(waiting.map(\.id) == [id])
+                #expect(waiting.first?.arrivedAt != nil)
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == nil)
+                #expect(try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.bobToken).status == .ok)
+            }
+        }
     }
 
     @Test func parkingWorksOverRealLoopback() async throws {
@@ -265,5 +338,18 @@ import Testing
             #expect(try await client.twilio("/twilio/park?tenant=acme&parked=\(id)", ["CallSid": "CAlp"]).status == .ok)
             #expect(try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.bobToken).status == .ok)
         }
+    }
+}
+
+/// Lets a redirector, made before the test's client exists, post the caller's arrival through it.
+actor ArrivalRelay {
+    private var action: (@Sendable (String) async -> Void)?
+    private(set) var runs = 0
+
+    func set(_ action: @escaping @Sendable (String) async -> Void) { self.action = action }
+
+    func run(_ pathAndQuery: String) async {
+        runs += 1
+        await action?(pathAndQuery)
     }
 }

@@ -22,7 +22,7 @@ struct SQLiteSchemaMigrationTests {
             try await first.close()
 
             let second = try await SQLiteCallStore(path: path)
-            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "4"]])
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "5"]])
             #expect(try await second.agents(in: nil) == [amy])
             #expect(try await second.ringingCalls(in: .default).map(\.callSid) == ["CA-1"])
             try await second.finishCall("CA-1", at: Clock.at(5))
@@ -31,6 +31,27 @@ struct SQLiteSchemaMigrationTests {
             #expect(try await second.parkedCalls(in: .default) == [parked])
             let handoff = try await second.createHandoff(tenant: .default, conversationID: "conv-1", customerName: nil, summary: nil, at: Clock.at(7))
             #expect(try await second.handoffs(in: .default, status: .pending) == [handoff])
+            try await second.close()
+        }
+    }
+
+    @Test func aVersionFourFileKeepsItsParkedCallsAndRecordsArrivals() async throws {
+        try await TemporaryDatabase.with { path in
+            let first = try await SQLiteCallStore(path: path)
+            try await first.upsertAgent(.new("amy"))
+            let parked = try await first.parkCall("CA-1", tenant: .default, slot: "park", parkedBy: "amy", at: Clock.at(1))
+            // Takes the file back to version 4: parked calls without their arrival.
+            for statement in ["ALTER TABLE parked_calls DROP COLUMN arrived_at", "PRAGMA user_version = 4"] {
+                _ = try await first.diagnosticRows(statement)
+            }
+            try await first.close()
+
+            let second = try await SQLiteCallStore(path: path)
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "5"]])
+            #expect(try await second.parkedCalls(in: .default) == [parked])
+            var arrived = parked
+            arrived.arrivedAt = Clock.at(2)
+            #expect(try await second.confirmParkArrival(id: parked.id, tenant: .default, callSid: "CA-1", at: Clock.at(2)) == .confirmed(arrived))
             try await second.close()
         }
     }
@@ -45,7 +66,8 @@ struct SQLiteSchemaMigrationTests {
                 agent_identity TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('ringing', 'answered', 'declined', 'missed', 'parked', 'retrieved')),
                 occurred_at REAL NOT NULL, detail TEXT, UNIQUE (call_sid, agent_identity, kind))
                 """,
-                "DROP TABLE ring_events", "ALTER TABLE ring_events_v3 RENAME TO ring_events", "PRAGMA user_version = 3",
+                "DROP TABLE ring_events", "ALTER TABLE ring_events_v3 RENAME TO ring_events",
+                "ALTER TABLE parked_calls DROP COLUMN arrived_at", "PRAGMA user_version = 3",
             ] {
                 _ = try await first.diagnosticRows(statement)
             }
@@ -64,7 +86,7 @@ struct SQLiteSchemaMigrationTests {
             try await first.close()
 
             let second = try await SQLiteCallStore(path: path)
-            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "4"]])
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "5"]])
             let kept = try await second.ringEvents(in: "acme", after: 0, limit: 10)
             #expect(kept.map(\.sequence) == [1, 2])
             #expect(kept.map(\.callSid) == ["CA-1", "CA-2"])

@@ -54,7 +54,8 @@ struct DeskTwilioController<Store: DeskStore>: Sendable {
         case .voicemail:
             return (responses.voicemail(), "voicemail")
         case .park:
-            return (parkSlot(form: form, tenant: tenant, parkedID: parkedID), "enqueued")
+            let outcome = await confirmArrival(form: form, tenant: tenant, parkedID: parkedID)
+            return (parkSlot(form: form, tenant: tenant, parkedID: parkedID), outcome)
         case .parkWait:
             let queueTime = form["QueueTime"].flatMap { Int($0) } ?? 0
             if ParkRules.hasTimedOut(queueTime: queueTime, timeoutSeconds: services.configuration.parkTimeoutSeconds) {
@@ -67,6 +68,42 @@ struct DeskTwilioController<Store: DeskStore>: Sendable {
             return await retrieve(form: form, tenant: tenant, parkedID: parkedID)
         case .recall:
             return await reclaim(form: form, tenant: tenant, parkedID: parkedID)
+        }
+    }
+
+    /// Records that the caller reached the slot, so that a park withdrawn because Twilio's answer to the
+    /// redirect never came is restored (``DeskStore/confirmParkArrival(id:tenant:callSid:at:)``), and
+    /// then the parker, no longer with the caller, is off the call. Answers the route's outcome word. A
+    /// store failure is logged: the caller is enqueued all the same.
+    private func confirmArrival(form: FormParameters, tenant: TenantID?, parkedID: String?) async -> String {
+        guard let tenant, let parkedID, let callSid = form["CallSid"], !callSid.isEmpty else { return "enqueued" }
+        let store = services.store
+        let wrapUp = services.configuration.wrapUpSeconds
+        let now = Date()
+        do {
+            let arrival = try await budget.run { () async throws(StoreError) -> ParkArrival in
+                let arrival = try await store.confirmParkArrival(id: parkedID, tenant: tenant, callSid: callSid, at: now)
+                if case .restored(let parked) = arrival {
+                    try await ParkingAPIController<Store>.endParkersPart(
+                        parked,
+                        by: parked.parkedBy,
+                        in: tenant,
+                        at: now,
+                        wrapUpSeconds: wrapUp,
+                        store
+                    )
+                }
+                return arrival
+            }
+            guard case .restored(let parked) = arrival else { return "enqueued" }
+            services.logger.warning(
+                "park restored: the caller reached the slot after the park was withdrawn",
+                metadata: ["callSid": "\(callSid)", "parked": "\(parked.id)", "agent": "\(parked.parkedBy)"]
+            )
+            return "enqueued-park-restored"
+        } catch {
+            services.logger.error("could not record the caller's arrival in the park slot", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+            return "enqueued-unconfirmed"
         }
     }
 

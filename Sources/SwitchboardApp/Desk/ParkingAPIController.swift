@@ -92,24 +92,68 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
                 to: DeskTwilioRoute.park.path(query: [("tenant", user.tenant.rawValue), ("parked", parked.id)])
             )
         } catch {
-            // The caller is taken to be still on the line with the agent: the park did not happen.
-            _ = try? await store.endParkedCall(callSid, at: now)
+            // The caller is taken to be still on the line with the agent, and the park is withdrawn; unless
+            // the caller has reached the slot meanwhile (Twilio applied the redirect, and its answer was what
+            // got lost), when the park stands and this request goes on as if Twilio had answered.
+            guard await withdraw(parked, at: Date()) else {
+                services.logger.warning(
+                    "park redirect failed but the caller reached the slot; the park stands",
+                    metadata: ["callSid": "\(callSid)", "error": "\(error.message)"]
+                )
+                return try await parkDone(parked, by: agent.identity, in: user.tenant, at: now)
+            }
             guard error.code == .twilioOutcomeUnknown else { throw error }
-            // Twilio may have moved the caller all the same. The agent is still on the call in the store,
-            // so parking again works either way (a caller already in the slot is moved into it again).
-            throw error.hinting("The park was undone: park the call again.")
-        }
-        let wrapUp = services.configuration.wrapUpSeconds
-        try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
-            // The parker's part only: an agent who retrieved the call while Twilio was moving the caller
-            // is on it now, and stays on it.
-            try await store.endCall(callSid, of: agent.identity, in: user.tenant, at: now, wrapUpSeconds: wrapUp)
-            try await store.recordRingEvent(
-                RingEvent(callSid: callSid, tenant: user.tenant, agentIdentity: agent.identity, kind: .parked, occurredAt: now, detail: parked.id)
+            // Twilio may have moved the caller all the same: its arrival in the slot restores the park
+            // (see DeskTwilioController). If it did not, the agent is still on the call in the store, and
+            // parking again works.
+            throw error.hinting(
+                "The park was withdrawn. If Twilio did move the caller, the park comes back when the caller reaches the slot; "
+                    + "if you are still talking to the caller, park the call again."
             )
         }
-        services.logger.info("parked", metadata: ["callSid": "\(callSid)", "agent": "\(agent.identity)", "slot": "\(parked.slot)"])
+        return try await parkDone(parked, by: agent.identity, in: user.tenant, at: now)
+    }
+
+    /// Withdraws a park whose redirect failed; false when it stands (the caller reached the slot). A
+    /// store failure is logged and taken as withdrawn: the request then fails with Twilio's error, the
+    /// one that matters to the agent.
+    private func withdraw(_ parked: ParkedCall, at now: Date) async -> Bool {
+        do {
+            return try await services.store.withdrawPark(id: parked.id, tenant: parked.tenant, at: now)
+        } catch {
+            services.logger.error("could not withdraw a park", metadata: ["parked": "\(parked.id)", "error": "\(error)"])
+            return true
+        }
+    }
+
+    /// The park happened: the parker is off the call, and the dashboard hears of it.
+    private func parkDone(_ parked: ParkedCall, by identity: String, in tenant: TenantID, at now: Date) async throws(DeskError) -> Response {
+        let store = services.store
+        let callSid = parked.callSid
+        let wrapUp = services.configuration.wrapUpSeconds
+        try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
+            try await Self.endParkersPart(parked, by: identity, in: tenant, at: now, wrapUpSeconds: wrapUp, store)
+        }
+        services.logger.info("parked", metadata: ["callSid": "\(callSid)", "agent": "\(identity)", "slot": "\(parked.slot)"])
         return DeskJSON.response(parked)
+    }
+
+    /// Ends the parker's part in a parked call and records the `parked` ring event: after a redirect
+    /// Twilio answered, or when the caller of a withdrawn park reached the slot after all.
+    static func endParkersPart(
+        _ parked: ParkedCall,
+        by identity: String,
+        in tenant: TenantID,
+        at now: Date,
+        wrapUpSeconds: Int,
+        _ store: Store
+    ) async throws(StoreError) {
+        // The parker's part only: an agent who retrieved the call while Twilio was moving the caller is
+        // on it now, and stays on it.
+        try await store.endCall(parked.callSid, of: identity, in: tenant, at: now, wrapUpSeconds: wrapUpSeconds)
+        try await store.recordRingEvent(
+            RingEvent(callSid: parked.callSid, tenant: tenant, agentIdentity: identity, kind: .parked, occurredAt: now, detail: parked.id)
+        )
     }
 
     private func retrieve(_ id: String, _ request: Request) async throws(DeskError) -> Response {

@@ -1,0 +1,109 @@
+import Foundation
+import SwitchboardCore
+import Testing
+
+/// A park withdrawn because Twilio's answer to its redirect never came, and the caller's arrival in the
+/// slot, which confirms a park or restores a withdrawn one.
+extension DeskStoreContractTests {
+    @Test(arguments: StoreKind.allCases)
+    func anArrivalConfirmsAWaitingParkOnceAndAWithdrawalThenLeavesItStanding(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.upsertAgent(.new("amy", tenant: "acme"))
+            let parked = try await store.parkCall("CA-1", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(0))
+
+            var arrived = parked
+            arrived.arrivedAt = Clock.at(5)
+            #expect(try await store.confirmParkArrival(id: parked.id, tenant: "acme", callSid: "CA-1", at: Clock.at(5)) == .confirmed(arrived))
+            // A repeated request keeps the first arrival.
+            let repeated = try await store.confirmParkArrival(id: parked.id.uppercased(), tenant: "acme", callSid: "CA-1", at: Clock.at(6))
+            #expect(repeated == .confirmed(arrived))
+            #expect(try await store.withdrawPark(id: parked.id, tenant: "acme", at: Clock.at(7)) == false)
+            #expect(try await store.parkedCalls(in: "acme") == [arrived])
+            #expect(try await store.parkedCall(id: parked.id, in: "acme") == arrived)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aWithdrawnParkEndsAndIsRestoredWhenItsCallerArrivesAfterAll(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.upsertAgent(.new("amy", tenant: "acme"))
+            try await store.upsertAgent(.new("bob", tenant: "acme"))
+            let parked = try await store.parkCall("CA-1", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(0))
+
+            #expect(try await store.withdrawPark(id: parked.id, tenant: "acme", at: Clock.at(2)) == true)
+            var withdrawn = parked
+            withdrawn.endedAt = Clock.at(2)
+            #expect(try await store.parkedCall(id: parked.id, in: "acme") == withdrawn)
+            #expect(try await store.parkedCalls(in: "acme") == [])
+            #expect(try await store.withdrawPark(id: parked.id, tenant: "acme", at: Clock.at(3)) == false)
+            #expect(try await store.parkedCall(id: parked.id, in: "acme") == withdrawn)
+
+            var restored = parked
+            restored.arrivedAt = Clock.at(4)
+            #expect(try await store.confirmParkArrival(id: parked.id, tenant: "acme", callSid: "CA-1", at: Clock.at(4)) == .restored(restored))
+            #expect(try await store.parkedCalls(in: "acme") == [restored])
+            #expect(try await store.confirmParkArrival(id: parked.id, tenant: "acme", callSid: "CA-1", at: Clock.at(5)) == .confirmed(restored))
+            // A restored park is an ordinary one: retrieved once, and not withdrawn.
+            #expect(try await store.retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(6)).isRetrieved)
+            #expect(try await store.withdrawPark(id: parked.id, tenant: "acme", at: Clock.at(7)) == false)
+            #expect(try await store.parkedCall(id: parked.id, in: "acme").retrievedBy == "bob")
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func anArrivalRestoresNothingOnceTheCallerLeftOrAnotherParkOfTheCallWaits(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.upsertAgent(.new("amy", tenant: "acme"))
+            try await store.upsertAgent(.new("bob", tenant: "acme"))
+
+            // The caller arrived, then hung up: a late duplicate of the arrival does not bring it back.
+            let hungUp = try await store.parkCall("CA-1", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(0))
+            _ = try await store.confirmParkArrival(id: hungUp.id, tenant: "acme", callSid: "CA-1", at: Clock.at(1))
+            #expect(try await store.endParkedCall("CA-1", at: Clock.at(2)) != nil)
+            #expect(try await store.confirmParkArrival(id: hungUp.id, tenant: "acme", callSid: "CA-1", at: Clock.at(3)) == .notWaiting)
+            #expect(try await store.parkedCall(id: hungUp.id, in: "acme").endedAt == Clock.at(2))
+
+            // Withdrawn, then parked again: the first park's late arrival leaves the second one alone.
+            let first = try await store.parkCall("CA-2", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(10))
+            #expect(try await store.withdrawPark(id: first.id, tenant: "acme", at: Clock.at(11)))
+            let second = try await store.parkCall("CA-2", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(12))
+            #expect(try await store.confirmParkArrival(id: first.id, tenant: "acme", callSid: "CA-2", at: Clock.at(13)) == .notWaiting)
+            #expect(try await store.parkedCalls(in: "acme") == [second])
+            #expect(try await store.parkedCall(id: first.id, in: "acme").endedAt == Clock.at(11))
+
+            // Retrieved before the caller's arrival was heard of: the arrival is recorded, nothing else changes.
+            let taken = try await store.parkCall("CA-3", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(20))
+            #expect(try await store.retrieveParkedCall(id: taken.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(21)).isRetrieved)
+            guard case .confirmed(let confirmed) = try await store.confirmParkArrival(id: taken.id, tenant: "acme", callSid: "CA-3", at: Clock.at(22))
+            else {
+                Issue.record("a retrieved park's arrival is not confirmed")
+                return
+            }
+            #expect(confirmed.retrievedBy == "bob")
+            #expect(confirmed.arrivedAt == Clock.at(22))
+            #expect(try await store.withdrawPark(id: taken.id, tenant: "acme", at: Clock.at(23)) == false)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func anArrivalOrAWithdrawalOfAnUnknownParkAnotherCallOrAnotherTenantIsNotFound(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.upsertAgent(.new("amy", tenant: "acme"))
+            let parked = try await store.parkCall("CA-1", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(0))
+            for id in [UUID().uuidString, "not-a-uuid", ""] {
+                await #expect(throws: StoreError.notFound) {
+                    try await store.confirmParkArrival(id: id, tenant: "acme", callSid: "CA-1", at: Clock.at(1))
+                }
+                await #expect(throws: StoreError.notFound) { try await store.withdrawPark(id: id, tenant: "acme", at: Clock.at(1)) }
+            }
+            await #expect(throws: StoreError.notFound) {
+                try await store.confirmParkArrival(id: parked.id, tenant: "acme", callSid: "CA-other", at: Clock.at(1))
+            }
+            await #expect(throws: StoreError.notFound) {
+                try await store.confirmParkArrival(id: parked.id, tenant: "globex", callSid: "CA-1", at: Clock.at(1))
+            }
+            await #expect(throws: StoreError.notFound) { try await store.withdrawPark(id: parked.id, tenant: "globex", at: Clock.at(1)) }
+            #expect(try await store.parkedCalls(in: "acme") == [parked])
+        }
+    }
+}
