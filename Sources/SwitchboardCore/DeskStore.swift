@@ -86,9 +86,11 @@ public protocol DeskStore: CallStore {
     /// it never spoke to the caller).
     ///
     /// Only the agent's own retrieval of a park that has not ended, made at `retrievedAt` (the instant
-    /// given to ``retrieveParkedCall(id:tenant:agentIdentity:at:)``), is undone: a repeat of the
-    /// retrieval, made later, cannot undo the first one, whose leg may be on its way to the caller.
-    /// Otherwise nothing changes. Answers whether a retrieval was undone.
+    /// given to ``retrieveParkedCall(id:tenant:agentIdentity:at:)``), whose leg has not reached the slot
+    /// (``confirmRetrieverArrival(id:tenant:agentIdentity:at:)``), is undone: a repeat of the retrieval,
+    /// made later, cannot undo the first one unless it gives the first one's instant, and a leg that
+    /// reached the slot may be talking to the caller. Otherwise nothing changes. Answers whether a
+    /// retrieval was undone.
     /// - Throws: ``StoreError/notFound`` for an unknown id or agent in the tenant.
     @discardableResult
     func releaseRetrieval(id: String, tenant: TenantID, agentIdentity: String, retrievedAt: Date) async throws(StoreError) -> Bool
@@ -115,6 +117,12 @@ public protocol DeskStore: CallStore {
     /// - Throws: ``StoreError/notFound`` for an unknown id in the tenant, or a park of another call
     ///   than `callSid`.
     func confirmParkArrival(id: String, tenant: TenantID, callSid: String, at now: Date) async throws(StoreError) -> ParkArrival
+
+    /// The retriever's leg reached the slot of parked call `id` (Twilio requested `/twilio/retrieve` for
+    /// it): records when (once), if `agentIdentity` retrieved the call and the park has not ended.
+    /// From then on the retrieval is never released. Answers whether the agent's retrieval stands.
+    /// - Throws: ``StoreError/notFound`` for an unknown id in the tenant.
+    func confirmRetrieverArrival(id: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> Bool
 
     /// Withdraws a park whose redirect did not happen, or whose outcome is unknown: ends it at `now`
     /// unless the caller has already reached the slot (its `arrivedAt` is set), so a caller Twilio did

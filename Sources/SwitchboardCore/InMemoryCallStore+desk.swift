@@ -141,7 +141,8 @@ extension InMemoryCallStore: DeskStore {
     public func releaseRetrieval(id: String, tenant: TenantID, agentIdentity: String, retrievedAt: Date) throws(StoreError) -> Bool {
         var agent = try agent(identity: agentIdentity, in: tenant)
         var parked = try parkedCall(id: id, in: tenant)
-        guard parked.retrievedBy == agentIdentity, parked.retrievedAt == retrievedAt, parked.endedAt == nil else { return false }
+        guard parked.retrievedBy == agentIdentity, parked.retrievedAt == retrievedAt, parked.endedAt == nil, parked.retrieverArrivedAt == nil
+        else { return false }
         parked.retrievedBy = nil
         parked.retrievedAt = nil
         parkedByID[parked.id] = parked
@@ -166,6 +167,16 @@ extension InMemoryCallStore: DeskStore {
         parked.arrivedAt = now
         parkedByID[parked.id] = parked
         return .restored(parked)
+    }
+
+    public func confirmRetrieverArrival(id: String, tenant: TenantID, agentIdentity: String, at now: Date) throws(StoreError) -> Bool {
+        var parked = try parkedCall(id: id, in: tenant)
+        guard parked.retrievedBy == agentIdentity, parked.endedAt == nil else { return false }
+        if parked.retrieverArrivedAt == nil {
+            parked.retrieverArrivedAt = now
+            parkedByID[parked.id] = parked
+        }
+        return true
     }
 
     public func withdrawPark(id: String, tenant: TenantID, at now: Date) throws(StoreError) -> Bool {

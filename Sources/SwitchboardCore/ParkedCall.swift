@@ -28,6 +28,9 @@ public struct ParkedCall: Equatable, Sendable, Codable {
     public var endedAt: Date?
     /// When the caller reached the slot (Twilio requested `/twilio/park` for it); nil until then.
     public var arrivedAt: Date?
+    /// When the retriever's leg reached the slot (Twilio requested `/twilio/retrieve` for it); nil until
+    /// then, and while the call is not retrieved.
+    public var retrieverArrivedAt: Date?
 
     /// Creates a parked call.
     public init(
@@ -40,7 +43,8 @@ public struct ParkedCall: Equatable, Sendable, Codable {
         retrievedBy: String? = nil,
         retrievedAt: Date? = nil,
         endedAt: Date? = nil,
-        arrivedAt: Date? = nil
+        arrivedAt: Date? = nil,
+        retrieverArrivedAt: Date? = nil
     ) {
         self.id = id
         self.tenant = tenant
@@ -52,6 +56,7 @@ public struct ParkedCall: Equatable, Sendable, Codable {
         self.retrievedAt = retrievedAt
         self.endedAt = endedAt
         self.arrivedAt = arrivedAt
+        self.retrieverArrivedAt = retrieverArrivedAt
     }
 
     /// Whether the caller is still waiting in the slot.

@@ -81,7 +81,8 @@ extension PostgRESTCallStore {
     }
 
     /// The `release_retrieval` SQL function, which locks the agent's row, then the parked call's
-    /// (`supabase/migrations/20261123090000_failed_retrieval_released.sql`).
+    /// (`supabase/migrations/20261123090000_failed_retrieval_released.sql`, and since
+    /// `20261123100000_park_confirmed_by_arrival.sql` never for a retriever whose leg reached the slot).
     @discardableResult
     public func releaseRetrieval(id: String, tenant: TenantID, agentIdentity: String, retrievedAt: Date) async throws(StoreError) -> Bool {
         guard Self.isUUID(id) else { throw .notFound("No parked call \(id) in tenant \(tenant)") }
@@ -111,6 +112,19 @@ extension PostgRESTCallStore {
         case ("not_waiting", _): return .notWaiting
         default: throw .corrupt("confirm_park_arrival answered an unknown outcome \(result.outcome) for parked call \(id)")
         }
+    }
+
+    /// The `confirm_retriever_arrival` SQL function, which locks the parked call's row
+    /// (`supabase/migrations/20261123100000_park_confirmed_by_arrival.sql`).
+    public func confirmRetrieverArrival(id: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> Bool {
+        guard Self.isUUID(id) else { throw .notFound("No parked call \(id) in tenant \(tenant)") }
+        return try await client.rpc(
+            "confirm_retriever_arrival",
+            RetrieveArguments(p_id: id, p_tenant_id: tenant.rawValue, p_agent_identity: agentIdentity, p_at: now),
+            as: Bool.self,
+            idempotent: false,
+            operation: "confirming agent \(agentIdentity)'s arrival in parked call \(id)"
+        )
     }
 
     /// The `withdraw_park` SQL function, which locks the parked call's row

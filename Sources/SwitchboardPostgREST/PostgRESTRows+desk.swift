@@ -8,7 +8,10 @@ import Foundation
 
 /// A `parked_calls` row as PostgREST (or `to_jsonb` in a function) returns it.
 struct ParkedCallRow: Codable, Sendable {
-    static let columns = ["id", "tenant_id", "call_sid", "slot", "parked_by", "parked_at", "retrieved_by", "retrieved_at", "ended_at", "arrived_at"]
+    static let columns = [
+        "id", "tenant_id", "call_sid", "slot", "parked_by", "parked_at", "retrieved_by", "retrieved_at", "ended_at", "arrived_at",
+        "retriever_arrived_at",
+    ]
 
     var id: String
     var tenant_id: String
@@ -20,6 +23,7 @@ struct ParkedCallRow: Codable, Sendable {
     var retrieved_at: Date?
     var ended_at: Date?
     var arrived_at: Date?
+    var retriever_arrived_at: Date?
 
     var parkedCall: ParkedCall {
         ParkedCall(
@@ -32,7 +36,8 @@ struct ParkedCallRow: Codable, Sendable {
             retrievedBy: retrieved_by,
             retrievedAt: retrieved_at,
             endedAt: ended_at,
-            arrivedAt: arrived_at
+            arrivedAt: arrived_at,
+            retrieverArrivedAt: retriever_arrived_at
         )
     }
 }

@@ -115,10 +115,13 @@ extension SQLiteCallStore {
         try await session.transaction { (runner) throws(StoreError) -> Bool in
             let currentCallSid = try Self.currentCall(ofAgent: agentIdentity, in: tenant, runner)
             let parked = try Self.parkedCall(id: id, in: tenant, runner)
-            guard parked.retrievedBy == agentIdentity, parked.endedAt == nil else { return false }
+            guard parked.retrievedBy == agentIdentity, parked.endedAt == nil, parked.retrieverArrivedAt == nil else { return false }
             // Compared in SQL, as stored: the instant the retrieval wrote, in the same REAL form.
             let released = try runner.rows(
-                "UPDATE parked_calls SET retrieved_by = NULL, retrieved_at = NULL WHERE id = ?1 AND retrieved_at = ?2 RETURNING id",
+                """
+                UPDATE parked_calls SET retrieved_by = NULL, retrieved_at = NULL
+                WHERE id = ?1 AND retrieved_at = ?2 AND retriever_arrived_at IS NULL RETURNING id
+                """,
                 [.text(parked.id), SQLiteData(retrievedAt)]
             )
             guard !released.isEmpty else { return false }
@@ -161,6 +164,22 @@ extension SQLiteCallStore {
                 throw .conflict("Parked call \(id) changed while its caller arrived")
             }
             return restoring ? .restored(updated) : .confirmed(updated)
+        }
+    }
+
+    /// Records the retriever's arrival with one `UPDATE` guarded by the retriever (see the protocol).
+    public func confirmRetrieverArrival(id: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> Bool {
+        try await session.transaction { (runner) throws(StoreError) -> Bool in
+            let parked = try Self.parkedCall(id: id, in: tenant, runner)
+            let rows = try runner.rows(
+                """
+                UPDATE parked_calls SET retriever_arrived_at = coalesce(retriever_arrived_at, ?3)
+                WHERE id = ?1 AND retrieved_by = ?2 AND ended_at IS NULL
+                RETURNING id
+                """,
+                [.text(parked.id), .text(agentIdentity), SQLiteData(now)]
+            )
+            return !rows.isEmpty
         }
     }
 

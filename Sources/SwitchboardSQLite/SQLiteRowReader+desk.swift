@@ -3,7 +3,8 @@ import SwitchboardCore
 
 extension SQLiteRowReader {
     /// The `parked_calls` columns ``parkedCall()`` reads.
-    static let parkedCallColumns = "id, tenant, call_sid, slot, parked_by, parked_at, retrieved_by, retrieved_at, ended_at, arrived_at"
+    static let parkedCallColumns =
+        "id, tenant, call_sid, slot, parked_by, parked_at, retrieved_by, retrieved_at, ended_at, arrived_at, retriever_arrived_at"
 
     /// The `chat_handoffs` columns ``chatHandoff()`` reads.
     static let handoffColumns =
@@ -27,7 +28,8 @@ extension SQLiteRowReader {
             retrievedBy: try optionalText("retrieved_by"),
             retrievedAt: try optionalDate("retrieved_at"),
             endedAt: try optionalDate("ended_at"),
-            arrivedAt: try optionalDate("arrived_at")
+            arrivedAt: try optionalDate("arrived_at"),
+            retrieverArrivedAt: try optionalDate("retriever_arrived_at")
         )
     }
 

@@ -159,7 +159,7 @@ actor RecordingRedirector: CallRedirecting {
 
     /// Thrown after a redirect was carried out (recorded, and `during` run): Twilio moved the call, but
     /// its answer was lost.
-    private let lostAnswer: TwilioRESTError?
+    private var lostAnswer: TwilioRESTError?
 
     init(
         failure: TwilioRESTError? = nil,
@@ -173,6 +173,10 @@ actor RecordingRedirector: CallRedirecting {
 
     /// Makes every later redirect fail with `failure`, or succeed again with nil.
     func fail(with failure: TwilioRESTError?) { self.failure = failure }
+
+    /// Makes later redirects (the one under way too, when called from `during`) happen and then fail
+    /// with `lostAnswer`, or be answered again with nil.
+    func loseAnswers(with lostAnswer: TwilioRESTError?) { self.lostAnswer = lostAnswer }
 
     func redirectCall(_ callSid: String, to url: String) async throws(TwilioRESTError) {
         if let failure { throw failure }

@@ -85,15 +85,77 @@ import Testing
             let events = try await store.ringEvents(forCall: "CAlost", in: "acme")
             #expect(!events.contains { $0.kind == .retrieved })
 
-            // Ann, through the TwiML URL instead of a redirect, retrieves it.
+            // Ann, through the TwiML URL instead of a redirect, retrieves it, and her leg reaches the slot.
             let retrieved = try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.annToken)
             #expect(retrieved.status == .ok)
             #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.ann)
-            // A repeat of her retrieval whose redirect fails leaves it hers: her first leg may be on its way.
+            let retrieveRoute = "/twilio/retrieve?tenant=acme&parked=\(id)"
+            let dial = try await client.twilio(retrieveRoute, ["CallSid": "CAannleg", "From": "client:\(DeskHarness.ann)"])
+            #expect(String(buffer: dial.body).contains("<Queue>park_CAlost</Queue>"))
+            #expect(try await store.parkedCall(id: id, in: "acme").retrieverArrivedAt != nil)
+            // A repeat of her retrieval whose redirect fails leaves it hers: her leg reached the caller.
             let repeated = try await ParkingAPITests.retrieve(id, token: DeskHarness.annToken, redirecting: "CAx", again: true, client: client)
             #expect(repeated.status == .badGateway)
             #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.ann)
             #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAlost")
+        }
+    }
+
+    /// A retrieval left standing by a redirect whose outcome was unknown, then retried with
+    /// `redirectAgain` and refused for certain (the leg is gone), never reached the caller: it is
+    /// released, so the caller does not wait in a slot nobody may retrieve until the park times out.
+    @Test(arguments: StoreUnderTest.all)
+    func aStandingRetrievalWhoseRetryIsRefusedIsReleased(store kind: StoreUnderTest) async throws {
+        try await Self.withCallParkedByAnn(kind, "CAstuck") { store, twilio, client, id in
+            let bobBefore = try await Self.bob(store)
+            await twilio.fail(with: .init(status: nil, message: "timed out: 5 s", mayHaveBeenApplied: true))
+            let unknown = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbob", client: client)
+            #expect(unknown.status == .gatewayTimeout)
+            #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.bob)
+
+            await twilio.fail(with: .init(status: 404, message: "The requested resource was not found"))
+            let refused = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbob", again: true, client: client)
+            #expect(refused.status == .badGateway)
+            #expect(try DeskHarness.errorCode(refused) == "twilio_failed")
+            #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == nil)
+            #expect(try await store.parkedCalls(in: "acme").map(\.id) == [id])
+            #expect(try await Self.bob(store) == bobBefore)
+
+            // A late arrival of Bob's first leg is turned away; Ann can have the call.
+            let retrieveRoute = "/twilio/retrieve?tenant=acme&parked=\(id)"
+            let late = try await client.twilio(retrieveRoute, ["CallSid": "CAbob", "From": "client:\(DeskHarness.bob)"])
+            #expect(String(buffer: late.body).contains("This call is no longer parked."))
+            await twilio.fail(with: nil)
+            #expect(try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.annToken).status == .ok)
+        }
+    }
+
+    /// The retriever's leg reaches the slot while Twilio's answer to the redirect is on its way, and that
+    /// answer is then lost: the retrieval is done, and the API says so (200) instead of 504.
+    @Test(arguments: StoreUnderTest.all)
+    func aRetrievalWhoseLegArrivedBeforeTheAnswerWasLostSucceeds(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            let arrive = ArrivalRelay()
+            let twilio = RecordingRedirector { callSid, url in
+                guard callSid == "CAbobleg" else { return }
+                await arrive.run(String(url.dropFirst("https://switchboard.example.com".count)))
+            }
+            try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
+                await arrive.set { pathAndQuery in
+                    let dial = try? await client.twilio(pathAndQuery, ["CallSid": "CAbobleg", "From": "client:\(DeskHarness.bob)"])
+                    #expect(dial.map { String(buffer: $0.body) }?.contains("<Dial><Queue>") == true)
+                    await twilio.loseAnswers(with: .init(status: nil, message: "timed out: 5 s", mayHaveBeenApplied: true))
+                }
+                #expect(try await client.api(.get, "/api/agents/me", token: DeskHarness.bobToken).status == .ok)
+                try await ParkingAPITests.answered("CAquick", store: store, client: client)
+                let id = try await ParkingAPITests.park("CAquick", client: client)
+                // Twilio moves Bob's leg, which reaches the slot, and then its answer is lost.
+                let retrieved = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbobleg", client: client)
+                #expect(retrieved.status == .ok)
+                #expect(await arrive.runs == 1)
+                #expect(try await store.parkedCall(id: id, in: "acme").retrieverArrivedAt != nil)
+                #expect(try await Self.bob(store).currentCallSid == "CAquick")
+            }
         }
     }
 

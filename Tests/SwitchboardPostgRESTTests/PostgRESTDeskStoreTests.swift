@@ -34,7 +34,7 @@ import Testing
                     + "&answered_by=is.null&finished_at=is.null&order=started_at.asc,call_sid.asc",
                 "\(Self.base)/ring_events?select=sequence,call_sid,tenant_id,agent_identity,kind,occurred_at,detail&tenant_id=eq.acme"
                     + "&agent_identity=eq.amy&kind=in.(%22answered%22,%22declined%22,%22missed%22)&order=sequence.desc&limit=3",
-                "\(Self.base)/parked_calls?select=id,tenant_id,call_sid,slot,parked_by,parked_at,retrieved_by,retrieved_at,ended_at"
+                "\(Self.base)/parked_calls?select=id,tenant_id,call_sid,slot,parked_by,parked_at,retrieved_by,retrieved_at,ended_at,arrived_at,retriever_arrived_at"
                     + "&tenant_id=eq.acme&retrieved_at=is.null&ended_at=is.null&order=parked_at.asc,call_sid.asc",
                 "\(Self.base)/chat_handoffs?select=id,tenant_id,conversation_id,customer_name,summary,status,picked_up_by,picked_up_at,"
                     + "released_at,created_at&tenant_id=eq.acme&status=eq.pending&order=created_at.asc,id.asc",
@@ -63,7 +63,7 @@ import Testing
         #expect(requests[1].url == "\(Self.base)/calls?select=answered_by,finished_at&call_sid=eq.CA1")
         #expect(
             requests[2].url
-                == "\(Self.base)/parked_calls?select=id,tenant_id,call_sid,slot,parked_by,parked_at,retrieved_by,retrieved_at,ended_at"
+                == "\(Self.base)/parked_calls?select=id,tenant_id,call_sid,slot,parked_by,parked_at,retrieved_by,retrieved_at,ended_at,arrived_at,retriever_arrived_at"
                 + "&call_sid=eq.CA1&retrieved_at=is.null&ended_at=is.null"
         )
         #expect(requests[2].header("Prefer") == "return=representation")

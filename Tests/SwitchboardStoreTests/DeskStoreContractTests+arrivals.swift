@@ -106,4 +106,40 @@ extension DeskStoreContractTests {
             #expect(try await store.parkedCalls(in: "acme") == [parked])
         }
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func aRetrieverWhoseLegReachedTheSlotIsRecordedOnceAndNeverReleased(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            for identity in ["amy", "bob", "cat"] {
+                try await store.upsertAgent(.new(identity, tenant: "acme"))
+            }
+            let parked = try await store.parkCall("CA-1", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(0))
+            // Not retrieved yet, or by another agent: nothing to record.
+            #expect(try await store.confirmRetrieverArrival(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(1)) == false)
+            #expect(try await store.retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(2)).isRetrieved)
+            #expect(try await store.confirmRetrieverArrival(id: parked.id, tenant: "acme", agentIdentity: "cat", at: Clock.at(3)) == false)
+            #expect(try await store.parkedCall(id: parked.id, in: "acme").retrieverArrivedAt == nil)
+
+            #expect(try await store.confirmRetrieverArrival(id: parked.id.uppercased(), tenant: "acme", agentIdentity: "bob", at: Clock.at(4)))
+            #expect(try await store.confirmRetrieverArrival(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(5)))
+            let arrived = try await store.parkedCall(id: parked.id, in: "acme")
+            #expect(arrived.retrieverArrivedAt == Clock.at(4))
+            #expect(arrived.retrievedBy == "bob")
+            // Bob may be talking to the caller: his own release, at the retrieval's instant, changes nothing.
+            #expect(try await store.releaseRetrieval(id: parked.id, tenant: "acme", agentIdentity: "bob", retrievedAt: Clock.at(2)) == false)
+            #expect(try await store.parkedCall(id: parked.id, in: "acme") == arrived)
+            #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == "CA-1")
+
+            // An ended park records nothing.
+            let hungUp = try await store.parkCall("CA-2", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(10))
+            #expect(try await store.endParkedCall("CA-2", at: Clock.at(11)) != nil)
+            #expect(try await store.confirmRetrieverArrival(id: hungUp.id, tenant: "acme", agentIdentity: "cat", at: Clock.at(12)) == false)
+            await #expect(throws: StoreError.notFound) {
+                try await store.confirmRetrieverArrival(id: parked.id, tenant: "globex", agentIdentity: "bob", at: Clock.at(13))
+            }
+            await #expect(throws: StoreError.notFound) {
+                try await store.confirmRetrieverArrival(id: UUID().uuidString, tenant: "acme", agentIdentity: "bob", at: Clock.at(13))
+            }
+        }
+    }
 }

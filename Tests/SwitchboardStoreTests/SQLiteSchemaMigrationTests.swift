@@ -41,7 +41,10 @@ struct SQLiteSchemaMigrationTests {
             try await first.upsertAgent(.new("amy"))
             let parked = try await first.parkCall("CA-1", tenant: .default, slot: "park", parkedBy: "amy", at: Clock.at(1))
             // Takes the file back to version 4: parked calls without their arrival.
-            for statement in ["ALTER TABLE parked_calls DROP COLUMN arrived_at", "PRAGMA user_version = 4"] {
+            for statement in [
+                "ALTER TABLE parked_calls DROP COLUMN arrived_at", "ALTER TABLE parked_calls DROP COLUMN retriever_arrived_at",
+                "PRAGMA user_version = 4",
+            ] {
                 _ = try await first.diagnosticRows(statement)
             }
             try await first.close()
@@ -67,7 +70,8 @@ struct SQLiteSchemaMigrationTests {
                 occurred_at REAL NOT NULL, detail TEXT, UNIQUE (call_sid, agent_identity, kind))
                 """,
                 "DROP TABLE ring_events", "ALTER TABLE ring_events_v3 RENAME TO ring_events",
-                "ALTER TABLE parked_calls DROP COLUMN arrived_at", "PRAGMA user_version = 3",
+                "ALTER TABLE parked_calls DROP COLUMN arrived_at", "ALTER TABLE parked_calls DROP COLUMN retriever_arrived_at",
+                "PRAGMA user_version = 3",
             ] {
                 _ = try await first.diagnosticRows(statement)
             }

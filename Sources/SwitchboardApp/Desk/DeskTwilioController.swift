@@ -252,6 +252,18 @@ struct DeskTwilioController<Store: DeskStore>: Sendable {
         if let from = form["From"], from.hasPrefix("client:"), from.dropFirst("client:".count) != retriever {
             return (sorry, "retrieve-other-agent")
         }
+        // From here on the retrieval is never released: this leg may be talking to the caller.
+        let now = Date()
+        do {
+            let stands = try await budget.run { () async throws(StoreError) -> Bool in
+                try await store.confirmRetrieverArrival(id: parked.id, tenant: tenant, agentIdentity: retriever, at: now)
+            }
+            guard stands else { return (sorry, "retrieve-released") }
+        } catch {
+            // The caller is waiting for this agent: connect them, and say what the store did not record.
+            services.logger.error("could not record the retriever's arrival", metadata: ["parked": "\(parked.id)", "error": "\(error)"])
+            return (VoiceResponse([.dial(Dial([.queue(Queue(parked.slot))]))]), "retrieve-dial-queue-unconfirmed")
+        }
         return (VoiceResponse([.dial(Dial([.queue(Queue(parked.slot))]))]), "retrieve-dial-queue")
     }
 }

@@ -16,8 +16,10 @@ import SwitchboardDesk
 /// (``DeskStore/releaseRetrieval(id:tenant:agentIdentity:retrievedAt:)``), so the caller never waits in
 /// a slot that nobody may retrieve; when Twilio may have redirected it (the request timed out, say), the
 /// retrieval stands and the API answers 504 `twilio_outcome_unknown`, since the agent may already be
-/// talking to the caller. A repeat of one's own retrieval redirects the leg again only when the body
-/// says `redirectAgain`: a double click must not take a leg that is talking to the caller off the call.
+/// talking to the caller (200, when `/twilio/retrieve` has recorded the leg's arrival meanwhile). A
+/// repeat of one's own retrieval redirects the leg again only when the body says `redirectAgain`: a
+/// double click must not take a leg that is talking to the caller off the call; a refusal of that
+/// redirect releases the retrieval, unless its leg reached the slot.
 struct ParkingAPIController<Store: DeskStore>: Sendable {
     let services: DeskServices<Store>
 
@@ -186,16 +188,21 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
                 try await services.redirect(agentCallSid, to: path)
             } catch let error where error.code == .twilioOutcomeUnknown {
                 // The leg may be on its way to the slot: the retrieval stands, so that nobody else takes a
-                // caller this agent may be talking to. The agent's retry with redirectAgain moves the leg again.
-                throw error.hinting(
-                    "The call stays retrieved by you: if your leg did not reach the caller, retrieve it again with "
-                        + "\"redirectAgain\": true. Until then no other agent can take it; at the park's timeout it rings the parker again."
-                )
+                // caller this agent may be talking to. When the leg has reached the slot already (Twilio
+                // moved it, and its answer is what got lost), the retrieval is done.
+                guard await legArrived(parked, of: agent.identity) else {
+                    throw error.hinting(
+                        "The call stays retrieved by you: if your leg did not reach the caller, retrieve it again with "
+                            + "\"redirectAgain\": true. Until then no other agent can take it, and at the park's timeout "
+                            + "the caller goes to voicemail."
+                    )
+                }
             } catch {
-                // The agent's leg never reaches the slot: give the call back, so that the caller does not
-                // wait in a slot nobody may retrieve, and this agent's retry (or another agent) can have it.
-                // Only a retrieval made by this request is undone: a repeat leaves the first one's leg be.
-                await release(parked, for: agent.identity, in: user.tenant, retrievedAt: now)
+                // Twilio refused to move the leg, so it is not on its way: give the call back, so that the
+                // caller does not wait in a slot nobody may retrieve, and this agent's retry (or another agent)
+                // can have it. That holds for a repeat with redirectAgain too, unless its first leg reached the
+                // slot, which the store checks.
+                await release(parked, for: agent.identity, in: user.tenant, retrievedAt: parked.retrievedAt ?? now)
                 throw error
             }
             redirected = true
@@ -215,6 +222,19 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
             services.logger.warning("could not record the retrieval", metadata: ["id": "\(id)", "error": "\(error)"])
         }
         return DeskJSON.response(Retrieved(parked: parked, twimlURL: services.publicURL(path), redirected: redirected))
+    }
+
+    /// Whether the agent's leg has reached the slot of `parked` (`/twilio/retrieve` recorded it); false
+    /// when the store cannot say.
+    private func legArrived(_ parked: ParkedCall, of identity: String) async -> Bool {
+        let store = services.store
+        do {
+            let current = try await store.parkedCall(id: parked.id, in: parked.tenant)
+            return current.retrievedBy == identity && current.retrieverArrivedAt != nil
+        } catch {
+            services.logger.error("could not read a parked call", metadata: ["id": "\(parked.id)", "error": "\(error)"])
+            return false
+        }
     }
 
     /// Undoes the agent's retrieval of `parked`, made at `retrievedAt`, after its leg could not be moved;
