@@ -110,10 +110,13 @@ public protocol DeskStore: CallStore {
     /// `callSid`): records when, and restores a park that was withdrawn before the caller arrived.
     ///
     /// In order: a park that has not ended (waiting, or retrieved) is `.confirmed`, its `arrivedAt` set
-    /// if it was not; a park withdrawn before any arrival (``withdrawPark(id:tenant:at:)``), never
-    /// retrieved, of a call with no other park waiting, is `.restored`: it waits again, with `endedAt`
-    /// cleared and `arrivedAt` set; anything else is `.notWaiting`, unchanged. The caller of a restored
-    /// park is no longer with its parker, whose part in the call the caller then ends.
+    /// if it was not; a park that ended before any arrival was recorded (in practice one withdrawn by
+    /// ``withdrawPark(id:tenant:at:)``: a caller who reached the slot has its arrival recorded, and one
+    /// who left it makes no more requests), never retrieved, of a call with no other park waiting, is
+    /// `.restored`: it waits again, with `endedAt` cleared and `arrivedAt` set; anything else is
+    /// `.notWaiting`, unchanged. Either way the parker is no longer with the caller: whoever calls this
+    /// ends the parker's part in the call (``endCall(_:of:in:at:wrapUpSeconds:)``) unless the park was
+    /// retrieved.
     /// - Throws: ``StoreError/notFound`` for an unknown id in the tenant, or a park of another call
     ///   than `callSid`.
     func confirmParkArrival(id: String, tenant: TenantID, callSid: String, at now: Date) async throws(StoreError) -> ParkArrival
@@ -125,11 +128,11 @@ public protocol DeskStore: CallStore {
     func confirmRetrieverArrival(id: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> Bool
 
     /// Withdraws a park whose redirect did not happen, or whose outcome is unknown: ends it at `now`
-    /// unless the caller has already reached the slot (its `arrivedAt` is set), so a caller Twilio did
-    /// move is never left in a slot nobody may retrieve. A park that was retrieved or has ended is left
-    /// as it is. Answers whether the park was withdrawn; false means it stands.
+    /// (`.withdrawn`) unless the caller has already reached the slot (`.callerArrived`: its `arrivedAt`
+    /// is set, and the park stands), so a caller Twilio did move is never left in a slot nobody may
+    /// retrieve. A park that was retrieved or has ended is `.notWaiting`, unchanged.
     /// - Throws: ``StoreError/notFound`` for an unknown id in the tenant.
-    func withdrawPark(id: String, tenant: TenantID, at now: Date) async throws(StoreError) -> Bool
+    func withdrawPark(id: String, tenant: TenantID, at now: Date) async throws(StoreError) -> ParkWithdrawal
 
     /// Marks the waiting parked call of `callSid` as ended (the caller hung up, or the park timed out)
     /// and returns it; nil when the call is not waiting in a slot.

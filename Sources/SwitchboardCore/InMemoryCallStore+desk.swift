@@ -179,12 +179,13 @@ extension InMemoryCallStore: DeskStore {
         return true
     }
 
-    public func withdrawPark(id: String, tenant: TenantID, at now: Date) throws(StoreError) -> Bool {
+    public func withdrawPark(id: String, tenant: TenantID, at now: Date) throws(StoreError) -> ParkWithdrawal {
         var parked = try parkedCall(id: id, in: tenant)
-        guard parked.isWaiting, parked.arrivedAt == nil else { return false }
+        guard parked.isWaiting else { return .notWaiting }
+        guard parked.arrivedAt == nil else { return .callerArrived }
         parked.endedAt = now
         parkedByID[parked.id] = parked
-        return true
+        return .withdrawn
     }
 
     /// The identity of an agent other than `identity` in `tenant` whose current call is `callSid`, if any.

@@ -67,11 +67,22 @@ public struct ParkedCall: Equatable, Sendable, Codable {
 public enum ParkArrival: Equatable, Sendable {
     /// The park stands (waiting, or already retrieved) and now records the caller's arrival.
     case confirmed(ParkedCall)
-    /// The park had been withdrawn because Twilio's answer to the redirect never came, yet Twilio did
-    /// move the caller: the park waits again, as parked by its parker, who is no longer with the caller.
+    /// The park had ended before any arrival was recorded (it was withdrawn because Twilio's answer to
+    /// the redirect never came), yet Twilio did move the caller: the park waits again, as parked by its
+    /// parker, who is no longer with the caller.
     case restored(ParkedCall)
     /// Nothing to confirm: the park ended after the caller arrived (hung up, timed out), or another park
     /// of the same call waits now.
+    case notWaiting
+}
+
+/// What withdrawing a park whose redirect failed found (``DeskStore/withdrawPark(id:tenant:at:)``).
+public enum ParkWithdrawal: Equatable, Sendable {
+    /// The park ended: the caller had not reached the slot.
+    case withdrawn
+    /// The caller has reached the slot: Twilio did move it, and the park stands.
+    case callerArrived
+    /// Nothing to withdraw: the park was retrieved or had ended already.
     case notWaiting
 }
 

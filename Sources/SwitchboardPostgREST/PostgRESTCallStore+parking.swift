@@ -122,22 +122,28 @@ extension PostgRESTCallStore {
             "confirm_retriever_arrival",
             RetrieveArguments(p_id: id, p_tenant_id: tenant.rawValue, p_agent_identity: agentIdentity, p_at: now),
             as: Bool.self,
-            idempotent: false,
+            idempotent: true,
             operation: "confirming agent \(agentIdentity)'s arrival in parked call \(id)"
         )
     }
 
     /// The `withdraw_park` SQL function, which locks the parked call's row
     /// (`supabase/migrations/20261123100000_park_confirmed_by_arrival.sql`).
-    public func withdrawPark(id: String, tenant: TenantID, at now: Date) async throws(StoreError) -> Bool {
+    public func withdrawPark(id: String, tenant: TenantID, at now: Date) async throws(StoreError) -> ParkWithdrawal {
         guard Self.isUUID(id) else { throw .notFound("No parked call \(id) in tenant \(tenant)") }
-        return try await client.rpc(
+        let outcome = try await client.rpc(
             "withdraw_park",
             WithdrawArguments(p_id: id, p_tenant_id: tenant.rawValue, p_at: now),
-            as: Bool.self,
+            as: String.self,
             idempotent: false,
             operation: "withdrawing parked call \(id)"
         )
+        switch outcome {
+        case "withdrawn": return .withdrawn
+        case "caller_arrived": return .callerArrived
+        case "not_waiting": return .notWaiting
+        default: throw .corrupt("withdraw_park answered an unknown outcome \(outcome) for parked call \(id)")
+        }
     }
 
     /// The `reclaim_parked_call` SQL function, which locks the agent's row, then the parked call's

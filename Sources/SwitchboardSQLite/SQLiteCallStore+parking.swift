@@ -160,6 +160,7 @@ extension SQLiteCallStore {
                 """,
                 [.text(parked.id), SQLiteData(now)]
             )
+            // The write lock held since BEGIN IMMEDIATE makes a miss unreachable; checked all the same.
             guard let updated = try rows.records(from: "parked_calls", { (row) throws(StoreError) in try row.parkedCall() }).first else {
                 throw .conflict("Parked call \(id) changed while its caller arrived")
             }
@@ -184,18 +185,13 @@ extension SQLiteCallStore {
     }
 
     /// Withdraws the park with one `UPDATE` guarded by its state (see the protocol).
-    public func withdrawPark(id: String, tenant: TenantID, at now: Date) async throws(StoreError) -> Bool {
-        try await session.transaction { (runner) throws(StoreError) -> Bool in
+    public func withdrawPark(id: String, tenant: TenantID, at now: Date) async throws(StoreError) -> ParkWithdrawal {
+        try await session.transaction { (runner) throws(StoreError) -> ParkWithdrawal in
             let parked = try Self.parkedCall(id: id, in: tenant, runner)
-            let rows = try runner.rows(
-                """
-                UPDATE parked_calls SET ended_at = ?2
-                WHERE id = ?1 AND retrieved_at IS NULL AND ended_at IS NULL AND arrived_at IS NULL
-                RETURNING id
-                """,
-                [.text(parked.id), SQLiteData(now)]
-            )
-            return !rows.isEmpty
+            guard parked.isWaiting else { return .notWaiting }
+            guard parked.arrivedAt == nil else { return .callerArrived }
+            try runner.execute("UPDATE parked_calls SET ended_at = ?2 WHERE id = ?1", [.text(parked.id), SQLiteData(now)])
+            return .withdrawn
         }
     }
 

@@ -301,6 +301,33 @@ import Testing
         }
     }
 
+    /// The caller's arrival could not be recorded at `/twilio/park` (here it never came), so the park was
+    /// withdrawn; the hold music's requests, which Twilio makes while the caller waits, record it and
+    /// restore the park.
+    @Test(arguments: StoreUnderTest.all)
+    func theHoldMusicRequestsRestoreAWithdrawnParkToo(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            let twilio = RecordingRedirector(lostAnswer: .init(status: 502, message: "Bad Gateway", mayHaveBeenApplied: true))
+            try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
+                try await Self.answered("CAwait", store: store, client: client)
+                let response = try await client.api(.post, "/api/calls/CAwait/park", token: DeskHarness.annToken)
+                #expect(response.status == .gatewayTimeout)
+                #expect(try await store.parkedCalls(in: "acme").isEmpty)
+                let url = try #require(await twilio.redirects.first?.url)
+                let id = try #require(URLComponents(string: url)?.queryItems?.first { $0.name == "parked" }?.value)
+
+                let wait = try await client.twilio("/twilio/park-wait?tenant=acme&parked=\(id)", ["CallSid": "CAwait", "QueueTime": "5"])
+                #expect(String(buffer: wait.body).contains("<Play>"))
+                #expect(try await store.parkedCalls(in: "acme").map(\.id) == [id])
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == nil)
+                #expect(try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.bobToken).status == .ok)
+                // Later hold music leaves the retriever on the call.
+                _ = try await client.twilio("/twilio/park-wait?tenant=acme&parked=\(id)", ["CallSid": "CAwait", "QueueTime": "35"])
+                #expect(try await store.agent(identity: DeskHarness.bob, in: "acme").currentCallSid == "CAwait")
+            }
+        }
+    }
+
     /// The caller reaches the slot while Twilio's answer to the redirect is still on its way, and that
     /// answer is then lost: the park stands, and the agent is told it parked the call.
     @Test(arguments: StoreUnderTest.all)

@@ -93,9 +93,10 @@ import Testing
             let dial = try await client.twilio(retrieveRoute, ["CallSid": "CAannleg", "From": "client:\(DeskHarness.ann)"])
             #expect(String(buffer: dial.body).contains("<Queue>park_CAlost</Queue>"))
             #expect(try await store.parkedCall(id: id, in: "acme").retrieverArrivedAt != nil)
-            // A repeat of her retrieval whose redirect fails leaves it hers: her leg reached the caller.
+            // Her leg reached the caller: a repeat, redirectAgain or not, leaves it there, and the call hers.
             let repeated = try await ParkingAPITests.retrieve(id, token: DeskHarness.annToken, redirecting: "CAx", again: true, client: client)
-            #expect(repeated.status == .badGateway)
+            #expect(repeated.status == .ok)
+            #expect(try DeskHarness.object(repeated)["redirected"] as? Bool == false)
             #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.ann)
             #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAlost")
         }
@@ -127,6 +128,65 @@ import Testing
             #expect(String(buffer: late.body).contains("This call is no longer parked."))
             await twilio.fail(with: nil)
             #expect(try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.annToken).status == .ok)
+        }
+    }
+
+    /// Once the retriever's leg has reached the slot it may be talking to the caller: a repeat with
+    /// `redirectAgain` leaves it there, where a second redirect would take it off the call.
+    @Test(arguments: StoreUnderTest.all)
+    func aLegThatReachedTheSlotIsNeverRedirectedAgain(store kind: StoreUnderTest) async throws {
+        try await Self.withCallParkedByAnn(kind, "CAtalking") { store, twilio, client, id in
+            let first = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbobleg", client: client)
+            #expect(first.status == .ok)
+            let redirects = await twilio.redirects.count
+            let retrieveRoute = "/twilio/retrieve?tenant=acme&parked=\(id)"
+            _ = try await client.twilio(retrieveRoute, ["CallSid": "CAbobleg", "From": "client:\(DeskHarness.bob)"])
+
+            let again = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbobleg", again: true, client: client)
+            #expect(again.status == .ok)
+            #expect(try DeskHarness.object(again)["redirected"] as? Bool == false)
+            #expect(await twilio.redirects.count == redirects)
+            #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.bob)
+        }
+    }
+
+    /// A repeat's redirect refused for a reason that says nothing about the first leg (here 401: the
+    /// account's credentials) keeps the retrieval: that leg may still be on its way to the caller.
+    @Test(arguments: StoreUnderTest.all)
+    func aRepeatRefusedForAnotherReasonThanAGoneLegKeepsTheRetrieval(store kind: StoreUnderTest) async throws {
+        try await Self.withCallParkedByAnn(kind, "CAkept") { store, twilio, client, id in
+            await twilio.fail(with: .init(status: nil, message: "timed out: 5 s", mayHaveBeenApplied: true))
+            let unknown = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbob", client: client)
+            #expect(unknown.status == .gatewayTimeout)
+            await twilio.fail(with: .init(status: 401, message: "Authenticate"))
+            let refused = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbob", again: true, client: client)
+            #expect(refused.status == .badGateway)
+            #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.bob)
+            #expect(try await Self.bob(store).currentCallSid == "CAkept")
+        }
+    }
+
+    /// A retrieval whose leg never reached the slot (the agent's app never connected, or its redirect
+    /// was lost and not retried) does not hold the caller past the park's timeout: the parker is rung
+    /// again, as for a park nobody retrieved, instead of the caller going to voicemail.
+    @Test(arguments: StoreUnderTest.all)
+    func atTheParksTimeoutARetrieverWhoseLegNeverArrivedLetsTheParkerBeRungAgain(store kind: StoreUnderTest) async throws {
+        try await Self.withCallParkedByAnn(kind, "CAnoshow") { store, _, client, id in
+            #expect(try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.bobToken).status == .ok)
+            #expect(try await Self.bob(store).currentCallSid == "CAnoshow")
+
+            let status = try await client.twilio(
+                "/twilio/park-status?tenant=acme&parked=\(id)",
+                ["CallSid": "CAnoshow", "QueueResult": "leave", "QueueTime": "120"]
+            )
+            let body = String(buffer: status.body)
+            #expect(body.contains("<Client "))
+            #expect(body.contains(DeskHarness.ann + "</Client>"))
+            #expect(!body.contains("<Record "))
+            let parked = try await store.parkedCall(id: id, in: "acme")
+            #expect(parked.retrievedBy == nil)
+            #expect(parked.endedAt != nil)
+            #expect(try await Self.bob(store).currentCallSid == nil)
         }
     }
 
@@ -280,7 +340,14 @@ import Testing
             #expect(status.headers[.contentType] == "text/xml; charset=utf-8")
             #expect(String(buffer: status.body).hasPrefix(ParkingAPITests.declaration + "<Response"))
             #expect(try await Self.bob(store).currentCallSid == nil)
-            #expect(try await Self.bob(store).lastCallEndedAt != nil)
+            if result == "leave" {
+                // Bob's leg never reached the slot: his retrieval is undone, as one who never spoke to the
+                // caller, and the parker is rung again.
+                #expect(try await Self.bob(store).lastCallEndedAt == nil)
+                #expect(String(buffer: status.body).contains(DeskHarness.ann + "</Client>"))
+            } else {
+                #expect(try await Self.bob(store).lastCallEndedAt != nil)
+            }
         }
     }
 

@@ -17,7 +17,7 @@ extension DeskStoreContractTests {
             // A repeated request keeps the first arrival.
             let repeated = try await store.confirmParkArrival(id: parked.id.uppercased(), tenant: "acme", callSid: "CA-1", at: Clock.at(6))
             #expect(repeated == .confirmed(arrived))
-            #expect(try await store.withdrawPark(id: parked.id, tenant: "acme", at: Clock.at(7)) == false)
+            #expect(try await store.withdrawPark(id: parked.id, tenant: "acme", at: Clock.at(7)) == .callerArrived)
             #expect(try await store.parkedCalls(in: "acme") == [arrived])
             #expect(try await store.parkedCall(id: parked.id, in: "acme") == arrived)
         }
@@ -30,12 +30,12 @@ extension DeskStoreContractTests {
             try await store.upsertAgent(.new("bob", tenant: "acme"))
             let parked = try await store.parkCall("CA-1", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(0))
 
-            #expect(try await store.withdrawPark(id: parked.id, tenant: "acme", at: Clock.at(2)) == true)
+            #expect(try await store.withdrawPark(id: parked.id, tenant: "acme", at: Clock.at(2)) == .withdrawn)
             var withdrawn = parked
             withdrawn.endedAt = Clock.at(2)
             #expect(try await store.parkedCall(id: parked.id, in: "acme") == withdrawn)
             #expect(try await store.parkedCalls(in: "acme") == [])
-            #expect(try await store.withdrawPark(id: parked.id, tenant: "acme", at: Clock.at(3)) == false)
+            #expect(try await store.withdrawPark(id: parked.id, tenant: "acme", at: Clock.at(3)) == .notWaiting)
             #expect(try await store.parkedCall(id: parked.id, in: "acme") == withdrawn)
 
             var restored = parked
@@ -45,7 +45,7 @@ extension DeskStoreContractTests {
             #expect(try await store.confirmParkArrival(id: parked.id, tenant: "acme", callSid: "CA-1", at: Clock.at(5)) == .confirmed(restored))
             // A restored park is an ordinary one: retrieved once, and not withdrawn.
             #expect(try await store.retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(6)).isRetrieved)
-            #expect(try await store.withdrawPark(id: parked.id, tenant: "acme", at: Clock.at(7)) == false)
+            #expect(try await store.withdrawPark(id: parked.id, tenant: "acme", at: Clock.at(7)) == .notWaiting)
             #expect(try await store.parkedCall(id: parked.id, in: "acme").retrievedBy == "bob")
         }
     }
@@ -65,7 +65,7 @@ extension DeskStoreContractTests {
 
             // Withdrawn, then parked again: the first park's late arrival leaves the second one alone.
             let first = try await store.parkCall("CA-2", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(10))
-            #expect(try await store.withdrawPark(id: first.id, tenant: "acme", at: Clock.at(11)))
+            #expect(try await store.withdrawPark(id: first.id, tenant: "acme", at: Clock.at(11)) == .withdrawn)
             let second = try await store.parkCall("CA-2", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(12))
             #expect(try await store.confirmParkArrival(id: first.id, tenant: "acme", callSid: "CA-2", at: Clock.at(13)) == .notWaiting)
             #expect(try await store.parkedCalls(in: "acme") == [second])
@@ -81,7 +81,10 @@ extension DeskStoreContractTests {
             }
             #expect(confirmed.retrievedBy == "bob")
             #expect(confirmed.arrivedAt == Clock.at(22))
-            #expect(try await store.withdrawPark(id: taken.id, tenant: "acme", at: Clock.at(23)) == false)
+            #expect(try await store.withdrawPark(id: taken.id, tenant: "acme", at: Clock.at(23)) == .notWaiting)
+            // An ended park is not withdrawn either.
+            #expect(try await store.withdrawPark(id: hungUp.id, tenant: "acme", at: Clock.at(24)) == .notWaiting)
+            #expect(try await store.parkedCall(id: hungUp.id, in: "acme").endedAt == Clock.at(2))
         }
     }
 
@@ -139,6 +142,35 @@ extension DeskStoreContractTests {
             }
             await #expect(throws: StoreError.notFound) {
                 try await store.confirmRetrieverArrival(id: UUID().uuidString, tenant: "acme", agentIdentity: "bob", at: Clock.at(13))
+            }
+        }
+    }
+
+    /// Twilio's answer to a park's redirect is lost while the caller reaches the slot: the API's withdrawal
+    /// and the caller's arrival run at once, through two instances. Whichever comes first, the caller ends
+    /// up in a waiting park whose arrival is recorded.
+    @Test(arguments: StoreKind.allCases)
+    func aWithdrawalRacingTheCallersArrivalAlwaysLeavesTheParkWaiting(kind: StoreKind) async throws {
+        try await kind.withStores(instances: 2) { stores async throws in
+            try await stores[0].upsertAgent(.new("amy"))
+            for round in 1...6 {
+                let callSid = "CA-race-\(round)"
+                let parked = try await stores[0].parkCall(callSid, tenant: .default, slot: "park", parkedBy: "amy", at: Clock.at(round))
+                async let withdrawal = stores[round % 2].withdrawPark(id: parked.id, tenant: .default, at: Clock.at(round * 10))
+                async let arrival = stores[(round + 1) % 2].confirmParkArrival(
+                    id: parked.id,
+                    tenant: .default,
+                    callSid: callSid,
+                    at: Clock.at(round * 10 + 1)
+                )
+                let (withdrawn, arrived) = try await (withdrawal, arrival)
+                switch (withdrawn, arrived) {
+                case (.withdrawn, .restored), (.callerArrived, .confirmed): break
+                default: Issue.record("round \(round): \(withdrawn) and \(arrived)")
+                }
+                let after = try await stores[0].parkedCall(id: parked.id, in: .default)
+                #expect(after.isWaiting, "round \(round)")
+                #expect(after.arrivedAt == Clock.at(round * 10 + 1), "round \(round)")
             }
         }
     }

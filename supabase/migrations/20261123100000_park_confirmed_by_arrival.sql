@@ -44,27 +44,35 @@ begin
         end if;
         v_outcome := 'restored';
     end if;
-    update public.parked_calls set ended_at = null, arrived_at = coalesce(arrived_at, p_at)
-    where id = p_id
-    returning * into v_parked;
+    begin
+        update public.parked_calls set ended_at = null, arrived_at = coalesce(arrived_at, p_at)
+        where id = p_id
+        returning * into v_parked;
+    exception when unique_violation then
+        -- Another instance parked the call again meanwhile (its row was not committed when checked).
+        return jsonb_build_object('outcome', 'not_waiting');
+    end;
     return jsonb_build_object('outcome', v_outcome, 'parked_call', to_jsonb(v_parked));
 end;
 $$;
 
--- Withdraws parked call p_id at p_at: ends it unless the caller has reached the slot, or it was
--- retrieved, or it has ended. Returns whether it was withdrawn. An unknown parked call in the tenant
--- raises PT404.
-create or replace function public.withdraw_park(p_id uuid, p_tenant_id text, p_at timestamptz) returns boolean
+-- Withdraws parked call p_id at p_at. Returns 'not_waiting' for a park retrieved or ended,
+-- 'caller_arrived' (changing nothing: the park stands) once the caller has reached the slot, and
+-- otherwise ends it and returns 'withdrawn'. An unknown parked call in the tenant raises PT404.
+create or replace function public.withdraw_park(p_id uuid, p_tenant_id text, p_at timestamptz) returns text
 language plpgsql volatile as $$
 declare
     v_parked public.parked_calls;
 begin
     v_parked := public.lock_parked_call(p_id, p_tenant_id);
-    if v_parked.retrieved_at is not null or v_parked.ended_at is not null or v_parked.arrived_at is not null then
-        return false;
+    if v_parked.retrieved_at is not null or v_parked.ended_at is not null then
+        return 'not_waiting';
+    end if;
+    if v_parked.arrived_at is not null then
+        return 'caller_arrived';
     end if;
     update public.parked_calls set ended_at = p_at where id = p_id;
-    return true;
+    return 'withdrawn';
 end;
 $$;
 

@@ -81,7 +81,16 @@ struct DeskServices<Store: DeskStore>: Sendable {
 
     /// Redirects a live call through Twilio's REST API.
     func redirect(_ callSid: String, to pathAndQuery: String) async throws(DeskError) {
-        guard let redirector else { throw .twilioNotConfigured }
+        do {
+            try await redirectLeg(callSid, to: pathAndQuery)
+        } catch {
+            throw error.error
+        }
+    }
+
+    /// As ``redirect(_:to:)``, keeping Twilio's own error beside the API's.
+    func redirectLeg(_ callSid: String, to pathAndQuery: String) async throws(RedirectFailure) {
+        guard let redirector else { throw RedirectFailure(error: .twilioNotConfigured, twilio: nil) }
         do {
             try await redirector.redirectCall(callSid, to: publicURL(pathAndQuery))
         } catch {
@@ -89,7 +98,8 @@ struct DeskServices<Store: DeskStore>: Sendable {
                 "Twilio redirect failed",
                 metadata: ["callSid": "\(callSid)", "error": "\(error)", "mayHaveBeenApplied": "\(error.mayHaveBeenApplied)"]
             )
-            throw error.mayHaveBeenApplied ? .twilioOutcomeUnknown(error.description) : .twilioFailed(error.description)
+            let mapped: DeskError = error.mayHaveBeenApplied ? .twilioOutcomeUnknown(error.description) : .twilioFailed(error.description)
+            throw RedirectFailure(error: mapped, twilio: error)
         }
     }
 }

@@ -97,7 +97,7 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
             // The caller is taken to be still on the line with the agent, and the park is withdrawn; unless
             // the caller has reached the slot meanwhile (Twilio applied the redirect, and its answer was what
             // got lost), when the park stands and this request goes on as if Twilio had answered.
-            guard await withdraw(parked, at: Date()) else {
+            if await withdraw(parked, at: Date()) == .callerArrived {
                 services.logger.warning(
                     "park redirect failed but the caller reached the slot; the park stands",
                     metadata: ["callSid": "\(callSid)", "error": "\(error.message)"]
@@ -116,15 +116,15 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
         return try await parkDone(parked, by: agent.identity, in: user.tenant, at: now)
     }
 
-    /// Withdraws a park whose redirect failed; false when it stands (the caller reached the slot). A
-    /// store failure is logged and taken as withdrawn: the request then fails with Twilio's error, the
-    /// one that matters to the agent.
-    private func withdraw(_ parked: ParkedCall, at now: Date) async -> Bool {
+    /// Withdraws a park whose redirect failed (see ``DeskStore/withdrawPark(id:tenant:at:)``). A store
+    /// failure is logged and taken as withdrawn: the request then fails with Twilio's error, the one that
+    /// matters to the agent, and the caller's arrival, if Twilio did move it, restores the park.
+    private func withdraw(_ parked: ParkedCall, at now: Date) async -> ParkWithdrawal {
         do {
             return try await services.store.withdrawPark(id: parked.id, tenant: parked.tenant, at: now)
         } catch {
             services.logger.error("could not withdraw a park", metadata: ["parked": "\(parked.id)", "error": "\(error)"])
-            return true
+            return .withdrawn
         }
     }
 
@@ -182,28 +182,34 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
         // apart at least). Redirecting its leg again would take a leg that is talking to the caller off
         // the call (a double click, a client's retry), so a repeat does so only when asked.
         let isRepeat = parked.retrievedAt.map { abs($0.timeIntervalSince(now)) > 0.000_01 } ?? false
+        // A leg that reached the slot (`/twilio/retrieve` recorded it) may be talking to the caller: it is
+        // never moved again, redirectAgain or not.
+        let mayRedirect = !isRepeat || (body.redirectAgain == true && parked.retrieverArrivedAt == nil)
         var redirected = false
-        if let agentCallSid = body.agentCallSid, !agentCallSid.isEmpty, !isRepeat || body.redirectAgain == true {
-            do {
-                try await services.redirect(agentCallSid, to: path)
-            } catch let error where error.code == .twilioOutcomeUnknown {
+        if let agentCallSid = body.agentCallSid, !agentCallSid.isEmpty, mayRedirect {
+            do throws(RedirectFailure) {
+                try await services.redirectLeg(agentCallSid, to: path)
+            } catch let failure where failure.error.code == .twilioOutcomeUnknown {
+                let error = failure.error
                 // The leg may be on its way to the slot: the retrieval stands, so that nobody else takes a
                 // caller this agent may be talking to. When the leg has reached the slot already (Twilio
                 // moved it, and its answer is what got lost), the retrieval is done.
                 guard await legArrived(parked, of: agent.identity) else {
                     throw error.hinting(
                         "The call stays retrieved by you: if your leg did not reach the caller, retrieve it again with "
-                            + "\"redirectAgain\": true. Until then no other agent can take it, and at the park's timeout "
-                            + "the caller goes to voicemail."
+                            + "\"redirectAgain\": true. Until then no other agent can take it; at the park's timeout, "
+                            + "unless your leg reached the caller, the parker is rung again."
                     )
                 }
             } catch {
-                // Twilio refused to move the leg, so it is not on its way: give the call back, so that the
-                // caller does not wait in a slot nobody may retrieve, and this agent's retry (or another agent)
-                // can have it. That holds for a repeat with redirectAgain too, unless its first leg reached the
-                // slot, which the store checks.
-                await release(parked, for: agent.identity, in: user.tenant, retrievedAt: parked.retrievedAt ?? now)
-                throw error
+                // Twilio refused to move the leg, so this request's leg is not on its way: give the call back,
+                // so that the caller does not wait in a slot nobody may retrieve, and this agent's retry (or
+                // another agent) can have it. A repeat's refusal says something of the first leg only when
+                // Twilio says the leg is gone; the store also keeps a retrieval whose leg reached the slot.
+                if !isRepeat || error.legIsGone {
+                    await release(parked, for: agent.identity, in: user.tenant, retrievedAt: parked.retrievedAt ?? now)
+                }
+                throw error.error
             }
             redirected = true
         }

@@ -1,0 +1,190 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import SwitchboardCore
+import SwitchboardDesk
+import SwitchboardRouting
+import SwitchboardTwiML
+import SwitchboardVoice
+import SwitchboardWebhooks
+
+/// The park slot's side of the agents' Twilio routes: the caller's arrival (`/twilio/park`, and the
+/// hold music's `/twilio/park-wait`), its exit (`/twilio/park-status`), and the parker's ring-back.
+extension DeskTwilioController {
+    /// Records that the caller is in the slot (``DeskStore/confirmParkArrival(id:tenant:callSid:at:)``), so
+    /// that a park withdrawn because Twilio's answer to the redirect never came is restored, and takes
+    /// the parker, who is no longer with the caller, off the call (unless the call was retrieved). Both
+    /// steps may repeat: `/twilio/park` and every `/twilio/park-wait` run them, so one that failed is done
+    /// by the next. Answers the outcome word of `/twilio/park`. A store failure is logged: the caller is
+    /// enqueued all the same.
+    func confirmArrival(form: FormParameters, tenant: TenantID?, parkedID: String?) async -> String {
+        guard let tenant, let parkedID, let callSid = form["CallSid"], !callSid.isEmpty else { return "enqueued" }
+        let store = services.store
+        let wrapUp = services.configuration.wrapUpSeconds
+        let now = Date()
+        do {
+            let arrival = try await budget.run { () async throws(StoreError) -> ParkArrival in
+                let arrival = try await store.confirmParkArrival(id: parkedID, tenant: tenant, callSid: callSid, at: now)
+                switch arrival {
+                case .restored(let parked), .confirmed(let parked):
+                    guard parked.retrievedBy == nil else { break }
+                    try await ParkingAPIController<Store>.endParkersPart(
+                        parked,
+                        by: parked.parkedBy,
+                        in: tenant,
+                        at: now,
+                        wrapUpSeconds: wrapUp,
+                        store
+                    )
+                case .notWaiting:
+                    break
+                }
+                return arrival
+            }
+            guard case .restored(let parked) = arrival else { return "enqueued" }
+            services.logger.warning(
+                "park restored: the caller reached the slot after the park was withdrawn",
+                metadata: ["callSid": "\(callSid)", "parked": "\(parked.id)", "agent": "\(parked.parkedBy)"]
+            )
+            return "enqueued-park-restored"
+        } catch let error where error == .notFound {
+            services.logger.warning("a caller arrived in an unknown park", metadata: ["callSid": "\(callSid)", "parked": "\(parkedID)"])
+            return "enqueued-unknown-park"
+        } catch {
+            services.logger.error("could not record the caller's arrival in the park slot", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+            return "enqueued-unconfirmed"
+        }
+    }
+
+    /// `<Enqueue>` into the call's slot; the slot comes from the call SID, so no store read can fail it.
+    func parkSlot(form: FormParameters, tenant: TenantID?, parkedID: String?) -> VoiceResponse {
+        guard let callSid = form["CallSid"], !callSid.isEmpty else { return responses.voicemail() }
+        var query: [(String, String)] = []
+        if let tenant { query.append(("tenant", tenant.rawValue)) }
+        if let parkedID { query.append(("parked", parkedID)) }
+        let enqueue = Enqueue(
+            ParkRules.slot(forCall: callSid),
+            action: URLReference(services.publicURL(DeskTwilioRoute.parkStatus.path(query: query))),
+            method: .post,
+            waitUrl: URLReference(services.publicURL(DeskTwilioRoute.parkWait.path(query: query))),
+            waitUrlMethod: .post
+        )
+        return VoiceResponse([.enqueue(enqueue)])
+    }
+
+    /// The `<Enqueue action>`: the caller left the slot. Twilio requests it at once when the caller
+    /// leaves by hanging up, `<Leave>`, a REST redirect or a failure, and only after both parties
+    /// disconnect when an agent's `<Dial><Queue>` took the caller (`bridged`).
+    ///
+    /// Whatever the result, the caller is no longer with whoever retrieved the call, so that agent's
+    /// call (the caller's SID, set by the retrieval) ends, with the usual wrap-up: after `bridged` the
+    /// conversation is over; `bridging-in-process` is a final result too (the caller's `<Enqueue>` is
+    /// done and its TwiML moves on); after `hangup`, `leave`, `redirected` or a failure the retriever
+    /// (who may have won the retrieval but not yet dialled the queue) does not have the caller. Ending
+    /// a call nobody is on changes nothing, so results without a retrieval are safe, and no result can
+    /// leave a retriever busy for good. That runs beside the slot's own update, so both stay within
+    /// one store budget, and a store failure is logged: Twilio still gets TwiML.
+    func parkStatus(form: FormParameters, tenant: TenantID?, parkedID: String?) async -> (VoiceResponse, String) {
+        guard let callSid = form["CallSid"], !callSid.isEmpty else { return (responses.voicemail(), "bad-request") }
+        let result = form["QueueResult"] ?? ""
+        let now = Date()
+        if result == "leave", let tenant, let parkedID {
+            // First, so that a retriever who never reached the caller is freed as one who never spoke to it.
+            await releaseUnreachedRetrieval(of: callSid, id: parkedID, tenant: tenant)
+        }
+        async let retrieval: Void = endRetrieval(of: callSid, at: now)
+        let answer = await leaveSlot(callSid, result: result, at: now)
+        await retrieval
+        return answer
+    }
+
+    /// Ends the call of the agent on `callSid` (the retriever, if any); a store failure is logged.
+    func endRetrieval(of callSid: String, at now: Date) async {
+        let store = services.store
+        let wrapUp = services.configuration.wrapUpSeconds
+        do {
+            try await budget.run { () async throws(StoreError) in try await store.endCall(callSid, at: now, wrapUpSeconds: wrapUp) }
+        } catch {
+            services.logger.error("could not end the retriever's call", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+        }
+    }
+
+    /// What the caller does next. `bridged` (an agent retrieved it and the conversation is over),
+    /// `bridging-in-process` and `redirected` (a REST redirect already says where the call goes):
+    /// nothing. `hangup`: it leaves the list. `leave`: the park timed out, so the parker's client rings
+    /// again, then voicemail (a retrieval whose leg never reached the slot is undone first: that agent
+    /// is not coming). A failure of the queue itself (`queue-full`, `error`, `system-error`, or
+    /// anything else): voicemail. Only `hangup`, `leave` and failures end the waiting park: the
+    /// others mean the caller left with someone, or went where a redirect sent it, which may be a new
+    /// park of the same call that must stay.
+    func leaveSlot(_ callSid: String, result: String, at now: Date) async -> (VoiceResponse, String) {
+        switch result {
+        case "bridged", "bridging-in-process", "redirected":
+            return (responses.acknowledged(), "park-\(result)")
+        default:
+            break
+        }
+        let store = services.store
+        let ended: ParkedCall?
+        do {
+            ended = try await budget.run { () async throws(StoreError) -> ParkedCall? in try await store.endParkedCall(callSid, at: now) }
+        } catch {
+            services.logger.error("could not end a parked call", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+            ended = nil
+        }
+        switch result {
+        case "hangup":
+            return (responses.acknowledged(), "park-hangup")
+        case "leave":
+            guard let ended else { return (responses.voicemail(), "park-timeout-voicemail") }
+            return (recall(ended), "park-recall")
+        default:
+            return (responses.voicemail(), "park-failed")
+        }
+    }
+
+    /// At the park's timeout, undoes a retrieval whose leg never reached the slot (the agent's redirect
+    /// was refused or lost, and the agent never retried), so that the parker's ring-back, not voicemail,
+    /// takes the caller, and that agent is freed with no wrap-up. A retrieval whose leg arrived, or an
+    /// unknown park, is left alone; a store failure is logged (the caller then goes to voicemail).
+    func releaseUnreachedRetrieval(of callSid: String, id: String, tenant: TenantID) async {
+        let store = services.store
+        do {
+            try await budget.run { () async throws(StoreError) in
+                let parked = try await store.parkedCall(id: id, in: tenant)
+                guard parked.callSid == callSid, let retriever = parked.retrievedBy, let retrievedAt = parked.retrievedAt,
+                    parked.retrieverArrivedAt == nil
+                else { return }
+                try await store.releaseRetrieval(id: parked.id, tenant: tenant, agentIdentity: retriever, retrievedAt: retrievedAt)
+            }
+        } catch let error where error == .notFound {
+            // An unknown park, or a retriever whose record is gone: nobody holds the call.
+        } catch {
+            services.logger.error("could not release a retrieval at the park's timeout", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+        }
+    }
+
+    /// Rings the agent who parked the call again; the dial's action sends the caller to voicemail
+    /// unless the agent answers. The agent's leg, once answered, requests `/twilio/recall`, which puts
+    /// the agent back on the call.
+    func recall(_ parked: ParkedCall) -> VoiceResponse {
+        let routing = services.routing
+        let path = DeskTwilioRoute.recall.path(query: [("tenant", parked.tenant.rawValue), ("parked", parked.id)])
+        let client = Client(
+            parked.parkedBy,
+            url: URLReference(services.publicURL(path)),
+            statusCallback: URLReference(routing.url(.clientStatus)),
+            statusCallbackEvent: [.ringing, .answered, .completed],
+            statusCallbackMethod: .post
+        )
+        let dial = Dial(
+            [.client(client)],
+            action: URLReference(routing.url(.dialStatus)),
+            method: .post,
+            timeout: max(5, min(600, services.configuration.parkRecallSeconds)),
+            answerOnBridge: true
+        )
+        return VoiceResponse([.dial(dial)])
+    }
+}
