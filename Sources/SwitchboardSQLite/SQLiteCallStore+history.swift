@@ -46,9 +46,11 @@ extension SQLiteCallStore {
         return events
     }
 
+    /// Saves the voicemail with its commit synced to disk (see ``SQLiteSession/durably(_:)``): Twilio
+    /// does not send a recording's callback again once it is answered.
     @discardableResult
     public func saveVoicemail(_ voicemail: Voicemail) async throws(StoreError) -> Bool {
-        let inserted = try await session.exclusively { (runner) throws(StoreError) in
+        let inserted = try await session.durably { (runner) throws(StoreError) in
             try runner.rows(
                 """
                 INSERT INTO voicemails (recording_sid, call_sid, tenant, caller, recording_url, duration_seconds, received_at)

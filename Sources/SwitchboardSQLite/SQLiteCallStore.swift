@@ -63,7 +63,9 @@ public struct SQLiteCallStore: CallStore {
     ///   database, or has a schema newer than this build; ``StoreError/timeout`` when another connection
     ///   holds the write lock past the busy timeout while the schema is being created.
     public init(path: String, configuration: Configuration = .init()) async throws(StoreError) {
-        let pragmas = ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"]
+        // The WAL is truncated to 64 MiB after a checkpoint that leaves it larger, so a burst does not keep
+        // its disk space for good.
+        let pragmas = ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA journal_size_limit = 67108864"]
         let session = try await SQLiteSession.open(path: path, busyTimeout: configuration.busyTimeout, pragmas: pragmas)
         do {
             try await SQLiteSchema.migrate(session)

@@ -115,6 +115,22 @@ final class SQLiteSession: Sendable {
         return try result.get()
     }
 
+    /// As ``exclusively(_:)``, with every commit of `body` synced to disk before it counts
+    /// (`PRAGMA synchronous = FULL`), then the connection's own setting again.
+    ///
+    /// The store runs in WAL mode with `synchronous = NORMAL`: a commit survives a crash of the process
+    /// at once, but a power loss or an operating system crash only once the WAL is synced (at the next
+    /// checkpoint). That is right for ring events and ringing records, and wrong for what Twilio will
+    /// not send again once answered, a voicemail: its commit costs one `fsync` more.
+    func durably<T: Sendable>(_ body: @escaping @Sendable (SQLiteStatementRunner) throws(StoreError) -> T) async throws(StoreError) -> T {
+        try await exclusively { (runner) throws(StoreError) -> T in
+            let setting = try runner.rows("PRAGMA synchronous").first?.column("synchronous")?.integer ?? 1
+            try runner.execute("PRAGMA synchronous = FULL")
+            defer { try? runner.execute("PRAGMA synchronous = \(setting)") }
+            return try body(runner)
+        }
+    }
+
     /// Runs `body` in one write transaction, committed when it returns and rolled back when it throws.
     ///
     /// `BEGIN IMMEDIATE` takes SQLite's write lock before the first read, so two writers (in this
