@@ -19,8 +19,8 @@ public func buildApplication<Store: CallStore>(
     logger: Logger,
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let (router, outbox) = voiceRouter(configuration: configuration, store: store, metrics: metrics, logger: logger)
-    return application(router, outbox: outbox, configuration: configuration, logger: logger, onListening: onListening)
+    let (router, queues) = voiceRouter(configuration: configuration, store: store, metrics: metrics, logger: logger)
+    return application(router, queues: queues, configuration: configuration, logger: logger, onListening: onListening)
 }
 
 /// Builds the application with the agents' API (`/api/…` and its Twilio routes) as well, on a store
@@ -35,7 +35,7 @@ public func buildApplication<Store: DeskStore>(
     logger: Logger,
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let (router, outbox) = deskRouter(
+    let (router, queues) = deskRouter(
         configuration: configuration,
         store: store,
         desk: desk,
@@ -43,14 +43,14 @@ public func buildApplication<Store: DeskStore>(
         metrics: metrics,
         logger: logger
     )
-    return application(APIRouter(router: router), outbox: outbox, configuration: configuration, logger: logger, onListening: onListening)
+    return application(APIRouter(router: router), queues: queues, configuration: configuration, logger: logger, onListening: onListening)
 }
 
 /// The server around `router`: the configured address, the server's name, `onListening`, and the
 /// outbox's stop at shutdown.
 private func application<Builder: HTTPResponderBuilder>(
     _ router: Builder,
-    outbox: VoicemailOutbox,
+    queues: RetryQueues,
     configuration: AppConfiguration,
     logger: Logger,
     onListening: @escaping @Sendable (Int) async -> Void
@@ -58,7 +58,7 @@ private func application<Builder: HTTPResponderBuilder>(
     Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Switchboard"),
-        services: [OutboxShutdown(outbox: outbox)],
+        services: [OutboxShutdown(outbox: queues.voicemails, ringEvents: queues.ringEvents)],
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
@@ -74,16 +74,16 @@ public func buildRouter<Store: CallStore>(
     voiceRouter(configuration: configuration, store: store, metrics: metrics, logger: logger).router
 }
 
-/// The voice routes and monitoring, and the voice service's voicemail outbox.
+/// The voice routes and monitoring, and the voice service's retry queues.
 private func voiceRouter<Store: CallStore>(
     configuration: AppConfiguration,
     store: Store,
     metrics: ServiceMetrics,
     logger: Logger
-) -> (router: Router<BasicRequestContext>, outbox: VoicemailOutbox) {
+) -> (router: Router<BasicRequestContext>, queues: RetryQueues) {
     let router = Router(context: BasicRequestContext.self)
-    let outbox = addVoiceRoutes(to: router, configuration: configuration, store: store, metrics: metrics, logger: logger, afterClientStatus: nil)
-    return (router, outbox)
+    let queues = addVoiceRoutes(to: router, configuration: configuration, store: store, metrics: metrics, logger: logger, afterClientStatus: nil)
+    return (router, queues)
 }
 
 /// The router with the voice routes, monitoring and the agents' API; exposed so tests can drive it
@@ -100,7 +100,7 @@ public func buildRouter<Store: DeskStore>(
     deskRouter(configuration: configuration, store: store, desk: desk, redirector: redirector, metrics: metrics, logger: logger).router
 }
 
-/// Every route, and the voice service's voicemail outbox.
+/// Every route, and the voice service's retry queues.
 private func deskRouter<Store: DeskStore>(
     configuration: AppConfiguration,
     store: Store,
@@ -108,11 +108,11 @@ private func deskRouter<Store: DeskStore>(
     redirector: (any CallRedirecting)?,
     metrics: ServiceMetrics,
     logger: Logger
-) -> (router: Router<BasicRequestContext>, outbox: VoicemailOutbox) {
+) -> (router: Router<BasicRequestContext>, queues: RetryQueues) {
     let router = Router(context: BasicRequestContext.self)
     let budget = StoreBudget(duration: configuration.storeBudget)
     let policy = MissedRingsPolicy(store: store, threshold: desk.missedRingsBeforeAway, budget: budget, logger: logger)
-    let outbox = addVoiceRoutes(to: router, configuration: configuration, store: store, metrics: metrics, logger: logger) { form, reply in
+    let queues = addVoiceRoutes(to: router, configuration: configuration, store: store, metrics: metrics, logger: logger) { form, reply in
         await policy.apply(form: form, reply: reply)
     }
     let services = DeskServices(
@@ -129,7 +129,7 @@ private func deskRouter<Store: DeskStore>(
     AgentsAPIController(services: services).addRoutes(to: router)
     HandoffsAPIController(services: services).addRoutes(to: router)
     DeskTwilioController(services: services, gate: twilioGate(configuration), budget: budget, metrics: metrics).addRoutes(to: router)
-    return (router, outbox)
+    return (router, queues)
 }
 
 private func twilioGate(_ configuration: AppConfiguration) -> TwilioGate {
@@ -147,7 +147,7 @@ private func addVoiceRoutes<Store: CallStore>(
     metrics: ServiceMetrics,
     logger: Logger,
     afterClientStatus: (@Sendable (FormParameters, VoiceReply) async -> Void)?
-) -> VoicemailOutbox {
+) -> RetryQueues {
     let service = VoiceService(
         store: store,
         configuration: configuration.routing,
@@ -157,6 +157,7 @@ private func addVoiceRoutes<Store: CallStore>(
     )
     VoiceController(service: service, gate: twilioGate(configuration), metrics: metrics, afterClientStatus: afterClientStatus)
         .addRoutes(to: router)
-    HealthController(store: store, budget: configuration.storeBudget, metrics: metrics, outbox: service.outbox).addRoutes(to: router)
-    return service.outbox
+    let queues = RetryQueues(voicemails: service.outbox, ringEvents: service.ringEvents)
+    HealthController(store: store, budget: configuration.storeBudget, metrics: metrics, queues: queues).addRoutes(to: router)
+    return queues
 }

@@ -6,10 +6,13 @@ import SwitchboardVoice
 /// that what is left is logged, and waits in the spool, rather than cut off mid-save.
 struct OutboxShutdown: Service {
     let outbox: VoicemailOutbox
+    /// Stopped too, so the ring events still waiting are logged.
+    var ringEvents: RingEventRetry? = nil
 
     func run() async throws {
         // Cancellation ends the wait too; either way the outbox stops.
         try? await gracefulShutdown()
         await outbox.stop()
+        await ringEvents?.stop()
     }
 }

@@ -45,6 +45,12 @@ public struct ServiceMetrics: Sendable {
         Metrics.Gauge(label: "switchboard_voicemails_waiting", factory: factory).record(count)
     }
 
+    /// Records how many ring events the store could not record wait to be recorded again
+    /// (`switchboard_ring_events_waiting`).
+    func recordRingEventsWaiting(_ count: Int) {
+        Metrics.Gauge(label: "switchboard_ring_events_waiting", factory: factory).record(count)
+    }
+
     private func counter(route: String, outcome: String) -> Metrics.Counter {
         let key = Key(route: route, outcome: outcome)
         if let counter = handles.counters.withLock({ $0[key] }) { return counter }

@@ -26,6 +26,8 @@ public struct VoiceService<Store: CallStore>: Sendable {
     private let logger: Logger
     /// Voicemails the store refused, saved again in the background.
     public let outbox: VoicemailOutbox
+    /// Ring events the store could not record, recorded again in the background.
+    public let ringEvents: RingEventRetry
 
     /// Creates the service.
     /// - Parameters:
@@ -45,6 +47,9 @@ public struct VoiceService<Store: CallStore>: Sendable {
         self.logger = logger
         self.outbox = VoicemailOutbox(logger: logger, spool: spool) { (callback, receivedAt) async throws(StoreError) in
             try await Self.saveVoicemail(of: callback, receivedAt: receivedAt, in: store)
+        }
+        self.ringEvents = RingEventRetry(logger: logger) { (event) async throws(StoreError) in
+            try await Self.recordRingEvent(event, in: store).0
         }
     }
 
@@ -195,24 +200,45 @@ public struct VoiceService<Store: CallStore>: Sendable {
         let callSid = callback.parentCallSid
         let identity = Self.clientIdentity(callback.to)
         let store = self.store
+        let event = RingEventRetry.Pending(
+            callSid: callSid,
+            agentIdentity: identity,
+            kind: kind,
+            occurredAt: now,
+            detail: callback.callStatus.rawValue
+        )
         do {
             let (recorded, tenant) = try await budget.run { () async throws(StoreError) -> (Bool, TenantID) in
-                let tenant = try await store.ringingCall(callSid)?.tenant ?? .default
-                let event = RingEvent(
-                    callSid: callSid,
-                    tenant: tenant,
-                    agentIdentity: identity,
-                    kind: kind,
-                    occurredAt: now,
-                    detail: callback.callStatus.rawValue
-                )
-                return (try await store.recordRingEvent(event), tenant)
+                try await Self.recordRingEvent(event, in: store)
             }
+            if event.endsTheRing { await ringEvents.supersede(callSid: callSid, agentIdentity: identity) }
             return VoiceReply(body: documents.acknowledged, outcome: recorded ? "event-\(kind.rawValue)" : "event-duplicate", tenant: tenant)
         } catch {
-            logger.error("could not record a ring event", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
-            return VoiceReply(body: documents.acknowledged, outcome: "event-lost", reason: error.description)
+            guard VoicemailOutbox.isWorthRetrying(error) else {
+                logger.error("ring event refused by the store", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+                return VoiceReply(body: documents.acknowledged, outcome: "event-lost", reason: error.description)
+            }
+            logger.error("could not record a ring event; it will be tried again", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+            await ringEvents.add(event)
+            return VoiceReply(body: documents.acknowledged, outcome: "event-queued", reason: error.description)
         }
+    }
+
+    /// Records a client-status ring event in the tenant of the call it belongs to (the default tenant
+    /// when the call was never recorded): whether it was new, and the tenant.
+    static func recordRingEvent(_ event: RingEventRetry.Pending, in store: Store) async throws(StoreError) -> (Bool, TenantID) {
+        let tenant = try await store.ringingCall(event.callSid)?.tenant ?? .default
+        let recorded = try await store.recordRingEvent(
+            RingEvent(
+                callSid: event.callSid,
+                tenant: tenant,
+                agentIdentity: event.agentIdentity,
+                kind: event.kind,
+                occurredAt: event.occurredAt,
+                detail: event.detail
+            )
+        )
+        return (recorded, tenant)
     }
 
     private func recordingStatus(_ form: FormParameters, at now: Date) async -> VoiceReply {

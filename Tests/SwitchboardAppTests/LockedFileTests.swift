@@ -115,6 +115,39 @@ import Testing
         }
     }
 
+    /// A ring event reported while the file is locked waits, and is recorded once the file is free, so
+    /// the dashboards' cards still clear.
+    @Test(arguments: [TestingSetup.router, .live])
+    func aRingEventReportedWhileTheFileIsLockedIsRecordedOnceItIsFree(setup: TestingSetup) async throws {
+        try await Self.withLockedFile(setup) { client, locked in
+            let form: FormParameters = [
+                "CallSid": "CAleg", "ParentCallSid": "CAring", "CallStatus": "no-answer", "To": "client:agent_1", "AccountSid": "AC1",
+                "From": "+14155551234",
+            ]
+            let (response, took) = try await Self.timedPost(client, "/twilio/client-status", form)
+            #expect(response.status == .ok)
+            #expect(took < .seconds(2), "answered after \(took)")
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(metrics.contains(#"switchboard_requests_total{route="/twilio/client-status",outcome="event-queued"} 1"#), "\(metrics)")
+            #expect(metrics.contains("switchboard_ring_events_waiting 1.0\n"), "\(metrics)")
+
+            try await locked.release()
+            let deadline = ContinuousClock.now + .seconds(10)
+            var events: [RingEvent] = []
+            while events.isEmpty, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+                events = try await locked.store.ringEvents(in: .default, after: 0, limit: 10)
+            }
+            #expect(events.map(\.kind) == [.missed])
+            #expect(events.first?.agentIdentity == "agent_1")
+            var waiting = ""
+            while !waiting.contains("switchboard_ring_events_waiting 0.0\n"), ContinuousClock.now < deadline {
+                waiting = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            }
+            #expect(waiting.contains("switchboard_ring_events_waiting 0.0\n"), "\(waiting)")
+        }
+    }
+
     /// A voicemail the store refused is kept in the spool, so the next start of the service stores it
     /// even when the first one stopped before the store came back.
     @Test(arguments: [TestingSetup.router, .live])

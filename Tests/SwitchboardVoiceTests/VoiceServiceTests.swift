@@ -123,6 +123,19 @@ import Testing
         #expect(events.first?.agentIdentity == "agent_0")
     }
 
+    @Test func aRingEventTheStoreCouldNotRecordIsQueuedAndOneItRefusesIsLost() async {
+        let form: FormParameters = [
+            "CallSid": "CAleg", "ParentCallSid": "CAp", "CallStatus": "no-answer", "To": "client:agent_0", "AccountSid": "AC1", "From": "+1",
+        ]
+        let down = service(UnavailableCallStore())
+        #expect(await down.handle(.clientStatus, form: form, at: now).outcome == "event-queued")
+        #expect(await down.ringEvents.count == 1)
+        await down.ringEvents.stop()
+        let refusing = service(UnavailableCallStore(error: .invalid("kind breaks a check")))
+        #expect(await refusing.handle(.clientStatus, form: form, at: now).outcome == "event-lost")
+        #expect(await refusing.ringEvents.count == 0)
+    }
+
     @Test func anAgentLegAnsweringACallThatHasEndedIsToldAndHangsUp() async throws {
         let store = InMemoryCallStore(agents: agents(2))
         let service = service(store)

@@ -5,12 +5,12 @@ import SwitchboardCore
 import SwitchboardVoice
 
 /// `GET /healthz` (the process answers), `GET /readyz` (the store answers within the budget) and
-/// `GET /metrics` (Prometheus text, with the voicemails waiting in `outbox` read at each scrape).
+/// `GET /metrics` (Prometheus text, with the voicemails and ring events waiting in `queues` read at each scrape).
 struct HealthController<Store: CallStore>: Sendable {
     let store: Store
     let budget: Duration
     let metrics: ServiceMetrics
-    let outbox: VoicemailOutbox
+    let queues: RetryQueues
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         router.get("/healthz") { _, _ in Self.text(.ok, "ok") }
@@ -24,7 +24,8 @@ struct HealthController<Store: CallStore>: Sendable {
             }
         }
         router.get("/metrics") { _, _ in
-            metrics.recordVoicemailsWaiting(await outbox.count)
+            metrics.recordVoicemailsWaiting(await queues.voicemails.count)
+            metrics.recordRingEventsWaiting(await queues.ringEvents.count)
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
