@@ -174,4 +174,39 @@ extension DeskStoreContractTests {
             }
         }
     }
+
+    /// The retriever's leg reaches the slot while the API releases the retrieval (its redirect was
+    /// refused), through two instances: exactly one of them wins, never both.
+    @Test(arguments: StoreKind.allCases)
+    func aReleaseRacingTheRetrieversArrivalHasOneWinner(kind: StoreKind) async throws {
+        try await kind.withStores(instances: 2) { stores async throws in
+            try await stores[0].upsertAgent(.new("amy"))
+            try await stores[0].upsertAgent(.new("bob"))
+            for round in 1...6 {
+                let callSid = "CA-leg-\(round)"
+                let parked = try await stores[0].parkCall(callSid, tenant: .default, slot: "park", parkedBy: "amy", at: Clock.at(round))
+                let retrievedAt = Clock.at(round * 10)
+                #expect(try await stores[0].retrieveParkedCall(id: parked.id, tenant: .default, agentIdentity: "bob", at: retrievedAt).isRetrieved)
+                async let release = stores[round % 2].releaseRetrieval(
+                    id: parked.id,
+                    tenant: .default,
+                    agentIdentity: "bob",
+                    retrievedAt: retrievedAt
+                )
+                async let arrival = stores[(round + 1) % 2].confirmRetrieverArrival(
+                    id: parked.id,
+                    tenant: .default,
+                    agentIdentity: "bob",
+                    at: Clock.at(round * 10 + 1)
+                )
+                let (released, arrived) = try await (release, arrival)
+                #expect(released != arrived, "round \(round): released \(released), arrived \(arrived)")
+                let after = try await stores[0].parkedCall(id: parked.id, in: .default)
+                #expect(after.retrievedBy == (arrived ? "bob" : nil), "round \(round)")
+                #expect((after.retrieverArrivedAt != nil) == arrived, "round \(round)")
+                #expect(try await stores[0].agent(identity: "bob", in: .default).currentCallSid == (arrived ? callSid : nil), "round \(round)")
+                if arrived { try await stores[0].endCall(callSid, at: Clock.at(round * 10 + 2), wrapUpSeconds: 0) }
+            }
+        }
+    }
 }
