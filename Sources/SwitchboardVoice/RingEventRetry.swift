@@ -51,6 +51,9 @@ public actor RingEventRetry {
         public var endsTheRing: Bool { kind == .answered || kind == .missed || kind == .declined }
     }
 
+    /// The most events that wait at once. Past it the oldest `ringing` event makes room (it is the one
+    /// worth least), and when there is none the new event is lost.
+    public let capacity: Int
     /// How long a `ringing` event may wait.
     public let ringingLifetime: Duration
     /// How long any other event may wait.
@@ -68,6 +71,7 @@ public actor RingEventRetry {
     ///   - firstPause, longestPause: the pause before the first round and the longest between rounds
     ///     (tests shorten them).
     public init(
+        capacity: Int = 10_000,
         logger: Logger,
         ringingLifetime: Duration = .seconds(60),
         lifetime: Duration = .seconds(600),
@@ -75,6 +79,7 @@ public actor RingEventRetry {
         longestPause: Duration = .seconds(30),
         record: @escaping Record
     ) {
+        self.capacity = max(capacity, 1)
         self.logger = logger
         self.ringingLifetime = ringingLifetime
         self.lifetime = lifetime
@@ -87,24 +92,35 @@ public actor RingEventRetry {
     public var count: Int { pending.count }
 
     /// Queues an event the store could not record; a `ringing` event of an agent whose ring already
-    /// ended in the queue is dropped, and an end drops the same agent's queued `ringing`.
-    public func add(_ event: Pending) {
+    /// ended in the queue is not queued (it is stale), and an end drops the same agent's queued
+    /// `ringing`. Returns false when the event is lost: the queue is full of ends, or has stopped.
+    @discardableResult
+    public func add(_ event: Pending) -> Bool {
         guard !isStopped else {
             logger.error("ring event lost: the retry queue has stopped", metadata: Self.metadata(event))
-            return
+            return false
         }
         if event.endsTheRing {
             drop(ringingOf: event.callSid, agentIdentity: event.agentIdentity)
         } else if event.kind == .ringing,
             pending.contains(where: { $0.event.endsTheRing && $0.event.callSid == event.callSid && $0.event.agentIdentity == event.agentIdentity })
         {
-            return
+            return true
+        }
+        if pending.count >= capacity {
+            guard let oldestRinging = pending.firstIndex(where: { $0.event.kind == .ringing }) else {
+                logger.error("ring event lost: the retry queue is full", metadata: Self.metadata(event))
+                return false
+            }
+            logger.error("ring event lost: the retry queue is full", metadata: Self.metadata(pending[oldestRinging].event))
+            pending.remove(at: oldestRinging)
         }
         pending.append((event, .now))
         logger.warning("ring event queued", metadata: Self.metadata(event))
         if worker == nil {
             worker = Task { await self.work() }
         }
+        return true
     }
 
     /// The end of an agent's ring was recorded: its queued `ringing`, if any, is stale.

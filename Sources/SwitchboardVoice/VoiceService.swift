@@ -219,8 +219,8 @@ public struct VoiceService<Store: CallStore>: Sendable {
                 return VoiceReply(body: documents.acknowledged, outcome: "event-lost", reason: error.description)
             }
             logger.error("could not record a ring event; it will be tried again", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
-            await ringEvents.add(event)
-            return VoiceReply(body: documents.acknowledged, outcome: "event-queued", reason: error.description)
+            let queued = await ringEvents.add(event)
+            return VoiceReply(body: documents.acknowledged, outcome: queued ? "event-queued" : "event-lost", reason: error.description)
         }
     }
 

@@ -16,8 +16,9 @@ import Testing
 
         init(rejecting rejected: Set<RingEvent.Kind> = []) { self.rejected = rejected }
 
-        func retry(ringingLifetime: Duration = .seconds(60)) -> RingEventRetry {
+        func retry(capacity: Int = 100, ringingLifetime: Duration = .seconds(60)) -> RingEventRetry {
             RingEventRetry(
+                capacity: capacity,
                 logger: Logger(label: "test"),
                 ringingLifetime: ringingLifetime,
                 firstPause: .milliseconds(5),
@@ -97,13 +98,31 @@ import Testing
         await retry.stop()
     }
 
+    @Test func aFullQueueMakesRoomByDroppingItsOldestRingingEventAndOtherwiseLosesTheNewOne() async {
+        let store = FlakyStore()
+        let retry = store.retry(capacity: 3)
+        #expect(await retry.add(Self.event("amy", .ringing)))
+        #expect(await retry.add(Self.event("bob", .missed)))
+        #expect(await retry.add(Self.event("cat", .ringing)))
+        // Full: Amy's ringing, the oldest, makes room; then Cat's.
+        #expect(await retry.add(Self.event("dan", .missed)))
+        #expect(await retry.add(Self.event("eve", .answered)))
+        #expect(await retry.count == 3)
+        // Full of ends: the new one is lost.
+        #expect(await retry.add(Self.event("fay", .missed)) == false)
+        store.down.withLock { $0 = false }
+        await store.waitFor(3)
+        #expect(store.recorded.withLock { $0 } == ["bob:missed", "dan:missed", "eve:answered"])
+        await retry.stop()
+    }
+
     @Test func stopEndsTheRetriesAndRefusesMore() async {
         let store = FlakyStore()
         let retry = store.retry()
         await retry.add(Self.event("amy", .missed))
         await retry.stop()
         #expect(await retry.count == 0)
-        await retry.add(Self.event("bob", .missed))
+        #expect(await retry.add(Self.event("bob", .missed)) == false)
         #expect(await retry.count == 0)
         store.down.withLock { $0 = false }
         try? await Task.sleep(for: .milliseconds(60))
