@@ -1,9 +1,10 @@
 import ServiceLifecycle
 import SwitchboardVoice
 
-/// Stops the voicemail outbox when the application shuts down gracefully, after the server has stopped
-/// taking requests (the application shuts its services down in reverse order, the server first), so
-/// that what is left is logged, and waits in the spool, rather than cut off mid-save.
+/// Stops the voicemail outbox and the ring events' retry queue when the application shuts down
+/// gracefully, after the server has stopped taking requests (the application shuts its services down in
+/// reverse order, the server first), so that what is left is logged, and waits in the spool, rather than
+/// cut off mid-save.
 struct OutboxShutdown: Service {
     let outbox: VoicemailOutbox
     /// Stopped too, so the ring events still waiting are logged.
@@ -12,7 +13,8 @@ struct OutboxShutdown: Service {
     func run() async throws {
         // Cancellation ends the wait too; either way the outbox stops.
         try? await gracefulShutdown()
+        async let ringEventsStopped: Void? = ringEvents?.stop()
         await outbox.stop()
-        await ringEvents?.stop()
+        _ = await ringEventsStopped
     }
 }

@@ -121,7 +121,9 @@ final class SQLiteSession: Sendable {
     /// The store runs in WAL mode with `synchronous = NORMAL`: a commit survives a crash of the process
     /// at once, but a power loss or an operating system crash only once the WAL is synced (at the next
     /// checkpoint). That is right for ring events and ringing records, and wrong for what Twilio will
-    /// not send again once answered, a voicemail: its commit costs one `fsync` more.
+    /// not send again once answered, a voicemail: its commit costs one `fsync` more. `body` must not
+    /// leave a transaction open, and this must not run inside ``transaction(_:)``: SQLite refuses to
+    /// change the setting within a transaction.
     func durably<T: Sendable>(_ body: @escaping @Sendable (SQLiteStatementRunner) throws(StoreError) -> T) async throws(StoreError) -> T {
         try await exclusively { (runner) throws(StoreError) -> T in
             let setting = try runner.rows("PRAGMA synchronous").first?.column("synchronous")?.integer ?? 1

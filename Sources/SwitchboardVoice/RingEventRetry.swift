@@ -7,20 +7,22 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Ring events the store could not record while it was failing (``VoicemailOutbox/isWorthRetrying(_:)``),
-/// recorded again in the background, so the dashboards' cards still clear once the store is back.
+/// The ends of agents' rings (`answered`, `missed`, `declined`) that the store could not record while it
+/// was failing (``VoicemailOutbox/isWorthRetrying(_:)``), recorded again in the background, so that the
+/// dashboards' cards still clear once the store is back.
 ///
-/// A ring event is worth less with age, and one arriving late must not undo a later one: a `ringing`
-/// recorded after the same agent's `answered` or `missed` would make that agent's card ring again. So:
-/// - a `ringing` event waits at most ``ringingLifetime`` (a dial rings for seconds) and is dropped as
-///   soon as an end of the same agent's ring (`answered`, `missed`, `declined`) is queued or recorded
-///   (``supersede(callSid:agentIdentity:)``);
-/// - the other kinds wait at most ``lifetime``;
-/// - every event keeps its own `occurredAt`, and recording one twice changes nothing (see ``CallStore``).
+/// Only ends wait. A `ringing` event recorded late could land after the end of the same ring (recorded
+/// meanwhile by this instance or another one sharing the store) and make the agent's card ring again, so
+/// it is not retried (``add(_:)`` refuses it); the agent's phone rang all the same.
 ///
 /// Events are tried oldest first, after a pause that doubles from 1 s to 30 s while the store keeps
-/// failing; an event the store refuses for good is logged and dropped. Nothing is kept on disk: what is
-/// still waiting at ``stop()`` or at its deadline is logged, one line per event.
+/// failing; one the store refuses for good is logged and dropped, and one older than ``lifetime`` is
+/// dropped unrecorded. Every event keeps its own `occurredAt`, and recording one twice changes nothing
+/// (see ``CallStore``). At most ``capacity`` wait; past that a new event is lost. Nothing is kept on
+/// disk: ``stop()`` logs how many were still waiting.
+///
+/// The missed-rings policy of the agents' API looks only at misses recorded at once, so a miss
+/// recorded here later does not count toward setting its agent away until the agent's next miss.
 public actor RingEventRetry {
     /// Records one event, as the route does: true when recorded, false when it was already there.
     public typealias Record = @Sendable (Pending) async throws(StoreError) -> Bool
@@ -31,7 +33,7 @@ public actor RingEventRetry {
         public var callSid: String
         /// The agent rung.
         public var agentIdentity: String
-        /// What happened.
+        /// How the ring ended.
         public var kind: RingEvent.Kind
         /// When it happened.
         public var occurredAt: Date
@@ -47,16 +49,13 @@ public actor RingEventRetry {
             self.detail = detail
         }
 
-        /// Whether this event ends the agent's ring.
+        /// Whether this event ends the agent's ring, the only kind that waits.
         public var endsTheRing: Bool { kind == .answered || kind == .missed || kind == .declined }
     }
 
-    /// The most events that wait at once. Past it the oldest `ringing` event makes room (it is the one
-    /// worth least), and when there is none the new event is lost.
+    /// The most events that wait at once.
     public let capacity: Int
-    /// How long a `ringing` event may wait.
-    public let ringingLifetime: Duration
-    /// How long any other event may wait.
+    /// How long an event may wait.
     public let lifetime: Duration
     private let record: Record
     private let logger: Logger
@@ -73,7 +72,6 @@ public actor RingEventRetry {
     public init(
         capacity: Int = 10_000,
         logger: Logger,
-        ringingLifetime: Duration = .seconds(60),
         lifetime: Duration = .seconds(600),
         firstPause: Duration = .seconds(1),
         longestPause: Duration = .seconds(30),
@@ -81,7 +79,6 @@ public actor RingEventRetry {
     ) {
         self.capacity = max(capacity, 1)
         self.logger = logger
-        self.ringingLifetime = ringingLifetime
         self.lifetime = lifetime
         self.firstPause = firstPause
         self.longestPause = longestPause
@@ -91,63 +88,38 @@ public actor RingEventRetry {
     /// The events waiting.
     public var count: Int { pending.count }
 
-    /// Queues an event the store could not record; a `ringing` event of an agent whose ring already
-    /// ended in the queue is not queued (it is stale), and an end drops the same agent's queued
-    /// `ringing`. Returns false when the event is lost: the queue is full of ends, or has stopped.
-    @discardableResult
+    /// Queues the end of a ring that the store could not record. Returns false when it is not queued: a
+    /// `ringing` event (see the type), a full queue, or a stopped one.
     public func add(_ event: Pending) -> Bool {
-        guard !isStopped else {
-            logger.error("ring event lost: the retry queue has stopped", metadata: Self.metadata(event))
-            return false
-        }
-        if event.endsTheRing {
-            drop(ringingOf: event.callSid, agentIdentity: event.agentIdentity)
-        } else if event.kind == .ringing,
-            pending.contains(where: { $0.event.endsTheRing && $0.event.callSid == event.callSid && $0.event.agentIdentity == event.agentIdentity })
-        {
-            return true
-        }
-        if pending.count >= capacity {
-            guard let oldestRinging = pending.firstIndex(where: { $0.event.kind == .ringing }) else {
-                logger.error("ring event lost: the retry queue is full", metadata: Self.metadata(event))
-                return false
-            }
-            logger.error("ring event lost: the retry queue is full", metadata: Self.metadata(pending[oldestRinging].event))
-            pending.remove(at: oldestRinging)
-        }
+        guard event.endsTheRing, !isStopped else { return false }
+        dropExpired()
+        guard pending.count < capacity else { return false }
         pending.append((event, .now))
-        logger.warning("ring event queued", metadata: Self.metadata(event))
         if worker == nil {
             worker = Task { await self.work() }
         }
         return true
     }
 
-    /// The end of an agent's ring was recorded: its queued `ringing`, if any, is stale.
-    public func supersede(callSid: String, agentIdentity: String) {
-        drop(ringingOf: callSid, agentIdentity: agentIdentity)
-    }
-
-    /// Stops retrying; what is still waiting is logged as lost.
+    /// Stops retrying, after the record under way; logs how many events were still waiting.
     public func stop() async {
         isStopped = true
         worker?.cancel()
         await worker?.value
-        for (event, _) in pending {
-            logger.error("ring event lost at shutdown", metadata: Self.metadata(event))
+        if !pending.isEmpty {
+            logger.error(
+                "ring events lost at shutdown",
+                metadata: ["count": "\(pending.count)", "first": "\(pending.prefix(5).map(\.event.callSid).joined(separator: ","))"]
+            )
         }
         pending.removeAll()
     }
 
-    private func drop(ringingOf callSid: String, agentIdentity: String) {
-        pending.removeAll { $0.event.kind == .ringing && $0.event.callSid == callSid && $0.event.agentIdentity == agentIdentity }
-    }
-
     private func work() async {
         var pause = firstPause
-        while !pending.isEmpty, !Task.isCancelled {
+        while !pending.isEmpty, !isStopped, !Task.isCancelled {
             try? await Task.sleep(for: pause)
-            guard !Task.isCancelled else { break }
+            guard !isStopped, !Task.isCancelled else { break }
             pause = await round() ? firstPause : min(pause * 2, longestPause)
         }
         worker = nil
@@ -155,29 +127,36 @@ public actor RingEventRetry {
 
     /// Tries every waiting event once, oldest first, until the store fails; true when none failed.
     private func round() async -> Bool {
-        while let (event, queuedAt) = pending.first {
-            let lifetime = event.kind == .ringing ? ringingLifetime : self.lifetime
-            if queuedAt.duration(to: .now) > lifetime {
-                pending.removeFirst()
-                logger.error("ring event lost: it waited too long", metadata: Self.metadata(event))
-                continue
-            }
+        dropExpired()
+        var recorded = 0
+        defer {
+            if recorded > 0 { logger.info("ring events recorded after a retry", metadata: ["count": "\(recorded)", "waiting": "\(pending.count)"]) }
+        }
+        while !isStopped, !Task.isCancelled, let event = pending.first?.event {
             do {
-                let recorded = try await record(event)
-                logger.info("ring event recorded after a retry", metadata: Self.metadata(event).merging(["new": "\(recorded)"]) { $1 })
+                _ = try await record(event)
+                recorded += 1
             } catch let error where VoicemailOutbox.isWorthRetrying(error) {
                 return false
             } catch {
-                logger.error("ring event refused by the store", metadata: Self.metadata(event).merging(["error": "\(error)"]) { $1 })
+                logger.error(
+                    "ring event refused by the store",
+                    metadata: ["callSid": "\(event.callSid)", "agent": "\(event.agentIdentity)", "error": "\(error)"]
+                )
             }
-            // The queue may have changed while the store worked: remove this event where it is now.
+            // Only this actor removes events, but the queue may have grown while the store worked.
             if let index = pending.firstIndex(where: { $0.event == event }) { pending.remove(at: index) }
-            if event.endsTheRing { drop(ringingOf: event.callSid, agentIdentity: event.agentIdentity) }
         }
         return true
     }
 
-    private static func metadata(_ event: Pending) -> Logger.Metadata {
-        ["callSid": "\(event.callSid)", "agent": "\(event.agentIdentity)", "kind": "\(event.kind.rawValue)"]
+    /// Drops the events that waited longer than ``lifetime``, logging how many.
+    private func dropExpired() {
+        let before = pending.count
+        let now = ContinuousClock.now
+        pending.removeAll { $0.queuedAt.duration(to: now) > lifetime }
+        if pending.count < before {
+            logger.error("ring events lost: they waited too long", metadata: ["count": "\(before - pending.count)"])
+        }
     }
 }

@@ -48,8 +48,9 @@ public struct VoiceService<Store: CallStore>: Sendable {
         self.outbox = VoicemailOutbox(logger: logger, spool: spool) { (callback, receivedAt) async throws(StoreError) in
             try await Self.saveVoicemail(of: callback, receivedAt: receivedAt, in: store)
         }
+        let budget = self.budget
         self.ringEvents = RingEventRetry(logger: logger) { (event) async throws(StoreError) in
-            try await Self.recordRingEvent(event, in: store).0
+            try await budget.run { () async throws(StoreError) -> Bool in try await Self.recordRingEvent(event, in: store).0 }
         }
     }
 
@@ -211,15 +212,18 @@ public struct VoiceService<Store: CallStore>: Sendable {
             let (recorded, tenant) = try await budget.run { () async throws(StoreError) -> (Bool, TenantID) in
                 try await Self.recordRingEvent(event, in: store)
             }
-            if event.endsTheRing { await ringEvents.supersede(callSid: callSid, agentIdentity: identity) }
             return VoiceReply(body: documents.acknowledged, outcome: recorded ? "event-\(kind.rawValue)" : "event-duplicate", tenant: tenant)
         } catch {
             guard VoicemailOutbox.isWorthRetrying(error) else {
                 logger.error("ring event refused by the store", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
                 return VoiceReply(body: documents.acknowledged, outcome: "event-lost", reason: error.description)
             }
-            logger.error("could not record a ring event; it will be tried again", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+            // Ends wait to be recorded again; a ringing event is not retried (see RingEventRetry).
             let queued = await ringEvents.add(event)
+            logger.error(
+                queued ? "could not record a ring event; it will be tried again" : "could not record a ring event",
+                metadata: ["callSid": "\(callSid)", "kind": "\(kind.rawValue)", "error": "\(error)"]
+            )
             return VoiceReply(body: documents.acknowledged, outcome: queued ? "event-queued" : "event-lost", reason: error.description)
         }
     }

@@ -132,7 +132,8 @@ import Testing
             #expect(metrics.contains("switchboard_ring_events_waiting 1.0\n"), "\(metrics)")
 
             try await locked.release()
-            let deadline = ContinuousClock.now + .seconds(10)
+            // Retries come after 1 s, then 2, then 4.
+            let deadline = ContinuousClock.now + .seconds(20)
             var events: [RingEvent] = []
             while events.isEmpty, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(100))

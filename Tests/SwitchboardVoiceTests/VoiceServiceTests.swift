@@ -130,6 +130,11 @@ import Testing
         let down = service(UnavailableCallStore())
         #expect(await down.handle(.clientStatus, form: form, at: now).outcome == "event-queued")
         #expect(await down.ringEvents.count == 1)
+        // A ringing event is not retried: late, it could make the card ring after the ring's end.
+        var ringing = form
+        ringing.pairs[2].value = "ringing"
+        #expect(await down.handle(.clientStatus, form: ringing, at: now).outcome == "event-lost")
+        #expect(await down.ringEvents.count == 1)
         await down.ringEvents.stop()
         let refusing = service(UnavailableCallStore(error: .invalid("kind breaks a check")))
         #expect(await refusing.handle(.clientStatus, form: form, at: now).outcome == "event-lost")
