@@ -47,7 +47,7 @@ public func buildApplication<Store: DeskStore>(
 }
 
 /// The server around `router`: the configured address, the server's name, `onListening`, and the
-/// outbox's stop at shutdown.
+/// retry queues' stop at shutdown.
 private func application<Builder: HTTPResponderBuilder>(
     _ router: Builder,
     queues: RetryQueues,
@@ -58,7 +58,7 @@ private func application<Builder: HTTPResponderBuilder>(
     Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Switchboard"),
-        services: [OutboxShutdown(outbox: queues.voicemails, ringEvents: queues.ringEvents)],
+        services: [OutboxShutdown(queues: queues)],
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )

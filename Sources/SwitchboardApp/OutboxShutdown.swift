@@ -6,15 +6,11 @@ import SwitchboardVoice
 /// reverse order, the server first), so that what is left is logged, and waits in the spool, rather than
 /// cut off mid-save.
 struct OutboxShutdown: Service {
-    let outbox: VoicemailOutbox
-    /// Stopped too, so the ring events still waiting are logged.
-    var ringEvents: RingEventRetry? = nil
+    let queues: RetryQueues
 
     func run() async throws {
-        // Cancellation ends the wait too; either way the outbox stops.
+        // Cancellation ends the wait too; either way the queues stop.
         try? await gracefulShutdown()
-        async let ringEventsStopped: Void? = ringEvents?.stop()
-        await outbox.stop()
-        _ = await ringEventsStopped
+        await queues.stop()
     }
 }

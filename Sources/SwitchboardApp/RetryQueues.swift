@@ -7,4 +7,11 @@ struct RetryQueues: Sendable {
     let voicemails: VoicemailOutbox
     /// Ring events the store could not record.
     let ringEvents: RingEventRetry
+
+    /// Stops both at once; each logs what it leaves.
+    func stop() async {
+        async let ringEventsStopped: Void = ringEvents.stop()
+        await voicemails.stop()
+        await ringEventsStopped
+    }
 }

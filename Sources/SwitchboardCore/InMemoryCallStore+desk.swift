@@ -73,7 +73,7 @@ extension InMemoryCallStore: DeskStore {
         if let record = calls[callSid], record.call.tenant != tenant {
             throw .notFound("No call \(callSid) in tenant \(tenant)")
         }
-        if parkedByID.values.contains(where: { $0.callSid == callSid && $0.isWaiting }) {
+        if hasWaitingPark(callSid) {
             throw .conflict("Call \(callSid) is already parked")
         }
         let parked = ParkedCall(
@@ -161,8 +161,7 @@ extension InMemoryCallStore: DeskStore {
             parkedByID[parked.id] = parked
             return .confirmed(parked)
         }
-        let otherWaits = parkedByID.values.contains { $0.callSid == callSid && $0.isWaiting }
-        guard parked.arrivedAt == nil, parked.retrievedAt == nil, !otherWaits else { return .notWaiting }
+        guard parked.arrivedAt == nil, parked.retrievedAt == nil, !hasWaitingPark(callSid) else { return .notWaiting }
         parked.endedAt = nil
         parked.arrivedAt = now
         parkedByID[parked.id] = parked
@@ -186,6 +185,11 @@ extension InMemoryCallStore: DeskStore {
         parked.endedAt = now
         parkedByID[parked.id] = parked
         return .withdrawn
+    }
+
+    /// Whether a park of `callSid` waits in a slot (not retrieved, not ended).
+    private func hasWaitingPark(_ callSid: String) -> Bool {
+        parkedByID.values.contains { $0.callSid == callSid && $0.isWaiting }
     }
 
     /// The identity of an agent other than `identity` in `tenant` whose current call is `callSid`, if any.

@@ -56,3 +56,10 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public static func == (lhs: StoreError, rhs: StoreError) -> Bool { lhs.code == rhs.code }
 }
+
+extension StoreError {
+    /// Whether trying the same write again later may succeed: the store was down, slow or refused its
+    /// credentials. Anything else would fail the same way every time. The background retries of
+    /// voicemails and ring events wait only for these.
+    public var isWorthRetrying: Bool { self == .unavailable || self == .timeout || self == .unauthorized }
+}

@@ -26,11 +26,7 @@ extension SQLiteCallStore {
             if let call = calls.first, try SQLiteRowReader(table: "calls", row: call).text("tenant") != tenant.rawValue {
                 throw .notFound("No call \(callSid) in tenant \(tenant)")
             }
-            let waiting = try runner.rows(
-                "SELECT id FROM parked_calls WHERE call_sid = ?1 AND retrieved_at IS NULL AND ended_at IS NULL",
-                [.text(callSid)]
-            )
-            guard waiting.isEmpty else { throw .conflict("Call \(callSid) is already parked") }
+            guard try !Self.hasWaitingPark(callSid, runner) else { throw .conflict("Call \(callSid) is already parked") }
             return try runner.rows(
                 """
                 INSERT INTO parked_calls (id, tenant, call_sid, slot, parked_by, parked_at)
@@ -141,17 +137,11 @@ extension SQLiteCallStore {
         try await session.transaction { (runner) throws(StoreError) -> ParkArrival in
             let parked = try Self.parkedCall(id: id, in: tenant, runner)
             guard parked.callSid == callSid else { throw .notFound("No parked call \(id) of call \(callSid) in tenant \(tenant)") }
-            let restoring: Bool
-            if parked.endedAt == nil {
-                restoring = false
-            } else {
-                guard parked.arrivedAt == nil, parked.retrievedAt == nil else { return .notWaiting }
-                let waiting = try runner.rows(
-                    "SELECT id FROM parked_calls WHERE call_sid = ?1 AND retrieved_at IS NULL AND ended_at IS NULL",
-                    [.text(callSid)]
-                )
-                guard waiting.isEmpty else { return .notWaiting }
-                restoring = true
+            // An ended park is restored only when no arrival was recorded, nobody retrieved it, and no other
+            // park of the call waits.
+            let restoring = parked.endedAt != nil
+            if restoring {
+                guard parked.arrivedAt == nil, parked.retrievedAt == nil, try !Self.hasWaitingPark(callSid, runner) else { return .notWaiting }
             }
             let rows = try runner.rows(
                 """
@@ -168,7 +158,8 @@ extension SQLiteCallStore {
         }
     }
 
-    /// Records the retriever's arrival with one `UPDATE` guarded by the retriever (see the protocol).
+    /// Records the retriever's arrival in one `BEGIN IMMEDIATE` transaction: the parked call's read (for
+    /// its tenant), then an `UPDATE` guarded by the retriever (see the protocol).
     public func confirmRetrieverArrival(id: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> Bool {
         try await session.transaction { (runner) throws(StoreError) -> Bool in
             let parked = try Self.parkedCall(id: id, in: tenant, runner)
@@ -184,7 +175,7 @@ extension SQLiteCallStore {
         }
     }
 
-    /// Withdraws the park with one `UPDATE` guarded by its state (see the protocol).
+    /// Withdraws the park in one `BEGIN IMMEDIATE` transaction (see the protocol).
     public func withdrawPark(id: String, tenant: TenantID, at now: Date) async throws(StoreError) -> ParkWithdrawal {
         try await session.transaction { (runner) throws(StoreError) -> ParkWithdrawal in
             let parked = try Self.parkedCall(id: id, in: tenant, runner)
@@ -251,6 +242,16 @@ extension SQLiteCallStore {
             )
         }
         return try rows.records(from: "parked_calls") { (row) throws(StoreError) in try row.parkedCall() }.first
+    }
+
+    /// Whether a park of `callSid` waits in a slot (not retrieved, not ended), read inside the caller's
+    /// transaction.
+    private static func hasWaitingPark(_ callSid: String, _ runner: SQLiteStatementRunner) throws(StoreError) -> Bool {
+        let rows = try runner.rows(
+            "SELECT id FROM parked_calls WHERE call_sid = ?1 AND retrieved_at IS NULL AND ended_at IS NULL",
+            [.text(callSid)]
+        )
+        return !rows.isEmpty
     }
 
     /// The call the agent is on (its `current_call_sid`), read inside the caller's transaction.

@@ -8,7 +8,7 @@ import Foundation
 #endif
 
 /// The ends of agents' rings (`answered`, `missed`, `declined`) that the store could not record while it
-/// was failing (``VoicemailOutbox/isWorthRetrying(_:)``), recorded again in the background, so that the
+/// was failing (``StoreError/isWorthRetrying``), recorded again in the background, so that the
 /// dashboards' cards still clear once the store is back.
 ///
 /// Only ends wait. A `ringing` event recorded late could land after the end of the same ring (recorded
@@ -136,7 +136,7 @@ public actor RingEventRetry {
             do {
                 _ = try await record(event)
                 recorded += 1
-            } catch let error where VoicemailOutbox.isWorthRetrying(error) {
+            } catch let error where error.isWorthRetrying {
                 return false
             } catch {
                 logger.error(

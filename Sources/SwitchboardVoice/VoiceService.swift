@@ -214,7 +214,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
             }
             return VoiceReply(body: documents.acknowledged, outcome: recorded ? "event-\(kind.rawValue)" : "event-duplicate", tenant: tenant)
         } catch {
-            guard VoicemailOutbox.isWorthRetrying(error) else {
+            guard error.isWorthRetrying else {
                 logger.error("ring event refused by the store", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
                 return VoiceReply(body: documents.acknowledged, outcome: "event-lost", reason: error.description)
             }
@@ -269,7 +269,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
                 "callSid": "\(callback.callSid)", "recordingSid": "\(callback.recordingSid)", "url": "\(callback.recordingUrl)",
                 "error": "\(error)",
             ]
-            guard VoicemailOutbox.isWorthRetrying(error) else {
+            guard error.isWorthRetrying else {
                 // Logged, and kept in the spool's rejected/ for an operator.
                 await outbox.setAside(callback, receivedAt: now, error: error)
                 return VoiceReply(body: documents.acknowledged, outcome: "voicemail-rejected", reason: error.description)

@@ -21,7 +21,7 @@ import Foundation
 ///
 /// Only a store that is down or slow (``StoreError/unavailable``, ``StoreError/timeout``) or refuses
 /// its credentials (``StoreError/unauthorized``, which an operator can fix) is waited for; see
-/// ``isWorthRetrying(_:)``. A voicemail the store rejects for good (its data breaks a rule, say) would
+/// ``StoreError/isWorthRetrying``. A voicemail the store rejects for good (its data breaks a rule, say) would
 /// fail forever and hold up every voicemail behind it, so it is set aside instead (``setAside(_:receivedAt:error:)``):
 /// logged, and kept in the spool's `rejected/` when there is a spool.
 ///
@@ -95,12 +95,6 @@ public actor VoicemailOutbox {
     /// How many voicemails wait for the store in memory (those kept on disk only, past ``capacity``,
     /// are not counted).
     public var count: Int { entries.count }
-
-    /// Whether saving again may succeed after `error`: the store was down, slow or refused its
-    /// credentials. Anything else would fail the same way every time.
-    public nonisolated static func isWorthRetrying(_ error: StoreError) -> Bool {
-        error == .unavailable || error == .timeout || error == .unauthorized
-    }
 
     /// Queues the voicemail of `callback`, received at `receivedAt`, to be saved again. Returns false when
     /// it was refused: memory is full and there is no spool (or the spool cannot take it), or the outbox
@@ -212,7 +206,7 @@ public actor VoicemailOutbox {
                 logger.info("voicemail stored on retry", metadata: metadata)
                 forget(entry)
             } catch {
-                guard Self.isWorthRetrying(error) else {
+                guard error.isWorthRetrying else {
                     entries.removeFirst()
                     setAside(entry.callback, receivedAt: entry.receivedAt, error: error)
                     continue

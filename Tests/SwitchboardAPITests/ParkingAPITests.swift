@@ -18,6 +18,11 @@ import Testing
         #expect(claim.status == .ok)
     }
 
+    /// The parked call's id in the URL a park redirected the caller to.
+    static func parkedID(in url: String) -> String? {
+        URLComponents(string: url)?.queryItems?.first { $0.name == "parked" }?.value
+    }
+
     static func park(_ callSid: String, client: some TestClientProtocol) async throws -> String {
         let response = try await client.api(.post, "/api/calls/\(callSid)/park", token: DeskHarness.annToken)
         #expect(response.status == .ok)
@@ -276,7 +281,7 @@ import Testing
                 #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAlost")
                 let url = try #require(await twilio.redirects.first?.url)
                 let pathAndQuery = String(url.dropFirst("https://switchboard.example.com".count))
-                let id = try #require(pathAndQuery.split(separator: "parked=").last.map(String.init))
+                let id = try #require(Self.parkedID(in: url))
 
                 // Twilio requests the park slot's TwiML for the caller it did move.
                 let arrival = try await client.twilio(pathAndQuery, ["CallSid": "CAlost"])
@@ -314,7 +319,7 @@ import Testing
                 #expect(response.status == .gatewayTimeout)
                 #expect(try await store.parkedCalls(in: "acme").isEmpty)
                 let url = try #require(await twilio.redirects.first?.url)
-                let id = try #require(URLComponents(string: url)?.queryItems?.first { $0.name == "parked" }?.value)
+                let id = try #require(Self.parkedID(in: url))
 
                 let wait = try await client.twilio("/twilio/park-wait?tenant=acme&parked=\(id)", ["CallSid": "CAwait", "QueueTime": "5"])
                 #expect(String(buffer: wait.body).contains("<Play>"))

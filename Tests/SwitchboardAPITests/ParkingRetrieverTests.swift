@@ -48,7 +48,7 @@ import Testing
     func aRetrievalDuringTheParksRedirectWaitsForThePark(store kind: StoreUnderTest) async throws {
         try await kind.withStore { store in
             let twilio = RecordingRedirector { callSid, url in
-                guard callSid == "CAmid", let id = URLComponents(string: url)?.queryItems?.first(where: { $0.name == "parked" })?.value
+                guard callSid == "CAmid", let id = ParkingAPITests.parkedID(in: url)
                 else { return }
                 let outcome = try? await store.retrieveParkedCall(id: id, tenant: "acme", agentIdentity: DeskHarness.bob, at: Date())
                 #expect(outcome == .parkInProgress(heldBy: DeskHarness.ann))

@@ -53,6 +53,20 @@ import Testing
         return (response, ContinuousClock.now - started)
     }
 
+    /// The `/metrics` text.
+    static func metrics(_ client: some TestClientProtocol) async throws -> String {
+        String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+    }
+
+    /// The `/metrics` text once it contains `line`, or at `deadline` the last one read.
+    static func metrics(_ client: some TestClientProtocol, containing line: String, by deadline: ContinuousClock.Instant) async throws -> String {
+        var text = ""
+        while !text.contains(line), ContinuousClock.now < deadline {
+            text = try await metrics(client)
+        }
+        return text
+    }
+
     @Test(arguments: [TestingSetup.router, .live])
     func anInboundCallStillRingsTheAgentsWithinTheBudget(setup: TestingSetup) async throws {
         try await Self.withLockedFile(setup) { client, _ in
@@ -76,7 +90,7 @@ import Testing
             #expect(response.status == .ok)
             #expect(String(buffer: response.body) == AppTests.declaration + "<Response />")
             #expect(took < .seconds(2), "answered after \(took)")
-            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            let metrics = try await Self.metrics(client)
             #expect(metrics.contains(#"switchboard_requests_total{route="/twilio/screen",outcome="claim-unchecked"} 1"#), "\(metrics)")
         }
     }
@@ -91,7 +105,7 @@ import Testing
             let (response, took) = try await Self.timedPost(client, "/twilio/recording-status", form)
             #expect(response.status == .ok)
             #expect(took < .seconds(2), "answered after \(took)")
-            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            let metrics = try await Self.metrics(client)
             #expect(metrics.contains(#"switchboard_requests_total{route="/twilio/recording-status",outcome="voicemail-queued"} 1"#), "\(metrics)")
             #expect(metrics.contains("switchboard_voicemails_waiting 1.0\n"), "\(metrics)")
             #expect(try await locked.store.voicemails(in: .default).isEmpty)
@@ -107,10 +121,7 @@ import Testing
             #expect(stored.map(\.recordingSid) == ["RElocked"])
             #expect(stored.first?.durationSeconds == 7)
             // The outbox lets go of it right after the store takes it.
-            var waiting = ""
-            while !waiting.contains("switchboard_voicemails_waiting 0.0\n"), ContinuousClock.now < deadline {
-                waiting = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
-            }
+            let waiting = try await Self.metrics(client, containing: "switchboard_voicemails_waiting 0.0\n", by: deadline)
             #expect(waiting.contains("switchboard_voicemails_waiting 0.0\n"), "\(waiting)")
         }
     }
@@ -127,7 +138,7 @@ import Testing
             let (response, took) = try await Self.timedPost(client, "/twilio/client-status", form)
             #expect(response.status == .ok)
             #expect(took < .seconds(2), "answered after \(took)")
-            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            let metrics = try await Self.metrics(client)
             #expect(metrics.contains(#"switchboard_requests_total{route="/twilio/client-status",outcome="event-queued"} 1"#), "\(metrics)")
             #expect(metrics.contains("switchboard_ring_events_waiting 1.0\n"), "\(metrics)")
 
@@ -141,10 +152,7 @@ import Testing
             }
             #expect(events.map(\.kind) == [.missed])
             #expect(events.first?.agentIdentity == "agent_1")
-            var waiting = ""
-            while !waiting.contains("switchboard_ring_events_waiting 0.0\n"), ContinuousClock.now < deadline {
-                waiting = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
-            }
+            let waiting = try await Self.metrics(client, containing: "switchboard_ring_events_waiting 0.0\n", by: deadline)
             #expect(waiting.contains("switchboard_ring_events_waiting 0.0\n"), "\(waiting)")
         }
     }
@@ -172,7 +180,7 @@ import Testing
         try await AppTests.app(store: first, configuration: configuration).test(setup) { client in
             let response = try await AppTests.post(client, "/twilio/recording-status", form)
             #expect(response.status == .ok)
-            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            let metrics = try await Self.metrics(client)
             #expect(metrics.contains(#"switchboard_requests_total{route="/twilio/recording-status",outcome="voicemail-queued"} 1"#), "\(metrics)")
         }
         // The first run's store is gone for good: only the spool can bring the voicemail back.

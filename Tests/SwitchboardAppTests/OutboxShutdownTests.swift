@@ -35,7 +35,8 @@ import Testing
         #expect(await outbox.add(callback, receivedAt: Date()))
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let group = ServiceGroup(services: [OutboxShutdown(outbox: outbox)], logger: logger)
+        let ringEvents = RingEventRetry(logger: logger) { (_) async throws(StoreError) -> Bool in true }
+        let group = ServiceGroup(services: [OutboxShutdown(queues: RetryQueues(voicemails: outbox, ringEvents: ringEvents))], logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             // Let the outbox try a few times first.

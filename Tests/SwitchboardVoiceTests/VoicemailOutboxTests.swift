@@ -106,11 +106,11 @@ import Testing
     }
 
     @Test func onlyAStoreThatIsDownSlowOrRefusingItsCredentialsIsWaitedFor() {
-        #expect(VoicemailOutbox.isWorthRetrying(.unavailable("down")))
-        #expect(VoicemailOutbox.isWorthRetrying(.timeout("slow")))
-        #expect(VoicemailOutbox.isWorthRetrying(.unauthorized("bad key")))
+        #expect(StoreError.unavailable("down").isWorthRetrying)
+        #expect(StoreError.timeout("slow").isWorthRetrying)
+        #expect(StoreError.unauthorized("bad key").isWorthRetrying)
         for error in [StoreError.invalid("rule"), .conflict("dup"), .corrupt("garbage"), .notFound("gone")] {
-            #expect(!VoicemailOutbox.isWorthRetrying(error), "\(error)")
+            #expect(!error.isWorthRetrying, "\(error)")
         }
     }
 

@@ -114,6 +114,7 @@ struct DeskTwilioController<Store: DeskStore>: Sendable {
             return (sorry, "retrieve-other-agent")
         }
         // From here on the retrieval is never released: this leg may be talking to the caller.
+        let dialQueue = VoiceResponse([.dial(Dial([.queue(Queue(parked.slot))]))])
         let now = Date()
         do {
             let stands = try await budget.run { () async throws(StoreError) -> Bool in
@@ -123,8 +124,8 @@ struct DeskTwilioController<Store: DeskStore>: Sendable {
         } catch {
             // The caller is waiting for this agent: connect them, and say what the store did not record.
             services.logger.error("could not record the retriever's arrival", metadata: ["parked": "\(parked.id)", "error": "\(error)"])
-            return (VoiceResponse([.dial(Dial([.queue(Queue(parked.slot))]))]), "retrieve-dial-queue-unconfirmed")
+            return (dialQueue, "retrieve-dial-queue-unconfirmed")
         }
-        return (VoiceResponse([.dial(Dial([.queue(Queue(parked.slot))]))]), "retrieve-dial-queue")
+        return (dialQueue, "retrieve-dial-queue")
     }
 }
