@@ -31,6 +31,10 @@ import Foundation
 /// Without a spool the queue lives only in memory, and past ``capacity`` a new voicemail is refused.
 /// Either way each voicemail is logged with its recording's SID and URL when it is queued, refused or
 /// saved, and ``stop()`` logs what is left.
+///
+/// The outbox runs on its own serial queue (``BlockingIOExecutor``), not on the cooperative pool: the
+/// spool's writes end in `fsync`, and they come in bursts exactly while the store is down, when they
+/// must not hold up the voice routes' threads.
 public actor VoicemailOutbox {
     /// Saves one voicemail: true when stored, false when it was already there.
     public typealias Save = @Sendable (RecordingStatusCallback, Date) async throws(StoreError) -> Bool
@@ -60,6 +64,13 @@ public actor VoicemailOutbox {
     /// once the task holds `self`).
     private let spoolWorker = Mutex<Task<Void, Never>?>(nil)
     private var isStopped = false
+    private let executor = BlockingIOExecutor(label: "switchboard.voicemail-outbox")
+
+    /// The outbox's isolation runs on its own queue, where blocking on the disk holds up no other task.
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    /// Whether the outbox's own work runs off the cooperative pool, on its queue (for tests).
+    var runsOnItsQueue: Bool { executor.isCurrent }
 
     /// The first pause after a failure, and the longest.
     static let firstPause = Duration.seconds(1)

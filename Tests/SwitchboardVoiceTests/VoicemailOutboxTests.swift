@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import SwitchboardCore
-import SwitchboardVoice
+@testable import SwitchboardVoice
 import SwitchboardWebhooks
 import Synchronization
 import Testing
@@ -163,6 +163,15 @@ import Testing
             #expect(store.stored.withLock { $0 } == ["RE1"])
             #expect(try Self.spooled(spool).isEmpty)
         }
+    }
+
+    /// The spool's writes end in `fsync`; they must block the outbox's own queue, never a thread of the
+    /// cooperative pool that the voice routes run on.
+    @Test func theOutboxRunsOnItsOwnQueueNotTheCooperativePool() async throws {
+        let outbox = FlakyStore(failures: 0).outbox()
+        #expect(await outbox.runsOnItsQueue)
+        // The check itself tells the queue from anywhere else.
+        #expect(!BlockingIOExecutor(label: "other").isCurrent)
     }
 
     @Test func aNewOutboxSavesWhatAStoppedOneLeftInTheSpoolAtOnceAndOldestFirst() async throws {
