@@ -1,10 +1,11 @@
 import Foundation
 import Logging
 import SwitchboardCore
-@testable import SwitchboardVoice
 import SwitchboardWebhooks
 import Synchronization
 import Testing
+
+@testable import SwitchboardVoice
 
 /// Voicemails the store refused are saved again, oldest first, with pauses that double up to a minute,
 /// until the store takes them.
