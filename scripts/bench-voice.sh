@@ -12,6 +12,9 @@
 # The wrk body repeats one CallSid, so after the first request the store's ringing-call insert finds
 # the call recorded and writes nothing. A second table therefore gives the peak rate when every request
 # is a new call (scripts/unique-calls.lua: 200,000 pre-signed bodies, each with its own CallSid).
+# BENCH_ROUNDS=N (default 3) measures the peak rates N times, the servers taking turns in each round,
+# and gives each round's ratios and their medians: a host's load moves from minute to minute, so a ratio
+# of two rates measured seconds apart holds better than one of rates measured a minute apart.
 # With BENCH_BASELINE=DIR (a directory holding an earlier build's `switchboard`), that build also
 # serves both stores in the same run, so a change is compared side by side with what it replaces.
 set -euo pipefail
@@ -108,26 +111,48 @@ for port in "${ports[@]}"; do wrk -t1 -c8 -d2s -s "$lua" "http://127.0.0.1:$port
 declare -A name=([18080]="Switchboard (SQLite, 10 agents)" [18083]="Switchboard (in-memory store, 10 agents)" [18081]="bare Hummingbird route" [18082]="Flask + twilio-python (gunicorn -w 2)"
     [18084]="baseline build (SQLite)" [18085]="baseline build (in-memory store)")
 declare -A rps
+rounds=${BENCH_ROUNDS:-3}
 echo
-echo "| server | peak req/s (wrk -c32) | rate held (half peak) | p50 | p99 |"
+echo "bench: $rounds rounds of peak rates, the servers taking turns"
+declare -A round_rates
+for round in $(seq "$rounds"); do
+    line=""
+    for port in "${ports[@]}"; do
+        round_rates[$round,$port]=$(peak "$port")
+        line+=" ${round_rates[$round,$port]}"
+    done
+    echo "$line" >>"$work/rounds.txt"
+done
+# Each round's ratios, and the medians of the rates and of the ratios.
+python3 - "$work/rounds.txt" "${ports[@]}" >"$work/summary.txt" <<'PY'
+import statistics, sys
+path, ports = sys.argv[1], sys.argv[2:]
+rounds = [dict(zip(ports, map(float, line.split()))) for line in open(path) if line.strip()]
+names = {"18080": "SQLite", "18083": "in-memory", "18084": "baseline SQLite", "18085": "baseline in-memory"}
+print("| round | " + " | ".join(f"{names[p]} / bare, / Flask" for p in ports if p in names) + " |")
+print("|---|" + "---|" * sum(p in names for p in ports))
+ratios = {p: [] for p in ports if p in names}
+for index, rates in enumerate(rounds, 1):
+    cells = []
+    for p in ratios:
+        ratios[p].append((rates[p] / rates["18081"], rates[p] / rates["18082"]))
+        cells.append(f"{ratios[p][-1][0]:.0%}, {ratios[p][-1][1]:.1f}x")
+    print(f"| {index} | " + " | ".join(cells) + " |")
+print("| median | " + " | ".join(f"{statistics.median(b for b, _ in r):.0%}, {statistics.median(f for _, f in r):.1f}x" for r in ratios.values()) + " |")
+print("MEDIANS " + " ".join(f"{p}={statistics.median(r[p] for r in rounds):.2f}" for p in ports))
+PY
+for pair in $(awk '/^MEDIANS/ {for (i = 2; i <= NF; i++) print $i}' "$work/summary.txt"); do rps[${pair%%=*}]=${pair#*=}; done
+echo
+echo "| server | peak req/s (wrk -c32, median of $rounds) | rate held (half peak) | p50 | p99 |"
 echo "|---|---|---|---|---|"
 for port in "${ports[@]}"; do
-    rps[$port]=$(peak "$port")
     half=$(python3 -c "print(int(float('${rps[$port]}') / 2))")
     read -r held p50 p99 <<<"$(latency "$half" "$port")"
     printf '| %s | %s | %s | %s ms | %s ms |\n' "${name[$port]}" "${rps[$port]}" "$held" \
         "$(python3 -c "print(round(float('$p50') * 1000, 2))")" "$(python3 -c "print(round(float('$p99') * 1000, 2))")"
 done
 echo
-python3 -c "
-s, m, b, f = (float(x) for x in ('${rps[18080]}', '${rps[18083]}', '${rps[18081]}', '${rps[18082]}'))
-print(f'SQLite: {s / b:.0%} of the bare route, {s / f:.1f}x the Flask peer.   In-memory: {m / b:.0%} of the bare route, {m / f:.1f}x the Flask peer.')"
-if [ -n "$baseline" ]; then
-    python3 -c "
-s, m, b, f = (float(x) for x in ('${rps[18084]}', '${rps[18085]}', '${rps[18081]}', '${rps[18082]}'))
-print(f'Baseline build: SQLite {s / b:.0%} of the bare route, {s / f:.1f}x the Flask peer.   In-memory: {m / b:.0%} of the bare route, {m / f:.1f}x the Flask peer.')"
-fi
-
+grep -v '^MEDIANS' "$work/summary.txt"
 echo
 echo "bench: signing 200,000 callbacks, each with its own CallSid"
 python3 scripts/unique-calls.py "$lua" "$token" https://switchboard.example.com/twilio/voice 200000 "$work/unique-calls.txt"
