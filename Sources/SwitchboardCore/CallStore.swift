@@ -15,7 +15,7 @@ import Foundation
 ///   call, exactly one returns ``ClaimOutcome/won``; the others return
 ///   ``ClaimOutcome/alreadyAnswered(by:)`` naming the winner. The winner's `currentCallSid` is set in
 ///   the same transaction. A claim repeated by the winner returns `.won` again and changes nothing.
-///   A call finished without an answer (``DeskStore/finishCall(_:at:)``) is never won:
+///   A call finished without an answer (``finishCall(_:at:)``) is never won:
 ///   ``ClaimOutcome/callEnded``, and the agent stays free; a claim and a finish racing each other
 ///   leave either a winner or a finished call, never both (a finish never takes an answered call).
 /// - Writes that Twilio may retry are idempotent: ``recordRinging(_:)`` by call SID,
@@ -71,6 +71,13 @@ public protocol CallStore: Sendable {
     /// - Throws: ``StoreError/notFound`` when the agent does not exist in `tenant`.
     func claimCall(_ callSid: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> ClaimOutcome
 
+    /// Marks a call no one answered as no longer ringing (it goes to voicemail), atomically with
+    /// claims: returns true when the call is finished and unanswered (now, or already before), false
+    /// when an agent answered it first (an answered call is never finished) or the call is unknown
+    /// (nothing is created). Once it returns true, every claim of the call is
+    /// ``ClaimOutcome/callEnded``.
+    @discardableResult
+    func finishCall(_ callSid: String, at now: Date) async throws(StoreError) -> Bool
     /// The identity of the agent who won `callSid`, if any.
     func callWinner(_ callSid: String) async throws(StoreError) -> String?
 

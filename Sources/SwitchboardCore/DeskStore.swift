@@ -20,19 +20,11 @@ import Foundation
 ///   until ``CallStore/endCall(_:at:wrapUpSeconds:)`` of that SID. An agent on another call is refused
 ///   with ``RetrievalOutcome/agentBusy(currentCallSid:)`` and nothing changes; so one agent retrieving
 ///   several calls at once gets at most one of them.
-/// - A call stops ringing when it is answered (a claim) or finished (``finishCall(_:at:)``).
+/// - A call stops ringing when it is answered (a claim) or finished (``CallStore/finishCall(_:at:)``).
 public protocol DeskStore: CallStore {
     /// The tenant's calls that are ringing: recorded by ``recordRinging(_:)``, not answered and not
     /// finished; oldest first.
     func ringingCalls(in tenant: TenantID) async throws(StoreError) -> [RingingCall]
-
-    /// Marks a call no one answered as no longer ringing (it goes to voicemail), atomically with
-    /// claims: returns true when the call is finished and unanswered (now, or already before), false
-    /// when an agent answered it first (an answered call is never finished) or the call is unknown
-    /// (nothing is created). Once it returns true, every claim of the call is
-    /// ``ClaimOutcome/callEnded``.
-    @discardableResult
-    func finishCall(_ callSid: String, at now: Date) async throws(StoreError) -> Bool
 
     /// The ring events of one call, oldest first.
     /// - Throws: ``StoreError/notFound`` when the call is recorded for another tenant.

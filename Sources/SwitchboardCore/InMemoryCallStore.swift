@@ -28,7 +28,7 @@ public actor InMemoryCallStore: CallStore {
         var call: RingingCall
         var answeredBy: String?
         var answeredAt: Date?
-        /// When the call stopped ringing without an answer (``DeskStore/finishCall(_:at:)``).
+        /// When the call stopped ringing without an answer (``CallStore/finishCall(_:at:)``).
         var finishedAt: Date?
     }
 

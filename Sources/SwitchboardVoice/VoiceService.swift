@@ -106,6 +106,9 @@ public struct VoiceService<Store: CallStore>: Sendable {
                 )
                 do {
                     try await store.recordRinging(call)
+                    // Nobody rings: the call is recorded (its voicemail finds the tenant and caller there)
+                    // but finished at once, so no dashboard lists it and no Answer button can claim it.
+                    if decision.isEmpty { try await store.finishCall(request.callSid, at: now) }
                 } catch {
                     // The decision stands: the claim works without this record, and voicemails fall back to it.
                     logger.warning("could not record the ringing call", metadata: ["callSid": "\(request.callSid)", "error": "\(error)"])
@@ -138,18 +141,38 @@ public struct VoiceService<Store: CallStore>: Sendable {
         } catch {
             return voicemail(.badRequest(error.description), callSid: form["CallSid"])
         }
-        guard request.dialCallStatus.wasAnswered else {
-            return voicemail(.notAnswered(request.dialCallStatus.rawValue), callSid: request.call.callSid)
-        }
         let store = self.store
         let wrapUp = documents.responses.configuration.wrapUpSeconds
         let callSid = request.call.callSid
+        guard request.dialCallStatus.wasAnswered else {
+            await finishUnanswered(callSid, at: now)
+            return voicemail(.notAnswered(request.dialCallStatus.rawValue), callSid: callSid)
+        }
         do {
             try await budget.run { () async throws(StoreError) in try await store.endCall(callSid, at: now, wrapUpSeconds: wrapUp) }
         } catch {
             logger.warning("could not end the call", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
         }
         return VoiceReply(body: documents.hangup, outcome: "answered")
+    }
+
+    /// The dial ended without a bridged answer, and the caller goes to voicemail: the call stops ringing
+    /// (``CallStore/finishCall(_:at:)``), so no dashboard lists it and no claim wins it later. When an
+    /// agent had claimed it (the dashboard's Answer button, or a leg that won its claim and then dropped
+    /// before the bridge), the finish is refused; that agent never reached the caller, and is taken off
+    /// the call so they are rung again, with no wrap-up since they never talked (their last call end is
+    /// now, so agents idle longer ring before them). A store failure is logged: the caller's voicemail
+    /// comes first.
+    private func finishUnanswered(_ callSid: String, at now: Date) async {
+        let store = self.store
+        do {
+            try await budget.run { () async throws(StoreError) in
+                guard try await !store.finishCall(callSid, at: now) else { return }
+                try await store.endCall(callSid, at: now, wrapUpSeconds: 0)
+            }
+        } catch {
+            logger.warning("could not finish the unanswered call", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+        }
     }
 
     /// The answering agent's leg claims the parent call. A store failure lets the agent through: the

@@ -185,6 +185,58 @@ import Testing
         #expect(reply.reason == "not answered (\(status))")
     }
 
+    /// A call that reaches nobody is recorded (its voicemail finds the caller there) but does not ring:
+    /// no dashboard lists it, and an Answer click cannot put an agent on a call that is in voicemail.
+    @Test func aCallThatRingsNobodyIsRecordedButNotLeftRinging() async throws {
+        let store = InMemoryCallStore(agents: agents(1))
+        _ = try await store.setPresence(.away, identity: "agent_0", in: .default)
+        let reply = await service(store).handle(.voice, form: voiceForm(callSid: "CAnobody"), at: now)
+        #expect(reply.outcome == "voicemail")
+        #expect(try await store.ringingCall("CAnobody")?.caller == "+14155551234")
+        #expect(try await store.ringingCalls(in: .default).isEmpty)
+        _ = try await store.setPresence(.available, identity: "agent_0", in: .default)
+        #expect(try await store.claimCall("CAnobody", tenant: .default, agentIdentity: "agent_0", at: now) == .callEnded)
+        #expect(try await store.agent(identity: "agent_0", in: .default).currentCallSid == nil)
+    }
+
+    /// After a dial nobody answered the call stops ringing, whatever the status, so a late Answer
+    /// click is told the call ended instead of winning a caller who is leaving a voicemail.
+    @Test(arguments: ["busy", "no-answer", "failed", "canceled", "something-new"])
+    func anUnansweredDialStopsTheCallRinging(status: String) async throws {
+        let store = InMemoryCallStore(agents: agents(2))
+        let service = service(store)
+        _ = await service.handle(.voice, form: voiceForm(callSid: "CAp"), at: now)
+        #expect(try await store.ringingCalls(in: .default).map(\.callSid) == ["CAp"])
+        let form: FormParameters = ["CallSid": "CAp", "AccountSid": "AC1", "From": "+1", "To": "+2", "DialCallStatus": status]
+        #expect(await service.handle(.dialStatus, form: form, at: now).outcome == "voicemail")
+        #expect(try await store.ringingCalls(in: .default).isEmpty)
+        #expect(try await store.claimCall("CAp", tenant: .default, agentIdentity: "agent_1", at: now) == .callEnded)
+    }
+
+    /// An agent who claimed the call (the dashboard's Answer button) but whose phone never connected
+    /// does not stay "on the call" for good once the dial ends unanswered: they are rung again.
+    @Test func anAgentWhoClaimedButNeverConnectedIsFreedWhenTheDialEndsUnanswered() async throws {
+        let store = InMemoryCallStore(agents: agents(2))
+        let service = service(store)
+        _ = await service.handle(.voice, form: voiceForm(callSid: "CAp"), at: now)
+        #expect(try await store.claimCall("CAp", tenant: .default, agentIdentity: "agent_0", at: now) == .won)
+        let form: FormParameters = ["CallSid": "CAp", "AccountSid": "AC1", "From": "+1", "To": "+2", "DialCallStatus": "no-answer"]
+        #expect(await service.handle(.dialStatus, form: form, at: now).outcome == "voicemail")
+        let agent = try await store.agent(identity: "agent_0", in: .default)
+        #expect(agent.currentCallSid == nil)
+        #expect(agent.isAvailable(at: now))
+        let next = await service.handle(.voice, form: voiceForm(callSid: "CAnext"), at: now.addingTimeInterval(1))
+        #expect(clients(next).contains("agent_0"))
+    }
+
+    /// A store that is down when the dial ends still gives the caller the voicemail prompt.
+    @Test func anUnansweredDialWithTheStoreDownStillGoesToVoicemail() async {
+        let form: FormParameters = ["CallSid": "CA1", "AccountSid": "AC1", "From": "+1", "To": "+2", "DialCallStatus": "no-answer"]
+        let reply = await service(UnavailableCallStore(delay: .seconds(60)), budget: .milliseconds(100)).handle(.dialStatus, form: form, at: now)
+        #expect(reply.outcome == "voicemail")
+        #expect(reply.reason == "not answered (no-answer)")
+    }
+
     @Test func aRetriedRecordingCallbackStoresOneVoicemail() async throws {
         let store = InMemoryCallStore(agents: agents(0))
         let service = service(store)
