@@ -12,11 +12,12 @@ public struct CallResponses: Sendable {
         self.configuration = configuration
     }
 
-    /// Rings every agent in the decision at once, or voicemail when there is no one.
-    public func ring(_ decision: RingDecision) -> VoiceResponse {
-        guard !decision.isEmpty else { return voicemail() }
-        let screen = URLReference(configuration.url(.screen))
-        let status = URLReference(configuration.url(.clientStatus))
+    /// Rings every agent in the decision at once, or voicemail when there is no one. The callbacks'
+    /// URLs name `tenant` (see ``RoutingConfiguration/url(_:tenant:)``).
+    public func ring(_ decision: RingDecision, tenant: TenantID? = nil) -> VoiceResponse {
+        guard !decision.isEmpty else { return voicemail(tenant: tenant) }
+        let screen = URLReference(configuration.url(.screen, tenant: tenant))
+        let status = URLReference(configuration.url(.clientStatus, tenant: tenant))
         let clients = decision.agentsRung.map { agent in
             Dial.Noun.client(
                 Client(
@@ -30,7 +31,7 @@ public struct CallResponses: Sendable {
         }
         let dial = Dial(
             clients,
-            action: URLReference(configuration.url(.dialStatus)),
+            action: URLReference(configuration.url(.dialStatus, tenant: tenant)),
             method: .post,
             timeout: configuration.dialTimeout,
             answerOnBridge: true
@@ -38,8 +39,9 @@ public struct CallResponses: Sendable {
         return VoiceResponse([.dial(dial)])
     }
 
-    /// The voicemail prompt and recording; the recording's status callback stores it.
-    public func voicemail() -> VoiceResponse {
+    /// The voicemail prompt and recording; the recording's status callback, which names `tenant`,
+    /// stores it.
+    public func voicemail(tenant: TenantID? = nil) -> VoiceResponse {
         VoiceResponse([
             .say(Say(configuration.voicemailPrompt, voice: configuration.voice)),
             .record(
@@ -49,7 +51,7 @@ public struct CallResponses: Sendable {
                     maxLength: configuration.voicemailMaxLength,
                     playBeep: true,
                     trim: .trimSilence,
-                    recordingStatusCallback: URLReference(configuration.url(.recordingStatus)),
+                    recordingStatusCallback: URLReference(configuration.url(.recordingStatus, tenant: tenant)),
                     recordingStatusCallbackMethod: .post,
                     recordingStatusCallbackEvent: [.completed]
                 )
@@ -59,8 +61,8 @@ public struct CallResponses: Sendable {
 
     /// After the ring: hang up when an agent answered, else voicemail (busy, no-answer, failed,
     /// canceled, and any status Twilio adds later).
-    public func dialStatus(_ status: DialCallStatus) -> VoiceResponse {
-        status.wasAnswered ? hangup() : voicemail()
+    public func dialStatus(_ status: DialCallStatus, tenant: TenantID? = nil) -> VoiceResponse {
+        status.wasAnswered ? hangup() : voicemail(tenant: tenant)
     }
 
     /// On the answering agent's leg: an empty document bridges the winner; anyone else is told why

@@ -1,3 +1,6 @@
+import SwitchboardCore
+import SwitchboardWebhooks
+
 /// How calls are routed and what callers hear. Plain values, read only at the entry point.
 public struct RoutingConfiguration: Sendable, Equatable {
     /// The public base URL Twilio reaches the service at (scheme, host, optional port, no trailing
@@ -57,6 +60,15 @@ public struct RoutingConfiguration: Sendable, Equatable {
         var base = publicURL
         while base.hasSuffix("/") { base.removeLast() }
         return base + route.rawValue
+    }
+
+    /// The URL of a route for a call of `tenant`: the tenant is named in the query (`?tenant=…`,
+    /// form-encoded) unless it is the default one, so that the callback is filed under its call's
+    /// tenant even when the store never recorded the call. Twilio signs the query with the rest.
+    public func url(_ route: TwilioRoute, tenant: TenantID?) -> String {
+        guard let tenant, tenant != .default else { return url(route) }
+        let query: FormParameters = ["tenant": tenant.rawValue]
+        return url(route) + "?" + query.encoded()
     }
 }
 

@@ -5,7 +5,7 @@ import SwitchboardTwiML
 import Synchronization
 
 /// The rendered bytes of every document a voice route answers, made once where they never change and
-/// kept per set of agents for the ring-all document.
+/// kept per tenant and set of agents for the ring-all document.
 ///
 /// Every answer but the ring-all one is fixed by the configuration, so it is rendered when the service
 /// starts. A ring-all document depends only on the identities rung, in order; the voice route rings the
@@ -42,6 +42,14 @@ final class RenderedDocuments: Sendable {
         screenCallEnded = Self.render(responses.screen(.callEnded), logger: logger)
     }
 
+    /// The voicemail prompt for a call of `tenant`: the default tenant's (and a call with no tenant)
+    /// is rendered once; another tenant's names it in its recording callback, rendered each time (only
+    /// calls that reach nobody need it).
+    func voicemail(tenant: TenantID?) -> [UInt8] {
+        guard let tenant, tenant != .default else { return voicemail }
+        return Self.render(responses.voicemail(tenant: tenant), logger: logger, fallback: voicemail)
+    }
+
     /// The claim's answer on the agent's leg (it names neither the winner nor the other call).
     func screen(_ outcome: ClaimOutcome) -> [UInt8] {
         switch outcome {
@@ -52,12 +60,12 @@ final class RenderedDocuments: Sendable {
         }
     }
 
-    /// The ring-all document for `decision` (voicemail when it rings no one).
-    func ring(_ decision: RingDecision) -> [UInt8] {
-        guard !decision.isEmpty else { return voicemail }
-        let key = RingKey(decision.agentsRung)
+    /// The ring-all document for `decision` in a call of `tenant` (voicemail when it rings no one).
+    func ring(_ decision: RingDecision, tenant: TenantID) -> [UInt8] {
+        guard !decision.isEmpty else { return voicemail(tenant: tenant) }
+        let key = RingKey(decision.agentsRung, tenant: tenant)
         if let bytes = rings.withLock({ $0[key] }) { return bytes }
-        let bytes = Self.render(responses.ring(decision), logger: logger, fallback: voicemail)
+        let bytes = Self.render(responses.ring(decision, tenant: tenant), logger: logger, fallback: voicemail(tenant: tenant))
         rings.withLock { rings in
             if rings.count >= Self.ringCapacity { rings.removeAll(keepingCapacity: true) }
             rings[key] = bytes
@@ -85,9 +93,14 @@ final class RenderedDocuments: Sendable {
     private struct RingKey: Hashable, Sendable {
         let bytes: [UInt8]
 
-        init(_ agents: [Agent]) {
+        init(_ agents: [Agent], tenant: TenantID) {
             var bytes: [UInt8] = []
             bytes.reserveCapacity(agents.count * 16)
+            // The default tenant's URLs name no tenant, so its key needs none; 0xFE never occurs in UTF-8.
+            if tenant != .default {
+                bytes.append(contentsOf: tenant.rawValue.utf8)
+                bytes.append(0xFE)
+            }
             for agent in agents {
                 bytes.append(contentsOf: agent.identity.utf8)
                 bytes.append(0xFF)

@@ -39,14 +39,17 @@ public actor RingEventRetry {
         public var occurredAt: Date
         /// Twilio's call status.
         public var detail: String?
+        /// The tenant the callback's URL named, if any (else the call's record decides).
+        public var tenant: TenantID?
 
         /// Creates a pending event.
-        public init(callSid: String, agentIdentity: String, kind: RingEvent.Kind, occurredAt: Date, detail: String?) {
+        public init(callSid: String, agentIdentity: String, kind: RingEvent.Kind, occurredAt: Date, detail: String?, tenant: TenantID? = nil) {
             self.callSid = callSid
             self.agentIdentity = agentIdentity
             self.kind = kind
             self.occurredAt = occurredAt
             self.detail = detail
+            self.tenant = tenant
         }
 
         /// Whether this event ends the agent's ring, the only kind that waits.

@@ -45,8 +45,8 @@ public struct VoiceService<Store: CallStore>: Sendable {
         self.documents = RenderedDocuments(responses: CallResponses(configuration: configuration), logger: logger)
         self.budget = StoreBudget(duration: storeBudget)
         self.logger = logger
-        self.outbox = VoicemailOutbox(logger: logger, spool: spool) { (callback, receivedAt) async throws(StoreError) in
-            try await Self.saveVoicemail(of: callback, receivedAt: receivedAt, in: store)
+        self.outbox = VoicemailOutbox(logger: logger, spool: spool) { (callback, receivedAt, tenant) async throws(StoreError) in
+            try await Self.saveVoicemail(of: callback, receivedAt: receivedAt, tenant: tenant, in: store)
         }
         let budget = self.budget
         self.ringEvents = RingEventRetry(logger: logger) { (event) async throws(StoreError) in
@@ -54,15 +54,18 @@ public struct VoiceService<Store: CallStore>: Sendable {
         }
     }
 
-    /// Answers one route for a parsed form body at `now`.
-    public func handle(_ route: TwilioRoute, form: FormParameters, at now: Date) async -> VoiceReply {
+    /// Answers one route for a parsed form body at `now`. `tenant` is the tenant the request's URL names
+    /// (`?tenant=…`, see ``RoutingConfiguration/url(_:tenant:)``): the callbacks of a call of any tenant
+    /// but the default one name it, so they are filed under the right tenant even when the store never
+    /// recorded the call; without it the call's record decides, then the default tenant.
+    public func handle(_ route: TwilioRoute, form: FormParameters, tenant: TenantID? = nil, at now: Date) async -> VoiceReply {
         switch route {
         case .voice: return await inboundCall(form, at: now)
-        case .dialStatus: return await dialStatus(form, at: now)
-        case .screen: return await screen(form, at: now)
-        case .clientStatus: return await clientStatus(form, at: now)
+        case .dialStatus: return await dialStatus(form, tenant: tenant, at: now)
+        case .screen: return await screen(form, tenant: tenant, at: now)
+        case .clientStatus: return await clientStatus(form, tenant: tenant, at: now)
         case .voicemail: return VoiceReply(body: documents.voicemailRecorded, outcome: "voicemail-thanks")
-        case .recordingStatus: return await recordingStatus(form, at: now)
+        case .recordingStatus: return await recordingStatus(form, tenant: tenant, at: now)
         }
     }
 
@@ -74,7 +77,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
                 "reason": "\(reason)",
             ]
         )
-        return VoiceReply(body: documents.voicemail, outcome: "voicemail", reason: reason.description, tenant: tenant)
+        return VoiceReply(body: documents.voicemail(tenant: tenant), outcome: "voicemail", reason: reason.description, tenant: tenant)
     }
 
     private func inboundCall(_ form: FormParameters, at now: Date) async -> VoiceReply {
@@ -131,22 +134,22 @@ public struct VoiceService<Store: CallStore>: Sendable {
             ]
         )
         let reason = decision.leftOut.isEmpty ? nil : "left out: \(decision.leftOut.map(\.identity).joined(separator: ","))"
-        return VoiceReply(body: documents.ring(decision), outcome: "ring", reason: reason, tenant: tenant)
+        return VoiceReply(body: documents.ring(decision, tenant: tenant), outcome: "ring", reason: reason, tenant: tenant)
     }
 
-    private func dialStatus(_ form: FormParameters, at now: Date) async -> VoiceReply {
+    private func dialStatus(_ form: FormParameters, tenant: TenantID?, at now: Date) async -> VoiceReply {
         let request: DialActionRequest
         do {
             request = try DialActionRequest(form)
         } catch {
-            return voicemail(.badRequest(error.description), callSid: form["CallSid"])
+            return voicemail(.badRequest(error.description), callSid: form["CallSid"], tenant: tenant)
         }
         let store = self.store
         let wrapUp = documents.responses.configuration.wrapUpSeconds
         let callSid = request.call.callSid
         guard request.dialCallStatus.wasAnswered else {
             await finishUnanswered(callSid, at: now)
-            return voicemail(.notAnswered(request.dialCallStatus.rawValue), callSid: callSid)
+            return voicemail(.notAnswered(request.dialCallStatus.rawValue), callSid: callSid, tenant: tenant)
         }
         do {
             try await budget.run { () async throws(StoreError) in try await store.endCall(callSid, at: now, wrapUpSeconds: wrapUp) }
@@ -177,7 +180,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
 
     /// The answering agent's leg claims the parent call. A store failure lets the agent through: the
     /// caller is waiting, and Twilio itself bridges only one leg of a simultaneous dial.
-    private func screen(_ form: FormParameters, at now: Date) async -> VoiceReply {
+    private func screen(_ form: FormParameters, tenant named: TenantID?, at now: Date) async -> VoiceReply {
         let request: VoiceRequest
         do {
             request = try VoiceRequest(form)
@@ -190,7 +193,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
         let store = self.store
         do {
             let (outcome, tenant) = try await budget.run { () async throws(StoreError) -> (ClaimOutcome, TenantID) in
-                let tenant = try await store.ringingCall(callSid)?.tenant ?? .default
+                let tenant = try await Self.tenant(of: callSid, named: named, in: store)
                 return (try await store.claimCall(callSid, tenant: tenant, agentIdentity: identity, at: now), tenant)
             }
             let word = Self.word(for: outcome, prefix: "claim")
@@ -205,7 +208,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
         }
     }
 
-    private func clientStatus(_ form: FormParameters, at now: Date) async -> VoiceReply {
+    private func clientStatus(_ form: FormParameters, tenant: TenantID?, at now: Date) async -> VoiceReply {
         let callback: ClientStatusCallback
         do {
             callback = try ClientStatusCallback(form)
@@ -229,7 +232,8 @@ public struct VoiceService<Store: CallStore>: Sendable {
             agentIdentity: identity,
             kind: kind,
             occurredAt: now,
-            detail: callback.callStatus.rawValue
+            detail: callback.callStatus.rawValue,
+            tenant: tenant
         )
         do {
             let (recorded, tenant) = try await budget.run { () async throws(StoreError) -> (Bool, TenantID) in
@@ -251,10 +255,17 @@ public struct VoiceService<Store: CallStore>: Sendable {
         }
     }
 
-    /// Records a client-status ring event in the tenant of the call it belongs to (the default tenant
-    /// when the call was never recorded): whether it was new, and the tenant.
+    /// The tenant of a call: the one its callback's URL named, else the one its record holds, else the
+    /// default tenant (a call the store never saw, of a deployment whose URLs name no tenant).
+    static func tenant(of callSid: String, named: TenantID?, in store: Store) async throws(StoreError) -> TenantID {
+        if let named { return named }
+        return try await store.ringingCall(callSid)?.tenant ?? .default
+    }
+
+    /// Records a client-status ring event in the tenant of the call it belongs to (see
+    /// ``tenant(of:named:in:)``): whether it was new, and the tenant.
     static func recordRingEvent(_ event: RingEventRetry.Pending, in store: Store) async throws(StoreError) -> (Bool, TenantID) {
-        let tenant = try await store.ringingCall(event.callSid)?.tenant ?? .default
+        let tenant = try await tenant(of: event.callSid, named: event.tenant, in: store)
         let recorded = try await store.recordRingEvent(
             RingEvent(
                 callSid: event.callSid,
@@ -268,7 +279,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
         return (recorded, tenant)
     }
 
-    private func recordingStatus(_ form: FormParameters, at now: Date) async -> VoiceReply {
+    private func recordingStatus(_ form: FormParameters, tenant: TenantID?, at now: Date) async -> VoiceReply {
         let callback: RecordingStatusCallback
         do {
             callback = try RecordingStatusCallback(form)
@@ -283,7 +294,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
         let store = self.store
         do {
             let stored = try await budget.run { () async throws(StoreError) -> Bool in
-                try await Self.saveVoicemail(of: callback, receivedAt: now, in: store)
+                try await Self.saveVoicemail(of: callback, receivedAt: now, tenant: tenant, in: store)
             }
             logger.info("voicemail", metadata: ["callSid": "\(callback.callSid)", "recordingSid": "\(callback.recordingSid)", "stored": "\(stored)"])
             return VoiceReply(body: documents.acknowledged, outcome: stored ? "recorded" : "duplicate")
@@ -294,24 +305,30 @@ public struct VoiceService<Store: CallStore>: Sendable {
             ]
             guard error.isWorthRetrying else {
                 // Logged, and kept in the spool's rejected/ for an operator.
-                await outbox.setAside(callback, receivedAt: now, error: error)
+                await outbox.setAside(callback, receivedAt: now, tenant: tenant, error: error)
                 return VoiceReply(body: documents.acknowledged, outcome: "voicemail-rejected", reason: error.description)
             }
             logger.error("could not store a voicemail", metadata: metadata)
             // Twilio will not send it again: it waits in the outbox until the store takes it.
-            let queued = await outbox.add(callback, receivedAt: now)
+            let queued = await outbox.add(callback, receivedAt: now, tenant: tenant)
             return VoiceReply(body: documents.acknowledged, outcome: queued ? "voicemail-queued" : "voicemail-lost", reason: error.description)
         }
     }
 
-    /// Stores the voicemail of a completed recording, in the tenant of the call it belongs to (the
-    /// default tenant when the call was never recorded). True when stored, false when already there.
-    static func saveVoicemail(of callback: RecordingStatusCallback, receivedAt: Date, in store: Store) async throws(StoreError) -> Bool {
+    /// Stores the voicemail of a completed recording, in the tenant of the call it belongs to (the one
+    /// its callback's URL named, else the call's record's, else the default tenant) with the caller the
+    /// record holds. True when stored, false when already there.
+    static func saveVoicemail(
+        of callback: RecordingStatusCallback,
+        receivedAt: Date,
+        tenant named: TenantID?,
+        in store: Store
+    ) async throws(StoreError) -> Bool {
         let call = try await store.ringingCall(callback.callSid)
         let voicemail = Voicemail(
             recordingSid: callback.recordingSid,
             callSid: callback.callSid,
-            tenant: call?.tenant ?? .default,
+            tenant: named ?? call?.tenant ?? .default,
             caller: call?.caller,
             recordingURL: callback.recordingUrl,
             durationSeconds: callback.recordingDuration,

@@ -36,12 +36,14 @@ import Foundation
 /// spool's writes end in `fsync`, and they come in bursts exactly while the store is down, when they
 /// must not hold up the voice routes' threads.
 public actor VoicemailOutbox {
-    /// Saves one voicemail: true when stored, false when it was already there.
-    public typealias Save = @Sendable (RecordingStatusCallback, Date) async throws(StoreError) -> Bool
+    /// Saves one voicemail (received at the date, of the tenant its callback named if any): true when
+    /// stored, false when it was already there.
+    public typealias Save = @Sendable (RecordingStatusCallback, Date, TenantID?) async throws(StoreError) -> Bool
 
     private struct Entry: Sendable {
         let callback: RecordingStatusCallback
         let receivedAt: Date
+        let tenant: TenantID?
         /// Whether the spool holds it (a failed write is tried again before each round of saves).
         var isOnDisk: Bool
     }
@@ -107,12 +109,13 @@ public actor VoicemailOutbox {
     /// are not counted).
     public var count: Int { entries.count }
 
-    /// Queues the voicemail of `callback`, received at `receivedAt`, to be saved again. Returns false when
+    /// Queues the voicemail of `callback`, received at `receivedAt` (of `tenant`, when its callback named
+    /// one), to be saved again. Returns false when
     /// it was refused: memory is full and there is no spool (or the spool cannot take it), or the outbox
     /// has stopped and the spool cannot take it.
     @discardableResult
-    public func add(_ callback: RecordingStatusCallback, receivedAt: Date) -> Bool {
-        let isOnDisk = keep(callback, receivedAt: receivedAt)
+    public func add(_ callback: RecordingStatusCallback, receivedAt: Date, tenant: TenantID? = nil) -> Bool {
+        let isOnDisk = keep(callback, receivedAt: receivedAt, tenant: tenant)
         guard !isStopped else {
             if isOnDisk {
                 logger.warning("voicemail not stored yet; it waits in the spool for the next start", metadata: Self.metadata(callback))
@@ -130,7 +133,7 @@ public actor VoicemailOutbox {
             logger.warning("voicemail not stored yet; the retry queue is full, so it waits in the spool", metadata: Self.metadata(callback))
             return true
         }
-        entries.append(Entry(callback: callback, receivedAt: receivedAt, isOnDisk: isOnDisk))
+        entries.append(Entry(callback: callback, receivedAt: receivedAt, tenant: tenant, isOnDisk: isOnDisk))
         var metadata = Self.metadata(callback)
         if isOnDisk, let spool { metadata["spool"] = "\(spool.directory)" }
         logger.warning("voicemail not stored yet; retrying in the background", metadata: metadata)
@@ -143,13 +146,13 @@ public actor VoicemailOutbox {
 
     /// Logs a voicemail the store rejects for good and, with a spool, keeps it in `rejected/` for an
     /// operator, so that it is not lost although it cannot be stored.
-    public func setAside(_ callback: RecordingStatusCallback, receivedAt: Date, error: StoreError) {
+    public func setAside(_ callback: RecordingStatusCallback, receivedAt: Date, tenant: TenantID? = nil, error: StoreError) {
         var metadata = Self.metadata(callback, error: error)
         if let spool {
             // A later delivery of the same recording that still waits keeps the spool's copy.
             let keepsWaiting = entries.contains { $0.callback.recordingSid == callback.recordingSid }
             do {
-                metadata["keptAt"] = "\(try spool.reject(callback, receivedAt: receivedAt, removingWaitingCopy: !keepsWaiting))"
+                metadata["keptAt"] = "\(try spool.reject(callback, receivedAt: receivedAt, tenant: tenant, removingWaitingCopy: !keepsWaiting))"
             } catch {
                 metadata["spoolError"] = "\(error)"
             }
@@ -209,7 +212,7 @@ public actor VoicemailOutbox {
     private func saveQueued() async -> Bool {
         while !isStopped, let entry = entries.first {
             do {
-                let stored = try await save(entry.callback, entry.receivedAt)
+                let stored = try await save(entry.callback, entry.receivedAt, entry.tenant)
                 // Only this worker removes entries, always the first; `add` only appends.
                 entries.removeFirst()
                 var metadata = Self.metadata(entry.callback)
@@ -219,7 +222,7 @@ public actor VoicemailOutbox {
             } catch {
                 guard error.isWorthRetrying else {
                     entries.removeFirst()
-                    setAside(entry.callback, receivedAt: entry.receivedAt, error: error)
+                    setAside(entry.callback, receivedAt: entry.receivedAt, tenant: entry.tenant, error: error)
                     continue
                 }
                 var metadata = Self.metadata(entry.callback, error: error)
@@ -232,10 +235,10 @@ public actor VoicemailOutbox {
     }
 
     /// Writes `callback` to the spool; true when it is there.
-    private func keep(_ callback: RecordingStatusCallback, receivedAt: Date) -> Bool {
+    private func keep(_ callback: RecordingStatusCallback, receivedAt: Date, tenant: TenantID?) -> Bool {
         guard let spool else { return false }
         do {
-            try spool.keep(callback, receivedAt: receivedAt)
+            try spool.keep(callback, receivedAt: receivedAt, tenant: tenant)
             return true
         } catch {
             // It still waits in memory; the worker tries the disk again before each round.
@@ -249,7 +252,7 @@ public actor VoicemailOutbox {
     private func persistPending() {
         guard spool != nil else { return }
         for index in entries.indices where !entries[index].isOnDisk {
-            entries[index].isOnDisk = keep(entries[index].callback, receivedAt: entries[index].receivedAt)
+            entries[index].isOnDisk = keep(entries[index].callback, receivedAt: entries[index].receivedAt, tenant: entries[index].tenant)
             if !entries[index].isOnDisk { return }
         }
     }
@@ -274,7 +277,9 @@ public actor VoicemailOutbox {
             for path in contents.unreadable {
                 logger.error("spool file is not a voicemail this version reads; left where it is", metadata: ["path": "\(path)"])
             }
-            let entries = contents.voicemails.prefix(capacity).map { Entry(callback: $0.callback, receivedAt: $0.receivedAt, isOnDisk: true) }
+            let entries = contents.voicemails.prefix(capacity).map {
+                Entry(callback: $0.callback, receivedAt: $0.receivedAt, tenant: $0.tenant, isOnDisk: true)
+            }
             return (Array(entries), contents.voicemails.count > capacity, false)
         } catch {
             logger.error("cannot read the voicemail spool", metadata: ["error": "\(error)"])

@@ -1,3 +1,4 @@
+import SwitchboardCore
 import SwitchboardWebhooks
 
 #if canImport(Glibc)
@@ -41,8 +42,10 @@ public struct VoicemailSpool: Sendable {
         var recordingSource: String?
         var recordingStartTime: String?
         var receivedAt: Date
+        /// The tenant its callback URL named, if any (absent in files written before it was kept).
+        var tenant: String?
 
-        init(_ callback: RecordingStatusCallback, receivedAt: Date) {
+        init(_ callback: RecordingStatusCallback, receivedAt: Date, tenant: TenantID?) {
             accountSid = callback.accountSid
             callSid = callback.callSid
             recordingSid = callback.recordingSid
@@ -53,6 +56,7 @@ public struct VoicemailSpool: Sendable {
             recordingSource = callback.recordingSource
             recordingStartTime = callback.recordingStartTime
             self.receivedAt = receivedAt
+            self.tenant = tenant?.rawValue
         }
 
         var callback: RecordingStatusCallback {
@@ -73,8 +77,8 @@ public struct VoicemailSpool: Sendable {
     /// What ``load()`` found: the voicemails, oldest first, and the files it could not read (left where
     /// they are).
     public struct Contents: Sendable {
-        /// Each voicemail and when it arrived, oldest first.
-        public var voicemails: [(callback: RecordingStatusCallback, receivedAt: Date)]
+        /// Each voicemail, when it arrived and the tenant its callback named, oldest first.
+        public var voicemails: [(callback: RecordingStatusCallback, receivedAt: Date, tenant: TenantID?)]
         /// The paths of files that are not a voicemail this version can read.
         public var unreadable: [String]
     }
@@ -98,9 +102,10 @@ public struct VoicemailSpool: Sendable {
         unlink(probe)
     }
 
-    /// Keeps the voicemail of `callback` on disk, replacing an earlier copy of the same recording.
-    public func keep(_ callback: RecordingStatusCallback, receivedAt: Date) throws(SpoolError) {
-        try Self.writeWhole(Self.encode(callback, receivedAt: receivedAt), named: Self.fileName(callback.recordingSid), in: directory)
+    /// Keeps the voicemail of `callback` (of `tenant`, when its callback named one) on disk, replacing
+    /// an earlier copy of the same recording.
+    public func keep(_ callback: RecordingStatusCallback, receivedAt: Date, tenant: TenantID? = nil) throws(SpoolError) {
+        try Self.writeWhole(Self.encode(callback, receivedAt: receivedAt, tenant: tenant), named: Self.fileName(callback.recordingSid), in: directory)
     }
 
     /// Forgets a voicemail the store has taken. A file already gone (another instance took it) is fine.
@@ -112,20 +117,25 @@ public struct VoicemailSpool: Sendable {
     /// Keeps the voicemail of `callback`, which the store rejects for good, in `rejected/` for an
     /// operator, and (with `removingWaitingCopy`) forgets its waiting copy. Returns the new file's path.
     @discardableResult
-    public func reject(_ callback: RecordingStatusCallback, receivedAt: Date, removingWaitingCopy: Bool = true) throws(SpoolError) -> String {
+    public func reject(
+        _ callback: RecordingStatusCallback,
+        receivedAt: Date,
+        tenant: TenantID? = nil,
+        removingWaitingCopy: Bool = true
+    ) throws(SpoolError) -> String {
         let name = Self.fileName(callback.recordingSid)
-        try Self.writeWhole(Self.encode(callback, receivedAt: receivedAt), named: name, in: rejectedDirectory)
+        try Self.writeWhole(Self.encode(callback, receivedAt: receivedAt, tenant: tenant), named: name, in: rejectedDirectory)
         if removingWaitingCopy { try remove(callback.recordingSid) }
         return Self.file(name, in: rejectedDirectory)
     }
 
-    private static func encode(_ callback: RecordingStatusCallback, receivedAt: Date) throws(SpoolError) -> [UInt8] {
+    private static func encode(_ callback: RecordingStatusCallback, receivedAt: Date, tenant: TenantID?) throws(SpoolError) -> [UInt8] {
         do {
             let encoder = JSONEncoder()
             // Dates as Foundation keeps them (seconds since 2001), so they read back exactly.
             encoder.dateEncodingStrategy = .deferredToDate
             encoder.outputFormatting = [.sortedKeys]
-            return Array(try encoder.encode(Entry(callback, receivedAt: receivedAt)))
+            return Array(try encoder.encode(Entry(callback, receivedAt: receivedAt, tenant: tenant)))
         } catch {
             throw SpoolError(path: callback.recordingSid, reason: "cannot encode the voicemail: \(error)")
         }
@@ -206,7 +216,7 @@ public struct VoicemailSpool: Sendable {
             entries.append(entry)
         }
         entries.sort { ($0.receivedAt, $0.recordingSid) < ($1.receivedAt, $1.recordingSid) }
-        contents.voicemails = entries.map { ($0.callback, $0.receivedAt) }
+        contents.voicemails = entries.map { ($0.callback, $0.receivedAt, $0.tenant.map(TenantID.init(rawValue:))) }
         contents.unreadable.sort()
         return contents
     }

@@ -180,8 +180,8 @@ import Testing
                 )
                 let expected =
                     Self.declaration
-                    + #"<Response><Dial action="https://switchboard.example.com/twilio/dial-status" answerOnBridge="true" method="POST" timeout="20">"#
-                    + #"<Client statusCallback="https://switchboard.example.com/twilio/client-status" statusCallbackEvent="ringing answered completed" statusCallbackMethod="POST" url="https://switchboard.example.com/twilio/recall?tenant=acme&amp;parked=\#(id)">"#
+                    + #"<Response><Dial action="https://switchboard.example.com/twilio/dial-status?tenant=acme" answerOnBridge="true" method="POST" timeout="20">"#
+                    + #"<Client statusCallback="https://switchboard.example.com/twilio/client-status?tenant=acme" statusCallbackEvent="ringing answered completed" statusCallbackMethod="POST" url="https://switchboard.example.com/twilio/recall?tenant=acme&amp;parked=\#(id)">"#
                     + DeskHarness.ann + "</Client></Dial></Response>"
                 #expect(String(buffer: status.body) == expected)
                 let list = try DeskHarness.object(try await client.api(.get, "/api/parked", token: DeskHarness.annToken))

@@ -20,7 +20,7 @@ import Testing
         let outbox = VoicemailOutbox(
             logger: Logger(label: "test"),
             pause: { _ in try? await Task.sleep(for: .milliseconds(5)) },
-            save: { (_, _) async throws(StoreError) -> Bool in
+            save: { (_, _, _) async throws(StoreError) -> Bool in
                 attempts.add(1, ordering: .relaxed)
                 throw .unavailable("The store is down")
             }

@@ -37,8 +37,8 @@ import Testing
         for identities in lists {
             let decision = decision(identities)
             let expected = try responses.ring(decision).renderBytes()
-            #expect(documents.ring(decision) == expected, "first rendering of \(identities)")
-            #expect(documents.ring(decision) == expected, "kept rendering of \(identities)")
+            #expect(documents.ring(decision, tenant: .default) == expected, "first rendering of \(identities)")
+            #expect(documents.ring(decision, tenant: .default) == expected, "kept rendering of \(identities)")
         }
         // Fourteen agents ring the same ten as the list of ten; the last list repeats the second.
         #expect(documents.keptRings == 5)
@@ -49,8 +49,8 @@ import Testing
         let composed = decision(["agent_\u{E9}"])
         let decomposed = decision(["agent_e\u{301}"])
         #expect("agent_\u{E9}" == "agent_e\u{301}")  // Swift's String equality would mix them up.
-        let first = documents.ring(composed)
-        let second = documents.ring(decomposed)
+        let first = documents.ring(composed, tenant: .default)
+        let second = documents.ring(decomposed, tenant: .default)
         #expect(first == (try responses.ring(composed).renderBytes()))
         #expect(second == (try responses.ring(decomposed).renderBytes()))
         #expect(first != second)
@@ -61,8 +61,8 @@ import Testing
         let documents = documents()
         let one = decision(["ab", "c"])
         let other = decision(["a", "bc"])
-        #expect(documents.ring(one) == (try responses.ring(one).renderBytes()))
-        #expect(documents.ring(other) == (try responses.ring(other).renderBytes()))
+        #expect(documents.ring(one, tenant: .default) == (try responses.ring(one).renderBytes()))
+        #expect(documents.ring(other, tenant: .default) == (try responses.ring(other).renderBytes()))
         #expect(documents.keptRings == 2)
     }
 
@@ -70,7 +70,7 @@ import Testing
         let documents = documents()
         for index in 0..<(RenderedDocuments.ringCapacity + 44) {
             let decision = decision(["agent_\(index)"])
-            #expect(documents.ring(decision) == (try responses.ring(decision).renderBytes()))
+            #expect(documents.ring(decision, tenant: .default) == (try responses.ring(decision).renderBytes()))
             #expect(documents.keptRings <= RenderedDocuments.ringCapacity)
         }
         #expect(documents.keptRings == 44)
@@ -78,7 +78,7 @@ import Testing
 
     @Test func noOneToRingIsTheVoicemail() throws {
         let documents = documents()
-        #expect(documents.ring(decision([])) == (try responses.voicemail().renderBytes()))
+        #expect(documents.ring(decision([]), tenant: .default) == (try responses.voicemail().renderBytes()))
         #expect(documents.keptRings == 0)
     }
 
@@ -100,6 +100,6 @@ import Testing
         #expect(documents.voicemail == Array(#"<?xml version="1.0" encoding="UTF-8"?><Response />"#.utf8))
         // A ring-all document that renders still rings.
         let decision = decision(["agent_0"])
-        #expect(documents.ring(decision) == (try CallResponses(configuration: configuration).ring(decision).renderBytes()))
+        #expect(documents.ring(decision, tenant: .default) == (try CallResponses(configuration: configuration).ring(decision).renderBytes()))
     }
 }

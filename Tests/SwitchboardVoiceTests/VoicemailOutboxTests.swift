@@ -36,7 +36,7 @@ import Testing
                     self.pauses.withLock { $0.append(duration) }
                     while self.held.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(1)) }
                 },
-                save: { (callback, _) async throws(StoreError) -> Bool in
+                save: { (callback, _, _) async throws(StoreError) -> Bool in
                     if let hook = self.duringSave.withLock({ $0 }) { await hook(callback.recordingSid) }
                     if self.rejected.contains(callback.recordingSid) { throw .invalid("The recording breaks a rule") }
                     let fails = self.failuresLeft.withLock { left -> Bool in
@@ -130,7 +130,7 @@ import Testing
             capacity: 2,
             logger: Logger(label: "test"),
             pause: { _ in try? await Task.sleep(for: .seconds(3600)) },
-            save: { (_, _) async throws(StoreError) -> Bool in throw .unavailable("The store is down") }
+            save: { (_, _, _) async throws(StoreError) -> Bool in throw .unavailable("The store is down") }
         )
         #expect(await outbox.add(Self.recording("RE1"), receivedAt: Date()))
         #expect(await outbox.add(Self.recording("RE2"), receivedAt: Date()))
@@ -182,7 +182,7 @@ import Testing
                 logger: Logger(label: "test"),
                 spool: spool,
                 pause: { _ in try? await Task.sleep(for: .seconds(3600)) },
-                save: { (_, _) async throws(StoreError) -> Bool in throw .unavailable("The store is down") }
+                save: { (_, _, _) async throws(StoreError) -> Bool in throw .unavailable("The store is down") }
             )
             let start = Date()
             #expect(await down.add(Self.recording("RE2"), receivedAt: start))
@@ -338,7 +338,7 @@ import Testing
         let outbox = VoicemailOutbox(
             logger: Logger(label: "test"),
             pause: { _ in try? await Task.sleep(for: .seconds(3600)) },
-            save: { (_, _) async throws(StoreError) -> Bool in throw .unavailable("The store is down") }
+            save: { (_, _, _) async throws(StoreError) -> Bool in throw .unavailable("The store is down") }
         )
         #expect(await outbox.add(Self.recording("RE1"), receivedAt: Date()))
         let stopping = ContinuousClock.now

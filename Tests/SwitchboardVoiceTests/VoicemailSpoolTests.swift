@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 import SwitchboardVoice
 import SwitchboardWebhooks
 import Testing
@@ -41,6 +42,27 @@ import Testing
             #expect(contents.voicemails.first?.receivedAt == receivedAt)
             // One file, and no temporary left behind.
             #expect(try Self.files(in: directory) == ["RE0123456789abcdef0123456789abcdef.json"])
+        }
+    }
+
+    /// The tenant a recording's callback URL named is kept with it, so a voicemail saved after a
+    /// restart is still filed under that tenant; a file written before the tenant was kept reads back
+    /// with none (the call's record then decides, as before).
+    @Test func theTenantTheCallbackNamedIsKeptAndOldFilesHaveNone() throws {
+        try Self.withDirectory { (directory) throws in
+            let spool = VoicemailSpool(directory: directory)
+            let receivedAt = Date(timeIntervalSince1970: 1_795_000_000)
+            try spool.keep(Self.full, receivedAt: receivedAt, tenant: "acme")
+            #expect(try spool.load().voicemails.first?.tenant == "acme")
+            let path = directory + "/RE0123456789abcdef0123456789abcdef.json"
+            var fields = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+            #expect(fields["tenant"] as? String == "acme")
+            fields["tenant"] = nil
+            try JSONSerialization.data(withJSONObject: fields).write(to: URL(fileURLWithPath: path))
+            let old = try spool.load()
+            #expect(old.unreadable.isEmpty)
+            #expect(old.voicemails.first?.callback == Self.full)
+            #expect(old.voicemails.first?.tenant == nil)
         }
     }
 

@@ -59,7 +59,7 @@ extension DeskTwilioController {
 
     /// `<Enqueue>` into the call's slot; the slot comes from the call SID, so no store read can fail it.
     func parkSlot(form: FormParameters, tenant: TenantID?, parkedID: String?) -> VoiceResponse {
-        guard let callSid = form["CallSid"], !callSid.isEmpty else { return responses.voicemail() }
+        guard let callSid = form["CallSid"], !callSid.isEmpty else { return responses.voicemail(tenant: tenant) }
         var query: [(String, String)] = []
         if let tenant { query.append(("tenant", tenant.rawValue)) }
         if let parkedID { query.append(("parked", parkedID)) }
@@ -86,7 +86,7 @@ extension DeskTwilioController {
     /// leave a retriever busy for good. That runs beside the slot's own update, so both stay within
     /// one store budget, and a store failure is logged: Twilio still gets TwiML.
     func parkStatus(form: FormParameters, tenant: TenantID?, parkedID: String?) async -> (VoiceResponse, String) {
-        guard let callSid = form["CallSid"], !callSid.isEmpty else { return (responses.voicemail(), "bad-request") }
+        guard let callSid = form["CallSid"], !callSid.isEmpty else { return (responses.voicemail(tenant: tenant), "bad-request") }
         let result = form["QueueResult"] ?? ""
         let now = Date()
         if result == "leave", let tenant, let parkedID {
@@ -94,7 +94,7 @@ extension DeskTwilioController {
             await releaseUnreachedRetrieval(of: callSid, id: parkedID, tenant: tenant)
         }
         async let retrieval: Void = endRetrieval(of: callSid, at: now)
-        let answer = await leaveSlot(callSid, result: result, at: now)
+        let answer = await leaveSlot(callSid, tenant: tenant, result: result, at: now)
         await retrieval
         return answer
     }
@@ -118,7 +118,7 @@ extension DeskTwilioController {
     /// anything else): voicemail. Only `hangup`, `leave` and failures end the waiting park: the
     /// others mean the caller left with someone, or went where a redirect sent it, which may be a new
     /// park of the same call that must stay.
-    func leaveSlot(_ callSid: String, result: String, at now: Date) async -> (VoiceResponse, String) {
+    func leaveSlot(_ callSid: String, tenant: TenantID?, result: String, at now: Date) async -> (VoiceResponse, String) {
         switch result {
         case "bridged", "bridging-in-process", "redirected":
             return (responses.acknowledged(), "park-\(result)")
@@ -137,10 +137,10 @@ extension DeskTwilioController {
         case "hangup":
             return (responses.acknowledged(), "park-hangup")
         case "leave":
-            guard let ended else { return (responses.voicemail(), "park-timeout-voicemail") }
+            guard let ended else { return (responses.voicemail(tenant: tenant), "park-timeout-voicemail") }
             return (recall(ended), "park-recall")
         default:
-            return (responses.voicemail(), "park-failed")
+            return (responses.voicemail(tenant: tenant), "park-failed")
         }
     }
 
@@ -174,13 +174,13 @@ extension DeskTwilioController {
         let client = Client(
             parked.parkedBy,
             url: URLReference(services.publicURL(path)),
-            statusCallback: URLReference(routing.url(.clientStatus)),
+            statusCallback: URLReference(routing.url(.clientStatus, tenant: parked.tenant)),
             statusCallbackEvent: [.ringing, .answered, .completed],
             statusCallbackMethod: .post
         )
         let dial = Dial(
             [.client(client)],
-            action: URLReference(routing.url(.dialStatus)),
+            action: URLReference(routing.url(.dialStatus, tenant: parked.tenant)),
             method: .post,
             timeout: max(5, min(600, services.configuration.parkRecallSeconds)),
             answerOnBridge: true

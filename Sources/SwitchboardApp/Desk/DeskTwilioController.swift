@@ -36,14 +36,10 @@ struct DeskTwilioController<Store: DeskStore>: Sendable {
                     return refusal.response
                 }
                 let query = request.uri.queryParameters
-                let (document, outcome) = await answer(
-                    route,
-                    form: form,
-                    tenant: query["tenant"].map { TenantID(String($0)) },
-                    parkedID: query["parked"].map(String.init)
-                )
+                let tenant = query["tenant"].map { TenantID(String($0)) }
+                let (document, outcome) = await answer(route, form: form, tenant: tenant, parkedID: query["parked"].map(String.init))
                 metrics.record(route: route.rawValue, outcome: outcome, duration: start.duration(to: clock.now))
-                let bytes = (try? document.renderBytes()) ?? (try? responses.voicemail().renderBytes()) ?? []
+                let bytes = (try? document.renderBytes()) ?? (try? responses.voicemail(tenant: tenant).renderBytes()) ?? []
                 return Response(status: .ok, headers: [.contentType: "text/xml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
             }
         }
@@ -52,7 +48,7 @@ struct DeskTwilioController<Store: DeskStore>: Sendable {
     func answer(_ route: DeskTwilioRoute, form: FormParameters, tenant: TenantID?, parkedID: String?) async -> (VoiceResponse, String) {
         switch route {
         case .voicemail:
-            return (responses.voicemail(), "voicemail")
+            return (responses.voicemail(tenant: tenant), "voicemail")
         case .park:
             let outcome = await confirmArrival(form: form, tenant: tenant, parkedID: parkedID)
             return (parkSlot(form: form, tenant: tenant, parkedID: parkedID), outcome)
