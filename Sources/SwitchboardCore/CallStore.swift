@@ -85,6 +85,19 @@ public protocol CallStore: Sendable {
     /// wrap-up end to `now + wrapUp` seconds. Does nothing when no agent is on that call.
     func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int) async throws(StoreError)
 
+    /// Ends one agent's part in `callSid`, as ``endCall(_:at:wrapUpSeconds:)`` does, but only for the
+    /// agent `identity` in `tenant` and only while its current call is `callSid`: another agent on the
+    /// same call (one who retrieved it from the park the first agent made) stays on it. Answers whether
+    /// the agent was on the call.
+    @discardableResult
+    func endCall(
+        _ callSid: String,
+        of identity: String,
+        in tenant: TenantID,
+        at now: Date,
+        wrapUpSeconds: Int
+    ) async throws(StoreError)
+        -> Bool
     /// Stores a ring event, assigning its sequence. Returns false, storing nothing, when an event with
     /// the same call SID, agent identity and kind already exists.
     @discardableResult

@@ -131,20 +131,6 @@ public protocol DeskStore: CallStore {
     @discardableResult
     func endParkedCall(_ callSid: String, at now: Date) async throws(StoreError) -> ParkedCall?
 
-    /// Ends one agent's part in `callSid`, as ``CallStore/endCall(_:at:wrapUpSeconds:)`` does, but only
-    /// for the agent `identity` in `tenant` and only while its current call is `callSid`: another agent
-    /// on the same call (one who retrieved it from the park the first agent made) stays on it. Answers
-    /// whether the agent was on the call.
-    @discardableResult
-    func endCall(
-        _ callSid: String,
-        of identity: String,
-        in tenant: TenantID,
-        at now: Date,
-        wrapUpSeconds: Int
-    ) async throws(StoreError)
-        -> Bool
-
     /// Creates a pending handoff.
     func createHandoff(
         tenant: TenantID,

@@ -142,15 +142,27 @@ public struct VoiceService<Store: CallStore>: Sendable {
         do {
             request = try DialActionRequest(form)
         } catch {
+            // A dial that was answered still ends as one when another field is malformed: the caller
+            // talked to an agent and hangs up, and that agent is freed.
+            if let status = form["DialCallStatus"], DialCallStatus(rawValue: status).wasAnswered, let callSid = form["CallSid"], !callSid.isEmpty {
+                logger.warning("dial status with a malformed field; the answered call ends", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+                return await endAnswered(callSid, at: now)
+            }
             return voicemail(.badRequest(error.description), callSid: form["CallSid"], tenant: tenant)
         }
-        let store = self.store
-        let wrapUp = documents.responses.configuration.wrapUpSeconds
         let callSid = request.call.callSid
         guard request.dialCallStatus.wasAnswered else {
             await finishUnanswered(callSid, at: now)
             return voicemail(.notAnswered(request.dialCallStatus.rawValue), callSid: callSid, tenant: tenant)
         }
+        return await endAnswered(callSid, at: now)
+    }
+
+    /// The answered dial is over: the agent on it goes into wrap-up, and the caller's leg hangs up. A
+    /// store failure is logged; the agent's leg ending (client-status `completed`) tries again.
+    private func endAnswered(_ callSid: String, at now: Date) async -> VoiceReply {
+        let store = self.store
+        let wrapUp = documents.responses.configuration.wrapUpSeconds
         do {
             try await budget.run { () async throws(StoreError) in try await store.endCall(callSid, at: now, wrapUpSeconds: wrapUp) }
         } catch {
@@ -221,6 +233,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
         case .ringing: kind = .ringing
         case .inProgress: kind = .answered
         case .busy, .noAnswer, .canceled, .failed: kind = .missed
+        case .completed: return await legCompleted(callback, tenant: tenant, at: now)
         default: kind = nil
         }
         guard let kind else { return VoiceReply(body: documents.acknowledged, outcome: "ignored") }
@@ -260,6 +273,35 @@ public struct VoiceService<Store: CallStore>: Sendable {
     static func tenant(of callSid: String, named: TenantID?, in store: Store) async throws(StoreError) -> TenantID {
         if let named { return named }
         return try await store.ringingCall(callSid)?.tenant ?? .default
+    }
+
+    /// An agent's leg ended (`completed`: it was answered, and now either side hung up, or the call
+    /// moved on, to a park say): whatever else happened, that agent is no longer on the call, so their
+    /// part ends here, with wrap-up. This is the second of two chances: the `<Dial action>` ends the
+    /// call too, and one that failed to (a store error, or a budget that ran out) would otherwise leave
+    /// the agent "on a call" and never rung again. Only that agent, and only while their current call is
+    /// this one: an agent who retrieved the call from a park stays on it, and a repeat changes nothing.
+    /// (An agent who parks a call and retrieves it again before Twilio reports their first leg's end
+    /// would be taken off it by that late report; the leg ends as the park happens, so the window is
+    /// that callback's delay.)
+    private func legCompleted(_ callback: ClientStatusCallback, tenant named: TenantID?, at now: Date) async -> VoiceReply {
+        let callSid = callback.parentCallSid
+        let identity = Self.clientIdentity(callback.to)
+        let store = self.store
+        let wrapUp = documents.responses.configuration.wrapUpSeconds
+        do {
+            let (ended, tenant) = try await budget.run { () async throws(StoreError) -> (Bool, TenantID) in
+                let tenant = try await Self.tenant(of: callSid, named: named, in: store)
+                return (try await store.endCall(callSid, of: identity, in: tenant, at: now, wrapUpSeconds: wrapUp), tenant)
+            }
+            if ended { logger.info("call ended by the agent's leg", metadata: ["callSid": "\(callSid)", "agent": "\(identity)"]) }
+            return VoiceReply(body: documents.acknowledged, outcome: ended ? "leg-ended-call" : "leg-ended", tenant: tenant)
+        } catch let error where error == .notFound {
+            return VoiceReply(body: documents.acknowledged, outcome: "leg-ended", reason: error.description)
+        } catch {
+            logger.warning("could not end the agent's part at the end of their leg", metadata: ["callSid": "\(callSid)", "agent": "\(identity)", "error": "\(error)"])
+            return VoiceReply(body: documents.acknowledged, outcome: "leg-ended-unrecorded", reason: error.description)
+        }
     }
 
     /// Records a client-status ring event in the tenant of the call it belongs to (see

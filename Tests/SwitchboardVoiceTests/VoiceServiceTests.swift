@@ -237,6 +237,50 @@ import Testing
         #expect(reply.reason == "not answered (no-answer)")
     }
 
+    /// The `<Dial action>` could not end an answered call (the store failed); the winner's leg ending
+    /// (client-status `completed`) ends their part then, so they are rung again. A losing leg's end
+    /// changes nothing, and neither does a repeat.
+    @Test func anAgentsLegEndingEndsTheirPartWhenTheDialCouldNot() async throws {
+        let store = InMemoryCallStore(agents: agents(2))
+        let service = service(store)
+        _ = await service.handle(.voice, form: voiceForm(callSid: "CAp"), at: now)
+        #expect(try await store.claimCall("CAp", tenant: .default, agentIdentity: "agent_0", at: now) == .won)
+        // (Here the dial-status request's endCall failed: the agent is still on the call.)
+        func completed(_ agent: String) -> FormParameters {
+            ["CallSid": "CAleg-\(agent)", "ParentCallSid": "CAp", "AccountSid": "AC1", "From": "+1", "To": "client:\(agent)", "CallStatus": "completed"]
+        }
+        #expect(await service.handle(.clientStatus, form: completed("agent_1"), at: now).outcome == "leg-ended")
+        #expect(try await store.agent(identity: "agent_0", in: .default).currentCallSid == "CAp")
+        let later = now.addingTimeInterval(60)
+        #expect(await service.handle(.clientStatus, form: completed("agent_0"), at: later).outcome == "leg-ended-call")
+        let agent = try await store.agent(identity: "agent_0", in: .default)
+        #expect(agent.currentCallSid == nil)
+        #expect(agent.lastCallEndedAt == later)
+        #expect(await service.handle(.clientStatus, form: completed("agent_0"), at: later).outcome == "leg-ended")
+        // No ring event is recorded for a leg's end.
+        #expect(try await store.ringEvents(in: .default, after: 0, limit: 10).isEmpty)
+    }
+
+    /// An answered dial whose request has a malformed optional field still ends as answered: the
+    /// caller hangs up rather than hearing the voicemail prompt, and the agent is freed.
+    @Test func anAnsweredDialWithAMalformedFieldStillEndsTheCall() async throws {
+        let store = InMemoryCallStore(agents: agents(1))
+        let service = service(store)
+        _ = await service.handle(.voice, form: voiceForm(callSid: "CAp"), at: now)
+        #expect(try await store.claimCall("CAp", tenant: .default, agentIdentity: "agent_0", at: now) == .won)
+        let form: FormParameters = [
+            "CallSid": "CAp", "AccountSid": "AC1", "From": "+1", "To": "+2", "DialCallStatus": "completed", "DialCallDuration": "twelve",
+        ]
+        let reply = await service.handle(.dialStatus, form: form, at: now)
+        #expect(reply.outcome == "answered")
+        #expect(document(reply) == VoiceResponse([.hangup(Hangup())]))
+        #expect(try await store.agent(identity: "agent_0", in: .default).currentCallSid == nil)
+        // Without a status to go by, the caller still gets voicemail.
+        var unknown = form
+        unknown.pairs.removeAll { $0.name == "DialCallStatus" }
+        #expect(await service.handle(.dialStatus, form: unknown, at: now).outcome == "voicemail")
+    }
+
     @Test func aRetriedRecordingCallbackStoresOneVoicemail() async throws {
         let store = InMemoryCallStore(agents: agents(0))
         let service = service(store)
