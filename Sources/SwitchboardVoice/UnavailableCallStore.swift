@@ -36,7 +36,13 @@ public struct UnavailableCallStore: CallStore {
     public func recordRinging(_ call: RingingCall) async throws(StoreError) { try await down() as Void }
     public func ringingCall(_ callSid: String) async throws(StoreError) -> RingingCall? { try await down() }
     public func finishCall(_ callSid: String, at now: Date) async throws(StoreError) -> Bool { try await down() }
-    public func endCall(_ callSid: String, of identity: String, in tenant: TenantID, at now: Date, wrapUpSeconds: Int) async throws(StoreError) -> Bool {
+    public func endCall(
+        _ callSid: String,
+        of identity: String,
+        in tenant: TenantID,
+        at now: Date,
+        wrapUpSeconds: Int
+    ) async throws(StoreError) -> Bool {
         try await down()
     }
     public func claimCall(_ callSid: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> ClaimOutcome {

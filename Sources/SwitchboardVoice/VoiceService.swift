@@ -145,7 +145,10 @@ public struct VoiceService<Store: CallStore>: Sendable {
             // A dial that was answered still ends as one when another field is malformed: the caller
             // talked to an agent and hangs up, and that agent is freed.
             if let status = form["DialCallStatus"], DialCallStatus(rawValue: status).wasAnswered, let callSid = form["CallSid"], !callSid.isEmpty {
-                logger.warning("dial status with a malformed field; the answered call ends", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+                logger.warning(
+                    "dial status with a malformed field; the answered call ends",
+                    metadata: ["callSid": "\(callSid)", "error": "\(error)"]
+                )
                 return await endAnswered(callSid, at: now)
             }
             return voicemail(.badRequest(error.description), callSid: form["CallSid"], tenant: tenant)
@@ -299,7 +302,10 @@ public struct VoiceService<Store: CallStore>: Sendable {
         } catch let error where error == .notFound {
             return VoiceReply(body: documents.acknowledged, outcome: "leg-ended", reason: error.description)
         } catch {
-            logger.warning("could not end the agent's part at the end of their leg", metadata: ["callSid": "\(callSid)", "agent": "\(identity)", "error": "\(error)"])
+            logger.warning(
+                "could not end the agent's part at the end of their leg",
+                metadata: ["callSid": "\(callSid)", "agent": "\(identity)", "error": "\(error)"]
+            )
             return VoiceReply(body: documents.acknowledged, outcome: "leg-ended-unrecorded", reason: error.description)
         }
     }

@@ -247,7 +247,10 @@ import Testing
         #expect(try await store.claimCall("CAp", tenant: .default, agentIdentity: "agent_0", at: now) == .won)
         // (Here the dial-status request's endCall failed: the agent is still on the call.)
         func completed(_ agent: String) -> FormParameters {
-            ["CallSid": "CAleg-\(agent)", "ParentCallSid": "CAp", "AccountSid": "AC1", "From": "+1", "To": "client:\(agent)", "CallStatus": "completed"]
+            [
+                "CallSid": "CAleg-\(agent)", "ParentCallSid": "CAp", "AccountSid": "AC1", "From": "+1", "To": "client:\(agent)",
+                "CallStatus": "completed",
+            ]
         }
         #expect(await service.handle(.clientStatus, form: completed("agent_1"), at: now).outcome == "leg-ended")
         #expect(try await store.agent(identity: "agent_0", in: .default).currentCallSid == "CAp")
