@@ -99,7 +99,9 @@ public protocol CallStore: Sendable {
     ) async throws(StoreError)
         -> Bool
     /// Stores a ring event, assigning its sequence. Returns false, storing nothing, when an event with
-    /// the same call SID, agent identity and kind already exists.
+    /// the same call SID, agent identity and kind already exists, or when a `ringing` event comes after
+    /// that agent's ring of the call ended (`answered`, `declined` or `missed`): Twilio does not promise
+    /// its callbacks' order, and a late `ringing` would make the dashboard's card ring again.
     @discardableResult
     func recordRingEvent(_ event: RingEvent) async throws(StoreError) -> Bool
 

@@ -172,6 +172,12 @@ public actor InMemoryCallStore: CallStore {
             $0.callSid == event.callSid && $0.agentIdentity == event.agentIdentity && $0.kind == event.kind
         }
         guard !isDuplicate else { return false }
+        if event.kind == .ringing {
+            let ended = events.contains {
+                $0.callSid == event.callSid && $0.agentIdentity == event.agentIdentity && $0.kind.endsTheRing
+            }
+            if ended { return false }
+        }
         lastSequence += 1
         var stored = event
         stored.sequence = lastSequence

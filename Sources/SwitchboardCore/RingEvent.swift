@@ -23,6 +23,9 @@ public struct RingEvent: Equatable, Sendable, Codable {
         case retrieved
         /// The system set the agent away; the detail says why (such as missed rings in a row).
         case away
+
+        /// Whether the event ends an agent's ring of a call: `answered`, `declined` or `missed`.
+        public var endsTheRing: Bool { self == .answered || self == .declined || self == .missed }
     }
 
     /// Assigned by the store, increasing in the order events were recorded; 0 before it is stored.

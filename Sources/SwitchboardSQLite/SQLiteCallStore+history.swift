@@ -14,7 +14,11 @@ extension SQLiteCallStore {
             try runner.rows(
                 """
                 INSERT INTO ring_events (call_sid, tenant, agent_identity, kind, occurred_at, detail)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                SELECT ?1, ?2, ?3, ?4, ?5, ?6
+                WHERE ?4 <> 'ringing' OR NOT EXISTS (
+                    SELECT 1 FROM ring_events
+                    WHERE call_sid = ?1 AND agent_identity = ?3 AND kind IN ('answered', 'declined', 'missed')
+                )
                 ON CONFLICT (call_sid, agent_identity, kind) DO NOTHING
                 RETURNING sequence
                 """,

@@ -53,7 +53,7 @@ public actor RingEventRetry {
         }
 
         /// Whether this event ends the agent's ring, the only kind that waits.
-        public var endsTheRing: Bool { kind == .answered || kind == .missed || kind == .declined }
+        public var endsTheRing: Bool { kind.endsTheRing }
     }
 
     /// The most events that wait at once.

@@ -56,6 +56,41 @@ extension StoreContractTests {
         }
     }
 
+    /// Twilio does not promise its callbacks' order: a `ringing` that comes after the agent's ring of
+    /// the call ended is not stored (it would make the card ring again), whichever end it was, while
+    /// another agent's ringing, or the same agent's on another call, still is.
+    @Test(arguments: StoreKind.allCases)
+    func aRingingEventAfterTheRingEndedIsNotStored(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            for (index, end) in [RingEvent.Kind.answered, .declined, .missed].enumerated() {
+                let callSid = "CA-late-\(end.rawValue)"
+                #expect(
+                    try await store.recordRingEvent(
+                        RingEvent(callSid: callSid, tenant: "acme", agentIdentity: "amy", kind: end, occurredAt: Clock.at(index))
+                    )
+                )
+                let late = RingEvent(callSid: callSid, tenant: "acme", agentIdentity: "amy", kind: .ringing, occurredAt: Clock.at(index + 10))
+                #expect(try await store.recordRingEvent(late) == false, "\(end)")
+                var other = late
+                other.agentIdentity = "bob"
+                #expect(try await store.recordRingEvent(other), "\(end)")
+            }
+            // Events that do not end a ring leave a later ringing alone.
+            #expect(
+                try await store.recordRingEvent(
+                    RingEvent(callSid: "CA-parked", tenant: "acme", agentIdentity: "amy", kind: .parked, occurredAt: Clock.at(20))
+                )
+            )
+            #expect(
+                try await store.recordRingEvent(
+                    RingEvent(callSid: "CA-parked", tenant: "acme", agentIdentity: "amy", kind: .ringing, occurredAt: Clock.at(21))
+                )
+            )
+            let stored = try await store.ringEvents(in: "acme", after: 0, limit: 100)
+            #expect(stored.filter { $0.kind == .ringing }.map(\.agentIdentity) == ["bob", "bob", "bob", "amy"])
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func ringEventsPageAfterASequence(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
