@@ -70,6 +70,14 @@ public struct RoutingConfiguration: Sendable, Equatable {
         let query: FormParameters = ["tenant": tenant.rawValue]
         return url(route) + "?" + query.encoded()
     }
+
+    /// The tenant a route's query names (`tenant=…`, form-encoded, as ``url(_:tenant:)`` writes it), if
+    /// any; a query that does not parse, or an empty name, names none.
+    public static func tenant(inQuery query: some StringProtocol) -> TenantID? {
+        guard !query.isEmpty, let parameters = try? FormParameters.parse(String(query)) else { return nil }
+        guard let name = parameters["tenant"], !name.isEmpty else { return nil }
+        return TenantID(name)
+    }
 }
 
 /// The paths Twilio requests.

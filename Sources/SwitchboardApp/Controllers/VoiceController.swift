@@ -52,18 +52,10 @@ struct VoiceController<Store: CallStore>: Sendable {
             metrics.record(route: route.rawValue, outcome: error.outcome, duration: start.duration(to: clock.now))
             return error.response
         }
-        let reply = await service.handle(route, form: form, tenant: Self.tenant(in: request.uri.query), at: Date())
+        let tenant = request.uri.query.flatMap { RoutingConfiguration.tenant(inQuery: $0) }
+        let reply = await service.handle(route, form: form, tenant: tenant, at: Date())
         metrics.record(route: route.rawValue, outcome: reply.outcome, duration: start.duration(to: clock.now))
         if route == .clientStatus, let afterClientStatus { await afterClientStatus(form, reply) }
         return Response(status: .ok, headers: twimlHeaders, body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
-    }
-
-    /// The tenant a callback's URL names (`tenant=…` in its form-encoded query, as
-    /// ``RoutingConfiguration/url(_:tenant:)`` writes it), if any. Twilio signed the query with the rest
-    /// of the URL, so the name is the service's own; a query that does not parse names none.
-    static func tenant(in query: String?) -> TenantID? {
-        guard let query, !query.isEmpty, let parameters = try? FormParameters.parse(query) else { return nil }
-        guard let name = parameters["tenant"], !name.isEmpty else { return nil }
-        return TenantID(name)
     }
 }

@@ -11,7 +11,9 @@ import SwitchboardCore
 ///  "numbers": {"+15005550006": "acme"}, "store": "available"}
 /// ```
 /// Agents need only `identity`; `tenant` defaults to `default`, `presence` to `available`. `store` is
-/// `available` (the default) or `unavailable`, to show what callers hear when the store is down.
+/// `available` (the default) or `unavailable`, to show what callers hear when the store is down. A
+/// `route` may carry the query the service's callback URLs carry for a tenant other than the default
+/// one (`/twilio/dial-status?tenant=acme`).
 struct CallScenario: Decodable {
     struct AgentSnapshot: Decodable {
         var identity: String

@@ -24,10 +24,13 @@ public enum RenderCallTool {
         } catch {
             throw Failure(message: "not a call scenario: \(error)")
         }
-        guard let route = TwilioRoute(rawValue: scenario.route) else {
+        // A route may carry the query the service's own callback URLs do (`?tenant=…`).
+        let parts = scenario.route.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let route = TwilioRoute(rawValue: String(parts[0])) else {
             let routes = TwilioRoute.allCases.map(\.rawValue).joined(separator: ", ")
             throw Failure(message: "unknown route \(scenario.route); routes are \(routes)")
         }
+        let tenant = parts.count > 1 ? RoutingConfiguration.tenant(inQuery: parts[1]) : nil
         let form: FormParameters
         do {
             form = try FormParameters.parse(scenario.body)
@@ -45,10 +48,10 @@ public enum RenderCallTool {
             let agents = (scenario.agents ?? []).enumerated().map { $0.element.agent(index: $0.offset) }
             let numbers = (scenario.numbers ?? [:]).mapValues { TenantID($0) }
             let store = InMemoryCallStore(agents: agents, numbers: numbers)
-            reply = await VoiceService(store: store, configuration: configuration, logger: logger).handle(route, form: form, at: now)
+            reply = await VoiceService(store: store, configuration: configuration, logger: logger).handle(route, form: form, tenant: tenant, at: now)
         case .unavailable:
             reply = await VoiceService(store: UnavailableCallStore(), configuration: configuration, logger: logger)
-                .handle(route, form: form, at: now)
+                .handle(route, form: form, tenant: tenant, at: now)
         }
         return (reply.body, reply.outcome, reply.reason)
     }
