@@ -112,6 +112,7 @@ declare -A name=([18080]="Switchboard (SQLite, 10 agents)" [18083]="Switchboard 
     [18084]="baseline build (SQLite)" [18085]="baseline build (in-memory store)")
 declare -A rps
 rounds=${BENCH_ROUNDS:-3}
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "bench: BENCH_ROUNDS must be a whole number of 1 or more" >&2; exit 1; }
 echo
 echo "bench: $rounds rounds of peak rates, the servers taking turns"
 declare -A round_rates
@@ -119,6 +120,8 @@ for round in $(seq "$rounds"); do
     line=""
     for port in "${ports[@]}"; do
         round_rates[$round,$port]=$(peak "$port")
+        # A wrk run that printed no rate would shift every later column onto the wrong server.
+        [ -n "${round_rates[$round,$port]}" ] || { echo "bench: wrk gave no rate for the server on $port" >&2; exit 1; }
         line+=" ${round_rates[$round,$port]}"
     done
     echo "$line" >>"$work/rounds.txt"

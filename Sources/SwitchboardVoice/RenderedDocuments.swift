@@ -7,9 +7,10 @@ import Synchronization
 /// The rendered bytes of every document a voice route answers, made once where they never change and
 /// kept per tenant and set of agents for the ring-all document.
 ///
-/// Every answer but the ring-all one is fixed by the configuration, so it is rendered when the service
-/// starts. A ring-all document depends only on the identities rung, in order; the voice route rings the
-/// same agents call after call until one of them becomes busy or free, so those bytes are kept for up to
+/// Every answer but the ring-all one (and a non-default tenant's voicemail, whose callback names the
+/// tenant) is fixed by the configuration, so it is rendered when the service starts. A ring-all document
+/// depends only on the call's tenant and the identities rung, in order; the voice route rings the same
+/// agents call after call until one of them becomes busy or free, so those bytes are kept for up to
 /// ``ringCapacity`` sets of agents (all are dropped when it is full: a new set costs one rendering). A kept
 /// document is the one ``CallResponses`` builds for those agents, byte for byte; identities are compared
 /// by their UTF-8 bytes, never by Unicode equivalence, as everywhere else.
@@ -65,7 +66,7 @@ final class RenderedDocuments: Sendable {
         guard !decision.isEmpty else { return voicemail(tenant: tenant) }
         let key = RingKey(decision.agentsRung, tenant: tenant)
         if let bytes = rings.withLock({ $0[key] }) { return bytes }
-        let bytes = Self.render(responses.ring(decision, tenant: tenant), logger: logger, fallback: voicemail(tenant: tenant))
+        let bytes = Self.render(responses.ring(decision, tenant: tenant), logger: logger, fallback: self.voicemail(tenant: tenant))
         rings.withLock { rings in
             if rings.count >= Self.ringCapacity { rings.removeAll(keepingCapacity: true) }
             rings[key] = bytes
@@ -78,18 +79,19 @@ final class RenderedDocuments: Sendable {
 
     /// Renders `document`. The documents the service builds always render (their text is checked by
     /// tests), but a caller must never hear an application error: `fallback` (a plain voicemail, or an
-    /// empty `<Response />` while the voicemail itself is being rendered) stands in.
-    private static func render(_ document: VoiceResponse, logger: Logger, fallback: [UInt8]? = nil) -> [UInt8] {
+    /// empty `<Response />` while the voicemail itself is being rendered) stands in; it is made only then.
+    private static func render(_ document: VoiceResponse, logger: Logger, fallback: @autoclosure () -> [UInt8]? = nil) -> [UInt8] {
         do {
             return try document.renderBytes()
         } catch {
             logger.error("could not render an answer", metadata: ["error": "\(error)"])
-            return fallback ?? Array(#"<?xml version="1.0" encoding="UTF-8"?><Response />"#.utf8)
+            return fallback() ?? Array(#"<?xml version="1.0" encoding="UTF-8"?><Response />"#.utf8)
         }
     }
 
-    /// The identities rung, in order, as one byte string: each identity's UTF-8 followed by 0xFF, a byte
-    /// UTF-8 never contains, so different lists never make the same key.
+    /// The tenant (unless it is the default one) followed by 0xFE, then the identities rung, in order,
+    /// each one's UTF-8 followed by 0xFF: bytes UTF-8 never contains, so different calls never make the
+    /// same key.
     private struct RingKey: Hashable, Sendable {
         let bytes: [UInt8]
 

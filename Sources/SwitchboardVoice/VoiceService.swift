@@ -113,8 +113,12 @@ public struct VoiceService<Store: CallStore>: Sendable {
                     // but finished at once, so no dashboard lists it and no Answer button can claim it.
                     if decision.isEmpty { try await store.finishCall(request.callSid, at: now) }
                 } catch {
-                    // The decision stands: the claim works without this record, and voicemails fall back to it.
-                    logger.warning("could not record the ringing call", metadata: ["callSid": "\(request.callSid)", "error": "\(error)"])
+                    // The decision stands: the claim works without this record (the callback URLs name
+                    // the tenant), and voicemails fall back to it.
+                    logger.warning(
+                        decision.isEmpty ? "could not record the call or finish it" : "could not record the ringing call",
+                        metadata: ["callSid": "\(request.callSid)", "error": "\(error)"]
+                    )
                 }
                 return (tenant, decision)
             }
@@ -142,14 +146,13 @@ public struct VoiceService<Store: CallStore>: Sendable {
         do {
             request = try DialActionRequest(form)
         } catch {
-            // A dial that was answered still ends as one when another field is malformed: the caller
-            // talked to an agent and hangs up, and that agent is freed.
-            if let status = form["DialCallStatus"], DialCallStatus(rawValue: status).wasAnswered, let callSid = form["CallSid"], !callSid.isEmpty {
-                logger.warning(
-                    "dial status with a malformed field; the answered call ends",
-                    metadata: ["callSid": "\(callSid)", "error": "\(error)"]
-                )
-                return await endAnswered(callSid, at: now)
+            // The dial's status still decides when another field is malformed: an answered call ends
+            // (the caller talked to an agent and hangs up, and that agent is freed), an unanswered one
+            // stops ringing before its voicemail.
+            if let status = form["DialCallStatus"], let callSid = form["CallSid"], !callSid.isEmpty {
+                logger.warning("dial status with a malformed field", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+                if DialCallStatus(rawValue: status).wasAnswered { return await endAnswered(callSid, at: now) }
+                await finishUnanswered(callSid, at: now)
             }
             return voicemail(.badRequest(error.description), callSid: form["CallSid"], tenant: tenant)
         }
@@ -161,13 +164,19 @@ public struct VoiceService<Store: CallStore>: Sendable {
         return await endAnswered(callSid, at: now)
     }
 
-    /// The answered dial is over: the agent on it goes into wrap-up, and the caller's leg hangs up. A
-    /// store failure is logged; the agent's leg ending (client-status `completed`) tries again.
+    /// The answered dial is over: the agent on it goes into wrap-up, and the caller's leg hangs up. The
+    /// call is finished too, which changes nothing when a claim recorded its winner (a finish never takes
+    /// an answered call) and stops it ringing when none did (the store failed during the claim and the
+    /// agent was let through). A store failure is logged; the agent's leg ending (client-status
+    /// `completed`) ends their part again.
     private func endAnswered(_ callSid: String, at now: Date) async -> VoiceReply {
         let store = self.store
         let wrapUp = documents.responses.configuration.wrapUpSeconds
         do {
-            try await budget.run { () async throws(StoreError) in try await store.endCall(callSid, at: now, wrapUpSeconds: wrapUp) }
+            try await budget.run { () async throws(StoreError) in
+                try await store.endCall(callSid, at: now, wrapUpSeconds: wrapUp)
+                try await store.finishCall(callSid, at: now)
+            }
         } catch {
             logger.warning("could not end the call", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
         }
@@ -180,7 +189,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
     /// before the bridge), the finish is refused; that agent never reached the caller, and is taken off
     /// the call so they are rung again, with no wrap-up since they never talked (their last call end is
     /// now, so agents idle longer ring before them). A store failure is logged: the caller's voicemail
-    /// comes first.
+    /// comes first, though a slow store holds it back by up to the budget.
     private func finishUnanswered(_ callSid: String, at now: Date) async {
         let store = self.store
         do {

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import SwitchboardCore
+import SwitchboardRouting
 import SwitchboardWebhooks
 import Testing
 
@@ -80,6 +81,27 @@ import Testing
             let response = try await AppTests.post(client, "/twilio/recording-status?tenant=globex", voicemail, headers: headers)
             #expect(response.status == .forbidden)
         }
+    }
+
+    /// A tenant whose name needs escaping (a space, `+`, `&`, `=`, non-ASCII) survives the round trip:
+    /// written into the URLs, signed, sent over HTTP and read back.
+    @Test(arguments: [TestingSetup.router, .live])
+    func aTenantNameThatNeedsEscapingComesBackWhole(setup: TestingSetup) async throws {
+        let tenant: TenantID = "Acme & Co+Ünïcode=1"
+        let store = InMemoryCallStore(
+            agents: [Agent(id: "id-ann", tenant: tenant, identity: "ann", name: "Ann", email: "ann@example.com")],
+            numbers: ["+15005550006": tenant]
+        )
+        try await AppTests.app(store: store).test(setup) { client async throws in
+            let ring = String(buffer: try await AppTests.post(client, "/twilio/voice", AppTests.voiceForm).body)
+            let screen = try #require(Self.attributes("url", in: ring).first)
+            #expect(RoutingConfiguration.tenant(inQuery: screen.split(separator: "?")[1]) == tenant)
+            let leg: FormParameters = [
+                "CallSid": "CAleg", "ParentCallSid": "CAlost", "AccountSid": "AC1", "From": "+14155551234", "To": "client:ann",
+            ]
+            #expect(String(buffer: try await AppTests.post(client, Self.path(screen), leg).body).hasSuffix("<Response />"))
+        }
+        #expect(try await store.callWinner("CAlost") == "ann")
     }
 
     /// A default-tenant call's URLs name no tenant, so a deployment with one tenant sees the same

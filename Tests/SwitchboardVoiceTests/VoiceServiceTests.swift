@@ -229,6 +229,18 @@ import Testing
         #expect(clients(next).contains("agent_0"))
     }
 
+    /// An agent let through because the store failed during the claim leaves no winner recorded: when
+    /// the answered dial ends, the call is finished so it does not stay claimable on the dashboard.
+    @Test func anAnsweredDialWithNoRecordedWinnerStopsRinging() async throws {
+        let store = InMemoryCallStore(agents: agents(2))
+        let service = service(store)
+        _ = await service.handle(.voice, form: voiceForm(callSid: "CAp"), at: now)
+        let form: FormParameters = ["CallSid": "CAp", "AccountSid": "AC1", "From": "+1", "To": "+2", "DialCallStatus": "completed"]
+        #expect(await service.handle(.dialStatus, form: form, at: now).outcome == "answered")
+        #expect(try await store.ringingCalls(in: .default).isEmpty)
+        #expect(try await store.claimCall("CAp", tenant: .default, agentIdentity: "agent_1", at: now) == .callEnded)
+    }
+
     /// A store that is down when the dial ends still gives the caller the voicemail prompt.
     @Test func anUnansweredDialWithTheStoreDownStillGoesToVoicemail() async {
         let form: FormParameters = ["CallSid": "CA1", "AccountSid": "AC1", "From": "+1", "To": "+2", "DialCallStatus": "no-answer"]
@@ -278,6 +290,14 @@ import Testing
         #expect(reply.outcome == "answered")
         #expect(document(reply) == VoiceResponse([.hangup(Hangup())]))
         #expect(try await store.agent(identity: "agent_0", in: .default).currentCallSid == nil)
+        // An unanswered one with a malformed field still stops ringing before its voicemail.
+        #expect(await service.handle(.voice, form: voiceForm(callSid: "CAq"), at: now.addingTimeInterval(3600)).outcome == "ring")
+        #expect(try await store.ringingCalls(in: .default).map(\.callSid) == ["CAq"])
+        let unanswered: FormParameters = [
+            "CallSid": "CAq", "AccountSid": "AC1", "From": "+1", "To": "+2", "DialCallStatus": "no-answer", "DialBridged": "maybe",
+        ]
+        #expect(await service.handle(.dialStatus, form: unanswered, at: now).outcome == "voicemail")
+        #expect(try await store.ringingCalls(in: .default).isEmpty)
         // Without a status to go by, the caller still gets voicemail.
         var unknown = form
         unknown.pairs.removeAll { $0.name == "DialCallStatus" }
