@@ -61,7 +61,10 @@ public protocol CallStore: Sendable {
     @discardableResult
     func setPresence(_ presence: Presence, identity: String, in tenant: TenantID) async throws(StoreError) -> Agent
 
-    /// Records that a call is ringing these agents. Idempotent by call SID (a retry changes nothing).
+    /// Records that a call is ringing these agents. Idempotent by call SID (a retry changes nothing). A
+    /// call that rings nobody (no agents rung: it goes to voicemail at once) is recorded already
+    /// finished, at its start, in the same write (see ``finishCall(_:at:)``): no list shows it ringing
+    /// and no claim wins it, while its voicemail still finds its tenant and caller.
     func recordRinging(_ call: RingingCall) async throws(StoreError)
 
     /// The ringing call with this SID, if recorded.

@@ -122,7 +122,7 @@ public actor InMemoryCallStore: CallStore {
 
     public func recordRinging(_ call: RingingCall) throws(StoreError) {
         guard calls[call.callSid] == nil else { return }
-        calls[call.callSid] = CallRecord(call: call)
+        calls[call.callSid] = CallRecord(call: call, finishedAt: call.agentsRung.isEmpty ? call.startedAt : nil)
     }
 
     public func ringingCall(_ callSid: String) throws(StoreError) -> RingingCall? {

@@ -53,6 +53,8 @@ struct CallRow: Codable, Sendable {
     var called: String
     var agents_rung: [String]
     var started_at: Date
+    /// Written only for a call that rings nobody (recorded finished at its start); not read.
+    var finished_at: Date?
 
     init(_ call: RingingCall) {
         call_sid = call.callSid
@@ -61,6 +63,7 @@ struct CallRow: Codable, Sendable {
         called = call.called
         agents_rung = call.agentsRung
         started_at = call.startedAt
+        finished_at = call.agentsRung.isEmpty ? call.startedAt : nil
     }
 
     var ringingCall: RingingCall {

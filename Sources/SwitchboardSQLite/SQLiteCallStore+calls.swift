@@ -13,13 +13,13 @@ extension SQLiteCallStore {
         // Batched with the other inbound calls' records (group commit): the voice route writes one per call.
         try await session.batchedWrite(
             """
-            INSERT INTO calls (call_sid, tenant, caller, called, agents_rung, started_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            INSERT INTO calls (call_sid, tenant, caller, called, agents_rung, started_at, finished_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
             ON CONFLICT (call_sid) DO NOTHING
             """,
             [
                 .text(call.callSid), .text(call.tenant.rawValue), .text(call.caller), .text(call.called),
-                .text(agentsRung), SQLiteData(call.startedAt),
+                .text(agentsRung), SQLiteData(call.startedAt), call.agentsRung.isEmpty ? SQLiteData(call.startedAt) : .null,
             ]
         )
     }

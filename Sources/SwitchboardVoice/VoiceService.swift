@@ -108,17 +108,13 @@ public struct VoiceService<Store: CallStore>: Sendable {
                     startedAt: now
                 )
                 do {
+                    // A call that rings nobody is recorded finished (its voicemail finds the tenant and
+                    // caller there), so no dashboard lists it and no Answer button can claim it.
                     try await store.recordRinging(call)
-                    // Nobody rings: the call is recorded (its voicemail finds the tenant and caller there)
-                    // but finished at once, so no dashboard lists it and no Answer button can claim it.
-                    if decision.isEmpty { try await store.finishCall(request.callSid, at: now) }
                 } catch {
                     // The decision stands: the claim works without this record (the callback URLs name
                     // the tenant), and voicemails fall back to it.
-                    logger.warning(
-                        decision.isEmpty ? "could not record the call or finish it" : "could not record the ringing call",
-                        metadata: ["callSid": "\(request.callSid)", "error": "\(error)"]
-                    )
+                    logger.warning("could not record the ringing call", metadata: ["callSid": "\(request.callSid)", "error": "\(error)"])
                 }
                 return (tenant, decision)
             }

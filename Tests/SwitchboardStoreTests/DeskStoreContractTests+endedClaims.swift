@@ -25,6 +25,26 @@ extension DeskStoreContractTests {
         }
     }
 
+    /// A call that rings nobody goes to voicemail at once: it is recorded finished in the same write,
+    /// so it is never listed as ringing nor won, and its record still gives its voicemail the caller.
+    @Test(arguments: StoreKind.allCases)
+    func aCallThatRingsNobodyIsRecordedFinished(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.upsertAgent(.new("amy"))
+            var nobody = RingingCall.ringing("CA-nobody", tenant: .default, at: 3)
+            nobody.agentsRung = []
+            try await store.recordRinging(nobody)
+            #expect(try await store.ringingCall("CA-nobody") == nobody)
+            #expect(try await store.ringingCalls(in: .default).isEmpty)
+            #expect(try await store.claimCall("CA-nobody", tenant: .default, agentIdentity: "amy", at: Clock.at(4)) == .callEnded)
+            #expect(try await store.finishCall("CA-nobody", at: Clock.at(5)), "it is already finished")
+            #expect(try await store.agent(identity: "amy", in: .default).currentCallSid == nil)
+            // A call that rings someone is listed as before.
+            try await store.recordRinging(.ringing("CA-rings", tenant: .default, at: 6))
+            #expect(try await store.ringingCalls(in: .default).map(\.callSid) == ["CA-rings"])
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func anAnsweredCallStaysAnsweredWhenItIsFinishedLater(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
