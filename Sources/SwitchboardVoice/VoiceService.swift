@@ -109,8 +109,11 @@ public struct VoiceService<Store: CallStore>: Sendable {
                 )
                 do {
                     // A call that rings nobody is recorded finished (its voicemail finds the tenant and
-                    // caller there), so no dashboard lists it and no Answer button can claim it.
+                    // caller there), so no dashboard lists it and no Answer button can claim it. A retry of
+                    // a callback whose first attempt rang agents finds that record kept as it was, so the
+                    // finish is made explicitly too (it changes nothing in the common case).
                     try await store.recordRinging(call)
+                    if decision.isEmpty { try await store.finishCall(request.callSid, at: now) }
                 } catch {
                     // The decision stands: the claim works without this record (the callback URLs name
                     // the tenant), and voicemails fall back to it.

@@ -199,6 +199,19 @@ import Testing
         #expect(try await store.agent(identity: "agent_0", in: .default).currentCallSid == nil)
     }
 
+    /// Twilio retries a voice callback whose answer it never got: when the first attempt rang agents
+    /// and the retry rings nobody (they went away meanwhile), the caller goes to voicemail and the call
+    /// must stop ringing, although the store keeps the first attempt's record.
+    @Test func aRetryThatRingsNobodyFinishesTheCallTheFirstAttemptRecorded() async throws {
+        let store = InMemoryCallStore(agents: agents(1))
+        let service = service(store)
+        #expect(await service.handle(.voice, form: voiceForm(callSid: "CAretry"), at: now).outcome == "ring")
+        _ = try await store.setPresence(.away, identity: "agent_0", in: .default)
+        #expect(await service.handle(.voice, form: voiceForm(callSid: "CAretry"), at: now).outcome == "voicemail")
+        #expect(try await store.ringingCalls(in: .default).isEmpty)
+        #expect(try await store.ringingCall("CAretry")?.agentsRung == ["agent_0"])
+    }
+
     /// After a dial nobody answered the call stops ringing, whatever the status, so a late Answer
     /// click is told the call ended instead of winning a caller who is leaving a voicemail.
     @Test(arguments: ["busy", "no-answer", "failed", "canceled", "something-new"])
