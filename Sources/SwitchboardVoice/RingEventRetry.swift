@@ -51,9 +51,6 @@ public actor RingEventRetry {
             self.detail = detail
             self.tenant = tenant
         }
-
-        /// Whether this event ends the agent's ring, the only kind that waits.
-        public var endsTheRing: Bool { kind.endsTheRing }
     }
 
     /// The most events that wait at once.
@@ -94,7 +91,8 @@ public actor RingEventRetry {
     /// Queues the end of a ring that the store could not record. Returns false when it is not queued: a
     /// `ringing` event (see the type), a full queue, or a stopped one.
     public func add(_ event: Pending) -> Bool {
-        guard event.endsTheRing, !isStopped else { return false }
+        // Only the end of a ring waits (RingEvent.Kind.endsTheRing).
+        guard event.kind.endsTheRing, !isStopped else { return false }
         dropExpired()
         guard pending.count < capacity else { return false }
         pending.append((event, .now))
