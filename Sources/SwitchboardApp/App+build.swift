@@ -157,7 +157,7 @@ private func addVoiceRoutes<Store: CallStore>(
     )
     VoiceController(service: service, gate: twilioGate(configuration), metrics: metrics, afterClientStatus: afterClientStatus)
         .addRoutes(to: router)
-    let queues = RetryQueues(voicemails: service.outbox, ringEvents: service.ringEvents)
+    let queues = RetryQueues(voicemails: service.outbox, ringEvents: service.ringEvents, callEnds: service.callEnds)
     HealthController(store: store, budget: configuration.storeBudget, metrics: metrics, queues: queues).addRoutes(to: router)
     return queues
 }

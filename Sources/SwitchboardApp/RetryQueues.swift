@@ -7,11 +7,15 @@ struct RetryQueues: Sendable {
     let voicemails: VoicemailOutbox
     /// Ring events the store could not record.
     let ringEvents: RingEventRetry
+    /// Ends of calls the store could not record.
+    let callEnds: CallEndRetry
 
-    /// Stops both at once; each logs what it leaves.
+    /// Stops all three at once; each logs what it leaves.
     func stop() async {
         async let ringEventsStopped: Void = ringEvents.stop()
+        async let callEndsStopped: Void = callEnds.stop()
         await voicemails.stop()
         await ringEventsStopped
+        await callEndsStopped
     }
 }

@@ -51,6 +51,12 @@ public struct ServiceMetrics: Sendable {
         Metrics.Gauge(label: "switchboard_ring_events_waiting", factory: factory).record(count)
     }
 
+    /// Records how many ends of calls the store could not record wait to be recorded again
+    /// (`switchboard_call_ends_waiting`): until they are, their agents are not rung.
+    func recordCallEndsWaiting(_ count: Int) {
+        Metrics.Gauge(label: "switchboard_call_ends_waiting", factory: factory).record(count)
+    }
+
     private func counter(route: String, outcome: String) -> Metrics.Counter {
         let key = Key(route: route, outcome: outcome)
         if let counter = handles.counters.withLock({ $0[key] }) { return counter }

@@ -28,6 +28,8 @@ public struct VoiceService<Store: CallStore>: Sendable {
     public let outbox: VoicemailOutbox
     /// Ring events the store could not record, recorded again in the background.
     public let ringEvents: RingEventRetry
+    /// Ends of calls the store could not record, recorded again in the background.
+    public let callEnds: CallEndRetry
 
     /// Creates the service.
     /// - Parameters:
@@ -51,6 +53,9 @@ public struct VoiceService<Store: CallStore>: Sendable {
         let budget = self.budget
         self.ringEvents = RingEventRetry(logger: logger) { (event) async throws(StoreError) in
             try await budget.run { () async throws(StoreError) -> Bool in try await Self.recordRingEvent(event, in: store).0 }
+        }
+        self.callEnds = CallEndRetry(logger: logger) { (end) async throws(StoreError) -> Bool in
+            try await budget.run { () async throws(StoreError) -> Bool in try await Self.recordCallEnd(end, in: store) }
         }
     }
 
@@ -150,54 +155,86 @@ public struct VoiceService<Store: CallStore>: Sendable {
             // stops ringing before its voicemail.
             if let status = form["DialCallStatus"], let callSid = form["CallSid"], !callSid.isEmpty {
                 logger.warning("dial status with a malformed field", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
-                if DialCallStatus(rawValue: status).wasAnswered { return await endAnswered(callSid, at: now) }
-                await finishUnanswered(callSid, at: now)
+                if DialCallStatus(rawValue: status).wasAnswered { return await endAnswered(callSid, tenant: tenant, at: now) }
+                await finishUnanswered(callSid, tenant: tenant, at: now)
             }
             return voicemail(.badRequest(error.description), callSid: form["CallSid"], tenant: tenant)
         }
         let callSid = request.call.callSid
         guard request.dialCallStatus.wasAnswered else {
-            await finishUnanswered(callSid, at: now)
+            await finishUnanswered(callSid, tenant: tenant, at: now)
             return voicemail(.notAnswered(request.dialCallStatus.rawValue), callSid: callSid, tenant: tenant)
         }
-        return await endAnswered(callSid, at: now)
+        return await endAnswered(callSid, tenant: tenant, at: now)
     }
 
-    /// The answered dial is over: the agent on it goes into wrap-up, and the caller's leg hangs up. The
-    /// call is finished too, which changes nothing when a claim recorded its winner (a finish never takes
-    /// an answered call) and stops it ringing when none did (the store failed during the claim and the
-    /// agent was let through). A store failure is logged; the agent's leg ending (client-status
-    /// `completed`) ends their part again.
-    private func endAnswered(_ callSid: String, at now: Date) async -> VoiceReply {
-        let store = self.store
-        let wrapUp = documents.responses.configuration.wrapUpSeconds
-        do {
-            try await budget.run { () async throws(StoreError) in
-                try await store.endCall(callSid, at: now, wrapUpSeconds: wrapUp)
-                try await store.finishCall(callSid, at: now)
-            }
-        } catch {
-            logger.warning("could not end the call", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
-        }
+    /// The answered dial is over: the agent who won it goes into wrap-up, and the caller's leg hangs up.
+    /// The call is finished too, which changes nothing when a claim recorded its winner (a finish never
+    /// takes an answered call) and stops it ringing when none did (the store failed during the claim and
+    /// the agent was let through). An end the store could not record waits in ``callEnds``; the agent's
+    /// leg ending (client-status `completed`) ends their part too.
+    private func endAnswered(_ callSid: String, tenant: TenantID?, at now: Date) async -> VoiceReply {
+        let end = PendingCallEnd(
+            callSid: callSid,
+            outcome: .answered,
+            occurredAt: now,
+            wrapUpSeconds: documents.responses.configuration.wrapUpSeconds,
+            tenant: tenant
+        )
+        await recordCallEnd(end)
         return VoiceReply(body: documents.hangup, outcome: "answered")
     }
 
-    /// The dial ended without a bridged answer, and the caller goes to voicemail: the call stops ringing
-    /// (``CallStore/finishCall(_:at:)``), so no dashboard lists it and no claim wins it later. When an
-    /// agent had claimed it (the dashboard's Answer button, or a leg that won its claim and then dropped
-    /// before the bridge), the finish is refused; that agent never reached the caller, and is taken off
-    /// the call so they are rung again, with no wrap-up since they never talked (their last call end is
-    /// now, so agents idle longer ring before them). A store failure is logged: the caller's voicemail
-    /// comes first, though a slow store holds it back by up to the budget.
-    private func finishUnanswered(_ callSid: String, at now: Date) async {
+    /// The dial ended without a bridged answer, and the caller goes to voicemail: the call stops ringing,
+    /// and an agent who had claimed it is freed (see ``recordCallEnd(_:in:)``). The caller's voicemail
+    /// comes first, though a slow store holds it back by up to the budget; an end the store could not
+    /// record waits in ``callEnds``.
+    private func finishUnanswered(_ callSid: String, tenant: TenantID?, at now: Date) async {
+        await recordCallEnd(PendingCallEnd(callSid: callSid, outcome: .unanswered, occurredAt: now, wrapUpSeconds: 0, tenant: tenant))
+    }
+
+    /// Records how a call's dial ended within the budget; one the store could not record while failing
+    /// waits in ``callEnds``, and any other failure is logged.
+    private func recordCallEnd(_ end: PendingCallEnd) async {
         let store = self.store
         do {
-            try await budget.run { () async throws(StoreError) in
-                guard try await !store.finishCall(callSid, at: now) else { return }
-                try await store.endCall(callSid, at: now, wrapUpSeconds: 0)
-            }
+            try await budget.run { () async throws(StoreError) -> Bool in try await Self.recordCallEnd(end, in: store) }
         } catch {
-            logger.warning("could not finish the unanswered call", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+            let metadata: Logger.Metadata = ["callSid": "\(end.callSid)", "outcome": "\(end.outcome.rawValue)", "error": "\(error)"]
+            guard error.isWorthRetrying else {
+                logger.error("the store refused the call's end", metadata: metadata)
+                return
+            }
+            let queued = await callEnds.add(end)
+            logger.error(queued ? "could not record the call's end; it will be tried again" : "could not record the call's end", metadata: metadata)
+        }
+    }
+
+    /// Records how a call's dial ended, when it happened (the `<Dial action>`, or later from
+    /// ``callEnds``); true when it changed the store. Recording it again changes nothing.
+    /// - `answered`: the agent who won the call ends their part, with wrap-up, if their current call is
+    ///   still this one (an agent who retrieved it from a park stays on it, as does the winner once on
+    ///   another call); then the call is finished.
+    /// - `unanswered`: the call is finished, so no dashboard lists it and no claim wins it later. When
+    ///   an agent had claimed it (the dashboard's Answer button, or a leg that won its claim and then
+    ///   dropped before the bridge) the finish is refused; that agent never reached the caller, and is
+    ///   taken off the call so they are rung again, with no wrap-up since they never talked (their last
+    ///   call end is the dial's end, so agents idle longer ring before them).
+    @discardableResult
+    public static func recordCallEnd(_ end: PendingCallEnd, in store: Store) async throws(StoreError) -> Bool {
+        switch end.outcome {
+        case .answered:
+            var changed = false
+            if let winner = try await store.callWinner(end.callSid) {
+                let tenant = try await tenant(of: end.callSid, named: end.tenant, in: store)
+                changed = try await store.endCall(end.callSid, of: winner, in: tenant, at: end.occurredAt, wrapUpSeconds: end.wrapUpSeconds)
+            }
+            let finished = try await store.finishCall(end.callSid, at: end.occurredAt)
+            return changed || finished
+        case .unanswered:
+            if try await store.finishCall(end.callSid, at: end.occurredAt) { return true }
+            try await store.endCall(end.callSid, at: end.occurredAt, wrapUpSeconds: 0)
+            return false
         }
     }
 
@@ -251,7 +288,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
         let callSid = callback.parentCallSid
         let identity = Self.clientIdentity(callback.to)
         let store = self.store
-        let event = RingEventRetry.Pending(
+        let event = PendingRingEvent(
             callSid: callSid,
             agentIdentity: identity,
             kind: kind,
@@ -320,7 +357,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
 
     /// Records a client-status ring event in the tenant of the call it belongs to (see
     /// ``tenant(of:named:in:)``): whether it was new, and the tenant.
-    static func recordRingEvent(_ event: RingEventRetry.Pending, in store: Store) async throws(StoreError) -> (Bool, TenantID) {
+    static func recordRingEvent(_ event: PendingRingEvent, in store: Store) async throws(StoreError) -> (Bool, TenantID) {
         let tenant = try await tenant(of: event.callSid, named: event.tenant, in: store)
         let recorded = try await store.recordRingEvent(
             RingEvent(

@@ -25,9 +25,10 @@ import Testing
     }
 
     /// Runs `body` against an app on an SQLite file with two available agents, while another connection
-    /// holds the file's write lock (until `body` releases it).
+    /// holds the file's write lock (until `body` releases it); `before` runs on the store before the lock.
     static func withLockedFile(
         _ setup: TestingSetup,
+        before: @Sendable (SQLiteCallStore) async throws -> Void = { _ in },
         _ body: @escaping @Sendable (any TestClientProtocol, LockedFile) async throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-locked-\(UUID().uuidString)")
@@ -37,6 +38,7 @@ import Testing
         let store = try await SQLiteCallStore(path: path)
         let holder = try await SQLiteCallStore(path: path)
         for agent in AppTests.agents(2) { try await store.upsertAgent(agent) }
+        try await before(store)
         _ = try await holder.diagnosticRows("BEGIN IMMEDIATE")
         try await AppTests.app(store: store, configuration: AppTests.configuration(storeBudget: budget)).test(setup) { client in
             try await body(client, LockedFile(store: store, holder: holder))
@@ -154,6 +156,49 @@ import Testing
             #expect(events.first?.agentIdentity == "agent_1")
             let waiting = try await Self.metrics(client, containing: "switchboard_ring_events_waiting 0.0\n", by: deadline)
             #expect(waiting.contains("switchboard_ring_events_waiting 0.0\n"), "\(waiting)")
+        }
+    }
+
+    /// The end of an answered call reported while the file is locked waits, and is recorded once the file
+    /// is free, so the agent who talked is rung again.
+    @Test(arguments: [TestingSetup.router, .live])
+    func theEndOfACallReportedWhileTheFileIsLockedIsRecordedOnceItIsFree(setup: TestingSetup) async throws {
+        let answered = Date()
+        try await Self.withLockedFile(setup) { store in
+            let call = RingingCall(
+                callSid: "CAend",
+                tenant: .default,
+                caller: "+14155551234",
+                called: "+15005550006",
+                agentsRung: ["agent_1"],
+                startedAt: answered
+            )
+            try await store.recordRinging(call)
+            #expect(try await store.claimCall("CAend", tenant: .default, agentIdentity: "agent_1", at: answered) == .won)
+        } _: { client, locked in
+            let form: FormParameters = [
+                "AccountSid": "AC1", "CallSid": "CAend", "From": "+14155551234", "To": "+15005550006", "DialCallStatus": "completed",
+            ]
+            let (response, took) = try await Self.timedPost(client, "/twilio/dial-status", form)
+            #expect(response.status == .ok)
+            #expect(String(buffer: response.body).contains("<Hangup />"))
+            #expect(took < .seconds(2), "answered after \(took)")
+            let metrics = try await Self.metrics(client)
+            #expect(metrics.contains("switchboard_call_ends_waiting 1.0\n"), "\(metrics)")
+            #expect(try await locked.store.agent(identity: "agent_1", in: .default).currentCallSid == "CAend")
+
+            try await locked.release()
+            // Retries come after 1 s, then 2, then 4.
+            let deadline = ContinuousClock.now + .seconds(20)
+            var agent = try await locked.store.agent(identity: "agent_1", in: .default)
+            while agent.currentCallSid != nil, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+                agent = try await locked.store.agent(identity: "agent_1", in: .default)
+            }
+            #expect(agent.currentCallSid == nil)
+            #expect(agent.wrapUpEndsAt != nil)
+            let waiting = try await Self.metrics(client, containing: "switchboard_call_ends_waiting 0.0\n", by: deadline)
+            #expect(waiting.contains("switchboard_call_ends_waiting 0.0\n"), "\(waiting)")
         }
     }
 

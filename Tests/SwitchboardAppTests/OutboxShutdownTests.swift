@@ -12,7 +12,8 @@ import Testing
 @testable import SwitchboardApp
 
 /// A graceful shutdown stops the voicemail outbox: no save starts after it, and what is left stays
-/// queued (and, with a spool, on disk for the next start).
+/// queued (and, with a spool, on disk for the next start). The ring-event and call-end retries stop with
+/// it, and take nothing more.
 @Suite struct OutboxShutdownTests {
     @Test func aGracefulShutdownStopsTheOutboxsRetries() async throws {
         let attempts = Atomic<Int>(0)
@@ -36,7 +37,10 @@ import Testing
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let ringEvents = RingEventRetry(logger: logger) { (_) async throws(StoreError) -> Bool in true }
-        let group = ServiceGroup(services: [OutboxShutdown(queues: RetryQueues(voicemails: outbox, ringEvents: ringEvents))], logger: logger)
+        let callEnds = CallEndRetry(logger: logger) { (_) async throws(StoreError) -> Bool in true }
+        let end = PendingCallEnd(callSid: "CA1", outcome: .answered, occurredAt: Date(), wrapUpSeconds: 0)
+        let queues = RetryQueues(voicemails: outbox, ringEvents: ringEvents, callEnds: callEnds)
+        let group = ServiceGroup(services: [OutboxShutdown(queues: queues)], logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             // Let the outbox try a few times first.
@@ -48,6 +52,9 @@ import Testing
         try await Task.sleep(for: .milliseconds(200))
         #expect(attempts.load(ordering: .relaxed) == afterStop, "the outbox went on saving after the shutdown")
         #expect(await outbox.count == 1)
+        #expect(await callEnds.add(end) == false, "the call-end retry was not stopped")
+        let event = PendingRingEvent(callSid: "CA1", agentIdentity: "agent_0", kind: .missed, occurredAt: Date(), detail: nil)
+        #expect(await ringEvents.add(event) == false, "the ring-event retry was not stopped")
     }
 
     /// The messages a ``RecordingLogHandler`` saw.

@@ -257,9 +257,13 @@ import Testing
     /// A store that is down when the dial ends still gives the caller the voicemail prompt.
     @Test func anUnansweredDialWithTheStoreDownStillGoesToVoicemail() async {
         let form: FormParameters = ["CallSid": "CA1", "AccountSid": "AC1", "From": "+1", "To": "+2", "DialCallStatus": "no-answer"]
-        let reply = await service(UnavailableCallStore(delay: .seconds(60)), budget: .milliseconds(100)).handle(.dialStatus, form: form, at: now)
+        let service = service(UnavailableCallStore(delay: .seconds(60)), budget: .milliseconds(100))
+        let reply = await service.handle(.dialStatus, form: form, at: now)
         #expect(reply.outcome == "voicemail")
         #expect(reply.reason == "not answered (no-answer)")
+        // The call's end waits for the store (CallEndRetryTests).
+        #expect(await service.callEnds.count == 1)
+        await service.callEnds.stop()
     }
 
     /// The `<Dial action>` could not end an answered call (the store failed); the winner's leg ending

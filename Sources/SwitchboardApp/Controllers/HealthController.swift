@@ -26,6 +26,7 @@ struct HealthController<Store: CallStore>: Sendable {
         router.get("/metrics") { _, _ in
             metrics.recordVoicemailsWaiting(await queues.voicemails.count)
             metrics.recordRingEventsWaiting(await queues.ringEvents.count)
+            metrics.recordCallEndsWaiting(await queues.callEnds.count)
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -5,9 +5,10 @@ import SwitchboardVoice
 import Synchronization
 import Testing
 
-/// The ends of rings the store could not record are recorded again once it can, oldest first; a
-/// `ringing` event is never retried, as a late one could make a card ring after its end.
-@Suite struct RingEventRetryTests {
+/// What the store could not record is recorded again once it can, oldest first, shown with ring events
+/// (CallEndRetryTests shows call ends through the voice service). A `ringing` event is never retried, as
+/// a late one could make a card ring after its end.
+@Suite struct StoreRetryTests {
     /// A store's record that fails while `down` and refuses `rejected` kinds for good; it keeps what it recorded.
     final class FlakyStore: Sendable {
         let down = Mutex(true)
@@ -32,8 +33,8 @@ import Testing
         }
     }
 
-    static func event(_ agent: String, _ kind: RingEvent.Kind, call: String = "CA1") -> RingEventRetry.Pending {
-        RingEventRetry.Pending(callSid: call, agentIdentity: agent, kind: kind, occurredAt: Date(timeIntervalSince1970: 0), detail: nil)
+    static func event(_ agent: String, _ kind: RingEvent.Kind, call: String = "CA1") -> PendingRingEvent {
+        PendingRingEvent(callSid: call, agentIdentity: agent, kind: kind, occurredAt: Date(timeIntervalSince1970: 0), detail: nil)
     }
 
     /// Waits until the queue is empty, or 10 s.

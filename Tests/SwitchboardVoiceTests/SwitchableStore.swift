@@ -1,0 +1,116 @@
+import Foundation
+import SwitchboardCore
+import Synchronization
+
+/// An in-memory store that can be taken down and brought back: while down, every call throws
+/// ``StoreError/unavailable`` and changes nothing; otherwise it is ``inner``.
+struct SwitchableStore: CallStore {
+    let inner: InMemoryCallStore
+    private let isDown = Box()
+
+    final class Box: Sendable { let value = Mutex(false) }
+
+    init(_ inner: InMemoryCallStore) { self.inner = inner }
+
+    /// Takes the store down (true) or brings it back (false).
+    func setDown(_ down: Bool) { isDown.value.withLock { $0 = down } }
+
+    private func gate() throws(StoreError) {
+        if isDown.value.withLock({ $0 }) { throw .unavailable("the store is down") }
+    }
+
+    func tenant(forCalledNumber number: String) async throws(StoreError) -> TenantID? {
+        try gate()
+        return try await inner.tenant(forCalledNumber: number)
+    }
+
+    func mapNumber(_ number: String, to tenant: TenantID) async throws(StoreError) {
+        try gate()
+        return try await inner.mapNumber(number, to: tenant)
+    }
+
+    func availableAgents(in tenant: TenantID, at now: Date, limit: Int) async throws(StoreError) -> [Agent] {
+        try gate()
+        return try await inner.availableAgents(in: tenant, at: now, limit: limit)
+    }
+
+    func agents(in tenant: TenantID?) async throws(StoreError) -> [Agent] {
+        try gate()
+        return try await inner.agents(in: tenant)
+    }
+
+    func agent(identity: String, in tenant: TenantID) async throws(StoreError) -> Agent {
+        try gate()
+        return try await inner.agent(identity: identity, in: tenant)
+    }
+
+    func upsertAgent(_ agent: Agent) async throws(StoreError) -> Agent {
+        try gate()
+        return try await inner.upsertAgent(agent)
+    }
+
+    func setPresence(_ presence: Presence, identity: String, in tenant: TenantID) async throws(StoreError) -> Agent {
+        try gate()
+        return try await inner.setPresence(presence, identity: identity, in: tenant)
+    }
+
+    func recordRinging(_ call: RingingCall) async throws(StoreError) {
+        try gate()
+        return try await inner.recordRinging(call)
+    }
+
+    func ringingCall(_ callSid: String) async throws(StoreError) -> RingingCall? {
+        try gate()
+        return try await inner.ringingCall(callSid)
+    }
+
+    func finishCall(_ callSid: String, at now: Date) async throws(StoreError) -> Bool {
+        try gate()
+        return try await inner.finishCall(callSid, at: now)
+    }
+
+    func endCall(_ callSid: String, of identity: String, in tenant: TenantID, at now: Date, wrapUpSeconds: Int) async throws(StoreError) -> Bool {
+        try gate()
+        return try await inner.endCall(callSid, of: identity, in: tenant, at: now, wrapUpSeconds: wrapUpSeconds)
+    }
+
+    func claimCall(_ callSid: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> ClaimOutcome {
+        try gate()
+        return try await inner.claimCall(callSid, tenant: tenant, agentIdentity: agentIdentity, at: now)
+    }
+
+    func callWinner(_ callSid: String) async throws(StoreError) -> String? {
+        try gate()
+        return try await inner.callWinner(callSid)
+    }
+
+    func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int) async throws(StoreError) {
+        try gate()
+        return try await inner.endCall(callSid, at: now, wrapUpSeconds: wrapUpSeconds)
+    }
+
+    func recordRingEvent(_ event: RingEvent) async throws(StoreError) -> Bool {
+        try gate()
+        return try await inner.recordRingEvent(event)
+    }
+
+    func ringEvents(in tenant: TenantID, after sequence: Int64, limit: Int) async throws(StoreError) -> [RingEvent] {
+        try gate()
+        return try await inner.ringEvents(in: tenant, after: sequence, limit: limit)
+    }
+
+    func saveVoicemail(_ voicemail: Voicemail) async throws(StoreError) -> Bool {
+        try gate()
+        return try await inner.saveVoicemail(voicemail)
+    }
+
+    func voicemails(in tenant: TenantID) async throws(StoreError) -> [Voicemail] {
+        try gate()
+        return try await inner.voicemails(in: tenant)
+    }
+
+    func checkReady() async throws(StoreError) {
+        try gate()
+        return try await inner.checkReady()
+    }
+}
