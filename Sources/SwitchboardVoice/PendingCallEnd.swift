@@ -6,17 +6,23 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The ends of calls that the store could not record when their `<Dial>` ended, recorded again in the
-/// background: without them the call would stay listed as ringing on every dashboard, and the agent on
-/// it would stay "on a call", never rung again.
+/// The ends of calls that went to voicemail which the store could not record when their `<Dial>`
+/// ended, recorded again in the background: without them the call would stay listed as ringing on
+/// every dashboard, and an agent who claimed it meanwhile would stay "on a call", never rung again.
 public typealias CallEndRetry = StoreRetry<PendingCallEnd>
 
-/// How a call's `<Dial>` ended, waiting in a ``CallEndRetry`` (see
-/// ``VoiceService/recordCallEnd(_:in:)`` for what recording it does).
+/// How a call's `<Dial>` ended (see ``VoiceService/recordCallEnd(_:in:)`` for what recording it does).
+///
+/// Only an unanswered end waits in a ``CallEndRetry``. An answered one recorded late could take an agent
+/// off the call they are on again: a park moves the caller out of the `<Dial>`, which Twilio reports to
+/// the `<Dial action>` as an answered end, and the parker may have retrieved the call, or answered its
+/// ring-back, by the time the store is back. The store cannot tell that stretch on the call from the
+/// first one, so an answered end is not retried; the agent's leg ending (client-status `completed`)
+/// ends their part instead. An unanswered call went to voicemail: nobody gets back on it.
 public struct PendingCallEnd: StoreRetryItem {
     /// How the dial ended.
     public enum Outcome: String, Equatable, Sendable {
-        /// An agent answered, and the conversation is over.
+        /// An agent answered, and the conversation with them is over (or the call moved on, to a park).
         case answered
         /// Nobody answered: the caller went to voicemail.
         case unanswered
@@ -28,22 +34,19 @@ public struct PendingCallEnd: StoreRetryItem {
     public var outcome: Outcome
     /// When it ended.
     public var occurredAt: Date
-    /// The wrap-up of the agent who answered (none for an unanswered dial).
+    /// The wrap-up of the agents on the call (none for an unanswered dial).
     public var wrapUpSeconds: Int
-    /// The tenant the callback's URL named, if any (else the call's record decides).
-    public var tenant: TenantID?
 
-    /// Creates a pending end.
-    public init(callSid: String, outcome: Outcome, occurredAt: Date, wrapUpSeconds: Int, tenant: TenantID? = nil) {
+    /// Creates an end.
+    public init(callSid: String, outcome: Outcome, occurredAt: Date, wrapUpSeconds: Int) {
         self.callSid = callSid
         self.outcome = outcome
         self.occurredAt = occurredAt
         self.wrapUpSeconds = wrapUpSeconds
-        self.tenant = tenant
     }
 
-    /// Every end may wait.
-    public var mayWait: Bool { true }
+    /// Only an unanswered end waits (see the type).
+    public var mayWait: Bool { outcome == .unanswered }
 
     /// "call ends".
     public static var noun: String { "call ends" }

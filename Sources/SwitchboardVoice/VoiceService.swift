@@ -155,33 +155,27 @@ public struct VoiceService<Store: CallStore>: Sendable {
             // stops ringing before its voicemail.
             if let status = form["DialCallStatus"], let callSid = form["CallSid"], !callSid.isEmpty {
                 logger.warning("dial status with a malformed field", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
-                if DialCallStatus(rawValue: status).wasAnswered { return await endAnswered(callSid, tenant: tenant, at: now) }
-                await finishUnanswered(callSid, tenant: tenant, at: now)
+                if DialCallStatus(rawValue: status).wasAnswered { return await endAnswered(callSid, at: now) }
+                await finishUnanswered(callSid, at: now)
             }
             return voicemail(.badRequest(error.description), callSid: form["CallSid"], tenant: tenant)
         }
         let callSid = request.call.callSid
         guard request.dialCallStatus.wasAnswered else {
-            await finishUnanswered(callSid, tenant: tenant, at: now)
+            await finishUnanswered(callSid, at: now)
             return voicemail(.notAnswered(request.dialCallStatus.rawValue), callSid: callSid, tenant: tenant)
         }
-        return await endAnswered(callSid, tenant: tenant, at: now)
+        return await endAnswered(callSid, at: now)
     }
 
-    /// The answered dial is over: the agent who won it goes into wrap-up, and the caller's leg hangs up.
-    /// The call is finished too, which changes nothing when a claim recorded its winner (a finish never
+    /// The answered dial is over: the agent on it goes into wrap-up, and the caller's leg hangs up. The
+    /// call is finished too, which changes nothing when a claim recorded its winner (a finish never
     /// takes an answered call) and stops it ringing when none did (the store failed during the claim and
-    /// the agent was let through). An end the store could not record waits in ``callEnds``; the agent's
-    /// leg ending (client-status `completed`) ends their part too.
-    private func endAnswered(_ callSid: String, tenant: TenantID?, at now: Date) async -> VoiceReply {
-        let end = PendingCallEnd(
-            callSid: callSid,
-            outcome: .answered,
-            occurredAt: now,
-            wrapUpSeconds: documents.responses.configuration.wrapUpSeconds,
-            tenant: tenant
-        )
-        await recordCallEnd(end)
+    /// the agent was let through). An end the store could not record does not wait (see
+    /// ``PendingCallEnd/mayWait``): the agent's leg ending (client-status `completed`) ends their part.
+    private func endAnswered(_ callSid: String, at now: Date) async -> VoiceReply {
+        let wrapUp = documents.responses.configuration.wrapUpSeconds
+        await recordCallEnd(PendingCallEnd(callSid: callSid, outcome: .answered, occurredAt: now, wrapUpSeconds: wrapUp))
         return VoiceReply(body: documents.hangup, outcome: "answered")
     }
 
@@ -189,12 +183,12 @@ public struct VoiceService<Store: CallStore>: Sendable {
     /// and an agent who had claimed it is freed (see ``recordCallEnd(_:in:)``). The caller's voicemail
     /// comes first, though a slow store holds it back by up to the budget; an end the store could not
     /// record waits in ``callEnds``.
-    private func finishUnanswered(_ callSid: String, tenant: TenantID?, at now: Date) async {
-        await recordCallEnd(PendingCallEnd(callSid: callSid, outcome: .unanswered, occurredAt: now, wrapUpSeconds: 0, tenant: tenant))
+    private func finishUnanswered(_ callSid: String, at now: Date) async {
+        await recordCallEnd(PendingCallEnd(callSid: callSid, outcome: .unanswered, occurredAt: now, wrapUpSeconds: 0))
     }
 
-    /// Records how a call's dial ended within the budget; one the store could not record while failing
-    /// waits in ``callEnds``, and any other failure is logged.
+    /// Records how a call's dial ended within the budget; an unanswered end the store could not record
+    /// while failing waits in ``callEnds``, and any other failure is logged.
     private func recordCallEnd(_ end: PendingCallEnd) async {
         let store = self.store
         do {
@@ -210,11 +204,10 @@ public struct VoiceService<Store: CallStore>: Sendable {
         }
     }
 
-    /// Records how a call's dial ended, when it happened (the `<Dial action>`, or later from
-    /// ``callEnds``); true when it changed the store. Recording it again changes nothing.
-    /// - `answered`: the agent who won the call ends their part, with wrap-up, if their current call is
-    ///   still this one (an agent who retrieved it from a park stays on it, as does the winner once on
-    ///   another call); then the call is finished.
+    /// Records how a call's dial ended, at the time it ended (by the `<Dial action>`, or later by
+    /// ``callEnds``); true when it finished the call. Recording it again changes nothing.
+    /// - `answered`: every agent whose current call is this one ends their part, with wrap-up; then the
+    ///   call is finished.
     /// - `unanswered`: the call is finished, so no dashboard lists it and no claim wins it later. When
     ///   an agent had claimed it (the dashboard's Answer button, or a leg that won its claim and then
     ///   dropped before the bridge) the finish is refused; that agent never reached the caller, and is
@@ -224,13 +217,8 @@ public struct VoiceService<Store: CallStore>: Sendable {
     public static func recordCallEnd(_ end: PendingCallEnd, in store: Store) async throws(StoreError) -> Bool {
         switch end.outcome {
         case .answered:
-            var changed = false
-            if let winner = try await store.callWinner(end.callSid) {
-                let tenant = try await tenant(of: end.callSid, named: end.tenant, in: store)
-                changed = try await store.endCall(end.callSid, of: winner, in: tenant, at: end.occurredAt, wrapUpSeconds: end.wrapUpSeconds)
-            }
-            let finished = try await store.finishCall(end.callSid, at: end.occurredAt)
-            return changed || finished
+            try await store.endCall(end.callSid, at: end.occurredAt, wrapUpSeconds: end.wrapUpSeconds)
+            return try await store.finishCall(end.callSid, at: end.occurredAt)
         case .unanswered:
             if try await store.finishCall(end.callSid, at: end.occurredAt) { return true }
             try await store.endCall(end.callSid, at: end.occurredAt, wrapUpSeconds: 0)
