@@ -35,6 +35,35 @@ enum SQLiteSchema {
             if version < currentVersion {
                 try runner.execute("PRAGMA user_version = \(currentVersion)")
             }
+            try repairRoutingTriggers(runner)
+        }
+    }
+
+    /// Puts back the routing version's triggers when a table rebuild dropped them (SQLite drops a table's
+    /// triggers with it, and tools that change a column rebuild the table), and bumps the version once,
+    /// so every process's routing cache reads again what changed while they were missing. Without them
+    /// the cache would keep ringing agents set away or on a call. It runs at every open, in the
+    /// migration's transaction; a rebuild under a running server is repaired at its next start.
+    private static func repairRoutingTriggers(_ runner: SQLiteStatementRunner) throws(StoreError) {
+        let names = routingTriggers.map { "'\($0.name)'" }.joined(separator: ", ")
+        let rows = try runner.rows("SELECT count(*) AS present FROM sqlite_master WHERE type = 'trigger' AND name IN (\(names))")
+        guard let present = rows.first?.column("present")?.integer, present < routingTriggers.count else { return }
+        for trigger in routingTriggers { try runner.execute(trigger.statement) }
+        try runner.execute("UPDATE routing_version SET version = version + 1")
+    }
+
+    /// The triggers that bump the routing version: every insert, update and delete on `agents` and
+    /// `numbers` (see ``version3``).
+    static let routingTriggers: [(name: String, statement: String)] = ["agents", "numbers"].flatMap { table in
+        ["INSERT", "UPDATE", "DELETE"].map { event in
+            let name = "\(table)_\(event.lowercased())_bumps_routing_version"
+            return (
+                name,
+                """
+                CREATE TRIGGER IF NOT EXISTS \(name) AFTER \(event) ON \(table)
+                BEGIN UPDATE routing_version SET version = version + 1; END
+                """
+            )
         }
     }
 
@@ -190,14 +219,7 @@ enum SQLiteSchema {
             """,
             "INSERT OR IGNORE INTO routing_version (id, version) VALUES (1, 0)",
         ]
-        + ["agents", "numbers"].flatMap { table in
-            ["INSERT", "UPDATE", "DELETE"].map { event in
-                """
-                CREATE TRIGGER IF NOT EXISTS \(table)_\(event.lowercased())_bumps_routing_version AFTER \(event) ON \(table)
-                BEGIN UPDATE routing_version SET version = version + 1; END
-                """
-            }
-        }
+        + routingTriggers.map(\.statement)
 
     /// Ring events may say the system set an agent away (kind `away`). SQLite cannot change a CHECK in
     /// place, so the table is rebuilt with its rows, sequences and indexes.

@@ -212,6 +212,37 @@ struct SQLiteCallStoreTests {
         }
     }
 
+    /// Rebuilding `agents` (as tools do to change a column) drops its triggers with it, and with them the
+    /// routing version's bumps, so routing caches would keep ringing agents set away. The next open puts
+    /// them back, and bumps the version once, so a cache filled before sees what changed meanwhile.
+    @Test func theNextOpenPutsBackTheRoutingTriggersARebuildDropped() async throws {
+        try await TemporaryDatabase.with { path in
+            let running = try await SQLiteCallStore(path: path)
+            try await running.upsertAgent(.new("amy"))
+            try await running.upsertAgent(.new("bob"))
+            func rung(_ store: SQLiteCallStore) async throws -> [String]? {
+                try await store.routingSnapshot(forCalledNumber: "+15550100", at: Clock.start, limit: 100)?.agents.map(\.identity)
+            }
+            #expect(try await rung(running) == ["amy", "bob"])
+            for event in ["insert", "update", "delete"] {
+                _ = try await running.diagnosticRows("DROP TRIGGER agents_\(event)_bumps_routing_version")
+            }
+            // Unseen by the running store's cache: nothing bumps the version now.
+            _ = try await running.setPresence(.away, identity: "bob", in: .default)
+            #expect(try await rung(running) == ["amy", "bob"])
+
+            let next = try await SQLiteCallStore(path: path)
+            let triggers = try await next.diagnosticRows("SELECT count(*) AS n FROM sqlite_master WHERE type = 'trigger'")
+            #expect(triggers.first?["n"] == "\(SQLiteSchema.routingTriggers.count)")
+            // The repair's bump reaches the cache filled before it, and the triggers bump again after it.
+            #expect(try await rung(running) == ["amy"])
+            _ = try await next.setPresence(.away, identity: "amy", in: .default)
+            #expect(try await rung(running) == [])
+            try await next.close()
+            try await running.close()
+        }
+    }
+
     @Test func concurrentReadsAndWritesOnOneStoreAllSucceedAndAgree() async throws {
         try await TemporaryDatabase.with { path in
             let store = try await SQLiteCallStore(path: path)
