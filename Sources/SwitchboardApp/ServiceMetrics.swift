@@ -51,8 +51,8 @@ public struct ServiceMetrics: Sendable {
         Metrics.Gauge(label: "switchboard_ring_events_waiting", factory: factory).record(count)
     }
 
-    /// Records how many ends of calls the store could not record wait to be recorded again
-    /// (`switchboard_call_ends_waiting`): until they are, their agents are not rung.
+    /// Records how many ends of unanswered calls the store could not record wait to be recorded again
+    /// (`switchboard_call_ends_waiting`): until they are, those calls stay listed as ringing.
     func recordCallEndsWaiting(_ count: Int) {
         Metrics.Gauge(label: "switchboard_call_ends_waiting", factory: factory).record(count)
     }

@@ -53,7 +53,8 @@ enum SQLiteSchema {
     }
 
     /// The triggers that bump the routing version: every insert, update and delete on `agents` and
-    /// `numbers` (see ``version3``).
+    /// `numbers` (see ``version3``, which creates them). Never edit them: ``version3`` is released. A
+    /// new definition needs a migration that drops these and creates it under new names.
     static let routingTriggers: [(name: String, statement: String)] = ["agents", "numbers"].flatMap { table in
         ["INSERT", "UPDATE", "DELETE"].map { event in
             let name = "\(table)_\(event.lowercased())_bumps_routing_version"
