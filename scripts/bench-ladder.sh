@@ -56,10 +56,7 @@ cleanup() {
 }
 trap cleanup EXIT
 token=12345678901234567890123456789012
-python3 - "$work/agents.json" <<'PY'
-import json, sys
-json.dump([{"identity": f"agent_{i:02d}", "name": f"Agent {i}", "email": f"a{i}@example.com", "presence": "available"} for i in range(10)], open(sys.argv[1], "w"))
-PY
+python3 scripts/bench-agents.py "$work/agents.json"
 
 labels=()
 ports=()

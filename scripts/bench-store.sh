@@ -49,10 +49,7 @@ claims_db=$(new_database)
 export SUPABASE_SERVICE_ROLE_KEY=$SWITCHBOARD_TEST_SUPABASE_KEY
 
 token=12345678901234567890123456789012
-python3 - "$work/agents.json" <<'PY'
-import json, sys
-json.dump([{"identity": f"agent_{i:02d}", "name": f"Agent {i}", "email": f"a{i}@example.com", "presence": "available"} for i in range(10)], open(sys.argv[1], "w"))
-PY
+python3 scripts/bench-agents.py "$work/agents.json"
 .build/release/switchboard agents import "$work/agents.json" --database "$work/bench.sqlite" >/dev/null
 .build/release/switchboard agents import "$work/agents.json" --store postgrest --supabase-url "$voice_db" >/dev/null
 LOG_LEVEL=warning .build/release/switchboard serve --database "$work/bench.sqlite" --port 18090 \

@@ -25,10 +25,7 @@ port=${COUNT_PORT:-18290}
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-python3 - "$work/agents.json" <<'PY'
-import json, sys
-json.dump([{"identity": f"agent_{i:02d}", "name": f"Agent {i}", "email": f"a{i}@example.com", "presence": "available"} for i in range(10)], open(sys.argv[1], "w"))
-PY
+python3 scripts/bench-agents.py "$work/agents.json"
 
 run() {
     local count=$1 file=$2
