@@ -28,7 +28,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
     public let outbox: VoicemailOutbox
     /// Ring events the store could not record, recorded again in the background.
     public let ringEvents: RingEventRetry
-    /// Ends of calls the store could not record, recorded again in the background.
+    /// Ends of unanswered calls the store could not record, recorded again in the background.
     public let callEnds: CallEndRetry
 
     /// Creates the service.
@@ -169,61 +169,59 @@ public struct VoiceService<Store: CallStore>: Sendable {
     }
 
     /// The answered dial is over: the agent on it goes into wrap-up, and the caller's leg hangs up. The
-    /// call is finished too, which changes nothing when a claim recorded its winner (a finish never
-    /// takes an answered call) and stops it ringing when none did (the store failed during the claim and
-    /// the agent was let through). An end the store could not record does not wait (see
-    /// ``PendingCallEnd/mayWait``): the agent's leg ending (client-status `completed`) ends their part.
+    /// call is finished too, which changes nothing when a claim recorded its winner (a finish never takes
+    /// an answered call) and stops it ringing when none did (the store failed during the claim and the
+    /// agent was let through). A store failure is logged, and the end does not wait to be retried (see
+    /// ``PendingCallEnd``); the agent's leg ending (client-status `completed`) ends their part again.
     private func endAnswered(_ callSid: String, at now: Date) async -> VoiceReply {
+        let store = self.store
         let wrapUp = documents.responses.configuration.wrapUpSeconds
-        await recordCallEnd(PendingCallEnd(callSid: callSid, outcome: .answered, occurredAt: now, wrapUpSeconds: wrapUp))
+        do {
+            try await budget.run { () async throws(StoreError) in
+                try await store.endCall(callSid, at: now, wrapUpSeconds: wrapUp)
+                try await store.finishCall(callSid, at: now)
+            }
+        } catch {
+            logger.warning("could not end the call", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+        }
         return VoiceReply(body: documents.hangup, outcome: "answered")
     }
 
     /// The dial ended without a bridged answer, and the caller goes to voicemail: the call stops ringing,
     /// and an agent who had claimed it is freed (see ``recordCallEnd(_:in:)``). The caller's voicemail
-    /// comes first, though a slow store holds it back by up to the budget; an end the store could not
-    /// record waits in ``callEnds``.
+    /// comes first, though a slow store holds it back by up to the budget. An end the store could not
+    /// record while failing waits in ``callEnds``; any other failure is logged.
     private func finishUnanswered(_ callSid: String, at now: Date) async {
-        await recordCallEnd(PendingCallEnd(callSid: callSid, outcome: .unanswered, occurredAt: now, wrapUpSeconds: 0))
-    }
-
-    /// Records how a call's dial ended within the budget; an unanswered end the store could not record
-    /// while failing waits in ``callEnds``, and any other failure is logged.
-    private func recordCallEnd(_ end: PendingCallEnd) async {
         let store = self.store
+        let end = PendingCallEnd(callSid: callSid, occurredAt: now)
         do {
-            try await budget.run { () async throws(StoreError) -> Bool in try await Self.recordCallEnd(end, in: store) }
+            _ = try await budget.run { () async throws(StoreError) -> Bool in try await Self.recordCallEnd(end, in: store) }
         } catch {
-            let metadata: Logger.Metadata = ["callSid": "\(end.callSid)", "outcome": "\(end.outcome.rawValue)", "error": "\(error)"]
+            let metadata: Logger.Metadata = ["callSid": "\(callSid)", "error": "\(error)"]
             guard error.isWorthRetrying else {
-                logger.error("the store refused the call's end", metadata: metadata)
+                logger.error("the store refused the unanswered call's end", metadata: metadata)
                 return
             }
             let queued = await callEnds.add(end)
-            logger.error(queued ? "could not record the call's end; it will be tried again" : "could not record the call's end", metadata: metadata)
+            logger.error(
+                queued ? "could not finish the unanswered call; it will be tried again" : "could not finish the unanswered call",
+                metadata: metadata
+            )
         }
     }
 
-    /// Records how a call's dial ended, at the time it ended (by the `<Dial action>`, or later by
-    /// ``callEnds``); true when it finished the call. Recording it again changes nothing.
-    /// - `answered`: every agent whose current call is this one ends their part, with wrap-up; then the
-    ///   call is finished.
-    /// - `unanswered`: the call is finished, so no dashboard lists it and no claim wins it later. When
-    ///   an agent had claimed it (the dashboard's Answer button, or a leg that won its claim and then
-    ///   dropped before the bridge) the finish is refused; that agent never reached the caller, and is
-    ///   taken off the call so they are rung again, with no wrap-up since they never talked (their last
-    ///   call end is the dial's end, so agents idle longer ring before them).
+    /// Records the end of a call nobody answered, at the time its dial ended (by the `<Dial action>`, or
+    /// later by ``callEnds``): the call is finished, so no dashboard lists it and no claim wins it later;
+    /// true when that finished it. Recording it again changes nothing. When an agent had claimed it (the
+    /// dashboard's Answer button, or a leg that won its claim and then dropped before the bridge) the
+    /// finish is refused; that agent never reached the caller, and is taken off the call so they are
+    /// rung again, with no wrap-up since they never talked (their last call end is the dial's end, so
+    /// agents idle longer ring before them).
     @discardableResult
     public static func recordCallEnd(_ end: PendingCallEnd, in store: Store) async throws(StoreError) -> Bool {
-        switch end.outcome {
-        case .answered:
-            try await store.endCall(end.callSid, at: end.occurredAt, wrapUpSeconds: end.wrapUpSeconds)
-            return try await store.finishCall(end.callSid, at: end.occurredAt)
-        case .unanswered:
-            if try await store.finishCall(end.callSid, at: end.occurredAt) { return true }
-            try await store.endCall(end.callSid, at: end.occurredAt, wrapUpSeconds: 0)
-            return false
-        }
+        if try await store.finishCall(end.callSid, at: end.occurredAt) { return true }
+        try await store.endCall(end.callSid, at: end.occurredAt, wrapUpSeconds: 0)
+        return false
     }
 
     /// The answering agent's leg claims the parent call. A store failure lets the agent through: the

@@ -69,7 +69,7 @@ import Testing
         try await store.recordRinging(call)
         let dialEnded = now.addingTimeInterval(20)
         #expect(try await store.claimCall("CAp", tenant: .default, agentIdentity: "agent_0", at: dialEnded.addingTimeInterval(1)) == .won)
-        let late = PendingCallEnd(callSid: "CAp", outcome: .unanswered, occurredAt: dialEnded, wrapUpSeconds: 0)
+        let late = PendingCallEnd(callSid: "CAp", occurredAt: dialEnded)
         #expect(try await VoiceService<InMemoryCallStore>.recordCallEnd(late, in: store) == false)
         let agent = try await store.agent(identity: "agent_0", in: .default)
         #expect(agent.currentCallSid == nil)
