@@ -19,7 +19,8 @@ import Foundation
 ///   ``ClaimOutcome/callEnded``, and the agent stays free; a claim and a finish racing each other
 ///   leave either a winner or a finished call, never both (a finish never takes an answered call).
 /// - Writes that Twilio may retry are idempotent: ``recordRinging(_:)`` by call SID,
-///   ``recordRingEvent(_:)`` by (call SID, agent identity, kind), ``saveVoicemail(_:)`` by recording SID.
+///   ``recordRingEvent(_:)`` by (call SID, agent identity, kind, occurrence), ``saveVoicemail(_:)`` by
+///   recording SID.
 /// - Errors are ``StoreError`` values; nothing else is thrown.
 /// - Data rules every store enforces: an agent identity is 1 to 256 ASCII letters, digits or
 ///   underscores, and chat capacity is not negative (``StoreError/invalid`` otherwise); a new agent
@@ -102,9 +103,12 @@ public protocol CallStore: Sendable {
     ) async throws(StoreError)
         -> Bool
     /// Stores a ring event, assigning its sequence. Returns false, storing nothing, when an event with
-    /// the same call SID, agent identity and kind already exists, or when a `ringing` event comes after
-    /// that agent's ring of the call ended (`answered`, `declined` or `missed`): Twilio does not promise
-    /// its callbacks' order, and a late `ringing` would make the dashboard's card ring again.
+    /// the same call SID, agent identity, kind and ``RingEvent/occurrence`` already exists, or when a
+    /// `ringing` event comes after that agent's ring of the call ended: Twilio does not promise its
+    /// callbacks' order, and a late `ringing` would make the dashboard's card ring again. The ring has
+    /// ended when an end (`answered`, `declined` or `missed`) of the same occurrence (the same leg) is
+    /// stored, or an end with no occurrence (the agents' API's) that no later `parked` by that agent of
+    /// that call follows: a park's timeout rings its parker again, on a new leg.
     @discardableResult
     func recordRingEvent(_ event: RingEvent) async throws(StoreError) -> Bool
 

@@ -168,13 +168,12 @@ public actor InMemoryCallStore: CallStore {
 
     @discardableResult
     public func recordRingEvent(_ event: RingEvent) throws(StoreError) -> Bool {
-        let isDuplicate = events.contains {
-            $0.callSid == event.callSid && $0.agentIdentity == event.agentIdentity && $0.kind == event.kind
-        }
-        guard !isDuplicate else { return false }
+        let agentsEvents = events.filter { $0.callSid == event.callSid && $0.agentIdentity == event.agentIdentity }
+        guard !agentsEvents.contains(where: { $0.kind == event.kind && $0.occurrence == event.occurrence }) else { return false }
         if event.kind == .ringing {
-            let ended = events.contains {
-                $0.callSid == event.callSid && $0.agentIdentity == event.agentIdentity && $0.kind.endsTheRing
+            let lastPark = agentsEvents.last(where: { $0.kind == .parked })?.sequence ?? 0
+            let ended = agentsEvents.contains {
+                $0.kind.endsTheRing && ($0.occurrence == event.occurrence || ($0.occurrence.isEmpty && $0.sequence > lastPark))
             }
             if ended { return false }
         }

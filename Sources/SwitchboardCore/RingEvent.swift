@@ -42,6 +42,12 @@ public struct RingEvent: Equatable, Sendable, Codable {
     public var occurredAt: Date
     /// Optional detail, such as Twilio's raw call status (`no-answer`, `busy`…).
     public var detail: String?
+    /// What tells apart events of one kind for one agent and call that really happened more than once,
+    /// as when a park's timeout rings its parker again: the SID of the agent's leg for what Twilio
+    /// reports of a ring (and for an `away` a missed ring caused), the park's id for `parked` and
+    /// `retrieved`, empty when nothing tells them apart (the agents' API's Answer and Decline). Stores
+    /// keep one event per call, agent, kind and occurrence, so a callback Twilio retries is stored once.
+    public var occurrence: String
 
     /// Creates an event.
     public init(
@@ -51,7 +57,8 @@ public struct RingEvent: Equatable, Sendable, Codable {
         agentIdentity: String,
         kind: Kind,
         occurredAt: Date,
-        detail: String? = nil
+        detail: String? = nil,
+        occurrence: String = ""
     ) {
         self.sequence = sequence
         self.callSid = callSid
@@ -60,5 +67,6 @@ public struct RingEvent: Equatable, Sendable, Codable {
         self.kind = kind
         self.occurredAt = occurredAt
         self.detail = detail
+        self.occurrence = occurrence
     }
 }

@@ -68,7 +68,7 @@ private struct RingEventArguments: Encodable {
 
     init(_ event: RingEvent) { self.event = event }
 
-    enum CodingKeys: String, CodingKey { case p_call_sid, p_tenant_id, p_agent_identity, p_kind, p_occurred_at, p_detail }
+    enum CodingKeys: String, CodingKey { case p_call_sid, p_tenant_id, p_agent_identity, p_kind, p_occurred_at, p_detail, p_occurrence }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -78,5 +78,6 @@ private struct RingEventArguments: Encodable {
         try container.encode(event.kind.rawValue, forKey: .p_kind)
         try container.encode(event.occurredAt, forKey: .p_occurred_at)
         try container.encode(event.detail, forKey: .p_detail)
+        try container.encode(event.occurrence, forKey: .p_occurrence)
     }
 }

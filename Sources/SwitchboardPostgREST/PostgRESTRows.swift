@@ -73,7 +73,7 @@ struct CallRow: Codable, Sendable {
 
 /// A `ring_events` row.
 struct RingEventRow: Codable, Sendable {
-    static let columns = ["sequence", "call_sid", "tenant_id", "agent_identity", "kind", "occurred_at", "detail"]
+    static let columns = ["sequence", "call_sid", "tenant_id", "agent_identity", "kind", "occurred_at", "detail", "occurrence"]
 
     var sequence: Int64
     var call_sid: String
@@ -82,6 +82,7 @@ struct RingEventRow: Codable, Sendable {
     var kind: String
     var occurred_at: Date
     var detail: String?
+    var occurrence: String
 
     func ringEvent() throws(StoreError) -> RingEvent {
         guard let kind = RingEvent.Kind(rawValue: kind) else {
@@ -94,7 +95,8 @@ struct RingEventRow: Codable, Sendable {
             agentIdentity: agent_identity,
             kind: kind,
             occurredAt: occurred_at,
-            detail: detail
+            detail: detail,
+            occurrence: occurrence
         )
     }
 }

@@ -13,18 +13,23 @@ extension SQLiteCallStore {
         let inserted = try await session.exclusively { (runner) throws(StoreError) in
             try runner.rows(
                 """
-                INSERT INTO ring_events (call_sid, tenant, agent_identity, kind, occurred_at, detail)
-                SELECT ?1, ?2, ?3, ?4, ?5, ?6
+                INSERT INTO ring_events (call_sid, tenant, agent_identity, kind, occurred_at, detail, occurrence)
+                SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
                 WHERE ?4 <> 'ringing' OR NOT EXISTS (
-                    SELECT 1 FROM ring_events
-                    WHERE call_sid = ?1 AND agent_identity = ?3 AND kind IN ('answered', 'declined', 'missed')
+                    SELECT 1 FROM ring_events AS ended
+                    WHERE ended.call_sid = ?1 AND ended.agent_identity = ?3
+                        AND ended.kind IN ('answered', 'declined', 'missed')
+                        AND (ended.occurrence = ?7 OR (ended.occurrence = '' AND ended.sequence > (
+                            SELECT coalesce(max(sequence), 0) FROM ring_events
+                            WHERE call_sid = ?1 AND agent_identity = ?3 AND kind = 'parked'
+                        )))
                 )
-                ON CONFLICT (call_sid, agent_identity, kind) DO NOTHING
+                ON CONFLICT (call_sid, agent_identity, kind, occurrence) DO NOTHING
                 RETURNING sequence
                 """,
                 [
                     .text(event.callSid), .text(event.tenant.rawValue), .text(event.agentIdentity), .text(event.kind.rawValue),
-                    SQLiteData(event.occurredAt), SQLiteData(event.detail),
+                    SQLiteData(event.occurredAt), SQLiteData(event.detail), .text(event.occurrence),
                 ]
             )
         }
@@ -36,7 +41,7 @@ extension SQLiteCallStore {
         let rows = try await session.read { (runner) throws(StoreError) in
             try runner.rows(
                 """
-                SELECT sequence, call_sid, tenant, agent_identity, kind, occurred_at, detail FROM ring_events
+                SELECT \(SQLiteRowReader.ringEventColumns) FROM ring_events
                 WHERE tenant = ?1 AND sequence > ?2 ORDER BY sequence LIMIT \(limit)
                 """,
                 [.text(tenant.rawValue), .integer(Int(sequence))]

@@ -14,7 +14,7 @@ extension SQLiteRowReader {
     static let ringingCallColumns = "call_sid, tenant, caller, called, agents_rung, started_at"
 
     /// The `ring_events` columns ``ringEvent()`` reads.
-    static let ringEventColumns = "sequence, call_sid, tenant, agent_identity, kind, occurred_at, detail"
+    static let ringEventColumns = "sequence, call_sid, tenant, agent_identity, kind, occurred_at, detail, occurrence"
 
     /// A parked call from a row with ``parkedCallColumns``.
     func parkedCall() throws(StoreError) -> ParkedCall {

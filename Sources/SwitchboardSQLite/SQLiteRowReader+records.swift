@@ -56,7 +56,8 @@ extension SQLiteRowReader {
             agentIdentity: try text("agent_identity"),
             kind: try value("kind", as: RingEvent.Kind.self),
             occurredAt: try date("occurred_at"),
-            detail: try optionalText("detail")
+            detail: try optionalText("detail"),
+            occurrence: try text("occurrence")
         )
     }
 

@@ -10,7 +10,7 @@ import SwitchboardCore
 enum SQLiteSchema {
     /// Migrations in order; migration `n` (from 1) takes the schema from version `n - 1` to `n`. Add new
     /// ones at the end; never edit a released one.
-    static let migrations: [[String]] = [version1, version2, version3, version4, version5]
+    static let migrations: [[String]] = [version1, version2, version3, version4, version5, version6]
 
     /// The version this build writes and reads.
     static var currentVersion: Int { migrations.count }
@@ -253,5 +253,35 @@ enum SQLiteSchema {
     private static let version5: [String] = [
         "ALTER TABLE parked_calls ADD COLUMN arrived_at REAL",
         "ALTER TABLE parked_calls ADD COLUMN retriever_arrived_at REAL",
+    ]
+
+    /// Ring events carry an occurrence (``RingEvent/occurrence``: the agent's leg, or the park), and one
+    /// event is kept per call, agent, kind and occurrence, so a park's ring-back and a second park of
+    /// one call are stored. SQLite cannot change a UNIQUE constraint in place, so the table is rebuilt
+    /// with its rows, sequences and indexes; a park's events take its id, kept in their detail.
+    private static let version6: [String] = [
+        """
+        CREATE TABLE ring_events_v6 (
+            sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+            call_sid TEXT NOT NULL,
+            tenant TEXT NOT NULL,
+            agent_identity TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN (\(version4Kinds))),
+            occurred_at REAL NOT NULL,
+            detail TEXT,
+            occurrence TEXT NOT NULL DEFAULT '',
+            UNIQUE (call_sid, agent_identity, kind, occurrence)
+        )
+        """,
+        """
+        INSERT INTO ring_events_v6 (sequence, call_sid, tenant, agent_identity, kind, occurred_at, detail, occurrence)
+        SELECT sequence, call_sid, tenant, agent_identity, kind, occurred_at, detail,
+            CASE WHEN kind IN ('parked', 'retrieved') THEN coalesce(detail, '') ELSE '' END
+        FROM ring_events
+        """,
+        "DROP TABLE ring_events",
+        "ALTER TABLE ring_events_v6 RENAME TO ring_events",
+        "CREATE INDEX IF NOT EXISTS ring_events_by_tenant ON ring_events (tenant, sequence)",
+        "CREATE INDEX IF NOT EXISTS ring_events_by_agent ON ring_events (tenant, agent_identity, sequence)",
     ]
 }

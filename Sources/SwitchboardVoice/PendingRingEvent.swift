@@ -32,15 +32,26 @@ public struct PendingRingEvent: StoreRetryItem {
     public var detail: String?
     /// The tenant the callback's URL named, if any (else the call's record decides).
     public var tenant: TenantID?
+    /// The SID of the agent's leg that rang (``RingEvent/occurrence``).
+    public var legSid: String
 
     /// Creates a pending event.
-    public init(callSid: String, agentIdentity: String, kind: RingEvent.Kind, occurredAt: Date, detail: String?, tenant: TenantID? = nil) {
+    public init(
+        callSid: String,
+        agentIdentity: String,
+        kind: RingEvent.Kind,
+        occurredAt: Date,
+        detail: String?,
+        tenant: TenantID? = nil,
+        legSid: String
+    ) {
         self.callSid = callSid
         self.agentIdentity = agentIdentity
         self.kind = kind
         self.occurredAt = occurredAt
         self.detail = detail
         self.tenant = tenant
+        self.legSid = legSid
     }
 
     /// Only the end of a ring waits (``RingEvent/Kind/endsTheRing``).

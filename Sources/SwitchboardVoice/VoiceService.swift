@@ -280,7 +280,8 @@ public struct VoiceService<Store: CallStore>: Sendable {
             kind: kind,
             occurredAt: now,
             detail: callback.callStatus.rawValue,
-            tenant: tenant
+            tenant: tenant,
+            legSid: callback.callSid
         )
         do {
             let (recorded, tenant) = try await budget.run { () async throws(StoreError) -> (Bool, TenantID) in
@@ -352,7 +353,8 @@ public struct VoiceService<Store: CallStore>: Sendable {
                 agentIdentity: event.agentIdentity,
                 kind: event.kind,
                 occurredAt: event.occurredAt,
-                detail: event.detail
+                detail: event.detail,
+                occurrence: event.legSid
             )
         )
         return (recorded, tenant)

@@ -12,6 +12,7 @@ import Testing
         var event: String
         var callSid: String
         var agent: String
+        var occurrence = ""
     }
 
     /// The events of an SSE body, parsed by hand (`id:`, `event:`, `data:` lines, blank-line ends).
@@ -30,7 +31,16 @@ import Testing
             let object = try #require(try JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any])
             #expect(object["sequence"] as? Int == Int(id))
             #expect(object["kind"] as? String == event)
-            frames.append(Frame(id: id, event: event, callSid: object["callSid"] as? String ?? "", agent: object["agentIdentity"] as? String ?? ""))
+            let occurrence = try #require(object["occurrence"] as? String, "every event names its occurrence, empty or not")
+            frames.append(
+                Frame(
+                    id: id,
+                    event: event,
+                    callSid: object["callSid"] as? String ?? "",
+                    agent: object["agentIdentity"] as? String ?? "",
+                    occurrence: occurrence
+                )
+            )
         }
         return frames
     }

@@ -53,7 +53,7 @@ import Testing
         #expect(attempts.load(ordering: .relaxed) == afterStop, "the outbox went on saving after the shutdown")
         #expect(await outbox.count == 1)
         #expect(await callEnds.add(end) == false, "the call-end retry was not stopped")
-        let event = PendingRingEvent(callSid: "CA1", agentIdentity: "agent_0", kind: .missed, occurredAt: Date(), detail: nil)
+        let event = PendingRingEvent(callSid: "CA1", agentIdentity: "agent_0", kind: .missed, occurredAt: Date(), detail: nil, legSid: "CA1-leg")
         #expect(await ringEvents.add(event) == false, "the ring-event retry was not stopped")
     }
 

@@ -22,7 +22,7 @@ struct SQLiteSchemaMigrationTests {
             try await first.close()
 
             let second = try await SQLiteCallStore(path: path)
-            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "5"]])
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "6"]])
             #expect(try await second.agents(in: nil) == [amy])
             #expect(try await second.ringingCalls(in: .default).map(\.callSid) == ["CA-1"])
             try await second.finishCall("CA-1", at: Clock.at(5))
@@ -50,7 +50,7 @@ struct SQLiteSchemaMigrationTests {
             try await first.close()
 
             let second = try await SQLiteCallStore(path: path)
-            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "5"]])
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "6"]])
             #expect(try await second.parkedCalls(in: .default) == [parked])
             var arrived = parked
             arrived.arrivedAt = Clock.at(2)
@@ -72,25 +72,25 @@ struct SQLiteSchemaMigrationTests {
                 "DROP TABLE ring_events", "ALTER TABLE ring_events_v3 RENAME TO ring_events",
                 "ALTER TABLE parked_calls DROP COLUMN arrived_at", "ALTER TABLE parked_calls DROP COLUMN retriever_arrived_at",
                 "PRAGMA user_version = 3",
+                // Rows as a version 3 build wrote them.
+                """
+                INSERT INTO ring_events (call_sid, tenant, agent_identity, kind, occurred_at, detail)
+                VALUES ('CA-1', 'acme', 'amy', 'missed', \(Clock.at(1).timeIntervalSince1970), NULL),
+                    ('CA-2', 'acme', 'amy', 'missed', \(Clock.at(2).timeIntervalSince1970), NULL)
+                """,
             ] {
                 _ = try await first.diagnosticRows(statement)
             }
-            let old = RingEvent(callSid: "CA-1", tenant: "acme", agentIdentity: "amy", kind: .missed, occurredAt: Clock.at(1))
-            #expect(try await first.recordRingEvent(old))
-            #expect(
-                try await first.recordRingEvent(
-                    RingEvent(callSid: "CA-2", tenant: "acme", agentIdentity: "amy", kind: .missed, occurredAt: Clock.at(2))
-                )
-            )
             await #expect(throws: StoreError.self, "version 3 refuses an away event") {
-                try await first.recordRingEvent(
-                    RingEvent(callSid: "CA-2", tenant: "acme", agentIdentity: "amy", kind: .away, occurredAt: Clock.at(3))
+                try await first.diagnosticRows(
+                    "INSERT INTO ring_events (call_sid, tenant, agent_identity, kind, occurred_at) VALUES ('CA-2', 'acme', 'amy', 'away', 3)"
                 )
             }
             try await first.close()
+            let old = RingEvent(callSid: "CA-1", tenant: "acme", agentIdentity: "amy", kind: .missed, occurredAt: Clock.at(1))
 
             let second = try await SQLiteCallStore(path: path)
-            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "5"]])
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "6"]])
             let kept = try await second.ringEvents(in: "acme", after: 0, limit: 10)
             #expect(kept.map(\.sequence) == [1, 2])
             #expect(kept.map(\.callSid) == ["CA-1", "CA-2"])
@@ -105,6 +105,57 @@ struct SQLiteSchemaMigrationTests {
             #expect(try await second.recordRingEvent(away))
             #expect(try await second.ringEvents(in: "acme", after: 2, limit: 10).map(\.sequence) == [3], "sequences continue after the rebuild")
             #expect(try await second.recordRingEvent(old) == false, "the rebuilt table keeps its uniqueness")
+            try await second.close()
+        }
+    }
+
+    @Test func aVersionFiveFileKeepsItsRingEventsAndTellsAParksRingBackApart() async throws {
+        try await TemporaryDatabase.with { path in
+            let first = try await SQLiteCallStore(path: path)
+            // Takes ring_events back to version 5: one event per (call, agent, kind), no occurrence.
+            for statement in [
+                """
+                CREATE TABLE ring_events_v5 (sequence INTEGER PRIMARY KEY AUTOINCREMENT, call_sid TEXT NOT NULL, tenant TEXT NOT NULL,
+                agent_identity TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('ringing', 'answered', 'declined', 'missed', 'parked', 'retrieved', 'away')),
+                occurred_at REAL NOT NULL, detail TEXT, UNIQUE (call_sid, agent_identity, kind))
+                """,
+                "DROP TABLE ring_events", "ALTER TABLE ring_events_v5 RENAME TO ring_events",
+                "PRAGMA user_version = 5",
+                // Amy answered CA-1 and parked it (park p-1), as a version 5 build recorded it.
+                """
+                INSERT INTO ring_events (call_sid, tenant, agent_identity, kind, occurred_at, detail)
+                VALUES ('CA-1', 'acme', 'amy', 'ringing', 1, 'ringing'), ('CA-1', 'acme', 'amy', 'answered', 2, 'in-progress'),
+                    ('CA-1', 'acme', 'amy', 'parked', 3, 'p-1')
+                """,
+            ] {
+                _ = try await first.diagnosticRows(statement)
+            }
+            try await first.close()
+
+            let second = try await SQLiteCallStore(path: path)
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "6"]])
+            let kept = try await second.ringEvents(in: "acme", after: 0, limit: 10)
+            #expect(kept.map(\.sequence) == [1, 2, 3])
+            #expect(kept.map(\.occurrence) == ["", "", "p-1"], "a park's event takes the park's id from its detail")
+            // The park's ring-back rings Amy on a new leg, and she answers it.
+            let ringBack = RingEvent(
+                callSid: "CA-1",
+                tenant: "acme",
+                agentIdentity: "amy",
+                kind: .ringing,
+                occurredAt: Clock.at(4),
+                occurrence: "CL-2"
+            )
+            #expect(try await second.recordRingEvent(ringBack))
+            var answered = ringBack
+            answered.kind = .answered
+            #expect(try await second.recordRingEvent(answered))
+            #expect(try await second.recordRingEvent(answered) == false, "the rebuilt table keeps its uniqueness")
+            var parkedAgain = kept[2]
+            parkedAgain.sequence = 0
+            #expect(try await second.recordRingEvent(parkedAgain) == false, "the backfilled park keeps its id")
+            #expect(try await second.ringEvents(in: "acme", after: 3, limit: 10).map(\.sequence) == [4, 5], "sequences continue")
             try await second.close()
         }
     }

@@ -34,7 +34,14 @@ import Testing
     }
 
     static func event(_ agent: String, _ kind: RingEvent.Kind, call: String = "CA1") -> PendingRingEvent {
-        PendingRingEvent(callSid: call, agentIdentity: agent, kind: kind, occurredAt: Date(timeIntervalSince1970: 0), detail: nil)
+        PendingRingEvent(
+            callSid: call,
+            agentIdentity: agent,
+            kind: kind,
+            occurredAt: Date(timeIntervalSince1970: 0),
+            detail: nil,
+            legSid: "\(call)-\(agent)"
+        )
     }
 
     /// Waits until the queue is empty, or 10 s.

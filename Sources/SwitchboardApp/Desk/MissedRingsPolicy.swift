@@ -35,7 +35,7 @@ struct MissedRingsPolicy<Store: DeskStore>: Sendable {
                 let agent = try await store.agent(identity: identity, in: tenant)
                 guard agent.presence == .available else { return false }
                 try await store.setPresence(.away, identity: identity, in: tenant)
-                // The event every dashboard sees, saying why.
+                // The event every dashboard sees, saying why; one per missed ring (leg) that set the agent away.
                 try await store.recordRingEvent(
                     RingEvent(
                         callSid: callSid,
@@ -43,7 +43,8 @@ struct MissedRingsPolicy<Store: DeskStore>: Sendable {
                         agentIdentity: identity,
                         kind: .away,
                         occurredAt: Date(),
-                        detail: "missed \(threshold) rings in a row"
+                        detail: "missed \(threshold) rings in a row",
+                        occurrence: callback.callSid
                     )
                 )
                 return true

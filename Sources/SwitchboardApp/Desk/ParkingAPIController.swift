@@ -154,7 +154,15 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
         // on it now, and stays on it.
         try await store.endCall(parked.callSid, of: identity, in: tenant, at: now, wrapUpSeconds: wrapUpSeconds)
         try await store.recordRingEvent(
-            RingEvent(callSid: parked.callSid, tenant: tenant, agentIdentity: identity, kind: .parked, occurredAt: now, detail: parked.id)
+            RingEvent(
+                callSid: parked.callSid,
+                tenant: tenant,
+                agentIdentity: identity,
+                kind: .parked,
+                occurredAt: now,
+                detail: parked.id,
+                occurrence: parked.id
+            )
         )
     }
 
@@ -221,7 +229,8 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
                     agentIdentity: agent.identity,
                     kind: .retrieved,
                     occurredAt: now,
-                    detail: parked.id
+                    detail: parked.id,
+                    occurrence: parked.id
                 )
             )
         } catch {
