@@ -13,10 +13,27 @@ public enum RingRules {
     }
 
     /// Whether an agent should be set away: its latest `threshold` ring outcomes (newest first, as
-    /// ``DeskStore/ringOutcomes(of:in:limit:)`` returns them) are all misses. A decline or an answer
-    /// breaks the run; a threshold below 1 turns the rule off.
+    /// ``DeskStore/ringOutcomes(of:in:limit:)`` returns them) are all rings the agent let pass (see
+    /// ``isLetPass(_:)``). Anything else breaks the run: an answer, a decline, and a ring that ended
+    /// through no doing of the agent's; a threshold below 1 turns the rule off.
     public static func missedInARow(_ outcomes: [RingEvent], threshold: Int) -> Bool {
         guard threshold > 0, outcomes.count >= threshold else { return false }
-        return outcomes.prefix(threshold).allSatisfy { $0.kind == .missed }
+        return outcomes.prefix(threshold).allSatisfy(isLetPass)
+    }
+
+    /// Whether a ring outcome is one the agent let pass: a `missed` ring that rang out (`no-answer`) or
+    /// could not reach the agent's client (`failed`, or a status not recorded). Not a ring Twilio
+    /// `canceled`, which is what a ring-all does to every other agent's leg once one agent answers, and
+    /// what a caller hanging up during the ring does: counted, every agent slower than the quickest
+    /// would be set away after a few calls. Nor a `busy` one, the client's own refusal (the agent was
+    /// there) or its other call.
+    public static func isLetPass(_ outcome: RingEvent) -> Bool {
+        outcome.kind == .missed && isLetPass(status: outcome.detail)
+    }
+
+    /// Whether a missed ring that Twilio reported with `status` (its `CallStatus`) is one the agent let
+    /// pass (see ``isLetPass(_:)``).
+    public static func isLetPass(status: String?) -> Bool {
+        status != "canceled" && status != "busy"
     }
 }

@@ -7,9 +7,9 @@ import Testing
 
 /// An agent who misses N rings in a row is set away, through Twilio's client-status callbacks.
 @Suite struct MissedRingsTests {
-    static func missed(_ callSid: String, _ identity: String) -> FormParameters {
+    static func missed(_ callSid: String, _ identity: String, status: String = "no-answer") -> FormParameters {
         [
-            "AccountSid": "AC1", "CallSid": "CAleg\(callSid)", "ParentCallSid": callSid, "CallStatus": "no-answer",
+            "AccountSid": "AC1", "CallSid": "CAleg\(callSid)", "ParentCallSid": callSid, "CallStatus": status,
             "To": "client:\(identity)", "From": "+14155551234", "Direction": "outbound-dial",
         ]
     }
@@ -32,6 +32,30 @@ import Testing
                 #expect(away.map(\.agentIdentity) == [DeskHarness.ann])
                 #expect(away.first?.detail == "missed 3 rings in a row")
                 #expect(away.first?.callSid == "CAmiss3")
+            }
+        }
+    }
+
+    /// In a ring-all, Twilio cancels the legs of every agent another agent beat to the answer: an agent
+    /// who is beaten three times, or whose rings a hanging-up caller cut short, stays available, and such
+    /// a ring starts the count again.
+    @Test(arguments: StoreUnderTest.all)
+    func ringsCanceledByAnotherAgentsAnswerDoNotSetTheAgentAway(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store, desk: DeskHarness.desk(missedRingsBeforeAway: 3)).test(.router) { client in
+                _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.annToken)
+                let statuses = ["canceled", "canceled", "canceled", "no-answer", "no-answer", "busy", "no-answer", "failed"]
+                for (index, status) in statuses.enumerated() {
+                    let callSid = "CAbeaten\(index)"
+                    try await store.recordRinging(DeskHarness.ringing(callSid, agents: [DeskHarness.ann, DeskHarness.bob]))
+                    #expect(try await client.twilio("/twilio/client-status", Self.missed(callSid, DeskHarness.ann, status: status)).status == .ok)
+                }
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").presence == .available)
+                #expect(try await store.ringEvents(in: "acme", after: 0, limit: 100).filter { $0.kind == .missed }.count == statuses.count)
+                // A third ring in a row that rings out sets her away.
+                try await store.recordRinging(DeskHarness.ringing("CAout", agents: [DeskHarness.ann]))
+                _ = try await client.twilio("/twilio/client-status", Self.missed("CAout", DeskHarness.ann))
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").presence == .away)
             }
         }
     }

@@ -10,8 +10,8 @@ import Testing
         RingingCall(callSid: "CA1", tenant: "t", caller: "+1", called: "+2", agentsRung: agents, startedAt: start)
     }
 
-    func event(_ agent: String, _ kind: RingEvent.Kind, call: String = "CA1") -> RingEvent {
-        RingEvent(callSid: call, tenant: "t", agentIdentity: agent, kind: kind, occurredAt: start)
+    func event(_ agent: String, _ kind: RingEvent.Kind, call: String = "CA1", status: String? = nil) -> RingEvent {
+        RingEvent(callSid: call, tenant: "t", agentIdentity: agent, kind: kind, occurredAt: start, detail: status)
     }
 
     @Test func voicemailOnlyOnceEveryAgentRungDeclinedOrMissed() {
@@ -48,6 +48,20 @@ import Testing
     @Test func anAnswerOrADeclineBreaksTheRun() {
         #expect(!RingRules.missedInARow([event("ann", .missed), event("ann", .answered), event("ann", .missed)], threshold: 3))
         #expect(!RingRules.missedInARow([event("ann", .declined), event("ann", .missed), event("ann", .missed)], threshold: 3))
+    }
+
+    /// Twilio cancels every other leg of a ring-all once one agent answers (and every leg when the caller
+    /// hangs up while it rings): those agents did not let the ring pass, nor did one whose client said busy.
+    @Test func onlyRingsTheAgentLetPassCountAndOthersBreakTheRun() {
+        let rangOut = [event("ann", .missed, status: "no-answer"), event("ann", .missed, status: "failed"), event("ann", .missed)]
+        #expect(RingRules.missedInARow(rangOut, threshold: 3))
+        for status in ["canceled", "busy"] {
+            let beaten = Array(repeating: event("ann", .missed, status: status), count: 3)
+            #expect(!RingRules.missedInARow(beaten, threshold: 3), "\(status)")
+            var broken = rangOut
+            broken[1] = event("ann", .missed, status: status)
+            #expect(!RingRules.missedInARow(broken, threshold: 3), "\(status)")
+        }
     }
 
     @Test func aThresholdOfZeroTurnsTheRuleOff() {

@@ -13,9 +13,12 @@ struct MissedRingsPolicy<Store: DeskStore>: Sendable {
     let budget: StoreBudget
     let logger: Logger
 
-    /// Looks at the agent of a missed ring; does nothing for other callbacks.
+    /// Looks at the agent of a missed ring the agent let pass (``RingRules/isLetPass(status:)``); does
+    /// nothing for other callbacks, such as the canceled legs of agents another agent beat to the answer.
     func apply(form: FormParameters, reply: VoiceReply) async {
-        guard threshold > 0, reply.outcome == "event-missed", let callback = try? ClientStatusCallback(form) else { return }
+        guard threshold > 0, reply.outcome == "event-missed", let callback = try? ClientStatusCallback(form),
+            RingRules.isLetPass(status: callback.callStatus.rawValue)
+        else { return }
         let identity = VoiceService<Store>.clientIdentity(callback.to)
         let store = self.store
         let threshold = self.threshold
