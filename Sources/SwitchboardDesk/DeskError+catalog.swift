@@ -74,6 +74,14 @@ extension DeskError {
     public static func callNotRinging(_ callSid: String) -> DeskError { DeskError(.callNotRinging, "Call \(callSid) is no longer ringing.") }
     /// The agent is not on the call it tried to act on.
     public static func notOnCall(_ callSid: String) -> DeskError { DeskError(.notOnCall, "You are not on call \(callSid).") }
+    /// The ringing call does not ring this agent, who has no leg in its dial to be bridged to the caller.
+    public static func notRung(_ callSid: String) -> DeskError {
+        DeskError(
+            .notRung,
+            "Call \(callSid) is not ringing you.",
+            hint: "Only the agents it rings (its agentsRung) can answer or decline it."
+        )
+    }
     /// The call is already parked.
     public static func alreadyParked(_ callSid: String) -> DeskError { DeskError(.alreadyParked, "Call \(callSid) is already parked.") }
     /// Another agent retrieved the parked call first.

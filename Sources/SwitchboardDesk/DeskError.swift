@@ -24,6 +24,7 @@ public struct DeskError: Error, Equatable, Sendable, CustomStringConvertible {
         case agentBusy = "agent_busy"
         case callNotRinging = "call_not_ringing"
         case notOnCall = "not_on_call"
+        case notRung = "not_rung"
         case alreadyParked = "already_parked"
         case alreadyRetrieved = "already_retrieved"
         case parkEnded = "park_ended"

@@ -50,6 +50,26 @@ import Testing
         }
     }
 
+    /// Twelve free agents, ten rung: the supervisor (one left out, in the same tenant) sees the call on
+    /// the dashboard but has no leg in its dial. Their win would turn away Ann and Bob, who are ringing.
+    @Test(arguments: StoreUnderTest.all)
+    func anAgentTheCallDoesNotRingCannotAnswerOrDeclineIt(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            try await store.recordRinging(DeskHarness.ringing("CAnotyou", agents: [DeskHarness.ann, DeskHarness.bob]))
+            try await DeskHarness.app(store: store).test(.router) { client in
+                for action in ["claim", "decline"] {
+                    let refused = try await client.api(.post, "/api/calls/CAnotyou/\(action)", token: DeskHarness.supToken)
+                    #expect(refused.status == .conflict, "\(action)")
+                    #expect(try DeskHarness.errorCode(refused) == "not_rung", "\(action)")
+                }
+                #expect(try await client.api(.post, "/api/calls/CAnotyou/claim", token: DeskHarness.bobToken).status == .ok)
+            }
+            #expect(try await store.callWinner("CAnotyou") == DeskHarness.bob)
+            #expect(try await store.agent(identity: DeskHarness.sup, in: "acme").currentCallSid == nil)
+            #expect(try await store.ringEvents(forCall: "CAnotyou", in: "acme").map(\.agentIdentity) == [DeskHarness.bob])
+        }
+    }
+
     @Test(arguments: StoreUnderTest.all)
     func twoAgentsClaimingAtOnceHaveOneWinner(store kind: StoreUnderTest) async throws {
         try await kind.withStore { store in

@@ -74,6 +74,9 @@ struct CallsAPIController<Store: DeskStore>: Sendable {
         let store = services.store
         // A repeat claim by the winner goes on (and wins again); anyone else's is refused.
         if let winner = try await winnerUnlessRinging(call), winner != agent.identity { throw .alreadyAnswered(by: winner) }
+        // An agent the call does not ring has no leg to be bridged: its win would refuse every agent who
+        // is ringing, and leave the caller ringing until voicemail.
+        guard call.agentsRung.contains(agent.identity) else { throw .notRung(callSid) }
         let now = Date()
         let outcome = try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
             try await store.claimCall(callSid, tenant: user.tenant, agentIdentity: agent.identity, at: now)
@@ -110,6 +113,7 @@ struct CallsAPIController<Store: DeskStore>: Sendable {
         let call = try await call(callSid, in: user.tenant)
         let store = services.store
         if let winner = try await winnerUnlessRinging(call) { throw .alreadyAnswered(by: winner) }
+        guard call.agentsRung.contains(agent.identity) else { throw .notRung(callSid) }
         let now = Date()
         let events = try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
             try await store.recordRingEvent(
