@@ -155,7 +155,9 @@ public struct VoiceService<Store: CallStore>: Sendable {
             // stops ringing before its voicemail.
             if let status = form["DialCallStatus"], let callSid = form["CallSid"], !callSid.isEmpty {
                 logger.warning("dial status with a malformed field", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
-                if DialCallStatus(rawValue: status).wasAnswered { return await endAnswered(callSid, at: now) }
+                if DialCallStatus(rawValue: status).wasAnswered, form["DialBridged"]?.lowercased() != "false" {
+                    return await endAnswered(callSid, at: now)
+                }
                 await finishUnanswered(callSid, at: now)
             }
             return voicemail(.badRequest(error.description), callSid: form["CallSid"], tenant: tenant)
@@ -164,6 +166,13 @@ public struct VoiceService<Store: CallStore>: Sendable {
         guard request.dialCallStatus.wasAnswered else {
             await finishUnanswered(callSid, at: now)
             return voicemail(.notAnswered(request.dialCallStatus.rawValue), callSid: callSid, tenant: tenant)
+        }
+        // Answered, yet the caller never reached anyone: the only leg's screening hung up (the parker
+        // answered a park's ring-back while on another call, say). The caller leaves a message rather
+        // than being hung up on; an agent who claimed the call and never reached the caller is freed.
+        guard request.dialBridged != false else {
+            await finishUnanswered(callSid, at: now)
+            return voicemail(.notAnswered("\(request.dialCallStatus.rawValue), not bridged"), callSid: callSid, tenant: tenant)
         }
         return await endAnswered(callSid, at: now)
     }

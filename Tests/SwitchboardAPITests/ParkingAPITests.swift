@@ -220,6 +220,41 @@ import Testing
         }
     }
 
+    /// The parker picks up the park's ring-back while on another call: told so, the leg hangs up, and
+    /// Twilio ends the ring-back's dial completed but never bridged, so the caller leaves a message
+    /// instead of being hung up on. The parker stays on the other call.
+    @Test(arguments: StoreUnderTest.all)
+    func aRingBackTheParkerCannotTakeSendsTheCallerToVoicemail(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store, redirector: RecordingRedirector()).test(.router) { client in
+                try await Self.answered("CAbusy", store: store, client: client)
+                let id = try await Self.park("CAbusy", client: client)
+                try await store.recordRinging(DeskHarness.ringing("CAother", agents: [DeskHarness.ann]))
+                #expect(try await client.api(.post, "/api/calls/CAother/claim", token: DeskHarness.annToken).status == .ok)
+                let status = try await client.twilio(
+                    "/twilio/park-status?tenant=acme&parked=\(id)",
+                    ["CallSid": "CAbusy", "QueueResult": "leave", "QueueTime": "120"]
+                )
+                #expect(String(buffer: status.body).contains("/twilio/recall"))
+                let leg: FormParameters = [
+                    "CallSid": "CAannleg", "ParentCallSid": "CAbusy", "AccountSid": "AC1", "From": "+14155551234",
+                    "To": "client:\(DeskHarness.ann)", "CallStatus": "in-progress", "Direction": "outbound-api",
+                ]
+                let recalled = try await client.twilio("/twilio/recall?tenant=acme&parked=\(id)", leg)
+                #expect(String(buffer: recalled.body).contains("<Hangup />"))
+                let ended = try await client.twilio(
+                    "/twilio/dial-status?tenant=acme",
+                    [
+                        "CallSid": "CAbusy", "AccountSid": "AC1", "From": "+14155551234", "To": "+15005550006", "CallStatus": "in-progress",
+                        "Direction": "inbound", "DialCallStatus": "completed", "DialCallSid": "CAannleg", "DialBridged": "false",
+                    ]
+                )
+                #expect(String(buffer: ended.body).contains("<Record "))
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAother")
+            }
+        }
+    }
+
     @Test func parkingNeedsTwilio() async throws {
         let store = InMemoryCallStore()
         try await DeskHarness.app(store: store, redirector: nil).test(.router) { client in

@@ -254,6 +254,39 @@ import Testing
         #expect(try await store.claimCall("CAp", tenant: .default, agentIdentity: "agent_1", at: now) == .callEnded)
     }
 
+    /// Twilio reports a dial completed whose caller was never bridged (the only leg's screening hung up,
+    /// as when a parker answers a park's ring-back while on another call): the caller leaves a message
+    /// instead of being hung up on, and an agent who claimed the call without reaching the caller is
+    /// freed with no wrap-up. A malformed request says the same through its raw field.
+    @Test func anAnsweredDialThatNeverBridgedTheCallerGoesToVoicemail() async throws {
+        let store = InMemoryCallStore(agents: agents(1))
+        let service = service(store)
+        _ = await service.handle(.voice, form: voiceForm(callSid: "CAp"), at: now)
+        #expect(try await store.claimCall("CAp", tenant: .default, agentIdentity: "agent_0", at: now) == .won)
+        var form: FormParameters = [
+            "CallSid": "CAp", "AccountSid": "AC1", "From": "+1", "To": "+2", "DialCallStatus": "completed", "DialBridged": "false",
+        ]
+        let later = now.addingTimeInterval(30)
+        let reply = await service.handle(.dialStatus, form: form, at: later)
+        #expect(reply.outcome == "voicemail")
+        #expect(reply.reason == "not answered (completed, not bridged)")
+        #expect(String(decoding: reply.body, as: UTF8.self).contains("<Record "))
+        let agent = try await store.agent(identity: "agent_0", in: .default)
+        #expect(agent.currentCallSid == nil)
+        #expect(agent.isAvailable(at: later))
+        #expect(agent.lastCallEndedAt == later)
+        // Bridged, or not said: hang up as before.
+        form.pairs.removeAll { $0.name == "DialBridged" }
+        #expect(await service.handle(.dialStatus, form: form, at: later).outcome == "answered")
+        form.pairs.append(FormParameters.Pair(name: "DialBridged", value: "true"))
+        #expect(await service.handle(.dialStatus, form: form, at: later).outcome == "answered")
+        let malformed: FormParameters = [
+            "CallSid": "CAp", "AccountSid": "AC1", "From": "+1", "To": "+2", "DialCallStatus": "answered", "DialBridged": "False",
+            "DialCallDuration": "twelve",
+        ]
+        #expect(await service.handle(.dialStatus, form: malformed, at: later).outcome == "voicemail")
+    }
+
     /// A store that is down when the dial ends still gives the caller the voicemail prompt.
     @Test func anUnansweredDialWithTheStoreDownStillGoesToVoicemail() async {
         let form: FormParameters = ["CallSid": "CA1", "AccountSid": "AC1", "From": "+1", "To": "+2", "DialCallStatus": "no-answer"]
