@@ -86,13 +86,16 @@ public protocol CallStore: Sendable {
     func callWinner(_ callSid: String) async throws(StoreError) -> String?
 
     /// Ends the agent's part in `callSid`: clears its current call, sets its last call end to `now` and its
-    /// wrap-up end to `now + wrapUp` seconds. Does nothing when no agent is on that call.
+    /// wrap-up end to `now + wrapUp` seconds. Does nothing when no agent is on that call, nor for an agent
+    /// who got on it after `now` (a won claim, a retrieval or a reclaimed ring-back later than the end):
+    /// an end recorded late, once a failing store is back, is not theirs, and does not take them off a
+    /// call they got back on since.
     func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int) async throws(StoreError)
 
     /// Ends one agent's part in `callSid`, as ``endCall(_:at:wrapUpSeconds:)`` does, but only for the
     /// agent `identity` in `tenant` and only while its current call is `callSid`: another agent on the
-    /// same call (one who retrieved it from the park the first agent made) stays on it. Answers whether
-    /// the agent was on the call.
+    /// same call (one who retrieved it from the park the first agent made) stays on it, and so does this
+    /// agent if they got on the call after `now`. Answers whether the agent's part ended.
     @discardableResult
     func endCall(
         _ callSid: String,

@@ -110,6 +110,7 @@ extension InMemoryCallStore: DeskStore {
         if let other = holder(of: parked.callSid, other: agentIdentity, in: tenant) { return .alreadyAnswered(by: other) }
         agent.currentCallSid = parked.callSid
         agentsByKey[AgentKey(tenant: tenant, identity: agentIdentity)] = agent
+        callSince[AgentKey(tenant: tenant, identity: agentIdentity)] = now
         return .won
     }
 
@@ -134,6 +135,7 @@ extension InMemoryCallStore: DeskStore {
         parkedByID[parked.id] = parked
         agent.currentCallSid = parked.callSid
         agentsByKey[AgentKey(tenant: tenant, identity: agentIdentity)] = agent
+        callSince[AgentKey(tenant: tenant, identity: agentIdentity)] = now
         return .retrieved(parked)
     }
 
@@ -210,7 +212,7 @@ extension InMemoryCallStore: DeskStore {
     {
         let wrapUpEnd = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
         let key = AgentKey(tenant: tenant, identity: identity)
-        guard var agent = agentsByKey[key], agent.currentCallSid == callSid else { return false }
+        guard var agent = agentsByKey[key], agent.currentCallSid == callSid, joinedBy(key, now) else { return false }
         agent.currentCallSid = nil
         agent.lastCallEndedAt = now
         agent.wrapUpEndsAt = wrapUpEnd

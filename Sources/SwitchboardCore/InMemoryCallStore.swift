@@ -34,6 +34,8 @@ public actor InMemoryCallStore: CallStore {
 
     private var numbers: [String: TenantID]
     var agentsByKey: [AgentKey: Agent] = [:]
+    /// When each agent got on their current call (a won claim, a retrieval, a reclaimed ring-back).
+    var callSince: [AgentKey: Date] = [:]
     var calls: [String: CallRecord] = [:]
     var events: [RingEvent] = []
     private var lastSequence: Int64 = 0
@@ -149,6 +151,7 @@ public actor InMemoryCallStore: CallStore {
         agent.currentCallSid = callSid
         calls[callSid] = record
         agentsByKey[key] = agent
+        callSince[key] = now
         return .won
     }
 
@@ -158,12 +161,18 @@ public actor InMemoryCallStore: CallStore {
 
     public func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int) throws(StoreError) {
         let wrapUpEnd = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
-        for (key, var agent) in agentsByKey where agent.currentCallSid == callSid {
+        for (key, var agent) in agentsByKey where agent.currentCallSid == callSid && joinedBy(key, now) {
             agent.currentCallSid = nil
             agent.lastCallEndedAt = now
             agent.wrapUpEndsAt = wrapUpEnd
             agentsByKey[key] = agent
         }
+    }
+
+    /// Whether the agent got on their current call at or before `time` (or when is unknown): an end
+    /// that happened before they got on it is not theirs.
+    func joinedBy(_ key: AgentKey, _ time: Date) -> Bool {
+        callSince[key].map { $0 <= time } ?? true
     }
 
     @discardableResult

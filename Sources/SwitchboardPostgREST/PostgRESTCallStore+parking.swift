@@ -177,7 +177,9 @@ extension PostgRESTCallStore {
             PostgRESTQuery(
                 "agents",
                 select: ["identity"],
-                filters: [.eq("current_call_sid", callSid), .eq("tenant_id", tenant.rawValue), .eq("identity", identity)]
+                filters: [
+                    .eq("current_call_sid", callSid), .eq("tenant_id", tenant.rawValue), .eq("identity", identity), Self.joinedBy(now),
+                ]
             ),
             EndCallChanges(last_call_ended_at: now, wrap_up_ends_at: wrapUpEnd),
             preferences: PostgRESTPreferences(returning: .representation),

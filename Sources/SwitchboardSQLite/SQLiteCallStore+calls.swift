@@ -69,8 +69,8 @@ extension SQLiteCallStore {
                 throw .conflict("Call \(callSid) was answered while agent \(agentIdentity) was claiming it")
             }
             try runner.execute(
-                "UPDATE agents SET current_call_sid = ?1 WHERE tenant = ?2 AND identity = ?3",
-                [.text(callSid), .text(tenant.rawValue), .text(agentIdentity)]
+                "UPDATE agents SET current_call_sid = ?1, current_call_since = ?4 WHERE tenant = ?2 AND identity = ?3",
+                [.text(callSid), .text(tenant.rawValue), .text(agentIdentity), SQLiteData(now)]
             )
             return .won
         }
@@ -89,7 +89,7 @@ extension SQLiteCallStore {
             try runner.execute(
                 """
                 UPDATE agents SET current_call_sid = NULL, last_call_ended_at = ?1, wrap_up_ends_at = ?2
-                WHERE current_call_sid = ?3
+                WHERE current_call_sid = ?3 AND (current_call_since IS NULL OR current_call_since <= ?1)
                 """,
                 [SQLiteData(now), SQLiteData(wrapUpEnd), .text(callSid)]
             )

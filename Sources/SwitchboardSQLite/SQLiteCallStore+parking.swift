@@ -100,7 +100,7 @@ extension SQLiteCallStore {
             else {
                 throw .conflict("Parked call \(id) changed while agent \(agentIdentity) was retrieving it")
             }
-            try Self.put(agentIdentity, in: tenant, on: retrieved.callSid, runner)
+            try Self.put(agentIdentity, in: tenant, on: retrieved.callSid, since: now, runner)
             return .retrieved(retrieved)
         }
     }
@@ -195,7 +195,7 @@ extension SQLiteCallStore {
             if parked.parkedBy != agentIdentity { return .alreadyAnswered(by: parked.parkedBy) }
             if let currentCallSid { return currentCallSid == parked.callSid ? .won : .agentBusy(currentCallSid: currentCallSid) }
             if let holder = try Self.holder(of: parked.callSid, other: agentIdentity, in: tenant, runner) { return .alreadyAnswered(by: holder) }
-            try Self.put(agentIdentity, in: tenant, on: parked.callSid, runner)
+            try Self.put(agentIdentity, in: tenant, on: parked.callSid, since: now, runner)
             return .won
         }
     }
@@ -217,6 +217,7 @@ extension SQLiteCallStore {
                 """
                 UPDATE agents SET current_call_sid = NULL, last_call_ended_at = ?1, wrap_up_ends_at = ?2
                 WHERE current_call_sid = ?3 AND tenant = ?4 AND identity = ?5
+                    AND (current_call_since IS NULL OR current_call_since <= ?1)
                 RETURNING identity
                 """,
                 [
@@ -279,11 +280,17 @@ extension SQLiteCallStore {
         return try rows.first.map { (row) throws(StoreError) in try SQLiteRowReader(table: "agents", row: row).text("identity") }
     }
 
-    /// Sets the agent's current call, inside the caller's transaction.
-    private static func put(_ identity: String, in tenant: TenantID, on callSid: String, _ runner: SQLiteStatementRunner) throws(StoreError) {
+    /// Sets the agent's current call, and when they got on it, inside the caller's transaction.
+    private static func put(
+        _ identity: String,
+        in tenant: TenantID,
+        on callSid: String,
+        since: Date,
+        _ runner: SQLiteStatementRunner
+    ) throws(StoreError) {
         try runner.execute(
-            "UPDATE agents SET current_call_sid = ?1 WHERE tenant = ?2 AND identity = ?3",
-            [.text(callSid), .text(tenant.rawValue), .text(identity)]
+            "UPDATE agents SET current_call_sid = ?1, current_call_since = ?4 WHERE tenant = ?2 AND identity = ?3",
+            [.text(callSid), .text(tenant.rawValue), .text(identity), SQLiteData(since)]
         )
     }
 

@@ -10,7 +10,7 @@ import SwitchboardCore
 enum SQLiteSchema {
     /// Migrations in order; migration `n` (from 1) takes the schema from version `n - 1` to `n`. Add new
     /// ones at the end; never edit a released one.
-    static let migrations: [[String]] = [version1, version2, version3, version4, version5, version6]
+    static let migrations: [[String]] = [version1, version2, version3, version4, version5, version6, version7]
 
     /// The version this build writes and reads.
     static var currentVersion: Int { migrations.count }
@@ -283,5 +283,12 @@ enum SQLiteSchema {
         "ALTER TABLE ring_events_v6 RENAME TO ring_events",
         "CREATE INDEX IF NOT EXISTS ring_events_by_tenant ON ring_events (tenant, sequence)",
         "CREATE INDEX IF NOT EXISTS ring_events_by_agent ON ring_events (tenant, agent_identity, sequence)",
+    ]
+
+    /// When an agent got on their current call (a won claim, a retrieval, a reclaimed ring-back), so
+    /// that an end recorded late does not take them off a call they got back on afterwards. Unknown
+    /// (NULL) for an agent on a call when the file is migrated: any end of that call ends it.
+    private static let version7: [String] = [
+        "ALTER TABLE agents ADD COLUMN current_call_since REAL"
     ]
 }

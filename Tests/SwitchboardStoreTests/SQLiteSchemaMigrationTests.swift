@@ -15,14 +15,14 @@ struct SQLiteSchemaMigrationTests {
             // Takes the file back to version 1: what migration 2 added is removed.
             for statement in [
                 "DROP TABLE parked_calls", "DROP TABLE chat_handoffs", "DROP INDEX calls_by_tenant", "DROP INDEX ring_events_by_agent",
-                "ALTER TABLE calls DROP COLUMN finished_at", "PRAGMA user_version = 1",
+                "ALTER TABLE agents DROP COLUMN current_call_since", "ALTER TABLE calls DROP COLUMN finished_at", "PRAGMA user_version = 1",
             ] {
                 _ = try await first.diagnosticRows(statement)
             }
             try await first.close()
 
             let second = try await SQLiteCallStore(path: path)
-            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "6"]])
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "7"]])
             #expect(try await second.agents(in: nil) == [amy])
             #expect(try await second.ringingCalls(in: .default).map(\.callSid) == ["CA-1"])
             try await second.finishCall("CA-1", at: Clock.at(5))
@@ -43,14 +43,14 @@ struct SQLiteSchemaMigrationTests {
             // Takes the file back to version 4: parked calls without their arrival.
             for statement in [
                 "ALTER TABLE parked_calls DROP COLUMN arrived_at", "ALTER TABLE parked_calls DROP COLUMN retriever_arrived_at",
-                "PRAGMA user_version = 4",
+                "ALTER TABLE agents DROP COLUMN current_call_since", "PRAGMA user_version = 4",
             ] {
                 _ = try await first.diagnosticRows(statement)
             }
             try await first.close()
 
             let second = try await SQLiteCallStore(path: path)
-            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "6"]])
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "7"]])
             #expect(try await second.parkedCalls(in: .default) == [parked])
             var arrived = parked
             arrived.arrivedAt = Clock.at(2)
@@ -71,7 +71,7 @@ struct SQLiteSchemaMigrationTests {
                 """,
                 "DROP TABLE ring_events", "ALTER TABLE ring_events_v3 RENAME TO ring_events",
                 "ALTER TABLE parked_calls DROP COLUMN arrived_at", "ALTER TABLE parked_calls DROP COLUMN retriever_arrived_at",
-                "PRAGMA user_version = 3",
+                "ALTER TABLE agents DROP COLUMN current_call_since", "PRAGMA user_version = 3",
                 // Rows as a version 3 build wrote them.
                 """
                 INSERT INTO ring_events (call_sid, tenant, agent_identity, kind, occurred_at, detail)
@@ -90,7 +90,7 @@ struct SQLiteSchemaMigrationTests {
             let old = RingEvent(callSid: "CA-1", tenant: "acme", agentIdentity: "amy", kind: .missed, occurredAt: Clock.at(1))
 
             let second = try await SQLiteCallStore(path: path)
-            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "6"]])
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "7"]])
             let kept = try await second.ringEvents(in: "acme", after: 0, limit: 10)
             #expect(kept.map(\.sequence) == [1, 2])
             #expect(kept.map(\.callSid) == ["CA-1", "CA-2"])
@@ -121,7 +121,7 @@ struct SQLiteSchemaMigrationTests {
                 occurred_at REAL NOT NULL, detail TEXT, UNIQUE (call_sid, agent_identity, kind))
                 """,
                 "DROP TABLE ring_events", "ALTER TABLE ring_events_v5 RENAME TO ring_events",
-                "PRAGMA user_version = 5",
+                "ALTER TABLE agents DROP COLUMN current_call_since", "PRAGMA user_version = 5",
                 // Amy answered CA-1 and parked it (park p-1), as a version 5 build recorded it.
                 """
                 INSERT INTO ring_events (call_sid, tenant, agent_identity, kind, occurred_at, detail)
@@ -134,7 +134,7 @@ struct SQLiteSchemaMigrationTests {
             try await first.close()
 
             let second = try await SQLiteCallStore(path: path)
-            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "6"]])
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "7"]])
             let kept = try await second.ringEvents(in: "acme", after: 0, limit: 10)
             #expect(kept.map(\.sequence) == [1, 2, 3])
             #expect(kept.map(\.occurrence) == ["", "", "p-1"], "a park's event takes the park's id from its detail")
