@@ -6,29 +6,48 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The ends of calls that went to voicemail which the store could not record when their `<Dial>`
-/// ended, recorded again in the background: without them the call would stay listed as ringing on
-/// every dashboard, and an agent who claimed it meanwhile would stay "on a call", never rung again.
+/// The ends of calls, and of agents' parts in them, which the store could not record when Twilio
+/// reported them, recorded again in the background: without them a call that went to voicemail would
+/// stay listed as ringing on every dashboard, and an agent would stay "on a call" that is over, never
+/// rung again.
 public typealias CallEndRetry = StoreRetry<PendingCallEnd>
 
-/// The end of a call whose `<Dial>` nobody answered (the caller went to voicemail), waiting in a
-/// ``CallEndRetry`` (see ``VoiceService/recordCallEnd(_:in:)`` for what recording it does).
+/// The end of a call, or of one agent's part in it, waiting in a ``CallEndRetry`` (see
+/// ``VoiceService/recordCallEnd(_:in:at:)`` for what recording it does).
 ///
-/// Only these ends wait: nobody gets back on a call that went to voicemail. An answered end recorded
-/// late could take an agent off the call they are on again: a park moves the caller out of the
-/// `<Dial>`, which Twilio reports to the `<Dial action>` as an answered end, and the parker may have
-/// retrieved the call, or answered its ring-back, by the time the store is back. The store cannot tell
-/// that stretch on the call from the first one, so an answered end is not retried; the agent's leg
-/// ending (client-status `completed`) ends their part instead.
+/// Every one carries the time Twilio reported it, and the store ends no agent's part with an end from
+/// before that agent got on the call (``CallStore/endCall(_:at:wrapUpSeconds:)``). That is what makes
+/// an answered end safe to record late: a park moves the caller out of the `<Dial>`, which Twilio
+/// reports to the `<Dial action>` as an answered end, and by the time the store is back the parker may
+/// have retrieved the call, answered its ring-back, or another agent may have retrieved it; each of
+/// them got on the call after that end, and stays on it.
 public struct PendingCallEnd: StoreRetryItem {
+    /// What ended.
+    public enum Part: Equatable, Sendable {
+        /// Nobody answered the dial (the caller went to voicemail): the call is finished, and an agent
+        /// who claimed it without reaching the caller is taken off it, with no wrap-up.
+        case unanswered
+        /// The conversation is over (the answered dial's end, or the end of a parked call's slot once
+        /// an agent retrieved it): every agent on the call ends their part, with `wrapUpSeconds` of
+        /// wrap-up, and a call no claim recorded is finished.
+        case answered(wrapUpSeconds: Int)
+        /// One agent's leg ended (client-status `completed`): that agent's part ends, with
+        /// `wrapUpSeconds` of wrap-up, in the tenant the callback's URL named (else the call's record
+        /// decides).
+        case agentLeg(identity: String, tenant: TenantID?, wrapUpSeconds: Int)
+    }
+
     /// The caller's call.
     public var callSid: String
-    /// When its dial ended.
+    /// What ended.
+    public var part: Part
+    /// When Twilio reported it.
     public var occurredAt: Date
 
     /// Creates a pending end.
-    public init(callSid: String, occurredAt: Date) {
+    public init(callSid: String, part: Part, occurredAt: Date) {
         self.callSid = callSid
+        self.part = part
         self.occurredAt = occurredAt
     }
 

@@ -28,7 +28,8 @@ public struct VoiceService<Store: CallStore>: Sendable {
     public let outbox: VoicemailOutbox
     /// Ring events the store could not record, recorded again in the background.
     public let ringEvents: RingEventRetry
-    /// Ends of unanswered calls the store could not record, recorded again in the background.
+    /// Ends of calls, and of agents' parts in them, that the store could not record, recorded again in
+    /// the background.
     public let callEnds: CallEndRetry
 
     /// Creates the service.
@@ -55,7 +56,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
             try await budget.run { () async throws(StoreError) -> Bool in try await Self.recordRingEvent(event, in: store).0 }
         }
         self.callEnds = CallEndRetry(logger: logger) { (end) async throws(StoreError) -> Bool in
-            try await budget.run { () async throws(StoreError) -> Bool in try await Self.recordCallEnd(end, in: store) }
+            try await budget.run { () async throws(StoreError) -> Bool in try await Self.recordCallEnd(end, in: store, at: Date()) }
         }
     }
 
@@ -177,60 +178,79 @@ public struct VoiceService<Store: CallStore>: Sendable {
         return await endAnswered(callSid, at: now)
     }
 
-    /// The answered dial is over: the agent on it goes into wrap-up, and the caller's leg hangs up. The
-    /// call is finished too, which changes nothing when a claim recorded its winner (a finish never takes
-    /// an answered call) and stops it ringing when none did (the store failed during the claim and the
-    /// agent was let through). A store failure is logged, and the end does not wait to be retried (see
-    /// ``PendingCallEnd``); the agent's leg ending (client-status `completed`) ends their part again.
+    /// The answered dial is over: the agent on it goes into wrap-up, and the caller's leg hangs up (see
+    /// ``PendingCallEnd/Part/answered(wrapUpSeconds:)``).
     private func endAnswered(_ callSid: String, at now: Date) async -> VoiceReply {
-        let store = self.store
         let wrapUp = documents.responses.configuration.wrapUpSeconds
-        do {
-            try await budget.run { () async throws(StoreError) in
-                try await store.endCall(callSid, at: now, wrapUpSeconds: wrapUp)
-                try await store.finishCall(callSid, at: now)
-            }
-        } catch {
-            logger.warning("could not end the call", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
-        }
+        await end(PendingCallEnd(callSid: callSid, part: .answered(wrapUpSeconds: wrapUp), occurredAt: now))
         return VoiceReply(body: documents.hangup, outcome: "answered")
     }
 
     /// The dial ended without a bridged answer, and the caller goes to voicemail: the call stops ringing,
-    /// and an agent who had claimed it is freed (see ``recordCallEnd(_:in:)``). The caller's voicemail
-    /// comes first, though a slow store holds it back by up to the budget. An end the store could not
-    /// record while failing waits in ``callEnds``; any other failure is logged.
+    /// and an agent who had claimed it is freed (see ``PendingCallEnd/Part/unanswered``). The caller's
+    /// voicemail comes first, though a slow store holds it back by up to the budget.
     private func finishUnanswered(_ callSid: String, at now: Date) async {
+        await end(PendingCallEnd(callSid: callSid, part: .unanswered, occurredAt: now))
+    }
+
+    /// Records an end within the budget. One the store could not record while failing waits in
+    /// ``callEnds``; any other failure is logged. Answers whether it was recorded now.
+    @discardableResult
+    private func end(_ end: PendingCallEnd) async -> Bool {
         let store = self.store
-        let end = PendingCallEnd(callSid: callSid, occurredAt: now)
         do {
-            _ = try await budget.run { () async throws(StoreError) -> Bool in try await Self.recordCallEnd(end, in: store) }
+            _ = try await budget.run { () async throws(StoreError) -> Bool in try await Self.recordCallEnd(end, in: store, at: end.occurredAt) }
+            return true
         } catch {
-            let metadata: Logger.Metadata = ["callSid": "\(callSid)", "error": "\(error)"]
-            guard error.isWorthRetrying else {
-                logger.error("the store refused the unanswered call's end", metadata: metadata)
-                return
-            }
-            let queued = await callEnds.add(end)
-            logger.error(
-                queued ? "could not finish the unanswered call; it will be tried again" : "could not finish the unanswered call",
-                metadata: metadata
-            )
+            await Self.keep(end, failing: error, in: callEnds, logger: logger)
+            return false
         }
     }
 
-    /// Records the end of a call nobody answered, at the time its dial ended (by the `<Dial action>`, or
-    /// later by ``callEnds``): the call is finished, so no dashboard lists it and no claim wins it later;
-    /// true when that finished it. Recording it again changes nothing. When an agent had claimed it (the
-    /// dashboard's Answer button, or a leg that won its claim and then dropped before the bridge) the
-    /// finish is refused; that agent never reached the caller, and is taken off the call so they are
-    /// rung again, with no wrap-up since they never talked (their last call end is the dial's end, so
-    /// agents idle longer ring before them).
+    /// Queues an end the store could not record in `callEnds` when the failure is worth retrying, and
+    /// logs what happened to it.
+    public static func keep(_ end: PendingCallEnd, failing error: StoreError, in callEnds: CallEndRetry, logger: Logger) async {
+        var metadata: Logger.Metadata = ["callSid": "\(end.callSid)", "end": "\(end.part)", "error": "\(error)"]
+        guard error.isWorthRetrying else {
+            logger.error("the store refused the end of a call", metadata: metadata)
+            return
+        }
+        let queued = await callEnds.add(end)
+        metadata["queued"] = "\(queued)"
+        logger.error(queued ? "could not record the end of a call; it will be tried again" : "could not record the end of a call", metadata: metadata)
+    }
+
+    /// Records an end at the time Twilio reported it, `recordedAt` being now (the route's request time,
+    /// or later the time ``callEnds`` records it again); recording it again changes nothing, and the
+    /// store ends no agent's part with an end from before that agent got on the call. Answers whether
+    /// it changed the store.
+    ///
+    /// - ``PendingCallEnd/Part/unanswered``: the call is finished, so no dashboard lists it and no claim
+    ///   wins it later. When an agent had claimed it (the dashboard's Answer button, or a leg that won
+    ///   its claim and then dropped before the bridge) the finish is refused; that agent never reached
+    ///   the caller, and is taken off the call at `recordedAt` so they are rung again, with no wrap-up
+    ///   since they never talked. Nobody gets on a call that went to voicemail, so that includes an
+    ///   agent whose claim won after the dial's end, while the store missed it.
+    /// - ``PendingCallEnd/Part/answered(wrapUpSeconds:)``: every agent on the call goes into wrap-up.
+    ///   The call is finished too, which changes nothing when a claim recorded its winner (a finish
+    ///   never takes an answered call) and stops it ringing when none did (the store failed during the
+    ///   claim and the agent was let through).
+    /// - ``PendingCallEnd/Part/agentLeg(identity:tenant:wrapUpSeconds:)``: that agent alone goes into
+    ///   wrap-up, if still on the call; another agent on it (who retrieved it from a park) stays.
     @discardableResult
-    public static func recordCallEnd(_ end: PendingCallEnd, in store: Store) async throws(StoreError) -> Bool {
-        if try await store.finishCall(end.callSid, at: end.occurredAt) { return true }
-        try await store.endCall(end.callSid, at: end.occurredAt, wrapUpSeconds: 0)
-        return false
+    public static func recordCallEnd(_ end: PendingCallEnd, in store: Store, at recordedAt: Date) async throws(StoreError) -> Bool {
+        switch end.part {
+        case .unanswered:
+            if try await store.finishCall(end.callSid, at: end.occurredAt) { return true }
+            try await store.endCall(end.callSid, at: max(end.occurredAt, recordedAt), wrapUpSeconds: 0)
+            return false
+        case .answered(let wrapUp):
+            try await store.endCall(end.callSid, at: end.occurredAt, wrapUpSeconds: wrapUp)
+            return try await store.finishCall(end.callSid, at: end.occurredAt)
+        case .agentLeg(let identity, let named, let wrapUp):
+            let tenant = try await tenant(of: end.callSid, named: named, in: store)
+            return try await store.endCall(end.callSid, of: identity, in: tenant, at: end.occurredAt, wrapUpSeconds: wrapUp)
+        }
     }
 
     /// The answering agent's leg claims the parent call. A store failure lets the agent through: the
@@ -325,9 +345,10 @@ public struct VoiceService<Store: CallStore>: Sendable {
     /// call too, and one that failed to (a store error, or a budget that ran out) would otherwise leave
     /// the agent "on a call" and never rung again. Only that agent, and only while their current call is
     /// this one: an agent who retrieved the call from a park stays on it, and a repeat changes nothing.
-    /// (An agent who parks a call and retrieves it again before Twilio reports their first leg's end
-    /// would be taken off it by that late report; the leg ends as the park happens, so the window is
-    /// that callback's delay.)
+    /// An end the store could not record waits in ``callEnds``. (An agent who parks a call and retrieves
+    /// it again before Twilio reports their first leg's end would be taken off it by that late report;
+    /// the leg ends as the park happens, so the window is that callback's delay. Once reported, the end
+    /// keeps its time, so its retries cannot do the same.)
     private func legCompleted(_ callback: ClientStatusCallback, tenant named: TenantID?, at now: Date) async -> VoiceReply {
         let callSid = callback.parentCallSid
         let identity = Self.clientIdentity(callback.to)
@@ -343,10 +364,8 @@ public struct VoiceService<Store: CallStore>: Sendable {
         } catch let error where error == .notFound {
             return VoiceReply(body: documents.acknowledged, outcome: "leg-ended", reason: error.description)
         } catch {
-            logger.warning(
-                "could not end the agent's part at the end of their leg",
-                metadata: ["callSid": "\(callSid)", "agent": "\(identity)", "error": "\(error)"]
-            )
+            let end = PendingCallEnd(callSid: callSid, part: .agentLeg(identity: identity, tenant: named, wrapUpSeconds: wrapUp), occurredAt: now)
+            await Self.keep(end, failing: error, in: callEnds, logger: logger)
             return VoiceReply(body: documents.acknowledged, outcome: "leg-ended-unrecorded", reason: error.description)
         }
     }

@@ -51,6 +51,33 @@ import Testing
         }
     }
 
+    /// The store is down when the caller leaves the slot of a retrieved call: the retriever's end waits
+    /// and is recorded once the store is back, so they are not left "on a call" for good.
+    @Test func theEndOfARetrievedCallTheStoreMissedIsRecordedOnceItIsBack() async throws {
+        let gateway = try TestGateway.fromEnvironment()
+        try await gateway.withDatabase { url, name in
+            let store = PostgRESTCallStore(
+                configuration: PostgRESTConfiguration(url: url, serviceRoleKey: gateway.serviceRoleKey),
+                transport: TestGateway.transport
+            )
+            try await DeskHarness.app(store: store, redirector: RecordingRedirector(), storeBudget: .seconds(1)).test(.router) { client in
+                let id = try await ParkingRetrieverTests.retrievedByBob("CAdown", store: store, client: client)
+                #expect(try await ParkingRetrieverTests.bob(store).currentCallSid == "CAdown")
+                try await gateway.setFault("unavailable", database: name)
+                let status = try await client.twilio("/twilio/park-status?tenant=acme&parked=\(id)", ["CallSid": "CAdown", "QueueResult": "bridged"])
+                #expect(status.status == .ok)
+                try await gateway.setFault("none", database: name)
+                #expect(try await ParkingRetrieverTests.bob(store).currentCallSid == "CAdown", "not recorded while the store was down")
+                var freed = false
+                for _ in 0..<100 where !freed {
+                    try await Task.sleep(for: .milliseconds(100))
+                    freed = try await ParkingRetrieverTests.bob(store).currentCallSid == nil
+                }
+                #expect(freed, "the retriever is freed once the store is back")
+            }
+        }
+    }
+
     /// Paths no route has, including partly matched ones such as `/api/calls/CA1`, are JSON 404s.
     @Test(arguments: [TestingSetup.router, .live])
     func unknownAPIPathsAreJSON404(setup: TestingSetup) async throws {

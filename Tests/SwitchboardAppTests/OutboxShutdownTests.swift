@@ -38,7 +38,7 @@ import Testing
         logger.logLevel = .critical
         let ringEvents = RingEventRetry(logger: logger) { (_) async throws(StoreError) -> Bool in true }
         let callEnds = CallEndRetry(logger: logger) { (_) async throws(StoreError) -> Bool in true }
-        let end = PendingCallEnd(callSid: "CA1", occurredAt: Date())
+        let end = PendingCallEnd(callSid: "CA1", part: .unanswered, occurredAt: Date())
         let queues = RetryQueues(voicemails: outbox, ringEvents: ringEvents, callEnds: callEnds)
         let group = ServiceGroup(services: [OutboxShutdown(queues: queues)], logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in

@@ -6,9 +6,9 @@ import SwitchboardVoice
 import SwitchboardWebhooks
 import Testing
 
-/// The end of a call that went to voicemail, which the store could not record when its `<Dial>` ended,
-/// waits and is recorded once the store is back: the call stops ringing on the dashboards, and an agent
-/// who claimed it meanwhile is freed. An answered end does not wait (see ``PendingCallEnd``).
+/// The end of a call, or of an agent's part in it, which the store could not record when Twilio reported
+/// it, waits and is recorded once the store is back: a call that went to voicemail stops ringing on the
+/// dashboards, and agents are freed, except one who got back on the call since (see ``PendingCallEnd``).
 @Suite struct CallEndRetryTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
     let wrapUpSeconds = 30
@@ -41,23 +41,69 @@ import Testing
         return false
     }
 
-    /// Recorded late, an answered end could take the agent off the call they are on again (after a
-    /// park), so it does not wait: the agent's leg ending ends their part instead.
-    @Test func anAnsweredCallsEndTheStoreMissedDoesNotWait() async throws {
+    func legCompleted(_ callSid: String, agent: String) -> FormParameters {
+        [
+            "CallSid": "CAleg-\(agent)", "ParentCallSid": callSid, "AccountSid": "AC1", "From": "+1", "To": "client:\(agent)",
+            "CallStatus": "completed",
+        ]
+    }
+
+    /// A store outage as a conversation ends fails both the dial's end and the agent's leg's end; both
+    /// wait, and once the store is back the agent is freed, with wrap-up from the end's own time.
+    @Test func anAnsweredCallsEndTheStoreMissedWaitsAndFreesTheAgentOnceItIsBack() async throws {
         let store = store()
         let service = service(store)
         #expect(await service.handle(.voice, form: voice("CAp"), at: now).outcome == "ring")
         #expect(try await store.claimCall("CAp", tenant: .default, agentIdentity: "agent_0", at: now) == .won)
         store.setDown(true)
-        let reply = await service.handle(.dialStatus, form: dialStatus("CAp", "completed"), at: now.addingTimeInterval(90))
-        #expect(reply.outcome == "answered")
-        #expect(await service.callEnds.count == 0)
+        let ended = now.addingTimeInterval(90)
+        #expect(await service.handle(.dialStatus, form: dialStatus("CAp", "completed"), at: ended).outcome == "answered")
+        let leg = await service.handle(.clientStatus, form: legCompleted("CAp", agent: "agent_0"), at: ended.addingTimeInterval(1))
+        #expect(leg.outcome == "leg-ended-unrecorded")
+        #expect(await service.callEnds.count == 2)
         #expect(try await store.inner.agent(identity: "agent_0", in: .default).currentCallSid == "CAp")
         store.setDown(false)
-        let leg: FormParameters = [
-            "CallSid": "CAleg", "ParentCallSid": "CAp", "AccountSid": "AC1", "From": "+1", "To": "client:agent_0", "CallStatus": "completed",
-        ]
-        #expect(await service.handle(.clientStatus, form: leg, at: now.addingTimeInterval(91)).outcome == "leg-ended-call")
+        #expect(await drained(service))
+        let agent = try await store.inner.agent(identity: "agent_0", in: .default)
+        #expect(agent.currentCallSid == nil)
+        #expect(agent.lastCallEndedAt == ended)
+        #expect(agent.wrapUpEndsAt == ended.addingTimeInterval(TimeInterval(wrapUpSeconds)))
+        await service.callEnds.stop()
+    }
+
+    /// A park moves the caller out of the `<Dial>`, which Twilio reports as an answered end, and the
+    /// parker's leg ends. Recorded late, after the parker took the call back from the park (or answered
+    /// its ring-back), neither takes them off it; the end of the call itself does.
+    @Test func aLateEndLeavesAnAgentWhoGotBackOnTheCallSince() async throws {
+        let store = InMemoryCallStore(agents: [Agent(id: "id0", tenant: .default, identity: "agent_0", name: "A", email: "a@x.com")])
+        try await store.recordRinging(
+            RingingCall(callSid: "CAp", tenant: .default, caller: "+1", called: "+2", agentsRung: ["agent_0"], startedAt: now)
+        )
+        #expect(try await store.claimCall("CAp", tenant: .default, agentIdentity: "agent_0", at: now) == .won)
+        let parkedAt = now.addingTimeInterval(60)
+        let parked = try await store.parkCall("CAp", tenant: .default, slot: "park_CAp", parkedBy: "agent_0", at: parkedAt)
+        #expect(try await store.endCall("CAp", of: "agent_0", in: .default, at: parkedAt, wrapUpSeconds: wrapUpSeconds))
+        let retrieval = try await store.retrieveParkedCall(
+            id: parked.id,
+            tenant: .default,
+            agentIdentity: "agent_0",
+            at: parkedAt.addingTimeInterval(5)
+        )
+        guard case .retrieved = retrieval else {
+            Issue.record("not retrieved: \(retrieval)")
+            return
+        }
+        let answered = PendingCallEnd(callSid: "CAp", part: .answered(wrapUpSeconds: wrapUpSeconds), occurredAt: parkedAt)
+        let leg = PendingCallEnd(
+            callSid: "CAp",
+            part: .agentLeg(identity: "agent_0", tenant: nil, wrapUpSeconds: wrapUpSeconds),
+            occurredAt: parkedAt
+        )
+        _ = try await VoiceService<InMemoryCallStore>.recordCallEnd(answered, in: store, at: parkedAt.addingTimeInterval(30))
+        #expect(try await VoiceService<InMemoryCallStore>.recordCallEnd(leg, in: store, at: parkedAt.addingTimeInterval(30)) == false)
+        #expect(try await store.agent(identity: "agent_0", in: .default).currentCallSid == "CAp")
+        let over = PendingCallEnd(callSid: "CAp", part: .answered(wrapUpSeconds: wrapUpSeconds), occurredAt: parkedAt.addingTimeInterval(60))
+        _ = try await VoiceService<InMemoryCallStore>.recordCallEnd(over, in: store, at: parkedAt.addingTimeInterval(60))
         #expect(try await store.agent(identity: "agent_0", in: .default).currentCallSid == nil)
     }
 
@@ -69,12 +115,12 @@ import Testing
         try await store.recordRinging(call)
         let dialEnded = now.addingTimeInterval(20)
         #expect(try await store.claimCall("CAp", tenant: .default, agentIdentity: "agent_0", at: dialEnded.addingTimeInterval(1)) == .won)
-        let late = PendingCallEnd(callSid: "CAp", occurredAt: dialEnded)
-        #expect(try await VoiceService<InMemoryCallStore>.recordCallEnd(late, in: store) == false)
+        let late = PendingCallEnd(callSid: "CAp", part: .unanswered, occurredAt: dialEnded)
+        #expect(try await VoiceService<InMemoryCallStore>.recordCallEnd(late, in: store, at: dialEnded.addingTimeInterval(5)) == false)
         let agent = try await store.agent(identity: "agent_0", in: .default)
         #expect(agent.currentCallSid == nil)
-        #expect(agent.lastCallEndedAt == dialEnded)
-        #expect(agent.wrapUpEndsAt.map { $0 <= dialEnded } ?? true)
+        #expect(agent.lastCallEndedAt == dialEnded.addingTimeInterval(5), "taken off the call when the end was recorded")
+        #expect(agent.isAvailable(at: dialEnded.addingTimeInterval(5)), "with no wrap-up")
     }
 
     @Test func anUnansweredCallTheStoreCouldNotFinishIsFinishedOnceItIsBack() async throws {

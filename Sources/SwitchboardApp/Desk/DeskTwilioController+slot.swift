@@ -99,14 +99,16 @@ extension DeskTwilioController {
         return answer
     }
 
-    /// Ends the call of the agent on `callSid` (the retriever, if any); a store failure is logged.
+    /// Ends the call of the agent on `callSid` (the retriever, if any; see
+    /// ``PendingCallEnd/Part/answered(wrapUpSeconds:)``); an end the store could not record waits in
+    /// ``callEnds``, so the retriever is not left "on a call" for good.
     func endRetrieval(of callSid: String, at now: Date) async {
         let store = services.store
-        let wrapUp = services.configuration.wrapUpSeconds
+        let end = PendingCallEnd(callSid: callSid, part: .answered(wrapUpSeconds: services.configuration.wrapUpSeconds), occurredAt: now)
         do {
-            try await budget.run { () async throws(StoreError) in try await store.endCall(callSid, at: now, wrapUpSeconds: wrapUp) }
+            _ = try await budget.run { () async throws(StoreError) -> Bool in try await VoiceService.recordCallEnd(end, in: store, at: now) }
         } catch {
-            services.logger.error("could not end the retriever's call", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+            await VoiceService<Store>.keep(end, failing: error, in: callEnds, logger: services.logger)
         }
     }
 

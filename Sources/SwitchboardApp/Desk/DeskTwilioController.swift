@@ -20,6 +20,8 @@ struct DeskTwilioController<Store: DeskStore>: Sendable {
     let gate: TwilioGate
     let budget: StoreBudget
     let metrics: ServiceMetrics
+    /// The voice service's queue of call ends the store could not record.
+    let callEnds: CallEndRetry
 
     var responses: CallResponses { CallResponses(configuration: services.routing) }
 
