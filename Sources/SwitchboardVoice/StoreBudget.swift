@@ -1,14 +1,15 @@
 import SwitchboardCore
 
 /// Runs store work within a time budget, so a slow store can never make Twilio wait past its own
-/// 15-second limit: past the budget the work is cancelled, and its failure (cancelled work fails, or
-/// answers at once) becomes ``StoreError/timeout``. The voice routes and `/readyz` both use it.
+/// 15-second limit: at the budget's end the caller gets ``StoreError/timeout`` and the work is
+/// cancelled. The voice routes and `/readyz` both use it.
 ///
-/// The work runs in a task of its own, so the caller is answered even while it runs. As before, the
-/// caller then waits for the cancelled work to stop, which every store does promptly: a store must honour
-/// cancellation. Deadlines are kept by one ``BudgetWatchdog`` per budget rather than a sleeping timer
-/// task per run: on the voice route the timer, its cancellation and the task group they needed cost more
-/// than the rest of the route's concurrency.
+/// The work runs in a task of its own, and the caller does not wait for it past the budget: work that
+/// cannot stop at once (a request queued behind a busy connection pool, a query on a stalled disk) ends
+/// on its own later, and its result is dropped. So a timeout says nothing of whether a write happened;
+/// every write the routes retry is idempotent. Deadlines are kept by one ``BudgetWatchdog`` per budget
+/// rather than a sleeping timer task per run: on the voice route the timer, its cancellation and the
+/// task group they needed cost more than the rest of the route's concurrency.
 public struct StoreBudget: Sendable {
     /// The longest the work may take.
     public let duration: Duration
@@ -20,32 +21,30 @@ public struct StoreBudget: Sendable {
         self.watchdog = BudgetWatchdog(duration: duration)
     }
 
-    /// Runs `work`, throwing ``StoreError/timeout`` when it takes longer than ``duration``.
+    /// Runs `work`, throwing ``StoreError/timeout`` when it takes longer than ``duration``. Cancelling
+    /// the caller cancels the work, whose own answer (or the timeout) the caller then gets.
     public func run<T: Sendable>(_ work: @escaping @Sendable () async throws(StoreError) -> T) async throws(StoreError) -> T {
+        let outcome = BudgetOutcome<T>()
         // Detached: the work needs none of the caller's task-local values, and copying them (the HTTP server
         // keeps several) cost three allocations per run.
-        let task = Task.detached { () async -> Result<T, StoreError> in
+        let task = Task.detached {
             do throws(StoreError) {
-                return .success(try await work())
+                outcome.give(.success(try await work()))
             } catch {
-                return .failure(error)
+                outcome.give(.failure(error))
             }
         }
-        let ticket = watchdog.watch { task.cancel() }
+        let duration = self.duration
+        let ticket = watchdog.watch {
+            task.cancel()
+            outcome.give(.failure(.timeout("the store did not answer within \(duration)")))
+        }
         let result = await withTaskCancellationHandler {
-            await task.value
+            await outcome.value()
         } onCancel: {
             task.cancel()
         }
-        let expired = watchdog.finish(ticket)
-        switch result {
-        case .success(let value):
-            // Work that answered although it was cancelled at the deadline (it was already done, or its
-            // turn on a busy machine came late) still gives its answer: the caller has waited anyway.
-            return value
-        case .failure(let error):
-            if expired { throw .timeout("the store did not answer within \(duration)") }
-            throw error
-        }
+        _ = watchdog.finish(ticket)
+        return try result.get()
     }
 }
