@@ -24,12 +24,22 @@ public struct StoreBudget: Sendable {
     /// Runs `work`, throwing ``StoreError/timeout`` when it takes longer than ``duration``. Cancelling
     /// the caller cancels the work, whose own answer (or the timeout) the caller then gets.
     public func run<T: Sendable>(_ work: @escaping @Sendable () async throws(StoreError) -> T) async throws(StoreError) -> T {
+        try await run(answeringEarly: { (_: ProvisionalAnswer<T>) async throws(StoreError) -> T in try await work() })
+    }
+
+    /// Runs `work` as ``run(_:)`` does, but `work` may give its answer before it is done: once it has
+    /// set one on the ``ProvisionalAnswer`` it is handed, a budget that runs out gives the caller that
+    /// answer rather than the timeout. The voice route decides whom to ring, then writes the call's
+    /// record, which the decision does not need.
+    public func run<T: Sendable>(
+        answeringEarly work: @escaping @Sendable (ProvisionalAnswer<T>) async throws(StoreError) -> T
+    ) async throws(StoreError) -> T {
         let outcome = BudgetOutcome<T>()
         // Detached: the work needs none of the caller's task-local values, and copying them (the HTTP server
         // keeps several) cost three allocations per run.
         let task = Task.detached {
             do throws(StoreError) {
-                outcome.give(.success(try await work()))
+                outcome.give(.success(try await work(ProvisionalAnswer(outcome: outcome))))
             } catch {
                 outcome.give(.failure(error))
             }
@@ -37,7 +47,7 @@ public struct StoreBudget: Sendable {
         let duration = self.duration
         let ticket = watchdog.watch {
             task.cancel()
-            outcome.give(.failure(.timeout("the store did not answer within \(duration)")))
+            outcome.expire(.timeout("the store did not answer within \(duration)"))
         }
         let result = await withTaskCancellationHandler {
             await outcome.value()

@@ -99,7 +99,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
         // One budget (one timer) covers the whole call's store work: the lookups and the record.
         let found: (TenantID?, RingDecision)
         do {
-            found = try await budget.run { () async throws(StoreError) -> (TenantID?, RingDecision) in
+            found = try await budget.run(answeringEarly: { (early) async throws(StoreError) -> (TenantID?, RingDecision) in
                 guard let snapshot = try await store.routingSnapshot(forCalledNumber: request.to, at: now, limit: 100) else {
                     return (nil, RingDecision(candidates: [], at: now, maximum: maximum))
                 }
@@ -113,6 +113,8 @@ public struct VoiceService<Store: CallStore>: Sendable {
                     agentsRung: decision.agentsRung.map(\.identity),
                     startedAt: now
                 )
+                // The decision stands even if the record below outlasts the budget.
+                early.set((tenant, decision))
                 do {
                     // A call that rings nobody is recorded finished (its voicemail finds the tenant and
                     // caller there), so no dashboard lists it and no Answer button can claim it. A retry of
@@ -126,7 +128,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
                     logger.warning("could not record the ringing call", metadata: ["callSid": "\(request.callSid)", "error": "\(error)"])
                 }
                 return (tenant, decision)
-            }
+            })
         } catch {
             return voicemail(.storeUnavailable(error.description), callSid: request.callSid)
         }

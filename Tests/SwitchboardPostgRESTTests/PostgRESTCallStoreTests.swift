@@ -62,7 +62,12 @@ import Testing
         #expect(transport.requests.map { $0.header("Content-Profile") } == [nil, "switchboard"])
         let patch = transport.requests[1]
         #expect(patch.method == .patch)
-        #expect(patch.url == "https://abcd.supabase.co/rest/v1/agents?current_call_sid=eq.CA1")
+        // Only agents who got on the call by the end's time (or when is unknown).
+        #expect(
+            patch.url
+                == "https://abcd.supabase.co/rest/v1/agents?current_call_sid=eq.CA1"
+                + "&or=(current_call_since.is.null,current_call_since.lte.%221970-01-01T00:00:00.000000Z%22)"
+        )
         let changes = try JSONSerialization.jsonObject(with: Data(try #require(patch.body))) as? [String: Any]
         #expect(changes?["current_call_sid"] is NSNull)
         #expect(changes?["wrap_up_ends_at"] as? String == "1970-01-01T00:00:05.000000Z")

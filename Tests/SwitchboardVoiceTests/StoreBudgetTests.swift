@@ -126,4 +126,27 @@ import Testing
         #expect(finished.count.load(ordering: .relaxed) == 0)
         #expect(await finished.reach(1) == 1, "the work still ran to its end")
     }
+
+    /// Work that names its answer early (the voice route's decision, before the call's record): a budget
+    /// that runs out gives that answer, and work that ends in time gives its own.
+    @Test func anAnswerGivenEarlyStandsWhenTheBudgetRunsOut() async throws {
+        let budget = StoreBudget(duration: .milliseconds(100))
+        let cancellations = Cancellations()
+        let early = try await budget.run(answeringEarly: { (answer) async throws(StoreError) -> Int in
+            answer.set(1)
+            return try await Self.slow(2, for: .seconds(60), cancellations: cancellations)()
+        })
+        #expect(early == 1)
+        #expect(await cancellations.reach(1) == 1)
+        let own = try await budget.run(answeringEarly: { (answer) async throws(StoreError) -> Int in
+            answer.set(1)
+            return 3
+        })
+        #expect(own == 3)
+        await #expect(throws: StoreError.timeout) {
+            try await budget.run(answeringEarly: { (_: ProvisionalAnswer<Int>) async throws(StoreError) -> Int in
+                try await Self.slow(4, for: .seconds(60), cancellations: cancellations)()
+            })
+        }
+    }
 }

@@ -87,18 +87,8 @@ struct ServeCommand: AsyncParsableCommand {
     var agents: String?
 
     /// The configuration from flags, then environment, then defaults.
-    func appConfiguration(environment: [String: String]) throws -> AppConfiguration {
-        var tokens = authToken
-        if tokens.isEmpty {
-            tokens = [environment["TWILIO_AUTH_TOKEN"], environment["TWILIO_AUTH_TOKEN_SECONDARY"]].compactMap { $0 }.filter { !$0.isEmpty }
-        }
-        if tokens.contains(where: \.isEmpty) { throw ValidationError("an --auth-token is empty") }
-        if tokens.isEmpty {
-            guard dev else {
-                throw ValidationError("no Twilio Auth Token: give --auth-token or TWILIO_AUTH_TOKEN (or --dev to make one up)")
-            }
-            tokens = [Self.makeDevToken()]
-        }
+    func appConfiguration(environment: [String: String], tokens choice: AuthTokenChoice) throws -> AppConfiguration {
+        let tokens = choice.tokens
         let resolvedPort =
             try port ?? environment["PORT"].map { value in
                 guard let number = Int(value) else { throw ValidationError("PORT=\(value) is not a number") }
@@ -142,12 +132,19 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        var configuration = try appConfiguration(environment: environment)
-        if dev && authToken.isEmpty && environment["TWILIO_AUTH_TOKEN"] == nil {
+        let tokens = try AuthTokenChoice.choose(flags: authToken, environment: environment, dev: dev, makeToken: Self.makeDevToken)
+        var configuration = try appConfiguration(environment: environment, tokens: tokens)
+        if tokens.madeUp {
             StandardStreams.writeOut("switchboard: development Auth Token: \(configuration.authTokens[0])\n")
         }
         var logger = Logger(label: "switchboard") { label in LineLogHandler(label: label) }
         logger.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        if !tokens.ignoredVariables.isEmpty {
+            logger.warning(
+                "Twilio Auth Token variables are set but not used: --auth-token replaces them; give every token as a flag",
+                metadata: ["ignored": "\(tokens.ignoredVariables.joined(separator: ","))"]
+            )
+        }
         let deskSettings = try desk.resolve(environment: environment, twilioAuthToken: configuration.authTokens.first)
         let portFilePath = portFile ?? environment["SWITCHBOARD_PORT_FILE"]
         let kind =
