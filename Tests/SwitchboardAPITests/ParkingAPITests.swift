@@ -255,6 +255,30 @@ import Testing
         }
     }
 
+    /// The store wrote Ann's park but her request timed out before hearing so (a lost response): the
+    /// caller never left for the slot and Ann is still on the call. Parking again goes on with that park
+    /// instead of answering 409 already_parked for good.
+    @Test(arguments: StoreUnderTest.all)
+    func parkingAgainAParkWhoseAnswerWasLostGoesOnWithIt(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            let twilio = RecordingRedirector()
+            try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
+                try await Self.answered("CAlostpark", store: store, client: client)
+                let slot = "park_CAlostpark"
+                let lost = try await store.parkCall("CAlostpark", tenant: "acme", slot: slot, parkedBy: DeskHarness.ann, at: Date())
+                #expect(await twilio.redirects.isEmpty)
+                let again = try await client.api(.post, "/api/calls/CAlostpark/park", token: DeskHarness.annToken)
+                #expect(again.status == .ok)
+                #expect(try DeskHarness.object(again)["id"] as? String == lost.id)
+                #expect(await twilio.redirects.map(\.url) == ["https://switchboard.example.com/twilio/park?tenant=acme&parked=\(lost.id)"])
+                #expect(try await store.parkedCalls(in: "acme").map(\.id) == [lost.id])
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == nil)
+                // Once the park went on, a second park of the waiting call is a conflict as before.
+                #expect(try await client.api(.post, "/api/calls/CAlostpark/park", token: DeskHarness.annToken).status == .conflict)
+            }
+        }
+    }
+
     @Test func parkingNeedsTwilio() async throws {
         let store = InMemoryCallStore()
         try await DeskHarness.app(store: store, redirector: nil).test(.router) { client in

@@ -82,7 +82,14 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
                 at: now
             )
         } catch let error where error == .conflict {
-            throw .alreadyParked(callSid)
+            guard let unfinished = try await unfinishedPark(of: callSid, by: agent.identity, in: user.tenant) else {
+                throw .alreadyParked(callSid)
+            }
+            // This agent's own park that never went on: the answer to its first request was lost (the store
+            // wrote the park, but the request timed out before hearing so), so the agent is still on the
+            // call and the caller never left for the slot. Park it now, as that request should have.
+            services.logger.warning("parking again a park whose first request did not finish", metadata: ["parked": "\(unfinished.id)"])
+            parked = unfinished
         } catch let error where error == .notFound {
             throw .callNotFound(callSid)
         } catch {
@@ -114,6 +121,16 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
             )
         }
         return try await parkDone(parked, by: agent.identity, in: user.tenant, at: now)
+    }
+
+    /// The waiting park of `callSid` that `identity` made and that never went on: the caller has not
+    /// reached the slot and nobody retrieved it. (The caller checked that the agent is still on the call,
+    /// which the park's end would have changed.) Nil when there is none.
+    private func unfinishedPark(of callSid: String, by identity: String, in tenant: TenantID) async throws(DeskError) -> ParkedCall? {
+        let parks = try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
+            try await services.store.parkedCalls(in: tenant)
+        }
+        return parks.first { $0.callSid == callSid && $0.parkedBy == identity && $0.arrivedAt == nil && $0.retrievedBy == nil }
     }
 
     /// Withdraws a park whose redirect failed (see ``DeskStore/withdrawPark(id:tenant:at:)``). A store
