@@ -327,7 +327,10 @@ import Testing
     /// Whatever Twilio says of the caller's exit, the retriever is not left on the call: after
     /// `bridged` the conversation is over, and otherwise the caller never reached (or no longer has)
     /// the retriever. Every answer is still TwiML.
-    @Test(arguments: ["bridged", "bridging-in-process", "redirected", "hangup", "leave", "queue-full", "error", "system-error", "", "new-value"])
+    @Test(arguments: [
+        "bridged", "bridging-in-process", "redirected", "redirected-from-bridged", "hangup", "leave", "queue-full", "error", "system-error", "",
+        "new-value",
+    ])
     func everyQueueResultFreesTheRetriever(result: String) async throws {
         let store = InMemoryCallStore()
         try await DeskHarness.app(store: store, redirector: RecordingRedirector()).test(.router) { client in
@@ -347,6 +350,33 @@ import Testing
                 #expect(String(buffer: status.body).contains(DeskHarness.ann + "</Client>"))
             } else {
                 #expect(try await Self.bob(store).lastCallEndedAt != nil)
+            }
+        }
+    }
+
+    /// Bob retrieves Ann's park, talks to the caller, and parks the call again. Twilio reports the first
+    /// slot's end (`redirected-from-bridged`: the caller left it for the new park) once the caller may
+    /// already wait in the second: that end leaves the new park waiting, listed and retrievable.
+    @Test(arguments: StoreUnderTest.all)
+    func aRetrievedCallParkedAgainStaysParkedWhenItsFirstSlotReportsTheRedirect(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store, redirector: RecordingRedirector()).test(.router) { client in
+                let first = try await Self.retrievedByBob("CAre", store: store, client: client)
+                #expect(try await client.twilio("/twilio/park?tenant=acme&parked=\(first)", ["CallSid": "CAre"]).status == .ok)
+                let leg: FormParameters = ["CallSid": "CAbobleg", "From": "client:\(DeskHarness.bob)"]
+                #expect(String(buffer: try await client.twilio("/twilio/retrieve?tenant=acme&parked=\(first)", leg).body).contains("<Queue"))
+                let again = try await client.api(.post, "/api/calls/CAre/park", token: DeskHarness.bobToken)
+                #expect(again.status == .ok)
+                let second = try #require(try DeskHarness.object(again)["id"] as? String)
+                #expect(try await client.twilio("/twilio/park?tenant=acme&parked=\(second)", ["CallSid": "CAre"]).status == .ok)
+                let left = try await client.twilio(
+                    "/twilio/park-status?tenant=acme&parked=\(first)",
+                    ["CallSid": "CAre", "QueueResult": "redirected-from-bridged", "QueueTime": "40"]
+                )
+                #expect(String(buffer: left.body) == ParkingAPITests.declaration + "<Response />")
+                #expect(try await store.parkedCalls(in: "acme").map(\.id) == [second])
+                let taken = try await client.api(.post, "/api/parked/\(second)/retrieve", token: DeskHarness.annToken)
+                #expect(taken.status == .ok)
             }
         }
     }

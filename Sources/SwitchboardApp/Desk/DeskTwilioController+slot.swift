@@ -113,8 +113,9 @@ extension DeskTwilioController {
     }
 
     /// What the caller does next. `bridged` (an agent retrieved it and the conversation is over),
-    /// `bridging-in-process` and `redirected` (a REST redirect already says where the call goes):
-    /// nothing. `hangup`: it leaves the list. `leave`: the park timed out, so the parker's client rings
+    /// `bridging-in-process`, `redirected` and `redirected-from-bridged` (a REST redirect already says
+    /// where the call goes; the latter after an agent retrieved it, as when that agent parks it again,
+    /// whose new park must stay): nothing. `hangup`: it leaves the list. `leave`: the park timed out, so the parker's client rings
     /// again, then voicemail (a retrieval whose leg never reached the slot is undone first: that agent
     /// is not coming). A failure of the queue itself (`queue-full`, `error`, `system-error`, or
     /// anything else): voicemail. Only `hangup`, `leave` and failures end the waiting park: the
@@ -122,7 +123,7 @@ extension DeskTwilioController {
     /// park of the same call that must stay.
     func leaveSlot(_ callSid: String, tenant: TenantID?, result: String, at now: Date) async -> (VoiceResponse, String) {
         switch result {
-        case "bridged", "bridging-in-process", "redirected":
+        case "bridged", "bridging-in-process", "redirected", "redirected-from-bridged":
             return (responses.acknowledged(), "park-\(result)")
         default:
             break
