@@ -109,6 +109,45 @@ import Testing
         #expect(isDirectory.boolValue)
     }
 
+    /// Another process holds the database's write lock past the busy timeout as the service starts (a
+    /// backup, an operator's session): the start keeps trying, and the service comes up once the lock is
+    /// released, instead of exiting and leaving Twilio with no server at all.
+    @Test func serveWaitsForAStoreFileAnotherProcessHoldsLocked() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("locked.sqlite").path
+        let agents = #"[{"identity": "alice", "name": "Alice", "email": "a@x.com", "presence": "available"}]"#
+        #expect(try cli.run(["agents", "import", "-", "--database", database], stdin: Array(agents.utf8)).status == 0)
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = [
+            "python3", "-c",
+            """
+            import sqlite3, sys, time
+            connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+            connection.execute("BEGIN IMMEDIATE")
+            print("locked", flush=True)
+            time.sleep(8)
+            connection.execute("COMMIT")
+            """,
+            database,
+        ]
+        let output = Pipe()
+        holder.standardOutput = output
+        try holder.run()
+        defer { if holder.isRunning { holder.terminate() } }
+        #expect(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("locked"))
+        let clock = ContinuousClock()
+        let start = clock.now
+        try await withServer(["--database", database]) { _, reply in
+            #expect(reply.status == 0)
+            #expect(String(decoding: reply.stdout, as: UTF8.self).contains(">alice</Client></Dial></Response>"))
+        }
+        #expect(start.duration(to: clock.now) > .seconds(5), "the lock outlasted the first attempt's busy timeout")
+        holder.waitUntilExit()
+        #expect(holder.terminationStatus == 0)
+    }
+
     /// A default spool that cannot be made does not stop the service (the voicemails then wait in
     /// memory, as the log says); `none` turns the spool off.
     @Test func aDefaultSpoolThatCannotBeMadeDoesNotStopTheService() async throws {

@@ -126,6 +126,30 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
+    /// How long a start keeps trying to open the embedded store while another process holds its lock.
+    static let sqliteOpenPatience: Duration = .seconds(60)
+
+    /// Opens the embedded store, trying again every second for up to `patience` while the file's write
+    /// lock is held elsewhere (``StoreError/timeout``): opening takes it to check the schema, and
+    /// another process (a backup, a VACUUM, an operator's session) may hold it longer than the busy
+    /// timeout. A start that gave up at once would leave Twilio with no server at all, where a running
+    /// server would answer voicemail. Any other failure (a corrupt file, a newer schema, a full disk)
+    /// ends the start at once.
+    static func openSQLite(path: String, for patience: Duration, logger: Logger) async throws -> SQLiteCallStore {
+        let deadline = ContinuousClock.now + patience
+        while true {
+            let failure: StoreError
+            do {
+                return try await SQLiteCallStore(path: path)
+            } catch {
+                failure = error
+            }
+            guard failure == .timeout, ContinuousClock.now < deadline else { throw failure }
+            logger.warning("cannot open the store yet; trying again", metadata: ["database": "\(path)", "error": "\(failure)"])
+            try await Task.sleep(for: .seconds(1))
+        }
+    }
+
     static func makeDevToken() -> String {
         (0..<32).map { _ in String("0123456789abcdef".randomElement()!) }.joined()
     }
@@ -177,7 +201,7 @@ struct ServeCommand: AsyncParsableCommand {
         case .sqlite:
             let sqlite: SQLiteCallStore
             do {
-                sqlite = try await SQLiteCallStore(path: path)
+                sqlite = try await Self.openSQLite(path: path, for: Self.sqliteOpenPatience, logger: logger)
             } catch {
                 StandardStreams.writeError("switchboard serve: cannot open the store at \(path): \(error)\n")
                 throw ExitCode(1)
