@@ -13,7 +13,7 @@ public final class BudgetOutcome<T: Sendable>: Sendable {
         /// Given before anyone waited.
         case given(Result<T, StoreError>)
         /// The caller waits; the answer given early, if any.
-        case waiting(CheckedContinuation<Result<T, StoreError>, Never>, T?)
+        case waiting(UnsafeContinuation<Result<T, StoreError>, Never>, T?)
         /// Taken by the caller.
         case taken
     }
@@ -44,7 +44,7 @@ public final class BudgetOutcome<T: Sendable>: Sendable {
     }
 
     private func resume(_ outcome: (T?) -> Result<T, StoreError>) {
-        let waiter = state.withLock { state -> (CheckedContinuation<Result<T, StoreError>, Never>, Result<T, StoreError>)? in
+        let waiter = state.withLock { state -> (UnsafeContinuation<Result<T, StoreError>, Never>, Result<T, StoreError>)? in
             switch state {
             case .pending(let early):
                 state = .given(outcome(early))
@@ -61,7 +61,7 @@ public final class BudgetOutcome<T: Sendable>: Sendable {
 
     /// The first outcome given, once there is one. Called once.
     func value() async -> Result<T, StoreError> {
-        await withCheckedContinuation { continuation in
+        await withUnsafeContinuation { continuation in
             let ready = state.withLock { state -> Result<T, StoreError>? in
                 switch state {
                 case .given(let result):
