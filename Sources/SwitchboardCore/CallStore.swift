@@ -86,23 +86,24 @@ public protocol CallStore: Sendable {
     func callWinner(_ callSid: String) async throws(StoreError) -> String?
 
     /// Ends the agent's part in `callSid`: clears its current call, sets its last call end to `now` and its
-    /// wrap-up end to `now + wrapUp` seconds. Does nothing when no agent is on that call, nor for an agent
-    /// who got on it after `now` (a won claim, a retrieval or a reclaimed ring-back later than the end):
-    /// an end recorded late, once a failing store is back, is not theirs, and does not take them off a
-    /// call they got back on since.
-    func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int) async throws(StoreError)
+    /// wrap-up end to `now + wrapUp` seconds. Does nothing when no agent is on that call. With
+    /// `joinedBy`, also nothing for an agent who got on the call after that time (a won claim, a
+    /// retrieval or a reclaimed ring-back later than it): an end recorded late, once a failing store is
+    /// back, passes the time it happened, and does not take anyone off a call they got back on since.
+    func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int, joinedBy: Date?) async throws(StoreError)
 
-    /// Ends one agent's part in `callSid`, as ``endCall(_:at:wrapUpSeconds:)`` does, but only for the
-    /// agent `identity` in `tenant` and only while its current call is `callSid`: another agent on the
+    /// Ends one agent's part in `callSid`, as ``endCall(_:at:wrapUpSeconds:joinedBy:)`` does, but only for
+    /// the agent `identity` in `tenant` and only while its current call is `callSid`: another agent on the
     /// same call (one who retrieved it from the park the first agent made) stays on it, and so does this
-    /// agent if they got on the call after `now`. Answers whether the agent's part ended.
+    /// agent if they got on the call after `joinedBy`. Answers whether the agent's part ended.
     @discardableResult
     func endCall(
         _ callSid: String,
         of identity: String,
         in tenant: TenantID,
         at now: Date,
-        wrapUpSeconds: Int
+        wrapUpSeconds: Int,
+        joinedBy: Date?
     ) async throws(StoreError)
         -> Bool
     /// Stores a ring event, assigning its sequence. Returns false, storing nothing, when an event with
@@ -130,6 +131,25 @@ public protocol CallStore: Sendable {
 }
 
 extension CallStore {
+    /// Ends the part of every agent on `callSid`, whenever they got on it (an end recorded as it happens).
+    public func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int) async throws(StoreError) {
+        try await endCall(callSid, at: now, wrapUpSeconds: wrapUpSeconds, joinedBy: nil)
+    }
+
+    /// Ends one agent's part in `callSid`, whenever they got on it (an end recorded as it happens).
+    @discardableResult
+    public func endCall(
+        _ callSid: String,
+        of identity: String,
+        in tenant: TenantID,
+        at now: Date,
+        wrapUpSeconds: Int
+    ) async throws(StoreError)
+        -> Bool
+    {
+        try await endCall(callSid, of: identity, in: tenant, at: now, wrapUpSeconds: wrapUpSeconds, joinedBy: nil)
+    }
+
     /// Answers with two calls; stores override it to answer in one round trip.
     public func routingSnapshot(forCalledNumber number: String, at now: Date, limit: Int) async throws(StoreError) -> RoutingSnapshot? {
         guard let tenant = try await tenant(forCalledNumber: number) else { return nil }

@@ -106,7 +106,12 @@ extension InMemoryCallStore: DeskStore {
         let parked = try parkedCall(id: id, in: tenant)
         if let retriever = parked.retrievedBy, retriever != agentIdentity { return .alreadyAnswered(by: retriever) }
         if parked.parkedBy != agentIdentity { return .alreadyAnswered(by: parked.parkedBy) }
-        if let current = agent.currentCallSid { return current == parked.callSid ? .won : .agentBusy(currentCallSid: current) }
+        if let current = agent.currentCallSid {
+            guard current == parked.callSid else { return .agentBusy(currentCallSid: current) }
+            // Still on the call in the store (the park's end was not recorded): they got on it again now.
+            callSince[AgentKey(tenant: tenant, identity: agentIdentity)] = now
+            return .won
+        }
         if let other = holder(of: parked.callSid, other: agentIdentity, in: tenant) { return .alreadyAnswered(by: other) }
         agent.currentCallSid = parked.callSid
         agentsByKey[AgentKey(tenant: tenant, identity: agentIdentity)] = agent
@@ -206,13 +211,14 @@ extension InMemoryCallStore: DeskStore {
         of identity: String,
         in tenant: TenantID,
         at now: Date,
-        wrapUpSeconds: Int
+        wrapUpSeconds: Int,
+        joinedBy: Date?
     ) throws(StoreError)
         -> Bool
     {
         let wrapUpEnd = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
         let key = AgentKey(tenant: tenant, identity: identity)
-        guard var agent = agentsByKey[key], agent.currentCallSid == callSid, joinedBy(key, now) else { return false }
+        guard var agent = agentsByKey[key], agent.currentCallSid == callSid, joined(key, by: joinedBy) else { return false }
         agent.currentCallSid = nil
         agent.lastCallEndedAt = now
         agent.wrapUpEndsAt = wrapUpEnd

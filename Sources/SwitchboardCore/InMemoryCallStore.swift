@@ -159,9 +159,9 @@ public actor InMemoryCallStore: CallStore {
         calls[callSid]?.answeredBy
     }
 
-    public func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int) throws(StoreError) {
+    public func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int, joinedBy: Date?) throws(StoreError) {
         let wrapUpEnd = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
-        for (key, var agent) in agentsByKey where agent.currentCallSid == callSid && joinedBy(key, now) {
+        for (key, var agent) in agentsByKey where agent.currentCallSid == callSid && joined(key, by: joinedBy) {
             agent.currentCallSid = nil
             agent.lastCallEndedAt = now
             agent.wrapUpEndsAt = wrapUpEnd
@@ -169,10 +169,11 @@ public actor InMemoryCallStore: CallStore {
         }
     }
 
-    /// Whether the agent got on their current call at or before `time` (or when is unknown): an end
+    /// Whether the agent got on their current call at or before `time` (or either is unknown): an end
     /// that happened before they got on it is not theirs.
-    func joinedBy(_ key: AgentKey, _ time: Date) -> Bool {
-        callSince[key].map { $0 <= time } ?? true
+    func joined(_ key: AgentKey, by time: Date?) -> Bool {
+        guard let time, let since = callSince[key] else { return true }
+        return since <= time
     }
 
     @discardableResult

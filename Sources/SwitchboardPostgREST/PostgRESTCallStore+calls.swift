@@ -46,10 +46,10 @@ extension PostgRESTCallStore {
         ).first?.answered_by
     }
 
-    public func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int) async throws(StoreError) {
+    public func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int, joinedBy: Date?) async throws(StoreError) {
         let wrapUpEnd = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
         _ = try await client.update(
-            PostgRESTQuery("agents", filters: [.eq("current_call_sid", callSid), Self.joinedBy(now)]),
+            PostgRESTQuery("agents", filters: [.eq("current_call_sid", callSid)] + Self.joined(by: joinedBy)),
             EndCallChanges(last_call_ended_at: now, wrap_up_ends_at: wrapUpEnd),
             preferences: PostgRESTPreferences(returning: .minimal),
             operation: "ending call \(callSid)"
@@ -59,9 +59,10 @@ extension PostgRESTCallStore {
 
 extension PostgRESTCallStore {
     /// Agents who got on their current call at or before `time` (or when is unknown): an end that
-    /// happened before an agent got on the call is not theirs.
-    static func joinedBy(_ time: Date) -> PostgRESTFilter {
-        .or([.is("current_call_since", .null), .compare("current_call_since", .lte, PostgRESTTimestamp.format(time))])
+    /// happened before an agent got on the call is not theirs. No filter without a time.
+    static func joined(by time: Date?) -> [PostgRESTFilter] {
+        guard let time else { return [] }
+        return [.or([.is("current_call_since", .null), .compare("current_call_since", .lte, PostgRESTTimestamp.format(time))])]
     }
 }
 

@@ -167,7 +167,8 @@ extension PostgRESTCallStore {
         of identity: String,
         in tenant: TenantID,
         at now: Date,
-        wrapUpSeconds: Int
+        wrapUpSeconds: Int,
+        joinedBy: Date?
     ) async throws(StoreError)
         -> Bool
     {
@@ -177,9 +178,8 @@ extension PostgRESTCallStore {
             PostgRESTQuery(
                 "agents",
                 select: ["identity"],
-                filters: [
-                    .eq("current_call_sid", callSid), .eq("tenant_id", tenant.rawValue), .eq("identity", identity), Self.joinedBy(now),
-                ]
+                filters: [.eq("current_call_sid", callSid), .eq("tenant_id", tenant.rawValue), .eq("identity", identity)]
+                    + Self.joined(by: joinedBy)
             ),
             EndCallChanges(last_call_ended_at: now, wrap_up_ends_at: wrapUpEnd),
             preferences: PostgRESTPreferences(returning: .representation),

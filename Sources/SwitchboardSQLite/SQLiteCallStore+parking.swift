@@ -193,7 +193,12 @@ extension SQLiteCallStore {
             let parked = try Self.parkedCall(id: id, in: tenant, runner)
             if let retriever = parked.retrievedBy, retriever != agentIdentity { return .alreadyAnswered(by: retriever) }
             if parked.parkedBy != agentIdentity { return .alreadyAnswered(by: parked.parkedBy) }
-            if let currentCallSid { return currentCallSid == parked.callSid ? .won : .agentBusy(currentCallSid: currentCallSid) }
+            if let currentCallSid {
+                guard currentCallSid == parked.callSid else { return .agentBusy(currentCallSid: currentCallSid) }
+                // Still on the call in the store (the park's end was not recorded): they got on it again now.
+                try Self.put(agentIdentity, in: tenant, on: parked.callSid, since: now, runner)
+                return .won
+            }
             if let holder = try Self.holder(of: parked.callSid, other: agentIdentity, in: tenant, runner) { return .alreadyAnswered(by: holder) }
             try Self.put(agentIdentity, in: tenant, on: parked.callSid, since: now, runner)
             return .won
@@ -207,7 +212,8 @@ extension SQLiteCallStore {
         of identity: String,
         in tenant: TenantID,
         at now: Date,
-        wrapUpSeconds: Int
+        wrapUpSeconds: Int,
+        joinedBy: Date?
     ) async throws(StoreError)
         -> Bool
     {
@@ -217,12 +223,12 @@ extension SQLiteCallStore {
                 """
                 UPDATE agents SET current_call_sid = NULL, last_call_ended_at = ?1, wrap_up_ends_at = ?2
                 WHERE current_call_sid = ?3 AND tenant = ?4 AND identity = ?5
-                    AND (current_call_since IS NULL OR current_call_since <= ?1)
+                    AND (?6 IS NULL OR current_call_since IS NULL OR current_call_since <= ?6)
                 RETURNING identity
                 """,
                 [
                     SQLiteData(now), SQLiteData(wrapUpEnd), .text(callSid),
-                    .text(tenant.rawValue), .text(identity),
+                    .text(tenant.rawValue), .text(identity), SQLiteData(joinedBy),
                 ]
             )
             return !rows.isEmpty

@@ -13,10 +13,10 @@ import Foundation
 public typealias CallEndRetry = StoreRetry<PendingCallEnd>
 
 /// The end of a call, or of one agent's part in it, waiting in a ``CallEndRetry`` (see
-/// ``VoiceService/recordCallEnd(_:in:at:)`` for what recording it does).
+/// ``VoiceService/recordCallEnd(_:in:late:)`` for what recording it does).
 ///
-/// Every one carries the time Twilio reported it, and the store ends no agent's part with an end from
-/// before that agent got on the call (``CallStore/endCall(_:at:wrapUpSeconds:)``). That is what makes
+/// Every one carries the time Twilio reported it, and recorded late it ends no agent's part who got on
+/// the call after that time (``CallStore/endCall(_:at:wrapUpSeconds:joinedBy:)``). That is what makes
 /// an answered end safe to record late: a park moves the caller out of the `<Dial>`, which Twilio
 /// reports to the `<Dial action>` as an answered end, and by the time the store is back the parker may
 /// have retrieved the call, answered its ring-back, or another agent may have retrieved it; each of

@@ -41,7 +41,8 @@ public struct UnavailableCallStore: CallStore {
         of identity: String,
         in tenant: TenantID,
         at now: Date,
-        wrapUpSeconds: Int
+        wrapUpSeconds: Int,
+        joinedBy: Date?
     ) async throws(StoreError) -> Bool {
         try await down()
     }
@@ -49,7 +50,9 @@ public struct UnavailableCallStore: CallStore {
         try await down()
     }
     public func callWinner(_ callSid: String) async throws(StoreError) -> String? { try await down() }
-    public func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int) async throws(StoreError) { try await down() as Void }
+    public func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int, joinedBy: Date?) async throws(StoreError) {
+        try await down() as Void
+    }
     public func recordRingEvent(_ event: RingEvent) async throws(StoreError) -> Bool { try await down() }
     public func ringEvents(in tenant: TenantID, after sequence: Int64, limit: Int) async throws(StoreError) -> [RingEvent] { try await down() }
     public func saveVoicemail(_ voicemail: Voicemail) async throws(StoreError) -> Bool { try await down() }

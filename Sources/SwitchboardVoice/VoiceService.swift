@@ -56,7 +56,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
             try await budget.run { () async throws(StoreError) -> Bool in try await Self.recordRingEvent(event, in: store).0 }
         }
         self.callEnds = CallEndRetry(logger: logger) { (end) async throws(StoreError) -> Bool in
-            try await budget.run { () async throws(StoreError) -> Bool in try await Self.recordCallEnd(end, in: store, at: Date()) }
+            try await budget.run { () async throws(StoreError) -> Bool in try await Self.recordCallEnd(end, in: store, late: true) }
         }
     }
 
@@ -201,7 +201,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
     private func end(_ end: PendingCallEnd) async -> Bool {
         let store = self.store
         do {
-            _ = try await budget.run { () async throws(StoreError) -> Bool in try await Self.recordCallEnd(end, in: store, at: end.occurredAt) }
+            _ = try await budget.run { () async throws(StoreError) -> Bool in try await Self.recordCallEnd(end, in: store, late: false) }
             return true
         } catch {
             await Self.keep(end, failing: error, in: callEnds, logger: logger)
@@ -222,36 +222,41 @@ public struct VoiceService<Store: CallStore>: Sendable {
         logger.error(queued ? "could not record the end of a call; it will be tried again" : "could not record the end of a call", metadata: metadata)
     }
 
-    /// Records an end at the time Twilio reported it, `recordedAt` being now (the route's request time,
-    /// or later the time ``callEnds`` records it again); recording it again changes nothing, and the
-    /// store ends no agent's part with an end from before that agent got on the call. Answers whether
+    /// Records an end at the time Twilio reported it, as it happens (by the route) or `late` (by
+    /// ``callEnds``, once a failing store is back); recording it again changes nothing. Answers whether
     /// it changed the store.
     ///
     /// - ``PendingCallEnd/Part/unanswered``: the call is finished, so no dashboard lists it and no claim
     ///   wins it later. When an agent had claimed it (the dashboard's Answer button, or a leg that won
     ///   its claim and then dropped before the bridge) the finish is refused; that agent never reached
-    ///   the caller, and is taken off the call at `recordedAt` so they are rung again, with no wrap-up
-    ///   since they never talked. Nobody gets on a call that went to voicemail, so that includes an
-    ///   agent whose claim won after the dial's end, while the store missed it.
+    ///   the caller, and is taken off the call so they are rung again, with no wrap-up since they never
+    ///   talked (their last call end is the dial's end). Nobody gets on a call that went to voicemail,
+    ///   so that holds for a claim that won after the dial's end too, while the store missed it.
     /// - ``PendingCallEnd/Part/answered(wrapUpSeconds:)``: every agent on the call goes into wrap-up.
     ///   The call is finished too, which changes nothing when a claim recorded its winner (a finish
     ///   never takes an answered call) and stops it ringing when none did (the store failed during the
     ///   claim and the agent was let through).
     /// - ``PendingCallEnd/Part/agentLeg(identity:tenant:wrapUpSeconds:)``: that agent alone goes into
     ///   wrap-up, if still on the call; another agent on it (who retrieved it from a park) stays.
+    ///
+    /// A late answered or leg end spares an agent who got on the call after it happened
+    /// (``CallStore/endCall(_:at:wrapUpSeconds:joinedBy:)``): a parker who took the call back, or the
+    /// agent who retrieved it. One recorded as it happens ends whoever is on the call, as a claim that
+    /// saves a moment before it may not be told apart from one before it.
     @discardableResult
-    public static func recordCallEnd(_ end: PendingCallEnd, in store: Store, at recordedAt: Date) async throws(StoreError) -> Bool {
+    public static func recordCallEnd(_ end: PendingCallEnd, in store: Store, late: Bool) async throws(StoreError) -> Bool {
+        let joinedBy = late ? end.occurredAt : nil
         switch end.part {
         case .unanswered:
             if try await store.finishCall(end.callSid, at: end.occurredAt) { return true }
-            try await store.endCall(end.callSid, at: max(end.occurredAt, recordedAt), wrapUpSeconds: 0)
+            try await store.endCall(end.callSid, at: end.occurredAt, wrapUpSeconds: 0, joinedBy: nil)
             return false
         case .answered(let wrapUp):
-            try await store.endCall(end.callSid, at: end.occurredAt, wrapUpSeconds: wrapUp)
+            try await store.endCall(end.callSid, at: end.occurredAt, wrapUpSeconds: wrapUp, joinedBy: joinedBy)
             return try await store.finishCall(end.callSid, at: end.occurredAt)
         case .agentLeg(let identity, let named, let wrapUp):
             let tenant = try await tenant(of: end.callSid, named: named, in: store)
-            return try await store.endCall(end.callSid, of: identity, in: tenant, at: end.occurredAt, wrapUpSeconds: wrapUp)
+            return try await store.endCall(end.callSid, of: identity, in: tenant, at: end.occurredAt, wrapUpSeconds: wrapUp, joinedBy: joinedBy)
         }
     }
 

@@ -57,12 +57,12 @@ import Testing
         ])
         let store = store(transport, schema: "switchboard")
         _ = try await store.agents(in: nil)
-        try await store.endCall("CA1", at: Date(timeIntervalSince1970: 0), wrapUpSeconds: 5)
+        try await store.endCall("CA1", at: Date(timeIntervalSince1970: 0), wrapUpSeconds: 5, joinedBy: Date(timeIntervalSince1970: 0))
         #expect(transport.requests.map { $0.header("Accept-Profile") } == ["switchboard", nil])
         #expect(transport.requests.map { $0.header("Content-Profile") } == [nil, "switchboard"])
         let patch = transport.requests[1]
         #expect(patch.method == .patch)
-        // Only agents who got on the call by the end's time (or when is unknown).
+        // A late end: only agents who got on the call by the end's time (or when is unknown).
         #expect(
             patch.url
                 == "https://abcd.supabase.co/rest/v1/agents?current_call_sid=eq.CA1"

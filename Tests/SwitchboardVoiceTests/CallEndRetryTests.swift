@@ -99,11 +99,11 @@ import Testing
             part: .agentLeg(identity: "agent_0", tenant: nil, wrapUpSeconds: wrapUpSeconds),
             occurredAt: parkedAt
         )
-        _ = try await VoiceService<InMemoryCallStore>.recordCallEnd(answered, in: store, at: parkedAt.addingTimeInterval(30))
-        #expect(try await VoiceService<InMemoryCallStore>.recordCallEnd(leg, in: store, at: parkedAt.addingTimeInterval(30)) == false)
+        _ = try await VoiceService<InMemoryCallStore>.recordCallEnd(answered, in: store, late: true)
+        #expect(try await VoiceService<InMemoryCallStore>.recordCallEnd(leg, in: store, late: true) == false)
         #expect(try await store.agent(identity: "agent_0", in: .default).currentCallSid == "CAp")
         let over = PendingCallEnd(callSid: "CAp", part: .answered(wrapUpSeconds: wrapUpSeconds), occurredAt: parkedAt.addingTimeInterval(60))
-        _ = try await VoiceService<InMemoryCallStore>.recordCallEnd(over, in: store, at: parkedAt.addingTimeInterval(60))
+        _ = try await VoiceService<InMemoryCallStore>.recordCallEnd(over, in: store, late: true)
         #expect(try await store.agent(identity: "agent_0", in: .default).currentCallSid == nil)
     }
 
@@ -116,11 +116,11 @@ import Testing
         let dialEnded = now.addingTimeInterval(20)
         #expect(try await store.claimCall("CAp", tenant: .default, agentIdentity: "agent_0", at: dialEnded.addingTimeInterval(1)) == .won)
         let late = PendingCallEnd(callSid: "CAp", part: .unanswered, occurredAt: dialEnded)
-        #expect(try await VoiceService<InMemoryCallStore>.recordCallEnd(late, in: store, at: dialEnded.addingTimeInterval(5)) == false)
+        #expect(try await VoiceService<InMemoryCallStore>.recordCallEnd(late, in: store, late: true) == false)
         let agent = try await store.agent(identity: "agent_0", in: .default)
         #expect(agent.currentCallSid == nil)
-        #expect(agent.lastCallEndedAt == dialEnded.addingTimeInterval(5), "taken off the call when the end was recorded")
-        #expect(agent.isAvailable(at: dialEnded.addingTimeInterval(5)), "with no wrap-up")
+        #expect(agent.lastCallEndedAt == dialEnded)
+        #expect(agent.isAvailable(at: dialEnded.addingTimeInterval(1)), "with no wrap-up")
     }
 
     @Test func anUnansweredCallTheStoreCouldNotFinishIsFinishedOnceItIsBack() async throws {

@@ -69,9 +69,16 @@ struct SwitchableStore: CallStore {
         return try await inner.finishCall(callSid, at: now)
     }
 
-    func endCall(_ callSid: String, of identity: String, in tenant: TenantID, at now: Date, wrapUpSeconds: Int) async throws(StoreError) -> Bool {
+    func endCall(
+        _ callSid: String,
+        of identity: String,
+        in tenant: TenantID,
+        at now: Date,
+        wrapUpSeconds: Int,
+        joinedBy: Date?
+    ) async throws(StoreError) -> Bool {
         try gate()
-        return try await inner.endCall(callSid, of: identity, in: tenant, at: now, wrapUpSeconds: wrapUpSeconds)
+        return try await inner.endCall(callSid, of: identity, in: tenant, at: now, wrapUpSeconds: wrapUpSeconds, joinedBy: joinedBy)
     }
 
     func claimCall(_ callSid: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> ClaimOutcome {
@@ -84,9 +91,9 @@ struct SwitchableStore: CallStore {
         return try await inner.callWinner(callSid)
     }
 
-    func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int) async throws(StoreError) {
+    func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int, joinedBy: Date?) async throws(StoreError) {
         try gate()
-        return try await inner.endCall(callSid, at: now, wrapUpSeconds: wrapUpSeconds)
+        return try await inner.endCall(callSid, at: now, wrapUpSeconds: wrapUpSeconds, joinedBy: joinedBy)
     }
 
     func recordRingEvent(_ event: RingEvent) async throws(StoreError) -> Bool {

@@ -1,13 +1,15 @@
 -- Agents record when they got on their current call (`current_call_since`: a won claim, a retrieval,
 -- a reclaimed ring-back, at the time the service passed), and an end that happened before that is not
--- theirs: the service's `PATCH`es that end a call add `or=(current_call_since.is.null,
--- current_call_since.lte.<end>)`. So an end recorded late, once a failing store is back (the service
--- keeps such ends and records them again), does not take an agent off a call they got back on since.
+-- theirs when it is recorded late: the service's `PATCH`es that record such an end add
+-- `or=(current_call_since.is.null,current_call_since.lte.<end>)`. So an end recorded late, once a
+-- failing store is back (the service keeps such ends and records them again), does not take an agent
+-- off a call they got back on since.
 -- NULL (an agent on a call when this is applied) means unknown: any end of that call ends it.
 -- The three functions are as in 20261123040000_claims_of_finished_calls.sql,
 -- 20261123060000_retrieval_sets_current_call.sql and 20261123070000_recalled_parker_is_on_the_call.sql,
--- each now setting `current_call_since` with `current_call_sid`; same signatures, so their grants
--- stand (restated below). Safe to apply twice.
+-- each now setting `current_call_since` with `current_call_sid` (and reclaim_parked_call also when the
+-- parker is still on the call, the park's end not recorded); same signatures, so their grants stand
+-- (restated below). Safe to apply twice.
 alter table public.agents add column if not exists current_call_since timestamptz;
 
 create or replace function public.claim_call_as(
@@ -129,6 +131,9 @@ begin
     end if;
     if v_current_call is not null then
         if v_current_call = v_parked.call_sid then
+            -- Still on the call here (the park's end was not recorded): they got on it again now.
+            update public.agents set current_call_since = p_at
+            where tenant_id = p_tenant_id and identity = p_agent_identity;
             return jsonb_build_object('outcome', 'won');
         end if;
         return jsonb_build_object('outcome', 'agent_busy', 'current_call_sid', v_current_call);

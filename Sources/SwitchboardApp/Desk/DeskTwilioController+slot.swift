@@ -106,7 +106,7 @@ extension DeskTwilioController {
         let store = services.store
         let end = PendingCallEnd(callSid: callSid, part: .answered(wrapUpSeconds: services.configuration.wrapUpSeconds), occurredAt: now)
         do {
-            _ = try await budget.run { () async throws(StoreError) -> Bool in try await VoiceService.recordCallEnd(end, in: store, at: now) }
+            _ = try await budget.run { () async throws(StoreError) -> Bool in try await VoiceService.recordCallEnd(end, in: store, late: false) }
         } catch {
             await VoiceService<Store>.keep(end, failing: error, in: callEnds, logger: services.logger)
         }
