@@ -23,8 +23,8 @@ import Foundation
 /// - A call stops ringing when it is answered (a claim) or finished (``CallStore/finishCall(_:at:)``).
 public protocol DeskStore: CallStore {
     /// The tenant's calls that are ringing: recorded by ``recordRinging(_:)``, not answered and not
-    /// finished; oldest first.
-    func ringingCalls(in tenant: TenantID) async throws(StoreError) -> [RingingCall]
+    /// finished, and with `startedSince`, started at or after it; oldest first.
+    func ringingCalls(in tenant: TenantID, startedSince: Date?) async throws(StoreError) -> [RingingCall]
 
     /// The ring events of one call, oldest first.
     /// - Throws: ``StoreError/notFound`` when the call is recorded for another tenant.
@@ -154,4 +154,11 @@ public protocol DeskStore: CallStore {
     ///   when the handoff is not active with this agent.
     @discardableResult
     func releaseHandoff(id: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> ChatHandoff
+}
+
+extension DeskStore {
+    /// The tenant's ringing calls, however long ago they started.
+    public func ringingCalls(in tenant: TenantID) async throws(StoreError) -> [RingingCall] {
+        try await ringingCalls(in: tenant, startedSince: nil)
+    }
 }

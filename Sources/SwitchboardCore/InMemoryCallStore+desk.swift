@@ -19,9 +19,10 @@ import Foundation
 /// - A pickup of a handoff that is not pending names the agent who has (or had) it, before capacity is
 ///   considered.
 extension InMemoryCallStore: DeskStore {
-    public func ringingCalls(in tenant: TenantID) throws(StoreError) -> [RingingCall] {
+    public func ringingCalls(in tenant: TenantID, startedSince: Date?) throws(StoreError) -> [RingingCall] {
         calls.values
             .filter { $0.call.tenant == tenant && $0.answeredBy == nil && $0.finishedAt == nil }
+            .filter { record in startedSince.map { record.call.startedAt >= $0 } ?? true }
             .map(\.call)
             .sorted { ($0.startedAt, $0.callSid) < ($1.startedAt, $1.callSid) }
     }

@@ -1,5 +1,11 @@
 import SwitchboardCore
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// Decisions about a ringing call and an agent's rings, from ring events alone.
 public enum RingRules {
     /// Whether the caller should go to voicemail now: the call rang at least one agent, nobody
@@ -10,6 +16,14 @@ public enum RingRules {
         if relevant.contains(where: { $0.kind == .answered }) { return false }
         let done = Set(relevant.filter { $0.kind == .declined || $0.kind == .missed }.map(\.agentIdentity))
         return call.agentsRung.allSatisfy { done.contains($0) }
+    }
+
+    /// The earliest start of a call that may still be ringing at `now`: Twilio rings a `<Dial>` for at
+    /// most its timeout and about 5 s more, and a minute is left for callbacks that come late. A call
+    /// recorded as ringing before that is over, though its end was never recorded (the store failed,
+    /// and the retry gave up or the service restarted); the dashboard neither lists nor answers it.
+    public static func ringingSince(now: Date, dialTimeoutSeconds: Int) -> Date {
+        now.addingTimeInterval(-Double(dialTimeoutSeconds + 65))
     }
 
     /// Whether an agent should be set away: its latest `threshold` ring outcomes (newest first, as

@@ -10,11 +10,12 @@ import Foundation
 /// call take two); parking and chat handoffs are in their own files.
 extension PostgRESTCallStore: DeskStore {
     /// The tenant's unanswered, unfinished calls, oldest first; ties by call SID.
-    public func ringingCalls(in tenant: TenantID) async throws(StoreError) -> [RingingCall] {
+    public func ringingCalls(in tenant: TenantID, startedSince: Date?) async throws(StoreError) -> [RingingCall] {
+        let since = startedSince.map { [PostgRESTFilter.compare("started_at", .gte, PostgRESTTimestamp.format($0))] } ?? []
         let query = PostgRESTQuery(
             "calls",
             select: CallRow.columns,
-            filters: [.eq("tenant_id", tenant.rawValue), .is("answered_by", .null), .is("finished_at", .null)],
+            filters: [.eq("tenant_id", tenant.rawValue), .is("answered_by", .null), .is("finished_at", .null)] + since,
             order: [PostgRESTOrder("started_at"), PostgRESTOrder("call_sid")]
         )
         return try await client.rows(query, as: CallRow.self, operation: "reading the ringing calls of tenant \(tenant)").map(\.ringingCall)

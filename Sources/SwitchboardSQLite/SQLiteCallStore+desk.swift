@@ -10,15 +10,15 @@ import Foundation
 /// The dashboard's call operations (``DeskStore``); parking and chat handoffs are in their own files.
 extension SQLiteCallStore: DeskStore {
     /// The tenant's unanswered, unfinished calls, oldest first; ties by call SID.
-    public func ringingCalls(in tenant: TenantID) async throws(StoreError) -> [RingingCall] {
+    public func ringingCalls(in tenant: TenantID, startedSince: Date?) async throws(StoreError) -> [RingingCall] {
         let rows = try await session.exclusively { (runner) throws(StoreError) in
             try runner.rows(
                 """
                 SELECT \(SQLiteRowReader.ringingCallColumns) FROM calls
-                WHERE tenant = ?1 AND answered_by IS NULL AND finished_at IS NULL
+                WHERE tenant = ?1 AND answered_by IS NULL AND finished_at IS NULL AND (?2 IS NULL OR started_at >= ?2)
                 ORDER BY started_at, call_sid
                 """,
-                [.text(tenant.rawValue)]
+                [.text(tenant.rawValue), SQLiteData(startedSince)]
             )
         }
         return try rows.records(from: "calls") { (row) throws(StoreError) in try row.ringingCall() }

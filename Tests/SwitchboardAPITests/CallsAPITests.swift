@@ -70,6 +70,27 @@ import Testing
         }
     }
 
+    /// A call recorded as ringing ten minutes ago, whose end the store never got, is over (a dial rings
+    /// for its timeout, 20 s here): the dashboard neither lists it nor lets anyone answer it.
+    @Test(arguments: StoreUnderTest.all)
+    func aCallRingingLongerThanADialCanRingIsNeitherListedNorAnswered(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            var stale = DeskHarness.ringing("CAstale", agents: [DeskHarness.ann, DeskHarness.bob])
+            stale.startedAt = Date().addingTimeInterval(-600)
+            try await store.recordRinging(stale)
+            try await store.recordRinging(DeskHarness.ringing("CAfresh", agents: [DeskHarness.ann, DeskHarness.bob]))
+            try await DeskHarness.app(store: store).test(.router) { client in
+                let listed = try DeskHarness.object(try await client.api(.get, "/api/calls/ringing", token: DeskHarness.annToken))
+                #expect((listed["calls"] as? [[String: Any]])?.compactMap { $0["callSid"] as? String } == ["CAfresh"])
+                let claim = try await client.api(.post, "/api/calls/CAstale/claim", token: DeskHarness.annToken)
+                #expect(claim.status == .conflict)
+                #expect(try DeskHarness.errorCode(claim) == "call_not_ringing")
+                #expect(try await client.api(.post, "/api/calls/CAfresh/claim", token: DeskHarness.annToken).status == .ok)
+            }
+            #expect(try await store.callWinner("CAstale") == nil)
+        }
+    }
+
     @Test(arguments: StoreUnderTest.all)
     func twoAgentsClaimingAtOnceHaveOneWinner(store kind: StoreUnderTest) async throws {
         try await kind.withStore { store in

@@ -23,7 +23,7 @@ struct CallsAPIController<Store: DeskStore>: Sendable {
         router.api(.get, "/api/calls/ringing", logger: services.logger) { request, _ in
             let user = try await services.user(request)
             let calls = try await services.run(notFound: .internalError) { () async throws(StoreError) in
-                try await services.store.ringingCalls(in: user.tenant)
+                try await services.store.ringingCalls(in: user.tenant, startedSince: services.ringingSince(Date()))
             }
             return DeskJSON.response(Ringing(calls: calls))
         }
@@ -63,7 +63,9 @@ struct CallsAPIController<Store: DeskStore>: Sendable {
 
     private func isRinging(_ call: RingingCall) async throws(DeskError) -> Bool {
         try await services.run(notFound: .callNotFound(call.callSid)) { () async throws(StoreError) in
-            try await services.store.ringingCalls(in: call.tenant).contains { $0.callSid == call.callSid }
+            try await services.store.ringingCalls(in: call.tenant, startedSince: services.ringingSince(Date())).contains {
+                $0.callSid == call.callSid
+            }
         }
     }
 

@@ -102,4 +102,9 @@ struct DeskServices<Store: DeskStore>: Sendable {
             throw RedirectFailure(error: mapped, twilio: error)
         }
     }
+
+    /// The earliest start of a call that may still ring at `now` (``RingRules/ringingSince(now:dialTimeoutSeconds:)``).
+    func ringingSince(_ now: Date) -> Date {
+        RingRules.ringingSince(now: now, dialTimeoutSeconds: routing.dialTimeout)
+    }
 }
