@@ -7,7 +7,7 @@ struct RetryQueues: Sendable {
     let voicemails: VoicemailOutbox
     /// Ring events the store could not record.
     let ringEvents: RingEventRetry
-    /// Ends of unanswered calls the store could not record.
+    /// Ends of calls, and of agents' parts in them, that the store could not record.
     let callEnds: CallEndRetry
 
     /// Stops all three at once; each logs what it leaves.

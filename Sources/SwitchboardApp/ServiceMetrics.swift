@@ -51,8 +51,9 @@ public struct ServiceMetrics: Sendable {
         Metrics.Gauge(label: "switchboard_ring_events_waiting", factory: factory).record(count)
     }
 
-    /// Records how many ends of unanswered calls the store could not record wait to be recorded again
-    /// (`switchboard_call_ends_waiting`): until they are, those calls stay listed as ringing.
+    /// Records how many ends of calls, or of agents' parts in them, the store could not record wait to be
+    /// recorded again (`switchboard_call_ends_waiting`): until they are, a call that went to voicemail
+    /// stays listed as ringing, and an agent whose call is over stays "on a call".
     func recordCallEndsWaiting(_ count: Int) {
         Metrics.Gauge(label: "switchboard_call_ends_waiting", factory: factory).record(count)
     }
