@@ -103,20 +103,17 @@ extension InMemoryCallStore: DeskStore {
     }
 
     public func reclaimParkedCall(id: String, tenant: TenantID, agentIdentity: String, at now: Date) throws(StoreError) -> ClaimOutcome {
-        var agent = try agent(identity: agentIdentity, in: tenant)
+        let agent = try agent(identity: agentIdentity, in: tenant)
         let parked = try parkedCall(id: id, in: tenant)
         if let retriever = parked.retrievedBy, retriever != agentIdentity { return .alreadyAnswered(by: retriever) }
         if parked.parkedBy != agentIdentity { return .alreadyAnswered(by: parked.parkedBy) }
-        if let current = agent.currentCallSid {
-            guard current == parked.callSid else { return .agentBusy(currentCallSid: current) }
-            // Still on the call in the store (the park's end was not recorded): they got on it again now.
-            callSince[AgentKey(tenant: tenant, identity: agentIdentity)] = now
-            return .won
+        if let current = agent.currentCallSid, current != parked.callSid { return .agentBusy(currentCallSid: current) }
+        // A parker the store still shows on the call (the park's end was not recorded) holds it already.
+        if agent.currentCallSid == nil, let other = holder(of: parked.callSid, other: agentIdentity, in: tenant) {
+            return .alreadyAnswered(by: other)
         }
-        if let other = holder(of: parked.callSid, other: agentIdentity, in: tenant) { return .alreadyAnswered(by: other) }
-        agent.currentCallSid = parked.callSid
-        agentsByKey[AgentKey(tenant: tenant, identity: agentIdentity)] = agent
-        callSince[AgentKey(tenant: tenant, identity: agentIdentity)] = now
+        // Either way, they got on it again now.
+        put(AgentKey(tenant: tenant, identity: agentIdentity), on: parked.callSid, since: now)
         return .won
     }
 
@@ -128,7 +125,7 @@ extension InMemoryCallStore: DeskStore {
     ) throws(StoreError)
         -> RetrievalOutcome
     {
-        var agent = try agent(identity: agentIdentity, in: tenant)
+        let agent = try agent(identity: agentIdentity, in: tenant)
         var parked = try parkedCall(id: id, in: tenant)
         if let retriever = parked.retrievedBy {
             return retriever == agentIdentity ? .retrieved(parked) : .alreadyRetrieved(by: retriever)
@@ -139,9 +136,7 @@ extension InMemoryCallStore: DeskStore {
         parked.retrievedBy = agentIdentity
         parked.retrievedAt = now
         parkedByID[parked.id] = parked
-        agent.currentCallSid = parked.callSid
-        agentsByKey[AgentKey(tenant: tenant, identity: agentIdentity)] = agent
-        callSince[AgentKey(tenant: tenant, identity: agentIdentity)] = now
+        put(AgentKey(tenant: tenant, identity: agentIdentity), on: parked.callSid, since: now)
         return .retrieved(parked)
     }
 

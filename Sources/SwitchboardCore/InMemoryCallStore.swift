@@ -133,7 +133,7 @@ public actor InMemoryCallStore: CallStore {
 
     public func claimCall(_ callSid: String, tenant: TenantID, agentIdentity: String, at now: Date) throws(StoreError) -> ClaimOutcome {
         let key = AgentKey(tenant: tenant, identity: agentIdentity)
-        guard var agent = agentsByKey[key] else {
+        guard let agent = agentsByKey[key] else {
             throw .notFound("No agent \(agentIdentity) in tenant \(tenant)")
         }
         var record =
@@ -148,10 +148,8 @@ public actor InMemoryCallStore: CallStore {
         if record.finishedAt != nil { return .callEnded }
         record.answeredBy = agentIdentity
         record.answeredAt = now
-        agent.currentCallSid = callSid
         calls[callSid] = record
-        agentsByKey[key] = agent
-        callSince[key] = now
+        put(key, on: callSid, since: now)
         return .won
     }
 
@@ -167,6 +165,12 @@ public actor InMemoryCallStore: CallStore {
             agent.wrapUpEndsAt = wrapUpEnd
             agentsByKey[key] = agent
         }
+    }
+
+    /// Puts the agent on `callSid`, got on at `now`: a won claim, a retrieval, a reclaimed ring-back.
+    func put(_ key: AgentKey, on callSid: String, since now: Date) {
+        agentsByKey[key]?.currentCallSid = callSid
+        callSince[key] = now
     }
 
     /// Whether the agent got on their current call at or before `time` (or either is unknown): an end

@@ -68,10 +68,7 @@ extension SQLiteCallStore {
             guard claimed.count == 1 else {
                 throw .conflict("Call \(callSid) was answered while agent \(agentIdentity) was claiming it")
             }
-            try runner.execute(
-                "UPDATE agents SET current_call_sid = ?1, current_call_since = ?4 WHERE tenant = ?2 AND identity = ?3",
-                [.text(callSid), .text(tenant.rawValue), .text(agentIdentity), SQLiteData(now)]
-            )
+            try Self.put(agentIdentity, in: tenant, on: callSid, since: now, runner)
             return .won
         }
     }

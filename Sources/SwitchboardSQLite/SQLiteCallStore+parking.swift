@@ -286,8 +286,9 @@ extension SQLiteCallStore {
         return try rows.first.map { (row) throws(StoreError) in try SQLiteRowReader(table: "agents", row: row).text("identity") }
     }
 
-    /// Sets the agent's current call, and when they got on it, inside the caller's transaction.
-    private static func put(
+    /// Sets the agent's current call, and when they got on it (a won claim, a retrieval, a reclaimed
+    /// ring-back), inside the caller's transaction.
+    static func put(
         _ identity: String,
         in tenant: TenantID,
         on callSid: String,

@@ -73,6 +73,20 @@ public actor StoreRetry<Item: StoreRetryItem> {
         return true
     }
 
+    /// What a route does with an item the store failed to record: queues it when the failure is worth
+    /// retrying (``StoreError/isWorthRetrying``), and logs what became of it. Returns whether it waits.
+    public func keep(_ item: Item, failing error: StoreError) -> Bool {
+        var metadata: Logger.Metadata = ["callSid": "\(item.callSid)", "item": "\(item)", "error": "\(error)"]
+        guard error.isWorthRetrying else {
+            logger.error("\(Item.noun): one refused by the store", metadata: metadata)
+            return false
+        }
+        let queued = add(item)
+        metadata["queued"] = "\(queued)"
+        logger.error(queued ? "\(Item.noun): one the store could not record will be tried again" : "\(Item.noun): one lost", metadata: metadata)
+        return queued
+    }
+
     /// Stops retrying, after the record under way; logs how many items were still waiting.
     public func stop() async {
         isStopped = true

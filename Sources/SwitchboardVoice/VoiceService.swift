@@ -195,31 +195,14 @@ public struct VoiceService<Store: CallStore>: Sendable {
         await end(PendingCallEnd(callSid: callSid, part: .unanswered, occurredAt: now))
     }
 
-    /// Records an end within the budget. One the store could not record while failing waits in
-    /// ``callEnds``; any other failure is logged. Answers whether it was recorded now.
-    @discardableResult
-    private func end(_ end: PendingCallEnd) async -> Bool {
+    /// Records an end within the budget; one the store could not record is kept in ``callEnds``.
+    private func end(_ end: PendingCallEnd) async {
         let store = self.store
         do {
             _ = try await budget.run { () async throws(StoreError) -> Bool in try await Self.recordCallEnd(end, in: store, late: false) }
-            return true
         } catch {
-            await Self.keep(end, failing: error, in: callEnds, logger: logger)
-            return false
+            _ = await callEnds.keep(end, failing: error)
         }
-    }
-
-    /// Queues an end the store could not record in `callEnds` when the failure is worth retrying, and
-    /// logs what happened to it.
-    public static func keep(_ end: PendingCallEnd, failing error: StoreError, in callEnds: CallEndRetry, logger: Logger) async {
-        var metadata: Logger.Metadata = ["callSid": "\(end.callSid)", "end": "\(end.part)", "error": "\(error)"]
-        guard error.isWorthRetrying else {
-            logger.error("the store refused the end of a call", metadata: metadata)
-            return
-        }
-        let queued = await callEnds.add(end)
-        metadata["queued"] = "\(queued)"
-        logger.error(queued ? "could not record the end of a call; it will be tried again" : "could not record the end of a call", metadata: metadata)
     }
 
     /// Records an end at the time Twilio reported it, as it happens (by the route) or `late` (by
@@ -325,16 +308,8 @@ public struct VoiceService<Store: CallStore>: Sendable {
             }
             return VoiceReply(body: documents.acknowledged, outcome: recorded ? "event-\(kind.rawValue)" : "event-duplicate", tenant: tenant)
         } catch {
-            guard error.isWorthRetrying else {
-                logger.error("ring event refused by the store", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
-                return VoiceReply(body: documents.acknowledged, outcome: "event-lost", reason: error.description)
-            }
-            // Ends wait to be recorded again; a ringing event is not retried (see RingEventRetry).
-            let queued = await ringEvents.add(event)
-            logger.error(
-                queued ? "could not record a ring event; it will be tried again" : "could not record a ring event",
-                metadata: ["callSid": "\(callSid)", "kind": "\(kind.rawValue)", "error": "\(error)"]
-            )
+            // Ends wait to be recorded again; a ringing event is not retried (see PendingRingEvent).
+            let queued = await ringEvents.keep(event, failing: error)
             return VoiceReply(body: documents.acknowledged, outcome: queued ? "event-queued" : "event-lost", reason: error.description)
         }
     }
@@ -372,7 +347,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
             return VoiceReply(body: documents.acknowledged, outcome: "leg-ended", reason: error.description)
         } catch {
             let end = PendingCallEnd(callSid: callSid, part: .agentLeg(identity: identity, tenant: named, wrapUpSeconds: wrapUp), occurredAt: now)
-            await Self.keep(end, failing: error, in: callEnds, logger: logger)
+            _ = await callEnds.keep(end, failing: error)
             return VoiceReply(body: documents.acknowledged, outcome: "leg-ended-unrecorded", reason: error.description)
         }
     }

@@ -108,7 +108,7 @@ extension DeskTwilioController {
         do {
             _ = try await budget.run { () async throws(StoreError) -> Bool in try await VoiceService.recordCallEnd(end, in: store, late: false) }
         } catch {
-            await VoiceService<Store>.keep(end, failing: error, in: callEnds, logger: services.logger)
+            _ = await callEnds.keep(end, failing: error)
         }
     }
 
