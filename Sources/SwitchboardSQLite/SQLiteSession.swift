@@ -17,10 +17,12 @@ import Synchronization
 ///
 /// ## The readers
 /// ``read(_:)`` runs single-statement reads on a read-only connection held under its mutex by the calling
-/// task itself, with no trip to another thread: in WAL mode readers take no lock that a writer holds, so
-/// such a read never waits for one (its busy timeout is zero; in the rare cases where SQLite still
-/// answers busy, while another connection recovers the WAL for instance, the read is retried on the
-/// writer's thread, which waits as long as the busy timeout allows). A read sees every transaction
+/// task itself, with no trip to another thread, unless that would leave the cooperative pool no thread
+/// outside a read, which a stalled disk could then hold (see ``SQLiteReadThreads``). In WAL mode readers
+/// take no lock that a writer holds, so such a read never waits for one (its busy timeout is zero; in
+/// the rare cases where SQLite still answers busy, while another connection recovers the WAL for
+/// instance, the read is retried on the writer's thread, which waits as long as the busy timeout
+/// allows). A read sees every transaction
 /// committed before it started, the writer's included. When every reader is in use the read goes to the
 /// writer's thread too. A `:memory:` database has no readers: another connection would open another
 /// database.
@@ -162,9 +164,29 @@ final class SQLiteSession: Sendable {
     /// How many batches of writes shared one commit so far.
     var sharedCommits: Int { batch.sharedCommits.load(ordering: .relaxed) }
 
-    /// Runs `body`, which must only read, on a free reader in the calling task; on the writer's thread
-    /// when there is no free reader or SQLite answers busy (see the type's documentation).
+    /// Runs `body`, which must only read, on a free reader in the calling task (or on one of
+    /// ``SQLiteReadThreads``' threads, when that would leave the cooperative pool no thread that is not
+    /// inside a read); on the writer's thread when there is no free reader or SQLite answers busy (see
+    /// the type's documentation).
     func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteStatementRunner) throws(StoreError) -> T) async throws(StoreError) -> T {
+        let threads = SQLiteReadThreads.shared
+        let attempt: Result<T, StoreError>?
+        if threads.enterInline() {
+            attempt = onFreeReader(body)
+            threads.leaveInline()
+        } else {
+            attempt = await threads.run { [self] in onFreeReader(body) }
+        }
+        switch attempt {
+        case nil: return try await exclusively(body)  // Every reader is in use.
+        case .success(let value)?: return value
+        case .failure(let error)? where error == .timeout: return try await exclusively(body)
+        case .failure(let error)?: throw error
+        }
+    }
+
+    /// `body`'s outcome on the first reader not in use; nil when every reader is in use (or there is none).
+    private func onFreeReader<T: Sendable>(_ body: @Sendable (SQLiteStatementRunner) throws(StoreError) -> T) -> Result<T, StoreError>? {
         for reader in readers {
             let outcome = reader.handle.withLockIfAvailable { (handle) -> Result<T, StoreError> in
                 do throws(StoreError) {
@@ -174,14 +196,9 @@ final class SQLiteSession: Sendable {
                     return .failure(error)
                 }
             }
-            switch outcome {
-            case nil: continue  // In use by another task.
-            case .success(let value)?: return value
-            case .failure(let error)? where error == .timeout: return try await exclusively(body)
-            case .failure(let error)?: throw error
-            }
+            if let outcome { return outcome }
         }
-        return try await exclusively(body)
+        return nil
     }
 
     /// The kept statements of every connection that were prepared again, with how many times in all (see
