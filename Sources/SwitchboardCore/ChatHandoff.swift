@@ -63,6 +63,23 @@ public struct ChatHandoff: Equatable, Sendable, Codable {
     }
 }
 
+/// What creating a handoff did: a conversation has one open handoff (pending or active) at most, so a
+/// repeated request, or a bot handing the same chat over twice, never puts one customer in front of two
+/// agents.
+public enum HandoffCreation: Equatable, Sendable {
+    /// A new pending handoff, as stored.
+    case created(ChatHandoff)
+    /// The conversation already had an open handoff in the tenant: that one, unchanged.
+    case alreadyOpen(ChatHandoff)
+
+    /// The handoff, new or already open.
+    public var handoff: ChatHandoff {
+        switch self {
+        case .created(let handoff), .alreadyOpen(let handoff): return handoff
+        }
+    }
+}
+
 /// What an attempt to pick up a handoff found.
 public enum PickupOutcome: Equatable, Sendable {
     /// This agent has it now; the handoff as stored.

@@ -131,7 +131,11 @@ public protocol DeskStore: CallStore {
     @discardableResult
     func endParkedCall(_ callSid: String, at now: Date) async throws(StoreError) -> ParkedCall?
 
-    /// Creates a pending handoff.
+    /// Creates a pending handoff of the conversation, unless it already has an open one (pending or
+    /// active) in the tenant: then that one, unchanged (the oldest, should data from before this rule
+    /// hold several). Atomic: of concurrent creates of one conversation, in any number of instances,
+    /// one creates and the others find it. A released handoff does not count: the conversation can be
+    /// handed over again.
     func createHandoff(
         tenant: TenantID,
         conversationID: String,
@@ -139,7 +143,7 @@ public protocol DeskStore: CallStore {
         summary: String?,
         at now: Date
     )
-        async throws(StoreError) -> ChatHandoff
+        async throws(StoreError) -> HandoffCreation
 
     /// The tenant's handoffs, optionally only those with `status`, oldest first.
     func handoffs(in tenant: TenantID, status: ChatHandoff.Status?) async throws(StoreError) -> [ChatHandoff]

@@ -236,7 +236,13 @@ extension InMemoryCallStore: DeskStore {
         customerName: String?,
         summary: String?,
         at now: Date
-    ) throws(StoreError) -> ChatHandoff {
+    ) throws(StoreError) -> HandoffCreation {
+        let open = handoffsByID.values.filter {
+            $0.tenant == tenant && $0.conversationID == conversationID && $0.status != .released
+        }
+        if let oldest = open.min(by: { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }) {
+            return .alreadyOpen(oldest)
+        }
         let handoff = ChatHandoff(
             id: UUID().uuidString.lowercased(),
             tenant: tenant,
@@ -246,7 +252,7 @@ extension InMemoryCallStore: DeskStore {
             createdAt: now
         )
         handoffsByID[handoff.id] = handoff
-        return handoff
+        return .created(handoff)
     }
 
     public func handoffs(in tenant: TenantID, status: ChatHandoff.Status?) throws(StoreError) -> [ChatHandoff] {

@@ -6,34 +6,36 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Chat handoffs: pickups and releases are SQL functions (`pick_up_handoff`, `release_handoff`), each
-/// one transaction; creating and listing are plain table requests.
+/// Chat handoffs: creates, pickups and releases are SQL functions (`create_handoff`,
+/// `pick_up_handoff`, `release_handoff`), each one transaction; listing is a plain table request.
 extension PostgRESTCallStore {
+    /// The `create_handoff` SQL function: the conversation's open handoff, or a new one. Safe to repeat,
+    /// so it is retried like a read: a repeat after a lost answer finds the handoff the first created.
     public func createHandoff(
         tenant: TenantID,
         conversationID: String,
         customerName: String?,
         summary: String?,
         at now: Date
-    ) async throws(StoreError) -> ChatHandoff {
-        let operation = "creating a handoff of conversation \(conversationID)"
-        let response = try await client.insert(
-            PostgRESTQuery("chat_handoffs", select: HandoffRow.columns),
-            NewHandoffRow(
-                tenant_id: tenant.rawValue,
-                conversation_id: conversationID,
-                customer_name: customerName,
-                summary: summary,
-                status: ChatHandoff.Status.pending.rawValue,
-                created_at: now
+    ) async throws(StoreError) -> HandoffCreation {
+        let result = try await client.rpc(
+            "create_handoff",
+            NewHandoffArguments(
+                p_tenant_id: tenant.rawValue,
+                p_conversation_id: conversationID,
+                p_customer_name: customerName,
+                p_summary: summary,
+                p_at: now
             ),
-            preferences: PostgRESTPreferences(returning: .representation),
-            operation: operation
+            as: CreationResult.self,
+            idempotent: true,
+            operation: "creating a handoff of conversation \(conversationID)"
         )
-        guard let row = try client.decode([HandoffRow].self, from: response, operation: operation).first else {
-            throw .corrupt("Supabase stored a handoff of conversation \(conversationID) but returned no row")
+        switch result.outcome {
+        case "created": return .created(try result.handoff.handoff())
+        case "already_open": return .alreadyOpen(try result.handoff.handoff())
+        default: throw .corrupt("create_handoff answered an unknown outcome \(result.outcome) for conversation \(conversationID)")
         }
-        return try row.handoff()
     }
 
     /// The tenant's handoffs, oldest first; ties by id.
@@ -91,26 +93,29 @@ extension PostgRESTCallStore {
     }
 }
 
-private struct NewHandoffRow: Encodable {
-    var tenant_id: String
-    var conversation_id: String
-    var customer_name: String?
-    var summary: String?
-    var status: String
-    var created_at: Date
+private struct NewHandoffArguments: Encodable {
+    var p_tenant_id: String
+    var p_conversation_id: String
+    var p_customer_name: String?
+    var p_summary: String?
+    var p_at: Date
 
-    enum CodingKeys: String, CodingKey { case tenant_id, conversation_id, customer_name, summary, status, created_at }
+    enum CodingKeys: String, CodingKey { case p_tenant_id, p_conversation_id, p_customer_name, p_summary, p_at }
 
-    /// Every key, nulls included, so the row's columns are the same whatever is known.
+    /// Every argument, nulls included: PostgREST picks the function by the names of the arguments sent.
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(tenant_id, forKey: .tenant_id)
-        try container.encode(conversation_id, forKey: .conversation_id)
-        try container.encode(customer_name, forKey: .customer_name)
-        try container.encode(summary, forKey: .summary)
-        try container.encode(status, forKey: .status)
-        try container.encode(created_at, forKey: .created_at)
+        try container.encode(p_tenant_id, forKey: .p_tenant_id)
+        try container.encode(p_conversation_id, forKey: .p_conversation_id)
+        try container.encode(p_customer_name, forKey: .p_customer_name)
+        try container.encode(p_summary, forKey: .p_summary)
+        try container.encode(p_at, forKey: .p_at)
     }
+}
+
+private struct CreationResult: Decodable {
+    var outcome: String
+    var handoff: HandoffRow
 }
 
 private struct HandoffArguments: Encodable {

@@ -17,24 +17,34 @@ extension SQLiteCallStore {
         customerName: String?,
         summary: String?,
         at now: Date
-    ) async throws(StoreError) -> ChatHandoff {
-        let rows = try await session.exclusively { (runner) throws(StoreError) in
-            try runner.rows(
+    ) async throws(StoreError) -> HandoffCreation {
+        // One write transaction (BEGIN IMMEDIATE) looks for the open handoff and inserts only without one,
+        // so concurrent creates, in this process or another, create one.
+        let id = UUID().uuidString.lowercased()
+        let (rows, created) = try await session.transaction { (runner) throws(StoreError) -> ([SQLiteResultRow], Bool) in
+            let open = try runner.rows(
+                """
+                SELECT \(SQLiteRowReader.handoffColumns) FROM chat_handoffs
+                WHERE tenant = ?1 AND conversation_id = ?2 AND status IN ('pending', 'active')
+                ORDER BY created_at, id LIMIT 1
+                """,
+                [.text(tenant.rawValue), .text(conversationID)]
+            )
+            guard open.isEmpty else { return (open, false) }
+            let inserted = try runner.rows(
                 """
                 INSERT INTO chat_handoffs (id, tenant, conversation_id, customer_name, summary, status, created_at)
                 VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6)
                 RETURNING \(SQLiteRowReader.handoffColumns)
                 """,
-                [
-                    .text(UUID().uuidString.lowercased()), .text(tenant.rawValue), .text(conversationID), SQLiteData(customerName),
-                    SQLiteData(summary), SQLiteData(now),
-                ]
+                [.text(id), .text(tenant.rawValue), .text(conversationID), SQLiteData(customerName), SQLiteData(summary), SQLiteData(now)]
             )
+            return (inserted, true)
         }
         guard let handoff = try rows.records(from: "chat_handoffs", { (row) throws(StoreError) in try row.chatHandoff() }).first else {
             throw .corrupt("SQLite stored handoff for conversation \(conversationID) but returned no row")
         }
-        return handoff
+        return created ? .created(handoff) : .alreadyOpen(handoff)
     }
 
     /// The tenant's handoffs, oldest first; ties by id.

@@ -10,7 +10,7 @@ import SwitchboardCore
 enum SQLiteSchema {
     /// Migrations in order; migration `n` (from 1) takes the schema from version `n - 1` to `n`. Add new
     /// ones at the end; never edit a released one.
-    static let migrations: [[String]] = [version1, version2, version3, version4, version5, version6, version7]
+    static let migrations: [[String]] = [version1, version2, version3, version4, version5, version6, version7, version8]
 
     /// The version this build writes and reads.
     static var currentVersion: Int { migrations.count }
@@ -290,5 +290,14 @@ enum SQLiteSchema {
     /// (NULL) for an agent on a call when the file is migrated: any end of that call ends it.
     private static let version7: [String] = [
         "ALTER TABLE agents ADD COLUMN current_call_since REAL"
+    ]
+
+    /// Finds a conversation's open handoff at once: creating a handoff looks for one first (a
+    /// conversation has one open handoff at most).
+    private static let version8: [String] = [
+        """
+        CREATE INDEX IF NOT EXISTS chat_handoffs_open_by_conversation
+            ON chat_handoffs (tenant, conversation_id) WHERE status IN ('pending', 'active')
+        """
     ]
 }

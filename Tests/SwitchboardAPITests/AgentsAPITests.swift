@@ -54,7 +54,7 @@ import Testing
     @Test(arguments: StoreUnderTest.all)
     func withoutAutoProvisioningAMissingRecordIs404NamingTheSyncRoute(store kind: StoreUnderTest) async throws {
         try await kind.withStore { store in
-            _ = try await store.createHandoff(tenant: "acme", conversationID: "c1", customerName: nil, summary: nil, at: Date())
+            _ = try await store.createHandoff(tenant: "acme", conversationID: "c1", customerName: nil, summary: nil, at: Date()).handoff
             let handoffID = try #require(try await store.handoffs(in: "acme", status: nil).first?.id)
             try await DeskHarness.app(store: store, desk: DeskHarness.desk(autoProvisioning: false)).test(.router) { client in
                 for (method, path) in [

@@ -38,6 +38,34 @@ import Testing
         }
     }
 
+    /// Handing one conversation over again while its handoff is open (a retried request, a bot's
+    /// second attempt) answers that handoff, 200, and makes no second card; once it is released, the
+    /// conversation can be handed over anew (201).
+    @Test(arguments: StoreUnderTest.all)
+    func aConversationHandedOverTwiceHasOneOpenHandoff(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store).test(.router) { client in
+                _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.annToken)
+                let id = try await Self.create(client, "conv-1")
+                let repeated = try await client.api(.post, "/api/handoffs", token: DeskHarness.annToken, json: #"{"conversationID":"conv-1"}"#)
+                #expect(repeated.status == .ok)
+                let body = try DeskHarness.object(repeated)
+                #expect(body["id"] as? String == id)
+                #expect(body["customerName"] as? String == "Cy", "the open handoff, unchanged")
+                #expect(try await client.api(.post, "/api/handoffs/\(id)/pickup", token: DeskHarness.annToken).status == .ok)
+                let whileActive = try await client.api(.post, "/api/handoffs", token: DeskHarness.annToken, json: #"{"conversationID":"conv-1"}"#)
+                #expect(whileActive.status == .ok)
+                #expect(try DeskHarness.object(whileActive)["status"] as? String == "active")
+                let all = try DeskHarness.object(try await client.api(.get, "/api/handoffs", token: DeskHarness.bobToken))
+                #expect((all["handoffs"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [id])
+
+                #expect(try await client.api(.post, "/api/handoffs/\(id)/release", token: DeskHarness.annToken).status == .ok)
+                let anew = try await Self.create(client, "conv-1")
+                #expect(anew != id)
+            }
+        }
+    }
+
     @Test func badHandoffRequestsAre400() async throws {
         try await DeskHarness.app(store: InMemoryCallStore()).test(.router) { client in
             let badStatus = try await client.api(.get, "/api/handoffs?status=done", token: DeskHarness.annToken)

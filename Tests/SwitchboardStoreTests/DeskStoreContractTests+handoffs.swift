@@ -8,14 +8,16 @@ extension DeskStoreContractTests {
         try await kind.withStore { store async throws in
             try await store.upsertAgent(.new("amy"))
             let second = try await store.createHandoff(tenant: .default, conversationID: "conv-2", customerName: nil, summary: nil, at: Clock.at(20))
+                .handoff
             let first = try await store.createHandoff(
                 tenant: .default,
                 conversationID: "conv-1",
                 customerName: "Ada Lovelace",
                 summary: "Wants a refund",
                 at: Clock.at(10)
-            )
+            ).handoff
             let third = try await store.createHandoff(tenant: .default, conversationID: "conv-3", customerName: nil, summary: nil, at: Clock.at(30))
+                .handoff
 
             #expect(UUID(uuidString: first.id) != nil)
             #expect(Set([first.id, second.id, third.id]).count == 3)
@@ -50,6 +52,7 @@ extension DeskStoreContractTests {
                 try await store.upsertAgent(.new(identity, tenant: "acme"))
             }
             let handoff = try await store.createHandoff(tenant: "acme", conversationID: "conv-1", customerName: "Ada", summary: nil, at: Clock.at(0))
+                .handoff
 
             let expected = ChatHandoff(
                 id: handoff.id,
@@ -90,7 +93,7 @@ extension DeskStoreContractTests {
                         customerName: nil,
                         summary: nil,
                         at: Clock.at(index)
-                    )
+                    ).handoff
                 )
             }
             #expect(try await store.pickUpHandoff(id: handoffs[0].id, tenant: .default, agentIdentity: "amy", at: Clock.at(10)).isPickedUp)
@@ -117,6 +120,7 @@ extension DeskStoreContractTests {
             amy.chatCapacity = 0
             try await store.upsertAgent(amy)
             let fifth = try await store.createHandoff(tenant: .default, conversationID: "conv-5", customerName: nil, summary: nil, at: Clock.at(30))
+                .handoff
             #expect(
                 try await store.pickUpHandoff(id: fifth.id, tenant: .default, agentIdentity: "amy", at: Clock.at(31))
                     == .atCapacity(active: 2, capacity: 0)
@@ -130,6 +134,7 @@ extension DeskStoreContractTests {
             try await store.upsertAgent(.new("amy"))
             try await store.upsertAgent(.new("bob"))
             let handoff = try await store.createHandoff(tenant: .default, conversationID: "conv-1", customerName: nil, summary: nil, at: Clock.at(0))
+                .handoff
             #expect(try await store.pickUpHandoff(id: handoff.id, tenant: .default, agentIdentity: "amy", at: Clock.at(1)).isPickedUp)
             let released = try await store.releaseHandoff(id: handoff.id, tenant: .default, agentIdentity: "amy", at: Clock.at(2))
 
@@ -152,7 +157,9 @@ extension DeskStoreContractTests {
             try await store.upsertAgent(.new("amy"))
             try await store.upsertAgent(.new("bob"))
             let pending = try await store.createHandoff(tenant: .default, conversationID: "conv-1", customerName: nil, summary: nil, at: Clock.at(0))
+                .handoff
             let held = try await store.createHandoff(tenant: .default, conversationID: "conv-2", customerName: nil, summary: nil, at: Clock.at(1))
+                .handoff
             #expect(try await store.pickUpHandoff(id: held.id, tenant: .default, agentIdentity: "amy", at: Clock.at(2)).isPickedUp)
 
             await #expect(throws: StoreError.conflict) {
@@ -174,6 +181,7 @@ extension DeskStoreContractTests {
         try await kind.withStore { store async throws in
             try await store.upsertAgent(.new("amy"))
             let handoff = try await store.createHandoff(tenant: .default, conversationID: "conv-1", customerName: nil, summary: nil, at: Clock.at(0))
+                .handoff
             for id in [UUID().uuidString, "not-a-uuid", ""] {
                 await #expect(throws: StoreError.notFound) {
                     try await store.pickUpHandoff(id: id, tenant: .default, agentIdentity: "amy", at: Clock.at(1))
@@ -188,6 +196,69 @@ extension DeskStoreContractTests {
             #expect(try await store.handoffs(in: .default, status: nil) == [handoff])
         }
     }
+
+    /// A conversation has one open handoff at most: creating it again (a retried request, a bot handing
+    /// the chat over twice) finds the open one, pending or active, unchanged; once released, the
+    /// conversation can be handed over again. Tenants do not share conversations.
+    @Test(arguments: StoreKind.allCases)
+    func aConversationHasOneOpenHandoffAtATime(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.upsertAgent(.new("amy"))
+            let first = try await store.createHandoff(
+                tenant: .default,
+                conversationID: "conv-1",
+                customerName: "Ada",
+                summary: "refund",
+                at: Clock.at(1)
+            )
+            guard case .created(let pending) = first else {
+                Issue.record("the first create found \(first)")
+                return
+            }
+            #expect(pending.conversationID == "conv-1" && pending.status == .pending && pending.customerName == "Ada")
+            let repeated = try await store.createHandoff(
+                tenant: .default,
+                conversationID: "conv-1",
+                customerName: "Bea",
+                summary: nil,
+                at: Clock.at(2)
+            )
+            #expect(repeated == .alreadyOpen(pending), "a repeat finds the pending handoff, unchanged")
+
+            let elsewhere = try await store.createHandoff(tenant: "acme", conversationID: "conv-1", customerName: nil, summary: nil, at: Clock.at(3))
+            guard case .created(let acme) = elsewhere else {
+                Issue.record("another tenant's conversation found \(elsewhere)")
+                return
+            }
+            #expect(acme.id != pending.id && acme.tenant == "acme")
+
+            let outcome = try await store.pickUpHandoff(id: pending.id, tenant: .default, agentIdentity: "amy", at: Clock.at(4))
+            guard case .pickedUp(let active) = outcome else {
+                Issue.record("pickup: \(outcome)")
+                return
+            }
+            #expect(
+                try await store.createHandoff(tenant: .default, conversationID: "conv-1", customerName: nil, summary: nil, at: Clock.at(5))
+                    == .alreadyOpen(active),
+                "a repeat finds the active handoff, unchanged"
+            )
+
+            let released = try await store.releaseHandoff(id: pending.id, tenant: .default, agentIdentity: "amy", at: Clock.at(6))
+            let again = try await store.createHandoff(
+                tenant: .default,
+                conversationID: "conv-1",
+                customerName: "Ada",
+                summary: "again",
+                at: Clock.at(7)
+            )
+            guard case .created(let second) = again else {
+                Issue.record("after the release, a create found \(again)")
+                return
+            }
+            #expect(second.id != pending.id && second.status == .pending && second.summary == "again")
+            #expect(try await store.handoffs(in: .default, status: nil) == [released, second])
+        }
+    }
 }
 
 extension PickupOutcome {
@@ -196,4 +267,5 @@ extension PickupOutcome {
         if case .pickedUp = self { return true }
         return false
     }
+
 }

@@ -103,7 +103,7 @@ extension DeskStoreContractTests {
                         customerName: nil,
                         summary: nil,
                         at: Clock.at(index)
-                    ).id
+                    ).handoff.id
                 )
             }
             let outcomes = try await withThrowingTaskGroup(of: PickupOutcome.self) { group in
@@ -117,6 +117,39 @@ extension DeskStoreContractTests {
             #expect(outcomes.count { $0 == .atCapacity(active: 3, capacity: 3) } == 9)
             #expect(try await stores[1].handoffs(in: .default, status: .active).count == 3)
             #expect(try await stores[2].handoffs(in: .default, status: .pending).count == 9)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func twelveCreatesOfOneConversationAtOnceThroughThreeInstancesCreateOneHandoff(kind: StoreKind) async throws {
+        try await kind.withStores(instances: 3) { stores async throws in
+            // Rounds, each on a conversation of its own, so the creates' race has more than one chance.
+            for round in 1...10 {
+                let conversation = "conv-\(round)"
+                let creations = try await withThrowingTaskGroup(of: HandoffCreation.self) { group in
+                    for index in 0..<12 {
+                        let store = stores[index % stores.count]
+                        group.addTask {
+                            try await store.createHandoff(
+                                tenant: .default,
+                                conversationID: conversation,
+                                customerName: "Ada \(index)",
+                                summary: nil,
+                                at: Clock.at(round * 100 + index)
+                            )
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                let created = creations.compactMap { creation -> ChatHandoff? in
+                    if case .created(let handoff) = creation { return handoff }
+                    return nil
+                }
+                try #require(created.count == 1, "round \(round): created \(created.count)")
+                #expect(creations.allSatisfy { $0.handoff == created[0] }, "every other create found the one created")
+            }
+            let stored = try await stores[1].handoffs(in: .default, status: nil)
+            #expect(stored.map(\.conversationID).sorted() == (1...10).map { "conv-\($0)" }.sorted())
         }
     }
 
@@ -210,7 +243,7 @@ extension DeskStoreContractTests {
                 customerName: nil,
                 summary: nil,
                 at: Clock.at(round)
-            )
+            ).handoff
             let outcomes = try await withThrowingTaskGroup(of: (String, PickupOutcome).self) { group in
                 for (index, identity) in identities.enumerated() {
                     let store = stores[index % stores.count]

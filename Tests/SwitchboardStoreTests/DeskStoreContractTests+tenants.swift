@@ -26,7 +26,9 @@ extension DeskStoreContractTests {
             try await store.upsertAgent(.new("amy", tenant: "acme"))
             try await store.upsertAgent(.new("amy", tenant: "globex"))
             let pending = try await store.createHandoff(tenant: "acme", conversationID: "conv-1", customerName: nil, summary: nil, at: Clock.at(0))
+                .handoff
             let held = try await store.createHandoff(tenant: "acme", conversationID: "conv-2", customerName: nil, summary: nil, at: Clock.at(1))
+                .handoff
             #expect(try await store.pickUpHandoff(id: held.id, tenant: "acme", agentIdentity: "amy", at: Clock.at(2)).isPickedUp)
             let before = try await store.handoffs(in: "acme", status: nil)
 
@@ -52,8 +54,11 @@ extension DeskStoreContractTests {
             try await store.upsertAgent(acmeAmy)
             try await store.upsertAgent(globexAmy)
             let globexChat = try await store.createHandoff(tenant: "globex", conversationID: "g-1", customerName: nil, summary: nil, at: Clock.at(0))
+                .handoff
             let acmeChat = try await store.createHandoff(tenant: "acme", conversationID: "a-1", customerName: nil, summary: nil, at: Clock.at(1))
+                .handoff
             let acmeSecond = try await store.createHandoff(tenant: "acme", conversationID: "a-2", customerName: nil, summary: nil, at: Clock.at(2))
+                .handoff
 
             #expect(try await store.pickUpHandoff(id: globexChat.id, tenant: "globex", agentIdentity: "amy", at: Clock.at(3)).isPickedUp)
             #expect(try await store.pickUpHandoff(id: acmeChat.id, tenant: "acme", agentIdentity: "amy", at: Clock.at(4)).isPickedUp)

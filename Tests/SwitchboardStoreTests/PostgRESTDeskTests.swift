@@ -43,6 +43,7 @@ import Testing
             amy.chatCapacity = 0
             try await store.upsertAgent(amy)
             let handoff = try await store.createHandoff(tenant: .default, conversationID: "conv-1", customerName: nil, summary: nil, at: Date())
+                .handoff
             let arguments: [String: Any] = ["p_id": handoff.id, "p_tenant_id": "default", "p_agent_identity": "amy", "p_at": "2026-11-23T00:00:00Z"]
 
             let atCapacity = try await rpc("pick_up_handoff", arguments, url: url, key: gateway.serviceRoleKey)
@@ -84,6 +85,7 @@ import Testing
             )
             try await store.upsertAgent(Agent(id: "", identity: "amy", name: "Amy", email: "amy@example.com"))
             let handoff = try await store.createHandoff(tenant: .default, conversationID: "conv-1", customerName: nil, summary: nil, at: Date())
+                .handoff
             let parked = try await store.parkCall("CA-1", tenant: .default, slot: "park", parkedBy: "amy", at: Date())
 
             for table in ["parked_calls", "chat_handoffs", "calls"] {

@@ -22,7 +22,7 @@ struct SQLiteSchemaMigrationTests {
             try await first.close()
 
             let second = try await SQLiteCallStore(path: path)
-            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "7"]])
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "8"]])
             #expect(try await second.agents(in: nil) == [amy])
             #expect(try await second.ringingCalls(in: .default).map(\.callSid) == ["CA-1"])
             try await second.finishCall("CA-1", at: Clock.at(5))
@@ -30,6 +30,7 @@ struct SQLiteSchemaMigrationTests {
             let parked = try await second.parkCall("CA-2", tenant: .default, slot: "park", parkedBy: "amy", at: Clock.at(6))
             #expect(try await second.parkedCalls(in: .default) == [parked])
             let handoff = try await second.createHandoff(tenant: .default, conversationID: "conv-1", customerName: nil, summary: nil, at: Clock.at(7))
+                .handoff
             #expect(try await second.handoffs(in: .default, status: .pending) == [handoff])
             try await second.close()
         }
@@ -50,7 +51,7 @@ struct SQLiteSchemaMigrationTests {
             try await first.close()
 
             let second = try await SQLiteCallStore(path: path)
-            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "7"]])
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "8"]])
             #expect(try await second.parkedCalls(in: .default) == [parked])
             var arrived = parked
             arrived.arrivedAt = Clock.at(2)
@@ -90,7 +91,7 @@ struct SQLiteSchemaMigrationTests {
             let old = RingEvent(callSid: "CA-1", tenant: "acme", agentIdentity: "amy", kind: .missed, occurredAt: Clock.at(1))
 
             let second = try await SQLiteCallStore(path: path)
-            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "7"]])
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "8"]])
             let kept = try await second.ringEvents(in: "acme", after: 0, limit: 10)
             #expect(kept.map(\.sequence) == [1, 2])
             #expect(kept.map(\.callSid) == ["CA-1", "CA-2"])
@@ -134,7 +135,7 @@ struct SQLiteSchemaMigrationTests {
             try await first.close()
 
             let second = try await SQLiteCallStore(path: path)
-            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "7"]])
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "8"]])
             let kept = try await second.ringEvents(in: "acme", after: 0, limit: 10)
             #expect(kept.map(\.sequence) == [1, 2, 3])
             #expect(kept.map(\.occurrence) == ["", "", "p-1"], "a park's event takes the park's id from its detail")

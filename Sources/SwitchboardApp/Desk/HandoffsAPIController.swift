@@ -40,7 +40,7 @@ struct HandoffsAPIController<Store: DeskStore>: Sendable {
             let user = try await services.user(request)
             let new = try await DeskJSON.decode(NewHandoff.self, from: request)
             guard !new.conversationID.isEmpty else { throw DeskError.invalidRequest("conversationID cannot be empty.") }
-            let handoff = try await services.run(notFound: .internalError) { () async throws(StoreError) in
+            let creation = try await services.run(notFound: .internalError) { () async throws(StoreError) in
                 try await services.store.createHandoff(
                     tenant: user.tenant,
                     conversationID: new.conversationID,
@@ -49,7 +49,11 @@ struct HandoffsAPIController<Store: DeskStore>: Sendable {
                     at: Date()
                 )
             }
-            return DeskJSON.response(handoff, status: .created)
+            switch creation {
+            case .created(let handoff): return DeskJSON.response(handoff, status: .created)
+            // The conversation's open handoff, as a repeated request must find it: 200, not a second card.
+            case .alreadyOpen(let handoff): return DeskJSON.response(handoff, status: .ok)
+            }
         }
         router.api(.post, "/api/handoffs/:id/pickup", logger: services.logger) { request, context in
             let id = try context.parameters.require("id")
