@@ -222,7 +222,7 @@ start_gateway() {
     rm -f "$TMP_DIR/gateway.port"
     nohup "$VENV/bin/python" "$GATEWAY_DIR/postgrest_gateway.py" --dsn "$dsn" --template "$TEMPLATE_DB" \
         --host 127.0.0.1 --port 0 --port-file "$TMP_DIR/gateway.port" --jwt-secret "$JWT_SECRET" \
-        --anon-key "$ANON_KEY" --service-key "$SERVICE_KEY" --admin-token "$ADMIN_TOKEN" \
+        --anon-key "$ANON_KEY" --service-key "$SERVICE_KEY" --admin-token "$ADMIN_TOKEN" --max-rows 1000 \
         ${SWITCHBOARD_TEST_GATEWAY_VERBOSE:+--verbose} >"$TMP_DIR/gateway.log" 2>&1 </dev/null &
     GATEWAY_PID=$!
     write_state

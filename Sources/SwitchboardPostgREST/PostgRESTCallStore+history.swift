@@ -54,7 +54,12 @@ extension PostgRESTCallStore {
             filters: [.eq("tenant_id", tenant.rawValue)],
             order: [PostgRESTOrder("received_at", ascending: false), PostgRESTOrder("recording_sid")]
         )
-        return try await client.rows(query, as: VoicemailRow.self, operation: "reading the voicemails of tenant \(tenant)").map(\.voicemail)
+        // Newest first, so a voicemail stored while the pages are read moves the later ones back by one:
+        // one may come twice, and is kept once.
+        var seen: Set<String> = []
+        return try await client.allRows(query, as: VoicemailRow.self, operation: "reading the voicemails of tenant \(tenant)")
+            .map(\.voicemail)
+            .filter { seen.insert($0.recordingSid).inserted }
     }
 }
 

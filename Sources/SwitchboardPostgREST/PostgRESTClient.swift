@@ -46,6 +46,25 @@ struct PostgRESTClient: Sendable {
         return try decode([Row].self, from: response, operation: operation)
     }
 
+    /// Every row `query` matches, read in pages of ``PostgRESTConfiguration/maxRows``, as many as one
+    /// response holds, however long the list: a page that comes back full is followed by the next one.
+    /// `query` must order its rows totally. Pages are taken by offset, so a list that changes while they
+    /// are read can shift between two pages: a row that leaves the list before the page that held it can
+    /// let the next row slip by, and a row added before the pages already read can bring one back twice.
+    /// Short lists, the usual case, are one request and exact.
+    func allRows<Row: Decodable>(_ query: PostgRESTQuery, as: Row.Type, operation: String) async throws(StoreError) -> [Row] {
+        let pageSize = configuration.maxRows
+        var rows: [Row] = []
+        var page = query
+        page.limit = pageSize
+        while true {
+            page.offset = rows.isEmpty ? nil : rows.count
+            let next = try await self.rows(page, as: Row.self, operation: operation)
+            rows += next
+            guard next.count >= pageSize else { return rows }
+        }
+    }
+
     /// Calls the SQL function `name` with named `arguments` (POST /rpc/name) and decodes its result.
     /// `idempotent` marks a function that only reads, so it may be retried.
     func rpc<Result: Decodable>(

@@ -10,13 +10,19 @@ public struct PostgRESTConfiguration: Sendable, Equatable {
     public var schema: String
     /// How idempotent reads are retried.
     public var retry: RetryPolicy
+    /// The project's Max Rows (Supabase's API settings, PostgREST's `db-max-rows`; 1,000 unless changed):
+    /// the most rows one response holds, whatever the request asks. The store reads every list that can
+    /// grow past it (agents, handoffs, parked calls, voicemails) in pages of this size, so none is cut
+    /// short. A value above the project's setting would cut lists short again.
+    public var maxRows: Int
 
     /// Creates a configuration.
-    public init(url: String, serviceRoleKey: String, schema: String = "public", retry: RetryPolicy = RetryPolicy()) {
+    public init(url: String, serviceRoleKey: String, schema: String = "public", retry: RetryPolicy = RetryPolicy(), maxRows: Int = 1_000) {
         self.url = url
         self.serviceRoleKey = serviceRoleKey
         self.schema = schema
         self.retry = retry
+        self.maxRows = max(maxRows, 1)
     }
 
     /// `<url>/rest/v1`, without a trailing slash.

@@ -1,7 +1,7 @@
 import SwitchboardHTTP
 
 /// The path and query string of one PostgREST request: a table or `rpc/<function>`, the columns to
-/// return, filters, ordering, a limit and an `on_conflict` target. Pure; renders percent-encoded.
+/// return, filters, ordering, a limit and an offset, and an `on_conflict` target. Pure; renders percent-encoded.
 public struct PostgRESTQuery: Sendable, Equatable {
     /// `agents` or `rpc/claim_call`.
     public var path: String
@@ -13,6 +13,8 @@ public struct PostgRESTQuery: Sendable, Equatable {
     public var order: [PostgRESTOrder]
     /// The most rows to return.
     public var limit: Int?
+    /// How many rows to skip first (with an order, for reading a long list in pages).
+    public var offset: Int?
     /// The unique columns an upsert resolves conflicts on; nil means the primary key.
     public var onConflict: [String]?
 
@@ -23,6 +25,7 @@ public struct PostgRESTQuery: Sendable, Equatable {
         filters: [PostgRESTFilter] = [],
         order: [PostgRESTOrder] = [],
         limit: Int? = nil,
+        offset: Int? = nil,
         onConflict: [String]? = nil
     ) {
         self.path = path
@@ -30,6 +33,7 @@ public struct PostgRESTQuery: Sendable, Equatable {
         self.filters = filters
         self.order = order
         self.limit = limit
+        self.offset = offset
         self.onConflict = onConflict
     }
 
@@ -40,6 +44,7 @@ public struct PostgRESTQuery: Sendable, Equatable {
         parameters += filters.map(\.parameter)
         if !order.isEmpty { parameters.append(("order", order.map(\.term).joined(separator: ","))) }
         if let limit { parameters.append(("limit", String(max(limit, 0)))) }
+        if let offset { parameters.append(("offset", String(max(offset, 0)))) }
         if let onConflict { parameters.append(("on_conflict", onConflict.map(PostgRESTFilter.identifier).joined(separator: ","))) }
         return parameters
     }

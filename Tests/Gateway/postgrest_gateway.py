@@ -46,6 +46,8 @@ def _parse_arguments(argv):
     parser.add_argument("--pool-size", type=int, default=8, help="connections per database")
     parser.add_argument("--pool-timeout", type=float, default=10.0, help="seconds to wait for a connection")
     parser.add_argument("--verbose", action="store_true", help="log one line per request to stderr")
+    parser.add_argument("--max-rows", type=int, default=None,
+                        help="PostgREST's db-max-rows: the most rows a table read returns (Supabase: 1000)")
     return parser.parse_args(argv)
 
 
@@ -65,7 +67,7 @@ def main(argv=None) -> int:
     registry = DatabaseRegistry(args.dsn, args.template, args.pool_size, args.pool_timeout)
     authenticator = Authenticator(args.jwt_secret, args.anon_key, args.service_key, args.anon_role, args.jwt_aud)
     log = lambda text: sys.stderr.write(text if text.endswith("\n") else text + "\n")  # noqa: E731
-    rest = RestApp(registry, authenticator, schemas, args.extra_search_path.split(","), log)
+    rest = RestApp(registry, authenticator, schemas, args.extra_search_path.split(","), log, args.max_rows)
     gateway = Gateway(rest, registry, args.admin_token, args.verbose)
     server = GatewayHTTPServer((args.host, args.port), gateway)
     port = server.server_address[1]

@@ -37,8 +37,9 @@ class RestApp:
     """Answers PostgREST requests against the databases of a DatabaseRegistry."""
 
     def __init__(self, registry: DatabaseRegistry, authenticator: Authenticator, schemas: list,
-                 extra_search_path: Optional[list] = None, log=None):
+                 extra_search_path: Optional[list] = None, log=None, max_rows: Optional[int] = None):
         self.registry = registry
+        self.max_rows = max_rows
         self.auth = authenticator
         self.schemas = schemas
         self.extra_search_path = [s for s in (extra_search_path or []) if s]
@@ -126,7 +127,7 @@ class RestApp:
         parsed = None
         if method in ("POST", "PATCH"):
             parsed = rr.parse_body(headers.get("Content-Type"), body)
-        return table_handlers.TableCall(relation, query, prefs, singular, method == "HEAD", parsed)
+        return table_handlers.TableCall(relation, query, prefs, singular, method == "HEAD", parsed, self.max_rows)
 
     def _prepare_rpc(self, conn, method, schema, name, query, prefs, singular, headers, body):
         routines = catalog.load_routines(conn, schema, name)

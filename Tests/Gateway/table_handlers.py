@@ -30,6 +30,14 @@ class TableCall:
     singular: bool
     head: bool = False
     body: Optional[Body] = None
+    max_rows: Optional[int] = None  # PostgREST's db-max-rows: reads return no more, whatever the limit
+
+    @property
+    def read_limit(self) -> Optional[int]:
+        """The request's limit, capped at max_rows as PostgREST caps it."""
+        if self.max_rows is None:
+            return self.query.limit
+        return self.max_rows if self.query.limit is None else min(self.query.limit, self.max_rows)
 
     @property
     def name(self) -> sql.Composable:
@@ -146,7 +154,7 @@ def read(conn, call: TableCall) -> Response:
     where_params = list(params)
     inner = sql.SQL("SELECT {} FROM {}").format(render.render_select(call.query.select, target), call.name)
     inner = inner + where + render.render_order(call.query.order, target)
-    inner = inner + render.render_limit(call.query.limit, call.query.offset, params)
+    inner = inner + render.render_limit(call.read_limit, call.query.offset, params)
     aggregate = "(json_agg(_t) -> 0)::text" if call.singular else "coalesce(json_agg(_t), '[]')::text"
     statement = sql.SQL("SELECT " + aggregate + ", count(*) FROM ({}) _t").format(inner)
     body, rows = conn.execute(statement, params).fetchone()

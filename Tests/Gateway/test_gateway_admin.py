@@ -253,5 +253,38 @@ class GatewayProcessTests(unittest.TestCase):
         self.assertEqual(Client(gateway.url + "/rest/v1", {"apikey": "other"}).request("GET", "/notes").status, 401)
 
 
+class MaxRowsTests(unittest.TestCase):
+    """--max-rows caps table reads as PostgREST's db-max-rows does: whatever the limit asked, with
+    offsets still counted from the first row."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.env = environment()
+        cls.db = FixtureDatabase(
+            cls.env, "create table notes (id integer primary key, body text);"
+            " insert into notes select n, 'note ' || n from generate_series(1, 7) n;")
+        cls.gateway = PrivateGateway(cls.env, cls.db.dsn, ["--max-rows", "3"])
+        cls.api = cls.gateway.rest()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.gateway.stop()
+        cls.db.drop()
+
+    def ids(self, query):
+        reply = self.api.request("GET", "/notes?select=id&order=id" + query)
+        self.assertEqual(reply.status, 200, reply.body)
+        return [row["id"] for row in reply.json()]
+
+    def test_reads_return_at_most_max_rows(self):
+        self.assertEqual(self.ids(""), [1, 2, 3])
+        self.assertEqual(self.ids("&limit=10"), [1, 2, 3])
+        self.assertEqual(self.ids("&limit=2"), [1, 2])
+        self.assertEqual(self.ids("&limit=3&offset=3"), [4, 5, 6])
+        self.assertEqual(self.ids("&limit=3&offset=6"), [7])
+        reply = self.api.request("GET", "/notes?select=id&order=id&limit=10&offset=3")
+        self.assertEqual(reply.header("Content-Range"), "3-5/*")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -19,11 +19,26 @@ import Testing
             #expect(try cli.run(["agents", "set-presence", "alice", "offline"] + store).status == 0)
             let list = try cli.run(["agents", "list"] + store)
             #expect(String(decoding: list.stdout, as: UTF8.self) == "acme\tbob\taway\tBob\tb@x.com\t-\ndefault\talice\toffline\tAlice\ta@x.com\t-\n")
+            // Read one row per response, the list still comes whole.
+            let paged = try cli.run(["agents", "list", "--supabase-max-rows", "1"] + store)
+            #expect(paged.status == 0, "\(paged.stderr)")
+            #expect(paged.stdout == list.stdout)
             let missing = try cli.run(["agents", "set-presence", "nobody", "away"] + store)
             #expect(missing.status == 1)
             #expect(missing.stderr.contains("nobody"))
             let number = try cli.run(["numbers", "add", "+15005550006", "--tenant", "acme"] + store)
             #expect(number.status == 0, "\(number.stderr)")
+        }
+    }
+
+    @Test func aMaxRowsThatIsNotAPositiveNumberIsRefused() throws {
+        for value in ["0", "-5", "many"] {
+            let result = try cli.run([
+                "agents", "list", "--store", "postgrest", "--supabase-url", "https://abcd.supabase.co", "--supabase-service-role-key", "k",
+                "--supabase-max-rows", value,
+            ])
+            #expect(result.status != 0, "\(value)")
+            #expect(result.stderr.contains("max"), "\(value): \(result.stderr)")
         }
     }
 

@@ -35,11 +35,35 @@ import Testing
                 "\(Self.base)/ring_events?select=sequence,call_sid,tenant_id,agent_identity,kind,occurred_at,detail,occurrence&tenant_id=eq.acme"
                     + "&agent_identity=eq.amy&kind=in.(%22answered%22,%22declined%22,%22missed%22)&order=sequence.desc&limit=3",
                 "\(Self.base)/parked_calls?select=id,tenant_id,call_sid,slot,parked_by,parked_at,retrieved_by,retrieved_at,ended_at,arrived_at,retriever_arrived_at"
-                    + "&tenant_id=eq.acme&retrieved_at=is.null&ended_at=is.null&order=parked_at.asc,call_sid.asc",
+                    + "&tenant_id=eq.acme&retrieved_at=is.null&ended_at=is.null&order=parked_at.asc,call_sid.asc&limit=1000",
                 "\(Self.base)/chat_handoffs?select=id,tenant_id,conversation_id,customer_name,summary,status,picked_up_by,picked_up_at,"
-                    + "released_at,created_at&tenant_id=eq.acme&status=eq.pending&order=created_at.asc,id.asc",
+                    + "released_at,created_at&tenant_id=eq.acme&status=eq.pending&order=created_at.asc,id.asc&limit=1000",
                 "\(Self.base)/chat_handoffs?select=id,tenant_id,conversation_id,customer_name,summary,status,picked_up_by,picked_up_at,"
-                    + "released_at,created_at&tenant_id=eq.acme&order=created_at.asc,id.asc",
+                    + "released_at,created_at&tenant_id=eq.acme&order=created_at.asc,id.asc&limit=1000",
+            ]
+        )
+    }
+
+    /// A list is read in pages of the project's Max Rows: a full page is followed by the next, from the
+    /// row after it; a short one ends the list.
+    @Test func aFullPageIsFollowedByTheNext() async throws {
+        func page(_ ids: ClosedRange<Int>) -> Result<HTTPResponse, TransportError> {
+            let rows = ids.map {
+                #"{"tenant_id":"acme","identity":"a\#($0)","id":"\#($0)","name":"A","email":"a@x.com","presence":"away","chat_capacity":1}"#
+            }
+            return .success(HTTPResponse(status: 200, body: Array("[\(rows.joined(separator: ","))]".utf8)))
+        }
+        let transport = ScriptedTransport([page(1...2), page(3...4), page(5...5)])
+        let store = PostgRESTCallStore(
+            configuration: PostgRESTConfiguration(url: "https://abcd.supabase.co", serviceRoleKey: "key", maxRows: 2),
+            transport: transport,
+            pause: { _ in },
+            random: { 0.5 }
+        )
+        #expect(try await store.agents(in: "acme").map(\.identity) == ["a1", "a2", "a3", "a4", "a5"])
+        #expect(
+            transport.requests.map { $0.url.components(separatedBy: "&order=").last } == [
+                "tenant_id.asc,identity.asc&limit=2", "tenant_id.asc,identity.asc&limit=2&offset=2", "tenant_id.asc,identity.asc&limit=2&offset=4",
             ]
         )
     }

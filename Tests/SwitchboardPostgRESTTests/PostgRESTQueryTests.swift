@@ -57,6 +57,12 @@ import Testing
         #expect(PostgRESTOrder("a b", ascending: false, nulls: .last).term == #""a b".desc.nullslast"#)
     }
 
+    @Test func offsetsFollowTheLimit() {
+        let query = PostgRESTQuery("chat_handoffs", order: [PostgRESTOrder("created_at")], limit: 1_000, offset: 2_000)
+        #expect(query.pathAndQuery == "chat_handoffs?order=created_at.asc&limit=1000&offset=2000")
+        #expect(PostgRESTQuery("agents", offset: -1).pathAndQuery == "agents?offset=0")
+    }
+
     @Test func limitsAndConflictTargets() {
         let query = PostgRESTQuery("ring_events", limit: -3, onConflict: ["call_sid", "agent_identity", "kind"])
         #expect(query.pathAndQuery == "ring_events?limit=0&on_conflict=call_sid,agent_identity,kind")

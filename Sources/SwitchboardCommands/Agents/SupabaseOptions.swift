@@ -1,7 +1,7 @@
 import ArgumentParser
 import SwitchboardPostgREST
 
-/// `--supabase-url`, `--supabase-service-role-key` and `--supabase-schema`, for commands that can work
+/// `--supabase-url`, `--supabase-service-role-key`, `--supabase-schema` and `--supabase-max-rows`, for commands that can work
 /// on a Supabase project (`--store postgrest`). Each flag falls back to its environment variable.
 struct SupabaseOptions: ParsableArguments {
     @Option(help: "With --store postgrest: the Supabase project URL, e.g. https://abcd.supabase.co (env SUPABASE_URL).")
@@ -12,6 +12,12 @@ struct SupabaseOptions: ParsableArguments {
 
     @Option(help: "With --store postgrest: the schema holding Switchboard's tables (env SUPABASE_SCHEMA; default public).")
     var supabaseSchema: String?
+
+    @Option(
+        help:
+            "With --store postgrest: the project's Max Rows, the most rows one response holds; longer lists are read in pages of this size (env SUPABASE_MAX_ROWS; default 1000, Supabase's own default)."
+    )
+    var supabaseMaxRows: Int?
 
     /// The Supabase store's configuration from flags, then environment.
     func configuration(environment: [String: String]) throws -> PostgRESTConfiguration {
@@ -25,6 +31,13 @@ struct SupabaseOptions: ParsableArguments {
             throw ValidationError("--store postgrest needs the service-role key: SUPABASE_SERVICE_ROLE_KEY (or --supabase-service-role-key)")
         }
         let schema = supabaseSchema ?? environment["SUPABASE_SCHEMA"] ?? "public"
-        return PostgRESTConfiguration(url: url, serviceRoleKey: key, schema: schema.isEmpty ? "public" : schema)
+        var maxRows = 1_000
+        if let given = supabaseMaxRows.map(String.init) ?? environment["SUPABASE_MAX_ROWS"], !given.isEmpty {
+            guard let value = Int(given), value > 0 else {
+                throw ValidationError("the Supabase Max Rows \(given) must be a whole number above 0 (--supabase-max-rows or SUPABASE_MAX_ROWS)")
+            }
+            maxRows = value
+        }
+        return PostgRESTConfiguration(url: url, serviceRoleKey: key, schema: schema.isEmpty ? "public" : schema, maxRows: maxRows)
     }
 }

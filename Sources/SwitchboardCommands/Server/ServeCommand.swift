@@ -24,7 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
             Flags fall back to environment variables: --port PORT, --public-url SWITCHBOARD_PUBLIC_URL, \
             --auth-token TWILIO_AUTH_TOKEN and TWILIO_AUTH_TOKEN_SECONDARY, --database SWITCHBOARD_DATABASE, \
             --port-file SWITCHBOARD_PORT_FILE, --voicemail-spool SWITCHBOARD_VOICEMAIL_SPOOL, --store SWITCHBOARD_STORE, --supabase-url SUPABASE_URL, --supabase-service-role-key \
-            SUPABASE_SERVICE_ROLE_KEY, --supabase-schema SUPABASE_SCHEMA. \
+            SUPABASE_SERVICE_ROLE_KEY, --supabase-schema SUPABASE_SCHEMA, --supabase-max-rows SUPABASE_MAX_ROWS. \
             The agents' API (/api/...) is on with --jwt-secret or SUPABASE_JWT_SECRET; parking and \
             voicemail-after-declines also need TWILIO_ACCOUNT_SID (and TWILIO_API_BASE_URL to point elsewhere). \
             Without a token the service refuses to start, unless --dev makes one and prints it.
