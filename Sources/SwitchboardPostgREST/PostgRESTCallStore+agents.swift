@@ -14,7 +14,7 @@ extension PostgRESTCallStore {
             filters: tenant.map { [.eq("tenant_id", $0.rawValue)] } ?? [],
             order: [PostgRESTOrder("tenant_id"), PostgRESTOrder("identity")]
         )
-        return try await client.allRows(query, as: AgentRow.self, operation: "listing agents")
+        return try await client.allRows(query, as: AgentRow.self, key: { "\($0.tenant_id)/\($0.identity)" }, operation: "listing agents")
             .map { (row) throws(StoreError) in try row.agent() }
     }
 

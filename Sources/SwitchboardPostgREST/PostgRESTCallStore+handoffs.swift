@@ -48,7 +48,7 @@ extension PostgRESTCallStore {
             filters: filters,
             order: [PostgRESTOrder("created_at"), PostgRESTOrder("id")]
         )
-        return try await client.allRows(query, as: HandoffRow.self, operation: "reading the handoffs of tenant \(tenant)")
+        return try await client.allRows(query, as: HandoffRow.self, key: \.id, operation: "reading the handoffs of tenant \(tenant)")
             .map { (row) throws(StoreError) in try row.handoff() }
     }
 

@@ -55,11 +55,13 @@ extension PostgRESTCallStore {
             order: [PostgRESTOrder("received_at", ascending: false), PostgRESTOrder("recording_sid")]
         )
         // Newest first, so a voicemail stored while the pages are read moves the later ones back by one:
-        // one may come twice, and is kept once.
-        var seen: Set<String> = []
-        return try await client.allRows(query, as: VoicemailRow.self, operation: "reading the voicemails of tenant \(tenant)")
-            .map(\.voicemail)
-            .filter { seen.insert($0.recordingSid).inserted }
+        // one may come twice, and is kept once (by its key).
+        return try await client.allRows(
+            query,
+            as: VoicemailRow.self,
+            key: \.recording_sid,
+            operation: "reading the voicemails of tenant \(tenant)"
+        ).map(\.voicemail)
     }
 }
 

@@ -35,7 +35,9 @@ extension PostgRESTCallStore {
             filters: [.eq("tenant_id", tenant.rawValue), .is("retrieved_at", .null), .is("ended_at", .null)],
             order: [PostgRESTOrder("parked_at"), PostgRESTOrder("call_sid")]
         )
-        return try await client.allRows(query, as: ParkedCallRow.self, operation: "reading the parked calls of tenant \(tenant)").map(\.parkedCall)
+        return try await client.allRows(query, as: ParkedCallRow.self, key: \.id, operation: "reading the parked calls of tenant \(tenant)").map(
+            \.parkedCall
+        )
     }
 
     public func parkedCall(id: String, in tenant: TenantID) async throws(StoreError) -> ParkedCall {

@@ -48,25 +48,35 @@ struct PostgRESTClient: Sendable {
 
     /// Every row `query` matches, read in pages of ``PostgRESTConfiguration/maxRows``, as many as one
     /// response holds, however long the list: a page that comes back full is followed by the next one.
-    /// `query` must order its rows totally. Pages are taken by offset, so a list that changes while they
-    /// are read can shift between two pages: a row that leaves the list before the page that held it can
-    /// let the next row slip by, and a row added before the pages already read can bring one back twice.
+    /// `query` must order its rows totally; `key` names a row (its primary key). Pages are taken by
+    /// offset, so a list that changes while they are read can shift between two pages: a row added
+    /// before the pages already read brings one of them back (kept once, by `key`), and a row that
+    /// leaves the list before the page that held it can let the next row slip by until the next read.
     /// Short lists, the usual case, are one request and exact.
-    func allRows<Row: Decodable>(_ query: PostgRESTQuery, as: Row.Type, operation: String) async throws(StoreError) -> [Row] {
-        let pageSize = configuration.maxRows
+    func allRows<Row: Decodable>(
+        _ query: PostgRESTQuery,
+        as: Row.Type,
+        key: (Row) -> String,
+        operation: String
+    ) async throws(StoreError) -> [Row] {
+        let pageSize = max(configuration.maxRows, 1)
         var rows: [Row] = []
+        var keys: Set<String> = []
         var page = query
         page.limit = pageSize
+        var offset = 0
         while true {
-            page.offset = rows.isEmpty ? nil : rows.count
+            page.offset = offset == 0 ? nil : offset
             let next = try await self.rows(page, as: Row.self, operation: operation)
-            rows += next
-            guard next.count >= pageSize else { return rows }
+            offset += next.count
+            rows += next.filter { keys.insert(key($0)).inserted }
+            guard !next.isEmpty, next.count >= pageSize else { return rows }
         }
     }
 
     /// Calls the SQL function `name` with named `arguments` (POST /rpc/name) and decodes its result.
-    /// `idempotent` marks a function that only reads, so it may be retried.
+    /// `idempotent` marks a function that may be retried: one that only reads, or one whose repeat
+    /// finds what the first call did (`create_handoff`).
     func rpc<Result: Decodable>(
         _ name: String,
         _ arguments: some Encodable,

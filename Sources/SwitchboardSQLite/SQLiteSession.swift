@@ -175,7 +175,7 @@ final class SQLiteSession: Sendable {
             attempt = onFreeReader(body)
             threads.leaveInline()
         } else {
-            attempt = await threads.run { [self] in onFreeReader(body) }
+            attempt = try await threads.run { [self] in onFreeReader(body) }
         }
         switch attempt {
         case nil: return try await exclusively(body)  // Every reader is in use.

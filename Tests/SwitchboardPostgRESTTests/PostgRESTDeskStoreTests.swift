@@ -46,13 +46,15 @@ import Testing
 
     /// A list is read in pages of the project's Max Rows: a full page is followed by the next, from the
     /// row after it; a short one ends the list.
-    @Test func aFullPageIsFollowedByTheNext() async throws {
-        func page(_ ids: ClosedRange<Int>) -> Result<HTTPResponse, TransportError> {
-            let rows = ids.map {
-                #"{"tenant_id":"acme","identity":"a\#($0)","id":"\#($0)","name":"A","email":"a@x.com","presence":"away","chat_capacity":1}"#
-            }
-            return .success(HTTPResponse(status: 200, body: Array("[\(rows.joined(separator: ","))]".utf8)))
+    static func page(_ ids: ClosedRange<Int>) -> Result<HTTPResponse, TransportError> {
+        let rows = ids.map {
+            #"{"tenant_id":"acme","identity":"a\#($0)","id":"\#($0)","name":"A","email":"a@x.com","presence":"away","chat_capacity":1}"#
         }
+        return .success(HTTPResponse(status: 200, body: Array("[\(rows.joined(separator: ","))]".utf8)))
+    }
+
+    @Test func aFullPageIsFollowedByTheNext() async throws {
+        let page = Self.page
         let transport = ScriptedTransport([page(1...2), page(3...4), page(5...5)])
         let store = PostgRESTCallStore(
             configuration: PostgRESTConfiguration(url: "https://abcd.supabase.co", serviceRoleKey: "key", maxRows: 2),
@@ -66,6 +68,20 @@ import Testing
                 "tenant_id.asc,identity.asc&limit=2", "tenant_id.asc,identity.asc&limit=2&offset=2", "tenant_id.asc,identity.asc&limit=2&offset=4",
             ]
         )
+    }
+
+    /// A row added before the pages already read moves the others back by one: the row that comes twice
+    /// is kept once, and an empty page ends the list.
+    @Test func aRowThatComesAgainOnTheNextPageIsKeptOnce() async throws {
+        let transport = ScriptedTransport([Self.page(1...2), Self.page(2...3), .success(HTTPResponse(status: 200, body: Array("[]".utf8)))])
+        let store = PostgRESTCallStore(
+            configuration: PostgRESTConfiguration(url: "https://abcd.supabase.co", serviceRoleKey: "key", maxRows: 2),
+            transport: transport,
+            pause: { _ in },
+            random: { 0.5 }
+        )
+        #expect(try await store.agents(in: "acme").map(\.identity) == ["a1", "a2", "a3"])
+        #expect(transport.requests.map { $0.url.components(separatedBy: "&limit=").last } == ["2", "2&offset=2", "2&offset=4"])
     }
 
     @Test func finishingAndEndingAreConditionalUpdates() async throws {

@@ -267,5 +267,4 @@ extension PickupOutcome {
         if case .pickedUp = self { return true }
         return false
     }
-
 }

@@ -32,6 +32,48 @@ import Testing
         )
     }
 
+    /// An insert that bypasses `create_handoff`, as an instance of the previous build makes during a
+    /// rolling deploy, cannot open a second handoff of a conversation: 409. A released one does not
+    /// count, and other conversations are untouched.
+    @Test func aDirectInsertCannotOpenASecondHandoffOfAConversation() async throws {
+        let gateway = try TestGateway.fromEnvironment()
+        try await gateway.withDatabase { (url, _) async throws in
+            let store = PostgRESTCallStore(
+                configuration: PostgRESTConfiguration(url: url, serviceRoleKey: gateway.serviceRoleKey),
+                transport: TestGateway.transport
+            )
+            try await store.upsertAgent(.new("amy"))
+            let first = try await store.createHandoff(tenant: .default, conversationID: "conv-1", customerName: nil, summary: nil, at: Date()).handoff
+            func insert(_ conversation: String) async throws -> HTTPResponse {
+                let row: [String: Any] = [
+                    "tenant_id": "default", "conversation_id": conversation, "status": "pending", "created_at": "2026-11-24T00:00:00Z",
+                ]
+                let key = gateway.serviceRoleKey
+                return try await TestGateway.transport.send(
+                    HTTPRequest(
+                        method: .post,
+                        url: "\(url)/rest/v1/chat_handoffs",
+                        headers: [
+                            HTTPHeader("apikey", key), HTTPHeader("Authorization", "Bearer \(key)"), HTTPHeader("Content-Type", "application/json"),
+                        ],
+                        body: Array(try JSONSerialization.data(withJSONObject: row))
+                    )
+                )
+            }
+            let second = try await insert("conv-1")
+            #expect(second.status == 409, "\(second.text)")
+            #expect(second.text.contains("already has an open handoff"))
+            #expect(try await insert("conv-2").status == 201)
+
+            #expect(try await store.pickUpHandoff(id: first.id, tenant: .default, agentIdentity: "amy", at: Date()).isPickedUp)
+            #expect(try await insert("conv-1").status == 409, "an active handoff is open too")
+            try await store.releaseHandoff(id: first.id, tenant: .default, agentIdentity: "amy", at: Date())
+            #expect(try await insert("conv-1").status == 201, "once released, the conversation can be handed over again")
+            // Both inserted with one created_at: their order is their ids'.
+            #expect(try await store.handoffs(in: .default, status: .pending).map(\.conversationID).sorted() == ["conv-1", "conv-2"])
+        }
+    }
+
     @Test func theDashboardsFunctionsAnswerTheDocumentedJSON() async throws {
         let gateway = try TestGateway.fromEnvironment()
         try await gateway.withDatabase { (url, _) async throws in
