@@ -51,8 +51,11 @@ public protocol DeskStore: CallStore {
     ) async throws(StoreError)
         -> ParkedCall
 
-    /// The tenant's calls waiting in a park slot, oldest first.
-    func parkedCalls(in tenant: TenantID) async throws(StoreError) -> [ParkedCall]
+    /// The tenant's calls waiting in a park slot, oldest first (ties by call SID). With
+    /// `arrivedOrParkedSince`, only those whose caller reached the slot (``ParkedCall/arrivedAt``) or that
+    /// were parked at or after that time: a park whose caller never arrived long after it was made is
+    /// over (the caller hung up on the way, and Twilio tells nobody), though it was never ended.
+    func parkedCalls(in tenant: TenantID, arrivedOrParkedSince: Date?) async throws(StoreError) -> [ParkedCall]
 
     /// The parked call with `id`, waiting or not.
     /// - Throws: ``StoreError/notFound`` when there is none in the tenant.
@@ -161,6 +164,11 @@ public protocol DeskStore: CallStore {
 }
 
 extension DeskStore {
+    /// The tenant's waiting parked calls, whether or not their callers arrived.
+    public func parkedCalls(in tenant: TenantID) async throws(StoreError) -> [ParkedCall] {
+        try await parkedCalls(in: tenant, arrivedOrParkedSince: nil)
+    }
+
     /// The tenant's ringing calls, however long ago they started.
     public func ringingCalls(in tenant: TenantID) async throws(StoreError) -> [RingingCall] {
         try await ringingCalls(in: tenant, startedSince: nil)

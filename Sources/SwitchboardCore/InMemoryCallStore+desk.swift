@@ -89,9 +89,10 @@ extension InMemoryCallStore: DeskStore {
         return parked
     }
 
-    public func parkedCalls(in tenant: TenantID) throws(StoreError) -> [ParkedCall] {
+    public func parkedCalls(in tenant: TenantID, arrivedOrParkedSince: Date?) throws(StoreError) -> [ParkedCall] {
         parkedByID.values
             .filter { $0.tenant == tenant && $0.isWaiting }
+            .filter { parked in arrivedOrParkedSince.map { parked.arrivedAt != nil || parked.parkedAt >= $0 } ?? true }
             .sorted { ($0.parkedAt, $0.callSid) < ($1.parkedAt, $1.callSid) }
     }
 

@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// Where a parked caller waits and when the park times out.
 public enum ParkRules {
     /// The Twilio queue a parked call waits in: one queue per call (`park_` and the call SID), so that
@@ -10,5 +16,18 @@ public enum ParkRules {
     /// long for a park timeout of `timeoutSeconds`.
     public static func hasTimedOut(queueTime: Int, timeoutSeconds: Int) -> Bool {
         queueTime >= timeoutSeconds
+    }
+
+    /// How long after a park its caller may still be on the way to the slot: Twilio fetches the
+    /// redirect's TwiML within seconds, and every `/twilio/park` and hold-music request records the
+    /// arrival again, so a caller really waiting is recorded as arrived well within it, even after a
+    /// short store outage.
+    public static let arrivalGraceSeconds = 120
+
+    /// The earliest park time of a waiting park whose caller has not arrived and may still: a park made
+    /// before it, whose caller never arrived, is over (the caller hung up on the way to the slot, which
+    /// nothing reports) though it was never ended, and the dashboard neither lists nor retrieves it.
+    public static func arrivalExpectedSince(now: Date) -> Date {
+        now.addingTimeInterval(-Double(arrivalGraceSeconds))
     }
 }

@@ -28,11 +28,14 @@ extension PostgRESTCallStore {
     }
 
     /// The tenant's waiting parked calls, oldest first; ties by call SID.
-    public func parkedCalls(in tenant: TenantID) async throws(StoreError) -> [ParkedCall] {
+    public func parkedCalls(in tenant: TenantID, arrivedOrParkedSince: Date?) async throws(StoreError) -> [ParkedCall] {
+        let since = arrivedOrParkedSince.map {
+            [PostgRESTFilter.or([.not(.is("arrived_at", .null)), .compare("parked_at", .gte, PostgRESTTimestamp.format($0))])]
+        }
         let query = PostgRESTQuery(
             "parked_calls",
             select: ParkedCallRow.columns,
-            filters: [.eq("tenant_id", tenant.rawValue), .is("retrieved_at", .null), .is("ended_at", .null)],
+            filters: [.eq("tenant_id", tenant.rawValue), .is("retrieved_at", .null), .is("ended_at", .null)] + (since ?? []),
             order: [PostgRESTOrder("parked_at"), PostgRESTOrder("call_sid")]
         )
         return try await client.allRows(query, as: ParkedCallRow.self, key: \.id, operation: "reading the parked calls of tenant \(tenant)").map(

@@ -46,15 +46,16 @@ extension SQLiteCallStore {
     }
 
     /// The tenant's waiting parked calls, oldest first; ties by call SID.
-    public func parkedCalls(in tenant: TenantID) async throws(StoreError) -> [ParkedCall] {
+    public func parkedCalls(in tenant: TenantID, arrivedOrParkedSince: Date?) async throws(StoreError) -> [ParkedCall] {
         let rows = try await session.exclusively { (runner) throws(StoreError) in
             try runner.rows(
                 """
                 SELECT \(SQLiteRowReader.parkedCallColumns) FROM parked_calls
                 WHERE tenant = ?1 AND retrieved_at IS NULL AND ended_at IS NULL
+                    AND (?2 IS NULL OR arrived_at IS NOT NULL OR parked_at >= ?2)
                 ORDER BY parked_at, call_sid
                 """,
-                [.text(tenant.rawValue)]
+                [.text(tenant.rawValue), SQLiteData(arrivedOrParkedSince)]
             )
         }
         return try rows.records(from: "parked_calls") { (row) throws(StoreError) in try row.parkedCall() }

@@ -279,6 +279,34 @@ import Testing
         }
     }
 
+    /// A park whose caller never reached the slot (the caller hung up on the way, which Twilio reports
+    /// to nobody) is over once the grace for the arrival has passed: the list leaves it out, and a
+    /// retrieval ends it and answers 409 park_ended instead of putting the agent on an empty slot. A
+    /// fresh park whose caller has not arrived yet stays listed.
+    @Test(arguments: StoreUnderTest.all)
+    func aParkWhoseCallerNeverArrivedIsOverAfterTheGrace(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            let twilio = RecordingRedirector()
+            try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
+                _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.annToken)
+                _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.bobToken)
+                let old = Date().addingTimeInterval(-130)  // The documented grace is 120 s.
+                let lost = try await store.parkCall("CAlost", tenant: "acme", slot: "park_CAlost", parkedBy: DeskHarness.ann, at: old)
+                let fresh = try await store.parkCall("CAfresh", tenant: "acme", slot: "park_CAfresh", parkedBy: DeskHarness.ann, at: Date())
+                let listed = try DeskHarness.object(try await client.api(.get, "/api/parked", token: DeskHarness.bobToken))
+                #expect((listed["parked"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [fresh.id])
+
+                let retrieval = try await client.api(.post, "/api/parked/\(lost.id)/retrieve", token: DeskHarness.bobToken, json: "{}")
+                #expect(retrieval.status == .conflict)
+                #expect(try DeskHarness.errorCode(retrieval) == "park_ended")
+                #expect(try await store.parkedCall(id: lost.id, in: "acme").endedAt != nil, "the park was ended")
+                #expect(try await store.parkedCalls(in: "acme").map(\.id) == [fresh.id])
+                #expect(try await store.agent(identity: DeskHarness.bob, in: "acme").currentCallSid == nil)
+                #expect(await twilio.redirects.isEmpty)
+            }
+        }
+    }
+
     @Test func parkingNeedsTwilio() async throws {
         let store = InMemoryCallStore()
         try await DeskHarness.app(store: store, redirector: nil).test(.router) { client in

@@ -23,6 +23,28 @@ extension DeskStoreContractTests {
         }
     }
 
+    /// Listed with a time, a waiting park shows when its caller arrived, or when it was parked at or
+    /// after that time; a park whose caller never arrived and that is older is left out (the caller
+    /// hung up on the way). Without a time, every waiting park shows.
+    @Test(arguments: StoreKind.allCases)
+    func parksWhoseCallersNeverArrivedAreLeftOutOnceOlderThanTheTimeGiven(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.upsertAgent(.new("amy", tenant: "acme"))
+            let lost = try await store.parkCall("CA-1", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(0))
+            let waiting = try await store.parkCall("CA-2", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(1))
+            let fresh = try await store.parkCall("CA-3", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(100))
+            let atTheLimit = try await store.parkCall("CA-4", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(50))
+            guard case .confirmed(let arrived) = try await store.confirmParkArrival(id: waiting.id, tenant: "acme", callSid: "CA-2", at: Clock.at(3))
+            else {
+                Issue.record("the arrival was not confirmed")
+                return
+            }
+            #expect(try await store.parkedCalls(in: "acme", arrivedOrParkedSince: Clock.at(50)) == [arrived, atTheLimit, fresh])
+            #expect(try await store.parkedCalls(in: "acme") == [lost, arrived, atTheLimit, fresh])
+            #expect(try await store.parkedCalls(in: "globex", arrivedOrParkedSince: Clock.at(50)) == [])
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func aWithdrawnParkEndsAndIsRestoredWhenItsCallerArrivesAfterAll(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in

@@ -49,7 +49,7 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
         router.api(.get, "/api/parked", logger: services.logger) { request, _ in
             let user = try await services.user(request)
             let parked = try await services.run(notFound: .internalError) { () async throws(StoreError) in
-                try await services.store.parkedCalls(in: user.tenant)
+                try await services.store.parkedCalls(in: user.tenant, arrivedOrParkedSince: ParkRules.arrivalExpectedSince(now: Date()))
             }
             return DeskJSON.response(Parked(parked: parked))
         }
@@ -183,12 +183,32 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
         )
     }
 
+    /// A waiting park whose caller never reached the slot within ``ParkRules/arrivalGraceSeconds`` is
+    /// over (the caller hung up on the way): it is ended, and its retrieval answered 409 `park_ended`,
+    /// rather than putting the agent on a call with nobody in the slot. Other parks are left alone.
+    private func endIfCallerNeverArrived(_ id: String, in tenant: TenantID, at now: Date) async throws(DeskError) {
+        let store = services.store
+        let parked = try await services.run(notFound: .parkedCallNotFound(id)) { () async throws(StoreError) in
+            try await store.parkedCall(id: id, in: tenant)
+        }
+        guard parked.isWaiting, parked.arrivedAt == nil, parked.parkedAt < ParkRules.arrivalExpectedSince(now: now) else { return }
+        services.logger.warning(
+            "ending a park whose caller never reached the slot",
+            metadata: ["parked": "\(parked.id)", "callSid": "\(parked.callSid)", "parkedAt": "\(parked.parkedAt)"]
+        )
+        _ = try await services.run(notFound: .parkedCallNotFound(id)) { () async throws(StoreError) in
+            try await store.endParkedCall(parked.callSid, at: now)
+        }
+        throw .parkEnded
+    }
+
     private func retrieve(_ id: String, _ request: Request) async throws(DeskError) -> Response {
         let user = try await services.user(request)
         let agent = try await services.agent(for: user)
         let body = try await DeskJSON.decode(RetrieveRequest.self, from: request)
         let store = services.store
         let now = Date()
+        try await endIfCallerNeverArrived(id, in: user.tenant, at: now)
         let outcome = try await services.run(notFound: .parkedCallNotFound(id)) { () async throws(StoreError) in
             try await store.retrieveParkedCall(id: id, tenant: user.tenant, agentIdentity: agent.identity, at: now)
         }
