@@ -204,28 +204,18 @@ extension DeskStoreContractTests {
     func aConversationHasOneOpenHandoffAtATime(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
             try await store.upsertAgent(.new("amy"))
-            let first = try await store.createHandoff(
-                tenant: .default,
-                conversationID: "conv-1",
-                customerName: "Ada",
-                summary: "refund",
-                at: Clock.at(1)
-            )
+            func create(in tenant: TenantID = .default, _ name: String?, _ summary: String?, at seconds: Int) async throws -> HandoffCreation {
+                try await store.createHandoff(tenant: tenant, conversationID: "conv-1", customerName: name, summary: summary, at: Clock.at(seconds))
+            }
+            let first = try await create("Ada", "refund", at: 1)
             guard case .created(let pending) = first else {
                 Issue.record("the first create found \(first)")
                 return
             }
             #expect(pending.conversationID == "conv-1" && pending.status == .pending && pending.customerName == "Ada")
-            let repeated = try await store.createHandoff(
-                tenant: .default,
-                conversationID: "conv-1",
-                customerName: "Bea",
-                summary: nil,
-                at: Clock.at(2)
-            )
-            #expect(repeated == .alreadyOpen(pending), "a repeat finds the pending handoff, unchanged")
+            #expect(try await create("Bea", nil, at: 2) == .alreadyOpen(pending), "a repeat finds the pending handoff, unchanged")
 
-            let elsewhere = try await store.createHandoff(tenant: "acme", conversationID: "conv-1", customerName: nil, summary: nil, at: Clock.at(3))
+            let elsewhere = try await create(in: "acme", nil, nil, at: 3)
             guard case .created(let acme) = elsewhere else {
                 Issue.record("another tenant's conversation found \(elsewhere)")
                 return
@@ -237,20 +227,10 @@ extension DeskStoreContractTests {
                 Issue.record("pickup: \(outcome)")
                 return
             }
-            #expect(
-                try await store.createHandoff(tenant: .default, conversationID: "conv-1", customerName: nil, summary: nil, at: Clock.at(5))
-                    == .alreadyOpen(active),
-                "a repeat finds the active handoff, unchanged"
-            )
+            #expect(try await create(nil, nil, at: 5) == .alreadyOpen(active), "a repeat finds the active handoff, unchanged")
 
             let released = try await store.releaseHandoff(id: pending.id, tenant: .default, agentIdentity: "amy", at: Clock.at(6))
-            let again = try await store.createHandoff(
-                tenant: .default,
-                conversationID: "conv-1",
-                customerName: "Ada",
-                summary: "again",
-                at: Clock.at(7)
-            )
+            let again = try await create("Ada", "again", at: 7)
             guard case .created(let second) = again else {
                 Issue.record("after the release, a create found \(again)")
                 return

@@ -9,6 +9,11 @@ import Testing
 /// What only the Supabase store's dashboard part has, against a real PostgreSQL behind the test
 /// gateway: the SQL functions as a Supabase user calls them, and what a browser's anon key can reach.
 @Suite struct PostgRESTDeskTests {
+    /// A store on the test database at `url`.
+    static func store(url: String, gateway: TestGateway) -> PostgRESTCallStore {
+        PostgRESTCallStore(configuration: PostgRESTConfiguration(url: url, serviceRoleKey: gateway.serviceRoleKey), transport: TestGateway.transport)
+    }
+
     /// POSTs `/rest/v1/rpc/<name>` with `key` and returns the response.
     func rpc(_ name: String, _ arguments: [String: Any], url: String, key: String) async throws -> HTTPResponse {
         try await TestGateway.transport.send(
@@ -38,10 +43,7 @@ import Testing
     @Test func aDirectInsertCannotOpenASecondHandoffOfAConversation() async throws {
         let gateway = try TestGateway.fromEnvironment()
         try await gateway.withDatabase { (url, _) async throws in
-            let store = PostgRESTCallStore(
-                configuration: PostgRESTConfiguration(url: url, serviceRoleKey: gateway.serviceRoleKey),
-                transport: TestGateway.transport
-            )
+            let store = Self.store(url: url, gateway: gateway)
             try await store.upsertAgent(.new("amy"))
             let first = try await store.createHandoff(tenant: .default, conversationID: "conv-1", customerName: nil, summary: nil, at: Date()).handoff
             func insert(_ conversation: String) async throws -> HTTPResponse {
@@ -77,10 +79,7 @@ import Testing
     @Test func theDashboardsFunctionsAnswerTheDocumentedJSON() async throws {
         let gateway = try TestGateway.fromEnvironment()
         try await gateway.withDatabase { (url, _) async throws in
-            let store = PostgRESTCallStore(
-                configuration: PostgRESTConfiguration(url: url, serviceRoleKey: gateway.serviceRoleKey),
-                transport: TestGateway.transport
-            )
+            let store = Self.store(url: url, gateway: gateway)
             var amy = Agent(id: "", identity: "amy", name: "Amy", email: "amy@example.com")
             amy.chatCapacity = 0
             try await store.upsertAgent(amy)
@@ -121,10 +120,7 @@ import Testing
         let gateway = try TestGateway.fromEnvironment()
         let anonKey = try #require(ProcessInfo.processInfo.environment["SWITCHBOARD_TEST_SUPABASE_ANON_KEY"], "the anon key is not set")
         try await gateway.withDatabase { (url, _) async throws in
-            let store = PostgRESTCallStore(
-                configuration: PostgRESTConfiguration(url: url, serviceRoleKey: gateway.serviceRoleKey),
-                transport: TestGateway.transport
-            )
+            let store = Self.store(url: url, gateway: gateway)
             try await store.upsertAgent(Agent(id: "", identity: "amy", name: "Amy", email: "amy@example.com"))
             let handoff = try await store.createHandoff(tenant: .default, conversationID: "conv-1", customerName: nil, summary: nil, at: Date())
                 .handoff
