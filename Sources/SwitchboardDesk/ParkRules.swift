@@ -30,4 +30,17 @@ public enum ParkRules {
     public static func arrivalExpectedSince(now: Date) -> Date {
         now.addingTimeInterval(-Double(arrivalGraceSeconds))
     }
+
+    /// How long a retrieval may wait for its agent's leg to reach the slot (`/twilio/retrieve`) before
+    /// the hold music gives the call back to every agent: a redirected leg arrives within seconds, a
+    /// Voice SDK connect within a few more, and a leg that has not arrived by then (the agent's browser
+    /// closed, its connection dropped) is not coming, while the caller would otherwise hold until the
+    /// park times out.
+    public static let retrieverArrivalGraceSeconds = 30
+
+    /// The latest retrieval time of a retrieval whose leg, not yet in the slot, is taken as not coming at
+    /// `now` (see ``retrieverArrivalGraceSeconds``).
+    public static func retrieverExpectedSince(now: Date) -> Date {
+        now.addingTimeInterval(-Double(retrieverArrivalGraceSeconds))
+    }
 }

@@ -275,6 +275,43 @@ import Testing
         }
     }
 
+    /// A retrieval whose agent's leg has not reached the slot 30 s later (the documented grace: the
+    /// agent's browser closed, its connection dropped) is given back by the next hold-music request: the
+    /// call waits for any agent again and the agent is free, instead of the caller holding until the park
+    /// times out. A fresh retrieval, or one whose leg arrived, stays.
+    @Test(arguments: StoreUnderTest.all)
+    func theHoldMusicGivesBackARetrievalWhoseLegNeverCame(store kind: StoreUnderTest) async throws {
+        try await Self.withCallParkedByAnn(kind, "CAgone") { store, _, client, id in
+            let late = Date().addingTimeInterval(-40)
+            #expect(try await store.retrieveParkedCall(id: id, tenant: "acme", agentIdentity: DeskHarness.bob, at: late).retrieves)
+            #expect(try await Self.bob(store).currentCallSid == "CAgone")
+            let music = try await client.twilio("/twilio/park-wait?tenant=acme&parked=\(id)", ["CallSid": "CAgone", "QueueTime": "40"])
+            #expect(String(buffer: music.body).contains("<Play>"))
+            #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == nil, "the retrieval was given back")
+            #expect(try await Self.bob(store).currentCallSid == nil)
+            let listed = try DeskHarness.object(try await client.api(.get, "/api/parked", token: DeskHarness.bobToken))
+            #expect((listed["parked"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [id])
+
+            // A fresh retrieval stays.
+            #expect(try await store.retrieveParkedCall(id: id, tenant: "acme", agentIdentity: DeskHarness.bob, at: Date()).retrieves)
+            _ = try await client.twilio("/twilio/park-wait?tenant=acme&parked=\(id)", ["CallSid": "CAgone", "QueueTime": "40"])
+            #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.bob)
+        }
+    }
+
+    /// A late retrieval whose leg did reach the slot is a conversation: the hold music leaves it alone.
+    @Test(arguments: StoreUnderTest.all)
+    func theHoldMusicLeavesARetrievalWhoseLegArrived(store kind: StoreUnderTest) async throws {
+        try await Self.withCallParkedByAnn(kind, "CAtalk") { store, _, client, id in
+            let late = Date().addingTimeInterval(-40)
+            #expect(try await store.retrieveParkedCall(id: id, tenant: "acme", agentIdentity: DeskHarness.bob, at: late).retrieves)
+            #expect(try await store.confirmRetrieverArrival(id: id, tenant: "acme", agentIdentity: DeskHarness.bob, at: late.addingTimeInterval(2)))
+            _ = try await client.twilio("/twilio/park-wait?tenant=acme&parked=\(id)", ["CallSid": "CAtalk", "QueueTime": "40"])
+            #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.bob)
+            #expect(try await Self.bob(store).currentCallSid == "CAtalk")
+        }
+    }
+
     /// The API's answer while the parker is still on the call: 409 `park_in_progress`, naming them.
     @Test(arguments: StoreUnderTest.all)
     func aRetrievalWhileTheParkerIsOnTheCallIsParkInProgress(store kind: StoreUnderTest) async throws {
@@ -424,5 +461,13 @@ import Testing
             #expect(status.status == .ok)
             #expect(try await Self.bob(store).currentCallSid == nil)
         }
+    }
+}
+
+extension RetrievalOutcome {
+    /// Whether this is ``retrieved(_:)``.
+    var retrieves: Bool {
+        if case .retrieved = self { return true }
+        return false
     }
 }

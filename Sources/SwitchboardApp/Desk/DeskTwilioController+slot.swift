@@ -147,19 +147,28 @@ extension DeskTwilioController {
         }
     }
 
-    /// At the park's timeout, undoes a retrieval whose leg never reached the slot (the agent's redirect
-    /// was refused or lost, and the agent never retried), so that the parker's ring-back, not voicemail,
-    /// takes the caller, and that agent is freed with no wrap-up. A retrieval whose leg arrived, or an
-    /// unknown park, is left alone; a store failure is logged (the caller then goes to voicemail).
-    func releaseUnreachedRetrieval(of callSid: String, id: String, tenant: TenantID) async {
+    /// Undoes a retrieval whose leg never reached the slot (the agent's redirect was refused or lost, its
+    /// browser closed), made before `retrievedBefore` (any, when nil), and frees that agent with no
+    /// wrap-up. At the park's timeout (nil) the parker's ring-back, not voicemail, then takes the caller;
+    /// from the hold music (a retrieval older than ``ParkRules/retrieverArrivalGraceSeconds``) the call
+    /// waits for any agent again, instead of holding until the park times out. A retrieval whose leg
+    /// arrived, or an unknown park, is left alone; a store failure is logged (the caller then goes to
+    /// voicemail at the timeout).
+    func releaseUnreachedRetrieval(of callSid: String, id: String, tenant: TenantID, retrievedBefore: Date? = nil) async {
         let store = services.store
+        let logger = services.logger
         do {
             try await budget.run { () async throws(StoreError) in
                 let parked = try await store.parkedCall(id: id, in: tenant)
                 guard parked.callSid == callSid, let retriever = parked.retrievedBy, let retrievedAt = parked.retrievedAt,
-                    parked.retrieverArrivedAt == nil
+                    parked.retrieverArrivedAt == nil, parked.endedAt == nil, retrievedBefore.map({ retrievedAt < $0 }) ?? true
                 else { return }
-                try await store.releaseRetrieval(id: parked.id, tenant: tenant, agentIdentity: retriever, retrievedAt: retrievedAt)
+                if try await store.releaseRetrieval(id: parked.id, tenant: tenant, agentIdentity: retriever, retrievedAt: retrievedAt) {
+                    logger.warning(
+                        "released a retrieval whose leg never reached the slot",
+                        metadata: ["parked": "\(parked.id)", "agent": "\(retriever)", "retrievedAt": "\(retrievedAt)"]
+                    )
+                }
             }
         } catch let error where error == .notFound {
             // An unknown park, or a retriever whose record is gone: nobody holds the call.

@@ -55,8 +55,17 @@ struct DeskTwilioController<Store: DeskStore>: Sendable {
             let outcome = await confirmArrival(form: form, tenant: tenant, parkedID: parkedID)
             return (parkSlot(form: form, tenant: tenant, parkedID: parkedID), outcome)
         case .parkWait:
-            // Twilio requests it while the caller waits: it records the arrival again if /twilio/park could not.
+            // Twilio requests it while the caller waits: it records the arrival again if /twilio/park could not,
+            // and gives the call back to every agent when a retriever's leg is long overdue.
             _ = await confirmArrival(form: form, tenant: tenant, parkedID: parkedID)
+            if let tenant, let parkedID, let callSid = form["CallSid"], !callSid.isEmpty {
+                await releaseUnreachedRetrieval(
+                    of: callSid,
+                    id: parkedID,
+                    tenant: tenant,
+                    retrievedBefore: ParkRules.retrieverExpectedSince(now: Date())
+                )
+            }
             let queueTime = form["QueueTime"].flatMap { Int($0) } ?? 0
             if ParkRules.hasTimedOut(queueTime: queueTime, timeoutSeconds: services.configuration.parkTimeoutSeconds) {
                 return (VoiceResponse([.leave(Leave())]), "park-timeout")
