@@ -299,10 +299,33 @@ import Testing
                 let retrieval = try await client.api(.post, "/api/parked/\(lost.id)/retrieve", token: DeskHarness.bobToken, json: "{}")
                 #expect(retrieval.status == .conflict)
                 #expect(try DeskHarness.errorCode(retrieval) == "park_ended")
-                #expect(try await store.parkedCall(id: lost.id, in: "acme").endedAt != nil, "the park was ended")
+                #expect(try await store.parkedCall(id: lost.id, in: "acme").endedAt != nil, "the park was withdrawn")
                 #expect(try await store.parkedCalls(in: "acme").map(\.id) == [fresh.id])
                 #expect(try await store.agent(identity: DeskHarness.bob, in: "acme").currentCallSid == nil)
                 #expect(await twilio.redirects.isEmpty)
+
+                // Had the caller been in the slot after all (its arrival unrecorded), the hold music brings the park back.
+                _ = try await client.twilio("/twilio/park-wait?tenant=acme&parked=\(lost.id)", ["CallSid": "CAlost", "QueueTime": "130"])
+                let restored = try DeskHarness.object(try await client.api(.get, "/api/parked", token: DeskHarness.bobToken))
+                #expect((restored["parked"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [lost.id, fresh.id])
+            }
+        }
+    }
+
+    /// An old park the parker still holds (its redirect on the way, after a re-park of a park whose first
+    /// request never finished) is not taken for a lost caller: its retrieval is 409 park_in_progress.
+    @Test(arguments: StoreUnderTest.all)
+    func anOldParkStillHeldByItsParkerIsInProgressNotEnded(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store, redirector: RecordingRedirector()).test(.router) { client in
+                _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.bobToken)
+                try await Self.answered("CAheldold", store: store, client: client)
+                let old = Date().addingTimeInterval(-130)  // The documented grace is 120 s.
+                let parked = try await store.parkCall("CAheldold", tenant: "acme", slot: "park_CAheldold", parkedBy: DeskHarness.ann, at: old)
+                let retrieval = try await client.api(.post, "/api/parked/\(parked.id)/retrieve", token: DeskHarness.bobToken, json: "{}")
+                #expect(retrieval.status == .conflict)
+                #expect(try DeskHarness.errorCode(retrieval) == "park_in_progress")
+                #expect(try await store.parkedCall(id: parked.id, in: "acme").isWaiting)
             }
         }
     }

@@ -173,7 +173,10 @@ extension DeskTwilioController {
         } catch let error where error == .notFound {
             // An unknown park, or a retriever whose record is gone: nobody holds the call.
         } catch {
-            services.logger.error("could not release a retrieval at the park's timeout", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+            services.logger.error(
+                "could not release a retrieval whose leg never reached the slot",
+                metadata: ["callSid": "\(callSid)", "error": "\(error)"]
+            )
         }
     }
 

@@ -184,21 +184,28 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
     }
 
     /// A waiting park whose caller never reached the slot within ``ParkRules/arrivalGraceSeconds`` is
-    /// over (the caller hung up on the way): it is ended, and its retrieval answered 409 `park_ended`,
-    /// rather than putting the agent on a call with nobody in the slot. Other parks are left alone.
+    /// over (the caller hung up on the way): it is withdrawn, and its retrieval answered 409
+    /// `park_ended`, rather than putting the agent on a call with nobody in the slot. The withdrawal is
+    /// atomic with the arrival's check (``DeskStore/withdrawPark(id:tenant:at:)``), so an arrival
+    /// recorded meanwhile lets the retrieval go on, and a caller who does reach the slot later brings
+    /// the park back. A park the parker still holds (its redirect on the way, after a re-park of a park
+    /// whose first request never finished) is left to the retrieval's `park_in_progress`.
     private func endIfCallerNeverArrived(_ id: String, in tenant: TenantID, at now: Date) async throws(DeskError) {
         let store = services.store
         let parked = try await services.run(notFound: .parkedCallNotFound(id)) { () async throws(StoreError) in
             try await store.parkedCall(id: id, in: tenant)
         }
         guard parked.isWaiting, parked.arrivedAt == nil, parked.parkedAt < ParkRules.arrivalExpectedSince(now: now) else { return }
+        let withdrawal = try await services.run(notFound: .parkedCallNotFound(id)) { () async throws(StoreError) -> ParkWithdrawal? in
+            let parker = try? await store.agent(identity: parked.parkedBy, in: tenant)
+            guard parker?.currentCallSid != parked.callSid else { return nil }
+            return try await store.withdrawPark(id: parked.id, tenant: tenant, at: now)
+        }
+        guard withdrawal == .withdrawn else { return }
         services.logger.warning(
-            "ending a park whose caller never reached the slot",
+            "withdrew a park whose caller never reached the slot",
             metadata: ["parked": "\(parked.id)", "callSid": "\(parked.callSid)", "parkedAt": "\(parked.parkedAt)"]
         )
-        _ = try await services.run(notFound: .parkedCallNotFound(id)) { () async throws(StoreError) in
-            try await store.endParkedCall(parked.callSid, at: now)
-        }
         throw .parkEnded
     }
 
@@ -242,8 +249,8 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
                 guard await legArrived(parked, of: agent.identity) else {
                     throw error.hinting(
                         "The call stays retrieved by you: if your leg did not reach the caller, retrieve it again with "
-                            + "\"redirectAgain\": true. Until then no other agent can take it; at the park's timeout, "
-                            + "unless your leg reached the caller, the parker is rung again."
+                            + "\"redirectAgain\": true. Unless your leg reaches the caller, the call goes back to every agent "
+                            + "30 s after your retrieval (at the next hold-music request), and at the park's timeout the parker is rung again."
                     )
                 }
             } catch {
