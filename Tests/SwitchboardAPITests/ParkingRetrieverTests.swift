@@ -275,39 +275,51 @@ import Testing
         }
     }
 
+    /// Bob retrieves parked call `id` at `time` (straight in the store), then Twilio requests the hold
+    /// music of `callSid`'s slot; who holds the retrieval afterwards.
+    static func holdMusicAfterBobRetrieves(
+        _ id: String,
+        _ callSid: String,
+        at time: Date,
+        arrivedAt arrival: Date? = nil,
+        store: any DeskStore,
+        client: any TestClientProtocol
+    ) async throws -> String? {
+        #expect(try await store.retrieveParkedCall(id: id, tenant: "acme", agentIdentity: DeskHarness.bob, at: time).retrieves)
+        if let arrival {
+            #expect(try await store.confirmRetrieverArrival(id: id, tenant: "acme", agentIdentity: DeskHarness.bob, at: arrival))
+        }
+        let music = try await client.twilio("/twilio/park-wait?tenant=acme&parked=\(id)", ["CallSid": callSid, "QueueTime": "40"])
+        #expect(String(buffer: music.body).contains("<Play>"))
+        return try await store.parkedCall(id: id, in: "acme").retrievedBy
+    }
+
     /// A retrieval whose agent's leg has not reached the slot 30 s later (the documented grace: the
     /// agent's browser closed, its connection dropped) is given back by the next hold-music request: the
     /// call waits for any agent again and the agent is free, instead of the caller holding until the park
-    /// times out. A fresh retrieval, or one whose leg arrived, stays.
+    /// times out. A fresh retrieval, or a late one whose leg arrived (a conversation), stays.
     @Test(arguments: StoreUnderTest.all)
     func theHoldMusicGivesBackARetrievalWhoseLegNeverCame(store kind: StoreUnderTest) async throws {
         try await Self.withCallParkedByAnn(kind, "CAgone") { store, _, client, id in
             let late = Date().addingTimeInterval(-40)
-            #expect(try await store.retrieveParkedCall(id: id, tenant: "acme", agentIdentity: DeskHarness.bob, at: late).retrieves)
-            #expect(try await Self.bob(store).currentCallSid == "CAgone")
-            let music = try await client.twilio("/twilio/park-wait?tenant=acme&parked=\(id)", ["CallSid": "CAgone", "QueueTime": "40"])
-            #expect(String(buffer: music.body).contains("<Play>"))
-            #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == nil, "the retrieval was given back")
+            #expect(try await Self.holdMusicAfterBobRetrieves(id, "CAgone", at: late, store: store, client: client) == nil, "given back")
             #expect(try await Self.bob(store).currentCallSid == nil)
             let listed = try DeskHarness.object(try await client.api(.get, "/api/parked", token: DeskHarness.bobToken))
             #expect((listed["parked"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [id])
 
-            // A fresh retrieval stays.
-            #expect(try await store.retrieveParkedCall(id: id, tenant: "acme", agentIdentity: DeskHarness.bob, at: Date()).retrieves)
-            _ = try await client.twilio("/twilio/park-wait?tenant=acme&parked=\(id)", ["CallSid": "CAgone", "QueueTime": "40"])
-            #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.bob)
+            #expect(try await Self.holdMusicAfterBobRetrieves(id, "CAgone", at: Date(), store: store, client: client) == DeskHarness.bob)
         }
-    }
-
-    /// A late retrieval whose leg did reach the slot is a conversation: the hold music leaves it alone.
-    @Test(arguments: StoreUnderTest.all)
-    func theHoldMusicLeavesARetrievalWhoseLegArrived(store kind: StoreUnderTest) async throws {
         try await Self.withCallParkedByAnn(kind, "CAtalk") { store, _, client, id in
             let late = Date().addingTimeInterval(-40)
-            #expect(try await store.retrieveParkedCall(id: id, tenant: "acme", agentIdentity: DeskHarness.bob, at: late).retrieves)
-            #expect(try await store.confirmRetrieverArrival(id: id, tenant: "acme", agentIdentity: DeskHarness.bob, at: late.addingTimeInterval(2)))
-            _ = try await client.twilio("/twilio/park-wait?tenant=acme&parked=\(id)", ["CallSid": "CAtalk", "QueueTime": "40"])
-            #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.bob)
+            let holder = try await Self.holdMusicAfterBobRetrieves(
+                id,
+                "CAtalk",
+                at: late,
+                arrivedAt: late.addingTimeInterval(2),
+                store: store,
+                client: client
+            )
+            #expect(holder == DeskHarness.bob)
             #expect(try await Self.bob(store).currentCallSid == "CAtalk")
         }
     }
