@@ -92,7 +92,7 @@ extension InMemoryCallStore: DeskStore {
     public func parkedCalls(in tenant: TenantID, arrivedOrParkedSince: Date?) throws(StoreError) -> [ParkedCall] {
         parkedByID.values
             .filter { $0.tenant == tenant && $0.isWaiting }
-            .filter { parked in arrivedOrParkedSince.map { parked.arrivedAt != nil || parked.parkedAt >= $0 } ?? true }
+            .filter { parked in arrivedOrParkedSince.map(parked.isCallerExpected(since:)) ?? true }
             .sorted { ($0.parkedAt, $0.callSid) < ($1.parkedAt, $1.callSid) }
     }
 

@@ -61,6 +61,19 @@ public struct ParkedCall: Equatable, Sendable, Codable {
 
     /// Whether the caller is still waiting in the slot.
     public var isWaiting: Bool { retrievedAt == nil && endedAt == nil }
+
+    /// Whether the caller reached the slot, or may still: it arrived, or the park was made at or after
+    /// `cutoff` (the earliest park time whose caller may still be on the way).
+    public func isCallerExpected(since cutoff: Date) -> Bool {
+        arrivedAt != nil || parkedAt >= cutoff
+    }
+
+    /// Whether the call is retrieved by an agent whose leg has not reached the slot, the retrieval made
+    /// before `cutoff` (any, when nil).
+    public func hasUnreachedRetrieval(before cutoff: Date?) -> Bool {
+        guard retrievedBy != nil, let retrievedAt, retrieverArrivedAt == nil else { return false }
+        return cutoff.map { retrievedAt < $0 } ?? true
+    }
 }
 
 /// What the caller's arrival in a park slot found (``DeskStore/confirmParkArrival(id:tenant:callSid:at:)``).

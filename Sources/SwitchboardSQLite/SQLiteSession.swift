@@ -22,9 +22,8 @@ import Synchronization
 /// take no lock that a writer holds, so such a read never waits for one (its busy timeout is zero; in
 /// the rare cases where SQLite still answers busy, while another connection recovers the WAL for
 /// instance, the read is retried on the writer's thread, which waits as long as the busy timeout
-/// allows). A read sees every transaction
-/// committed before it started, the writer's included. When every reader is in use the read goes to the
-/// writer's thread too. A `:memory:` database has no readers: another connection would open another
+/// allows). A read sees every transaction committed before it started, the writer's included. When
+/// every reader is in use the read goes to the writer's thread too. A `:memory:` database has no readers: another connection would open another
 /// database.
 ///
 /// The class is `Sendable` without `@unchecked`: its stored properties are immutable references to

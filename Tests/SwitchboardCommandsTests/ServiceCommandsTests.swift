@@ -15,6 +15,12 @@ import Testing
         return directory
     }
 
+    /// Imports one available agent, alice, into the embedded store at `database`.
+    func importAlice(into database: String) throws {
+        let agents = #"[{"identity": "alice", "name": "Alice", "email": "a@x.com", "presence": "available"}]"#
+        #expect(try cli.run(["agents", "import", "-", "--database", database], stdin: Array(agents.utf8)).status == 0)
+    }
+
     /// The wrk script in shared/bench carries this signature for this body, token and URL, computed by
     /// twilio-python.
     @Test func signMatchesTheBenchmarkScriptsSignature() throws {
@@ -92,8 +98,7 @@ import Testing
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = directory.appendingPathComponent("e2e.sqlite").path
-        let agents = #"[{"identity": "alice", "name": "Alice", "email": "a@x.com", "presence": "available"}]"#
-        #expect(try cli.run(["agents", "import", "-", "--database", database], stdin: Array(agents.utf8)).status == 0)
+        try importAlice(into: database)
         try await withServer(["--database", database]) { port, reply in
             #expect(reply.status == 0)
             #expect(String(decoding: reply.stdout, as: UTF8.self).contains(">alice</Client></Dial></Response>"))
@@ -116,8 +121,7 @@ import Testing
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = directory.appendingPathComponent("locked.sqlite").path
-        let agents = #"[{"identity": "alice", "name": "Alice", "email": "a@x.com", "presence": "available"}]"#
-        #expect(try cli.run(["agents", "import", "-", "--database", database], stdin: Array(agents.utf8)).status == 0)
+        try importAlice(into: database)
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         holder.arguments = [

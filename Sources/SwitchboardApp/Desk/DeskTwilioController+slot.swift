@@ -16,10 +16,10 @@ extension DeskTwilioController {
     /// that a park withdrawn because Twilio's answer to the redirect never came is restored, and takes
     /// the parker, who is no longer with the caller, off the call (unless the call was retrieved). Both
     /// steps may repeat: `/twilio/park` and every `/twilio/park-wait` run them, so one that failed is done
-    /// by the next. Answers the outcome word of `/twilio/park`. A store failure is logged: the caller is
-    /// enqueued all the same.
-    func confirmArrival(form: FormParameters, tenant: TenantID?, parkedID: String?) async -> String {
-        guard let tenant, let parkedID, let callSid = form["CallSid"], !callSid.isEmpty else { return "enqueued" }
+    /// by the next. Answers the outcome word of `/twilio/park`, and the park as the store has it when the
+    /// arrival found it standing. A store failure is logged: the caller is enqueued all the same.
+    func confirmArrival(form: FormParameters, tenant: TenantID?, parkedID: String?) async -> (word: String, parked: ParkedCall?) {
+        guard let tenant, let parkedID, let callSid = form["CallSid"], !callSid.isEmpty else { return ("enqueued", nil) }
         let store = services.store
         let wrapUp = services.configuration.wrapUpSeconds
         let now = Date()
@@ -42,18 +42,22 @@ extension DeskTwilioController {
                 }
                 return arrival
             }
-            guard case .restored(let parked) = arrival else { return "enqueued" }
-            services.logger.warning(
-                "park restored: the caller reached the slot after the park was withdrawn",
-                metadata: ["callSid": "\(callSid)", "parked": "\(parked.id)", "agent": "\(parked.parkedBy)"]
-            )
-            return "enqueued-park-restored"
+            switch arrival {
+            case .confirmed(let parked): return ("enqueued", parked)
+            case .notWaiting: return ("enqueued", nil)
+            case .restored(let parked):
+                services.logger.warning(
+                    "park restored: the caller reached the slot after the park was withdrawn",
+                    metadata: ["callSid": "\(callSid)", "parked": "\(parked.id)", "agent": "\(parked.parkedBy)"]
+                )
+                return ("enqueued-park-restored", parked)
+            }
         } catch let error where error == .notFound {
             services.logger.warning("a caller arrived in an unknown park", metadata: ["callSid": "\(callSid)", "parked": "\(parkedID)"])
-            return "enqueued-unknown-park"
+            return ("enqueued-unknown-park", nil)
         } catch {
             services.logger.error("could not record the caller's arrival in the park slot", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
-            return "enqueued-unconfirmed"
+            return ("enqueued-unconfirmed", nil)
         }
     }
 
@@ -153,15 +157,18 @@ extension DeskTwilioController {
     /// from the hold music (a retrieval older than ``ParkRules/retrieverArrivalGraceSeconds``) the call
     /// waits for any agent again, instead of holding until the park times out. A retrieval whose leg
     /// arrived, or an unknown park, is left alone; a store failure is logged (the caller then goes to
-    /// voicemail at the timeout).
-    func releaseUnreachedRetrieval(of callSid: String, id: String, tenant: TenantID, retrievedBefore: Date? = nil) async {
+    /// voicemail at the timeout). `known` is the park as just read, when the caller has it: then the store
+    /// is asked only when a release is due.
+    func releaseUnreachedRetrieval(of callSid: String, id: String, tenant: TenantID, retrievedBefore: Date? = nil, known: ParkedCall? = nil) async {
+        if let known, !known.hasUnreachedRetrieval(before: retrievedBefore) { return }
         let store = services.store
         let logger = services.logger
         do {
             try await budget.run { () async throws(StoreError) in
-                let parked = try await store.parkedCall(id: id, in: tenant)
-                guard parked.callSid == callSid, let retriever = parked.retrievedBy, let retrievedAt = parked.retrievedAt,
-                    parked.retrieverArrivedAt == nil, parked.endedAt == nil, retrievedBefore.map({ retrievedAt < $0 }) ?? true
+                let parked: ParkedCall
+                if let known { parked = known } else { parked = try await store.parkedCall(id: id, in: tenant) }
+                guard parked.callSid == callSid, parked.hasUnreachedRetrieval(before: retrievedBefore), let retriever = parked.retrievedBy,
+                    let retrievedAt = parked.retrievedAt
                 else { return }
                 if try await store.releaseRetrieval(id: parked.id, tenant: tenant, agentIdentity: retriever, retrievedAt: retrievedAt) {
                     logger.warning(

@@ -52,18 +52,19 @@ struct DeskTwilioController<Store: DeskStore>: Sendable {
         case .voicemail:
             return (responses.voicemail(tenant: tenant), "voicemail")
         case .park:
-            let outcome = await confirmArrival(form: form, tenant: tenant, parkedID: parkedID)
+            let outcome = await confirmArrival(form: form, tenant: tenant, parkedID: parkedID).word
             return (parkSlot(form: form, tenant: tenant, parkedID: parkedID), outcome)
         case .parkWait:
             // Twilio requests it while the caller waits: it records the arrival again if /twilio/park could not,
             // and gives the call back to every agent when a retriever's leg is long overdue.
-            _ = await confirmArrival(form: form, tenant: tenant, parkedID: parkedID)
+            let seen = await confirmArrival(form: form, tenant: tenant, parkedID: parkedID).parked
             if let tenant, let parkedID, let callSid = form["CallSid"], !callSid.isEmpty {
                 await releaseUnreachedRetrieval(
                     of: callSid,
                     id: parkedID,
                     tenant: tenant,
-                    retrievedBefore: ParkRules.retrieverExpectedSince(now: Date())
+                    retrievedBefore: ParkRules.retrieverExpectedSince(now: Date()),
+                    known: seen
                 )
             }
             let queueTime = form["QueueTime"].flatMap { Int($0) } ?? 0

@@ -195,7 +195,7 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
         let parked = try await services.run(notFound: .parkedCallNotFound(id)) { () async throws(StoreError) in
             try await store.parkedCall(id: id, in: tenant)
         }
-        guard parked.isWaiting, parked.arrivedAt == nil, parked.parkedAt < ParkRules.arrivalExpectedSince(now: now) else { return }
+        guard parked.isWaiting, !parked.isCallerExpected(since: ParkRules.arrivalExpectedSince(now: now)) else { return }
         let withdrawal = try await services.run(notFound: .parkedCallNotFound(id)) { () async throws(StoreError) -> ParkWithdrawal? in
             let parker = try? await store.agent(identity: parked.parkedBy, in: tenant)
             guard parker?.currentCallSid != parked.callSid else { return nil }
