@@ -30,7 +30,7 @@ public func buildApplication<Store: DeskStore>(
     configuration: AppConfiguration,
     store: Store,
     desk: DeskConfiguration,
-    redirector: (any CallRedirecting)?,
+    redirector: (any TwilioCallControl)?,
     metrics: ServiceMetrics = ServiceMetrics(),
     logger: Logger,
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -93,7 +93,7 @@ public func buildRouter<Store: DeskStore>(
     configuration: AppConfiguration,
     store: Store,
     desk: DeskConfiguration,
-    redirector: (any CallRedirecting)?,
+    redirector: (any TwilioCallControl)?,
     metrics: ServiceMetrics,
     logger: Logger
 ) -> Router<BasicRequestContext> {
@@ -105,7 +105,7 @@ private func deskRouter<Store: DeskStore>(
     configuration: AppConfiguration,
     store: Store,
     desk: DeskConfiguration,
-    redirector: (any CallRedirecting)?,
+    redirector: (any TwilioCallControl)?,
     metrics: ServiceMetrics,
     logger: Logger
 ) -> (router: Router<BasicRequestContext>, queues: RetryQueues) {

@@ -114,6 +114,16 @@ extension DeskError {
     }
     /// The handoff is not active with this agent.
     public static func handoffNotActive(_ id: String) -> DeskError { DeskError(.handoffNotActive, "Handoff \(id) is not active with you.") }
+    /// The call a retrieval was asked to redirect is not a live call of the agent's own Voice SDK
+    /// client. One answer whether the call is someone else's, over or unknown, so the route tells
+    /// nobody whether a call SID they guessed is live.
+    public static func notYourLeg(_ callSid: String, identity: String) -> DeskError {
+        DeskError(
+            .notYourLeg,
+            "Call \(callSid) is not a live call of yours.",
+            hint: "agentCallSid must name your own live call: one from or to client:\(identity)."
+        )
+    }
     /// Parking and voicemail redirects need Twilio's REST API, which is not configured.
     public static let twilioNotConfigured = DeskError(
         .twilioNotConfigured,

@@ -8,7 +8,7 @@ import Foundation
 
 /// Twilio's REST API over any ``HTTPTransport``: HTTP basic auth with the account SID and Auth
 /// Token, form-encoded bodies.
-public struct TwilioRESTClient<Transport: HTTPTransport>: CallRedirecting {
+public struct TwilioRESTClient<Transport: HTTPTransport>: TwilioCallControl {
     /// Where and as whom.
     public let configuration: TwilioRESTConfiguration
     private let transport: Transport
@@ -21,14 +21,29 @@ public struct TwilioRESTClient<Transport: HTTPTransport>: CallRedirecting {
         self.timeouts = timeouts
     }
 
+    /// `GET /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json`.
+    public func fetchCall(_ callSid: String) async throws(TwilioRESTError) -> TwilioCall {
+        let request = HTTPRequest(
+            method: .get,
+            url: configuration.baseURL + callPath(callSid),
+            headers: [HTTPHeader("Authorization", basicAuthorization), HTTPHeader("Accept", "application/json")],
+            timeouts: timeouts
+        )
+        let response = try await send(request)
+        do {
+            return try JSONDecoder().decode(TwilioCall.self, from: Data(response.body))
+        } catch {
+            // A GET changes nothing, whatever its answer.
+            throw TwilioRESTError(status: response.status, message: "Twilio's call is not readable: \(error)", mayHaveBeenApplied: false)
+        }
+    }
+
     /// `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json` with `Url` and `Method=POST`.
     public func redirectCall(_ callSid: String, to url: String) async throws(TwilioRESTError) {
-        let path =
-            "/2010-04-01/Accounts/\(Self.pathSegment(configuration.accountSID))/Calls/\(Self.pathSegment(callSid)).json"
         let body = Self.formEncode([("Url", url), ("Method", "POST")])
         let request = HTTPRequest(
             method: .post,
-            url: configuration.baseURL + path,
+            url: configuration.baseURL + callPath(callSid),
             headers: [
                 HTTPHeader("Authorization", basicAuthorization),
                 HTTPHeader("Content-Type", "application/x-www-form-urlencoded"),
@@ -37,6 +52,15 @@ public struct TwilioRESTClient<Transport: HTTPTransport>: CallRedirecting {
             body: Array(body.utf8),
             timeouts: timeouts
         )
+        _ = try await send(request)
+    }
+
+    private func callPath(_ callSid: String) -> String {
+        "/2010-04-01/Accounts/\(Self.pathSegment(configuration.accountSID))/Calls/\(Self.pathSegment(callSid)).json"
+    }
+
+    /// Sends `request`; a response that is not 2xx is an error with Twilio's message.
+    private func send(_ request: HTTPRequest) async throws(TwilioRESTError) -> HTTPResponse {
         let response: HTTPResponse
         do {
             response = try await transport.send(request)
@@ -46,6 +70,7 @@ public struct TwilioRESTClient<Transport: HTTPTransport>: CallRedirecting {
         guard response.isSuccess else {
             throw TwilioRESTError(status: response.status, message: Self.twilioMessage(response.body) ?? "Twilio answered \(response.status)")
         }
+        return response
     }
 
     /// `Basic base64(accountSID:authToken)`.

@@ -25,6 +25,8 @@ enum DeskHarness {
     static let ann = "agent_aaaaaaaa000040008000000000000001"
     static let bobID = "bbbbbbbb-0000-4000-8000-000000000002"
     static let bob = "agent_bbbbbbbb000040008000000000000002"
+    /// The agents' live Voice SDK calls the retrieval tests name in `agentCallSid`, as Twilio knows them.
+    static let legs = ["CAbobleg": bob, "CAbob": bob, "CAgone": bob, "CAannleg": ann, "CAx": ann]
     static let supID = "cccccccc-0000-4000-8000-000000000003"
     static let sup = "agent_cccccccc000040008000000000000003"
     static let eveID = "eeeeeeee-0000-4000-8000-000000000005"
@@ -67,7 +69,7 @@ enum DeskHarness {
     static func app(
         store: some DeskStore,
         desk: DeskConfiguration = desk(),
-        redirector: (any CallRedirecting)? = nil,
+        redirector: (any TwilioCallControl)? = nil,
         storeBudget: Duration = .seconds(2)
     ) -> some ApplicationProtocol {
         var logger = Logger(label: "test")
@@ -149,9 +151,9 @@ extension TestClientProtocol {
     }
 }
 
-/// A ``CallRedirecting`` that records what it was asked, for tests that do not check Twilio's wire
+/// A ``TwilioCallControl`` that records what it was asked, for tests that do not check Twilio's wire
 /// format (``TwilioRESTLoopbackTests`` does).
-actor RecordingRedirector: CallRedirecting {
+actor RecordingRedirector: TwilioCallControl {
     private(set) var redirects: [(callSid: String, url: String)] = []
     var failure: TwilioRESTError?
     /// Runs while a redirect is under way (after it is recorded), as if Twilio took that long.
@@ -161,14 +163,42 @@ actor RecordingRedirector: CallRedirecting {
     /// its answer was lost.
     private var lostAnswer: TwilioRESTError?
 
+    /// The calls Twilio knows, by SID: ``fetchCall(_:)`` answers 404 for any other.
+    private var calls: [String: TwilioCall] = [:]
+
+    /// `legs` maps the SIDs of agents' live Voice SDK calls to their agents' identities.
     init(
         failure: TwilioRESTError? = nil,
         lostAnswer: TwilioRESTError? = nil,
+        legs: [String: String] = [:],
         during: (@Sendable (_ callSid: String, _ url: String) async -> Void)? = nil
     ) {
         self.failure = failure
         self.lostAnswer = lostAnswer
         self.during = during
+        for (callSid, identity) in legs { calls[callSid] = Self.leg(callSid, of: identity) }
+    }
+
+    /// A live call that the Voice SDK client `identity` placed (`status` may say it is over).
+    static func leg(_ callSid: String, of identity: String, status: String = "in-progress") -> TwilioCall {
+        TwilioCall(sid: callSid, from: "client:\(identity)", to: "+15005550006", status: status)
+    }
+
+    /// Makes Twilio know `call`.
+    func add(_ call: TwilioCall) { calls[call.sid] = call }
+
+    /// Thrown by every later lookup, when set: Twilio cannot be asked.
+    private var lookupFailure: TwilioRESTError?
+
+    /// Makes every later lookup fail with `failure`, or succeed again with nil.
+    func failLookups(with failure: TwilioRESTError?) { lookupFailure = failure }
+
+    func fetchCall(_ callSid: String) async throws(TwilioRESTError) -> TwilioCall {
+        if let lookupFailure { throw lookupFailure }
+        guard let call = calls[callSid] else {
+            throw TwilioRESTError(status: 404, message: "The requested resource was not found (Twilio error 20404)")
+        }
+        return call
     }
 
     /// Makes every later redirect fail with `failure`, or succeed again with nil.

@@ -6,7 +6,8 @@ import NIOCore
 
 /// A local stand-in for Twilio's REST API: `POST /2010-04-01/Accounts/{sid}/Calls/{call}.json`
 /// answers 200 only with the right basic auth (checked against a header written out by hand) and a
-/// form body, and records every request it accepted.
+/// form body, and records every request it accepted; `GET` of the same path answers the calls it was
+/// given.
 actor FakeTwilio {
     struct Received: Equatable {
         var account: String
@@ -26,7 +27,28 @@ actor FakeTwilio {
     /// would).
     let answerDelay: Duration
 
-    init(answerDelay: Duration = .zero) { self.answerDelay = answerDelay }
+    /// The calls `GET …/Calls/{call}.json` knows, by SID: (from, to, status). Any other is 404.
+    let calls: [String: (from: String, to: String, status: String)]
+
+    init(answerDelay: Duration = .zero, calls: [String: (from: String, to: String, status: String)] = [:]) {
+        self.answerDelay = answerDelay
+        self.calls = calls
+    }
+
+    /// A call resource as Twilio's API documents it (every field, most of them unused here), written out by
+    /// hand rather than by the client's decoder.
+    static func callJSON(_ sid: String, from: String, to: String, status: String) -> String {
+        """
+        {"account_sid":"\(accountSID)","annotation":null,"answered_by":null,"api_version":"2010-04-01",\
+        "caller_name":null,"date_created":"Tue, 24 Nov 2026 08:00:00 +0000","date_updated":"Tue, 24 Nov 2026 08:00:05 +0000",\
+        "direction":"inbound","duration":"0","end_time":null,"forwarded_from":null,"from":"\(from)",\
+        "from_formatted":"\(from)","group_sid":null,"parent_call_sid":null,"phone_number_sid":null,"price":null,\
+        "price_unit":"USD","sid":"\(sid)","start_time":"Tue, 24 Nov 2026 08:00:01 +0000","status":"\(status)",\
+        "subresource_uris":{"recordings":"/2010-04-01/Accounts/\(accountSID)/Calls/\(sid)/Recordings.json"},\
+        "to":"\(to)","to_formatted":"\(to)","trunk_sid":null,"uri":"/2010-04-01/Accounts/\(accountSID)/Calls/\(sid).json",\
+        "queue_time":"0"}
+        """
+    }
 
     func accept(_ received: Received) { self.received.append(received) }
     func refuse() { refused += 1 }
@@ -74,6 +96,19 @@ actor FakeTwilio {
                 headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(string: #"{"sid":"CA1","status":"in-progress"}"#))
             )
+        }
+        router.get("/2010-04-01/Accounts/:account/Calls/:file") { request, context -> Response in
+            guard request.headers[.authorization] == Self.expectedAuthorization else {
+                return Response(status: .unauthorized)
+            }
+            let file = try context.parameters.require("file")
+            let sid = String(file.dropLast(".json".count))
+            guard file.hasSuffix(".json"), let call = self.calls[sid] else {
+                let notFound = #"{"code":20404,"message":"The requested resource was not found","status":404}"#
+                return Response(status: .notFound, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: notFound)))
+            }
+            let json = Self.callJSON(sid, from: call.from, to: call.to, status: call.status)
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: json)))
         }
         var logger = Logger(label: "fake-twilio")
         logger.logLevel = .critical

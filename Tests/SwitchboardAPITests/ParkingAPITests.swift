@@ -111,7 +111,7 @@ import Testing
     @Test(arguments: StoreUnderTest.all)
     func onlyOneAgentRetrievesAParkedCall(store kind: StoreUnderTest) async throws {
         try await kind.withStore { store in
-            let twilio = RecordingRedirector()
+            let twilio = RecordingRedirector(legs: DeskHarness.legs)
             try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
                 try await Self.answered("CAret", store: store, client: client)
                 let id = try await Self.park("CAret", client: client)

@@ -32,7 +32,7 @@ import Testing
         _ body: @escaping @Sendable (any DeskStore, RecordingRedirector, any TestClientProtocol, String) async throws -> Void
     ) async throws {
         try await kind.withStore { store in
-            let twilio = RecordingRedirector()
+            let twilio = RecordingRedirector(legs: DeskHarness.legs)
             try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
                 #expect(try await client.api(.get, "/api/agents/me", token: DeskHarness.bobToken).status == .ok)
                 try await ParkingAPITests.answered(callSid, store: store, client: client)
@@ -196,7 +196,7 @@ import Testing
     func aRetrievalWhoseLegArrivedBeforeTheAnswerWasLostSucceeds(store kind: StoreUnderTest) async throws {
         try await kind.withStore { store in
             let arrive = ArrivalRelay()
-            let twilio = RecordingRedirector { callSid, url in
+            let twilio = RecordingRedirector(legs: DeskHarness.legs) { callSid, url in
                 guard callSid == "CAbobleg" else { return }
                 await arrive.run(String(url.dropFirst("https://switchboard.example.com".count)))
             }
@@ -433,7 +433,7 @@ import Testing
     @Test(arguments: StoreUnderTest.all)
     func anAgentOnAnotherCallCannotRetrieveUntilItEnds(store kind: StoreUnderTest) async throws {
         try await kind.withStore { store in
-            let twilio = RecordingRedirector()
+            let twilio = RecordingRedirector(legs: DeskHarness.legs)
             try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
                 try await ParkingAPITests.answered("CAp", store: store, client: client)
                 let id = try await ParkingAPITests.park("CAp", client: client)

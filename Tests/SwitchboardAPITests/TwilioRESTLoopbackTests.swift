@@ -92,6 +92,63 @@ import Testing
         #expect(await twilio.received.map(\.call) == ["CA1"])
     }
 
+    @Test func aCallLookupReadsTwiliosCallResource() async throws {
+        let twilio = FakeTwilio(calls: ["CAleg": ("client:agent_b", "+15005550006", "in-progress")])
+        try await twilio.application().test(.live) { fake in
+            let transport = CurlTransport()
+            let client = Self.client(base: "http://127.0.0.1:\(try #require(fake.port))", transport: transport)
+            let call = try await client.fetchCall("CAleg")
+            #expect(call == TwilioCall(sid: "CAleg", from: "client:agent_b", to: "+15005550006", status: "in-progress"))
+            let missing = await #expect(throws: TwilioRESTError.self) { try await client.fetchCall("CAnone") }
+            #expect(missing?.status == 404)
+            let refused = await #expect(throws: TwilioRESTError.self) {
+                try await Self.client(base: "http://127.0.0.1:\(try #require(fake.port))", authToken: "wrong", transport: transport).fetchCall(
+                    "CAleg"
+                )
+            }
+            #expect(refused?.status == 401)
+            await transport.shutdown()
+        }
+    }
+
+    /// Over real sockets end to end: a retrieval naming another agent's leg is refused after Twilio's
+    /// answer to the lookup, and the retriever's own leg is moved.
+    @Test func aRetrievalMovesOnlyTheRetrieversLegOverTheWire() async throws {
+        let twilio = FakeTwilio(calls: [
+            "CAannleg": ("client:\(DeskHarness.ann)", "+15005550006", "in-progress"),
+            "CAbobleg": ("client:\(DeskHarness.bob)", "+15005550006", "in-progress"),
+        ])
+        let store = InMemoryCallStore()
+        try await twilio.application().test(.live) { fake in
+            let transport = CurlTransport()
+            let client = Self.client(base: "http://127.0.0.1:\(try #require(fake.port))", transport: transport)
+            try await DeskHarness.app(store: store, redirector: client).test(.live) { api in
+                #expect(try await api.api(.get, "/api/agents/me", token: DeskHarness.bobToken).status == .ok)
+                try await store.recordRinging(DeskHarness.ringing("CAwire", agents: [DeskHarness.ann]))
+                #expect(try await api.api(.post, "/api/calls/CAwire/claim", token: DeskHarness.annToken).status == .ok)
+                let parked = try await api.api(.post, "/api/calls/CAwire/park", token: DeskHarness.annToken)
+                let id = try #require(try DeskHarness.object(parked)["id"] as? String)
+                let refused = try await api.api(
+                    .post,
+                    "/api/parked/\(id)/retrieve",
+                    token: DeskHarness.bobToken,
+                    json: #"{"agentCallSid":"CAannleg"}"#
+                )
+                #expect(refused.status == .forbidden)
+                #expect(try DeskHarness.errorCode(refused) == "not_your_leg")
+                let retrieved = try await api.api(
+                    .post,
+                    "/api/parked/\(id)/retrieve",
+                    token: DeskHarness.bobToken,
+                    json: #"{"agentCallSid":"CAbobleg"}"#
+                )
+                #expect(retrieved.status == .ok)
+            }
+            await transport.shutdown()
+        }
+        #expect(await twilio.received.map(\.call) == ["CAwire", "CAbobleg"])
+    }
+
     @Test func theLastDeclineRedirectsTheCallerThroughTwilio() async throws {
         let twilio = FakeTwilio()
         let store = InMemoryCallStore()

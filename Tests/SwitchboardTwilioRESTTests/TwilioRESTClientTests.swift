@@ -64,6 +64,42 @@ import Testing
         #expect(other?.mayHaveBeenApplied == true)
     }
 
+    @Test func aLookupIsAnAuthenticatedGetOfTheCallResource() async throws {
+        let body = #"{"sid":"CA7","from":"client:agent_b","to":"+15005550006","status":"ringing","direction":"inbound","price":null}"#
+        let recorder = Recorder(response: HTTPResponse(status: 200, body: Array(body.utf8)))
+        let call = try await TwilioRESTClient(configuration: Self.configuration, transport: recorder).fetchCall("CA7")
+        #expect(call == TwilioCall(sid: "CA7", from: "client:agent_b", to: "+15005550006", status: "ringing"))
+        let request = try #require(recorder.requests.first)
+        #expect(request.method == .get)
+        #expect(request.url == "https://api.twilio.com/2010-04-01/Accounts/AC00000000000000000000000000000001/Calls/CA7.json")
+        #expect(request.header("authorization") == "Basic QUMwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMTp0d2lsaW8tYXV0aC10b2tlbi0x")
+        #expect(request.body == nil)
+    }
+
+    @Test func aLookupAnswerThatIsNotACallIsAnErrorThatChangedNothing() async throws {
+        let recorder = Recorder(response: HTTPResponse(status: 200, body: Array(#"{"sid":"CA7"}"#.utf8)))
+        let error = await #expect(throws: TwilioRESTError.self) {
+            try await TwilioRESTClient(configuration: Self.configuration, transport: recorder).fetchCall("CA7")
+        }
+        #expect(error?.status == 200)
+        #expect(error?.mayHaveBeenApplied == false)
+    }
+
+    /// Which calls are live and whose legs they are.
+    @Test func aCallSaysWhetherItIsLiveAndWhoseLegItIs() {
+        let placed = TwilioCall(sid: "CA1", from: "client:agent_b", to: "+15005550006", status: "in-progress")
+        let rang = TwilioCall(sid: "CA2", from: "+14155550100", to: "client:agent_b", status: "ringing")
+        #expect(placed.isLeg(of: "agent_b") && rang.isLeg(of: "agent_b"))
+        #expect(!placed.isLeg(of: "agent_a") && !placed.isLeg(of: "agent_") && !placed.isLeg(of: "agent_bb"))
+        #expect(!TwilioCall(sid: "CA3", from: "+14155550100", to: "+15005550006", status: "in-progress").isLeg(of: "agent_b"))
+        for status in ["queued", "ringing", "in-progress"] {
+            #expect(TwilioCall(sid: "CA", from: "", to: "", status: status).isLive, "\(status)")
+        }
+        for status in ["canceled", "completed", "failed", "busy", "no-answer", ""] {
+            #expect(!TwilioCall(sid: "CA", from: "", to: "", status: status).isLive, "\(status)")
+        }
+    }
+
     /// A transport that fails every request with one error.
     struct Failing: HTTPTransport {
         let error: TransportError

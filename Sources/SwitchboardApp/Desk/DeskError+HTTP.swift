@@ -8,7 +8,7 @@ extension DeskError {
     var status: HTTPResponse.Status {
         switch code {
         case .missingToken, .invalidToken, .tokenExpired: .unauthorized
-        case .tenantMissing, .supervisorOnly: .forbidden
+        case .tenantMissing, .supervisorOnly, .notYourLeg: .forbidden
         case .agentRecordMissing, .callNotFound, .agentNotFound, .parkedCallNotFound, .handoffNotFound, .routeNotFound: .notFound
         case .methodNotAllowed: .methodNotAllowed
         case .invalidRequest: .badRequest

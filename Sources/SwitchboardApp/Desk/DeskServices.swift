@@ -15,7 +15,7 @@ struct DeskServices<Store: DeskStore>: Sendable {
     let authenticator: DeskAuthenticator
     let configuration: DeskConfiguration
     let routing: RoutingConfiguration
-    let redirector: (any CallRedirecting)?
+    let redirector: (any TwilioCallControl)?
     let logger: Logger
 
     /// The signed-in user. With auto-provisioning on, their agent record is made here if missing,
@@ -101,6 +101,34 @@ struct DeskServices<Store: DeskStore>: Sendable {
             let mapped: DeskError = error.mayHaveBeenApplied ? .twilioOutcomeUnknown(error.description) : .twilioFailed(error.description)
             throw RedirectFailure(error: mapped, twilio: error)
         }
+    }
+
+    /// Redirects `callSid` as ``redirectLeg(_:to:)`` does, once Twilio has shown it to be a live call
+    /// of `identity`'s own Voice SDK client (from or to `client:<identity>`). A call SID comes from the
+    /// client here, and Twilio's account serves every tenant: without the check an agent could move any
+    /// live call of the account (a colleague's leg, another tenant's caller) onto a parked caller.
+    /// A call that is someone else's, over or unknown gets one answer, 403 `not_your_leg`; a lookup
+    /// that fails is 502 `twilio_failed` (a lookup changes nothing, so the outcome is never unknown).
+    func redirectAgentLeg(_ callSid: String, of identity: String, to pathAndQuery: String) async throws(RedirectFailure) {
+        guard let redirector else { throw RedirectFailure(error: .twilioNotConfigured, twilio: nil) }
+        let call: TwilioCall
+        do {
+            call = try await redirector.fetchCall(callSid)
+        } catch let error where error.status == 404 {
+            throw RedirectFailure(error: .notYourLeg(callSid, identity: identity), legIsGone: true)
+        } catch {
+            logger.error("Twilio call lookup failed", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+            throw RedirectFailure(error: .twilioFailed(error.description), legIsGone: false)
+        }
+        guard call.isLeg(of: identity), call.isLive else {
+            logger.warning(
+                "refused to redirect a call that is not the agent's live leg",
+                metadata: ["callSid": "\(callSid)", "agent": "\(identity)", "status": "\(call.status)"]
+            )
+            // A leg of this agent's that is over is gone; someone else's call says nothing of the agent's leg.
+            throw RedirectFailure(error: .notYourLeg(callSid, identity: identity), legIsGone: call.isLeg(of: identity))
+        }
+        try await redirectLeg(callSid, to: pathAndQuery)
     }
 
     /// The earliest start of a call that may still ring at `now` (``RingRules/ringingSince(now:dialTimeoutSeconds:)``).

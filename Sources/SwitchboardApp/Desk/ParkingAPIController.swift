@@ -240,7 +240,7 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
         var redirected = false
         if let agentCallSid = body.agentCallSid, !agentCallSid.isEmpty, mayRedirect {
             do throws(RedirectFailure) {
-                try await services.redirectLeg(agentCallSid, to: path)
+                try await services.redirectAgentLeg(agentCallSid, of: agent.identity, to: path)
             } catch let failure where failure.error.code == .twilioOutcomeUnknown {
                 let error = failure.error
                 // The leg may be on its way to the slot: the retrieval stands, so that nobody else takes a

@@ -1,16 +1,26 @@
 import SwitchboardDesk
 import SwitchboardTwilioREST
 
-/// A redirect of a live call that failed: the agents' API error it becomes, and Twilio's own error
-/// (nil when Twilio is not configured).
+/// A redirect of a live call that failed: the agents' API error it becomes, and whether it shows that
+/// the leg is gone.
 struct RedirectFailure: Error {
     /// What the API answers.
     var error: DeskError
-    /// What Twilio's REST API said, if it was asked.
-    var twilio: TwilioRESTError?
+    /// Whether the leg is known to be gone: Twilio refused the redirect with 404 (no such call) or 400
+    /// (Twilio's 21220, a call that is not in progress cannot be redirected; the service's URLs are always
+    /// valid), or its call was over or unknown when looked up. Other refusals (401, 429, a request never
+    /// sent, a leg that is someone else's) say nothing about the leg.
+    var legIsGone: Bool
 
-    /// Whether Twilio refused because the leg is gone: 404 (no such call) or 400 (Twilio's 21220, a call
-    /// that is not in progress cannot be redirected; the service's URLs are always valid). Other
-    /// refusals (401, 429, a request never sent) say nothing about the leg.
-    var legIsGone: Bool { twilio?.status == 404 || twilio?.status == 400 }
+    /// A failure of Twilio's redirect: `error`, gone by Twilio's status.
+    init(error: DeskError, twilio: TwilioRESTError?) {
+        self.error = error
+        self.legIsGone = twilio?.status == 404 || twilio?.status == 400
+    }
+
+    /// A failure decided before any redirect was asked for.
+    init(error: DeskError, legIsGone: Bool) {
+        self.error = error
+        self.legIsGone = legIsGone
+    }
 }

@@ -332,7 +332,7 @@ struct ServeCommand: AsyncParsableCommand {
         onListening: @escaping @Sendable (Int) async -> Void
     ) async throws {
         let transport = desk.twilio.map { _ in CurlTransport() }
-        var redirector: (any CallRedirecting)?
+        var redirector: (any TwilioCallControl)?
         if let twilio = desk.twilio, let transport {
             redirector = TwilioRESTClient(configuration: twilio, transport: transport)
             logger.info("Twilio REST API", metadata: ["baseURL": "\(twilio.baseURL)", "account": "\(twilio.accountSID)"])
