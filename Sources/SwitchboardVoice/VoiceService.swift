@@ -278,8 +278,18 @@ public struct VoiceService<Store: CallStore>: Sendable {
         do {
             callback = try ClientStatusCallback(form)
         } catch {
-            logger.warning("client status not understood", metadata: ["error": "\(error)"])
-            return VoiceReply(body: documents.acknowledged, outcome: "ignored", reason: error.description)
+            // A field the event can do without is left out, rather than losing the event (a lost leg's end
+            // would leave its agent on the call).
+            do {
+                callback = try ClientStatusCallback(essentialsOf: form)
+                logger.warning(
+                    "client status with a malformed field; read without it",
+                    metadata: ["callSid": "\(callback.callSid)", "error": "\(error)"]
+                )
+            } catch {
+                logger.warning("client status not understood", metadata: ["error": "\(error)"])
+                return VoiceReply(body: documents.acknowledged, outcome: "ignored", reason: error.description)
+            }
         }
         let kind: RingEvent.Kind?
         switch callback.callStatus {
@@ -375,8 +385,18 @@ public struct VoiceService<Store: CallStore>: Sendable {
         do {
             callback = try RecordingStatusCallback(form)
         } catch {
-            logger.error("recording status not understood", metadata: ["error": "\(error)"])
-            return VoiceReply(body: documents.acknowledged, outcome: "ignored", reason: error.description)
+            // A field the voicemail can do without is left out, rather than losing the recording; one the
+            // voicemail needs missing, the callback is logged whole and kept in the spool's rejected/.
+            do {
+                callback = try RecordingStatusCallback(essentialsOf: form)
+                logger.warning(
+                    "recording status with a malformed field; read without it",
+                    metadata: ["callSid": "\(callback.callSid)", "recordingSid": "\(callback.recordingSid)", "error": "\(error)"]
+                )
+            } catch {
+                await outbox.setAsideUnreadable(form, receivedAt: now, tenant: tenant, error: error)
+                return VoiceReply(body: documents.acknowledged, outcome: "voicemail-unreadable", reason: error.description)
+            }
         }
         guard callback.recordingStatus == .completed else {
             logger.warning("recording not completed", metadata: ["callSid": "\(callback.callSid)", "status": "\(callback.recordingStatus)"])

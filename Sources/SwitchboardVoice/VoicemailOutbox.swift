@@ -160,6 +160,24 @@ public actor VoicemailOutbox {
         logger.error("voicemail NOT stored: the store rejects it", metadata: metadata)
     }
 
+    /// Logs, whole, a recording status callback that cannot be read as a voicemail (a required parameter
+    /// is missing) and, with a spool, keeps it in `rejected/`: whatever recording it names is not lost
+    /// without a trace.
+    public func setAsideUnreadable(_ form: FormParameters, receivedAt: Date, tenant: TenantID?, error: WebhookError) {
+        var metadata: Logger.Metadata = [
+            "callSid": "\(form["CallSid"] ?? "")", "recordingSid": "\(form["RecordingSid"] ?? "")",
+            "url": "\(form["RecordingUrl"] ?? "")", "error": "\(error)", "form": "\(form.encoded())",
+        ]
+        if let spool {
+            do {
+                metadata["keptAt"] = "\(try spool.rejectUnreadable(form, receivedAt: receivedAt, tenant: tenant, reason: error.description))"
+            } catch {
+                metadata["spoolError"] = "\(error)"
+            }
+        }
+        logger.error("voicemail NOT stored: its recording status callback cannot be read", metadata: metadata)
+    }
+
     /// Stops trying: the pause under way ends, a save under way is cancelled (the voicemail stays
     /// queued), and no other starts. What is left is logged: voicemails in the spool wait there for the
     /// next start; each one that is not on disk is logged as not stored, with its recording's SID and URL.

@@ -129,6 +129,36 @@ public struct VoicemailSpool: Sendable {
         return Self.file(name, in: rejectedDirectory)
     }
 
+    /// A recording status callback too malformed to read as a voicemail, kept as Twilio sent it.
+    struct Unreadable: Codable {
+        /// The form, `application/x-www-form-urlencoded` as Twilio sent it.
+        var form: String
+        var receivedAt: Date
+        var tenant: String?
+        /// Why it could not be read.
+        var reason: String
+    }
+
+    /// Keeps a recording status callback that cannot be read as a voicemail (a required parameter is
+    /// missing) in `rejected/`, whole, for an operator. Returns the new file's path.
+    @discardableResult
+    public func rejectUnreadable(_ form: FormParameters, receivedAt: Date, tenant: TenantID?, reason: String) throws(SpoolError) -> String {
+        let record = Unreadable(form: form.encoded(), receivedAt: receivedAt, tenant: tenant?.rawValue, reason: reason)
+        let bytes: [UInt8]
+        do {
+            let encoder = JSONEncoder()
+            encoder.dateEncodingStrategy = .deferredToDate
+            encoder.outputFormatting = [.sortedKeys]
+            bytes = Array(try encoder.encode(record))
+        } catch {
+            throw SpoolError(path: rejectedDirectory, reason: "cannot encode the callback: \(error)")
+        }
+        // No recording SID to name it by: the time it came and a random part, so none overwrites another.
+        let name = "unreadable-\(Int64(receivedAt.timeIntervalSince1970 * 1000))-\(UInt32.random(in: .min ... .max))"
+        try Self.writeWhole(bytes, named: name, in: rejectedDirectory)
+        return Self.file(name, in: rejectedDirectory)
+    }
+
     private static func encode(_ callback: RecordingStatusCallback, receivedAt: Date, tenant: TenantID?) throws(SpoolError) -> [UInt8] {
         do {
             let encoder = JSONEncoder()

@@ -70,6 +70,28 @@ public struct ClientStatusCallback: Equatable, Sendable {
         )
     }
 
+    /// Reads what a leg's status needs of a callback that ``init(_:)`` refuses, so that a malformed
+    /// field it can do without does not lose the event (a leg's end would leave its agent on the call):
+    /// `CallSid`, `ParentCallSid`, `CallStatus` and `To` are required as before; `CallDuration` or
+    /// `SequenceNumber` that is not an integer is left out (nil).
+    ///
+    /// - Throws: ``WebhookError/missingParameter`` naming a missing required parameter.
+    public init(essentialsOf form: FormParameters) throws(WebhookError) {
+        let callback = "a <Client statusCallback> request"
+        self.init(
+            callSid: try form.required("CallSid", for: callback),
+            parentCallSid: try form.required("ParentCallSid", for: callback),
+            callStatus: CallStatus(rawValue: try form.required("CallStatus", for: callback)),
+            to: try form.required("To", for: callback),
+            accountSid: form["AccountSid"],
+            from: form["From"],
+            callDuration: form.integerIfValid("CallDuration"),
+            timestamp: form["Timestamp"],
+            sequenceNumber: form.integerIfValid("SequenceNumber"),
+            callbackSource: form["CallbackSource"]
+        )
+    }
+
     /// The client's identity: ``to`` without its `client:` prefix, or nil when ``to`` is not a client.
     public var clientIdentity: String? {
         let prefix = "client:"

@@ -14,6 +14,10 @@ extension FormParameters {
         return number
     }
 
+    /// ``integer(_:)``, but nil rather than an error when the value is not an integer: for a field the
+    /// callback can do without.
+    func integerIfValid(_ name: String) -> Int? { (try? integer(name)) ?? nil }
+
     func requiredInteger(_ name: String, for callback: String) throws(WebhookError) -> Int {
         let value = try required(name, for: callback)
         guard let number = try integer(name) else { throw .invalid(name, value: value, expected: "a non-negative integer") }

@@ -62,4 +62,25 @@ public struct RecordingStatusCallback: Equatable, Sendable {
             recordingStartTime: form["RecordingStartTime"]
         )
     }
+
+    /// Reads what a voicemail needs of a callback that ``init(_:)`` refuses, so that a malformed field it
+    /// can do without does not lose the recording: `CallSid`, `RecordingSid`, `RecordingUrl` and
+    /// `RecordingStatus` are required as before; `AccountSid` may be missing (empty), and
+    /// `RecordingDuration` or `RecordingChannels` that is not an integer is left out (nil).
+    ///
+    /// - Throws: ``WebhookError/missingParameter`` naming a missing required parameter.
+    public init(essentialsOf form: FormParameters) throws(WebhookError) {
+        let callback = "a recording status callback"
+        self.init(
+            accountSid: form["AccountSid"] ?? "",
+            callSid: try form.required("CallSid", for: callback),
+            recordingSid: try form.required("RecordingSid", for: callback),
+            recordingUrl: try form.required("RecordingUrl", for: callback),
+            recordingStatus: RecordingStatus(rawValue: try form.required("RecordingStatus", for: callback)),
+            recordingDuration: form.integerIfValid("RecordingDuration"),
+            recordingChannels: form.integerIfValid("RecordingChannels"),
+            recordingSource: form["RecordingSource"],
+            recordingStartTime: form["RecordingStartTime"]
+        )
+    }
 }

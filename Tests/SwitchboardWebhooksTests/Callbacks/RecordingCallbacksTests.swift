@@ -87,3 +87,45 @@ import Testing
         #expect(error?.message == "a recording status callback requires the parameter \(parameter)")
     }
 }
+
+/// What a voicemail and a leg's status need of a callback whose other fields are malformed.
+@Suite struct CallbackEssentialsTests {
+    @Test func aRecordingsEssentialsLeaveMalformedOptionalFieldsOut() throws {
+        var form = try FormParameters.parse(RecordingCallbacksTests.recordingStatus)
+        form.pairs.removeAll { ["RecordingDuration", "RecordingChannels", "AccountSid"].contains($0.name) }
+        form.append(name: "RecordingDuration", value: "-3")
+        form.append(name: "RecordingChannels", value: "mono")
+        let callback = try RecordingStatusCallback(essentialsOf: form)
+        #expect(callback.recordingSid == "RE55555555555555555555555555555555")
+        #expect(callback.recordingUrl == RecordingCallbacksTests.recordingURL)
+        #expect(callback.recordingStatus == .completed)
+        #expect(callback.recordingDuration == nil && callback.recordingChannels == nil)
+        #expect(callback.accountSid == "")
+        #expect(callback.recordingSource == "RecordVerb")
+    }
+
+    @Test(arguments: ["CallSid", "RecordingSid", "RecordingUrl", "RecordingStatus"])
+    func aRecordingsEssentialsStillNameAMissingOne(parameter: String) throws {
+        var form = try FormParameters.parse(RecordingCallbacksTests.recordingStatus)
+        form.pairs.removeAll { $0.name == parameter }
+        let error = #expect(throws: WebhookError.self) { try RecordingStatusCallback(essentialsOf: form) }
+        #expect(error?.parameter == parameter)
+    }
+
+    @Test func aLegsEssentialsLeaveMalformedOptionalFieldsOut() throws {
+        let form: FormParameters = [
+            "CallSid": "CAleg", "ParentCallSid": "CAp", "To": "client:agent_0", "CallStatus": "completed", "CallDuration": "-1",
+            "SequenceNumber": "two",
+        ]
+        let callback = try ClientStatusCallback(essentialsOf: form)
+        #expect(callback.callSid == "CAleg" && callback.parentCallSid == "CAp" && callback.to == "client:agent_0")
+        #expect(callback.callStatus == .completed)
+        #expect(callback.callDuration == nil && callback.sequenceNumber == nil)
+        for parameter in ["CallSid", "ParentCallSid", "To", "CallStatus"] {
+            var missing = form
+            missing.pairs.removeAll { $0.name == parameter }
+            let error = #expect(throws: WebhookError.self) { try ClientStatusCallback(essentialsOf: missing) }
+            #expect(error?.parameter == parameter)
+        }
+    }
+}
