@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOCore
 import SwitchboardCore
 import SwitchboardDesk
 import SwitchboardRouting
@@ -20,7 +21,7 @@ public func buildApplication<Store: CallStore>(
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let (router, queues) = voiceRouter(configuration: configuration, store: store, metrics: metrics, logger: logger)
-    return application(router, queues: queues, configuration: configuration, logger: logger, onListening: onListening)
+    return application(FallbackRouter(router: router), queues: queues, configuration: configuration, logger: logger, onListening: onListening)
 }
 
 /// Builds the application with the agents' API (`/api/…` and its Twilio routes) as well, on a store
@@ -43,7 +44,7 @@ public func buildApplication<Store: DeskStore>(
         metrics: metrics,
         logger: logger
     )
-    return application(APIRouter(router: router), queues: queues, configuration: configuration, logger: logger, onListening: onListening)
+    return application(FallbackRouter(router: router), queues: queues, configuration: configuration, logger: logger, onListening: onListening)
 }
 
 /// The server around `router`: the configured address, the server's name, `onListening`, and the
@@ -57,6 +58,7 @@ private func application<Builder: HTTPResponderBuilder>(
 ) -> some ApplicationProtocol where Builder.Responder.Context == BasicRequestContext {
     Application(
         router: router,
+        server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Switchboard"),
         services: [OutboxShutdown(queues: queues)],
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
@@ -87,8 +89,8 @@ private func voiceRouter<Store: CallStore>(
 }
 
 /// The router with the voice routes, monitoring and the agents' API; exposed so tests can drive it
-/// in process. The application wraps it in ``APIRouter``, which answers `/api/…` requests without a
-/// route in the API's JSON.
+/// in process. The application wraps it in ``FallbackRouter``, which answers requests without a route
+/// with a body (`/api/…` ones in the API's JSON).
 public func buildRouter<Store: DeskStore>(
     configuration: AppConfiguration,
     store: Store,

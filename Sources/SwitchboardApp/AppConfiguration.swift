@@ -11,6 +11,10 @@ public struct AppConfiguration: Sendable {
     public var authTokens: [String]
     /// The largest request body accepted, in bytes.
     public var bodyLimit: Int
+    /// How long a connection may go without a request part arriving (mid-request, or idle between
+    /// requests) before it is closed; a request being answered is never cut. Without it, clients that
+    /// stall (slowloris) hold their connections, and the process's files, for ever.
+    public var idleTimeout: Duration
     /// The longest the store may take per request before the caller goes to voicemail.
     public var storeBudget: Duration
     /// Routing and prompts; its `publicURL` is also the base of the URLs Twilio signs.
@@ -25,6 +29,7 @@ public struct AppConfiguration: Sendable {
         port: Int = 8080,
         authTokens: [String],
         bodyLimit: Int = 64 * 1024,
+        idleTimeout: Duration = .seconds(30),
         storeBudget: Duration = .seconds(2),
         routing: RoutingConfiguration = RoutingConfiguration(),
         voicemailSpool: String? = nil
@@ -33,6 +38,7 @@ public struct AppConfiguration: Sendable {
         self.port = port
         self.authTokens = authTokens
         self.bodyLimit = bodyLimit
+        self.idleTimeout = idleTimeout
         self.storeBudget = storeBudget
         self.routing = routing
         self.voicemailSpool = voicemailSpool

@@ -189,11 +189,28 @@ import Testing
     @Test(arguments: [TestingSetup.router, .live])
     func otherMethodsAreNotAllowed(setup: TestingSetup) async throws {
         try await Self.app(store: InMemoryCallStore()).test(setup) { client async throws in
-            for method in [HTTPRequest.Method.get, .put, .delete, .patch] {
+            for method in [HTTPRequest.Method.get, .head, .put, .delete, .patch, .options] {
                 let response = try await client.execute(uri: "/twilio/voice", method: method)
                 #expect(response.status == .methodNotAllowed, "\(method)")
                 #expect(response.headers[.allow] == "POST")
+                if method != .head { #expect(String(buffer: response.body) == "use POST\n", "\(method)") }
             }
+        }
+    }
+
+    /// A path with no route (a mistyped webhook URL) gets a one-line 404 naming it, not a bare one.
+    @Test(arguments: [TestingSetup.router, .live])
+    func aPathWithNoRouteIsAOneLine404(setup: TestingSetup) async throws {
+        try await Self.app(store: InMemoryCallStore()).test(setup) { client async throws in
+            let signed = try await Self.post(client, "/twilio/nope", Self.voiceForm)
+            #expect(signed.status == .notFound)
+            #expect(signed.headers[.contentType] == "text/plain; charset=utf-8")
+            #expect(String(buffer: signed.body) == "no route POST /twilio/nope\n")
+            let other = try await client.execute(uri: "/twilio/VOICE", method: .get)
+            #expect(String(buffer: other.body) == "no route GET /twilio/VOICE\n")
+            // The routes themselves still answer.
+            #expect(try await Self.post(client, "/twilio/voice", Self.voiceForm).status == .ok)
+            #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
         }
     }
 

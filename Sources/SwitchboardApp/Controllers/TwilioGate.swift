@@ -66,6 +66,20 @@ struct TwilioGate: Sendable {
         return form
     }
 
+    /// Answers every other method on the Twilio route `path` with 405, `Allow: POST` and a one-line
+    /// body (HEAD and OPTIONS included, which the router would otherwise answer with a bare 404).
+    static func refuseOtherMethods(on path: RouterPath, in router: Router<BasicRequestContext>) {
+        for method in [HTTPRequest.Method.get, .head, .put, .delete, .patch, .options] {
+            router.on(path, method: method) { _, _ in
+                Response(
+                    status: .methodNotAllowed,
+                    headers: [.allow: "POST", .contentType: "text/plain; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: "use POST\n"))
+                )
+            }
+        }
+    }
+
     /// Whether a `Content-Type` is `application/x-www-form-urlencoded` (in any case, parameters allowed),
     /// compared byte by byte without lowercasing a copy.
     static func isForm(_ contentType: String?) -> Bool {
@@ -78,6 +92,8 @@ struct TwilioGate: Sendable {
             let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
             guard lowered == expected.utf8Start[index] else { return false }
         }
-        return true
+        // The type ends there: parameters may follow, another type (`…-urlencodedjunk`) may not.
+        guard let next = utf8.next() else { return true }
+        return next == UInt8(ascii: ";") || next == UInt8(ascii: " ") || next == UInt8(ascii: "\t")
     }
 }

@@ -30,15 +30,7 @@ struct VoiceController<Store: CallStore>: Sendable {
         for route in TwilioRoute.allCases {
             let path = RouterPath(stringLiteral: route.rawValue)
             router.post(path) { request, context in try await self.answer(route, request, context) }
-            for method in [HTTPRequest.Method.get, .put, .delete, .patch] {
-                router.on(path, method: method) { _, _ in
-                    Response(
-                        status: .methodNotAllowed,
-                        headers: [.allow: "POST", .contentType: "text/plain; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(string: "use POST\n"))
-                    )
-                }
-            }
+            TwilioGate.refuseOtherMethods(on: path, in: router)
         }
     }
 

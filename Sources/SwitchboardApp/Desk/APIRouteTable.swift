@@ -2,35 +2,6 @@ import HTTPTypes
 import Hummingbird
 import SwitchboardDesk
 
-/// The router with the agents' API, answering every `/api/…` request it has no route for in the API's
-/// JSON rather than the server's plain 404: 405 `method_not_allowed` with `Allow` when the path exists
-/// for other methods, 404 `route_not_found` when it does not exist at all.
-///
-/// Hummingbird's router answers both cases with its own bare 404 before any middleware sees the
-/// request, so the check wraps the router's responder and runs first: a request the table has no route
-/// for never reaches the router.
-struct APIRouter: HTTPResponderBuilder {
-    let router: Router<BasicRequestContext>
-
-    func buildResponder() -> APIFallbackResponder<Router<BasicRequestContext>.Responder> {
-        APIFallbackResponder(inner: router.buildResponder(), table: APIRouteTable(router.routes.map { ($0.method, "\($0.path)") }))
-    }
-}
-
-/// The router's responder, with the API's JSON answer for requests it has no route for.
-struct APIFallbackResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context == BasicRequestContext {
-    let inner: Inner
-    let table: APIRouteTable
-
-    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
-        let path = request.uri.path
-        if APIRouteTable.isAPI(path), let refusal = table.refusal(method: request.method, path: path) {
-            return refusal.response
-        }
-        return try await inner.respond(to: request, context: context)
-    }
-}
-
 /// The API's routes as method and path pattern (`/api/calls/{callSid}/claim`), to tell a wrong method
 /// from a wrong path. A segment matches a `{name}` parameter or itself, as in Hummingbird's router; the
 /// API has no wildcard routes.

@@ -1,0 +1,56 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import SwitchboardDesk
+
+/// The router, answering every request it has no route for with a body that says so, rather than
+/// the server's bare 404: under `/api/…` in the API's JSON (405 `method_not_allowed` with `Allow` when
+/// the path exists for other methods, 404 `route_not_found` when it does not exist at all); anywhere
+/// else (a mistyped Twilio webhook URL, say) a one-line 404 naming the method and path.
+///
+/// Hummingbird's router answers these with its own bare 404 before any middleware sees the request, so
+/// the check wraps the router's responder: an API request the table has no route for never reaches the
+/// router, and the router's bare 404 for any other is replaced here.
+struct FallbackRouter: HTTPResponderBuilder {
+    let router: Router<BasicRequestContext>
+
+    func buildResponder() -> FallbackResponder<Router<BasicRequestContext>.Responder> {
+        FallbackResponder(inner: router.buildResponder(), table: APIRouteTable(router.routes.map { ($0.method, "\($0.path)") }))
+    }
+}
+
+/// The router's responder, with an answer that has a body for requests it has no route for.
+struct FallbackResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context == BasicRequestContext {
+    let inner: Inner
+    let table: APIRouteTable
+
+    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+        let path = request.uri.path
+        if APIRouteTable.isAPI(path), let refusal = table.refusal(method: request.method, path: path) {
+            return refusal.response
+        }
+        let response = try await inner.respond(to: request, context: context)
+        // The router's own answer for no route: 404 with no body (no route of this service answers so).
+        guard response.status == .notFound, response.body.contentLength == 0, !APIRouteTable.isAPI(path) else { return response }
+        return Response(
+            status: .notFound,
+            headers: [.contentType: "text/plain; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: "no route \(request.method.rawValue) \(Self.printable(path))\n"))
+        )
+    }
+
+    /// `path` with every byte outside printable ASCII percent-encoded, so that the one-line body stays
+    /// one line.
+    static func printable(_ path: String) -> String {
+        var text = ""
+        for byte in path.utf8 {
+            if byte >= 0x20 && byte < 0x7F {
+                text.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                let hex = Array("0123456789ABCDEF".utf8)
+                text += "%" + String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 15)]], as: UTF8.self)
+            }
+        }
+        return text
+    }
+}
