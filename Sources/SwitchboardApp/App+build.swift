@@ -130,6 +130,7 @@ private func deskRouter<Store: DeskStore>(
     ParkingAPIController(services: services).addRoutes(to: router)
     AgentsAPIController(services: services).addRoutes(to: router)
     HandoffsAPIController(services: services).addRoutes(to: router)
+    VoicemailsAPIController(services: services).addRoutes(to: router)
     DeskTwilioController(services: services, gate: twilioGate(configuration), budget: budget, metrics: metrics, callEnds: queues.callEnds)
         .addRoutes(to: router)
     return (router, queues)

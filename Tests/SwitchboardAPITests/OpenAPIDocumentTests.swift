@@ -31,7 +31,7 @@ import Yams
             }
         }
         let routed = Self.routerOperations()
-        #expect(routed.count == 16)
+        #expect(routed.count == 17)
         #expect(routed.subtracting(documented).isEmpty, "not documented: \(routed.subtracting(documented).sorted())")
         #expect(documented.subtracting(routed).isEmpty, "documented but not routed: \(documented.subtracting(routed).sorted())")
     }
