@@ -126,7 +126,8 @@ public protocol CallStore: Sendable {
     /// The tenant's voicemails, newest first.
     func voicemails(in tenant: TenantID) async throws(StoreError) -> [Voicemail]
 
-    /// Succeeds when the store answers a trivial query.
+    /// Succeeds when the store can serve calls: it answers, and (the embedded store) takes a write to
+    /// the file it opened.
     func checkReady() async throws(StoreError)
 }
 

@@ -50,6 +50,8 @@ public struct SQLiteCallStore: CallStore {
     let session: SQLiteSession
     /// The voice route's routing reads, checked against the database on every call.
     let routingCache = SQLiteRoutingCache()
+    /// The database file as it was opened (nil for `:memory:`).
+    let fileIdentity: SQLiteFileIdentity?
 
     /// The database path, or `:memory:`.
     public var path: String { session.path }
@@ -75,6 +77,7 @@ public struct SQLiteCallStore: CallStore {
             throw .unavailable("Cannot create the schema in the SQLite database at \(path)", cause: error.description)
         }
         self.session = session
+        self.fileIdentity = SQLiteFileIdentity(path: path)
     }
 
     /// Closes the database after the operation in progress, if any. Later calls throw
@@ -83,9 +86,19 @@ public struct SQLiteCallStore: CallStore {
         try await session.close()
     }
 
+    /// Ready when the file at ``path`` is still the one the store opened, and a write commits: a store
+    /// that only reads (a read-only or failing disk, a lock another process holds past the budget) is not
+    /// ready, since every call writes and a voicemail would only wait in the spool. The write changes no
+    /// value and bumps no version.
     public func checkReady() async throws(StoreError) {
+        if let fileIdentity, SQLiteFileIdentity(path: path) != fileIdentity {
+            throw .unavailable(
+                "The SQLite database at \(path) was removed or replaced while open",
+                cause: "writes go to the file opened at start, which the next start will not see; restart the service"
+            )
+        }
         try await session.exclusively { (runner) throws(StoreError) in
-            try runner.execute("SELECT 1")
+            try runner.execute("UPDATE routing_version SET version = version WHERE id = 1")
         }
     }
 
