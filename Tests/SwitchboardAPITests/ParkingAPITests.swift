@@ -312,6 +312,40 @@ import Testing
         }
     }
 
+    /// A park retrieved before its caller arrived, whose caller never did: once the grace has passed, the
+    /// next retrieval attempt (the retriever's repeat, or another agent's) frees the retriever, who would
+    /// otherwise stay "on the call" for good, and ends the park. A retriever whose leg reached the slot
+    /// keeps the call.
+    @Test(arguments: StoreUnderTest.all)
+    func aRetrieverOfACallerWhoNeverArrivedIsFreed(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store, redirector: RecordingRedirector()).test(.router) { client in
+                _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.annToken)
+                _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.bobToken)
+                let old = Date().addingTimeInterval(-130)  // The documented grace is 120 s.
+                let lost = try await store.parkCall("CAgone1", tenant: "acme", slot: "park_CAgone1", parkedBy: DeskHarness.ann, at: old)
+                let reached = try await store.parkCall("CAgone2", tenant: "acme", slot: "park_CAgone2", parkedBy: DeskHarness.ann, at: old)
+                // Bob retrieved the first right away; his leg never came, and neither did the caller.
+                let early = old.addingTimeInterval(1)
+                #expect(try await store.retrieveParkedCall(id: lost.id, tenant: "acme", agentIdentity: DeskHarness.bob, at: early) != .ended)
+                #expect(try await store.agent(identity: DeskHarness.bob, in: "acme").currentCallSid == "CAgone1")
+
+                let repeatByBob = try await client.api(.post, "/api/parked/\(lost.id)/retrieve", token: DeskHarness.bobToken, json: "{}")
+                #expect(repeatByBob.status == .conflict)
+                #expect(try DeskHarness.errorCode(repeatByBob) == "park_ended")
+                #expect(try await store.agent(identity: DeskHarness.bob, in: "acme").currentCallSid == nil)
+                #expect(try await store.parkedCall(id: lost.id, in: "acme").endedAt != nil)
+
+                // Ann retrieved the second and her leg reached the slot: she keeps it.
+                #expect(try await store.retrieveParkedCall(id: reached.id, tenant: "acme", agentIdentity: DeskHarness.ann, at: early) != .ended)
+                #expect(try await store.confirmRetrieverArrival(id: reached.id, tenant: "acme", agentIdentity: DeskHarness.ann, at: early))
+                let byBob = try await client.api(.post, "/api/parked/\(reached.id)/retrieve", token: DeskHarness.bobToken, json: "{}")
+                #expect(try DeskHarness.errorCode(byBob) == "already_retrieved")
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAgone2")
+            }
+        }
+    }
+
     /// An old park the parker still holds (its redirect on the way, after a re-park of a park whose first
     /// request never finished) is not taken for a lost caller: its retrieval is 409 park_in_progress.
     @Test(arguments: StoreUnderTest.all)

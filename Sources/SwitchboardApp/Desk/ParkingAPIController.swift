@@ -195,6 +195,7 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
         let parked = try await services.run(notFound: .parkedCallNotFound(id)) { () async throws(StoreError) in
             try await store.parkedCall(id: id, in: tenant)
         }
+        if try await releaseRetrievalOfLostCaller(parked, at: now) { throw .parkEnded }
         guard parked.isWaiting, !parked.isCallerExpected(since: ParkRules.arrivalExpectedSince(now: now)) else { return }
         let withdrawal = try await services.run(notFound: .parkedCallNotFound(id)) { () async throws(StoreError) -> ParkWithdrawal? in
             let parker = try? await store.agent(identity: parked.parkedBy, in: tenant)
@@ -207,6 +208,29 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
             metadata: ["parked": "\(parked.id)", "callSid": "\(parked.callSid)", "parkedAt": "\(parked.parkedAt)"]
         )
         throw .parkEnded
+    }
+
+    /// A park retrieved before its caller arrived, whose caller then never did (hung up on the way):
+    /// nothing else would ever free the retriever, since the hold music that gives back an unreached
+    /// retrieval plays only to a caller in the slot. Once the arrival grace has passed, and unless the
+    /// retriever's leg reached the slot, the retrieval is released (the agent is free again) and the park
+    /// withdrawn, both atomically with their own checks; true when that happened.
+    private func releaseRetrievalOfLostCaller(_ parked: ParkedCall, at now: Date) async throws(DeskError) -> Bool {
+        guard parked.endedAt == nil, let retriever = parked.retrievedBy, let retrievedAt = parked.retrievedAt,
+            parked.retrieverArrivedAt == nil, !parked.isCallerExpected(since: ParkRules.arrivalExpectedSince(now: now))
+        else { return false }
+        let store = services.store
+        let withdrawal = try await services.run(notFound: .parkedCallNotFound(parked.id)) { () async throws(StoreError) -> ParkWithdrawal? in
+            let released = try await store.releaseRetrieval(id: parked.id, tenant: parked.tenant, agentIdentity: retriever, retrievedAt: retrievedAt)
+            guard released else { return nil }
+            return try await store.withdrawPark(id: parked.id, tenant: parked.tenant, at: now)
+        }
+        guard let withdrawal else { return false }
+        services.logger.warning(
+            "freed the retriever of a park whose caller never reached the slot",
+            metadata: ["parked": "\(parked.id)", "callSid": "\(parked.callSid)", "agent": "\(retriever)", "withdrawn": "\(withdrawal == .withdrawn)"]
+        )
+        return withdrawal == .withdrawn
     }
 
     private func retrieve(_ id: String, _ request: Request) async throws(DeskError) -> Response {
