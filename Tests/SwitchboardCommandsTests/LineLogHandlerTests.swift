@@ -88,4 +88,22 @@ import Testing
         let rest = split(try #require(lines.all.first)).rest
         #expect(rest == "error switchboard: error.message=refused error.type=SwitchboardCommandsTests.LineLogHandlerTests.Refused [S] failed\n")
     }
+
+    /// A value from a request cannot end the line early or forge another one.
+    @Test func controlCharactersInValuesAndMessagesAreEscaped() throws {
+        let lines = Lines()
+        logger(lines).warning(
+            "not understood: \"a\rb\"",
+            metadata: ["conversation": "c1\n2026-11-24T00:00:00+0000 info switchboard: forged", "tab": "a\tb", "bell": "\u{7}x\u{7F}"],
+            source: "S"
+        )
+        let line = try #require(lines.all.first)
+        #expect(line.filter { $0 == "\n" }.count == 1 && line.hasSuffix("\n"))
+        #expect(!line.contains("\r"))
+        #expect(
+            split(line).rest
+                == #"warning switchboard: bell=\u{7}x\u{7F} conversation=c1\n2026-11-24T00:00:00+0000 info switchboard: forged tab=a\tb [S] not understood: "a\rb""#
+                + "\n"
+        )
+    }
 }

@@ -62,10 +62,28 @@ public struct LineLogHandler: LogHandler {
         var line = Self.timestamp()
         line += " \(event.level)\(label.isEmpty ? "" : " ")\(label):"
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
-            line += " \(key)=\(value)"
+            line += " \(key)=\(Self.oneLine("\(value)"))"
         }
-        line += " [\(event.source)] \(event.message)\n"
+        line += " [\(event.source)] \(Self.oneLine("\(event.message)"))\n"
         write(line)
+    }
+
+    /// `text` with every control character escaped (`\n`, `\r`, `\t`, else `\u{1B}`), so a value that
+    /// came from a request (a form field, a JSON body, an error quoting them) can neither end the line
+    /// early nor forge another one.
+    static func oneLine(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return text }
+        var escaped = ""
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x0A: escaped += "\\n"
+            case 0x0D: escaped += "\\r"
+            case 0x09: escaped += "\\t"
+            case 0..<0x20, 0x7F: escaped += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
     }
 
     /// Now, as `StreamLogHandler` writes it: `%Y-%m-%dT%H:%M:%S%z` in local time.
