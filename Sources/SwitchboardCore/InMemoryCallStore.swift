@@ -97,7 +97,7 @@ public actor InMemoryCallStore: CallStore {
 
     @discardableResult
     public func upsertAgent(_ agent: Agent) throws(StoreError) -> Agent {
-        try Self.validate(agent)
+        try agent.checkRules()
         let key = AgentKey(tenant: agent.tenant, identity: agent.identity)
         var stored = agent
         if let existing = agentsByKey[key] {
@@ -218,18 +218,4 @@ public actor InMemoryCallStore: CallStore {
     }
 
     public func checkReady() throws(StoreError) {}
-
-    private static func validate(_ agent: Agent) throws(StoreError) {
-        let identity = agent.identity.utf8
-        let allowed = identity.allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_")
-        }
-        guard (1...256).contains(identity.count), allowed else {
-            throw .invalid("Agent identity must be 1 to 256 letters, digits and underscores, not \"\(agent.identity)\"")
-        }
-        guard agent.chatCapacity >= 0 else {
-            throw .invalid("Chat capacity cannot be negative (\(agent.chatCapacity)) for agent \(agent.identity)")
-        }
-    }
 }

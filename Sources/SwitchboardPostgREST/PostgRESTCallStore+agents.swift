@@ -33,7 +33,7 @@ extension PostgRESTCallStore {
     /// The `upsert_agent` SQL function: one statement, so atomic.
     @discardableResult
     public func upsertAgent(_ agent: Agent) async throws(StoreError) -> Agent {
-        try Self.validate(agent)
+        try agent.checkRules()
         let row = try await client.rpc(
             "upsert_agent",
             UpsertAgentArguments(agent),
@@ -55,24 +55,6 @@ extension PostgRESTCallStore {
         let rows = try client.decode([AgentRow].self, from: response, operation: "setting the presence of agent \(identity)")
         guard let row = rows.first else { throw .notFound("No agent \(identity) in tenant \(tenant)") }
         return try row.agent()
-    }
-
-    /// The contract's data rules, checked before the request so the error names the rule; the
-    /// database's constraints enforce them again. (A new agent's id must also be a UUID: the database
-    /// refuses anything else as ``StoreError/invalid``.)
-    static func validate(_ agent: Agent) throws(StoreError) {
-        let identity = agent.identity.utf8
-        guard (1...256).contains(identity.count),
-            identity.allSatisfy({
-                $0 == UInt8(ascii: "_") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
-                    || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0)
-            })
-        else {
-            throw .invalid("Agent identity \(agent.identity) must be 1 to 256 ASCII letters, digits or underscores")
-        }
-        guard agent.chatCapacity >= 0 else {
-            throw .invalid("Agent \(agent.identity) has a negative chat capacity (\(agent.chatCapacity))")
-        }
     }
 }
 

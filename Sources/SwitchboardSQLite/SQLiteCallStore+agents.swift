@@ -47,6 +47,7 @@ extension SQLiteCallStore {
 
     @discardableResult
     public func upsertAgent(_ agent: Agent) async throws(StoreError) -> Agent {
+        try agent.checkRules()
         // One statement, so atomic: a new agent is stored whole (system fields included, for seeding);
         // an existing one keeps its id and the system-set call fields.
         let stored = try await agents(

@@ -34,7 +34,7 @@ struct DeskServices<Store: DeskStore>: Sendable {
             guard configuration.autoProvisioning else { throw .agentRecordMissing }
             return try await provision(user)
         } catch {
-            throw Self.map(error)
+            throw map(error)
         }
     }
 
@@ -47,7 +47,7 @@ struct DeskServices<Store: DeskStore>: Sendable {
             logger.info("agent provisioned", metadata: ["agent": "\(stored.identity)", "tenant": "\(stored.tenant)"])
             return stored
         } catch {
-            throw Self.map(error)
+            throw map(error)
         }
     }
 
@@ -59,16 +59,24 @@ struct DeskServices<Store: DeskStore>: Sendable {
         } catch let error where error == .notFound {
             throw notFound
         } catch {
-            throw Self.map(error)
+            throw map(error)
         }
     }
 
-    static func map(_ error: StoreError) -> DeskError {
+    /// The API's error for a store error. A store's message is written for the logs (it may quote SQL or
+    /// the database's own words), so it is logged here and the client gets a sentence of the API's own;
+    /// only a broken rule of the data (``StoreError/invalid``, which names the rule) is passed on.
+    func map(_ error: StoreError) -> DeskError {
         switch error {
-        case .unavailable, .timeout, .unauthorized: return .storeUnavailable(error.message)
         case .invalid: return .invalidRequest(error.message)
-        case .notFound: return DeskError(.internalError, error.message)
-        default: return DeskError(.internalError, "The store failed: \(error.message)")
+        default: break
+        }
+        logger.error("store error", metadata: ["error": "\(error)"])
+        switch error {
+        case .timeout: return .storeUnavailable("it did not answer in time")
+        case .unavailable: return .storeUnavailable("it could not be reached or failed")
+        case .unauthorized: return .storeUnavailable("it refused the service's credentials")
+        default: return DeskError(.internalError, "The store failed; the service's log says why.")
         }
     }
 

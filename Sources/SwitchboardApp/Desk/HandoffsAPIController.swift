@@ -80,7 +80,7 @@ struct HandoffsAPIController<Store: DeskStore>: Sendable {
             } catch let error as StoreError where error == .conflict {
                 throw DeskError.handoffNotActive(id)
             } catch let error as StoreError {
-                throw DeskServices<Store>.map(error)
+                throw services.map(error)
             }
         }
     }

@@ -93,7 +93,7 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
         } catch let error where error == .notFound {
             throw .callNotFound(callSid)
         } catch {
-            throw DeskServices<Store>.map(error)
+            throw services.map(error)
         }
         do {
             try await services.redirect(
