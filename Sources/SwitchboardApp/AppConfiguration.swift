@@ -13,7 +13,9 @@ public struct AppConfiguration: Sendable {
     public var bodyLimit: Int
     /// How long a connection may go without a request part arriving (mid-request, or idle between
     /// requests) before it is closed; a request being answered is never cut. Without it, clients that
-    /// stall (slowloris) hold their connections, and the process's files, for ever.
+    /// stall (slowloris) hold their connections, and the process's files, for ever. The default, 75 s,
+    /// outlasts the 60 s keep-alive of common load balancers, which must close an idle connection first
+    /// (else one may send a request onto a connection the server is closing).
     public var idleTimeout: Duration
     /// The longest the store may take per request before the caller goes to voicemail.
     public var storeBudget: Duration
@@ -29,7 +31,7 @@ public struct AppConfiguration: Sendable {
         port: Int = 8080,
         authTokens: [String],
         bodyLimit: Int = 64 * 1024,
-        idleTimeout: Duration = .seconds(30),
+        idleTimeout: Duration = .seconds(75),
         storeBudget: Duration = .seconds(2),
         routing: RoutingConfiguration = RoutingConfiguration(),
         voicemailSpool: String? = nil

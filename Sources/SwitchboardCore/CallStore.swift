@@ -123,8 +123,8 @@ public protocol CallStore: Sendable {
     @discardableResult
     func saveVoicemail(_ voicemail: Voicemail) async throws(StoreError) -> Bool
 
-    /// The tenant's voicemails, newest first.
-    func voicemails(in tenant: TenantID) async throws(StoreError) -> [Voicemail]
+    /// The tenant's newest `limit` voicemails (all of them when nil), newest first.
+    func voicemails(in tenant: TenantID, limit: Int?) async throws(StoreError) -> [Voicemail]
 
     /// Succeeds when the store can serve calls: it answers, and (the embedded store) takes a write to
     /// the file it opened.
@@ -132,6 +132,11 @@ public protocol CallStore: Sendable {
 }
 
 extension CallStore {
+    /// All of the tenant's voicemails, newest first.
+    public func voicemails(in tenant: TenantID) async throws(StoreError) -> [Voicemail] {
+        try await voicemails(in: tenant, limit: nil)
+    }
+
     /// Ends the part of every agent on `callSid`, whenever they got on it (an end recorded as it happens).
     public func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int) async throws(StoreError) {
         try await endCall(callSid, at: now, wrapUpSeconds: wrapUpSeconds, joinedBy: nil)

@@ -211,10 +211,11 @@ public actor InMemoryCallStore: CallStore {
         return true
     }
 
-    public func voicemails(in tenant: TenantID) throws(StoreError) -> [Voicemail] {
-        voicemailsBySid.values
+    public func voicemails(in tenant: TenantID, limit: Int?) throws(StoreError) -> [Voicemail] {
+        let newestFirst = voicemailsBySid.values
             .filter { $0.tenant == tenant }
             .sorted { $0.receivedAt != $1.receivedAt ? $0.receivedAt > $1.receivedAt : $0.recordingSid < $1.recordingSid }
+        return limit.map { Array(newestFirst.prefix(max($0, 0))) } ?? newestFirst
     }
 
     public func checkReady() throws(StoreError) {}

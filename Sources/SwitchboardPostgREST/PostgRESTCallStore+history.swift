@@ -47,21 +47,24 @@ extension PostgRESTCallStore {
         return !(try client.decode([RecordingSidRow].self, from: response, operation: operation)).isEmpty
     }
 
-    public func voicemails(in tenant: TenantID) async throws(StoreError) -> [Voicemail] {
-        let query = PostgRESTQuery(
+    public func voicemails(in tenant: TenantID, limit: Int?) async throws(StoreError) -> [Voicemail] {
+        var query = PostgRESTQuery(
             "voicemails",
             select: VoicemailRow.columns,
             filters: [.eq("tenant_id", tenant.rawValue)],
             order: [PostgRESTOrder("received_at", ascending: false), PostgRESTOrder("recording_sid")]
         )
+        let operation = "reading the voicemails of tenant \(tenant)"
+        // A limit one page holds is one request.
+        if let limit, limit <= client.configuration.maxRows {
+            guard limit > 0 else { return [] }
+            query.limit = limit
+            return try await client.rows(query, as: VoicemailRow.self, operation: operation).map(\.voicemail)
+        }
         // Newest first, so a voicemail stored while the pages are read moves the later ones back by one:
         // one may come twice, and is kept once (by its key).
-        return try await client.allRows(
-            query,
-            as: VoicemailRow.self,
-            key: \.recording_sid,
-            operation: "reading the voicemails of tenant \(tenant)"
-        ).map(\.voicemail)
+        let all = try await client.allRows(query, as: VoicemailRow.self, key: \.recording_sid, operation: operation).map(\.voicemail)
+        return limit.map { Array(all.prefix($0)) } ?? all
     }
 }
 

@@ -77,15 +77,16 @@ extension SQLiteCallStore {
         return !inserted.isEmpty
     }
 
-    /// The tenant's voicemails, newest first; ties by recording SID.
-    public func voicemails(in tenant: TenantID) async throws(StoreError) -> [Voicemail] {
+    /// The tenant's newest `limit` voicemails (all when nil), newest first; ties by recording SID.
+    public func voicemails(in tenant: TenantID, limit: Int?) async throws(StoreError) -> [Voicemail] {
         let rows = try await session.read { (runner) throws(StoreError) in
             try runner.rows(
                 """
                 SELECT recording_sid, call_sid, tenant, caller, recording_url, duration_seconds, received_at FROM voicemails
-                WHERE tenant = ?1 ORDER BY received_at DESC, recording_sid
+                WHERE tenant = ?1 ORDER BY received_at DESC, recording_sid LIMIT ?2
                 """,
-                [.text(tenant.rawValue)]
+                // SQLite reads a negative LIMIT as none.
+                [.text(tenant.rawValue), .integer(limit.map { max($0, 0) } ?? -1)]
             )
         }
         var voicemails: [Voicemail] = []

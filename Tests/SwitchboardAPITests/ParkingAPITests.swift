@@ -322,6 +322,7 @@ import Testing
             try await DeskHarness.app(store: store, redirector: RecordingRedirector()).test(.router) { client in
                 _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.annToken)
                 _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.bobToken)
+                _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.supToken)
                 let old = Date().addingTimeInterval(-130)  // The documented grace is 120 s.
                 let lost = try await store.parkCall("CAgone1", tenant: "acme", slot: "park_CAgone1", parkedBy: DeskHarness.ann, at: old)
                 let reached = try await store.parkCall("CAgone2", tenant: "acme", slot: "park_CAgone2", parkedBy: DeskHarness.ann, at: old)
@@ -335,6 +336,13 @@ import Testing
                 #expect(try DeskHarness.errorCode(repeatByBob) == "park_ended")
                 #expect(try await store.agent(identity: DeskHarness.bob, in: "acme").currentCallSid == nil)
                 #expect(try await store.parkedCall(id: lost.id, in: "acme").endedAt != nil)
+
+                // A retrieval made moments ago is not taken for an unreached one: its leg may be on the way.
+                let recent = try await store.parkCall("CAgone3", tenant: "acme", slot: "park_CAgone3", parkedBy: DeskHarness.ann, at: old)
+                #expect(try await store.retrieveParkedCall(id: recent.id, tenant: "acme", agentIdentity: DeskHarness.sup, at: Date()) != .ended)
+                let byBobRecent = try await client.api(.post, "/api/parked/\(recent.id)/retrieve", token: DeskHarness.bobToken, json: "{}")
+                #expect(try DeskHarness.errorCode(byBobRecent) == "already_retrieved")
+                #expect(try await store.agent(identity: DeskHarness.sup, in: "acme").currentCallSid == "CAgone3")
 
                 // Ann retrieved the second and her leg reached the slot: she keeps it.
                 #expect(try await store.retrieveParkedCall(id: reached.id, tenant: "acme", agentIdentity: DeskHarness.ann, at: early) != .ended)

@@ -14,8 +14,16 @@ import Testing
 @Suite struct ParkingLegOwnershipTests {
     /// A caller's live call: neither end is an agent's client.
     static let callersCall = TwilioCall(sid: "CAcaller", from: "+14155550200", to: "+15005550007", status: "in-progress")
-    /// A call that rang Bob's client (To), as a leg of a dial does.
-    static let bobsIncomingLeg = TwilioCall(sid: "CAbobin", from: "+14155550200", to: "client:\(DeskHarness.bob)", status: "in-progress")
+    /// A call Twilio dialled to Bob's client (To), as a leg of a dial is.
+    static let bobsIncomingLeg = TwilioCall(
+        sid: "CAbobin",
+        from: "+14155550200",
+        to: "client:\(DeskHarness.bob)",
+        status: "in-progress",
+        direction: "outbound-dial"
+    )
+    /// A call Ann's Voice SDK client placed, naming Bob's client as its `To` (a client picks its own `To`).
+    static let annsCallToBob = TwilioCall(sid: "CAannto", from: "client:\(DeskHarness.ann)", to: "client:\(DeskHarness.bob)", status: "in-progress")
 
     @Test(arguments: StoreUnderTest.all)
     func onlyTheRetrieversOwnLiveLegIsRedirected(store kind: StoreUnderTest) async throws {
@@ -23,12 +31,13 @@ import Testing
             await twilio.add(Self.callersCall)
             await twilio.add(Self.bobsIncomingLeg)
             await twilio.add(RecordingRedirector.leg("CAbobover", of: DeskHarness.bob, status: "completed"))
+            await twilio.add(Self.annsCallToBob)
             let bobBefore = try await ParkingRetrieverTests.bob(store)
             let parkRedirects = await twilio.redirects.count  // the park's own
             // A caller's call, a colleague's leg, Bob's own leg that is over, and a SID Twilio does not know:
             // one answer for all of them, and nothing moved.
             var messages: [String] = []
-            for callSid in ["CAcaller", "CAannleg", "CAbobover", "CAnobody"] {
+            for callSid in ["CAcaller", "CAannleg", "CAbobover", "CAnobody", "CAannto"] {
                 let refused = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: callSid, client: client)
                 #expect(refused.status == .forbidden, "\(callSid)")
                 #expect(try DeskHarness.errorCode(refused) == "not_your_leg", "\(callSid)")
@@ -78,9 +87,14 @@ import Testing
             #expect(try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.bobToken).status == .ok)
             let route = "/twilio/retrieve?tenant=acme&parked=\(id)"
             let strangers: [FormParameters] = [
-                ["CallSid": "CAcaller", "From": "+14155550200", "To": "+15005550007"],
-                ["CallSid": "CAannleg", "From": "client:\(DeskHarness.ann)", "To": "+15005550006"],
-                ["CallSid": "CAannin", "From": "+14155550200", "To": "client:\(DeskHarness.ann)"],
+                ["CallSid": "CAcaller", "From": "+14155550200", "To": "+15005550007", "Direction": "inbound"],
+                ["CallSid": "CAannleg", "From": "client:\(DeskHarness.ann)", "To": "+15005550006", "Direction": "inbound"],
+                ["CallSid": "CAannin", "From": "+14155550200", "To": "client:\(DeskHarness.ann)", "Direction": "outbound-dial"],
+                // Ann's own client call, with Bob's client as the To it chose.
+                ["CallSid": "CAannto", "From": "client:\(DeskHarness.ann)", "To": "client:\(DeskHarness.bob)", "Direction": "inbound"],
+                ["CallSid": "CAannto2", "From": "client:\(DeskHarness.ann)", "To": "client:\(DeskHarness.bob)"],
+                // A caller's call claiming to be Bob's by its To.
+                ["CallSid": "CAcallerto", "From": "+14155550200", "To": "client:\(DeskHarness.bob)", "Direction": "inbound"],
                 ["CallSid": "CAnoparty"],
             ]
             for leg in strangers {
@@ -90,9 +104,28 @@ import Testing
             }
             #expect(try await store.parkedCall(id: id, in: "acme").retrieverArrivedAt == nil)
 
-            let bobs: FormParameters = ["CallSid": "CAbobin", "From": "+14155550200", "To": "client:\(DeskHarness.bob)"]
+            let bobs: FormParameters = [
+                "CallSid": "CAbobin", "From": "+14155550200", "To": "client:\(DeskHarness.bob)", "Direction": "outbound-dial",
+            ]
             #expect(String(buffer: try await client.twilio(route, bobs).body).contains("<Dial><Queue>park_CAroute</Queue></Dial>"))
             #expect(try await store.parkedCall(id: id, in: "acme").retrieverArrivedAt != nil)
+        }
+    }
+
+    /// A repeat naming a call that is not the agent's live leg (unknown, or someone else's) leaves the
+    /// first retrieval standing: it says nothing of the leg that retrieval moved.
+    @Test(arguments: StoreUnderTest.all)
+    func aRepeatNamingAnotherCallLeavesTheRetrievalStanding(store kind: StoreUnderTest) async throws {
+        try await ParkingRetrieverTests.withCallParkedByAnn(kind, "CAstands") { store, twilio, client, id in
+            await twilio.fail(with: .init(status: nil, message: "timed out: 5 s", mayHaveBeenApplied: true))
+            let unknown = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbobleg", client: client)
+            #expect(unknown.status == .gatewayTimeout)
+            await twilio.fail(with: nil)
+            for callSid in ["CAnobody", "CAannleg"] {
+                let refused = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: callSid, again: true, client: client)
+                #expect(try DeskHarness.errorCode(refused) == "not_your_leg", "\(callSid)")
+                #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.bob, "\(callSid)")
+            }
         }
     }
 }

@@ -94,7 +94,10 @@ import Testing
         let lines = Lines()
         logger(lines).warning(
             "not understood: \"a\rb\"",
-            metadata: ["conversation": "c1\n2026-11-24T00:00:00+0000 info switchboard: forged", "tab": "a\tb", "bell": "\u{7}x\u{7F}"],
+            metadata: [
+                "conversation": "c1\n2026-11-24T00:00:00+0000 info switchboard: forged", "tab": "a\tb", "bell": "\u{7}x\u{7F}",
+                "separators": "a\u{85}b\u{2028}c\u{2029}d", "slash": #"a\nb é"#,
+            ],
             source: "S"
         )
         let line = try #require(lines.all.first)
@@ -102,7 +105,8 @@ import Testing
         #expect(!line.contains("\r"))
         #expect(
             split(line).rest
-                == #"warning switchboard: bell=\u{7}x\u{7F} conversation=c1\n2026-11-24T00:00:00+0000 info switchboard: forged tab=a\tb [S] not understood: "a\rb""#
+                == #"warning switchboard: bell=\u{7}x\u{7F} conversation=c1\n2026-11-24T00:00:00+0000 info switchboard: forged "#
+                + #"separators=a\u{85}b\u{2028}c\u{2029}d slash=a\\nb é tab=a\tb [S] not understood: "a\rb""#
                 + "\n"
         )
     }

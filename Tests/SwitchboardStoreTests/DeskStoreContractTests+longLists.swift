@@ -66,6 +66,12 @@ extension DeskStoreContractTests {
             #expect(try await store.parkedCalls(in: "acme").map(\.callSid) == (0..<count).map { String(format: "CA%04d", $0) })
             let voicemails = try await store.voicemails(in: "acme")
             #expect(voicemails.map(\.recordingSid) == (0..<count).reversed().map { String(format: "RE%04d", $0) }, "newest first")
+            // A limit past one response's rows, and one within it.
+            #expect(
+                try await store.voicemails(in: "acme", limit: count - 1).map(\.recordingSid)
+                    == Array(voicemails.prefix(count - 1).map(\.recordingSid))
+            )
+            #expect(try await store.voicemails(in: "acme", limit: 3).map(\.recordingSid) == Array(voicemails.prefix(3).map(\.recordingSid)))
         }
     }
 }

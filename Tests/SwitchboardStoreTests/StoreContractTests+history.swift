@@ -151,6 +151,10 @@ extension StoreContractTests {
             #expect(try await store.saveVoicemail(retry) == false)
 
             #expect(try await store.voicemails(in: "acme") == [newer, sameTimeAsNewer, older])
+            #expect(try await store.voicemails(in: "acme", limit: 2) == [newer, sameTimeAsNewer])
+            #expect(try await store.voicemails(in: "acme", limit: 5) == [newer, sameTimeAsNewer, older])
+            #expect(try await store.voicemails(in: "acme", limit: 0).isEmpty)
+            #expect(try await store.voicemails(in: "other", limit: 2).isEmpty)
         }
     }
 }

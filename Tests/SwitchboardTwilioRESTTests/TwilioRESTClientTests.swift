@@ -69,6 +69,16 @@ import Testing
         let recorder = Recorder(response: HTTPResponse(status: 200, body: Array(body.utf8)))
         let call = try await TwilioRESTClient(configuration: Self.configuration, transport: recorder).fetchCall("CA7")
         #expect(call == TwilioCall(sid: "CA7", from: "client:agent_b", to: "+15005550006", status: "ringing"))
+        // Twilio may give null ends.
+        let nulls = Recorder(
+            response: HTTPResponse(
+                status: 200,
+                body: Array(#"{"sid":"CA8","from":"client:agent_b","to":null,"status":"queued","direction":null}"#.utf8)
+            )
+        )
+        let sparse = try await TwilioRESTClient(configuration: Self.configuration, transport: nulls).fetchCall("CA8")
+        #expect(sparse == TwilioCall(sid: "CA8", from: "client:agent_b", to: "", status: "queued", direction: ""))
+        #expect(sparse.isLeg(of: "agent_b"))
         let request = try #require(recorder.requests.first)
         #expect(request.method == .get)
         #expect(request.url == "https://api.twilio.com/2010-04-01/Accounts/AC00000000000000000000000000000001/Calls/CA7.json")
@@ -88,8 +98,15 @@ import Testing
     /// Which calls are live and whose legs they are.
     @Test func aCallSaysWhetherItIsLiveAndWhoseLegItIs() {
         let placed = TwilioCall(sid: "CA1", from: "client:agent_b", to: "+15005550006", status: "in-progress")
-        let rang = TwilioCall(sid: "CA2", from: "+14155550100", to: "client:agent_b", status: "ringing")
+        let rang = TwilioCall(sid: "CA2", from: "+14155550100", to: "client:agent_b", status: "ringing", direction: "outbound-dial")
         #expect(placed.isLeg(of: "agent_b") && rang.isLeg(of: "agent_b"))
+        // A client picks the To of its own calls: an inbound call's To proves nothing.
+        #expect(!TwilioCall(sid: "CA4", from: "client:agent_a", to: "client:agent_b", status: "in-progress").isLeg(of: "agent_b"))
+        #expect(!TwilioCall(sid: "CA5", from: "+14155550100", to: "client:agent_b", status: "in-progress").isLeg(of: "agent_b"))
+        // Nor does a From that Twilio did not vouch for: a call Twilio placed is judged by its To.
+        #expect(
+            !TwilioCall(sid: "CA6", from: "client:agent_b", to: "+14155550100", status: "ringing", direction: "outbound-api").isLeg(of: "agent_b")
+        )
         #expect(!placed.isLeg(of: "agent_a") && !placed.isLeg(of: "agent_") && !placed.isLeg(of: "agent_bb"))
         #expect(!TwilioCall(sid: "CA3", from: "+14155550100", to: "+15005550006", status: "in-progress").isLeg(of: "agent_b"))
         for status in ["queued", "ringing", "in-progress"] {

@@ -111,9 +111,9 @@ struct SwitchableStore: CallStore {
         return try await inner.saveVoicemail(voicemail)
     }
 
-    func voicemails(in tenant: TenantID) async throws(StoreError) -> [Voicemail] {
+    func voicemails(in tenant: TenantID, limit: Int?) async throws(StoreError) -> [Voicemail] {
         try gate()
-        return try await inner.voicemails(in: tenant)
+        return try await inner.voicemails(in: tenant, limit: limit)
     }
 
     func checkReady() async throws(StoreError) {

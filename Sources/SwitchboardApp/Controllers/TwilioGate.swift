@@ -92,8 +92,12 @@ struct TwilioGate: Sendable {
             let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
             guard lowered == expected.utf8Start[index] else { return false }
         }
-        // The type ends there: parameters may follow, another type (`…-urlencodedjunk`) may not.
-        guard let next = utf8.next() else { return true }
-        return next == UInt8(ascii: ";") || next == UInt8(ascii: " ") || next == UInt8(ascii: "\t")
+        // The type ends there: whitespace, then parameters may follow; nothing else may
+        // (`…-urlencodedjunk`, `…-urlencoded junk`).
+        while let next = utf8.next() {
+            if next == UInt8(ascii: ";") { return true }
+            guard next == UInt8(ascii: " ") || next == UInt8(ascii: "\t") else { return false }
+        }
+        return true
     }
 }

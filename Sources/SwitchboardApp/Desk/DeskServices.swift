@@ -64,15 +64,13 @@ struct DeskServices<Store: DeskStore>: Sendable {
     }
 
     /// The API's error for a store error. A store's message is written for the logs (it may quote SQL or
-    /// the database's own words), so it is logged here and the client gets a sentence of the API's own;
-    /// only a broken rule of the data (``StoreError/invalid``, which names the rule) is passed on.
+    /// the database's own words), so it is logged here and the client gets a sentence of the API's own.
+    /// (The API checks what a client sends before the store sees it; a rule the store still finds broken
+    /// is the service's to explain.)
     func map(_ error: StoreError) -> DeskError {
-        switch error {
-        case .invalid: return .invalidRequest(error.message)
-        default: break
-        }
         logger.error("store error", metadata: ["error": "\(error)"])
         switch error {
+        case .invalid: return .invalidRequest("The request breaks a rule of the stored data; the service's log says which.")
         case .timeout: return .storeUnavailable("it did not answer in time")
         case .unavailable: return .storeUnavailable("it could not be reached or failed")
         case .unauthorized: return .storeUnavailable("it refused the service's credentials")
@@ -115,15 +113,16 @@ struct DeskServices<Store: DeskStore>: Sendable {
     /// of `identity`'s own Voice SDK client (from or to `client:<identity>`). A call SID comes from the
     /// client here, and Twilio's account serves every tenant: without the check an agent could move any
     /// live call of the account (a colleague's leg, another tenant's caller) onto a parked caller.
-    /// A call that is someone else's, over or unknown gets one answer, 403 `not_your_leg`; a lookup
-    /// that fails is 502 `twilio_failed` (a lookup changes nothing, so the outcome is never unknown).
+    /// A call that is someone else's, over or unknown gets one answer, 403 `not_your_leg`, and says
+    /// nothing of the agent's own leg (so a repeat's retrieval stands whichever it was); a lookup that
+    /// fails is 502 `twilio_failed` (a lookup changes nothing, so the outcome is never unknown).
     func redirectAgentLeg(_ callSid: String, of identity: String, to pathAndQuery: String) async throws(RedirectFailure) {
         guard let redirector else { throw RedirectFailure(error: .twilioNotConfigured, twilio: nil) }
         let call: TwilioCall
         do {
             call = try await redirector.fetchCall(callSid)
         } catch let error where error.status == 404 {
-            throw RedirectFailure(error: .notYourLeg(callSid, identity: identity), legIsGone: true)
+            throw RedirectFailure(error: .notYourLeg(callSid, identity: identity), legIsGone: false)
         } catch {
             logger.error("Twilio call lookup failed", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
             throw RedirectFailure(error: .twilioFailed(error.description), legIsGone: false)
@@ -133,8 +132,7 @@ struct DeskServices<Store: DeskStore>: Sendable {
                 "refused to redirect a call that is not the agent's live leg",
                 metadata: ["callSid": "\(callSid)", "agent": "\(identity)", "status": "\(call.status)"]
             )
-            // A leg of this agent's that is over is gone; someone else's call says nothing of the agent's leg.
-            throw RedirectFailure(error: .notYourLeg(callSid, identity: identity), legIsGone: call.isLeg(of: identity))
+            throw RedirectFailure(error: .notYourLeg(callSid, identity: identity), legIsGone: false)
         }
         try await redirectLeg(callSid, to: pathAndQuery)
     }

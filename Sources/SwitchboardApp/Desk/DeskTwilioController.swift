@@ -6,6 +6,7 @@ import SwitchboardCore
 import SwitchboardDesk
 import SwitchboardRouting
 import SwitchboardTwiML
+import SwitchboardTwilioREST
 import SwitchboardVoice
 import SwitchboardWebhooks
 
@@ -119,10 +120,11 @@ struct DeskTwilioController<Store: DeskStore>: Sendable {
             return (sorry, "retrieve-unknown")
         }
         guard let retriever = parked.retrievedBy, parked.endedAt == nil else { return (sorry, "retrieve-not-retrieved") }
-        // Only the retriever's own Voice SDK leg is put through to the caller: one it placed (From) or one
-        // that rang it (To). Any other leg that reaches this URL (a caller's, a colleague's) is refused.
-        let retrieverClient = "client:" + retriever
-        guard form["From"] == retrieverClient || form["To"] == retrieverClient else { return (sorry, "retrieve-other-agent") }
+        // Only the retriever's own Voice SDK leg is put through to the caller: one it placed, or one Twilio
+        // dialled to it. Any other leg that reaches this URL (a caller's, a colleague's) is refused.
+        guard TwilioCall.isLeg(from: form["From"], to: form["To"], direction: form["Direction"], of: retriever) else {
+            return (sorry, "retrieve-other-agent")
+        }
         // From here on the retrieval is never released: this leg may be talking to the caller.
         let dialQueue = VoiceResponse([.dial(Dial([.queue(Queue(parked.slot))]))])
         let now = Date()

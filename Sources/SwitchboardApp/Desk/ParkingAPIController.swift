@@ -212,12 +212,14 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
 
     /// A park retrieved before its caller arrived, whose caller then never did (hung up on the way):
     /// nothing else would ever free the retriever, since the hold music that gives back an unreached
-    /// retrieval plays only to a caller in the slot. Once the arrival grace has passed, and unless the
-    /// retriever's leg reached the slot, the retrieval is released (the agent is free again) and the park
-    /// withdrawn, both atomically with their own checks; true when that happened.
+    /// retrieval plays only to a caller in the slot. Once the arrival grace has passed, and the retrieval
+    /// is an unreached one past its own grace (its leg has not reached the slot 30 s after it, as the hold
+    /// music would judge it), the retrieval is released (the agent is free again) and the park withdrawn,
+    /// both atomically with their own checks; true when that happened.
     private func releaseRetrievalOfLostCaller(_ parked: ParkedCall, at now: Date) async throws(DeskError) -> Bool {
         guard parked.endedAt == nil, let retriever = parked.retrievedBy, let retrievedAt = parked.retrievedAt,
-            parked.retrieverArrivedAt == nil, !parked.isCallerExpected(since: ParkRules.arrivalExpectedSince(now: now))
+            parked.hasUnreachedRetrieval(before: ParkRules.retrieverExpectedSince(now: now)),
+            !parked.isCallerExpected(since: ParkRules.arrivalExpectedSince(now: now))
         else { return false }
         let store = services.store
         let withdrawal = try await services.run(notFound: .parkedCallNotFound(parked.id)) { () async throws(StoreError) -> ParkWithdrawal? in

@@ -8,8 +8,8 @@ struct RedirectFailure: Error {
     var error: DeskError
     /// Whether the leg is known to be gone: Twilio refused the redirect with 404 (no such call) or 400
     /// (Twilio's 21220, a call that is not in progress cannot be redirected; the service's URLs are always
-    /// valid), or its call was over or unknown when looked up. Other refusals (401, 429, a request never
-    /// sent, a leg that is someone else's) say nothing about the leg.
+    /// valid). Other refusals (401, 429, a request never sent) and a call refused before any redirect (not
+    /// the agent's live leg, or not looked up) say nothing about the leg.
     var legIsGone: Bool
 
     /// A failure of Twilio's redirect: `error`, gone by Twilio's status.

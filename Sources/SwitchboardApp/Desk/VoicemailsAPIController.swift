@@ -22,9 +22,9 @@ struct VoicemailsAPIController<Store: DeskStore>: Sendable {
             let user = try await services.user(request)
             let limit = try Self.limit(request.uri.queryParameters["limit"].map(String.init))
             let voicemails = try await services.run(notFound: .internalError) { () async throws(StoreError) in
-                try await services.store.voicemails(in: user.tenant)
+                try await services.store.voicemails(in: user.tenant, limit: limit)
             }
-            return DeskJSON.response(Voicemails(voicemails: Array(voicemails.prefix(limit))))
+            return DeskJSON.response(Voicemails(voicemails: voicemails))
         }
     }
 

@@ -68,18 +68,23 @@ public struct LineLogHandler: LogHandler {
         write(line)
     }
 
-    /// `text` with every control character escaped (`\n`, `\r`, `\t`, else `\u{1B}`), so a value that
-    /// came from a request (a form field, a JSON body, an error quoting them) can neither end the line
-    /// early nor forge another one.
+    /// `text` with every control character and line separator escaped (`\n`, `\r`, `\t`, else
+    /// `\u{1B}`; C0, DEL, C1, U+2028 and U+2029) and each backslash doubled, so a value that came from a
+    /// request (a form field, a JSON body, an error quoting them) can neither end the line early nor
+    /// forge another one, and an escape reads back unambiguously.
     static func oneLine(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return text }
+        // Every byte of such a character is a control byte, a backslash, or (C1 and the separators, in
+        // UTF-8) a lead byte 0xC2 or 0xE2: text without them is written as it is.
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0x5C || $0 == 0xC2 || $0 == 0xE2 }) else { return text }
         var escaped = ""
         for scalar in text.unicodeScalars {
             switch scalar.value {
             case 0x0A: escaped += "\\n"
             case 0x0D: escaped += "\\r"
             case 0x09: escaped += "\\t"
-            case 0..<0x20, 0x7F: escaped += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            case 0x5C: escaped += "\\\\"
+            case 0..<0x20, 0x7F, 0x80..<0xA0, 0x2028, 0x2029:
+                escaped += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
             default: escaped.unicodeScalars.append(scalar)
             }
         }

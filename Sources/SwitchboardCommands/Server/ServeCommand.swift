@@ -86,6 +86,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "With --store memory: a JSON array of agents to start with, as for agents import.")
     var agents: String?
 
+    @Option(
+        help: """
+            Seconds a connection may go without a request part arriving before it is closed (env \
+            SWITCHBOARD_IDLE_TIMEOUT; default 75, longer than the 60 s keep-alive of common load balancers).
+            """
+    )
+    var idleTimeout: Double?
+
     /// The configuration from flags, then environment, then defaults.
     func appConfiguration(environment: [String: String], tokens choice: AuthTokenChoice) throws -> AppConfiguration {
         let tokens = choice.tokens
@@ -102,7 +110,17 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let url = configuredURL ?? "http://\(host):\(resolvedPort)"
         try Self.checkPublicURL(url)
-        return AppConfiguration(host: host, port: resolvedPort, authTokens: tokens, routing: RoutingConfiguration(publicURL: url))
+        let idleSeconds =
+            try idleTimeout ?? environment["SWITCHBOARD_IDLE_TIMEOUT"].map { value in
+                guard let seconds = Double(value) else { throw ValidationError("SWITCHBOARD_IDLE_TIMEOUT=\(value) is not a number of seconds") }
+                return seconds
+            } ?? 75
+        guard idleSeconds.isFinite, idleSeconds >= 1, idleSeconds <= 86_400 else {
+            throw ValidationError("the idle timeout must be 1 to 86400 seconds, not \(idleSeconds)")
+        }
+        var configuration = AppConfiguration(host: host, port: resolvedPort, authTokens: tokens, routing: RoutingConfiguration(publicURL: url))
+        configuration.idleTimeout = .milliseconds(Int64((idleSeconds * 1000).rounded()))
+        return configuration
     }
 
     /// Refuses a public URL Twilio's signatures could never match, or that would leak a secret into

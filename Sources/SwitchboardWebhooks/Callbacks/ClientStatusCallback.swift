@@ -55,19 +55,10 @@ public struct ClientStatusCallback: Equatable, Sendable {
     /// - Throws: ``WebhookError/missingParameter`` naming a missing required parameter;
     ///   ``WebhookError/invalidParameter`` when `CallDuration` or `SequenceNumber` is not an integer.
     public init(_ form: FormParameters) throws(WebhookError) {
-        let callback = "a <Client statusCallback> request"
-        self.init(
-            callSid: try form.required("CallSid", for: callback),
-            parentCallSid: try form.required("ParentCallSid", for: callback),
-            callStatus: CallStatus(rawValue: try form.required("CallStatus", for: callback)),
-            to: try form.required("To", for: callback),
-            accountSid: form["AccountSid"],
-            from: form["From"],
-            callDuration: try form.integer("CallDuration"),
-            timestamp: form["Timestamp"],
-            sequenceNumber: try form.integer("SequenceNumber"),
-            callbackSource: form["CallbackSource"]
-        )
+        try self.init(essentialsOf: form)
+        // What the essentials let pass, held to the full rules.
+        callDuration = try form.integer("CallDuration")
+        sequenceNumber = try form.integer("SequenceNumber")
     }
 
     /// Reads what a leg's status needs of a callback that ``init(_:)`` refuses, so that a malformed

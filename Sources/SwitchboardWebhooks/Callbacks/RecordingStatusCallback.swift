@@ -49,18 +49,11 @@ public struct RecordingStatusCallback: Equatable, Sendable {
     /// - Throws: ``WebhookError/missingParameter`` naming a missing required parameter;
     ///   ``WebhookError/invalidParameter`` when `RecordingDuration` or `RecordingChannels` is not an integer.
     public init(_ form: FormParameters) throws(WebhookError) {
-        let callback = "a recording status callback"
-        self.init(
-            accountSid: try form.required("AccountSid", for: callback),
-            callSid: try form.required("CallSid", for: callback),
-            recordingSid: try form.required("RecordingSid", for: callback),
-            recordingUrl: try form.required("RecordingUrl", for: callback),
-            recordingStatus: RecordingStatus(rawValue: try form.required("RecordingStatus", for: callback)),
-            recordingDuration: try form.integer("RecordingDuration"),
-            recordingChannels: try form.integer("RecordingChannels"),
-            recordingSource: form["RecordingSource"],
-            recordingStartTime: form["RecordingStartTime"]
-        )
+        try self.init(essentialsOf: form)
+        // What the essentials let pass, held to the full rules.
+        accountSid = try form.required("AccountSid", for: "a recording status callback")
+        recordingDuration = try form.integer("RecordingDuration")
+        recordingChannels = try form.integer("RecordingChannels")
     }
 
     /// Reads what a voicemail needs of a callback that ``init(_:)`` refuses, so that a malformed field it
