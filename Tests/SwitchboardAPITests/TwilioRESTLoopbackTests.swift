@@ -128,20 +128,10 @@ import Testing
                 #expect(try await api.api(.post, "/api/calls/CAwire/claim", token: DeskHarness.annToken).status == .ok)
                 let parked = try await api.api(.post, "/api/calls/CAwire/park", token: DeskHarness.annToken)
                 let id = try #require(try DeskHarness.object(parked)["id"] as? String)
-                let refused = try await api.api(
-                    .post,
-                    "/api/parked/\(id)/retrieve",
-                    token: DeskHarness.bobToken,
-                    json: #"{"agentCallSid":"CAannleg"}"#
-                )
+                let refused = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAannleg", client: api)
                 #expect(refused.status == .forbidden)
                 #expect(try DeskHarness.errorCode(refused) == "not_your_leg")
-                let retrieved = try await api.api(
-                    .post,
-                    "/api/parked/\(id)/retrieve",
-                    token: DeskHarness.bobToken,
-                    json: #"{"agentCallSid":"CAbobleg"}"#
-                )
+                let retrieved = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbobleg", client: api)
                 #expect(retrieved.status == .ok)
             }
             await transport.shutdown()

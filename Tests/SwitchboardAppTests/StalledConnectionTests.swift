@@ -28,29 +28,16 @@ import Glibc
     /// Opens a loopback connection, sends `bytes` and nothing more (the sending side stays open), and
     /// reads until the server closes it: the seconds that took, or nil when it was still open after 10 s.
     static func secondsUntilClosed(port: Int, sending text: String) throws -> Double? {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        try #require(socket >= 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        try #require(connected == 0)
-        let bytes = Array(text.utf8)
-        try #require(write(socket, bytes, bytes.count) == bytes.count)
-        let started = ContinuousClock.now
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = read(socket, &buffer, buffer.count)
-            if count > 0 { continue }
-            if count < 0, errno == EAGAIN || errno == EWOULDBLOCK { return nil }
-            let elapsed = ContinuousClock.now - started
-            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        try LoopbackSocket.withConnection(port: port, sending: text) { socket in
+            let started = ContinuousClock.now
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = read(socket, &buffer, buffer.count)
+                if count > 0 { continue }
+                if count < 0, errno == EAGAIN || errno == EWOULDBLOCK { return nil }
+                let elapsed = ContinuousClock.now - started
+                return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            }
         }
     }
 

@@ -15,30 +15,17 @@ import Glibc
 @Suite struct TruncatedBodyTests {
     /// Sends `request` on a new loopback connection, closes the sending side, and reads the reply to its end.
     static func exchange(port: Int, _ request: String) throws -> String {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        try #require(socket >= 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        try LoopbackSocket.withConnection(port: port, sending: request) { socket in
+            shutdown(socket, Int32(SHUT_WR))
+            var reply: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = read(socket, &buffer, buffer.count)
+                if count <= 0 { break }
+                reply += buffer[0..<count]
+            }
+            return String(decoding: reply, as: UTF8.self)
         }
-        try #require(connected == 0)
-        let bytes = Array(request.utf8)
-        try #require(write(socket, bytes, bytes.count) == bytes.count)
-        shutdown(socket, Int32(SHUT_WR))
-        var reply: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = read(socket, &buffer, buffer.count)
-            if count <= 0 { break }
-            reply += buffer[0..<count]
-        }
-        return String(decoding: reply, as: UTF8.self)
     }
 
     @Test func aBodyShorterThanItsContentLengthIs400NotTooLarge() async throws {
