@@ -35,6 +35,9 @@ public protocol CallStore: Sendable {
     /// Maps a called number (E.164) to a tenant, replacing any earlier mapping of that number.
     func mapNumber(_ number: String, to tenant: TenantID) async throws(StoreError)
 
+    /// Every explicit mapping of a called number to a tenant, by number.
+    func numberMappings() async throws(StoreError) -> [(number: String, tenant: TenantID)]
+
     /// The tenant's agents who can be rung at `now` (see ``Agent/isAvailable(at:)``), longest idle
     /// first (``Agent/longestIdleFirst(_:_:)``), at most `limit`.
     func availableAgents(in tenant: TenantID, at now: Date, limit: Int) async throws(StoreError) -> [Agent]

@@ -66,6 +66,10 @@ public actor InMemoryCallStore: CallStore {
         numbers[number] = tenant
     }
 
+    public func numberMappings() throws(StoreError) -> [(number: String, tenant: TenantID)] {
+        numbers.sorted { $0.key < $1.key }.map { (number: $0.key, tenant: $0.value) }
+    }
+
     public func availableAgents(in tenant: TenantID, at now: Date, limit: Int) throws(StoreError) -> [Agent] {
         guard limit > 0 else { return [] }
         let available = agentsByKey.values.filter { $0.tenant == tenant && $0.isAvailable(at: now) }

@@ -27,6 +27,16 @@ extension PostgRESTCallStore {
         )
     }
 
+    public func numberMappings() async throws(StoreError) -> [(number: String, tenant: TenantID)] {
+        struct Row: Decodable {
+            var number: String
+            var tenant_id: String
+        }
+        let query = PostgRESTQuery("phone_numbers", select: ["number", "tenant_id"], order: [PostgRESTOrder("number")])
+        return try await client.allRows(query, as: Row.self, key: \.number, operation: "reading the numbers' tenants")
+            .map { (number: $0.number, tenant: TenantID($0.tenant_id)) }
+    }
+
     public func availableAgents(in tenant: TenantID, at now: Date, limit: Int) async throws(StoreError) -> [Agent] {
         guard limit > 0 else { return [] }
         let query = PostgRESTQuery(

@@ -127,4 +127,16 @@ public struct SQLiteCallStore: CallStore {
             )
         }
     }
+
+    public func numberMappings() async throws(StoreError) -> [(number: String, tenant: TenantID)] {
+        let rows = try await session.read { (runner) throws(StoreError) in
+            try runner.rows("SELECT number, tenant FROM numbers ORDER BY number", [])
+        }
+        var mappings: [(number: String, tenant: TenantID)] = []
+        for row in rows {
+            let reader = SQLiteRowReader(table: "numbers", row: row)
+            mappings.append((number: try reader.text("number"), tenant: TenantID(try reader.text("tenant"))))
+        }
+        return mappings
+    }
 }

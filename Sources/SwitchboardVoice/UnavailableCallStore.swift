@@ -28,6 +28,7 @@ public struct UnavailableCallStore: CallStore {
 
     public func tenant(forCalledNumber number: String) async throws(StoreError) -> TenantID? { try await down() }
     public func mapNumber(_ number: String, to tenant: TenantID) async throws(StoreError) { try await down() as Void }
+    public func numberMappings() async throws(StoreError) -> [(number: String, tenant: TenantID)] { try await down() }
     public func availableAgents(in tenant: TenantID, at now: Date, limit: Int) async throws(StoreError) -> [Agent] { try await down() }
     public func agents(in tenant: TenantID?) async throws(StoreError) -> [Agent] { try await down() }
     public func agent(identity: String, in tenant: TenantID) async throws(StoreError) -> Agent { try await down() }

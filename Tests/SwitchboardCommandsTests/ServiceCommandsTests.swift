@@ -89,6 +89,30 @@ import Testing
         #expect(badIdentity.stderr.contains("agent 0 (bad id)"))
     }
 
+    /// A number another tenant owns moves only with --move; `numbers list` shows the mappings.
+    @Test func aNumberMovesToAnotherTenantOnlyWhenAskedTo() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("numbers.sqlite").path
+        #expect(try cli.run(["numbers", "add", "+15005550006", "--tenant", "acme", "--database", database]).status == 0)
+        #expect(try cli.run(["numbers", "add", "+15005550007", "--tenant", "acme", "--database", database]).status == 0)
+        let again = try cli.run(["numbers", "add", "+15005550006", "--tenant", "acme", "--database", database])
+        #expect(again.status == 0)
+        #expect(String(decoding: again.stdout, as: UTF8.self) == "+15005550006 belongs to acme\n")
+
+        let refused = try cli.run(["numbers", "add", "+15005550006", "--tenant", "globex", "--database", database])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("+15005550006 belongs to tenant acme; add --move to give it to globex"), "\(refused.stderr)")
+        let unchanged = try cli.run(["numbers", "list", "--database", database])
+        #expect(String(decoding: unchanged.stdout, as: UTF8.self) == "+15005550006\tacme\n+15005550007\tacme\n")
+
+        let moved = try cli.run(["numbers", "add", "+15005550006", "--tenant", "globex", "--move", "--database", database])
+        #expect(moved.status == 0, "\(moved.stderr)")
+        #expect(String(decoding: moved.stdout, as: UTF8.self) == "+15005550006 moved from acme to globex\n")
+        let list = try cli.run(["numbers", "list", "--database", database])
+        #expect(String(decoding: list.stdout, as: UTF8.self) == "+15005550006\tglobex\n+15005550007\tacme\n")
+    }
+
     @Test func numbersAddRefusesANonE164Number() throws {
         let result = try cli.run(["numbers", "add", "5550006", "--tenant", "acme", "--database", "/tmp/unused.sqlite"])
         #expect(result.status == 2)

@@ -28,6 +28,11 @@ import Testing
             #expect(missing.stderr.contains("nobody"))
             let number = try cli.run(["numbers", "add", "+15005550006", "--tenant", "acme"] + store)
             #expect(number.status == 0, "\(number.stderr)")
+            let taken = try cli.run(["numbers", "add", "+15005550006", "--tenant", "globex"] + store)
+            #expect(taken.status == 1)
+            #expect(taken.stderr.contains("belongs to tenant acme"), "\(taken.stderr)")
+            let numbers = try cli.run(["numbers", "list"] + store)
+            #expect(String(decoding: numbers.stdout, as: UTF8.self) == "+15005550006\tacme\n")
         }
     }
 

@@ -32,8 +32,12 @@ extension StoreContractTests {
     @Test(arguments: StoreKind.allCases)
     func theRoutingSnapshotFollowsNumberMappingsAndAvailability(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
+            #expect(try await store.numberMappings().isEmpty)
+            try await store.mapNumber("+1666", to: "acme")
             try await store.mapNumber("+1555", to: "acme")
             try await store.mapNumber("+1666", to: "globex")
+            let mappings = try await store.numberMappings()
+            #expect(mappings.map(\.number) == ["+1555", "+1666"] && mappings.map(\.tenant) == ["acme", "globex"])
             for identity in ["amy", "ann", "abe"] { try await store.upsertAgent(.new(identity, tenant: "acme")) }
             try await store.upsertAgent(.new("gus", tenant: "globex", presence: .offline))
             try await store.giveCall(to: "ann", tenant: "acme", endedAt: Clock.at(5))

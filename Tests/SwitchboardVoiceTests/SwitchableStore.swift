@@ -24,6 +24,11 @@ struct SwitchableStore: CallStore {
         return try await inner.tenant(forCalledNumber: number)
     }
 
+    func numberMappings() async throws(StoreError) -> [(number: String, tenant: TenantID)] {
+        try gate()
+        return try await inner.numberMappings()
+    }
+
     func mapNumber(_ number: String, to tenant: TenantID) async throws(StoreError) {
         try gate()
         return try await inner.mapNumber(number, to: tenant)

@@ -2,13 +2,27 @@ import ArgumentParser
 import SwitchboardCore
 import SwitchboardSQLite
 
-/// `switchboard numbers add NUMBER --tenant T`: maps a called number to a tenant.
+/// `switchboard numbers add NUMBER --tenant T [--move]` maps a called number to a tenant;
+/// `switchboard numbers list` prints the mappings.
 struct NumbersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "numbers",
         abstract: "Map called numbers to tenants. With no numbers mapped, every call belongs to the default tenant.",
-        subcommands: [Add.self]
+        subcommands: [Add.self, List.self]
     )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print each mapped number and its tenant, a line each.")
+
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let opened = try await store.open()
+            let mappings = try await opened.store.numberMappings()
+            try await opened.close()
+            StandardStreams.writeOut(mappings.map { "\($0.number)\t\($0.tenant)\n" }.joined())
+        }
+    }
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Map a number (E.164) to a tenant.")
@@ -18,6 +32,9 @@ struct NumbersCommand: AsyncParsableCommand {
 
         @Option(help: "The tenant that owns it.")
         var tenant: String
+
+        @Flag(help: "Give the number to --tenant although another tenant owns it (its calls go to the new tenant at once).")
+        var move = false
 
         @OptionGroup var store: StoreOptions
 
@@ -32,9 +49,20 @@ struct NumbersCommand: AsyncParsableCommand {
         func run() async throws {
             let opened = try await store.open()
             let store = opened.store
+            let owner = try await store.numberMappings().first { $0.number == number }?.tenant
+            if let owner, owner != TenantID(tenant), !move {
+                try await opened.close()
+                // Re-pointing a live number sends its callers to another tenant's agents: never by accident.
+                StandardStreams.writeError("switchboard numbers add: \(number) belongs to tenant \(owner); add --move to give it to \(tenant)\n")
+                throw ExitCode(1)
+            }
             try await store.mapNumber(number, to: TenantID(tenant))
             try await opened.close()
-            StandardStreams.writeOut("\(number) belongs to \(tenant)\n")
+            if let owner, owner != TenantID(tenant) {
+                StandardStreams.writeOut("\(number) moved from \(owner) to \(tenant)\n")
+            } else {
+                StandardStreams.writeOut("\(number) belongs to \(tenant)\n")
+            }
         }
     }
 }
