@@ -87,6 +87,20 @@ import Testing
         )
         #expect(badIdentity.status == 1)
         #expect(badIdentity.stderr.contains("agent 0 (bad id)"))
+        let twice = try cli.run(
+            ["agents", "import", "-", "--database", database],
+            stdin: Array(
+                #"[{"identity": "dee", "name": "D", "email": "d@x.com", "presence": "available"}, {"identity": "eve", "name": "E", "email": "e@x.com", "presence": "away"}, {"identity": "dee", "name": "D2", "email": "d2@x.com", "presence": "away"}]"#
+                    .utf8
+            )
+        )
+        #expect(twice.status == 1)
+        #expect(twice.stderr.contains("agents 0 and 2 are both dee in tenant default: list each agent once"), "\(twice.stderr)")
+        let listed = try cli.run(["agents", "list", "--database", database])
+        #expect(!String(decoding: listed.stdout, as: UTF8.self).contains("dee"), "nothing of a refused file is stored")
+        let missingFile = try cli.run(["agents", "import", database + ".missing.json", "--database", database])
+        #expect(missingFile.status == 1)
+        #expect(missingFile.stderr.contains("cannot read") && missingFile.stderr.contains("no such file"), "\(missingFile.stderr)")
     }
 
     /// A number another tenant owns moves only with --move; `numbers list` shows the mappings.

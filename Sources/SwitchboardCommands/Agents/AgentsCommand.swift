@@ -31,12 +31,34 @@ struct AgentsCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
+            let bytes: [UInt8]
+            do {
+                bytes = try StandardStreams.read(file)
+            } catch {
+                let reason = file != "-" && !FileManager.default.fileExists(atPath: file) ? "no such file" : "\(error)"
+                StandardStreams.writeError("switchboard agents import: cannot read \(file): \(reason)\n")
+                throw ExitCode(1)
+            }
             let records: [Record]
             do {
-                records = try JSONDecoder().decode([Record].self, from: Data(try StandardStreams.read(file)))
+                records = try JSONDecoder().decode([Record].self, from: Data(bytes))
             } catch {
                 StandardStreams.writeError("\(file): not a JSON array of agents: \(Self.describe(error))\n")
                 throw ExitCode(1)
+            }
+            // An agent named twice would be imported once and counted twice, the second silently winning:
+            // refused before anything is stored.
+            var first: [String: Int] = [:]
+            for (index, record) in records.enumerated() {
+                let key = (record.tenant ?? TenantID.default.rawValue) + "\u{1F}" + record.identity
+                if let earlier = first[key] {
+                    let tenant = record.tenant ?? TenantID.default.rawValue
+                    StandardStreams.writeError(
+                        "\(file): agents \(earlier) and \(index) are both \(record.identity) in tenant \(tenant): list each agent once\n"
+                    )
+                    throw ExitCode(1)
+                }
+                first[key] = index
             }
             let opened = try await store.open()
             let store = opened.store
