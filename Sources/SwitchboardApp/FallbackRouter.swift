@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import SwitchboardDesk
+import SwitchboardHTTP
 
 /// The router, answering every request it has no route for with a body that says so, rather than
 /// the server's bare 404: under `/api/…` in the API's JSON (405 `method_not_allowed` with `Allow` when
@@ -26,31 +27,22 @@ struct FallbackResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Contex
 
     func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
         let path = request.uri.path
-        if APIRouteTable.isAPI(path), let refusal = table.refusal(method: request.method, path: path) {
+        let isAPI = APIRouteTable.isAPI(path)
+        if isAPI, let refusal = table.refusal(method: request.method, path: path) {
             return refusal.response
         }
         let response = try await inner.respond(to: request, context: context)
         // The router's own answer for no route: 404 with no body (no route of this service answers so).
-        guard response.status == .notFound, response.body.contentLength == 0, !APIRouteTable.isAPI(path) else { return response }
+        guard response.status == .notFound, response.body.contentLength == 0, !isAPI else { return response }
+        // Every byte outside printable ASCII percent-encoded, so that the one-line body stays one line.
+        let printable = PercentEncoding.encode(path, allowing: printableASCII)
         return Response(
             status: .notFound,
             headers: [.contentType: "text/plain; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: "no route \(request.method.rawValue) \(Self.printable(path))\n"))
+            body: .init(byteBuffer: ByteBuffer(string: "no route \(request.method.rawValue) \(printable)\n"))
         )
     }
-
-    /// `path` with every byte outside printable ASCII percent-encoded, so that the one-line body stays
-    /// one line.
-    static func printable(_ path: String) -> String {
-        var text = ""
-        for byte in path.utf8 {
-            if byte >= 0x20 && byte < 0x7F {
-                text.unicodeScalars.append(Unicode.Scalar(byte))
-            } else {
-                let hex = Array("0123456789ABCDEF".utf8)
-                text += "%" + String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 15)]], as: UTF8.self)
-            }
-        }
-        return text
-    }
 }
+
+/// The bytes a one-line body may hold as they are.
+private let printableASCII = Set(UInt8(0x20)...UInt8(0x7E))

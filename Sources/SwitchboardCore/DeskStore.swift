@@ -164,6 +164,14 @@ public protocol DeskStore: CallStore {
 }
 
 extension DeskStore {
+    /// Undoes the retrieval `parked` holds, as read (its retriever and instant; see
+    /// ``releaseRetrieval(id:tenant:agentIdentity:retrievedAt:)``); false when it holds none.
+    @discardableResult
+    public func releaseRetrieval(of parked: ParkedCall) async throws(StoreError) -> Bool {
+        guard let retriever = parked.retrievedBy, let retrievedAt = parked.retrievedAt else { return false }
+        return try await releaseRetrieval(id: parked.id, tenant: parked.tenant, agentIdentity: retriever, retrievedAt: retrievedAt)
+    }
+
     /// The tenant's waiting parked calls, whether or not their callers arrived.
     public func parkedCalls(in tenant: TenantID) async throws(StoreError) -> [ParkedCall] {
         try await parkedCalls(in: tenant, arrivedOrParkedSince: nil)

@@ -144,15 +144,7 @@ public struct VoicemailSpool: Sendable {
     @discardableResult
     public func rejectUnreadable(_ form: FormParameters, receivedAt: Date, tenant: TenantID?, reason: String) throws(SpoolError) -> String {
         let record = Unreadable(form: form.encoded(), receivedAt: receivedAt, tenant: tenant?.rawValue, reason: reason)
-        let bytes: [UInt8]
-        do {
-            let encoder = JSONEncoder()
-            encoder.dateEncodingStrategy = .deferredToDate
-            encoder.outputFormatting = [.sortedKeys]
-            bytes = Array(try encoder.encode(record))
-        } catch {
-            throw SpoolError(path: rejectedDirectory, reason: "cannot encode the callback: \(error)")
-        }
+        let bytes = try Self.json(record, describing: "the callback", at: rejectedDirectory)
         // No recording SID to name it by: the time it came and a random part, so none overwrites another.
         let name = "unreadable-\(Int64(receivedAt.timeIntervalSince1970 * 1000))-\(UInt32.random(in: .min ... .max))"
         try Self.writeWhole(bytes, named: name, in: rejectedDirectory)
@@ -160,14 +152,19 @@ public struct VoicemailSpool: Sendable {
     }
 
     private static func encode(_ callback: RecordingStatusCallback, receivedAt: Date, tenant: TenantID?) throws(SpoolError) -> [UInt8] {
+        try json(Entry(callback, receivedAt: receivedAt, tenant: tenant), describing: "the voicemail", at: callback.recordingSid)
+    }
+
+    /// `value` as the spool's JSON; a failure names `what` and `path`.
+    private static func json(_ value: some Encodable, describing what: String, at path: String) throws(SpoolError) -> [UInt8] {
         do {
             let encoder = JSONEncoder()
             // Dates as Foundation keeps them (seconds since 2001), so they read back exactly.
             encoder.dateEncodingStrategy = .deferredToDate
             encoder.outputFormatting = [.sortedKeys]
-            return Array(try encoder.encode(Entry(callback, receivedAt: receivedAt, tenant: tenant)))
+            return Array(try encoder.encode(value))
         } catch {
-            throw SpoolError(path: callback.recordingSid, reason: "cannot encode the voicemail: \(error)")
+            throw SpoolError(path: path, reason: "cannot encode \(what): \(error)")
         }
     }
 

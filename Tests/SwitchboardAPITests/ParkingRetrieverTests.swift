@@ -19,6 +19,21 @@ import Testing
         return id
     }
 
+    /// Bob retrieves parked call `id`, asking for `leg` to be moved, and Twilio's answer to the redirect
+    /// never comes (504 `twilio_outcome_unknown`): the retrieval stands. Later redirects fail the same way
+    /// until the test says otherwise.
+    static func retrievalWithUnknownOutcome(
+        _ id: String,
+        leg: String,
+        twilio: RecordingRedirector,
+        client: some TestClientProtocol
+    ) async throws -> TestResponse {
+        await twilio.fail(with: .init(status: nil, message: "timed out: 5 s", mayHaveBeenApplied: true))
+        let unknown = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: leg, client: client)
+        #expect(unknown.status == .gatewayTimeout)
+        return unknown
+    }
+
     /// Bob's agent record.
     static func bob(_ store: some DeskStore) async throws -> Agent {
         try await store.agent(identity: DeskHarness.bob, in: "acme")
@@ -109,9 +124,7 @@ import Testing
     func aStandingRetrievalWhoseRetryIsRefusedIsReleased(store kind: StoreUnderTest) async throws {
         try await Self.withCallParkedByAnn(kind, "CAstuck") { store, twilio, client, id in
             let bobBefore = try await Self.bob(store)
-            await twilio.fail(with: .init(status: nil, message: "timed out: 5 s", mayHaveBeenApplied: true))
-            let unknown = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbob", client: client)
-            #expect(unknown.status == .gatewayTimeout)
+            _ = try await Self.retrievalWithUnknownOutcome(id, leg: "CAbob", twilio: twilio, client: client)
             #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.bob)
 
             await twilio.fail(with: .init(status: 404, message: "The requested resource was not found"))
@@ -155,9 +168,7 @@ import Testing
     @Test(arguments: StoreUnderTest.all)
     func aRepeatRefusedForAnotherReasonThanAGoneLegKeepsTheRetrieval(store kind: StoreUnderTest) async throws {
         try await Self.withCallParkedByAnn(kind, "CAkept") { store, twilio, client, id in
-            await twilio.fail(with: .init(status: nil, message: "timed out: 5 s", mayHaveBeenApplied: true))
-            let unknown = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbob", client: client)
-            #expect(unknown.status == .gatewayTimeout)
+            _ = try await Self.retrievalWithUnknownOutcome(id, leg: "CAbob", twilio: twilio, client: client)
             await twilio.fail(with: .init(status: 401, message: "Authenticate"))
             let refused = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbob", again: true, client: client)
             #expect(refused.status == .badGateway)
@@ -226,10 +237,7 @@ import Testing
     func aRetrievalWhoseRedirectMayHaveHappenedStands(store kind: StoreUnderTest) async throws {
         try await Self.withCallParkedByAnn(kind, "CAslow") { store, twilio, client, id in
             let parkRedirects = await twilio.redirects.count
-            await twilio.fail(with: .init(status: nil, message: "timed out: 5 s", mayHaveBeenApplied: true))
-
-            let unknown = try await ParkingAPITests.retrieve(id, token: DeskHarness.bobToken, redirecting: "CAbob", client: client)
-            #expect(unknown.status == .gatewayTimeout)
+            let unknown = try await Self.retrievalWithUnknownOutcome(id, leg: "CAbob", twilio: twilio, client: client)
             let body = try DeskHarness.object(unknown)
             #expect(body["error"] as? String == "twilio_outcome_unknown")
             #expect(body["message"] as? String == "Twilio may or may not have carried out the request: timed out: 5 s")

@@ -122,17 +122,17 @@ struct DeskServices<Store: DeskStore>: Sendable {
         do {
             call = try await redirector.fetchCall(callSid)
         } catch let error where error.status == 404 {
-            throw RedirectFailure(error: .notYourLeg(callSid, identity: identity), legIsGone: false)
+            throw RedirectFailure(error: .notYourLeg(callSid, identity: identity), twilio: nil)
         } catch {
             logger.error("Twilio call lookup failed", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
-            throw RedirectFailure(error: .twilioFailed(error.description), legIsGone: false)
+            throw RedirectFailure(error: .twilioFailed(error.description), twilio: nil)
         }
         guard call.isLeg(of: identity), call.isLive else {
             logger.warning(
                 "refused to redirect a call that is not the agent's live leg",
                 metadata: ["callSid": "\(callSid)", "agent": "\(identity)", "status": "\(call.status)"]
             )
-            throw RedirectFailure(error: .notYourLeg(callSid, identity: identity), legIsGone: false)
+            throw RedirectFailure(error: .notYourLeg(callSid, identity: identity), twilio: nil)
         }
         try await redirectLeg(callSid, to: pathAndQuery)
     }

@@ -167,13 +167,14 @@ extension DeskTwilioController {
             try await budget.run { () async throws(StoreError) in
                 let parked: ParkedCall
                 if let known { parked = known } else { parked = try await store.parkedCall(id: id, in: tenant) }
-                guard parked.callSid == callSid, parked.hasUnreachedRetrieval(before: retrievedBefore), let retriever = parked.retrievedBy,
-                    let retrievedAt = parked.retrievedAt
-                else { return }
-                if try await store.releaseRetrieval(id: parked.id, tenant: tenant, agentIdentity: retriever, retrievedAt: retrievedAt) {
+                guard parked.callSid == callSid, parked.hasUnreachedRetrieval(before: retrievedBefore) else { return }
+                if try await store.releaseRetrieval(of: parked) {
                     logger.warning(
                         "released a retrieval whose leg never reached the slot",
-                        metadata: ["parked": "\(parked.id)", "agent": "\(retriever)", "retrievedAt": "\(retrievedAt)"]
+                        metadata: [
+                            "parked": "\(parked.id)", "agent": "\(parked.retrievedBy ?? "")",
+                            "retrievedAt": "\(parked.retrievedAt.map { "\($0)" } ?? "")",
+                        ]
                     )
                 }
             }

@@ -217,20 +217,21 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
     /// music would judge it), the retrieval is released (the agent is free again) and the park withdrawn,
     /// both atomically with their own checks; true when that happened.
     private func releaseRetrievalOfLostCaller(_ parked: ParkedCall, at now: Date) async throws(DeskError) -> Bool {
-        guard parked.endedAt == nil, let retriever = parked.retrievedBy, let retrievedAt = parked.retrievedAt,
-            parked.hasUnreachedRetrieval(before: ParkRules.retrieverExpectedSince(now: now)),
+        guard parked.hasUnreachedRetrieval(before: ParkRules.retrieverExpectedSince(now: now)),
             !parked.isCallerExpected(since: ParkRules.arrivalExpectedSince(now: now))
         else { return false }
         let store = services.store
         let withdrawal = try await services.run(notFound: .parkedCallNotFound(parked.id)) { () async throws(StoreError) -> ParkWithdrawal? in
-            let released = try await store.releaseRetrieval(id: parked.id, tenant: parked.tenant, agentIdentity: retriever, retrievedAt: retrievedAt)
-            guard released else { return nil }
+            guard try await store.releaseRetrieval(of: parked) else { return nil }
             return try await store.withdrawPark(id: parked.id, tenant: parked.tenant, at: now)
         }
         guard let withdrawal else { return false }
         services.logger.warning(
             "freed the retriever of a park whose caller never reached the slot",
-            metadata: ["parked": "\(parked.id)", "callSid": "\(parked.callSid)", "agent": "\(retriever)", "withdrawn": "\(withdrawal == .withdrawn)"]
+            metadata: [
+                "parked": "\(parked.id)", "callSid": "\(parked.callSid)", "agent": "\(parked.retrievedBy ?? "")",
+                "withdrawn": "\(withdrawal == .withdrawn)",
+            ]
         )
         return withdrawal == .withdrawn
     }

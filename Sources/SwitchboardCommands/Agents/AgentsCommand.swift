@@ -50,9 +50,9 @@ struct AgentsCommand: AsyncParsableCommand {
             // refused before anything is stored.
             var first: [String: Int] = [:]
             for (index, record) in records.enumerated() {
-                let key = (record.tenant ?? TenantID.default.rawValue) + "\u{1F}" + record.identity
+                let tenant = record.tenant ?? TenantID.default.rawValue
+                let key = tenant + "\u{1F}" + record.identity
                 if let earlier = first[key] {
-                    let tenant = record.tenant ?? TenantID.default.rawValue
                     StandardStreams.writeError(
                         "\(file): agents \(earlier) and \(index) are both \(record.identity) in tenant \(tenant): list each agent once\n"
                     )

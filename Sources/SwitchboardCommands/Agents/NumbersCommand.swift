@@ -49,8 +49,9 @@ struct NumbersCommand: AsyncParsableCommand {
         func run() async throws {
             let opened = try await store.open()
             let store = opened.store
-            let owner = try await store.numberMappings().first { $0.number == number }?.tenant
-            if let owner, owner != TenantID(tenant), !move {
+            // Another tenant that owns the number, if one does.
+            let owner = try await store.numberMappings().first { $0.number == number && $0.tenant != TenantID(tenant) }?.tenant
+            if let owner, !move {
                 try await opened.close()
                 // Re-pointing a live number sends its callers to another tenant's agents: never by accident.
                 StandardStreams.writeError("switchboard numbers add: \(number) belongs to tenant \(owner); add --move to give it to \(tenant)\n")
@@ -58,7 +59,7 @@ struct NumbersCommand: AsyncParsableCommand {
             }
             try await store.mapNumber(number, to: TenantID(tenant))
             try await opened.close()
-            if let owner, owner != TenantID(tenant) {
+            if let owner {
                 StandardStreams.writeOut("\(number) moved from \(owner) to \(tenant)\n")
             } else {
                 StandardStreams.writeOut("\(number) belongs to \(tenant)\n")
