@@ -69,3 +69,33 @@ if ! diff -u "$work/first.sql" "$work/second.sql" >"$work/schema.diff"; then
     die "the second application changed the schema (diff above)"
 fi
 echo "test-migrations: ${#files[@]} migration file(s) applied twice; the second pass succeeded and changed no schema"
+
+# Data written before 20261124030000_one_tenant_per_identity may hold one identity current in several
+# tenants: on a fresh database, the migrations before it, then such data, then the rest. The record
+# created last must stay current and the others be retired and offline; another identity is untouched.
+"${PSQL[@]}" "$SWITCHBOARD_TEST_PG_DSN" -c "DROP DATABASE $database WITH (FORCE)" >/dev/null
+"${PSQL[@]}" "$SWITCHBOARD_TEST_PG_DSN" -c "CREATE DATABASE $database" >/dev/null
+"${PSQL[@]}" "$dsn" -v gateway_role=switchboard_gateway -f Tests/Gateway/sql/database_setup.sql >/dev/null
+apply_file() {
+    "${PSQL[@]}" "$dsn" --single-transaction -f "$1" >"$work/psql.log" 2>&1 || { cat "$work/psql.log" >&2; die "$(basename "$1") failed on data"; }
+}
+identity_migration=20261124030000_one_tenant_per_identity.sql
+[ -f "$MIGRATIONS_DIR/$identity_migration" ] || die "$identity_migration is missing"
+for file in "${files[@]}"; do
+    [[ $(basename "$file") < $identity_migration ]] && apply_file "$file"
+done
+"${PSQL[@]}" "$dsn" -c "
+    insert into public.agents (tenant_id, identity, name, email, presence, created_at) values
+        ('acme', 'amy', 'Amy', 'a@x', 'available', '2026-01-01'),
+        ('globex', 'amy', 'Amy', 'a@x', 'away', '2026-01-03'),
+        ('initech', 'amy', 'Amy', 'a@x', 'available', '2026-01-02'),
+        ('acme', 'bob', 'Bob', 'b@x', 'available', '2026-01-01')" >/dev/null
+for file in "${files[@]}"; do
+    [[ $(basename "$file") < $identity_migration ]] || apply_file "$file"
+done
+found=$("${PSQL[@]}" "$dsn" -At -c "
+    select string_agg(tenant_id || '/' || identity || '/' || presence || '/' || (retired_at is not null)::text, ' '
+        order by identity, tenant_id) from public.agents")
+expected="acme/amy/offline/true globex/amy/away/false initech/amy/offline/true acme/bob/available/false"
+[ "$found" = "$expected" ] || die "after $identity_migration on data: expected '$expected', found '$found'"
+echo "test-migrations: $identity_migration on data kept the identity's last record current and retired the others"

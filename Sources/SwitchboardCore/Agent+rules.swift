@@ -3,7 +3,8 @@ extension Agent {
     /// rule (the stores' own constraints enforce them again):
     /// - a tenant (an agent of no tenant is never rung);
     /// - an identity of 1 to 256 ASCII letters, digits or underscores (a Voice SDK client name);
-    /// - a chat capacity of zero or more.
+    /// - a chat capacity of zero or more;
+    /// - a retired agent is offline.
     /// - Throws: ``StoreError/invalid`` naming the rule broken.
     public func checkRules() throws(StoreError) {
         guard !tenant.rawValue.isEmpty else {
@@ -16,6 +17,9 @@ extension Agent {
         }
         guard (1...256).contains(bytes.count), allowed else {
             throw .invalid("Agent identity must be 1 to 256 ASCII letters, digits and underscores, not \"\(identity)\"")
+        }
+        guard retiredAt == nil || presence == .offline else {
+            throw .invalid("Retired agent \(identity) must be offline, not \(presence.rawValue)")
         }
         guard chatCapacity >= 0 else {
             throw .invalid("Chat capacity cannot be negative (\(chatCapacity)) for agent \(identity)")

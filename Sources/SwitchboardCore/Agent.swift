@@ -27,6 +27,12 @@ public struct Agent: Equatable, Sendable, Codable {
     public var lastCallEndedAt: Date?
     /// How many chats the agent can hold at once.
     public var chatCapacity: Int
+    /// When the record was retired because its identity moved to another tenant; nil for a current
+    /// agent. An identity is a current agent of one tenant at most (a Twilio client name is
+    /// account-wide: every tenant holding it would ring it, and it could answer, every one's calls). A
+    /// retired record is offline, never rung, and refuses presence changes; it stays for the history
+    /// that names it. See ``CallStore/moveAgent(_:at:)``.
+    public var retiredAt: Date?
 
     /// Creates an agent.
     public init(
@@ -39,7 +45,8 @@ public struct Agent: Equatable, Sendable, Codable {
         currentCallSid: String? = nil,
         wrapUpEndsAt: Date? = nil,
         lastCallEndedAt: Date? = nil,
-        chatCapacity: Int = 5
+        chatCapacity: Int = 5,
+        retiredAt: Date? = nil
     ) {
         self.id = id
         self.tenant = tenant
@@ -51,11 +58,13 @@ public struct Agent: Equatable, Sendable, Codable {
         self.wrapUpEndsAt = wrapUpEndsAt
         self.lastCallEndedAt = lastCallEndedAt
         self.chatCapacity = chatCapacity
+        self.retiredAt = retiredAt
     }
 
-    /// Whether the agent can be rung at `now`: available, on no call, and not in wrap-up.
+    /// Whether the agent can be rung at `now`: current (not retired), available, on no call, and not in
+    /// wrap-up.
     public func isAvailable(at now: Date) -> Bool {
-        presence == .available && currentCallSid == nil && (wrapUpEndsAt.map { $0 <= now } ?? true)
+        retiredAt == nil && presence == .available && currentCallSid == nil && (wrapUpEndsAt.map { $0 <= now } ?? true)
     }
 
     /// Longest idle first: agents who never had a call, then the oldest last call end; ties by identity,
@@ -71,6 +80,16 @@ public struct Agent: Equatable, Sendable, Codable {
 }
 
 extension Agent {
+    /// Whether the record is retired (see ``retiredAt``).
+    public var isRetired: Bool { retiredAt != nil }
+
+    /// The agent as a current record (``retiredAt`` nil): what an upsert or a move stores.
+    public var asCurrent: Agent {
+        var agent = self
+        agent.retiredAt = nil
+        return agent
+    }
+
     /// When an agent's wrap-up ends, for a call that ended at `now` with `seconds` of wrap-up: every
     /// store's `endCall` sets this.
     /// - Throws: ``StoreError/invalid`` for a negative wrap-up.

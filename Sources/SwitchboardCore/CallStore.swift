@@ -56,12 +56,22 @@ public protocol CallStore: Sendable {
     func agent(identity: String, in tenant: TenantID) async throws(StoreError) -> Agent
 
     /// Creates the agent, or updates the one with the same tenant and identity (keeping its id and the
-    /// system-set call fields). Returns the stored agent.
+    /// system-set call fields). The stored agent is current: a retired record it updates is current
+    /// again (``Agent/retiredAt`` given is ignored). Returns the stored agent.
+    /// - Throws: ``StoreError/conflict`` (``StoreError/identityInAnotherTenant(_:tenant:)``) when the
+    ///   identity is a current agent of another tenant; nothing is stored. ``moveAgent(_:at:)`` moves it.
     @discardableResult
     func upsertAgent(_ agent: Agent) async throws(StoreError) -> Agent
 
+    /// Stores `agent` as ``upsertAgent(_:)`` does, after retiring the identity's current record in any
+    /// other tenant (presence offline, ``Agent/retiredAt`` `now`), in one transaction: at no moment is
+    /// the identity current in two tenants, and a failure changes nothing.
+    @discardableResult
+    func moveAgent(_ agent: Agent, at now: Date) async throws(StoreError) -> AgentMove
+
     /// Sets an agent's presence and returns the updated agent.
-    /// - Throws: ``StoreError/notFound`` when there is no such agent.
+    /// - Throws: ``StoreError/notFound`` when there is no such agent; ``StoreError/conflict``
+    ///   (``StoreError/agentRetired(_:tenant:)``) when it is retired.
     @discardableResult
     func setPresence(_ presence: Presence, identity: String, in tenant: TenantID) async throws(StoreError) -> Agent
 

@@ -101,9 +101,13 @@ public actor InMemoryCallStore: CallStore {
 
     @discardableResult
     public func upsertAgent(_ agent: Agent) throws(StoreError) -> Agent {
-        try agent.checkRules()
+        let current = agent.asCurrent
+        try current.checkRules()
+        if let elsewhere = currentRecord(of: agent.identity, otherThan: agent.tenant) {
+            throw .identityInAnotherTenant(agent.identity, tenant: elsewhere.tenant)
+        }
         let key = AgentKey(tenant: agent.tenant, identity: agent.identity)
-        var stored = agent
+        var stored = current
         if let existing = agentsByKey[key] {
             stored.id = existing.id
             stored.currentCallSid = existing.currentCallSid
@@ -120,8 +124,32 @@ public actor InMemoryCallStore: CallStore {
     }
 
     @discardableResult
+    public func moveAgent(_ agent: Agent, at now: Date) throws(StoreError) -> AgentMove {
+        let current = agent.asCurrent
+        try current.checkRules()
+        let elsewhere = currentRecord(of: agent.identity, otherThan: agent.tenant)
+        if var retired = elsewhere {
+            retired.presence = .offline
+            retired.retiredAt = now
+            agentsByKey[AgentKey(tenant: retired.tenant, identity: retired.identity)] = retired
+        }
+        do {
+            return AgentMove(agent: try upsertAgent(current), retiredIn: elsewhere?.tenant)
+        } catch {
+            if let elsewhere { agentsByKey[AgentKey(tenant: elsewhere.tenant, identity: elsewhere.identity)] = elsewhere }
+            throw error
+        }
+    }
+
+    /// The identity's current record in a tenant other than `tenant`, if any.
+    private func currentRecord(of identity: String, otherThan tenant: TenantID) -> Agent? {
+        agentsByKey.values.first { $0.identity == identity && $0.tenant != tenant && $0.retiredAt == nil }
+    }
+
+    @discardableResult
     public func setPresence(_ presence: Presence, identity: String, in tenant: TenantID) throws(StoreError) -> Agent {
         var agent = try agent(identity: identity, in: tenant)
+        guard !agent.isRetired else { throw .agentRetired(identity, tenant: tenant) }
         agent.presence = presence
         agentsByKey[AgentKey(tenant: tenant, identity: identity)] = agent
         return agent

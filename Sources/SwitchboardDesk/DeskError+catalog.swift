@@ -25,6 +25,17 @@ extension DeskError {
         "The signed-in user has no agent record.",
         hint: "POST /api/agents/sync creates it from the access token."
     )
+    /// The user's agent record in this tenant is retired: the identity moved to another tenant (an
+    /// identity is a current agent of one tenant at most).
+    public static let ownAgentRetired = DeskError(
+        .agentRetired,
+        "Your agent record in this call center is retired: your identity moved to another call center.",
+        hint: "POST /api/agents/sync moves it back here, when your access token names this call center."
+    )
+    /// Another agent's record is retired: its identity moved to another tenant.
+    public static func agentRetired(_ identity: String) -> DeskError {
+        DeskError(.agentRetired, "Agent \(identity) is retired: the identity moved to another call center.")
+    }
     /// No such call in the user's tenant.
     public static func callNotFound(_ callSid: String) -> DeskError { DeskError(.callNotFound, "No call \(callSid).") }
     /// No such agent in the user's tenant.

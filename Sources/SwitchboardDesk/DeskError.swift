@@ -13,6 +13,7 @@ public struct DeskError: Error, Equatable, Sendable, CustomStringConvertible {
         case tenantMissing = "tenant_missing"
         case supervisorOnly = "supervisor_only"
         case agentRecordMissing = "agent_record_missing"
+        case agentRetired = "agent_retired"
         case callNotFound = "call_not_found"
         case agentNotFound = "agent_not_found"
         case parkedCallNotFound = "parked_call_not_found"

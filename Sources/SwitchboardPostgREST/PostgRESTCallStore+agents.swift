@@ -33,7 +33,7 @@ extension PostgRESTCallStore {
     /// The `upsert_agent` SQL function: one statement, so atomic.
     @discardableResult
     public func upsertAgent(_ agent: Agent) async throws(StoreError) -> Agent {
-        try agent.checkRules()
+        try agent.asCurrent.checkRules()
         let row = try await client.rpc(
             "upsert_agent",
             UpsertAgentArguments(agent),
@@ -44,30 +44,64 @@ extension PostgRESTCallStore {
         return try row.agent()
     }
 
+    /// The `move_agent` SQL function: the retirement and the upsert in one transaction.
+    @discardableResult
+    public func moveAgent(_ agent: Agent, at now: Date) async throws(StoreError) -> AgentMove {
+        try agent.asCurrent.checkRules()
+        let result = try await client.rpc(
+            "move_agent",
+            UpsertAgentArguments(agent, retiredAt: now),
+            as: MoveAgentResult.self,
+            idempotent: false,
+            operation: "moving agent \(agent.identity) to tenant \(agent.tenant)"
+        )
+        return AgentMove(agent: try result.agent.agent(), retiredIn: result.retired_in.map { TenantID($0) })
+    }
+
+    /// A retired agent's presence does not change: the update skips it, and a second read tells a
+    /// retired agent from a missing one.
     @discardableResult
     public func setPresence(_ presence: Presence, identity: String, in tenant: TenantID) async throws(StoreError) -> Agent {
         let response = try await client.update(
-            PostgRESTQuery("agents", select: AgentRow.columns, filters: [.eq("tenant_id", tenant.rawValue), .eq("identity", identity)]),
+            PostgRESTQuery(
+                "agents",
+                select: AgentRow.columns,
+                filters: [.eq("tenant_id", tenant.rawValue), .eq("identity", identity), .is("retired_at", .null)]
+            ),
             ["presence": presence.rawValue],
             preferences: PostgRESTPreferences(returning: .representation),
             operation: "setting the presence of agent \(identity)"
         )
         let rows = try client.decode([AgentRow].self, from: response, operation: "setting the presence of agent \(identity)")
-        guard let row = rows.first else { throw .notFound("No agent \(identity) in tenant \(tenant)") }
-        return try row.agent()
+        if let row = rows.first { return try row.agent() }
+        _ = try await agent(identity: identity, in: tenant)
+        throw .agentRetired(identity, tenant: tenant)
     }
+}
+
+/// `move_agent`'s answer: the stored agent and the tenant whose record it retired.
+private struct MoveAgentResult: Decodable {
+    let agent: AgentRow
+    let retired_in: String?
 }
 
 /// `upsert_agent`'s arguments; every key is sent, nulls included, because PostgREST picks a function
 /// by its full set of argument names.
+/// `move_agent` takes the same and `p_retired_at`.
 private struct UpsertAgentArguments: Encodable {
     let agent: Agent
+    /// When a move retires the identity's record elsewhere; nil for `upsert_agent`, which has no such
+    /// argument.
+    let retiredAt: Date?
 
-    init(_ agent: Agent) { self.agent = agent }
+    init(_ agent: Agent, retiredAt: Date? = nil) {
+        self.agent = agent
+        self.retiredAt = retiredAt
+    }
 
     enum CodingKeys: String, CodingKey {
         case p_id, p_tenant_id, p_identity, p_name, p_email, p_presence, p_current_call_sid, p_wrap_up_ends_at, p_last_call_ended_at,
-            p_chat_capacity
+            p_chat_capacity, p_retired_at
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -82,5 +116,6 @@ private struct UpsertAgentArguments: Encodable {
         try container.encode(agent.wrapUpEndsAt, forKey: .p_wrap_up_ends_at)
         try container.encode(agent.lastCallEndedAt, forKey: .p_last_call_ended_at)
         try container.encode(agent.chatCapacity, forKey: .p_chat_capacity)
+        if let retiredAt { try container.encode(retiredAt, forKey: .p_retired_at) }
     }
 }

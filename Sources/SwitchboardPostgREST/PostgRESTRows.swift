@@ -10,7 +10,7 @@ import Foundation
 struct AgentRow: Codable, Sendable {
     static let columns = [
         "id", "tenant_id", "identity", "name", "email", "presence", "current_call_sid", "wrap_up_ends_at",
-        "last_call_ended_at", "chat_capacity",
+        "last_call_ended_at", "chat_capacity", "retired_at",
     ]
 
     var id: String
@@ -23,6 +23,7 @@ struct AgentRow: Codable, Sendable {
     var wrap_up_ends_at: Date?
     var last_call_ended_at: Date?
     var chat_capacity: Int
+    var retired_at: Date?
 
     func agent() throws(StoreError) -> Agent {
         guard let presence = Presence(rawValue: presence) else {
@@ -38,7 +39,8 @@ struct AgentRow: Codable, Sendable {
             currentCallSid: current_call_sid,
             wrapUpEndsAt: wrap_up_ends_at,
             lastCallEndedAt: last_call_ended_at,
-            chatCapacity: chat_capacity
+            chatCapacity: chat_capacity,
+            retiredAt: retired_at
         )
     }
 }

@@ -47,16 +47,55 @@ extension SQLiteCallStore {
 
     @discardableResult
     public func upsertAgent(_ agent: Agent) async throws(StoreError) -> Agent {
-        try agent.checkRules()
-        // One statement, so atomic: a new agent is stored whole (system fields included, for seeding);
-        // an existing one keeps its id and the system-set call fields.
-        let stored = try await agents(
+        let current = agent.asCurrent
+        try current.checkRules()
+        return try await session.transaction { (runner) throws(StoreError) in
+            if let elsewhere = try Self.tenantHoldingCurrentRecord(of: current, runner) {
+                throw .identityInAnotherTenant(current.identity, tenant: elsewhere)
+            }
+            return try Self.store(current, runner)
+        }
+    }
+
+    @discardableResult
+    public func moveAgent(_ agent: Agent, at now: Date) async throws(StoreError) -> AgentMove {
+        let current = agent.asCurrent
+        try current.checkRules()
+        return try await session.transaction { (runner) throws(StoreError) in
+            let elsewhere = try Self.tenantHoldingCurrentRecord(of: current, runner)
+            if elsewhere != nil {
+                try runner.execute(
+                    """
+                    UPDATE agents SET presence = 'offline', retired_at = ?1
+                    WHERE identity = ?2 AND tenant <> ?3 AND retired_at IS NULL
+                    """,
+                    [SQLiteData(now), .text(current.identity), .text(current.tenant.rawValue)]
+                )
+            }
+            return AgentMove(agent: try Self.store(current, runner), retiredIn: elsewhere)
+        }
+    }
+
+    /// The tenant other than the agent's own where its identity is current, if any.
+    private static func tenantHoldingCurrentRecord(of agent: Agent, _ runner: SQLiteStatementRunner) throws(StoreError) -> TenantID? {
+        let rows = try runner.rows(
+            "SELECT tenant FROM agents WHERE identity = ?1 AND tenant <> ?2 AND retired_at IS NULL LIMIT 1",
+            [.text(agent.identity), .text(agent.tenant.rawValue)]
+        )
+        guard let row = rows.first else { return nil }
+        return TenantID(try SQLiteRowReader(table: "agents", row: row).text("tenant"))
+    }
+
+    /// Stores a current agent in one statement: a new agent whole (system fields included, for
+    /// seeding); an existing one keeps its id and the system-set call fields and is current again.
+    private static func store(_ agent: Agent, _ runner: SQLiteStatementRunner) throws(StoreError) -> Agent {
+        let rows = try runner.rows(
             """
             INSERT INTO agents (\(SQLiteRowReader.agentColumns))
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL)
             ON CONFLICT (tenant, identity) DO UPDATE SET
                 name = excluded.name, email = excluded.email, presence = excluded.presence,
-                chat_capacity = excluded.chat_capacity
+                chat_capacity = excluded.chat_capacity, retired_at = NULL
             RETURNING \(SQLiteRowReader.agentColumns)
             """,
             [
@@ -70,27 +109,28 @@ extension SQLiteCallStore {
                 SQLiteData(agent.wrapUpEndsAt),
                 SQLiteData(agent.lastCallEndedAt),
                 .integer(agent.chatCapacity),
-            ],
-            writes: true
+            ]
         )
-        guard let result = stored.first else {
+        guard let row = rows.first else {
             throw .corrupt("SQLite stored agent \(agent.identity) in tenant \(agent.tenant) but returned no row")
         }
-        return result
+        return try SQLiteRowReader(table: "agents", row: row).agent()
     }
 
     @discardableResult
     public func setPresence(_ presence: Presence, identity: String, in tenant: TenantID) async throws(StoreError) -> Agent {
-        let updated = try await agents(
-            """
-            UPDATE agents SET presence = ?1 WHERE tenant = ?2 AND identity = ?3
-            RETURNING \(SQLiteRowReader.agentColumns)
-            """,
-            [.text(presence.rawValue), .text(tenant.rawValue), .text(identity)],
-            writes: true
-        )
-        guard let agent = updated.first else { throw .notFound("No agent \(identity) in tenant \(tenant)") }
-        return agent
+        try await session.transaction { (runner) throws(StoreError) in
+            let rows = try runner.rows(
+                """
+                UPDATE agents SET presence = ?1 WHERE tenant = ?2 AND identity = ?3 AND retired_at IS NULL
+                RETURNING \(SQLiteRowReader.agentColumns)
+                """,
+                [.text(presence.rawValue), .text(tenant.rawValue), .text(identity)]
+            )
+            if let row = rows.first { return try SQLiteRowReader(table: "agents", row: row).agent() }
+            let retired = try runner.rows("SELECT 1 FROM agents WHERE tenant = ?1 AND identity = ?2", [.text(tenant.rawValue), .text(identity)])
+            throw retired.isEmpty ? .notFound("No agent \(identity) in tenant \(tenant)") : .agentRetired(identity, tenant: tenant)
+        }
     }
 
     /// Runs one statement that returns agent rows, and reads them. A statement that `writes` runs on the

@@ -10,7 +10,7 @@ import Foundation
 extension SQLiteRowReader {
     /// The `agents` columns, in the order ``agent()`` reads them.
     static let agentColumns =
-        "id, tenant, identity, name, email, presence, current_call_sid, wrap_up_ends_at, last_call_ended_at, chat_capacity"
+        "id, tenant, identity, name, email, presence, current_call_sid, wrap_up_ends_at, last_call_ended_at, chat_capacity, retired_at"
 
     /// An agent from a row with ``agentColumns``.
     func agent() throws(StoreError) -> Agent {
@@ -24,7 +24,8 @@ extension SQLiteRowReader {
             currentCallSid: try optionalText("current_call_sid"),
             wrapUpEndsAt: try optionalDate("wrap_up_ends_at"),
             lastCallEndedAt: try optionalDate("last_call_ended_at"),
-            chatCapacity: try integer("chat_capacity")
+            chatCapacity: try integer("chat_capacity"),
+            retiredAt: try optionalDate("retired_at")
         )
     }
 

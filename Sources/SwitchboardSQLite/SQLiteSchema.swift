@@ -10,7 +10,7 @@ import SwitchboardCore
 enum SQLiteSchema {
     /// Migrations in order; migration `n` (from 1) takes the schema from version `n - 1` to `n`. Add new
     /// ones at the end; never edit a released one.
-    static let migrations: [[String]] = [version1, version2, version3, version4, version5, version6, version7, version8]
+    static let migrations: [[String]] = [version1, version2, version3, version4, version5, version6, version7, version8, version9]
 
     /// The version this build writes and reads.
     static var currentVersion: Int { migrations.count }
@@ -299,5 +299,21 @@ enum SQLiteSchema {
         CREATE INDEX IF NOT EXISTS chat_handoffs_open_by_conversation
             ON chat_handoffs (tenant, conversation_id) WHERE status IN ('pending', 'active')
         """
+    ]
+
+    /// An identity is a current agent of one tenant at most (a Twilio client name rings in every
+    /// tenant that holds it): the others are retired, offline. Where a file already holds an identity
+    /// current in several tenants, the record stored last (the highest rowid) stays current and the
+    /// others are retired now; `agents import --move` moves one back.
+    private static let version9: [String] = [
+        "ALTER TABLE agents ADD COLUMN retired_at REAL CHECK (retired_at IS NULL OR presence = 'offline')",
+        """
+        UPDATE agents SET presence = 'offline', retired_at = (julianday('now') - 2440587.5) * 86400.0
+        WHERE EXISTS (SELECT 1 FROM agents AS later WHERE later.identity = agents.identity AND later.rowid > agents.rowid)
+        """,
+        """
+        CREATE UNIQUE INDEX IF NOT EXISTS agents_one_current_tenant_per_identity
+            ON agents (identity) WHERE retired_at IS NULL
+        """,
     ]
 }

@@ -103,6 +103,57 @@ import Testing
         #expect(missingFile.stderr.contains("cannot read") && missingFile.stderr.contains("no such file"), "\(missingFile.stderr)")
     }
 
+    /// An identity current in another tenant moves only with --move, which retires its record there;
+    /// a file giving one identity to two tenants is refused whole.
+    @Test func anAgentMovesToAnotherTenantOnlyWhenAskedTo() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("moves.sqlite").path
+        let amy = { (tenant: String) in
+            Array(#"[{"identity": "amy", "name": "Amy", "email": "amy@x.com", "presence": "available", "tenant": "\#(tenant)"}]"#.utf8)
+        }
+        #expect(try cli.run(["agents", "import", "-", "--database", database], stdin: amy("acme")).status == 0)
+
+        let refused = try cli.run(["agents", "import", "-", "--database", database], stdin: amy("globex"))
+        #expect(refused.status == 1)
+        #expect(
+            refused.stderr.contains("agent 0 (amy): Identity amy is already a current agent of tenant acme")
+                && refused.stderr.contains("pass --move to move it"),
+            "\(refused.stderr)"
+        )
+        let unchanged = try cli.run(["agents", "list", "--database", database])
+        #expect(String(decoding: unchanged.stdout, as: UTF8.self) == "acme\tamy\tavailable\tAmy\tamy@x.com\t-\n")
+
+        let moved = try cli.run(["agents", "import", "-", "--move", "--database", database], stdin: amy("globex"))
+        #expect(moved.status == 0, "\(moved.stderr)")
+        #expect(
+            String(decoding: moved.stdout, as: UTF8.self)
+                == "moved amy from tenant acme to tenant globex; its record in acme is retired\nimported 1 of 1 agents\n"
+        )
+        let list = try cli.run(["agents", "list", "--database", database])
+        #expect(
+            String(decoding: list.stdout, as: UTF8.self)
+                == "acme\tamy\tretired\tAmy\tamy@x.com\t-\nglobex\tamy\tavailable\tAmy\tamy@x.com\t-\n"
+        )
+        let presence = try cli.run(["agents", "set-presence", "amy", "available", "--tenant", "acme", "--database", database])
+        #expect(presence.status == 1)
+        #expect(presence.stderr.contains("Agent amy in tenant acme is retired"), "\(presence.stderr)")
+
+        let both = try cli.run(
+            ["agents", "import", "-", "--move", "--database", database],
+            stdin: Array(
+                #"[{"identity": "bea", "name": "B", "email": "b@x.com", "presence": "available", "tenant": "acme"}, {"identity": "bea", "name": "B", "email": "b@x.com", "presence": "available", "tenant": "globex"}]"#
+                    .utf8
+            )
+        )
+        #expect(both.status == 1)
+        #expect(
+            both.stderr.contains("agents 0 and 1 give identity bea to tenants acme and globex: an identity is an agent of one tenant"),
+            "\(both.stderr)"
+        )
+        #expect(!String(decoding: try cli.run(["agents", "list", "--database", database]).stdout, as: UTF8.self).contains("bea"))
+    }
+
     /// A number another tenant owns moves only with --move; `numbers list` shows the mappings.
     @Test func aNumberMovesToAnotherTenantOnlyWhenAskedTo() throws {
         let directory = try temporaryDirectory()

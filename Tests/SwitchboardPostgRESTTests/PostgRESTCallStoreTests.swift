@@ -200,7 +200,7 @@ import Testing
         _ = try await store(transport).availableAgents(in: "acme", at: Date(timeIntervalSince1970: 1_750_000_000), limit: 10)
         #expect(
             transport.requests.first?.url
-                == "https://abcd.supabase.co/rest/v1/agents?select=id,tenant_id,identity,name,email,presence,current_call_sid,wrap_up_ends_at,last_call_ended_at,chat_capacity"
+                == "https://abcd.supabase.co/rest/v1/agents?select=id,tenant_id,identity,name,email,presence,current_call_sid,wrap_up_ends_at,last_call_ended_at,chat_capacity,retired_at"
                 + "&tenant_id=eq.acme&presence=eq.available&current_call_sid=is.null"
                 + "&or=(wrap_up_ends_at.is.null,wrap_up_ends_at.lte.%222025-06-15T15:06:40.000000Z%22)"
                 + "&order=last_call_ended_at.asc.nullsfirst,identity.asc&limit=10"

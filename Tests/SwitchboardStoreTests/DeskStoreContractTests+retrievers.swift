@@ -48,10 +48,10 @@ extension DeskStoreContractTests {
     @Test(arguments: StoreKind.allCases)
     func aRetrievalWaitsUntilTheParkerIsOffTheCallAndParkingEndsOnlyTheParkersPart(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
-            for identity in ["amy", "bob"] {
-                try await store.upsertAgent(.new(identity, tenant: "acme"))
-            }
+            // Amy worked for globex before: her record there is retired.
             try await store.upsertAgent(.new("amy", tenant: "globex"))
+            try await store.moveAgent(.new("amy", tenant: "acme"), at: Clock.at(0))
+            try await store.upsertAgent(.new("bob", tenant: "acme"))
             // Amy parks the caller, but Twilio has not moved it yet: she is still on the call.
             #expect(try await store.claimCall("CA-1", tenant: "acme", agentIdentity: "amy", at: Clock.at(0)) == .won)
             let parked = try await store.parkCall("CA-1", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(10))
@@ -124,12 +124,12 @@ extension DeskStoreContractTests {
             )
 
             // An unknown parked call, or one of another tenant, is not found.
-            try await store.upsertAgent(.new("cat"))
+            try await store.upsertAgent(.new("dan"))
             await #expect(throws: StoreError.notFound) {
                 try await store.releaseRetrieval(id: UUID().uuidString.lowercased(), tenant: "acme", agentIdentity: "cat", retrievedAt: Clock.at(40))
             }
             await #expect(throws: StoreError.notFound) {
-                try await store.releaseRetrieval(id: parked.id, tenant: .default, agentIdentity: "cat", retrievedAt: Clock.at(40))
+                try await store.releaseRetrieval(id: parked.id, tenant: .default, agentIdentity: "dan", retrievedAt: Clock.at(40))
             }
             #expect(try await store.parkedCall(id: parked.id, in: "acme").retrievedBy == "cat")
         }

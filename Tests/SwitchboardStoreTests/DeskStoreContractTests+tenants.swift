@@ -6,8 +6,9 @@ extension DeskStoreContractTests {
     @Test(arguments: StoreKind.allCases)
     func anotherTenantsParkedCallIsNotFoundAndUnchanged(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
-            try await store.upsertAgent(.new("amy", tenant: "acme"))
+            // Amy's globex record, retired when she moved to acme, is the same identity in another tenant.
             try await store.upsertAgent(.new("amy", tenant: "globex"))
+            try await store.moveAgent(.new("amy", tenant: "acme"), at: Clock.at(0))
             let parked = try await store.parkCall("CA-1", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(0))
 
             await #expect(throws: StoreError.notFound) { try await store.parkedCall(id: parked.id, in: "globex") }
@@ -23,8 +24,9 @@ extension DeskStoreContractTests {
     @Test(arguments: StoreKind.allCases)
     func anotherTenantsHandoffIsNotFoundAndUnchanged(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
-            try await store.upsertAgent(.new("amy", tenant: "acme"))
+            // Amy's globex record, retired when she moved to acme, is the same identity in another tenant.
             try await store.upsertAgent(.new("amy", tenant: "globex"))
+            try await store.moveAgent(.new("amy", tenant: "acme"), at: Clock.at(0))
             let pending = try await store.createHandoff(tenant: "acme", conversationID: "conv-1", customerName: nil, summary: nil, at: Clock.at(0))
                 .handoff
             let held = try await store.createHandoff(tenant: "acme", conversationID: "conv-2", customerName: nil, summary: nil, at: Clock.at(1))
@@ -45,22 +47,23 @@ extension DeskStoreContractTests {
     }
 
     @Test(arguments: StoreKind.allCases)
-    func capacityCountsOnlyTheAgentsChatsInItsOwnTenant(kind: StoreKind) async throws {
+    func capacityCountsOnlyTheChatsOfTheAgentsRecordInItsOwnTenant(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
             var acmeAmy = Agent.new("amy", tenant: "acme")
             acmeAmy.chatCapacity = 1
             var globexAmy = Agent.new("amy", tenant: "globex")
             globexAmy.chatCapacity = 1
-            try await store.upsertAgent(acmeAmy)
+            // Amy holds a globex chat, then moves to acme: the chat stays with her retired globex record.
             try await store.upsertAgent(globexAmy)
             let globexChat = try await store.createHandoff(tenant: "globex", conversationID: "g-1", customerName: nil, summary: nil, at: Clock.at(0))
                 .handoff
+            #expect(try await store.pickUpHandoff(id: globexChat.id, tenant: "globex", agentIdentity: "amy", at: Clock.at(0)).isPickedUp)
+            try await store.moveAgent(acmeAmy, at: Clock.at(0))
             let acmeChat = try await store.createHandoff(tenant: "acme", conversationID: "a-1", customerName: nil, summary: nil, at: Clock.at(1))
                 .handoff
             let acmeSecond = try await store.createHandoff(tenant: "acme", conversationID: "a-2", customerName: nil, summary: nil, at: Clock.at(2))
                 .handoff
 
-            #expect(try await store.pickUpHandoff(id: globexChat.id, tenant: "globex", agentIdentity: "amy", at: Clock.at(3)).isPickedUp)
             #expect(try await store.pickUpHandoff(id: acmeChat.id, tenant: "acme", agentIdentity: "amy", at: Clock.at(4)).isPickedUp)
             #expect(
                 try await store.pickUpHandoff(id: acmeSecond.id, tenant: "acme", agentIdentity: "amy", at: Clock.at(5))

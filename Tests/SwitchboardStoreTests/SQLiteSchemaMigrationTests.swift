@@ -15,6 +15,7 @@ struct SQLiteSchemaMigrationTests {
             // Takes the file back to version 1: what migration 2 added is removed.
             for statement in [
                 "DROP TABLE parked_calls", "DROP TABLE chat_handoffs", "DROP INDEX calls_by_tenant", "DROP INDEX ring_events_by_agent",
+                "DROP INDEX agents_one_current_tenant_per_identity", "ALTER TABLE agents DROP COLUMN retired_at",
                 "ALTER TABLE agents DROP COLUMN current_call_since", "ALTER TABLE calls DROP COLUMN finished_at", "PRAGMA user_version = 1",
             ] {
                 _ = try await first.diagnosticRows(statement)
@@ -22,7 +23,7 @@ struct SQLiteSchemaMigrationTests {
             try await first.close()
 
             let second = try await SQLiteCallStore(path: path)
-            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "8"]])
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "9"]])
             #expect(try await second.agents(in: nil) == [amy])
             #expect(try await second.ringingCalls(in: .default).map(\.callSid) == ["CA-1"])
             try await second.finishCall("CA-1", at: Clock.at(5))
@@ -44,6 +45,7 @@ struct SQLiteSchemaMigrationTests {
             // Takes the file back to version 4: parked calls without their arrival.
             for statement in [
                 "ALTER TABLE parked_calls DROP COLUMN arrived_at", "ALTER TABLE parked_calls DROP COLUMN retriever_arrived_at",
+                "DROP INDEX agents_one_current_tenant_per_identity", "ALTER TABLE agents DROP COLUMN retired_at",
                 "ALTER TABLE agents DROP COLUMN current_call_since", "PRAGMA user_version = 4",
             ] {
                 _ = try await first.diagnosticRows(statement)
@@ -51,7 +53,7 @@ struct SQLiteSchemaMigrationTests {
             try await first.close()
 
             let second = try await SQLiteCallStore(path: path)
-            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "8"]])
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "9"]])
             #expect(try await second.parkedCalls(in: .default) == [parked])
             var arrived = parked
             arrived.arrivedAt = Clock.at(2)
@@ -72,6 +74,7 @@ struct SQLiteSchemaMigrationTests {
                 """,
                 "DROP TABLE ring_events", "ALTER TABLE ring_events_v3 RENAME TO ring_events",
                 "ALTER TABLE parked_calls DROP COLUMN arrived_at", "ALTER TABLE parked_calls DROP COLUMN retriever_arrived_at",
+                "DROP INDEX agents_one_current_tenant_per_identity", "ALTER TABLE agents DROP COLUMN retired_at",
                 "ALTER TABLE agents DROP COLUMN current_call_since", "PRAGMA user_version = 3",
                 // Rows as a version 3 build wrote them.
                 """
@@ -91,7 +94,7 @@ struct SQLiteSchemaMigrationTests {
             let old = RingEvent(callSid: "CA-1", tenant: "acme", agentIdentity: "amy", kind: .missed, occurredAt: Clock.at(1))
 
             let second = try await SQLiteCallStore(path: path)
-            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "8"]])
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "9"]])
             let kept = try await second.ringEvents(in: "acme", after: 0, limit: 10)
             #expect(kept.map(\.sequence) == [1, 2])
             #expect(kept.map(\.callSid) == ["CA-1", "CA-2"])
@@ -122,6 +125,7 @@ struct SQLiteSchemaMigrationTests {
                 occurred_at REAL NOT NULL, detail TEXT, UNIQUE (call_sid, agent_identity, kind))
                 """,
                 "DROP TABLE ring_events", "ALTER TABLE ring_events_v5 RENAME TO ring_events",
+                "DROP INDEX agents_one_current_tenant_per_identity", "ALTER TABLE agents DROP COLUMN retired_at",
                 "ALTER TABLE agents DROP COLUMN current_call_since", "PRAGMA user_version = 5",
                 // Amy answered CA-1 and parked it (park p-1), as a version 5 build recorded it.
                 """
@@ -135,7 +139,7 @@ struct SQLiteSchemaMigrationTests {
             try await first.close()
 
             let second = try await SQLiteCallStore(path: path)
-            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "8"]])
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "9"]])
             let kept = try await second.ringEvents(in: "acme", after: 0, limit: 10)
             #expect(kept.map(\.sequence) == [1, 2, 3])
             #expect(kept.map(\.occurrence) == ["", "", "p-1"], "a park's event takes the park's id from its detail")
@@ -157,6 +161,46 @@ struct SQLiteSchemaMigrationTests {
             parkedAgain.sequence = 0
             #expect(try await second.recordRingEvent(parkedAgain) == false, "the backfilled park keeps its id")
             #expect(try await second.ringEvents(in: "acme", after: 3, limit: 10).map(\.sequence) == [4, 5], "sequences continue")
+            try await second.close()
+        }
+    }
+
+    @Test func aVersionEightFileKeepsTheIdentityStoredLastCurrentAndRetiresItsOtherRecords() async throws {
+        try await TemporaryDatabase.with { path in
+            let first = try await SQLiteCallStore(path: path)
+            let amy = try await first.upsertAgent(.new("amy", tenant: "acme"))
+            let bob = try await first.upsertAgent(.new("bob", tenant: "acme"))
+            // Takes the file back to version 8, where one identity could be current in several tenants,
+            // and stores Amy again in globex and then initech, as a version 8 build would have.
+            for statement in [
+                "DROP INDEX agents_one_current_tenant_per_identity", "ALTER TABLE agents DROP COLUMN retired_at", "PRAGMA user_version = 8",
+                """
+                INSERT INTO agents (id, tenant, identity, name, email, presence, chat_capacity)
+                VALUES ('amy-globex', 'globex', 'amy', 'Amy G', 'amy@globex.test', 'available', 5),
+                    ('amy-initech', 'initech', 'amy', 'Amy I', 'amy@initech.test', 'away', 5)
+                """,
+            ] {
+                _ = try await first.diagnosticRows(statement)
+            }
+            try await first.close()
+
+            let before = Date()
+            let second = try await SQLiteCallStore(path: path)
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "9"]])
+            let all = try await second.agents(in: nil)
+            #expect(
+                all.map { "\($0.tenant)/\($0.identity)/\($0.presence.rawValue)/\($0.isRetired)" } == [
+                    "acme/amy/offline/true", "acme/bob/available/false", "globex/amy/offline/true", "initech/amy/away/false",
+                ]
+            )
+            for retired in all where retired.isRetired {
+                #expect(retired.retiredAt.map { $0 >= before.addingTimeInterval(-1) && $0 <= Date().addingTimeInterval(1) } == true)
+            }
+            #expect(all.first { $0.tenant == "acme" && $0.identity == "amy" }?.id == amy.id, "retired, not replaced")
+            #expect(all.first { $0.identity == "bob" } == bob)
+            #expect(try await second.availableIdentities(in: "acme", at: Clock.start) == ["bob"])
+            #expect(try await second.availableIdentities(in: "globex", at: Clock.start) == [])
+            await #expect(throws: StoreError.conflict) { try await second.upsertAgent(.new("amy", tenant: "acme")) }
             try await second.close()
         }
     }

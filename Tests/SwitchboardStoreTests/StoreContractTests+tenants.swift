@@ -9,26 +9,103 @@ extension StoreContractTests {
             try await store.upsertAgent(.new("zed", tenant: "acme"))
             try await store.upsertAgent(.new("bob", tenant: "globex"))
             try await store.upsertAgent(.new("amy", tenant: "acme"))
-            try await store.upsertAgent(.new("amy", tenant: "globex"))
+            try await store.upsertAgent(.new("abe", tenant: "globex"))
 
             #expect(try await store.agents(in: "acme").map(\.identity) == ["amy", "zed"])
-            #expect(try await store.agents(in: "globex").map(\.identity) == ["amy", "bob"])
+            #expect(try await store.agents(in: "globex").map(\.identity) == ["abe", "bob"])
             #expect(try await store.agents(in: "initech") == [])
             let all = try await store.agents(in: nil)
-            #expect(all.map { "\($0.tenant)/\($0.identity)" } == ["acme/amy", "acme/zed", "globex/amy", "globex/bob"])
+            #expect(all.map { "\($0.tenant)/\($0.identity)" } == ["acme/amy", "acme/zed", "globex/abe", "globex/bob"])
+        }
+    }
+
+    /// A Twilio client name is account-wide: an identity current in two tenants would ring, and could
+    /// answer, both tenants' calls.
+    @Test(arguments: StoreKind.allCases)
+    func anIdentityIsACurrentAgentOfOneTenantOnly(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            let acme = try await store.upsertAgent(.new("amy", tenant: "acme"))
+            let refusal = await #expect(throws: StoreError.conflict) { try await store.upsertAgent(.new("amy", tenant: "globex")) }
+            #expect(refusal?.message.contains("tenant acme") == true, "\(String(describing: refusal))")
+            #expect(try await store.agents(in: "globex") == [])
+            #expect(try await store.agents(in: nil) == [acme])
+            #expect(try await store.availableIdentities(in: "globex", at: Clock.start) == [])
         }
     }
 
     @Test(arguments: StoreKind.allCases)
-    func theSameIdentityInTwoTenantsIsTwoAgents(kind: StoreKind) async throws {
+    func movingAnIdentityRetiresItsRecordInTheOtherTenant(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
             let acme = try await store.upsertAgent(.new("amy", tenant: "acme"))
-            let globex = try await store.upsertAgent(.new("amy", tenant: "globex"))
-            #expect(acme.id != globex.id)
+            try await store.upsertAgent(.new("bob", tenant: "acme"))
 
-            try await store.setPresence(.offline, identity: "amy", in: "acme")
-            #expect(try await store.agent(identity: "amy", in: "acme").presence == .offline)
-            #expect(try await store.agent(identity: "amy", in: "globex").presence == .available)
+            let move = try await store.moveAgent(.new("amy", tenant: "globex"), at: Clock.at(10))
+            #expect(move.retiredIn == "acme")
+            #expect(move.agent.tenant == "globex" && move.agent.presence == .available && !move.agent.isRetired)
+            #expect(move.agent.id != acme.id)
+
+            let retired = try await store.agent(identity: "amy", in: "acme")
+            var expected = acme
+            expected.presence = .offline
+            expected.retiredAt = Clock.at(10)
+            #expect(retired == expected, "kept, offline, retired at the move")
+            #expect(try await store.availableIdentities(in: "acme", at: Clock.at(11)) == ["bob"])
+            #expect(try await store.availableIdentities(in: "globex", at: Clock.at(11)) == ["amy"])
+
+            let presence = await #expect(throws: StoreError.conflict) { try await store.setPresence(.available, identity: "amy", in: "acme") }
+            #expect(presence?.message.contains("retired") == true, "\(String(describing: presence))")
+            #expect(try await store.agent(identity: "amy", in: "acme") == expected)
+            await #expect(throws: StoreError.conflict) { try await store.upsertAgent(.new("amy", tenant: "acme")) }
+            #expect(try await store.agent(identity: "amy", in: "acme") == expected)
+            #expect(try await store.setPresence(.away, identity: "amy", in: "globex").presence == .away)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func movingBackMakesTheRetiredRecordCurrentAgain(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            let acme = try await store.upsertAgent(.new("amy", tenant: "acme"))
+            let globex = try await store.moveAgent(.new("amy", tenant: "globex"), at: Clock.at(10)).agent
+
+            // The retired record as read, given back with a presence: its retiredAt is ignored.
+            var record = try await store.agent(identity: "amy", in: "acme")
+            #expect(record.isRetired)
+            record.presence = .away
+            let back = try await store.moveAgent(record, at: Clock.at(20))
+            #expect(back.retiredIn == "globex")
+            #expect(back.agent.id == acme.id && back.agent.presence == .away && !back.agent.isRetired)
+            let retired = try await store.agent(identity: "amy", in: "globex")
+            #expect(retired.id == globex.id && retired.presence == .offline && retired.retiredAt == Clock.at(20))
+            #expect(try await store.setPresence(.available, identity: "amy", in: "acme").presence == .available)
+            #expect(try await store.availableIdentities(in: "acme", at: Clock.at(21)) == ["amy"])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aMoveWithinItsOwnTenantRetiresNothing(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            let first = try await store.moveAgent(.new("amy", tenant: "acme"), at: Clock.at(1))
+            #expect(first.retiredIn == nil)
+            var renamed = Agent.new("amy", tenant: "acme", presence: .away)
+            renamed.name = "Amy Renamed"
+            let second = try await store.moveAgent(renamed, at: Clock.at(2))
+            #expect(second.retiredIn == nil)
+            #expect(second.agent.id == first.agent.id && second.agent.name == "Amy Renamed" && second.agent.presence == .away)
+            #expect(try await store.agents(in: nil).count == 1)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aMoveThatFailsRetiresNothing(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            let acme = try await store.upsertAgent(.new("amy", tenant: "acme"))
+            let bob = try await store.upsertAgent(.new("bob", tenant: "globex"))
+            // The new record would take Bob's id: the store refuses it after the retirement was written.
+            var clash = Agent.new("amy", tenant: "globex")
+            clash.id = bob.id
+            await #expect(throws: StoreError.self) { try await store.moveAgent(clash, at: Clock.at(10)) }
+            #expect(try await store.agents(in: nil) == [acme, bob])
+            #expect(try await store.availableIdentities(in: "acme", at: Clock.at(11)) == ["amy"])
         }
     }
 

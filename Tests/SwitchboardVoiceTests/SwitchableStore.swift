@@ -54,6 +54,11 @@ struct SwitchableStore: CallStore {
         return try await inner.upsertAgent(agent)
     }
 
+    func moveAgent(_ agent: Agent, at now: Date) async throws(StoreError) -> AgentMove {
+        try gate()
+        return try await inner.moveAgent(agent, at: now)
+    }
+
     func setPresence(_ presence: Presence, identity: String, in tenant: TenantID) async throws(StoreError) -> Agent {
         try gate()
         return try await inner.setPresence(presence, identity: identity, in: tenant)

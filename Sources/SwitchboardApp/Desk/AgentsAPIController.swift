@@ -42,12 +42,17 @@ struct AgentsAPIController<Store: DeskStore>: Sendable {
             let agents = try await services.run(notFound: .internalError) { () async throws(StoreError) in
                 try await services.store.agents(in: user.tenant)
             }
-            return DeskJSON.response(Agents(agents: agents))
+            // A retired record (its identity moved to another tenant) is history, not one of the tenant's agents.
+            return DeskJSON.response(Agents(agents: agents.filter { !$0.isRetired }))
         }
         router.api(.post, "/api/agents/:identity/release", logger: services.logger) { request, context in
             let identity = try context.parameters.require("identity")
             let user = try await services.user(request)
             guard user.isSupervisor else { throw DeskError.supervisorOnly }
+            let agent = try await services.run(notFound: .agentNotFound(identity)) { () async throws(StoreError) in
+                try await services.store.agent(identity: identity, in: user.tenant)
+            }
+            guard !agent.isRetired else { throw DeskError.agentRetired(identity) }
             let released = try await services.run(notFound: .agentNotFound(identity)) { () async throws(StoreError) in
                 try await services.store.releaseAgent(identity: identity, in: user.tenant)
                 return try await services.store.setPresence(.available, identity: identity, in: user.tenant)

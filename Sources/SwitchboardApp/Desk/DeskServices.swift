@@ -26,26 +26,45 @@ struct DeskServices<Store: DeskStore>: Sendable {
         return user
     }
 
-    /// The user's agent record: found, made (auto-provisioning on), or 404 `agent_record_missing`.
+    /// The user's current agent record: found; made or moved here (auto-provisioning on, see
+    /// ``provision(_:)``); else 404 `agent_record_missing`, or 409 `agent_retired` for a record retired
+    /// when the identity moved to another tenant.
     func agent(for user: DeskUser) async throws(DeskError) -> Agent {
+        let found: Agent
         do {
-            return try await store.agent(identity: user.identity, in: user.tenant)
+            found = try await store.agent(identity: user.identity, in: user.tenant)
         } catch let error where error == .notFound {
             guard configuration.autoProvisioning else { throw .agentRecordMissing }
             return try await provision(user)
         } catch {
             throw map(error)
         }
+        guard found.isRetired else { return found }
+        guard configuration.autoProvisioning else { throw .ownAgentRetired }
+        return try await provision(user)
     }
 
-    /// Creates the user's agent record from the token, or returns the existing one.
+    /// The user's current agent record in the token's tenant: the existing one; else made from the
+    /// token, or the tenant's retired record made current again. The token is the authority on the
+    /// user's tenant, so a record of the identity current in another tenant is retired in the same
+    /// store transaction (``CallStore/moveAgent(_:at:)``): a user moved between tenants stops being
+    /// rung for the old one.
     func provision(_ user: DeskUser) async throws(DeskError) -> Agent {
         do {
-            if let existing = try? await store.agent(identity: user.identity, in: user.tenant) { return existing }
-            let agent = AgentProvisioning.newAgent(for: user, chatCapacity: configuration.defaultChatCapacity)
-            let stored = try await store.upsertAgent(agent)
-            logger.info("agent provisioned", metadata: ["agent": "\(stored.identity)", "tenant": "\(stored.tenant)"])
-            return stored
+            var existing: Agent?
+            do {
+                existing = try await store.agent(identity: user.identity, in: user.tenant)
+            } catch let error where error == .notFound {
+                existing = nil
+            }
+            if let existing, !existing.isRetired { return existing }
+            var agent = existing ?? AgentProvisioning.newAgent(for: user, chatCapacity: configuration.defaultChatCapacity)
+            agent.presence = .available
+            let move = try await store.moveAgent(agent, at: Date())
+            var metadata: Logger.Metadata = ["agent": "\(move.agent.identity)", "tenant": "\(move.agent.tenant)"]
+            if let retiredIn = move.retiredIn { metadata["retired_in"] = "\(retiredIn)" }
+            logger.info(existing == nil ? "agent provisioned" : "agent moved back", metadata: metadata)
+            return move.agent
         } catch {
             throw map(error)
         }

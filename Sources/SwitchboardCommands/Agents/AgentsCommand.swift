@@ -28,6 +28,15 @@ struct AgentsCommand: AsyncParsableCommand {
         @Argument(help: "The JSON file, or - for standard input.")
         var file: String
 
+        @Flag(
+            help: """
+                Move an identity that is a current agent of another tenant to the record's tenant, retiring its \
+                record there (offline, kept for the history). Without it such a record is refused: a Twilio \
+                client name rings in every tenant that holds it.
+                """
+        )
+        var move = false
+
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
@@ -46,19 +55,21 @@ struct AgentsCommand: AsyncParsableCommand {
                 StandardStreams.writeError("\(file): not a JSON array of agents: \(Self.describe(error))\n")
                 throw ExitCode(1)
             }
-            // An agent named twice would be imported once and counted twice, the second silently winning:
-            // refused before anything is stored.
-            var first: [String: Int] = [:]
+            // An agent named twice would be imported once and counted twice, the second silently winning,
+            // and an identity given to two tenants would be current in one only: both refused before
+            // anything is stored.
+            var first: [String: (index: Int, tenant: String)] = [:]
             for (index, record) in records.enumerated() {
                 let tenant = record.tenant ?? TenantID.default.rawValue
-                let key = tenant + "\u{1F}" + record.identity
-                if let earlier = first[key] {
-                    StandardStreams.writeError(
-                        "\(file): agents \(earlier) and \(index) are both \(record.identity) in tenant \(tenant): list each agent once\n"
-                    )
+                if let earlier = first[record.identity] {
+                    let problem =
+                        earlier.tenant == tenant
+                        ? "are both \(record.identity) in tenant \(tenant): list each agent once"
+                        : "give identity \(record.identity) to tenants \(earlier.tenant) and \(tenant): an identity is an agent of one tenant"
+                    StandardStreams.writeError("\(file): agents \(earlier.index) and \(index) \(problem)\n")
                     throw ExitCode(1)
                 }
-                first[key] = index
+                first[record.identity] = (index, tenant)
             }
             let opened = try await store.open()
             let store = opened.store
@@ -73,10 +84,20 @@ struct AgentsCommand: AsyncParsableCommand {
                     presence: record.presence
                 )
                 do {
-                    try await store.upsertAgent(agent)
+                    if move {
+                        let moved = try await store.moveAgent(agent, at: Date())
+                        if let retiredIn = moved.retiredIn {
+                            StandardStreams.writeOut(
+                                "moved \(agent.identity) from tenant \(retiredIn) to tenant \(agent.tenant); its record in \(retiredIn) is retired\n"
+                            )
+                        }
+                    } else {
+                        try await store.upsertAgent(agent)
+                    }
                     imported += 1
                 } catch {
-                    StandardStreams.writeError("\(file): agent \(index) (\(record.identity)): \(error)\n")
+                    let hint = error == .conflict && !move ? "; pass --move to move it" : ""
+                    StandardStreams.writeError("\(file): agent \(index) (\(record.identity)): \(error)\(hint)\n")
                 }
             }
             try await opened.close()
@@ -102,7 +123,10 @@ struct AgentsCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List agents: tenant, identity, presence, name, email, current call.")
+        static let configuration = CommandConfiguration(
+            abstract: "List agents: tenant, identity, presence, name, email, current call.",
+            discussion: "A record retired because its identity moved to another tenant shows retired as its presence."
+        )
 
         @Option(help: "Only this tenant.")
         var tenant: String?
@@ -116,7 +140,8 @@ struct AgentsCommand: AsyncParsableCommand {
             try await opened.close()
             for agent in agents {
                 let call = agent.currentCallSid ?? "-"
-                StandardStreams.writeOut("\(agent.tenant)\t\(agent.identity)\t\(agent.presence.rawValue)\t\(agent.name)\t\(agent.email)\t\(call)\n")
+                let presence = agent.isRetired ? "retired" : agent.presence.rawValue
+                StandardStreams.writeOut("\(agent.tenant)\t\(agent.identity)\t\(presence)\t\(agent.name)\t\(agent.email)\t\(call)\n")
             }
         }
     }

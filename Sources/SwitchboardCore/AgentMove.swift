@@ -1,0 +1,35 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// What ``CallStore/moveAgent(_:at:)`` did: the agent it stored as the identity's current record, and
+/// the tenant whose record it retired, if the identity was current elsewhere.
+public struct AgentMove: Equatable, Sendable {
+    /// The stored agent, current in its tenant.
+    public var agent: Agent
+    /// The tenant whose record of the identity was retired; nil when it was current nowhere else.
+    public var retiredIn: TenantID?
+
+    /// Creates a move's result.
+    public init(agent: Agent, retiredIn: TenantID?) {
+        self.agent = agent
+        self.retiredIn = retiredIn
+    }
+}
+
+extension StoreError {
+    /// The error every store gives when an agent would be current in a second tenant.
+    public static func identityInAnotherTenant(_ identity: String, tenant: TenantID) -> StoreError {
+        .conflict(
+            "Identity \(identity) is already a current agent of tenant \(tenant): a Twilio client name rings in every tenant "
+                + "that holds it, so it can be current in one tenant only"
+        )
+    }
+
+    /// The error every store gives when a retired agent's presence would change.
+    public static func agentRetired(_ identity: String, tenant: TenantID) -> StoreError {
+        .conflict("Agent \(identity) in tenant \(tenant) is retired: its identity moved to another tenant")
+    }
+}
