@@ -72,7 +72,8 @@ echo "test-migrations: ${#files[@]} migration file(s) applied twice; the second 
 
 # Data written before 20261124030000_one_tenant_per_identity may hold one identity current in several
 # tenants: on a fresh database, the migrations before it, then such data, then the rest. The record
-# created last must stay current and the others be retired and offline; another identity is untouched.
+# most in use must stay current (on a call, then not offline, then created last) and the others be
+# retired and offline; an identity in one tenant is untouched.
 "${PSQL[@]}" "$SWITCHBOARD_TEST_PG_DSN" -c "DROP DATABASE $database WITH (FORCE)" >/dev/null
 "${PSQL[@]}" "$SWITCHBOARD_TEST_PG_DSN" -c "CREATE DATABASE $database" >/dev/null
 "${PSQL[@]}" "$dsn" -v gateway_role=switchboard_gateway -f Tests/Gateway/sql/database_setup.sql >/dev/null
@@ -85,11 +86,15 @@ for file in "${files[@]}"; do
     [[ $(basename "$file") < $identity_migration ]] && apply_file "$file"
 done
 "${PSQL[@]}" "$dsn" -c "
-    insert into public.agents (tenant_id, identity, name, email, presence, created_at) values
-        ('acme', 'amy', 'Amy', 'a@x', 'available', '2026-01-01'),
-        ('globex', 'amy', 'Amy', 'a@x', 'away', '2026-01-03'),
-        ('initech', 'amy', 'Amy', 'a@x', 'available', '2026-01-02'),
-        ('acme', 'bob', 'Bob', 'b@x', 'available', '2026-01-01')" >/dev/null
+    insert into public.agents (tenant_id, identity, name, email, presence, current_call_sid, created_at) values
+        ('acme', 'amy', 'Amy', 'a@x', 'available', null, '2026-01-01'),
+        ('globex', 'amy', 'Amy', 'a@x', 'away', null, '2026-01-03'),
+        ('initech', 'amy', 'Amy', 'a@x', 'available', null, '2026-01-02'),
+        ('acme', 'bob', 'Bob', 'b@x', 'available', null, '2026-01-01'),
+        ('acme', 'cy', 'Cy', 'c@x', 'offline', 'CA-live', '2026-01-01'),
+        ('globex', 'cy', 'Cy', 'c@x', 'available', null, '2026-01-02'),
+        ('acme', 'dee', 'Dee', 'd@x', 'away', null, '2026-01-01'),
+        ('globex', 'dee', 'Dee', 'd@x', 'offline', null, '2026-01-02')" >/dev/null
 for file in "${files[@]}"; do
     [[ $(basename "$file") < $identity_migration ]] || apply_file "$file"
 done
@@ -97,5 +102,6 @@ found=$("${PSQL[@]}" "$dsn" -At -c "
     select string_agg(tenant_id || '/' || identity || '/' || presence || '/' || (retired_at is not null)::text, ' '
         order by identity, tenant_id) from public.agents")
 expected="acme/amy/offline/true globex/amy/away/false initech/amy/offline/true acme/bob/available/false"
+expected+=" acme/cy/offline/false globex/cy/offline/true acme/dee/away/false globex/dee/offline/true"
 [ "$found" = "$expected" ] || die "after $identity_migration on data: expected '$expected', found '$found'"
-echo "test-migrations: $identity_migration on data kept the identity's last record current and retired the others"
+echo "test-migrations: $identity_migration on data kept each identity's record most in use current and retired the others"

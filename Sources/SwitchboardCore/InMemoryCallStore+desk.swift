@@ -70,7 +70,7 @@ extension InMemoryCallStore: DeskStore {
         parkedBy identity: String,
         at now: Date
     ) throws(StoreError) -> ParkedCall {
-        _ = try agent(identity: identity, in: tenant)
+        _ = try currentAgent(identity: identity, in: tenant)
         if let record = calls[callSid], record.call.tenant != tenant {
             throw .notFound("No call \(callSid) in tenant \(tenant)")
         }
@@ -104,7 +104,7 @@ extension InMemoryCallStore: DeskStore {
     }
 
     public func reclaimParkedCall(id: String, tenant: TenantID, agentIdentity: String, at now: Date) throws(StoreError) -> ClaimOutcome {
-        let agent = try agent(identity: agentIdentity, in: tenant)
+        let agent = try currentAgent(identity: agentIdentity, in: tenant)
         let parked = try parkedCall(id: id, in: tenant)
         if let retriever = parked.retrievedBy, retriever != agentIdentity { return .alreadyAnswered(by: retriever) }
         if parked.parkedBy != agentIdentity { return .alreadyAnswered(by: parked.parkedBy) }
@@ -126,7 +126,7 @@ extension InMemoryCallStore: DeskStore {
     ) throws(StoreError)
         -> RetrievalOutcome
     {
-        let agent = try agent(identity: agentIdentity, in: tenant)
+        let agent = try currentAgent(identity: agentIdentity, in: tenant)
         var parked = try parkedCall(id: id, in: tenant)
         if let retriever = parked.retrievedBy {
             return retriever == agentIdentity ? .retrieved(parked) : .alreadyRetrieved(by: retriever)

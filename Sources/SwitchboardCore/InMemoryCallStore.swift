@@ -166,9 +166,7 @@ public actor InMemoryCallStore: CallStore {
 
     public func claimCall(_ callSid: String, tenant: TenantID, agentIdentity: String, at now: Date) throws(StoreError) -> ClaimOutcome {
         let key = AgentKey(tenant: tenant, identity: agentIdentity)
-        guard let agent = agentsByKey[key] else {
-            throw .notFound("No agent \(agentIdentity) in tenant \(tenant)")
-        }
+        let agent = try currentAgent(identity: agentIdentity, in: tenant)
         var record =
             calls[callSid]
             ?? CallRecord(call: RingingCall(callSid: callSid, tenant: tenant, caller: "", called: "", agentsRung: [], startedAt: now))
@@ -198,6 +196,13 @@ public actor InMemoryCallStore: CallStore {
             agent.wrapUpEndsAt = wrapUpEnd
             agentsByKey[key] = agent
         }
+    }
+
+    /// The agent, when it may take a call: a retired record (see ``Agent/retiredAt``) is not found.
+    func currentAgent(identity: String, in tenant: TenantID) throws(StoreError) -> Agent {
+        let agent = try agent(identity: identity, in: tenant)
+        guard !agent.isRetired else { throw .notFound("No current agent \(identity) in tenant \(tenant): its record is retired") }
+        return agent
     }
 
     /// Puts the agent on `callSid`, got on at `now`: a won claim, a retrieval, a reclaimed ring-back.

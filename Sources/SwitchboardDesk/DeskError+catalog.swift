@@ -30,7 +30,7 @@ extension DeskError {
     public static let ownAgentRetired = DeskError(
         .agentRetired,
         "Your agent record in this call center is retired: your identity moved to another call center.",
-        hint: "POST /api/agents/sync moves it back here, when your access token names this call center."
+        hint: "Sign in again. If you work here again, POST /api/agents/sync with a token issued since then moves it back."
     )
     /// Another agent's record is retired: its identity moved to another tenant.
     public static func agentRetired(_ identity: String) -> DeskError {

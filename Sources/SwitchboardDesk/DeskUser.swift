@@ -1,5 +1,11 @@
 import SwitchboardCore
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// The signed-in user a request acts for: who they are, which tenant's records they see, and what
 /// they may do. Made from verified token claims; never from anything else the client sends.
 public struct DeskUser: Equatable, Sendable {
@@ -17,6 +23,8 @@ public struct DeskUser: Equatable, Sendable {
     public var firstName: String?
     /// `user_metadata.last_name`, if given.
     public var lastName: String?
+    /// When the token was issued (`iat`), if it says.
+    public var issuedAt: Date?
 
     /// Reads the user from verified claims.
     /// - Throws: ``DeskError/invalidToken(_:)`` when the user id cannot make an identity or the role is
@@ -42,6 +50,13 @@ public struct DeskUser: Equatable, Sendable {
         self.email = claims.email ?? ""
         self.firstName = claims.firstName
         self.lastName = claims.lastName
+        self.issuedAt = claims.issuedAt
+    }
+
+    /// Whether the token was issued after `instant`: a token from before a user's move between tenants
+    /// (or with no `iat`) names the tenant the user has left, so it may not move them back.
+    public func tokenIssued(after instant: Date) -> Bool {
+        issuedAt.map { $0 > instant } ?? false
     }
 
     /// Whether the user is a supervisor.

@@ -262,15 +262,21 @@ extension SQLiteCallStore {
         return !rows.isEmpty
     }
 
-    /// The call the agent is on (its `current_call_sid`), read inside the caller's transaction.
-    /// - Throws: ``StoreError/notFound`` when the tenant has no such agent.
+    /// The call the agent is on (its `current_call_sid`), read inside the caller's transaction, before
+    /// the agent takes or parks a call.
+    /// - Throws: ``StoreError/notFound`` when the tenant has no such agent, or its record is retired
+    ///   (a retired record takes no call; see ``Agent/retiredAt``).
     static func currentCall(ofAgent identity: String, in tenant: TenantID, _ runner: SQLiteStatementRunner) throws(StoreError) -> String? {
         let rows = try runner.rows(
-            "SELECT current_call_sid FROM agents WHERE tenant = ?1 AND identity = ?2",
+            "SELECT current_call_sid, retired_at FROM agents WHERE tenant = ?1 AND identity = ?2",
             [.text(tenant.rawValue), .text(identity)]
         )
         guard let row = rows.first else { throw .notFound("No agent \(identity) in tenant \(tenant)") }
-        return try SQLiteRowReader(table: "agents", row: row).optionalText("current_call_sid")
+        let reader = SQLiteRowReader(table: "agents", row: row)
+        guard try reader.optionalDate("retired_at") == nil else {
+            throw .notFound("No current agent \(identity) in tenant \(tenant): its record is retired")
+        }
+        return try reader.optionalText("current_call_sid")
     }
 
     /// The identity of an agent other than `identity` in `tenant` whose current call is `callSid`, if any.

@@ -303,13 +303,22 @@ enum SQLiteSchema {
 
     /// An identity is a current agent of one tenant at most (a Twilio client name rings in every
     /// tenant that holds it): the others are retired, offline. Where a file already holds an identity
-    /// current in several tenants, the record stored last (the highest rowid) stays current and the
-    /// others are retired now; `agents import --move` moves one back.
+    /// current in several tenants, the record most in use stays current (on a call, then not offline,
+    /// then stored last) and the others are retired now; `agents import --move` moves one back.
     private static let version9: [String] = [
         "ALTER TABLE agents ADD COLUMN retired_at REAL CHECK (retired_at IS NULL OR presence = 'offline')",
         """
         UPDATE agents SET presence = 'offline', retired_at = (julianday('now') - 2440587.5) * 86400.0
-        WHERE EXISTS (SELECT 1 FROM agents AS later WHERE later.identity = agents.identity AND later.rowid > agents.rowid)
+        WHERE rowid IN (
+            SELECT rowid FROM (
+                SELECT rowid, row_number() OVER (
+                    PARTITION BY identity
+                    ORDER BY current_call_sid IS NOT NULL DESC, presence <> 'offline' DESC, rowid DESC
+                ) AS rank
+                FROM agents
+            )
+            WHERE rank > 1
+        )
         """,
         """
         CREATE UNIQUE INDEX IF NOT EXISTS agents_one_current_tenant_per_identity

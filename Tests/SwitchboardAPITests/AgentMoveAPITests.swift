@@ -1,7 +1,9 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import SwitchboardCore
+import SwitchboardWebhooks
 import Testing
 
 /// A user moved to another tenant (their token's `app_metadata.tenant_id` changed): one identity, one
@@ -11,6 +13,17 @@ struct AgentMoveAPITests {
     /// Ann, moved from acme to globex.
     static var annInGlobexToken: String {
         TokenMinter.user(DeskHarness.annID, tenant: "globex", email: "ann.lee@example.com", firstName: "Ann", lastName: "Lee")
+    }
+
+    /// Ann's acme token, issued a minute ago: before any move these tests make.
+    static var staleAcmeToken: String {
+        TokenMinter.user(DeskHarness.annID, email: "ann.lee@example.com", issuedAt: Date().addingTimeInterval(-60))
+    }
+
+    /// Ann's acme token, issued after the moves these tests make (whose instants are now, to the
+    /// second; `iat` is whole seconds).
+    static var laterAcmeToken: String {
+        TokenMinter.user(DeskHarness.annID, email: "ann.lee@example.com", issuedAt: Date().addingTimeInterval(2))
     }
 
     @Test(arguments: StoreUnderTest.all)
@@ -40,6 +53,15 @@ struct AgentMoveAPITests {
                 #expect(release.status == .conflict)
                 #expect(try DeskHarness.errorCode(release) == "agent_retired")
                 #expect(try await store.agent(identity: DeskHarness.ann, in: "acme") == old)
+
+                // Her acme token from before the move cannot bring her back, on any route.
+                for (method, path) in [(HTTPRequest.Method.get, "/api/agents/me"), (.get, "/api/handoffs"), (.post, "/api/agents/sync")] {
+                    let stale = try await client.api(method, path, token: Self.staleAcmeToken)
+                    #expect(stale.status == .conflict, "\(path)")
+                    #expect(try DeskHarness.errorCode(stale) == "agent_retired", "\(path)")
+                }
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme") == old)
+                #expect(!(try await store.availableAgents(in: "acme", at: Date(), limit: 10).map(\.identity).contains(DeskHarness.ann)))
             }
         }
     }
@@ -55,27 +77,48 @@ struct AgentMoveAPITests {
                 let retired = try await store.agent(identity: DeskHarness.ann, in: "acme")
                 #expect(retired.isRetired && retired.presence == .offline)
 
-                // A token still naming acme (issued before the move) reaches only the retired record: it
-                // can neither change it nor answer acme's calls with it.
+                // A token naming acme issued before the move reaches only the retired record: it can
+                // neither change it, nor answer acme's calls with it, nor move her back.
                 try await store.recordRinging(DeskHarness.ringing("CAacme", agents: [DeskHarness.ann]))
                 for (method, path, json) in [
                     (HTTPRequest.Method.get, "/api/agents/me", nil), (.patch, "/api/agents/me", #"{"presence":"available"}"#),
-                    (.post, "/api/calls/CAacme/claim", nil),
+                    (.post, "/api/calls/CAacme/claim", nil), (.post, "/api/agents/sync", nil),
                 ] {
-                    let response = try await client.api(method, path, token: DeskHarness.annToken, json: json)
+                    let response = try await client.api(method, path, token: Self.staleAcmeToken, json: json)
                     #expect(response.status == .conflict, "\(path)")
                     let body = try DeskHarness.object(response)
                     #expect(body["error"] as? String == "agent_retired", "\(path)")
-                    #expect((body["hint"] as? String)?.contains("POST /api/agents/sync") == true, "\(path)")
+                    #expect((body["hint"] as? String)?.contains("Sign in again") == true, "\(path)")
                 }
                 #expect(try await store.agent(identity: DeskHarness.ann, in: "acme") == retired)
                 #expect(try await store.callWinner("CAacme") == nil)
 
-                // Syncing with that token moves her back: the same acme record, current again.
-                let back = try DeskHarness.object(try await client.api(.post, "/api/agents/sync", token: DeskHarness.annToken))
-                #expect(back["id"] as? String == first["id"] as? String)
-                #expect(back["tenant"] as? String == "acme" && back["presence"] as? String == "available")
+                // A token issued after the move (acme took her back) moves her back: the same acme
+                // record, current again, and offline until she says otherwise.
+                let back = try DeskHarness.object(try await client.api(.post, "/api/agents/sync", token: Self.laterAcmeToken))
+                #expect(try #require(back["id"] as? String) == (try #require(first["id"] as? String)))
+                #expect(back["tenant"] as? String == "acme" && back["presence"] as? String == "offline")
                 #expect(try await store.agent(identity: DeskHarness.ann, in: "globex").isRetired)
+            }
+        }
+    }
+
+    /// A park that times out after its parker moved to another tenant goes to voicemail: the parker's
+    /// client name now rings for the other tenant.
+    @Test(arguments: StoreUnderTest.all)
+    func aParkWhoseParkerMovedAwayGoesToVoicemailAtItsTimeout(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store, redirector: RecordingRedirector()).test(.router) { client in
+                try await ParkingAPITests.answered("CAmoved", store: store, client: client)
+                let id = try await ParkingAPITests.park("CAmoved", client: client)
+                #expect(try await client.api(.get, "/api/agents/me", token: Self.annInGlobexToken).status == .ok)
+                let status = try await client.twilio(
+                    "/twilio/park-status?tenant=acme&parked=\(id)",
+                    ["CallSid": "CAmoved", "QueueResult": "leave", "QueueTime": "120"]
+                )
+                let body = String(buffer: status.body)
+                #expect(status.status == .ok)
+                #expect(body.contains("<Record") && !body.contains("<Client"), "\(body)")
             }
         }
     }

@@ -37,6 +37,7 @@ enum TokenMinter {
         firstName: String? = nil,
         lastName: String? = nil,
         expiresIn: TimeInterval = 3600,
+        issuedAt: Date = Date(),
         audience: Any = "authenticated",
         secret: String = secret,
         algorithm: String = "HS256"
@@ -47,10 +48,10 @@ enum TokenMinter {
         var userMetadata: [String: Any] = [:]
         if let firstName { userMetadata["first_name"] = firstName }
         if let lastName { userMetadata["last_name"] = lastName }
-        let now = Date().timeIntervalSince1970
+        let now = issuedAt.timeIntervalSince1970
         let claims: [String: Any] = [
             "sub": sub, "email": email, "aud": audience, "role": "authenticated", "iat": Int(now),
-            "exp": Int(now + expiresIn), "app_metadata": app, "user_metadata": userMetadata,
+            "exp": Int(Date().timeIntervalSince1970 + expiresIn), "app_metadata": app, "user_metadata": userMetadata,
         ]
         return token(claims: claims, secret: secret, algorithm: algorithm)
     }

@@ -282,6 +282,25 @@ import Testing
         }
     }
 
+    /// The memory store's seed file holds to import's rules: one identity is an agent of one tenant.
+    @Test func serveOnTheMemoryStoreRefusesASeedGivingAnIdentityToTwoTenants() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let agents = directory.appendingPathComponent("agents.json")
+        try Data(
+            #"[{"identity": "zed", "name": "Zed", "email": "z@x.com", "presence": "available", "tenant": "acme"}, {"identity": "zed", "name": "Zed", "email": "z@x.com", "presence": "available", "tenant": "globex"}]"#
+                .utf8
+        ).write(to: agents)
+        let result = try cli.run([
+            "serve", "--store", "memory", "--agents", agents.path, "--port", "0", "--public-url", Self.publicURL, "--auth-token", Self.token,
+        ])
+        #expect(result.status == 1)
+        #expect(
+            result.stderr.contains("agents 0 and 1 give identity zed to tenants acme and globex: an identity is an agent of one tenant"),
+            "\(result.stderr)"
+        )
+    }
+
     @Test func serveWithAJWTSecretAnswersTheAgentsAPI() async throws {
         try await withServer(["--store", "memory", "--jwt-secret", "a-jwt-secret-of-at-least-32-characters"]) { port, _ in
             let transport = CurlTransport()

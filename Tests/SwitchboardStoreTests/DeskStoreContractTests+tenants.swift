@@ -72,6 +72,44 @@ extension DeskStoreContractTests {
         }
     }
 
+    /// A record retired when its identity moved to another tenant takes no call of its old tenant: not
+    /// one that was ringing it before the move, not its own park's ring-back, not a retrieval, not a park.
+    @Test(arguments: StoreKind.allCases)
+    func aRetiredRecordTakesNoCallAndParksNone(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.upsertAgent(.new("amy", tenant: "acme"))
+            try await store.upsertAgent(.new("bob", tenant: "acme"))
+            // Amy parks an acme caller and is off the call; another call rings her and Bob; she moves.
+            #expect(try await store.claimCall("CA-1", tenant: "acme", agentIdentity: "amy", at: Clock.at(0)) == .won)
+            let parked = try await store.parkCall("CA-1", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(10))
+            #expect(try await store.endCall("CA-1", of: "amy", in: "acme", at: Clock.at(11), wrapUpSeconds: 0))
+            try await store.recordRinging(
+                RingingCall(callSid: "CA-2", tenant: "acme", caller: "+1555", called: "+1666", agentsRung: ["amy", "bob"], startedAt: Clock.at(12))
+            )
+            try await store.moveAgent(.new("amy", tenant: "globex"), at: Clock.at(20))
+
+            await #expect(throws: StoreError.notFound) {
+                try await store.claimCall("CA-2", tenant: "acme", agentIdentity: "amy", at: Clock.at(21))
+            }
+            await #expect(throws: StoreError.notFound) {
+                try await store.reclaimParkedCall(id: parked.id, tenant: "acme", agentIdentity: "amy", at: Clock.at(21))
+            }
+            await #expect(throws: StoreError.notFound) {
+                try await store.retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "amy", at: Clock.at(21))
+            }
+            await #expect(throws: StoreError.notFound) {
+                try await store.parkCall("CA-3", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(21))
+            }
+            let retired = try await store.agent(identity: "amy", in: "acme")
+            #expect(retired.isRetired && retired.currentCallSid == nil)
+            #expect(try await store.callWinner("CA-2") == nil)
+            #expect(try await store.parkedCalls(in: "acme") == [parked])
+            // Bob, current, still can; and Amy's globex record is on no acme call.
+            #expect(try await store.claimCall("CA-2", tenant: "acme", agentIdentity: "bob", at: Clock.at(22)) == .won)
+            #expect(try await store.agent(identity: "amy", in: "globex").currentCallSid == nil)
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func ringingCallsAndFinishingStayWithinTheTenant(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in

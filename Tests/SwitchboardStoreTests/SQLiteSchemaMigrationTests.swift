@@ -165,19 +165,25 @@ struct SQLiteSchemaMigrationTests {
         }
     }
 
-    @Test func aVersionEightFileKeepsTheIdentityStoredLastCurrentAndRetiresItsOtherRecords() async throws {
+    @Test func aVersionEightFileKeepsEachIdentitysRecordMostInUseCurrentAndRetiresTheOthers() async throws {
         try await TemporaryDatabase.with { path in
             let first = try await SQLiteCallStore(path: path)
             let amy = try await first.upsertAgent(.new("amy", tenant: "acme"))
             let bob = try await first.upsertAgent(.new("bob", tenant: "acme"))
             // Takes the file back to version 8, where one identity could be current in several tenants,
-            // and stores Amy again in globex and then initech, as a version 8 build would have.
+            // and stores such records as a version 8 build would have, in this order: Amy (none on a call,
+            // none offline) again in globex and then initech; Cy on a call (offline) in acme, then
+            // available in globex; Dee away in acme, then offline in globex.
             for statement in [
                 "DROP INDEX agents_one_current_tenant_per_identity", "ALTER TABLE agents DROP COLUMN retired_at", "PRAGMA user_version = 8",
                 """
-                INSERT INTO agents (id, tenant, identity, name, email, presence, chat_capacity)
-                VALUES ('amy-globex', 'globex', 'amy', 'Amy G', 'amy@globex.test', 'available', 5),
-                    ('amy-initech', 'initech', 'amy', 'Amy I', 'amy@initech.test', 'away', 5)
+                INSERT INTO agents (id, tenant, identity, name, email, presence, current_call_sid, chat_capacity)
+                VALUES ('amy-globex', 'globex', 'amy', 'Amy G', 'amy@globex.test', 'available', NULL, 5),
+                    ('amy-initech', 'initech', 'amy', 'Amy I', 'amy@initech.test', 'away', NULL, 5),
+                    ('cy-acme', 'acme', 'cy', 'Cy', 'cy@acme.test', 'offline', 'CA-live', 5),
+                    ('cy-globex', 'globex', 'cy', 'Cy', 'cy@globex.test', 'available', NULL, 5),
+                    ('dee-acme', 'acme', 'dee', 'Dee', 'dee@acme.test', 'away', NULL, 5),
+                    ('dee-globex', 'globex', 'dee', 'Dee', 'dee@globex.test', 'offline', NULL, 5)
                 """,
             ] {
                 _ = try await first.diagnosticRows(statement)
@@ -190,7 +196,8 @@ struct SQLiteSchemaMigrationTests {
             let all = try await second.agents(in: nil)
             #expect(
                 all.map { "\($0.tenant)/\($0.identity)/\($0.presence.rawValue)/\($0.isRetired)" } == [
-                    "acme/amy/offline/true", "acme/bob/available/false", "globex/amy/offline/true", "initech/amy/away/false",
+                    "acme/amy/offline/true", "acme/bob/available/false", "acme/cy/offline/false", "acme/dee/away/false",
+                    "globex/amy/offline/true", "globex/cy/offline/true", "globex/dee/offline/true", "initech/amy/away/false",
                 ]
             )
             for retired in all where retired.isRetired {

@@ -103,7 +103,7 @@ extension StoreContractTests {
             // The new record would take Bob's id: the store refuses it after the retirement was written.
             var clash = Agent.new("amy", tenant: "globex")
             clash.id = bob.id
-            await #expect(throws: StoreError.self) { try await store.moveAgent(clash, at: Clock.at(10)) }
+            await #expect(throws: StoreError.conflict) { try await store.moveAgent(clash, at: Clock.at(10)) }
             #expect(try await store.agents(in: nil) == [acme, bob])
             #expect(try await store.availableIdentities(in: "acme", at: Clock.at(11)) == ["amy"])
         }

@@ -10,20 +10,30 @@
 -- identity's record elsewhere and stores the new one in one transaction; upsert_agent refuses an
 -- identity current in another tenant, and makes a retired record it updates current again.
 --
+-- A retired record takes no call: the triggers below refuse to put it on a call (a claim, a
+-- retrieval, a recalled parker) or to park with it, with PT404 as for an unknown agent, whatever build
+-- or function tries.
+--
 -- Data from before this rule may hold an identity current in several tenants. This migration keeps
--- the record created last current and retires the others now, so the index below can build; the
--- service's `agents import --move` moves an identity back. Apply it before starting the build that
--- reads retired_at.
+-- the record most in use current (on a call, then not offline, then created last) and retires the
+-- others now, so the index below can build; `switchboard agents list` shows which, and
+-- `agents import --move` moves an identity back. Apply it before starting the build that reads
+-- retired_at.
 
 alter table public.agents add column if not exists retired_at timestamptz;
 
-update public.agents as older
+with ranked as (
+    select id, row_number() over (
+        partition by identity
+        order by (current_call_sid is not null) desc, (presence <> 'offline') desc, created_at desc, id desc
+    ) as rank
+    from public.agents
+    where retired_at is null
+)
+update public.agents as agent
 set presence = 'offline', retired_at = now()
-where older.retired_at is null and exists (
-    select 1 from public.agents as later
-    where later.identity = older.identity and later.retired_at is null
-        and (later.created_at, later.id) > (older.created_at, older.id)
-);
+from ranked
+where agent.id = ranked.id and ranked.rank > 1;
 
 do $$
 begin
@@ -114,3 +124,37 @@ revoke execute on function public.move_agent(text, text, text, text, text, text,
     from public, anon, authenticated;
 grant execute on function public.move_agent(text, text, text, text, text, text, text, timestamptz, timestamptz, integer, timestamptz)
     to service_role;
+
+create or replace function public.agents_retired_take_no_call() returns trigger
+language plpgsql as $$
+begin
+    if new.retired_at is not null and new.current_call_sid is not null
+        and new.current_call_sid is distinct from old.current_call_sid then
+        raise exception using errcode = 'PT404',
+            message = format('No current agent %s in tenant %s: its record is retired', new.identity, new.tenant_id);
+    end if;
+    return new;
+end;
+$$;
+
+drop trigger if exists agents_retired_take_no_call on public.agents;
+create trigger agents_retired_take_no_call before update of current_call_sid on public.agents
+    for each row execute function public.agents_retired_take_no_call();
+
+create or replace function public.parked_calls_parker_is_current() returns trigger
+language plpgsql as $$
+begin
+    if exists (
+        select 1 from public.agents
+        where tenant_id = new.tenant_id and identity = new.parked_by and retired_at is not null
+    ) then
+        raise exception using errcode = 'PT404',
+            message = format('No current agent %s in tenant %s: its record is retired', new.parked_by, new.tenant_id);
+    end if;
+    return new;
+end;
+$$;
+
+drop trigger if exists parked_calls_parker_is_current on public.parked_calls;
+create trigger parked_calls_parker_is_current before insert on public.parked_calls
+    for each row execute function public.parked_calls_parker_is_current();

@@ -43,13 +43,14 @@ struct AccessTokenPayload: JWTPayload {
 
     var sub: SubjectClaim
     var exp: ExpirationClaim
+    var iat: IssuedAtClaim?
     var aud: AudienceClaim
     var email: String?
     var appMetadata: AppMetadata?
     var userMetadata: UserMetadata?
 
     enum CodingKeys: String, CodingKey {
-        case sub, exp, aud, email
+        case sub, exp, iat, aud, email
         case appMetadata = "app_metadata"
         case userMetadata = "user_metadata"
     }

@@ -31,7 +31,8 @@ struct AgentsAPIController<Store: DeskStore>: Sendable {
             let user = try await services.user(request)
             let agent = try await services.agent(for: user)
             let change = try await DeskJSON.decode(PresenceChange.self, from: request)
-            let updated = try await services.run(notFound: .agentRecordMissing) { () async throws(StoreError) in
+            // A record retired between the read and the write (the user moved in another tab) is 409.
+            let updated = try await services.run(notFound: .agentRecordMissing, conflict: .ownAgentRetired) { () async throws(StoreError) in
                 try await services.store.setPresence(change.presence, identity: agent.identity, in: user.tenant)
             }
             return DeskJSON.response(updated)
@@ -53,7 +54,8 @@ struct AgentsAPIController<Store: DeskStore>: Sendable {
                 try await services.store.agent(identity: identity, in: user.tenant)
             }
             guard !agent.isRetired else { throw DeskError.agentRetired(identity) }
-            let released = try await services.run(notFound: .agentNotFound(identity)) { () async throws(StoreError) in
+            let released = try await services.run(notFound: .agentNotFound(identity), conflict: .agentRetired(identity)) {
+                () async throws(StoreError) in
                 try await services.store.releaseAgent(identity: identity, in: user.tenant)
                 return try await services.store.setPresence(.available, identity: identity, in: user.tenant)
             }

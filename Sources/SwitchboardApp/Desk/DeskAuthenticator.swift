@@ -45,7 +45,8 @@ struct DeskAuthenticator: Sendable {
             tenantID: payload.appMetadata?.tenantID,
             role: payload.appMetadata?.role,
             firstName: payload.userMetadata?.firstName,
-            lastName: payload.userMetadata?.lastName
+            lastName: payload.userMetadata?.lastName,
+            issuedAt: payload.iat?.value
         )
         return try DeskUser(claims: claims)
     }

@@ -48,35 +48,47 @@ struct DeskServices<Store: DeskStore>: Sendable {
     /// token, or the tenant's retired record made current again. The token is the authority on the
     /// user's tenant, so a record of the identity current in another tenant is retired in the same
     /// store transaction (``CallStore/moveAgent(_:at:)``): a user moved between tenants stops being
-    /// rung for the old one.
+    /// rung for the old one. Only a token issued after a record was retired brings it back (409
+    /// `agent_retired` otherwise): a token from before the move still names the old tenant.
     func provision(_ user: DeskUser) async throws(DeskError) -> Agent {
+        let existing = try await find { () async throws(StoreError) in try await store.agent(identity: user.identity, in: user.tenant) }
+        if let existing, !existing.isRetired { return existing }
+        if let retiredAt = existing?.retiredAt, !user.tokenIssued(after: retiredAt) { throw .ownAgentRetired }
+        // A new record is available, as every provisioned agent; a retired one moved back keeps its
+        // presence (offline) until the agent sets it.
+        let agent = existing ?? AgentProvisioning.newAgent(for: user, chatCapacity: configuration.defaultChatCapacity)
+        let move = try await run(notFound: .internalError) { () async throws(StoreError) in try await store.moveAgent(agent, at: Date()) }
+        var metadata: Logger.Metadata = ["agent": "\(move.agent.identity)", "tenant": "\(move.agent.tenant)"]
+        if let retiredIn = move.retiredIn { metadata["retired_in"] = "\(retiredIn)" }
+        logger.info(existing == nil ? "agent provisioned" : "agent moved back", metadata: metadata)
+        return move.agent
+    }
+
+    /// Runs a store read whose `notFound` means nothing is there: nil. Other store errors as ``map(_:)``.
+    func find<T: Sendable>(_ work: () async throws(StoreError) -> T) async throws(DeskError) -> T? {
         do {
-            var existing: Agent?
-            do {
-                existing = try await store.agent(identity: user.identity, in: user.tenant)
-            } catch let error where error == .notFound {
-                existing = nil
-            }
-            if let existing, !existing.isRetired { return existing }
-            var agent = existing ?? AgentProvisioning.newAgent(for: user, chatCapacity: configuration.defaultChatCapacity)
-            agent.presence = .available
-            let move = try await store.moveAgent(agent, at: Date())
-            var metadata: Logger.Metadata = ["agent": "\(move.agent.identity)", "tenant": "\(move.agent.tenant)"]
-            if let retiredIn = move.retiredIn { metadata["retired_in"] = "\(retiredIn)" }
-            logger.info(existing == nil ? "agent provisioned" : "agent moved back", metadata: metadata)
-            return move.agent
+            return try await work()
+        } catch let error where error == .notFound {
+            return nil
         } catch {
             throw map(error)
         }
     }
 
-    /// Runs store work, turning a store error into the API's: `notFound` into `notFound`, the rest by
-    /// kind.
-    func run<T: Sendable>(notFound: DeskError, _ work: () async throws(StoreError) -> T) async throws(DeskError) -> T {
+    /// Runs store work, turning a store error into the API's: `notFound` into `notFound`, `conflict`
+    /// into `conflict` when given, the rest by kind.
+    func run<T: Sendable>(
+        notFound: DeskError,
+        conflict: DeskError? = nil,
+        _ work: () async throws(StoreError) -> T
+    ) async throws(DeskError) -> T {
         do {
             return try await work()
         } catch let error where error == .notFound {
             throw notFound
+        } catch let error where error == .conflict && conflict != nil {
+            logger.info("store conflict", metadata: ["error": "\(error)"])
+            throw conflict ?? .internalError
         } catch {
             throw map(error)
         }

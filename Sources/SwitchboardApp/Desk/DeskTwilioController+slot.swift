@@ -145,6 +145,7 @@ extension DeskTwilioController {
             return (responses.acknowledged(), "park-hangup")
         case "leave":
             guard let ended else { return (responses.voicemail(tenant: tenant), "park-timeout-voicemail") }
+            guard await parkerIsCurrent(ended) else { return (responses.voicemail(tenant: tenant), "park-timeout-parker-retired") }
             return (recall(ended), "park-recall")
         default:
             return (responses.voicemail(tenant: tenant), "park-failed")
@@ -185,6 +186,25 @@ extension DeskTwilioController {
                 "could not release a retrieval whose leg never reached the slot",
                 metadata: ["callSid": "\(callSid)", "error": "\(error)"]
             )
+        }
+    }
+
+    /// Whether the park's parker may be rung back: its record in the park's tenant is current. A record
+    /// retired since the park (the identity moved to another tenant) must not ring: its client name now
+    /// rings for the other tenant. A store that cannot say counts as no (voicemail keeps the caller).
+    func parkerIsCurrent(_ parked: ParkedCall) async -> Bool {
+        let store = services.store
+        do {
+            let parker = try await budget.run { () async throws(StoreError) -> Agent in
+                try await store.agent(identity: parked.parkedBy, in: parked.tenant)
+            }
+            return !parker.isRetired
+        } catch {
+            services.logger.error(
+                "could not read a park's parker",
+                metadata: ["callSid": "\(parked.callSid)", "agent": "\(parked.parkedBy)", "error": "\(error)"]
+            )
+            return false
         }
     }
 

@@ -18,6 +18,25 @@ struct AgentsCommand: AsyncParsableCommand {
         var email: String
         var presence: Presence
         var tenant: String?
+
+        /// What is wrong with a file of records, before any is stored: an agent named twice (it would
+        /// be imported once and counted twice, the second silently winning), or one identity given to
+        /// two tenants (it can be current in one only). Nil when nothing is.
+        static func problem(in records: [Record]) -> String? {
+            var first: [String: (index: Int, tenant: String)] = [:]
+            for (index, record) in records.enumerated() {
+                let tenant = record.tenant ?? TenantID.default.rawValue
+                if let earlier = first[record.identity] {
+                    let problem =
+                        earlier.tenant == tenant
+                        ? "are both \(record.identity) in tenant \(tenant): list each agent once"
+                        : "give identity \(record.identity) to tenants \(earlier.tenant) and \(tenant): an identity is an agent of one tenant"
+                    return "agents \(earlier.index) and \(index) \(problem)"
+                }
+                first[record.identity] = (index, tenant)
+            }
+            return nil
+        }
     }
 
     struct Import: AsyncParsableCommand {
@@ -55,21 +74,9 @@ struct AgentsCommand: AsyncParsableCommand {
                 StandardStreams.writeError("\(file): not a JSON array of agents: \(Self.describe(error))\n")
                 throw ExitCode(1)
             }
-            // An agent named twice would be imported once and counted twice, the second silently winning,
-            // and an identity given to two tenants would be current in one only: both refused before
-            // anything is stored.
-            var first: [String: (index: Int, tenant: String)] = [:]
-            for (index, record) in records.enumerated() {
-                let tenant = record.tenant ?? TenantID.default.rawValue
-                if let earlier = first[record.identity] {
-                    let problem =
-                        earlier.tenant == tenant
-                        ? "are both \(record.identity) in tenant \(tenant): list each agent once"
-                        : "give identity \(record.identity) to tenants \(earlier.tenant) and \(tenant): an identity is an agent of one tenant"
-                    StandardStreams.writeError("\(file): agents \(earlier.index) and \(index) \(problem)\n")
-                    throw ExitCode(1)
-                }
-                first[record.identity] = (index, tenant)
+            if let problem = Record.problem(in: records) {
+                StandardStreams.writeError("\(file): \(problem)\n")
+                throw ExitCode(1)
             }
             let opened = try await store.open()
             let store = opened.store

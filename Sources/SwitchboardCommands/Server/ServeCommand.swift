@@ -230,21 +230,26 @@ struct ServeCommand: AsyncParsableCommand {
         case .memory:
             var seed: [Agent] = []
             if let agents {
+                let records: [AgentsCommand.Record]
                 do {
-                    let records = try JSONDecoder().decode([AgentsCommand.Record].self, from: Data(try StandardStreams.read(agents)))
-                    seed = records.enumerated().map { index, record in
-                        Agent(
-                            id: "memory-\(index)",
-                            tenant: TenantID(record.tenant ?? TenantID.default.rawValue),
-                            identity: record.identity,
-                            name: record.name,
-                            email: record.email,
-                            presence: record.presence
-                        )
-                    }
+                    records = try JSONDecoder().decode([AgentsCommand.Record].self, from: Data(try StandardStreams.read(agents)))
                 } catch {
                     StandardStreams.writeError("\(agents): not a JSON array of agents: \(AgentsCommand.Import.describe(error))\n")
                     throw ExitCode(1)
+                }
+                if let problem = AgentsCommand.Record.problem(in: records) {
+                    StandardStreams.writeError("\(agents): \(problem)\n")
+                    throw ExitCode(1)
+                }
+                seed = records.enumerated().map { index, record in
+                    Agent(
+                        id: "memory-\(index)",
+                        tenant: TenantID(record.tenant ?? TenantID.default.rawValue),
+                        identity: record.identity,
+                        name: record.name,
+                        email: record.email,
+                        presence: record.presence
+                    )
                 }
             }
             logger.info("store", metadata: ["kind": "memory", "agents": "\(seed.count)"])
