@@ -45,9 +45,11 @@ public struct StoreBudget: Sendable {
             }
         }
         let duration = self.duration
+        // Expire, then cancel: the other order let the work, woken by its cancellation, give its
+        // cancelled failure first, and that failure beat an answer it had already given early.
         let ticket = watchdog.watch {
-            task.cancel()
             outcome.expire(.timeout("the store did not answer within \(duration)"))
+            task.cancel()
         }
         let result = await withTaskCancellationHandler {
             await outcome.value()
