@@ -58,7 +58,12 @@ private func application<Builder: HTTPResponderBuilder>(
 ) -> some ApplicationProtocol where Builder.Responder.Context == BasicRequestContext {
     Application(
         router: router,
-        server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [RequestDeadlineHandler(limit: TimeAmount(configuration.requestTimeout))],
+                idleTimeout: TimeAmount(configuration.idleTimeout)
+            )
+        ),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Switchboard"),
         services: [OutboxShutdown(queues: queues)],
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },

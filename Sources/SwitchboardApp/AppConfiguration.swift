@@ -17,6 +17,11 @@ public struct AppConfiguration: Sendable {
     /// outlasts the 60 s keep-alive of common load balancers, which must close an idle connection first
     /// (else one may send a request onto a connection the server is closing).
     public var idleTimeout: Duration
+    /// How long a request may take to arrive whole, from its first byte to its body's end, before its
+    /// connection is closed. A body trickled in a byte at a time never trips the idle timeout; this
+    /// cuts it. The answer is not timed (see ``RequestDeadlineHandler``). Twilio gives up on a webhook
+    /// after 15 s, so the default, 30 s, only ever cuts what no caller is waiting for.
+    public var requestTimeout: Duration
     /// The longest the store may take per request before the caller goes to voicemail.
     public var storeBudget: Duration
     /// Routing and prompts; its `publicURL` is also the base of the URLs Twilio signs.
@@ -32,6 +37,7 @@ public struct AppConfiguration: Sendable {
         authTokens: [String],
         bodyLimit: Int = 64 * 1024,
         idleTimeout: Duration = .seconds(75),
+        requestTimeout: Duration = .seconds(30),
         storeBudget: Duration = .seconds(2),
         routing: RoutingConfiguration = RoutingConfiguration(),
         voicemailSpool: String? = nil
@@ -41,6 +47,7 @@ public struct AppConfiguration: Sendable {
         self.authTokens = authTokens
         self.bodyLimit = bodyLimit
         self.idleTimeout = idleTimeout
+        self.requestTimeout = requestTimeout
         self.storeBudget = storeBudget
         self.routing = routing
         self.voicemailSpool = voicemailSpool

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 #if canImport(Glibc)
@@ -25,5 +26,14 @@ enum LoopbackSocket {
         let bytes = Array(text.utf8)
         try #require(write(socket, bytes, bytes.count) == bytes.count)
         return try body(socket)
+    }
+
+    /// Runs `body`, which blocks on sockets, on a thread of its own: blocked on Swift's cooperative pool
+    /// (one thread per core), a few such tests at once would starve the servers they talk to.
+    static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Result { try body() }) }
+            thread.start()
+        }
     }
 }

@@ -14,8 +14,9 @@ import Glibc
 #endif
 
 /// Over real sockets: a connection that stalls (mid-headers, mid-body, or idle between requests) is
-/// closed after the idle timeout, so stalled clients cannot hold the server's connections and files
-/// for ever; an answer that takes longer than the timeout is still delivered whole.
+/// closed after the idle timeout, and one whose request trickles in is closed at the request deadline,
+/// so stalled clients cannot hold the server's connections and files for ever; an answer that takes
+/// longer than either is still delivered whole.
 @Suite struct StalledConnectionTests {
     static let idle = Duration.milliseconds(400)
 
@@ -62,7 +63,7 @@ import Glibc
         let app = AppTests.app(store: InMemoryCallStore(agents: AppTests.agents(2)), configuration: Self.configuration())
         try await app.test(.live) { client async throws in
             let port = try #require(client.port)
-            let seconds = try await Task.detached { try Self.secondsUntilClosed(port: port, sending: text) }.value
+            let seconds = try await LoopbackSocket.onOwnThread { try Self.secondsUntilClosed(port: port, sending: text) }
             let closedAfter = try #require(seconds, "the server kept a stalled connection open for 10 s")
             #expect(closedAfter < 5, "closed after \(closedAfter) s")
         }
@@ -93,5 +94,88 @@ import Glibc
         _ = try? await holder.diagnosticRows("ROLLBACK")
         try await holder.close()
         try await store.close()
+    }
+
+    /// Sends `head`, then one byte of body every 100 ms (never idle for long), and returns the seconds
+    /// until the server closed the connection, or nil when it was still open after `patience`.
+    static func secondsUntilClosed(port: Int, trickling head: String, patience: Duration) throws -> Double? {
+        try LoopbackSocket.withConnection(port: port, sending: head) { socket in
+            let started = ContinuousClock.now
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while ContinuousClock.now - started < patience {
+                let received = recv(socket, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+                if received == 0 || (received < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+                    let elapsed = ContinuousClock.now - started
+                    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                }
+                var byte = UInt8(ascii: "a")
+                _ = send(socket, &byte, 1, Int32(MSG_NOSIGNAL))
+                usleep(100_000)
+            }
+            return nil
+        }
+    }
+
+    static let trickledVoiceHead =
+        "POST /twilio/voice HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        + "X-Twilio-Signature: \(signature)\r\nContent-Length: 400\r\n\r\n"
+
+    /// A body trickled in, a byte every 100 ms, never trips the idle timeout (1 s here); the request
+    /// deadline closes its connection.
+    @Test func aTrickledBodyIsCutAtTheRequestDeadline() async throws {
+        var configuration = Self.configuration()
+        configuration.idleTimeout = .seconds(1)
+        configuration.requestTimeout = .milliseconds(800)
+        let app = AppTests.app(store: InMemoryCallStore(agents: AppTests.agents(2)), configuration: configuration)
+        try await app.test(.live) { client async throws in
+            let port = try #require(client.port)
+            let seconds = try await LoopbackSocket.onOwnThread {
+                try Self.secondsUntilClosed(port: port, trickling: Self.trickledVoiceHead, patience: .seconds(10))
+            }
+            let closedAfter = try #require(seconds, "a trickled body held its connection open for 10 s")
+            #expect(closedAfter >= 0.6 && closedAfter < 5, "closed after \(closedAfter) s")
+        }
+    }
+
+    /// The same trickle with a deadline far off is still open after 3 s: the idle timeout alone never
+    /// cuts it, which is why the deadline exists.
+    @Test func withoutTheDeadlineATrickledBodyOutlastsTheIdleTimeout() async throws {
+        var configuration = Self.configuration()
+        configuration.idleTimeout = .seconds(1)
+        configuration.requestTimeout = .seconds(60)
+        let app = AppTests.app(store: InMemoryCallStore(agents: AppTests.agents(2)), configuration: configuration)
+        try await app.test(.live) { client async throws in
+            let port = try #require(client.port)
+            let seconds = try await LoopbackSocket.onOwnThread {
+                try Self.secondsUntilClosed(port: port, trickling: Self.trickledVoiceHead, patience: .seconds(3))
+            }
+            #expect(seconds == nil, "closed after \(seconds ?? 0) s")
+        }
+    }
+
+    /// The deadline times each request from its own first byte: a keep-alive connection whose next
+    /// request comes later than the deadline (but within the idle timeout) is answered.
+    @Test func aLaterRequestOnAKeptAliveConnectionIsAnswered() async throws {
+        var configuration = Self.configuration()
+        configuration.idleTimeout = .seconds(2)
+        configuration.requestTimeout = .milliseconds(300)
+        let app = AppTests.app(store: InMemoryCallStore(agents: AppTests.agents(2)), configuration: configuration)
+        try await app.test(.live) { client async throws in
+            let port = try #require(client.port)
+            let replies = try await LoopbackSocket.onOwnThread {
+                try LoopbackSocket.withConnection(port: port, sending: "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n") { socket in
+                    var buffer = [UInt8](repeating: 0, count: 4096)
+                    let first = read(socket, &buffer, buffer.count)
+                    let firstText = first > 0 ? String(decoding: buffer[0..<first], as: UTF8.self) : ""
+                    usleep(700_000)
+                    let again = Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+                    _ = send(socket, again, again.count, Int32(MSG_NOSIGNAL))
+                    let second = read(socket, &buffer, buffer.count)
+                    let secondText = second > 0 ? String(decoding: buffer[0..<second], as: UTF8.self) : ""
+                    return [firstText, secondText]
+                }
+            }
+            #expect(replies.allSatisfy { $0.hasPrefix("HTTP/1.1 200") }, "\(replies)")
+        }
     }
 }

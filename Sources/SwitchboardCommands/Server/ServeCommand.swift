@@ -94,6 +94,14 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var idleTimeout: Double?
 
+    @Option(
+        help: """
+            Seconds a request may take to arrive whole, from its first byte to its body's end, before its connection \
+            is closed (env SWITCHBOARD_REQUEST_TIMEOUT; default 30). The answer is not timed.
+            """
+    )
+    var requestTimeout: Double?
+
     /// The configuration from flags, then environment, then defaults.
     func appConfiguration(environment: [String: String], tokens choice: AuthTokenChoice) throws -> AppConfiguration {
         let tokens = choice.tokens
@@ -118,8 +126,19 @@ struct ServeCommand: AsyncParsableCommand {
         guard idleSeconds.isFinite, idleSeconds >= 1, idleSeconds <= 86_400 else {
             throw ValidationError("the idle timeout must be 1 to 86400 seconds, not \(idleSeconds)")
         }
+        let requestSeconds =
+            try requestTimeout ?? environment["SWITCHBOARD_REQUEST_TIMEOUT"].map { value in
+                guard let seconds = Double(value) else {
+                    throw ValidationError("SWITCHBOARD_REQUEST_TIMEOUT=\(value) is not a number of seconds")
+                }
+                return seconds
+            } ?? 30
+        guard requestSeconds.isFinite, requestSeconds >= 1, requestSeconds <= 86_400 else {
+            throw ValidationError("the request timeout must be 1 to 86400 seconds, not \(requestSeconds)")
+        }
         var configuration = AppConfiguration(host: host, port: resolvedPort, authTokens: tokens, routing: RoutingConfiguration(publicURL: url))
         configuration.idleTimeout = .milliseconds(Int64((idleSeconds * 1000).rounded()))
+        configuration.requestTimeout = .milliseconds(Int64((requestSeconds * 1000).rounded()))
         return configuration
     }
 

@@ -1,0 +1,59 @@
+import NIOCore
+import NIOHTTPTypes
+
+/// Closes a connection whose request has not arrived whole (head, body and end) within a deadline
+/// of its first part: a client that trickles a body, one byte now and then, never trips the idle
+/// timeout, and could hold its connection, and a file of the process, for ever.
+///
+/// It watches only requests: once a request's end has arrived nothing is timed, so a slow answer, a
+/// long stream (`/api/events`) and an idle keep-alive connection (the idle timeout's business) are
+/// unaffected. A request that arrives in the read that began it, as nearly every one does, arms no
+/// timer at all: the deadline is scheduled only when a read completes with the request unfinished.
+final class RequestDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+
+    private let limit: TimeAmount
+    /// When the request being read began; nil between requests.
+    private var started: NIODeadline?
+    private var timer: Scheduled<Void>?
+
+    /// A handler giving each request `limit` from its first part to its end.
+    init(limit: TimeAmount) {
+        self.limit = limit
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head:
+            started = .now()
+        case .body:
+            break
+        case .end:
+            started = nil
+            timer?.cancel()
+            timer = nil
+        }
+        context.fireChannelRead(data)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if let started, timer == nil {
+            timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: started + limit) {
+                context.close(promise: nil)
+            }
+        }
+        context.fireChannelReadComplete()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+    }
+}
