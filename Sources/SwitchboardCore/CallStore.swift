@@ -35,6 +35,12 @@ public protocol CallStore: Sendable {
     /// Maps a called number (E.164) to a tenant, replacing any earlier mapping of that number.
     func mapNumber(_ number: String, to tenant: TenantID) async throws(StoreError)
 
+    /// Removes the mapping of a called number; returns the tenant that owned it, nil when none did.
+    /// Its calls then belong to no tenant (voicemail), or, when it was the last number mapped, to
+    /// ``TenantID/default`` like every other call (see ``tenant(forCalledNumber:)``).
+    @discardableResult
+    func unmapNumber(_ number: String) async throws(StoreError) -> TenantID?
+
     /// Every explicit mapping of a called number to a tenant, by number.
     func numberMappings() async throws(StoreError) -> [(number: String, tenant: TenantID)]
 

@@ -66,6 +66,11 @@ public actor InMemoryCallStore: CallStore {
         numbers[number] = tenant
     }
 
+    @discardableResult
+    public func unmapNumber(_ number: String) throws(StoreError) -> TenantID? {
+        numbers.removeValue(forKey: number)
+    }
+
     public func numberMappings() throws(StoreError) -> [(number: String, tenant: TenantID)] {
         numbers.sorted { $0.key < $1.key }.map { (number: $0.key, tenant: $0.value) }
     }

@@ -27,6 +27,20 @@ extension PostgRESTCallStore {
         )
     }
 
+    @discardableResult
+    public func unmapNumber(_ number: String) async throws(StoreError) -> TenantID? {
+        struct Row: Decodable {
+            var tenant_id: String
+        }
+        let operation = "removing the mapping of \(number)"
+        let response = try await client.delete(
+            PostgRESTQuery("phone_numbers", select: ["tenant_id"], filters: [.eq("number", number)]),
+            preferences: PostgRESTPreferences(returning: .representation),
+            operation: operation
+        )
+        return try client.decode([Row].self, from: response, operation: operation).first.map { TenantID($0.tenant_id) }
+    }
+
     public func numberMappings() async throws(StoreError) -> [(number: String, tenant: TenantID)] {
         struct Row: Decodable {
             var number: String

@@ -123,6 +123,12 @@ struct PostgRESTClient: Sendable {
         )
     }
 
+    /// DELETEs the rows `query` selects; returns the response. Not retried: a retry after a lost
+    /// answer would find nothing and say so.
+    func delete(_ query: PostgRESTQuery, preferences: PostgRESTPreferences, operation: String) async throws(StoreError) -> HTTPResponse {
+        try await send(.delete, query, body: nil, preferences: preferences, idempotent: false, operation: operation)
+    }
+
     /// Decodes a 2xx response's JSON body.
     func decode<Value: Decodable>(_ type: Value.Type, from response: HTTPResponse, operation: String) throws(StoreError) -> Value {
         do {

@@ -128,6 +128,14 @@ public struct SQLiteCallStore: CallStore {
         }
     }
 
+    @discardableResult
+    public func unmapNumber(_ number: String) async throws(StoreError) -> TenantID? {
+        let rows = try await session.exclusively { (runner) throws(StoreError) in
+            try runner.rows("DELETE FROM numbers WHERE number = ?1 RETURNING tenant", [.text(number)])
+        }
+        return try rows.first.map { (row) throws(StoreError) in TenantID(try SQLiteRowReader(table: "numbers", row: row).text("tenant")) }
+    }
+
     public func numberMappings() async throws(StoreError) -> [(number: String, tenant: TenantID)] {
         let rows = try await session.read { (runner) throws(StoreError) in
             try runner.rows("SELECT number, tenant FROM numbers ORDER BY number", [])

@@ -33,6 +33,7 @@ public struct UnavailableCallStore: CallStore {
     public func agents(in tenant: TenantID?) async throws(StoreError) -> [Agent] { try await down() }
     public func agent(identity: String, in tenant: TenantID) async throws(StoreError) -> Agent { try await down() }
     public func upsertAgent(_ agent: Agent) async throws(StoreError) -> Agent { try await down() }
+    public func unmapNumber(_ number: String) async throws(StoreError) -> TenantID? { try await down() }
     public func moveAgent(_ agent: Agent, at now: Date) async throws(StoreError) -> AgentMove { try await down() }
     public func setPresence(_ presence: Presence, identity: String, in tenant: TenantID) async throws(StoreError) -> Agent { try await down() }
     public func recordRinging(_ call: RingingCall) async throws(StoreError) { try await down() as Void }

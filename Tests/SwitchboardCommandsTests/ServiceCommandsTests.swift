@@ -154,7 +154,8 @@ import Testing
         #expect(!String(decoding: try cli.run(["agents", "list", "--database", database]).stdout, as: UTF8.self).contains("bea"))
     }
 
-    /// A number another tenant owns moves only with --move; `numbers list` shows the mappings.
+    /// A number another tenant owns moves only with --move; `numbers list` shows the mappings; `numbers
+    /// remove` unmaps one, and says when none is left.
     @Test func aNumberMovesToAnotherTenantOnlyWhenAskedTo() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -176,6 +177,19 @@ import Testing
         #expect(String(decoding: moved.stdout, as: UTF8.self) == "+15005550006 moved from acme to globex\n")
         let list = try cli.run(["numbers", "list", "--database", database])
         #expect(String(decoding: list.stdout, as: UTF8.self) == "+15005550006\tglobex\n+15005550007\tacme\n")
+
+        let removed = try cli.run(["numbers", "remove", "+15005550006", "--database", database])
+        #expect(removed.status == 0, "\(removed.stderr)")
+        #expect(String(decoding: removed.stdout, as: UTF8.self) == "+15005550006 no longer belongs to globex\n")
+        let unmapped = try cli.run(["numbers", "remove", "+15005550006", "--database", database])
+        #expect(unmapped.status == 1)
+        #expect(unmapped.stderr.contains("+15005550006 is not mapped"), "\(unmapped.stderr)")
+        let last = try cli.run(["numbers", "remove", "+15005550007", "--database", database])
+        #expect(
+            String(decoding: last.stdout, as: UTF8.self)
+                == "+15005550007 no longer belongs to acme\nno numbers are mapped now: every call belongs to the default tenant\n"
+        )
+        #expect(try cli.run(["numbers", "list", "--database", database]).stdout.isEmpty)
     }
 
     @Test func numbersAddRefusesANonE164Number() throws {

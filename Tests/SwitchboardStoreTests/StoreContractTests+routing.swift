@@ -52,4 +52,25 @@ extension StoreContractTests {
             try await expectSnapshotMatchesTheTwoCalls(store, number: "+1777", at: now, limit: 10)
         }
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func anUnmappedNumberBelongsToNoTenantUntilNoneIsMapped(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.mapNumber("+1555", to: "acme")
+            try await store.mapNumber("+1666", to: "globex")
+            try await store.upsertAgent(.new("amy", tenant: "acme"))
+            try await store.upsertAgent(.new("dee"))
+            #expect(try await store.routingSnapshot(forCalledNumber: "+1555", at: Clock.start, limit: 10)?.tenant == "acme")
+
+            #expect(try await store.unmapNumber("+1555") == "acme")
+            #expect(try await store.numberMappings().map(\.number) == ["+1666"])
+            #expect(try await store.routingSnapshot(forCalledNumber: "+1555", at: Clock.start, limit: 10) == nil)
+            #expect(try await store.unmapNumber("+1555") == nil)
+
+            #expect(try await store.unmapNumber("+1666") == "globex")
+            #expect(try await store.numberMappings().isEmpty)
+            let everyCall = try await store.routingSnapshot(forCalledNumber: "+1555", at: Clock.start, limit: 10)
+            #expect(everyCall == RoutingSnapshot(tenant: .default, agents: [try await store.agent(identity: "dee", in: .default)]))
+        }
+    }
 }

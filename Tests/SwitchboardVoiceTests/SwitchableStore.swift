@@ -54,6 +54,11 @@ struct SwitchableStore: CallStore {
         return try await inner.upsertAgent(agent)
     }
 
+    func unmapNumber(_ number: String) async throws(StoreError) -> TenantID? {
+        try gate()
+        return try await inner.unmapNumber(number)
+    }
+
     func moveAgent(_ agent: Agent, at now: Date) async throws(StoreError) -> AgentMove {
         try gate()
         return try await inner.moveAgent(agent, at: now)

@@ -3,12 +3,12 @@ import SwitchboardCore
 import SwitchboardSQLite
 
 /// `switchboard numbers add NUMBER --tenant T [--move]` maps a called number to a tenant;
-/// `switchboard numbers list` prints the mappings.
+/// `switchboard numbers remove NUMBER` unmaps it; `switchboard numbers list` prints the mappings.
 struct NumbersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "numbers",
         abstract: "Map called numbers to tenants. With no numbers mapped, every call belongs to the default tenant.",
-        subcommands: [Add.self, List.self]
+        subcommands: [Add.self, Remove.self, List.self]
     )
 
     struct List: AsyncParsableCommand {
@@ -21,6 +21,34 @@ struct NumbersCommand: AsyncParsableCommand {
             let mappings = try await opened.store.numberMappings()
             try await opened.close()
             StandardStreams.writeOut(mappings.map { "\($0.number)\t\($0.tenant)\n" }.joined())
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Unmap a number: its calls then belong to no tenant and go to voicemail.",
+            discussion: "Removing the last mapped number puts every call back in the default tenant, as before any was mapped; the command says so."
+        )
+
+        @Argument(help: "The number, such as +15005550006.")
+        var number: String
+
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let opened = try await store.open()
+            let store = opened.store
+            let owner = try await store.unmapNumber(number)
+            let left = try await store.numberMappings().count
+            try await opened.close()
+            guard let owner else {
+                StandardStreams.writeError("switchboard numbers remove: \(number) is not mapped\n")
+                throw ExitCode(1)
+            }
+            StandardStreams.writeOut("\(number) no longer belongs to \(owner)\n")
+            if left == 0 {
+                StandardStreams.writeOut("no numbers are mapped now: every call belongs to the default tenant\n")
+            }
         }
     }
 
