@@ -36,7 +36,21 @@ enum SQLiteSchema {
                 try runner.execute("PRAGMA user_version = \(currentVersion)")
             }
             try repairRoutingTriggers(runner)
+            try repairIdentityIndex(runner)
         }
+    }
+
+    /// Puts back the index that keeps an identity current in one tenant when a table rebuild dropped it
+    /// (as ``repairRoutingTriggers(_:)`` does for the triggers), after retiring, by ``version9``'s rule,
+    /// any duplicate written while it was missing. Without it the store's own writes still hold the rule
+    /// (each checks inside its `BEGIN IMMEDIATE` transaction), but another tool's would not.
+    private static func repairIdentityIndex(_ runner: SQLiteStatementRunner) throws(StoreError) {
+        let rows = try runner.rows(
+            "SELECT count(*) AS present FROM sqlite_master WHERE type = 'index' AND name = 'agents_one_current_tenant_per_identity'"
+        )
+        guard let present = rows.first?.column("present")?.integer, present == 0 else { return }
+        try runner.execute(retireDuplicateIdentities)
+        try runner.execute(identityIndex)
     }
 
     /// Puts back the routing version's triggers when a table rebuild dropped them (SQLite drops a table's
@@ -307,7 +321,13 @@ enum SQLiteSchema {
     /// then stored last) and the others are retired now; `agents import --move` moves one back.
     private static let version9: [String] = [
         "ALTER TABLE agents ADD COLUMN retired_at REAL CHECK (retired_at IS NULL OR presence = 'offline')",
-        """
+        retireDuplicateIdentities,
+        identityIndex,
+    ]
+
+    /// Retires every record of an identity current in several tenants but the one most in use (on a
+    /// call, then not offline, then stored last). Part of ``version9``: never edit it.
+    static let retireDuplicateIdentities = """
         UPDATE agents SET presence = 'offline', retired_at = (julianday('now') - 2440587.5) * 86400.0
         WHERE rowid IN (
             SELECT rowid FROM (
@@ -316,13 +336,15 @@ enum SQLiteSchema {
                     ORDER BY current_call_sid IS NOT NULL DESC, presence <> 'offline' DESC, rowid DESC
                 ) AS rank
                 FROM agents
+                WHERE retired_at IS NULL
             )
             WHERE rank > 1
         )
-        """,
         """
+
+    /// One current record per identity. Part of ``version9``: never edit it.
+    static let identityIndex = """
         CREATE UNIQUE INDEX IF NOT EXISTS agents_one_current_tenant_per_identity
             ON agents (identity) WHERE retired_at IS NULL
-        """,
-    ]
+        """
 }

@@ -212,6 +212,40 @@ struct SQLiteSchemaMigrationTests {
         }
     }
 
+    /// A tool that rebuilds the agents table drops its indexes; one that then writes an identity into a
+    /// second tenant breaks the rule. The next open retires the duplicate and puts the index back.
+    @Test func aDroppedIdentityIndexIsRebuiltAtOpenRetiringWhatWasWrittenMeanwhile() async throws {
+        try await TemporaryDatabase.with { path in
+            let first = try await SQLiteCallStore(path: path)
+            try await first.upsertAgent(.new("amy", tenant: "acme"))
+            _ = try await first.diagnosticRows("DROP INDEX agents_one_current_tenant_per_identity")
+            _ = try await first.diagnosticRows(
+                """
+                INSERT INTO agents (id, tenant, identity, name, email, presence, chat_capacity)
+                VALUES ('amy-globex', 'globex', 'amy', 'Amy G', 'amy@globex.test', 'available', 5)
+                """
+            )
+            try await first.close()
+
+            let second = try await SQLiteCallStore(path: path)
+            let all = try await second.agents(in: nil)
+            #expect(all.map { "\($0.tenant)/\($0.isRetired)" } == ["acme/true", "globex/false"])
+            let indexes = try await second.diagnosticRows(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'agents_one_current_tenant_per_identity'"
+            )
+            #expect(indexes.count == 1)
+            await #expect(throws: (any Error).self) {
+                try await second.diagnosticRows(
+                    """
+                    INSERT INTO agents (id, tenant, identity, name, email, presence, chat_capacity)
+                    VALUES ('amy-initech', 'initech', 'amy', 'Amy I', 'amy@initech.test', 'available', 5)
+                    """
+                )
+            }
+            try await second.close()
+        }
+    }
+
     @Test func theDashboardsQueriesUseTheirIndexes() async throws {
         let store = try await SQLiteCallStore(path: ":memory:")
         let plans = [
