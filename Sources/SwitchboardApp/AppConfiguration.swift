@@ -17,7 +17,7 @@ public struct AppConfiguration: Sendable {
     /// outlasts the 60 s keep-alive of common load balancers, which must close an idle connection first
     /// (else one may send a request onto a connection the server is closing).
     public var idleTimeout: Duration
-    /// How long a request may take to arrive whole, from its first byte to its body's end, before its
+    /// How long a request may take to arrive whole, from its headers to its body's end, before its
     /// connection is closed. A body trickled in a byte at a time never trips the idle timeout; this
     /// cuts it. The answer is not timed (see ``RequestDeadlineHandler``). Twilio gives up on a webhook
     /// after 15 s, so the default, 30 s, only ever cuts what no caller is waiting for.

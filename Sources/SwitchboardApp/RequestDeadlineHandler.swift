@@ -1,9 +1,15 @@
 import NIOCore
 import NIOHTTPTypes
 
-/// Closes a connection whose request has not arrived whole (head, body and end) within a deadline
-/// of its first part: a client that trickles a body, one byte now and then, never trips the idle
-/// timeout, and could hold its connection, and a file of the process, for ever.
+/// Closes a connection whose request has not arrived whole (body and end) within a deadline of its
+/// head, the first part the HTTP decoder hands on: a client that trickles a body, one byte now and
+/// then, never trips the idle timeout, and could hold its connection, and a file of the process, for
+/// ever.
+///
+/// Not covered: headers trickled in before the head is complete (the idle timeout and the decoder's
+/// 80 KiB header limit are all that bound them), and, on a connection that pipelines, an unfinished
+/// later request closes the connection while an earlier one may still be answered (Twilio does not
+/// pipeline).
 ///
 /// It watches only requests: once a request's end has arrived nothing is timed, so a slow answer, a
 /// long stream (`/api/events`) and an idle keep-alive connection (the idle timeout's business) are

@@ -54,6 +54,8 @@ public struct StoreBudget: Sendable {
         let result = await withTaskCancellationHandler {
             await outcome.value()
         } onCancel: {
+            // A cancelled caller gets the work's own outcome (its cancelled failure, usually), not a
+            // timeout: the budget did not run out. What it answered early matters to no one now.
             task.cancel()
         }
         _ = watchdog.finish(ticket)

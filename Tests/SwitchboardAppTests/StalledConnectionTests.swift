@@ -120,11 +120,12 @@ import Glibc
         "POST /twilio/voice HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
         + "X-Twilio-Signature: \(signature)\r\nContent-Length: 400\r\n\r\n"
 
-    /// Trickles a voice request's body into a server with a 1 s idle timeout and `requestTimeout`: the
-    /// seconds until it closed the connection, or nil when it was open after `patience`.
+    /// Trickles a voice request's body into a server with a 3 s idle timeout (far more than the 100 ms
+    /// between bytes, even on a loaded machine) and `requestTimeout`: the seconds until it closed the
+    /// connection, or nil when it was open after `patience`.
     static func trickle(requestTimeout: Duration, patience: Duration) async throws -> Double? {
         var configuration = Self.configuration()
-        configuration.idleTimeout = .seconds(1)
+        configuration.idleTimeout = .seconds(3)
         configuration.requestTimeout = requestTimeout
         let app = AppTests.app(store: InMemoryCallStore(agents: AppTests.agents(2)), configuration: configuration)
         return try await app.test(.live) { client async throws -> Double? in
@@ -136,17 +137,17 @@ import Glibc
     }
 
     /// A body trickled in, a byte every 100 ms, never trips the idle timeout; the request deadline
-    /// closes its connection.
+    /// (0.8 s from the request's head) closes its connection.
     @Test func aTrickledBodyIsCutAtTheRequestDeadline() async throws {
         let seconds = try await Self.trickle(requestTimeout: .milliseconds(800), patience: .seconds(10))
         let closedAfter = try #require(seconds, "a trickled body held its connection open for 10 s")
         #expect(closedAfter >= 0.6 && closedAfter < 5, "closed after \(closedAfter) s")
     }
 
-    /// The same trickle with a deadline far off is still open after 3 s: the idle timeout alone never
-    /// cuts it, which is why the deadline exists.
+    /// The same trickle with a deadline far off is still open after 5 s, past the idle timeout: the
+    /// idle timeout alone never cuts it, which is why the deadline exists.
     @Test func withoutTheDeadlineATrickledBodyOutlastsTheIdleTimeout() async throws {
-        let seconds = try await Self.trickle(requestTimeout: .seconds(60), patience: .seconds(3))
+        let seconds = try await Self.trickle(requestTimeout: .seconds(60), patience: .seconds(5))
         #expect(seconds == nil, "closed after \(seconds ?? 0) s")
     }
 

@@ -38,17 +38,17 @@ struct NumbersCommand: AsyncParsableCommand {
         func run() async throws {
             let opened = try await store.open()
             let store = opened.store
-            let owner = try await store.unmapNumber(number)
-            let left = try await store.numberMappings().count
-            try await opened.close()
-            guard let owner else {
+            guard let owner = try await store.unmapNumber(number) else {
+                try await opened.close()
                 StandardStreams.writeError("switchboard numbers remove: \(number) is not mapped\n")
                 throw ExitCode(1)
             }
             StandardStreams.writeOut("\(number) no longer belongs to \(owner)\n")
-            if left == 0 {
+            // Said once the removal is done; a store that cannot count now leaves the removal standing.
+            if let left = try? await store.numberMappings().count, left == 0 {
                 StandardStreams.writeOut("no numbers are mapped now: every call belongs to the default tenant\n")
             }
+            try await opened.close()
         }
     }
 

@@ -96,7 +96,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help: """
-            Seconds a request may take to arrive whole, from its first byte to its body's end, before its connection \
+            Seconds a request may take to arrive whole, from its headers to its body's end, before its connection \
             is closed (env SWITCHBOARD_REQUEST_TIMEOUT; default 30). The answer is not timed.
             """
     )
