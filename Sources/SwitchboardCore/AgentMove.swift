@@ -28,6 +28,12 @@ extension StoreError {
         )
     }
 
+    /// The error every store gives when a move would retire a record that is on a call: the agent
+    /// would be free in the new tenant, and rung, while still talking in the old one.
+    public static func agentOnCallElsewhere(_ identity: String, tenant: TenantID, callSid: String) -> StoreError {
+        .conflict("Agent \(identity) is on call \(callSid) in tenant \(tenant): move it when that call ends")
+    }
+
     /// The error every store gives when a retired agent's presence would change.
     public static func agentRetired(_ identity: String, tenant: TenantID) -> StoreError {
         .conflict("Agent \(identity) in tenant \(tenant) is retired: its identity moved to another tenant")

@@ -72,6 +72,9 @@ public protocol CallStore: Sendable {
     /// Stores `agent` as ``upsertAgent(_:)`` does, after retiring the identity's current record in any
     /// other tenant (presence offline, ``Agent/retiredAt`` `now`), in one transaction: at no moment is
     /// the identity current in two tenants, and a failure changes nothing.
+    /// - Throws: ``StoreError/conflict`` (``StoreError/agentOnCallElsewhere(_:tenant:callSid:)``) when
+    ///   the record to retire is on a call: the agent would be free, and rung, in the new tenant while
+    ///   still talking in the old one. Nothing changes; the move can be made once the call ends.
     @discardableResult
     func moveAgent(_ agent: Agent, at now: Date) async throws(StoreError) -> AgentMove
 

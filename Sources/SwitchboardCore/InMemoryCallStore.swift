@@ -133,6 +133,9 @@ public actor InMemoryCallStore: CallStore {
         let current = agent.asCurrent
         try current.checkRules()
         let elsewhere = currentRecord(of: agent.identity, otherThan: agent.tenant)
+        if let elsewhere, let callSid = elsewhere.currentCallSid {
+            throw .agentOnCallElsewhere(elsewhere.identity, tenant: elsewhere.tenant, callSid: callSid)
+        }
         if var retired = elsewhere {
             retired.presence = .offline
             retired.retiredAt = now

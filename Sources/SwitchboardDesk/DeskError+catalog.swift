@@ -32,6 +32,13 @@ extension DeskError {
         "Your agent record in this call center is retired: your identity moved to another call center.",
         hint: "Sign in again. If you work here again, POST /api/agents/sync with a token issued since then moves it back."
     )
+    /// The user's record in another tenant is on a call, so it cannot be moved here yet: the user would
+    /// be free, and rung, here while still talking there. The same code as ``agentBusy(currentCallSid:)``.
+    public static let onCallElsewhere = DeskError(
+        .agentBusy,
+        "You are on a call in another call center, so your agent record cannot move here yet.",
+        hint: "Finish that call, then try again."
+    )
     /// Another agent's record is retired: its identity moved to another tenant.
     public static func agentRetired(_ identity: String) -> DeskError {
         DeskError(.agentRetired, "Agent \(identity) is retired: the identity moved to another call center.")

@@ -50,8 +50,8 @@ extension SQLiteCallStore {
         let current = agent.asCurrent
         try current.checkRules()
         return try await session.transaction { (runner) throws(StoreError) in
-            if let elsewhere = try Self.tenantHoldingCurrentRecord(of: current, runner) {
-                throw .identityInAnotherTenant(current.identity, tenant: elsewhere)
+            if let elsewhere = try Self.currentRecordElsewhere(of: current, runner) {
+                throw .identityInAnotherTenant(current.identity, tenant: elsewhere.tenant)
             }
             return try Self.store(current, runner)
         }
@@ -62,7 +62,10 @@ extension SQLiteCallStore {
         let current = agent.asCurrent
         try current.checkRules()
         return try await session.transaction { (runner) throws(StoreError) in
-            let elsewhere = try Self.tenantHoldingCurrentRecord(of: current, runner)
+            let elsewhere = try Self.currentRecordElsewhere(of: current, runner)
+            if let elsewhere, let callSid = elsewhere.callSid {
+                throw .agentOnCallElsewhere(current.identity, tenant: elsewhere.tenant, callSid: callSid)
+            }
             if elsewhere != nil {
                 try runner.execute(
                     """
@@ -72,18 +75,23 @@ extension SQLiteCallStore {
                     [SQLiteData(now), .text(current.identity), .text(current.tenant.rawValue)]
                 )
             }
-            return AgentMove(agent: try Self.store(current, runner), retiredIn: elsewhere)
+            return AgentMove(agent: try Self.store(current, runner), retiredIn: elsewhere?.tenant)
         }
     }
 
-    /// The tenant other than the agent's own where its identity is current, if any.
-    private static func tenantHoldingCurrentRecord(of agent: Agent, _ runner: SQLiteStatementRunner) throws(StoreError) -> TenantID? {
+    /// The tenant other than the agent's own where its identity is current, and the call that record
+    /// is on, if any.
+    private static func currentRecordElsewhere(
+        of agent: Agent,
+        _ runner: SQLiteStatementRunner
+    ) throws(StoreError) -> (tenant: TenantID, callSid: String?)? {
         let rows = try runner.rows(
-            "SELECT tenant FROM agents WHERE identity = ?1 AND tenant <> ?2 AND retired_at IS NULL LIMIT 1",
+            "SELECT tenant, current_call_sid FROM agents WHERE identity = ?1 AND tenant <> ?2 AND retired_at IS NULL LIMIT 1",
             [.text(agent.identity), .text(agent.tenant.rawValue)]
         )
         guard let row = rows.first else { return nil }
-        return TenantID(try SQLiteRowReader(table: "agents", row: row).text("tenant"))
+        let reader = SQLiteRowReader(table: "agents", row: row)
+        return (TenantID(try reader.text("tenant")), try reader.optionalText("current_call_sid"))
     }
 
     /// Stores a current agent in one statement: a new agent whole (system fields included, for

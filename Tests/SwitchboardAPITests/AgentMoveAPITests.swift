@@ -111,6 +111,8 @@ struct AgentMoveAPITests {
             try await DeskHarness.app(store: store, redirector: RecordingRedirector()).test(.router) { client in
                 try await ParkingAPITests.answered("CAmoved", store: store, client: client)
                 let id = try await ParkingAPITests.park("CAmoved", client: client)
+                // Parked, the call is no longer hers (the park took her off it), so she can move.
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == nil)
                 #expect(try await client.api(.get, "/api/agents/me", token: Self.annInGlobexToken).status == .ok)
                 let status = try await client.twilio(
                     "/twilio/park-status?tenant=acme&parked=\(id)",
@@ -119,6 +121,31 @@ struct AgentMoveAPITests {
                 let body = String(buffer: status.body)
                 #expect(status.status == .ok)
                 #expect(body.contains("<Record") && !body.contains("<Client"), "\(body)")
+            }
+        }
+    }
+
+    /// A user moved while on a call keeps their record, and the call, until it ends: moved at once they
+    /// would be free, and rung, in the new tenant while still talking in the old one.
+    @Test(arguments: StoreUnderTest.all)
+    func aUserOnACallMovesOnlyOnceItEnds(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store).test(.router) { client in
+                try await store.recordRinging(DeskHarness.ringing("CAtalk", agents: [DeskHarness.ann]))
+                #expect(try await client.api(.post, "/api/calls/CAtalk/claim", token: DeskHarness.annToken).status == .ok)
+                let onCall = try await store.agent(identity: DeskHarness.ann, in: "acme")
+
+                let early = try await client.api(.get, "/api/agents/me", token: Self.annInGlobexToken)
+                #expect(early.status == .conflict)
+                #expect(try DeskHarness.errorCode(early) == "agent_busy")
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme") == onCall)
+                #expect(try await store.agents(in: "globex") == [])
+
+                try await store.endCall("CAtalk", at: Date(), wrapUpSeconds: 0)
+                let moved = try await client.api(.get, "/api/agents/me", token: Self.annInGlobexToken)
+                #expect(moved.status == .ok)
+                #expect(try DeskHarness.object(moved)["tenant"] as? String == "globex")
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").isRetired)
             }
         }
     }

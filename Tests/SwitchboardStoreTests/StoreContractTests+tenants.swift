@@ -95,6 +95,26 @@ extension StoreContractTests {
         }
     }
 
+    /// A record on a call is not retired under it: the agent would be free, and rung, in the new tenant
+    /// while still talking in the old one. Once the call ends, the move goes through.
+    @Test(arguments: StoreKind.allCases)
+    func aMoveWaitsUntilTheRecordToRetireIsOffItsCall(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.upsertAgent(.new("amy", tenant: "acme"))
+            #expect(try await store.claimCall("CA-1", tenant: "acme", agentIdentity: "amy", at: Clock.at(0)) == .won)
+            let busy = try await store.agent(identity: "amy", in: "acme")
+
+            let refusal = await #expect(throws: StoreError.conflict) { try await store.moveAgent(.new("amy", tenant: "globex"), at: Clock.at(5)) }
+            #expect(refusal?.message.contains("CA-1") == true, "\(String(describing: refusal))")
+            #expect(try await store.agents(in: nil) == [busy])
+
+            try await store.endCall("CA-1", at: Clock.at(10), wrapUpSeconds: 0)
+            let move = try await store.moveAgent(.new("amy", tenant: "globex"), at: Clock.at(11))
+            #expect(move.retiredIn == "acme")
+            #expect(try await store.agent(identity: "amy", in: "acme").retiredAt == Clock.at(11))
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func aMoveThatFailsRetiresNothing(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in

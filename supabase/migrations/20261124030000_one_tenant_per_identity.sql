@@ -96,7 +96,9 @@ $$;
 
 -- Retires the identity's current record in any other tenant (offline, retired at p_retired_at), then
 -- stores the agent as upsert_agent does, in one transaction. Returns
--- {"agent": <row>, "retired_in": <tenant id or null>}.
+-- {"agent": <row>, "retired_in": <tenant id or null>}. A record to retire that is on a call raises
+-- PT409 and changes nothing: the agent would be free, and rung, in the new tenant while still talking
+-- in the old one.
 create or replace function public.move_agent(
     p_id text, p_tenant_id text, p_identity text, p_name text, p_email text, p_presence text,
     p_current_call_sid text, p_wrap_up_ends_at timestamptz, p_last_call_ended_at timestamptz,
@@ -106,8 +108,16 @@ language plpgsql volatile as $$
 declare
     v_agent public.agents;
     v_retired_in text;
+    v_call_sid text;
 begin
     perform pg_advisory_xact_lock(hashtextextended('agent identity' || chr(31) || p_identity, 20261124));
+    select tenant_id, current_call_sid into v_retired_in, v_call_sid from public.agents
+    where identity = p_identity and tenant_id <> p_tenant_id and retired_at is null
+    for update;
+    if v_call_sid is not null then
+        raise exception using errcode = 'PT409',
+            message = format('Agent %s is on call %s in tenant %s: move it when that call ends', p_identity, v_call_sid, v_retired_in);
+    end if;
     update public.agents
     set presence = 'offline', retired_at = p_retired_at
     where identity = p_identity and tenant_id <> p_tenant_id and retired_at is null

@@ -57,7 +57,9 @@ struct DeskServices<Store: DeskStore>: Sendable {
         // A new record is available, as every provisioned agent; a retired one moved back keeps its
         // presence (offline) until the agent sets it.
         let agent = existing ?? AgentProvisioning.newAgent(for: user, chatCapacity: configuration.defaultChatCapacity)
-        let move = try await run(notFound: .internalError) { () async throws(StoreError) in try await store.moveAgent(agent, at: Date()) }
+        let move = try await run(notFound: .internalError, conflict: .onCallElsewhere) { () async throws(StoreError) in
+            try await store.moveAgent(agent, at: Date())
+        }
         var metadata: Logger.Metadata = ["agent": "\(move.agent.identity)", "tenant": "\(move.agent.tenant)"]
         if let retiredIn = move.retiredIn { metadata["retired_in"] = "\(retiredIn)" }
         logger.info(existing == nil ? "agent provisioned" : "agent moved back", metadata: metadata)
