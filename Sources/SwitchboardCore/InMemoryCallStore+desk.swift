@@ -270,7 +270,7 @@ extension InMemoryCallStore: DeskStore {
     ) throws(StoreError)
         -> PickupOutcome
     {
-        let agent = try agent(identity: agentIdentity, in: tenant)
+        let agent = try currentAgent(identity: agentIdentity, in: tenant)
         var handoff = try handoff(id: id, in: tenant)
         if let holder = handoff.pickedUpBy {
             return holder == agentIdentity && handoff.status == .active ? .pickedUp(handoff) : .alreadyPickedUp(by: holder)

@@ -76,11 +76,16 @@ extension SQLiteCallStore {
     {
         try await session.transaction { (runner) throws(StoreError) -> PickupOutcome in
             let agents = try runner.rows(
-                "SELECT chat_capacity FROM agents WHERE tenant = ?1 AND identity = ?2",
+                "SELECT chat_capacity, retired_at FROM agents WHERE tenant = ?1 AND identity = ?2",
                 [.text(tenant.rawValue), .text(agentIdentity)]
             )
             guard let agent = agents.first else { throw .notFound("No agent \(agentIdentity) in tenant \(tenant)") }
-            let capacity = try SQLiteRowReader(table: "agents", row: agent).integer("chat_capacity")
+            let reader = SQLiteRowReader(table: "agents", row: agent)
+            // A retired record (see Agent.retiredAt) picks up nothing.
+            guard try reader.optionalDate("retired_at") == nil else {
+                throw .notFound("No current agent \(agentIdentity) in tenant \(tenant): its record is retired")
+            }
+            let capacity = try reader.integer("chat_capacity")
             let handoff = try Self.handoff(id: id, in: tenant, runner)
             if let holder = handoff.pickedUpBy {
                 return holder == agentIdentity && handoff.status == .active ? .pickedUp(handoff) : .alreadyPickedUp(by: holder)

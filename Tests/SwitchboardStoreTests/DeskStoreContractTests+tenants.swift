@@ -73,9 +73,10 @@ extension DeskStoreContractTests {
     }
 
     /// A record retired when its identity moved to another tenant takes no call of its old tenant: not
-    /// one that was ringing it before the move, not its own park's ring-back, not a retrieval, not a park.
+    /// one that was ringing it before the move, not its own park's ring-back, not a retrieval, not a
+    /// park; nor a chat handoff.
     @Test(arguments: StoreKind.allCases)
-    func aRetiredRecordTakesNoCallAndParksNone(kind: StoreKind) async throws {
+    func aRetiredRecordTakesNoCallNoParkAndNoChat(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
             try await store.upsertAgent(.new("amy", tenant: "acme"))
             try await store.upsertAgent(.new("bob", tenant: "acme"))
@@ -100,6 +101,12 @@ extension DeskStoreContractTests {
             await #expect(throws: StoreError.notFound) {
                 try await store.parkCall("CA-3", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(21))
             }
+            let chat = try await store.createHandoff(tenant: "acme", conversationID: "c-1", customerName: nil, summary: nil, at: Clock.at(21))
+                .handoff
+            await #expect(throws: StoreError.notFound) {
+                try await store.pickUpHandoff(id: chat.id, tenant: "acme", agentIdentity: "amy", at: Clock.at(22))
+            }
+            #expect(try await store.handoffs(in: "acme", status: .pending) == [chat])
             let retired = try await store.agent(identity: "amy", in: "acme")
             #expect(retired.isRetired && retired.currentCallSid == nil)
             #expect(try await store.callWinner("CA-2") == nil)

@@ -10,9 +10,9 @@
 -- identity's record elsewhere and stores the new one in one transaction; upsert_agent refuses an
 -- identity current in another tenant, and makes a retired record it updates current again.
 --
--- A retired record takes no call: the triggers below refuse to put it on a call (a claim, a
--- retrieval, a recalled parker) or to park with it, with PT404 as for an unknown agent, whatever build
--- or function tries.
+-- A retired record takes no call and no chat: the triggers below refuse to put it on a call (a claim,
+-- a retrieval, a recalled parker), to park with it, or to give it a handoff, with PT404 as for an
+-- unknown agent, whatever build or function tries.
 --
 -- Data from before this rule may hold an identity current in several tenants. This migration keeps
 -- the record most in use current (on a call, then not offline, then created last) and retires the
@@ -168,3 +168,21 @@ $$;
 drop trigger if exists parked_calls_parker_is_current on public.parked_calls;
 create trigger parked_calls_parker_is_current before insert on public.parked_calls
     for each row execute function public.parked_calls_parker_is_current();
+
+create or replace function public.chat_handoffs_holder_is_current() returns trigger
+language plpgsql as $$
+begin
+    if new.picked_up_by is not null and new.picked_up_by is distinct from old.picked_up_by and exists (
+        select 1 from public.agents
+        where tenant_id = new.tenant_id and identity = new.picked_up_by and retired_at is not null
+    ) then
+        raise exception using errcode = 'PT404',
+            message = format('No current agent %s in tenant %s: its record is retired', new.picked_up_by, new.tenant_id);
+    end if;
+    return new;
+end;
+$$;
+
+drop trigger if exists chat_handoffs_holder_is_current on public.chat_handoffs;
+create trigger chat_handoffs_holder_is_current before update of picked_up_by on public.chat_handoffs
+    for each row execute function public.chat_handoffs_holder_is_current();
