@@ -20,8 +20,8 @@ final class RequestDeadlineHandler: ChannelInboundHandler, RemovableChannelHandl
     typealias InboundOut = HTTPRequestPart
 
     private let limit: TimeAmount
-    /// When the request being read began; nil between requests.
-    private var started: NIODeadline?
+    /// Whether a request's head has arrived and its end has not.
+    private var reading = false
     private var timer: Scheduled<Void>?
 
     /// A handler giving each request `limit` from its first part to its end.
@@ -32,11 +32,11 @@ final class RequestDeadlineHandler: ChannelInboundHandler, RemovableChannelHandl
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head:
-            started = .now()
+            reading = true
         case .body:
             break
         case .end:
-            started = nil
+            reading = false
             timer?.cancel()
             timer = nil
         }
@@ -44,8 +44,10 @@ final class RequestDeadlineHandler: ChannelInboundHandler, RemovableChannelHandl
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        if let started, timer == nil {
-            timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: started + limit) {
+        // Timed from the end of the read that left the request unfinished (no clock is read for a
+        // request that arrives whole in one read).
+        if reading, timer == nil {
+            timer = context.eventLoop.assumeIsolated().scheduleTask(in: limit) {
                 context.close(promise: nil)
             }
         }

@@ -61,10 +61,10 @@ public struct Agent: Equatable, Sendable, Codable {
         self.retiredAt = retiredAt
     }
 
-    /// Whether the agent can be rung at `now`: current (not retired), available, on no call, and not in
-    /// wrap-up.
+    /// Whether the agent can be rung at `now`: available, on no call, and not in wrap-up. A retired
+    /// record never is: every store holds it offline (``checkRules()``, and the stores' constraints).
     public func isAvailable(at now: Date) -> Bool {
-        retiredAt == nil && presence == .available && currentCallSid == nil && (wrapUpEndsAt.map { $0 <= now } ?? true)
+        presence == .available && currentCallSid == nil && (wrapUpEndsAt.map { $0 <= now } ?? true)
     }
 
     /// Longest idle first: agents who never had a call, then the oldest last call end; ties by identity,

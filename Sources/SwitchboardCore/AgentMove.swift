@@ -34,6 +34,12 @@ extension StoreError {
         .conflict("Agent \(identity) is on call \(callSid) in tenant \(tenant): move it when that call ends")
     }
 
+    /// The error every store gives when a retired record would take a call, a park or a chat: as for an
+    /// unknown agent, since the record is not one of the tenant's agents any more.
+    public static func noCurrentAgent(_ identity: String, tenant: TenantID) -> StoreError {
+        .notFound("No current agent \(identity) in tenant \(tenant): its record is retired")
+    }
+
     /// The error every store gives when a retired agent's presence would change.
     public static func agentRetired(_ identity: String, tenant: TenantID) -> StoreError {
         .conflict("Agent \(identity) in tenant \(tenant) is retired: its identity moved to another tenant")

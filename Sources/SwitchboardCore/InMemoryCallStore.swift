@@ -209,7 +209,7 @@ public actor InMemoryCallStore: CallStore {
     /// The agent, when it may take a call: a retired record (see ``Agent/retiredAt``) is not found.
     func currentAgent(identity: String, in tenant: TenantID) throws(StoreError) -> Agent {
         let agent = try agent(identity: identity, in: tenant)
-        guard !agent.isRetired else { throw .notFound("No current agent \(identity) in tenant \(tenant): its record is retired") }
+        guard !agent.isRetired else { throw .noCurrentAgent(identity, tenant: tenant) }
         return agent
     }
 

@@ -83,7 +83,7 @@ extension SQLiteCallStore {
             let reader = SQLiteRowReader(table: "agents", row: agent)
             // A retired record (see Agent.retiredAt) picks up nothing.
             guard try reader.optionalDate("retired_at") == nil else {
-                throw .notFound("No current agent \(agentIdentity) in tenant \(tenant): its record is retired")
+                throw .noCurrentAgent(agentIdentity, tenant: tenant)
             }
             let capacity = try reader.integer("chat_capacity")
             let handoff = try Self.handoff(id: id, in: tenant, runner)

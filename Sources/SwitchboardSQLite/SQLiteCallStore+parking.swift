@@ -274,7 +274,7 @@ extension SQLiteCallStore {
         guard let row = rows.first else { throw .notFound("No agent \(identity) in tenant \(tenant)") }
         let reader = SQLiteRowReader(table: "agents", row: row)
         guard try reader.optionalDate("retired_at") == nil else {
-            throw .notFound("No current agent \(identity) in tenant \(tenant): its record is retired")
+            throw .noCurrentAgent(identity, tenant: tenant)
         }
         return try reader.optionalText("current_call_sid")
     }

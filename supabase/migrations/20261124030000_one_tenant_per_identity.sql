@@ -151,16 +151,27 @@ drop trigger if exists agents_retired_take_no_call on public.agents;
 create trigger agents_retired_take_no_call before update of current_call_sid on public.agents
     for each row execute function public.agents_retired_take_no_call();
 
-create or replace function public.parked_calls_parker_is_current() returns trigger
+-- Raises PT404 when the tenant's record of the identity is retired; the triggers below share it.
+create or replace function public.refuse_retired_agent(p_tenant_id text, p_identity text) returns void
 language plpgsql as $$
 begin
     if exists (
         select 1 from public.agents
-        where tenant_id = new.tenant_id and identity = new.parked_by and retired_at is not null
+        where tenant_id = p_tenant_id and identity = p_identity and retired_at is not null
     ) then
         raise exception using errcode = 'PT404',
-            message = format('No current agent %s in tenant %s: its record is retired', new.parked_by, new.tenant_id);
+            message = format('No current agent %s in tenant %s: its record is retired', p_identity, p_tenant_id);
     end if;
+end;
+$$;
+
+revoke execute on function public.refuse_retired_agent(text, text) from public, anon, authenticated;
+grant execute on function public.refuse_retired_agent(text, text) to service_role;
+
+create or replace function public.parked_calls_parker_is_current() returns trigger
+language plpgsql as $$
+begin
+    perform public.refuse_retired_agent(new.tenant_id, new.parked_by);
     return new;
 end;
 $$;
@@ -172,12 +183,8 @@ create trigger parked_calls_parker_is_current before insert on public.parked_cal
 create or replace function public.chat_handoffs_holder_is_current() returns trigger
 language plpgsql as $$
 begin
-    if new.picked_up_by is not null and new.picked_up_by is distinct from old.picked_up_by and exists (
-        select 1 from public.agents
-        where tenant_id = new.tenant_id and identity = new.picked_up_by and retired_at is not null
-    ) then
-        raise exception using errcode = 'PT404',
-            message = format('No current agent %s in tenant %s: its record is retired', new.picked_up_by, new.tenant_id);
+    if new.picked_up_by is not null and new.picked_up_by is distinct from old.picked_up_by then
+        perform public.refuse_retired_agent(new.tenant_id, new.picked_up_by);
     end if;
     return new;
 end;

@@ -118,28 +118,31 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let url = configuredURL ?? "http://\(host):\(resolvedPort)"
         try Self.checkPublicURL(url)
-        let idleSeconds =
-            try idleTimeout ?? environment["SWITCHBOARD_IDLE_TIMEOUT"].map { value in
-                guard let seconds = Double(value) else { throw ValidationError("SWITCHBOARD_IDLE_TIMEOUT=\(value) is not a number of seconds") }
-                return seconds
-            } ?? 75
-        guard idleSeconds.isFinite, idleSeconds >= 1, idleSeconds <= 86_400 else {
-            throw ValidationError("the idle timeout must be 1 to 86400 seconds, not \(idleSeconds)")
-        }
-        let requestSeconds =
-            try requestTimeout ?? environment["SWITCHBOARD_REQUEST_TIMEOUT"].map { value in
-                guard let seconds = Double(value) else {
-                    throw ValidationError("SWITCHBOARD_REQUEST_TIMEOUT=\(value) is not a number of seconds")
-                }
-                return seconds
-            } ?? 30
-        guard requestSeconds.isFinite, requestSeconds >= 1, requestSeconds <= 86_400 else {
-            throw ValidationError("the request timeout must be 1 to 86400 seconds, not \(requestSeconds)")
-        }
+        let idleSeconds = try Self.seconds(idleTimeout, environment, "SWITCHBOARD_IDLE_TIMEOUT", default: 75, name: "idle timeout")
+        let requestSeconds = try Self.seconds(requestTimeout, environment, "SWITCHBOARD_REQUEST_TIMEOUT", default: 30, name: "request timeout")
         var configuration = AppConfiguration(host: host, port: resolvedPort, authTokens: tokens, routing: RoutingConfiguration(publicURL: url))
         configuration.idleTimeout = .milliseconds(Int64((idleSeconds * 1000).rounded()))
         configuration.requestTimeout = .milliseconds(Int64((requestSeconds * 1000).rounded()))
         return configuration
+    }
+
+    /// A timeout in seconds: the flag, else the environment variable, else the default; 1 to 86400.
+    static func seconds(
+        _ flag: Double?,
+        _ environment: [String: String],
+        _ variable: String,
+        default fallback: Double,
+        name: String
+    ) throws -> Double {
+        let seconds =
+            try flag ?? environment[variable].map { value in
+                guard let seconds = Double(value) else { throw ValidationError("\(variable)=\(value) is not a number of seconds") }
+                return seconds
+            } ?? fallback
+        guard seconds.isFinite, seconds >= 1, seconds <= 86_400 else {
+            throw ValidationError("the \(name) must be 1 to 86400 seconds, not \(seconds)")
+        }
+        return seconds
     }
 
     /// Refuses a public URL Twilio's signatures could never match, or that would leak a secret into
