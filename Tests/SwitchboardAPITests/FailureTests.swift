@@ -113,7 +113,7 @@ import Testing
             #expect(try await client.api(.get, "/api/agents/me", token: DeskHarness.annToken).status != .methodNotAllowed)
             // The agents' API's Twilio routes refuse other methods as the voice routes do.
             for path in ["/twilio/park", "/twilio/park-wait", "/twilio/retrieve", "/twilio/desk-voicemail"] {
-                for method in [HTTPRequest.Method.get, .head, .options] {
+                for method in [HTTPRequest.Method.get, .head, .options, .trace] {
                     let response = try await client.execute(uri: path, method: method)
                     #expect(response.status == .methodNotAllowed, "\(method) \(path)")
                     #expect(response.headers[.allow] == "POST", "\(method) \(path)")

@@ -188,13 +188,19 @@ import Testing
 
     @Test(arguments: [TestingSetup.router, .live])
     func otherMethodsAreNotAllowed(setup: TestingSetup) async throws {
+        let methods: [HTTPRequest.Method] = [.get, .head, .put, .delete, .patch, .options, .trace, try #require(.init("PROPFIND"))]
         try await Self.app(store: InMemoryCallStore()).test(setup) { client async throws in
-            for method in [HTTPRequest.Method.get, .head, .put, .delete, .patch, .options] {
-                let response = try await client.execute(uri: "/twilio/voice", method: method)
-                #expect(response.status == .methodNotAllowed, "\(method)")
-                #expect(response.headers[.allow] == "POST")
-                if method != .head { #expect(String(buffer: response.body) == "use POST\n", "\(method)") }
+            for path in ["/twilio/voice", "/twilio/dial-status", "/twilio/recording-status"] {
+                for method in methods {
+                    let response = try await client.execute(uri: path, method: method)
+                    #expect(response.status == .methodNotAllowed, "\(method) \(path)")
+                    #expect(response.headers[.allow] == "POST", "\(method) \(path)")
+                    if method != .head { #expect(String(buffer: response.body) == "use POST\n", "\(method) \(path)") }
+                }
             }
+            // A GET route names GET.
+            let trace = try await client.execute(uri: "/healthz", method: .trace)
+            #expect(trace.status == .methodNotAllowed && trace.headers[.allow] == "GET" && String(buffer: trace.body) == "use GET\n")
         }
     }
 

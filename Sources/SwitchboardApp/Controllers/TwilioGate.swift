@@ -66,20 +66,6 @@ struct TwilioGate: Sendable {
         return form
     }
 
-    /// Answers every other method on the Twilio route `path` with 405, `Allow: POST` and a one-line
-    /// body (HEAD and OPTIONS included, which the router would otherwise answer with a bare 404).
-    static func refuseOtherMethods(on path: RouterPath, in router: Router<BasicRequestContext>) {
-        for method in [HTTPRequest.Method.get, .head, .put, .delete, .patch, .options] {
-            router.on(path, method: method) { _, _ in
-                Response(
-                    status: .methodNotAllowed,
-                    headers: [.allow: "POST", .contentType: "text/plain; charset=utf-8"],
-                    body: .init(byteBuffer: ByteBuffer(string: "use POST\n"))
-                )
-            }
-        }
-    }
-
     /// Whether a `Content-Type` is `application/x-www-form-urlencoded` (in any case, parameters allowed),
     /// compared byte by byte without lowercasing a copy.
     static func isForm(_ contentType: String?) -> Bool {

@@ -30,7 +30,6 @@ struct VoiceController<Store: CallStore>: Sendable {
         for route in TwilioRoute.allCases {
             let path = RouterPath(stringLiteral: route.rawValue)
             router.post(path) { request, context in try await self.answer(route, request, context) }
-            TwilioGate.refuseOtherMethods(on: path, in: router)
         }
     }
 

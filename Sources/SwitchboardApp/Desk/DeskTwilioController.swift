@@ -28,7 +28,6 @@ struct DeskTwilioController<Store: DeskStore>: Sendable {
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         for route in DeskTwilioRoute.allCases {
-            TwilioGate.refuseOtherMethods(on: RouterPath(stringLiteral: route.rawValue), in: router)
             router.post(RouterPath(stringLiteral: route.rawValue)) { request, context in
                 let clock = ContinuousClock()
                 let start = clock.now

@@ -2,19 +2,18 @@ import HTTPTypes
 import Hummingbird
 import SwitchboardDesk
 
-/// The API's routes as method and path pattern (`/api/calls/{callSid}/claim`), to tell a wrong method
-/// from a wrong path. A segment matches a `{name}` parameter or itself, as in Hummingbird's router; the
-/// API has no wildcard routes.
-struct APIRouteTable: Sendable {
+/// The service's routes as method and path pattern (`/api/calls/{callSid}/claim`), to tell a wrong
+/// method from a wrong path. A segment matches a `{name}` parameter or itself, as in Hummingbird's
+/// router; the service has no wildcard routes.
+struct RouteTable: Sendable {
     private let routes: [(method: HTTPRequest.Method, segments: [Substring])]
-    /// Whether every API route is made of literal segments and whole-segment parameters, the only
-    /// patterns the table matches; when not, it refuses nothing and leaves every request to the router.
+    /// Whether every route is made of literal segments and whole-segment parameters, the only patterns
+    /// the table matches; when not, it refuses nothing and leaves every request to the router.
     let isComplete: Bool
 
-    /// Keeps the `/api/…` routes of `routes`, given as Hummingbird describes them (`/api/calls/{callSid}/claim`).
+    /// The table of `routes`, given as Hummingbird describes them (`/api/calls/{callSid}/claim`).
     init(_ routes: [(HTTPRequest.Method, String)]) {
-        let api = routes.filter { Self.isAPI($0.1) }
-        self.routes = api.map { method, path in (method, Self.segments(path)) }
+        self.routes = routes.map { method, path in (method, Self.segments(path)) }
         isComplete = self.routes.allSatisfy { route in
             route.segments.allSatisfy { segment in
                 Self.isParameter(segment) || !segment.contains(where: { "{}*:!".contains($0) })
@@ -31,8 +30,10 @@ struct APIRouteTable: Sendable {
 
     private static func segments(_ path: String) -> [Substring] { path.split(separator: "/", omittingEmptySubsequences: true) }
 
-    /// The methods the API answers on `path`, in a fixed order; empty when no route has that path.
+    /// The methods the service answers on `path`, in a fixed order; empty when no route has that path
+    /// (or the table is not complete).
     func methods(for path: String) -> [HTTPRequest.Method] {
+        guard isComplete else { return [] }
         let wanted = Self.segments(path)
         var methods: [HTTPRequest.Method] = []
         for route in routes where route.segments.count == wanted.count && !methods.contains(route.method) {
@@ -42,7 +43,7 @@ struct APIRouteTable: Sendable {
         return methods.sorted { $0.rawValue < $1.rawValue }
     }
 
-    /// The error for `method` on `path`, or nil when a route answers it.
+    /// The agents' API's error for `method` on the API path `path`, or nil when a route answers it.
     func refusal(method: HTTPRequest.Method, path: String) -> DeskError? {
         guard isComplete else { return nil }
         let allowed = methods(for: path)
