@@ -1,7 +1,7 @@
 extension Agent {
     /// The rules every store holds an agent to, checked before it is stored so that the error names the
     /// rule (the stores' own constraints enforce them again):
-    /// - a tenant (an agent of no tenant is never rung);
+    /// - a tenant (an agent of no tenant is never rung) with a name as ``TenantID/problem`` allows;
     /// - an identity of 1 to 256 ASCII letters, digits or underscores (a Voice SDK client name);
     /// - a chat capacity of zero or more;
     /// - a retired agent is offline.
@@ -10,6 +10,7 @@ extension Agent {
         guard !tenant.rawValue.isEmpty else {
             throw .invalid("Agent \(identity) has no tenant: give it one, or leave it out for the default tenant")
         }
+        if let problem = tenant.problem { throw .invalid("Agent \(identity): \(problem)") }
         let bytes = identity.utf8
         let allowed = bytes.allSatisfy { byte in
             (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)

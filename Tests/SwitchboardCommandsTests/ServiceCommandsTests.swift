@@ -71,6 +71,57 @@ import Testing
         #expect(missing.stderr.contains("nobody"))
     }
 
+    /// A file that would fail partway changes nothing: every record is checked, against the rules and
+    /// against what is stored, before any is written.
+    @Test func agentsImportOfAFileWithABadRecordStoresNone() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("atomic.sqlite").path
+        func importing(_ json: String, _ extra: [String] = []) throws -> CommandLineTests.Run {
+            try cli.run(["agents", "import", "-", "--database", database] + extra, stdin: Array(json.utf8))
+        }
+        func agent(_ identity: String, _ tenant: String) -> String {
+            #"{"identity": "\#(identity)", "name": "N", "email": "n@x.com", "presence": "available", "tenant": "\#(tenant)"}"#
+        }
+        #expect(try importing("[\(agent("ann", "t1"))]").status == 0)
+        // A bad identity last, a tenant with a leading space in the middle: the good first record is not stored.
+        let badRules = try importing("[\(agent("bob", "t1")), \(agent("cy", " t1")), \(agent("dee-1", "t1"))]")
+        #expect(badRules.status == 1)
+        #expect(badRules.stderr.contains(#"agent 1 ("cy"): Agent cy: a tenant's name cannot begin or end with a space"#), "\(badRules.stderr)")
+        #expect(badRules.stderr.contains(#"agent 2 ("dee-1"): Agent identity must be"#), "\(badRules.stderr)")
+        #expect(badRules.stderr.contains("nothing imported"))
+        // An identity current in another tenant, without --move, after a good record: neither is stored.
+        let elsewhere = try importing("[\(agent("eve", "t2")), \(agent("ann", "t2"))]")
+        #expect(elsewhere.status == 1)
+        #expect(elsewhere.stderr.contains("agent 1 (ann): Identity ann is already a current agent of tenant t1"), "\(elsewhere.stderr)")
+        #expect(elsewhere.stderr.contains("pass --move"))
+        let listed = String(decoding: try cli.run(["agents", "list", "--database", database]).stdout, as: UTF8.self)
+        #expect(listed == "t1\tann\tavailable\tN\tn@x.com\t-\n", "\(listed)")
+        // With --move the same file is stored whole.
+        let moved = try importing("[\(agent("eve", "t2")), \(agent("ann", "t2"))]", ["--move"])
+        #expect(moved.status == 0, "\(moved.stderr)")
+        #expect(String(decoding: moved.stdout, as: UTF8.self).contains("imported 2 of 2 agents"))
+    }
+
+    /// An empty database path is refused (SQLite would give every connection a private temporary
+    /// database: an import would report success and store nothing, and a server find no tables).
+    @Test func anEmptyDatabasePathIsRefused() throws {
+        for arguments in [["agents", "list", "--database", ""], ["agents", "import", "-", "--database", ""], ["serve", "--dev", "--database", ""]] {
+            let run = try cli.run(arguments, stdin: Array("[]".utf8))
+            #expect(run.status == 2, "\(arguments): \(run.stderr)")
+            #expect(run.stderr.contains("--database cannot be empty"), "\(arguments): \(run.stderr)")
+        }
+    }
+
+    /// A `--server` that is not an http URL is a usage error, not a crash.
+    @Test func simulateRefusesAServerThatIsNotAnHTTPURL() throws {
+        for server in ["127.0.0.1:18601", "http://[::1", "http://exa mple.com", "ftp://127.0.0.1:1"] {
+            let run = try cli.run(["simulate", "voice", "--server", server, "--auth-token", "tok"])
+            #expect(run.status == 2, "\(server): \(run.stderr)")
+            #expect(run.stderr.contains("is not an http:// or https:// URL with a host"), "\(server): \(run.stderr)")
+        }
+    }
+
     @Test func agentsImportNamesTheBadRecord() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -86,7 +137,7 @@ import Testing
             stdin: Array(#"[{"identity": "bad id", "name": "A", "email": "e", "presence": "available"}]"#.utf8)
         )
         #expect(badIdentity.status == 1)
-        #expect(badIdentity.stderr.contains("agent 0 (bad id)"))
+        #expect(badIdentity.stderr.contains(#"agent 0 ("bad id"): Agent identity must be"#), "\(badIdentity.stderr)")
         let twice = try cli.run(
             ["agents", "import", "-", "--database", database],
             stdin: Array(

@@ -11,34 +11,6 @@ struct AgentsCommand: AsyncParsableCommand {
         subcommands: [Import.self, List.self, SetPresence.self]
     )
 
-    /// One agent as `agents import` reads it.
-    struct Record: Decodable {
-        var identity: String
-        var name: String
-        var email: String
-        var presence: Presence
-        var tenant: String?
-
-        /// What is wrong with a file of records, before any is stored: an agent named twice (it would
-        /// be imported once and counted twice, the second silently winning), or one identity given to
-        /// two tenants (it can be current in one only). Nil when nothing is.
-        static func problem(in records: [Record]) -> String? {
-            var first: [String: (index: Int, tenant: String)] = [:]
-            for (index, record) in records.enumerated() {
-                let tenant = record.tenant ?? TenantID.default.rawValue
-                if let earlier = first[record.identity] {
-                    let problem =
-                        earlier.tenant == tenant
-                        ? "are both \(record.identity) in tenant \(tenant): list each agent once"
-                        : "give identity \(record.identity) to tenants \(earlier.tenant) and \(tenant): an identity is an agent of one tenant"
-                    return "agents \(earlier.index) and \(index) \(problem)"
-                }
-                first[record.identity] = (index, tenant)
-            }
-            return nil
-        }
-    }
-
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create or update agents from a JSON array of {identity, name, email, presence, tenant?}."
@@ -74,22 +46,33 @@ struct AgentsCommand: AsyncParsableCommand {
                 StandardStreams.writeError("\(file): not a JSON array of agents: \(Self.describe(error))\n")
                 throw ExitCode(1)
             }
-            if let problem = Record.problem(in: records) {
-                StandardStreams.writeError("\(file): \(problem)\n")
+            let problems = Record.problems(in: records)
+            guard problems.isEmpty else {
+                for problem in problems { StandardStreams.writeError("\(file): \(problem)\n") }
+                StandardStreams.writeError("\(file): nothing imported\n")
                 throw ExitCode(1)
             }
+            let agents = records.map(\.agent)
             let opened = try await store.open()
             let store = opened.store
+            // Every record is checked against what is stored before any is written: a file that would
+            // fail partway (an identity current elsewhere, one on a call) changes nothing.
+            let refusals: [String]
+            do {
+                refusals = Self.refusals(of: agents, stored: try await store.agents(in: nil), moving: move)
+            } catch {
+                try await opened.close()
+                StandardStreams.writeError("switchboard agents import: cannot read the stored agents: \(error)\n")
+                throw ExitCode(1)
+            }
+            guard refusals.isEmpty else {
+                try await opened.close()
+                for refusal in refusals { StandardStreams.writeError("\(file): \(refusal)\n") }
+                StandardStreams.writeError("\(file): nothing imported\n")
+                throw ExitCode(1)
+            }
             var imported = 0
-            for (index, record) in records.enumerated() {
-                let agent = Agent(
-                    id: "",
-                    tenant: TenantID(record.tenant ?? TenantID.default.rawValue),
-                    identity: record.identity,
-                    name: record.name,
-                    email: record.email,
-                    presence: record.presence
-                )
+            for (index, agent) in agents.enumerated() {
                 do {
                     if move {
                         let moved = try await store.moveAgent(agent, at: Date())
@@ -103,13 +86,38 @@ struct AgentsCommand: AsyncParsableCommand {
                     }
                     imported += 1
                 } catch {
+                    // Only a store failure, or a change made meanwhile by someone else, gets here. The
+                    // import stops: what follows would likely fail the same way, and a rerun (imports
+                    // are idempotent) finishes it.
+                    try await opened.close()
                     let hint = error == .conflict && !move ? "; pass --move to move it" : ""
-                    StandardStreams.writeError("\(file): agent \(index) (\(record.identity)): \(error)\(hint)\n")
+                    StandardStreams.writeError("\(file): agent \(index) (\(agent.identity)): \(error)\(hint)\n")
+                    StandardStreams.writeError(
+                        "\(file): stopped after importing \(imported) of \(records.count) agents; import the file again once the problem is fixed\n"
+                    )
+                    throw ExitCode(1)
                 }
             }
             try await opened.close()
             StandardStreams.writeOut("imported \(imported) of \(records.count) agents\n")
-            if imported != records.count { throw ExitCode(1) }
+        }
+
+        /// Why `agents` cannot be stored over `stored`, one line per agent refused: without `moving`, an
+        /// identity current in another tenant; with it, one whose record there is on a call (moving it
+        /// would free the agent while they are still talking). Empty when every agent can be stored.
+        static func refusals(of agents: [Agent], stored: [Agent], moving: Bool) -> [String] {
+            var current: [String: Agent] = [:]
+            for agent in stored where !agent.isRetired { current[agent.identity] = agent }
+            return agents.enumerated().compactMap { index, agent in
+                guard let elsewhere = current[agent.identity], elsewhere.tenant != agent.tenant else { return nil }
+                if !moving {
+                    return
+                        "agent \(index) (\(agent.identity)): \(StoreError.identityInAnotherTenant(agent.identity, tenant: elsewhere.tenant)); pass --move to move it"
+                }
+                guard let call = elsewhere.currentCallSid else { return nil }
+                return
+                    "agent \(index) (\(agent.identity)): \(StoreError.agentOnCallElsewhere(agent.identity, tenant: elsewhere.tenant, callSid: call))"
+            }
         }
 
         static func describe(_ error: any Error) -> String {

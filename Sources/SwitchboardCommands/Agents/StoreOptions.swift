@@ -32,6 +32,21 @@ struct StoreOptions: ParsableArguments {
         let close: () async throws -> Void
     }
 
+    /// The embedded store's file: the flag, then `SWITCHBOARD_DATABASE`, then `switchboard.sqlite`. An
+    /// empty path is refused: SQLite would open a private temporary database per connection, so writes
+    /// would vanish and a server's reads would find no tables.
+    static func databasePath(_ flag: String?, environment: [String: String]) throws -> String {
+        let path = flag ?? environment["SWITCHBOARD_DATABASE"] ?? "switchboard.sqlite"
+        guard !path.isEmpty else {
+            throw ValidationError(
+                flag != nil
+                    ? "--database cannot be empty: give the embedded store's file"
+                    : "SWITCHBOARD_DATABASE is set but empty: give the embedded store's file, or unset it"
+            )
+        }
+        return path
+    }
+
     /// Opens the store, or explains why not and exits 1.
     func open() async throws -> Opened {
         let environment = ProcessInfo.processInfo.environment
@@ -45,7 +60,7 @@ struct StoreOptions: ParsableArguments {
             } ?? .sqlite
         switch kind {
         case .sqlite:
-            let path = database ?? environment["SWITCHBOARD_DATABASE"] ?? "switchboard.sqlite"
+            let path = try Self.databasePath(database, environment: environment)
             do {
                 let store = try await SQLiteCallStore(path: path)
                 return Opened(store: store, close: { try await store.close() })

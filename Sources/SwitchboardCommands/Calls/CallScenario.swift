@@ -10,7 +10,8 @@ import SwitchboardCore
 ///  "agents": [{"identity": "alice", "lastCallEndedAt": "2026-11-22T11:00:00Z"}],
 ///  "numbers": {"+15005550006": "acme"}, "store": "available"}
 /// ```
-/// Agents need only `identity`; `tenant` defaults to `default`, `presence` to `available`. `store` is
+/// Agents need only `identity`; `tenant` defaults to `default`, `presence` to `available`. An agent
+/// with a `currentCallSid` answered that call: another agent's screen of it loses. `store` is
 /// `available` (the default) or `unavailable`, to show what callers hear when the store is down. A
 /// `route` may carry the query the service's callback URLs carry for a tenant other than the default
 /// one (`/twilio/dial-status?tenant=acme`).

@@ -38,7 +38,15 @@ public enum RenderCallTool {
             throw Failure(message: "body: \(error)")
         }
         var configuration = RoutingConfiguration()
-        if let publicURL = scenario.publicURL { configuration.publicURL = publicURL }
+        if let publicURL = scenario.publicURL {
+            // As `serve --public-url` takes it, so that no scenario shows TwiML the server cannot answer.
+            do {
+                try ServeCommand.checkPublicURL(publicURL)
+            } catch {
+                throw Failure(message: "publicURL: \(error)")
+            }
+            configuration.publicURL = publicURL
+        }
         let now = scenario.now ?? Date()
         var logger = Logger(label: "switchboard.render-call")
         logger.logLevel = .critical
@@ -46,8 +54,24 @@ public enum RenderCallTool {
         switch scenario.store ?? .available {
         case .available:
             let agents = (scenario.agents ?? []).enumerated().map { $0.element.agent(index: $0.offset) }
+            for (index, agent) in agents.enumerated() {
+                do {
+                    try agent.checkRules()
+                } catch {
+                    throw Failure(message: "agents[\(index)]: \(error.message)")
+                }
+            }
             let numbers = (scenario.numbers ?? [:]).mapValues { TenantID($0) }
             let store = InMemoryCallStore(agents: agents, numbers: numbers)
+            // An agent on a call won it: the store records the claim, as the server's store would have.
+            for agent in agents {
+                guard let callSid = agent.currentCallSid else { continue }
+                do {
+                    _ = try await store.claimCall(callSid, tenant: agent.tenant, agentIdentity: agent.identity, at: now)
+                } catch {
+                    throw Failure(message: "agent \(agent.identity) on call \(callSid): \(error)")
+                }
+            }
             reply = await VoiceService(store: store, configuration: configuration, logger: logger).handle(route, form: form, tenant: tenant, at: now)
         case .unavailable:
             reply = await VoiceService(store: UnavailableCallStore(), configuration: configuration, logger: logger)

@@ -155,6 +155,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else {
             throw ValidationError("the public URL \(url) is not a URL with a host")
         }
+        if let port = components.port, !(1...65535).contains(port) {
+            throw ValidationError("the public URL \(url) has port \(port): a port is 1 to 65535")
+        }
         if components.user != nil || components.password != nil {
             throw ValidationError("the public URL must not hold credentials (user:password@): they would appear in every callback URL")
         }
@@ -221,7 +224,7 @@ struct ServeCommand: AsyncParsableCommand {
         if kind != .memory, agents != nil {
             throw ValidationError("--agents goes with --store memory; use agents import for the embedded store")
         }
-        let path = database ?? environment["SWITCHBOARD_DATABASE"] ?? "switchboard.sqlite"
+        let path = try StoreOptions.databasePath(database, environment: environment)
         configuration.voicemailSpool = try usableSpool(environment: environment, store: kind, database: path, logger: logger)
         switch kind {
         case .postgrest:
@@ -259,19 +262,15 @@ struct ServeCommand: AsyncParsableCommand {
                     StandardStreams.writeError("\(agents): not a JSON array of agents: \(AgentsCommand.Import.describe(error))\n")
                     throw ExitCode(1)
                 }
-                if let problem = AgentsCommand.Record.problem(in: records) {
-                    StandardStreams.writeError("\(agents): \(problem)\n")
+                let problems = AgentsCommand.Record.problems(in: records)
+                guard problems.isEmpty else {
+                    for problem in problems { StandardStreams.writeError("\(agents): \(problem)\n") }
                     throw ExitCode(1)
                 }
                 seed = records.enumerated().map { index, record in
-                    Agent(
-                        id: "memory-\(index)",
-                        tenant: TenantID(record.tenant ?? TenantID.default.rawValue),
-                        identity: record.identity,
-                        name: record.name,
-                        email: record.email,
-                        presence: record.presence
-                    )
+                    var agent = record.agent
+                    agent.id = "memory-\(index)"
+                    return agent
                 }
             }
             logger.info("store", metadata: ["kind": "memory", "agents": "\(seed.count)"])

@@ -44,6 +44,15 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "For dial-status: completed, answered, busy, no-answer, failed or canceled.")
     var dialCallStatus = "no-answer"
 
+    func validate() throws {
+        for (name, url) in [("--server", server), ("--public-url", publicURL)] {
+            guard let url else { continue }
+            guard url.hasPrefix("http://") || url.hasPrefix("https://"), let parsed = URL(string: url), parsed.host?.isEmpty == false else {
+                throw ValidationError("\(name) \(url) is not an http:// or https:// URL with a host (say http://127.0.0.1:8080)")
+            }
+        }
+    }
+
     func run() async throws {
         let path = kind == .voice ? "/twilio/voice" : "/twilio/dial-status"
         let sid = callSid ?? "CA" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
@@ -53,7 +62,10 @@ struct SimulateCommand: AsyncParsableCommand {
         ]
         if kind == .dialStatus { form.append(name: "DialCallStatus", value: dialCallStatus) }
         let signed = (publicURL ?? server).trimmingCharacters(in: CharacterSet(charactersIn: "/")) + path
-        var request = URLRequest(url: URL(string: server.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + path)!)
+        guard let url = URL(string: server.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + path) else {
+            throw ValidationError("--server \(server) is not a URL")
+        }
+        var request = URLRequest(url: url)
         request.httpMethod = "POST"
         request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
         request.setValue(SignatureValidator.signature(token: authToken, url: signed, parameters: form), forHTTPHeaderField: "X-Twilio-Signature")
