@@ -59,6 +59,9 @@ extension SQLiteCallStore {
     /// does not send a recording's callback again once it is answered.
     @discardableResult
     public func saveVoicemail(_ voicemail: Voicemail) async throws(StoreError) -> Bool {
+        // A voicemail written to a removed or replaced file would be acknowledged and then lost at the
+        // next start; refused, it waits in the spool instead.
+        try checkFileIsTheOneOpened()
         let inserted = try await session.durably { (runner) throws(StoreError) in
             try runner.rows(
                 """

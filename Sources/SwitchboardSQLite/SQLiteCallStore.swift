@@ -88,17 +88,27 @@ public struct SQLiteCallStore: CallStore {
 
     /// Ready when the file at ``path`` is still the one the store opened, and a write commits: a store
     /// that only reads (a read-only or failing disk, a lock another process holds past the budget) is not
-    /// ready, since every call writes and a voicemail would only wait in the spool. The write changes no
-    /// value and bumps no version.
+    /// ready, since every call writes and a voicemail would only wait in the spool. The write leaves every
+    /// value as it was, so no routing cache sees a change, but it does reach the disk: the routing
+    /// version goes up and back down in one transaction, whose page is written at the commit. (Setting a
+    /// value to itself writes nothing, since SQLite leaves a cell it would not change alone, so a full or
+    /// read-only disk passed that check.)
     public func checkReady() async throws(StoreError) {
+        try checkFileIsTheOneOpened()
+        try await session.transaction { (runner) throws(StoreError) in
+            try runner.execute("UPDATE routing_version SET version = version + 1 WHERE id = 1")
+            try runner.execute("UPDATE routing_version SET version = version - 1 WHERE id = 1")
+        }
+    }
+
+    /// Throws ``StoreError/unavailable`` when the file at ``path`` is no longer the one the store opened
+    /// (removed, or replaced): what the store writes goes to a file no later start sees.
+    func checkFileIsTheOneOpened() throws(StoreError) {
         if let fileIdentity, SQLiteFileIdentity(path: path) != fileIdentity {
             throw .unavailable(
                 "The SQLite database at \(path) was removed or replaced while open",
                 cause: "writes go to the file opened at start, which the next start will not see; restart the service"
             )
-        }
-        try await session.exclusively { (runner) throws(StoreError) in
-            try runner.execute("UPDATE routing_version SET version = version WHERE id = 1")
         }
     }
 

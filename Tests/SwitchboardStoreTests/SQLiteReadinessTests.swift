@@ -34,6 +34,42 @@ import Testing
         }
     }
 
+    /// The probe's write reaches the file (another connection sees a commit), so a full or read-only
+    /// disk fails it; a write of a value to itself commits nothing and passed on both.
+    @Test func theProbeCommitsAWrite() async throws {
+        try await TemporaryDatabase.with { path in
+            let store = try await SQLiteCallStore(path: path)
+            let observer = try await SQLiteCallStore(path: path)
+            let before = try await observer.diagnosticRows("PRAGMA data_version")
+            try await store.checkReady()
+            let after = try await observer.diagnosticRows("PRAGMA data_version")
+            #expect(before != after, "no commit reached the file: \(before) then \(after)")
+            try await observer.close()
+            try await store.close()
+        }
+    }
+
+    /// A voicemail for a removed file is refused (the route then keeps it in the spool) rather than
+    /// acknowledged and lost at the next start.
+    @Test func aVoicemailForARemovedFileIsRefused() async throws {
+        try await TemporaryDatabase.with { path in
+            let store = try await SQLiteCallStore(path: path)
+            let voicemail = Voicemail(
+                recordingSid: "RE1",
+                callSid: "CA1",
+                tenant: .default,
+                caller: "+1",
+                recordingURL: "https://x",
+                durationSeconds: 3,
+                receivedAt: Date()
+            )
+            try FileManager.default.removeItem(atPath: path)
+            let refused = await #expect(throws: StoreError.self) { try await store.saveVoicemail(voicemail) }
+            #expect(refused == .unavailable)
+            try await store.close()
+        }
+    }
+
     /// A database file removed (or replaced) under the running store: its writes go to a file no later
     /// start sees, so the store says so instead of ready.
     @Test func aRemovedOrReplacedFileIsNotReady() async throws {
