@@ -23,7 +23,7 @@ public typealias CallEndRetry = StoreRetry<PendingCallEnd>
 /// them got on the call after that end, and stays on it.
 public struct PendingCallEnd: StoreRetryItem {
     /// What ended.
-    public enum Part: Equatable, Sendable {
+    public enum Part: Equatable, Sendable, Codable {
         /// Nobody answered the dial (the caller went to voicemail): the call is finished, and an agent
         /// who claimed it without reaching the caller is taken off it, with no wrap-up.
         case unanswered

@@ -1,8 +1,9 @@
 import Logging
 import SwitchboardCore
 
-/// Something the store could not record while it was failing, that a ``StoreRetry`` records again.
-public protocol StoreRetryItem: Equatable, Sendable {
+/// Something the store could not record while it was failing, that a ``StoreRetry`` records again (and
+/// keeps in its ``StoreRetryJournal``, as JSON).
+public protocol StoreRetryItem: Equatable, Sendable, Codable {
     /// The call it belongs to, named in the logs.
     var callSid: String { get }
     /// Whether it may wait at all; one that may not is refused by ``StoreRetry/add(_:)``.
@@ -18,8 +19,13 @@ public protocol StoreRetryItem: Equatable, Sendable {
 /// Items are tried oldest first, after a pause that doubles from 1 s to 30 s while the store keeps
 /// failing; one the store refuses for good is logged and dropped, and one older than ``lifetime`` is
 /// dropped unrecorded. Each item carries the time it happened, and recording one twice changes nothing
-/// (see ``CallStore``). At most ``capacity`` wait; past that a new item is lost. Nothing is kept on disk:
-/// ``stop()`` logs how many were still waiting.
+/// (see ``CallStore``). At most ``capacity`` wait; past that a new item is lost.
+///
+/// With a ``StoreRetryJournal`` the waiting items are also kept on disk, written in the background after
+/// each change and at ``stop()``, and a queue that starts takes up those a previous run left, so neither
+/// a restart nor a crash (once the write is done, milliseconds after the item) loses them: an agent whose
+/// call ended while the store was down is not left "on a call" for good. Without one, ``stop()`` logs how
+/// many were still waiting, and they are lost.
 public actor StoreRetry<Item: StoreRetryItem> {
     /// Records one item, as the route does: true when it changed the store, false when it was already
     /// there.
@@ -36,17 +42,20 @@ public actor StoreRetry<Item: StoreRetryItem> {
     private var pending: [(item: Item, queuedAt: ContinuousClock.Instant)] = []
     private var worker: Task<Void, Never>?
     private var isStopped = false
+    private let journalWriter: JournalWriter<Item>?
 
     /// Creates an empty retry queue.
     /// - Parameters:
     ///   - firstPause, longestPause: the pause before the first round and the longest between rounds
     ///     (tests shorten them).
+    ///   - journal: where the waiting items are kept on disk; the queue starts with those it holds.
     public init(
         capacity: Int = 10_000,
         logger: Logger,
         lifetime: Duration = .seconds(600),
         firstPause: Duration = .seconds(1),
         longestPause: Duration = .seconds(30),
+        journal: StoreRetryJournal? = nil,
         record: @escaping Record
     ) {
         self.capacity = max(capacity, 1)
@@ -55,6 +64,38 @@ public actor StoreRetry<Item: StoreRetryItem> {
         self.firstPause = firstPause
         self.longestPause = longestPause
         self.record = record
+        self.journalWriter = journal.map { JournalWriter(journal: $0, logger: logger) }
+        guard let journal else { return }
+        let adopted = journal.adopt(Item.self)
+        for file in adopted.unreadable {
+            logger.error("\(Item.noun): a journal file that cannot be read is left alone", metadata: ["file": "\(file)"])
+        }
+        guard !adopted.items.isEmpty else { return }
+        let kept = Array(adopted.items.suffix(self.capacity))
+        pending = kept.map { ($0, ContinuousClock.now) }
+        // In this process's file before the adopted files go, so that a crash now loses nothing.
+        do {
+            try journal.save(kept)
+            journal.remove(adopted.files)
+        } catch {
+            logger.error("\(Item.noun): cannot write the journal; the adopted files stay", metadata: ["error": "\(error)"])
+        }
+        logger.warning(
+            "\(Item.noun) from the journal wait for the store",
+            metadata: ["count": "\(kept.count)", "dropped": "\(adopted.items.count - kept.count)", "journal": "\(journal.directory)"]
+        )
+        Task { await self.startWorker() }
+    }
+
+    private func startWorker() {
+        if worker == nil, !pending.isEmpty, !isStopped {
+            worker = Task { await self.work() }
+        }
+    }
+
+    /// Has the journal, if any, written with what waits now.
+    private func journalChanged() {
+        journalWriter?.write(pending.map(\.item))
     }
 
     /// The items waiting.
@@ -67,9 +108,8 @@ public actor StoreRetry<Item: StoreRetryItem> {
         dropExpired()
         guard pending.count < capacity else { return false }
         pending.append((item, .now))
-        if worker == nil {
-            worker = Task { await self.work() }
-        }
+        journalChanged()
+        startWorker()
         return true
     }
 
@@ -87,16 +127,23 @@ public actor StoreRetry<Item: StoreRetryItem> {
         return queued
     }
 
-    /// Stops retrying, after the record under way; logs how many items were still waiting.
+    /// Stops retrying, after the record under way; writes what still waits to the journal, if any, for
+    /// the next start, and logs how many items were still waiting.
     public func stop() async {
         isStopped = true
         worker?.cancel()
         await worker?.value
+        if let journalWriter {
+            journalWriter.write(pending.map(\.item))
+            await journalWriter.flush()
+        }
         if !pending.isEmpty {
-            logger.error(
-                "\(Item.noun) lost at shutdown",
-                metadata: ["count": "\(pending.count)", "first": "\(pending.prefix(5).map(\.item.callSid).joined(separator: ","))"]
-            )
+            let metadata: Logger.Metadata = ["count": "\(pending.count)", "first": "\(pending.prefix(5).map(\.item.callSid).joined(separator: ","))"]
+            if journalWriter != nil {
+                logger.warning("\(Item.noun) kept in the journal for the next start", metadata: metadata)
+            } else {
+                logger.error("\(Item.noun) lost at shutdown", metadata: metadata)
+            }
         }
         pending.removeAll()
     }
@@ -115,7 +162,9 @@ public actor StoreRetry<Item: StoreRetryItem> {
     private func round() async -> Bool {
         dropExpired()
         var recorded = 0
+        var removed = false
         defer {
+            if removed { journalChanged() }
             if recorded > 0 { logger.info("\(Item.noun) recorded after a retry", metadata: ["count": "\(recorded)", "waiting": "\(pending.count)"]) }
         }
         while !isStopped, !Task.isCancelled, let item = pending.first?.item {
@@ -128,7 +177,10 @@ public actor StoreRetry<Item: StoreRetryItem> {
                 logger.error("\(Item.noun): one refused by the store", metadata: ["item": "\(item)", "error": "\(error)"])
             }
             // Only this actor removes items, but the queue may have grown while the store worked.
-            if let index = pending.firstIndex(where: { $0.item == item }) { pending.remove(at: index) }
+            if let index = pending.firstIndex(where: { $0.item == item }) {
+                pending.remove(at: index)
+                removed = true
+            }
         }
         return true
     }
@@ -139,6 +191,7 @@ public actor StoreRetry<Item: StoreRetryItem> {
         let now = ContinuousClock.now
         pending.removeAll { $0.queuedAt.duration(to: now) > lifetime }
         if pending.count < before {
+            journalChanged()
             logger.error("\(Item.noun) lost: they waited too long", metadata: ["count": "\(before - pending.count)"])
         }
     }

@@ -36,7 +36,8 @@ public struct VoiceService<Store: CallStore>: Sendable {
     /// - Parameters:
     ///   - storeBudget: the longest the store may take per request before the caller goes to voicemail.
     ///   - spool: where voicemails the store refused are kept on disk until it takes them (see
-    ///     ``VoicemailOutbox``); the outbox starts with those a previous run left there.
+    ///     ``VoicemailOutbox``), and, in its `pending/`, the ring events and call ends waiting to be
+    ///     recorded (see ``StoreRetryJournal``); each starts with what a previous run left there.
     public init(
         store: Store,
         configuration: RoutingConfiguration,
@@ -52,10 +53,20 @@ public struct VoiceService<Store: CallStore>: Sendable {
             try await Self.saveVoicemail(of: callback, receivedAt: receivedAt, tenant: tenant, in: store)
         }
         let budget = self.budget
-        self.ringEvents = RingEventRetry(logger: logger) { (event) async throws(StoreError) in
+        // Beside the voicemails, in the spool's `pending/`: what waits to be recorded survives a restart.
+        let journals = spool.map { $0.directory + "/pending" }
+        self.ringEvents = RingEventRetry(logger: logger, journal: journals.map { StoreRetryJournal(directory: $0, name: "ring-events") }) {
+            (event) async throws(StoreError) in
             try await budget.run { () async throws(StoreError) -> Bool in try await Self.recordRingEvent(event, in: store).0 }
         }
-        self.callEnds = CallEndRetry(logger: logger) { (end) async throws(StoreError) -> Bool in
+        // A call end recorded late is safe (it ends no one who got on the call after it), and one dropped
+        // leaves an agent "on a call" for good: it may wait a day, not the ring events' ten minutes.
+        self.callEnds = CallEndRetry(
+            logger: logger,
+            lifetime: .seconds(86_400),
+            journal: journals.map { StoreRetryJournal(directory: $0, name: "call-ends") }
+        ) {
+            (end) async throws(StoreError) -> Bool in
             try await budget.run { () async throws(StoreError) -> Bool in try await Self.recordCallEnd(end, in: store, late: true) }
         }
     }

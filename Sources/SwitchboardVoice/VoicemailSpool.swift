@@ -170,7 +170,7 @@ public struct VoicemailSpool: Sendable {
 
     /// Writes `bytes` as `directory/name.json`, whole: to a hidden temporary file first, flushed, then
     /// renamed. Makes the directory when it is missing.
-    private static func writeWhole(_ bytes: [UInt8], named name: String, in directory: String) throws(SpoolError) {
+    static func writeWhole(_ bytes: [UInt8], named name: String, in directory: String) throws(SpoolError) {
         let temporary = directory + "/.\(name).\(UInt64.random(in: .min ... .max)).tmp"
         do {
             do {
@@ -330,7 +330,7 @@ public struct VoicemailSpool: Sendable {
         }
     }
 
-    private static func read(_ path: String) throws(SpoolError) -> [UInt8] {
+    static func read(_ path: String) throws(SpoolError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .system(path) }
         defer { close(descriptor) }

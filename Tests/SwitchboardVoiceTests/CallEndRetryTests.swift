@@ -71,6 +71,41 @@ import Testing
         await service.callEnds.stop()
     }
 
+    /// The chaos run's case: the store is down as a conversation ends, and the service restarts before
+    /// it is back. The ends wait in the spool's journal, and the next run, its store back, frees the
+    /// agent; before the journal they were lost at shutdown, and the agent stayed "on a call" for good,
+    /// never rung again.
+    @Test func callEndsTheStoreMissedSurviveARestart() async throws {
+        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-spool-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: spool) }
+        let store = store()
+        var configuration = RoutingConfiguration(publicURL: "https://sb.example.com")
+        configuration.wrapUpSeconds = wrapUpSeconds
+        let first = VoiceService(store: store, configuration: configuration, spool: VoicemailSpool(directory: spool), logger: Logger(label: "test"))
+        #expect(await first.handle(.voice, form: voice("CAr"), at: now).outcome == "ring")
+        #expect(try await store.claimCall("CAr", tenant: .default, agentIdentity: "agent_0", at: now) == .won)
+        store.setDown(true)
+        let ended = now.addingTimeInterval(60)
+        #expect(await first.handle(.dialStatus, form: dialStatus("CAr", "completed"), at: ended).outcome == "answered")
+        #expect(await first.handle(.clientStatus, form: legCompleted("CAr", agent: "agent_0"), at: ended).outcome == "leg-ended-unrecorded")
+        await first.callEnds.stop()
+        await first.ringEvents.stop()
+        #expect(try await store.inner.agent(identity: "agent_0", in: .default).currentCallSid == "CAr")
+
+        store.setDown(false)
+        let second = VoiceService(store: store, configuration: configuration, spool: VoicemailSpool(directory: spool), logger: Logger(label: "test"))
+        #expect(await drained(second))
+        // The adopted ends are recorded by the worker the journal started, not by any new request.
+        for _ in 0..<1000 where try await store.inner.agent(identity: "agent_0", in: .default).currentCallSid != nil {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let agent = try await store.inner.agent(identity: "agent_0", in: .default)
+        #expect(agent.currentCallSid == nil)
+        #expect(agent.lastCallEndedAt == ended)
+        await second.callEnds.stop()
+        await second.ringEvents.stop()
+    }
+
     /// A park moves the caller out of the `<Dial>`, which Twilio reports as an answered end, and the
     /// parker's leg ends. Recorded late, after the parker took the call back from the park (or answered
     /// its ring-back), neither takes them off it; the end of the call itself does.

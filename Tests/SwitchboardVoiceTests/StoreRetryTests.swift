@@ -17,13 +17,14 @@ import Testing
 
         init(rejecting rejected: Set<RingEvent.Kind> = []) { self.rejected = rejected }
 
-        func retry(capacity: Int = 100, lifetime: Duration = .seconds(600)) -> RingEventRetry {
+        func retry(capacity: Int = 100, lifetime: Duration = .seconds(600), journal: StoreRetryJournal? = nil) -> RingEventRetry {
             RingEventRetry(
                 capacity: capacity,
                 logger: Logger(label: "test"),
                 lifetime: lifetime,
                 firstPause: .milliseconds(5),
-                longestPause: .milliseconds(20)
+                longestPause: .milliseconds(20),
+                journal: journal
             ) { (event) async throws(StoreError) -> Bool in
                 if self.down.withLock({ $0 }) { throw .unavailable("The store is down") }
                 if self.rejected.contains(event.kind) { throw .invalid("refused") }
