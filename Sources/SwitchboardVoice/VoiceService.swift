@@ -431,8 +431,19 @@ public struct VoiceService<Store: CallStore>: Sendable {
                 return VoiceReply(body: documents.acknowledged, outcome: "voicemail-rejected", reason: error.description)
             }
             logger.error("could not store a voicemail", metadata: metadata)
-            // Twilio will not send it again: it waits in the outbox until the store takes it.
-            let queued = await outbox.add(callback, receivedAt: now, tenant: tenant)
+            // Twilio will not send it again: it waits in the outbox until the store takes it. Kept in the
+            // spool first, within a budget of its own: a stalled disk must not hold Twilio past its 15 s
+            // (the voicemail is queued once the disk answers; only a crash before then loses it).
+            let outbox = self.outbox
+            let queued: Bool
+            do {
+                queued = try await budget.run { () async throws(StoreError) -> Bool in
+                    await outbox.add(callback, receivedAt: now, tenant: tenant)
+                }
+            } catch {
+                logger.error("the voicemail spool did not answer in time; the voicemail is queued once it does", metadata: metadata)
+                return VoiceReply(body: documents.acknowledged, outcome: "voicemail-queued-late", reason: "the spool did not answer in time")
+            }
             return VoiceReply(body: documents.acknowledged, outcome: queued ? "voicemail-queued" : "voicemail-lost", reason: error.description)
         }
     }

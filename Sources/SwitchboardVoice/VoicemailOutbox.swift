@@ -56,7 +56,11 @@ public actor VoicemailOutbox {
     private let logger: Logger
     /// Where queued voicemails are kept on disk, if anywhere.
     public nonisolated let spool: VoicemailSpool?
-    private var entries: [Entry] = []
+    private var entries: [Entry] = [] {
+        didSet { waiting.store(entries.count, ordering: .relaxed) }
+    }
+    /// How many entries wait, readable without the outbox's queue, which a stalled disk may hold up.
+    private nonisolated let waiting = Atomic<Int>(0)
     /// Whether the spool holds voicemails that memory had no room for.
     private var spoolHoldsMore = false
     /// Whether a worker is saving the queue; `worker` is its task, for ``stop()``.
@@ -96,6 +100,7 @@ public actor VoicemailOutbox {
         guard let spool else { return }
         let (loaded, more, _) = Self.load(spool, capacity: capacity, logger: logger)
         entries = loaded
+        waiting.store(loaded.count, ordering: .relaxed)
         spoolHoldsMore = more
         guard !loaded.isEmpty else { return }
         logger.warning("voicemails from the spool wait for the store", metadata: ["count": "\(loaded.count)", "spool": "\(spool.directory)"])
@@ -106,8 +111,9 @@ public actor VoicemailOutbox {
     }
 
     /// How many voicemails wait for the store in memory (those kept on disk only, past ``capacity``,
-    /// are not counted).
-    public var count: Int { entries.count }
+    /// are not counted). Read without the outbox's queue, so `/metrics` answers while a stalled disk
+    /// holds that queue up.
+    public nonisolated var count: Int { waiting.load(ordering: .relaxed) }
 
     /// Queues the voicemail of `callback`, received at `receivedAt` (of `tenant`, when its callback named
     /// one), to be saved again. Returns false when

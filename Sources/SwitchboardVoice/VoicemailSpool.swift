@@ -28,6 +28,8 @@ import Foundation
 public struct VoicemailSpool: Sendable {
     /// The directory.
     public let directory: String
+    /// Run before each ``keep(_:receivedAt:tenant:)`` (tests stall it, as a stalled disk would).
+    var beforeKeep: (@Sendable () -> Void)? = nil
 
     /// One voicemail as kept on disk: the recording status callback's fields and when it arrived.
     struct Entry: Codable, Equatable {
@@ -105,6 +107,7 @@ public struct VoicemailSpool: Sendable {
     /// Keeps the voicemail of `callback` (of `tenant`, when its callback named one) on disk, replacing
     /// an earlier copy of the same recording.
     public func keep(_ callback: RecordingStatusCallback, receivedAt: Date, tenant: TenantID? = nil) throws(SpoolError) {
+        beforeKeep?()
         try Self.writeWhole(Self.encode(callback, receivedAt: receivedAt, tenant: tenant), named: Self.fileName(callback.recordingSid), in: directory)
     }
 

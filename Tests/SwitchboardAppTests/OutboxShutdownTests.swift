@@ -51,7 +51,7 @@ import Testing
         let afterStop = attempts.load(ordering: .relaxed)
         try await Task.sleep(for: .milliseconds(200))
         #expect(attempts.load(ordering: .relaxed) == afterStop, "the outbox went on saving after the shutdown")
-        #expect(await outbox.count == 1)
+        #expect(outbox.count == 1)
         #expect(await callEnds.add(end) == false, "the call-end retry was not stopped")
         let event = PendingRingEvent(callSid: "CA1", agentIdentity: "agent_0", kind: .missed, occurredAt: Date(), detail: nil, legSid: "CA1-leg")
         #expect(await ringEvents.add(event) == false, "the ring-event retry was not stopped")

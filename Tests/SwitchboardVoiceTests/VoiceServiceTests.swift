@@ -379,7 +379,7 @@ import Testing
         let reply = await service.handle(.recordingStatus, form: form, at: now)
         #expect(reply.outcome == "voicemail-queued")
         #expect(String(decoding: reply.body, as: UTF8.self) == "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response />")
-        #expect(await service.outbox.count == 1)
+        #expect(service.outbox.count == 1)
     }
 
     @Test func aVoicemailTheStoreRejectsForGoodIsLoggedAndNotQueued() async throws {
@@ -390,6 +390,6 @@ import Testing
         ]
         let reply = await service.handle(.recordingStatus, form: form, at: now)
         #expect(reply.outcome == "voicemail-rejected")
-        #expect(await service.outbox.count == 0)
+        #expect(service.outbox.count == 0)
     }
 }

@@ -65,7 +65,7 @@ import Testing
     static func drained(_ outbox: VoicemailOutbox) async -> Bool {
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {
-            if await outbox.count == 0 { return true }
+            if outbox.count == 0 { return true }
             try? await Task.sleep(for: .milliseconds(5))
         }
         return false
@@ -135,7 +135,7 @@ import Testing
         #expect(await outbox.add(Self.recording("RE1"), receivedAt: Date()))
         #expect(await outbox.add(Self.recording("RE2"), receivedAt: Date()))
         #expect(await outbox.add(Self.recording("RE3"), receivedAt: Date()) == false)
-        #expect(await outbox.count == 2)
+        #expect(outbox.count == 2)
     }
 
     // MARK: - With a spool on disk
@@ -261,7 +261,7 @@ import Testing
             for (index, sid) in ["RE1", "RE2", "RE3", "RE4"].enumerated() {
                 #expect(await outbox.add(Self.recording(sid), receivedAt: start + Double(index)))
             }
-            #expect(await outbox.count == 2)
+            #expect(outbox.count == 2)
             #expect(try Self.spooled(spool) == ["RE1", "RE2", "RE3", "RE4"])
             store.held.withLock { $0 = false }
             #expect(await Self.drained(outbox))
@@ -280,7 +280,7 @@ import Testing
             store.held.withLock { $0 = true }
             #expect(await outbox.add(Self.recording("RE1"), receivedAt: Date()))
             #expect(await outbox.add(Self.recording("RE2"), receivedAt: Date() + 1))
-            #expect(await outbox.count == 1)
+            #expect(outbox.count == 1)
             // While RE1 is saved, the spool's directory is swapped for a file: the reload that follows fails.
             let aside = spool.directory + ".aside"
             store.duringSave.withLock {
@@ -344,6 +344,6 @@ import Testing
         let stopping = ContinuousClock.now
         await outbox.stop()
         #expect(ContinuousClock.now - stopping < .seconds(5))
-        #expect(await outbox.count == 1)
+        #expect(outbox.count == 1)
     }
 }

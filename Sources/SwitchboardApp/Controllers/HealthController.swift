@@ -24,7 +24,7 @@ struct HealthController<Store: CallStore>: Sendable {
             }
         }
         router.get("/metrics") { _, _ in
-            metrics.recordVoicemailsWaiting(await queues.voicemails.count)
+            metrics.recordVoicemailsWaiting(queues.voicemails.count)
             metrics.recordRingEventsWaiting(await queues.ringEvents.count)
             metrics.recordCallEndsWaiting(await queues.callEnds.count)
             return Response(
