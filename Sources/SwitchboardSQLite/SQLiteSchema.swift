@@ -15,8 +15,12 @@ enum SQLiteSchema {
     /// The version this build writes and reads.
     static var currentVersion: Int { migrations.count }
 
-    /// Brings the database to ``currentVersion``.
+    /// Brings the database to ``currentVersion``. A file that needs nothing (the current version, every
+    /// routing trigger and the identity index in place, as at nearly every start) is only read: a start
+    /// then needs no write lock, so a backup or an operator's session holding it delays no start (the
+    /// server listens, and answers voicemail until the lock goes, rather than refusing calls).
     static func migrate(_ session: SQLiteSession) async throws(StoreError) {
+        if try await isCurrent(session) { return }
         try await session.transaction { (runner) throws(StoreError) in
             let rows = try runner.rows("PRAGMA user_version")
             guard let version = rows.first?.column("user_version")?.integer else {
@@ -38,6 +42,29 @@ enum SQLiteSchema {
             try repairRoutingTriggers(runner)
             try repairIdentityIndex(runner)
         }
+    }
+
+    /// Whether the file is at ``currentVersion`` with every routing trigger and the identity index, read
+    /// without a write lock. False for a new, older or damaged file, which ``migrate(_:)`` then handles
+    /// under its lock (a newer file is refused there).
+    private static func isCurrent(_ session: SQLiteSession) async throws(StoreError) -> Bool {
+        let names = routingTriggers.map { "'\($0.name)'" }.joined(separator: ", ")
+        let rows = try await session.read { (runner) throws(StoreError) in
+            let version = try runner.rows("PRAGMA user_version")
+            let objects = try runner.rows(
+                """
+                SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN (\(names))) AS triggers,
+                    (SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'agents_one_current_tenant_per_identity') AS identity_index
+                """
+            )
+            return (version, objects)
+        }
+        guard let version = rows.0.first?.column("user_version")?.integer, version == currentVersion,
+            let objects = rows.1.first,
+            objects.column("triggers")?.integer == routingTriggers.count,
+            objects.column("identity_index")?.integer == 1
+        else { return false }
+        return true
     }
 
     /// Puts back the index that keeps an identity current in one tenant when a table rebuild dropped it

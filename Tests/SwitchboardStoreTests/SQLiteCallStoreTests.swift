@@ -132,6 +132,20 @@ struct SQLiteCallStoreTests {
         }
     }
 
+    /// Opening a file whose schema is current only reads, so another connection's write lock does not
+    /// stop it (a new file, which needs its schema written, waits for the lock: see the serve tests).
+    @Test func aCurrentFileOpensWhileAnotherConnectionHoldsTheWriteLock() async throws {
+        try await TemporaryDatabase.with { path in
+            let holder = try await SQLiteCallStore(path: path)
+            _ = try await holder.diagnosticRows("BEGIN IMMEDIATE")
+            let opened = try await SQLiteCallStore(path: path, configuration: .init(busyTimeout: .milliseconds(200)))
+            #expect(try await opened.agents(in: nil) == [])
+            _ = try await holder.diagnosticRows("ROLLBACK")
+            try await opened.close()
+            try await holder.close()
+        }
+    }
+
     @Test func aWriterWaitsForTheBusyTimeoutThenTimesOut() async throws {
         try await TemporaryDatabase.with { path in
             let holder = try await SQLiteCallStore(path: path)
