@@ -4,18 +4,23 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// What ``CallStore/moveAgent(_:at:)`` did: the agent it stored as the identity's current record, and
-/// the tenant whose record it retired, if the identity was current elsewhere.
+/// What ``CallStore/moveAgent(_:at:)`` did: the agent it stored as the identity's current record, the
+/// tenant whose record it retired, if the identity was current elsewhere, and how many of that record's
+/// active chats went back to pending.
 public struct AgentMove: Equatable, Sendable {
     /// The stored agent, current in its tenant.
     public var agent: Agent
     /// The tenant whose record of the identity was retired; nil when it was current nowhere else.
     public var retiredIn: TenantID?
+    /// How many chat handoffs the retired record held (active) went back to pending in its tenant, for
+    /// a colleague to pick up: nobody could release them once the record was retired.
+    public var chatsReturned: Int
 
     /// Creates a move's result.
-    public init(agent: Agent, retiredIn: TenantID?) {
+    public init(agent: Agent, retiredIn: TenantID?, chatsReturned: Int = 0) {
         self.agent = agent
         self.retiredIn = retiredIn
+        self.chatsReturned = chatsReturned
     }
 }
 

@@ -141,12 +141,25 @@ public actor InMemoryCallStore: CallStore {
             retired.retiredAt = now
             agentsByKey[AgentKey(tenant: retired.tenant, identity: retired.identity)] = retired
         }
+        let stored: Agent
         do {
-            return AgentMove(agent: try upsertAgent(current), retiredIn: elsewhere?.tenant)
+            stored = try upsertAgent(current)
         } catch {
             if let elsewhere { agentsByKey[AgentKey(tenant: elsewhere.tenant, identity: elsewhere.identity)] = elsewhere }
             throw error
         }
+        var returned = 0
+        if let elsewhere {
+            for (id, var handoff) in handoffsByID
+            where handoff.tenant == elsewhere.tenant && handoff.status == .active && handoff.pickedUpBy == elsewhere.identity {
+                handoff.status = .pending
+                handoff.pickedUpBy = nil
+                handoff.pickedUpAt = nil
+                handoffsByID[id] = handoff
+                returned += 1
+            }
+        }
+        return AgentMove(agent: stored, retiredIn: elsewhere?.tenant, chatsReturned: returned)
     }
 
     /// The identity's current record in a tenant other than `tenant`, if any.

@@ -55,7 +55,11 @@ extension PostgRESTCallStore {
             idempotent: false,
             operation: "moving agent \(agent.identity) to tenant \(agent.tenant)"
         )
-        return AgentMove(agent: try result.agent.agent(), retiredIn: result.retired_in.map { TenantID($0) })
+        return AgentMove(
+            agent: try result.agent.agent(),
+            retiredIn: result.retired_in.map { TenantID($0) },
+            chatsReturned: result.chats_returned ?? 0
+        )
     }
 
     /// A retired agent's presence does not change: the update skips it, and a second read tells a
@@ -79,10 +83,12 @@ extension PostgRESTCallStore {
     }
 }
 
-/// `move_agent`'s answer: the stored agent and the tenant whose record it retired.
+/// `move_agent`'s answer: the stored agent, the tenant whose record it retired, and how many of that
+/// record's active chats went back to pending (absent before migration `20261124040000`).
 private struct MoveAgentResult: Decodable {
     let agent: AgentRow
     let retired_in: String?
+    let chats_returned: Int?
 }
 
 /// `upsert_agent`'s arguments; every key is sent, nulls included, because PostgREST picks a function

@@ -66,7 +66,8 @@ extension SQLiteCallStore {
             if let elsewhere, let callSid = elsewhere.callSid {
                 throw .agentOnCallElsewhere(current.identity, tenant: elsewhere.tenant, callSid: callSid)
             }
-            if elsewhere != nil {
+            var returned = 0
+            if let elsewhere {
                 try runner.execute(
                     """
                     UPDATE agents SET presence = 'offline', retired_at = ?1
@@ -74,8 +75,17 @@ extension SQLiteCallStore {
                     """,
                     [SQLiteData(now), .text(current.identity), .text(current.tenant.rawValue)]
                 )
+                // Its active chats go back to pending: nobody could release them once it is retired.
+                returned = try runner.rows(
+                    """
+                    UPDATE chat_handoffs SET status = 'pending', picked_up_by = NULL, picked_up_at = NULL
+                    WHERE tenant = ?1 AND picked_up_by = ?2 AND status = 'active'
+                    RETURNING id
+                    """,
+                    [.text(elsewhere.tenant.rawValue), .text(current.identity)]
+                ).count
             }
-            return AgentMove(agent: try Self.store(current, runner), retiredIn: elsewhere?.tenant)
+            return AgentMove(agent: try Self.store(current, runner), retiredIn: elsewhere?.tenant, chatsReturned: returned)
         }
     }
 

@@ -83,6 +83,10 @@ struct AgentMoveAPITests {
                 for (method, path, json) in [
                     (HTTPRequest.Method.get, "/api/agents/me", nil), (.patch, "/api/agents/me", #"{"presence":"available"}"#),
                     (.post, "/api/calls/CAacme/claim", nil), (.post, "/api/agents/sync", nil),
+                    // Nor read acme's lists, nor hand a chat over in acme: the token no longer speaks for
+                    // a user of acme (these routes need no agent record, and used to answer 200).
+                    (.get, "/api/voicemails", nil), (.get, "/api/calls/ringing", nil), (.get, "/api/parked", nil),
+                    (.get, "/api/handoffs", nil), (.post, "/api/handoffs", #"{"conversationID":"c-stale"}"#),
                 ] {
                     let response = try await client.api(method, path, token: Self.staleAcmeToken, json: json)
                     #expect(response.status == .conflict, "\(path)")
@@ -92,6 +96,7 @@ struct AgentMoveAPITests {
                 }
                 #expect(try await store.agent(identity: DeskHarness.ann, in: "acme") == retired)
                 #expect(try await store.callWinner("CAacme") == nil)
+                #expect(try await store.handoffs(in: "acme", status: .pending).isEmpty)
 
                 // A token issued after the move (acme took her back) moves her back: the same acme
                 // record, current again, and offline until she says otherwise.

@@ -72,6 +72,49 @@ extension DeskStoreContractTests {
         }
     }
 
+    /// A move returns the retired record's active chats to pending in its old tenant, where a colleague
+    /// picks them up: nobody could release them once the record was retired. Its released chats, and
+    /// other agents' chats, are left alone.
+    @Test(arguments: StoreKind.allCases)
+    func aMovedAgentsActiveChatsGoBackToPending(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.upsertAgent(.new("amy", tenant: "acme"))
+            try await store.upsertAgent(.new("bob", tenant: "acme"))
+            func chat(_ conversation: String) async throws -> ChatHandoff {
+                try await store.createHandoff(tenant: "acme", conversationID: conversation, customerName: nil, summary: nil, at: Clock.at(0)).handoff
+            }
+            let first = try await chat("c-1")
+            let second = try await chat("c-2")
+            let done = try await chat("c-3")
+            let bobs = try await chat("c-4")
+            for handoff in [first, second, done] {
+                _ = try await store.pickUpHandoff(id: handoff.id, tenant: "acme", agentIdentity: "amy", at: Clock.at(1))
+            }
+            _ = try await store.pickUpHandoff(id: bobs.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(1))
+            _ = try await store.releaseHandoff(id: done.id, tenant: "acme", agentIdentity: "amy", at: Clock.at(2))
+
+            let move = try await store.moveAgent(.new("amy", tenant: "globex"), at: Clock.at(10))
+            #expect(move.retiredIn == "acme")
+            #expect(move.chatsReturned == 2)
+            let pending = try await store.handoffs(in: "acme", status: .pending)
+            #expect(Set(pending.map(\.id)) == [first.id, second.id])
+            #expect(pending.allSatisfy { $0.pickedUpBy == nil && $0.pickedUpAt == nil })
+            #expect(try await store.handoffs(in: "acme", status: .active).map(\.id) == [bobs.id])
+            #expect(try await store.handoffs(in: "acme", status: .released).map(\.id) == [done.id])
+            // A colleague takes one; the conversation still has one open handoff, the same one.
+            let taken = try await store.pickUpHandoff(id: first.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(11))
+            guard case .pickedUp(let handoff) = taken else {
+                Issue.record("a colleague could not pick up a returned chat: \(taken)")
+                return
+            }
+            #expect(handoff.id == first.id && handoff.pickedUpBy == "bob")
+            let again = try await store.createHandoff(tenant: "acme", conversationID: "c-2", customerName: nil, summary: nil, at: Clock.at(12))
+            #expect(again.handoff.id == second.id)
+            // A move with nothing to retire returns nothing.
+            #expect(try await store.moveAgent(.new("cy", tenant: "globex"), at: Clock.at(13)).chatsReturned == 0)
+        }
+    }
+
     /// A record retired when its identity moved to another tenant takes no call of its old tenant: not
     /// one that was ringing it before the move, not its own park's ring-back, not a retrieval, not a
     /// park; nor a chat handoff.

@@ -19,10 +19,18 @@ struct DeskServices<Store: DeskStore>: Sendable {
     let logger: Logger
 
     /// The signed-in user. With auto-provisioning on, their agent record is made here if missing,
-    /// so the first authenticated request creates it.
+    /// so the first authenticated request creates it. Either way a token from before the user moved
+    /// away from its tenant (their record there retired after the token was issued) is refused on
+    /// every route, with 409 `agent_retired`: it no longer speaks for a user of that tenant.
     func user(_ request: Request) async throws(DeskError) -> DeskUser {
         let user = try await authenticator.user(for: request)
-        if configuration.autoProvisioning { _ = try await agent(for: user) }
+        if configuration.autoProvisioning {
+            _ = try await agent(for: user)
+        } else if let record = try await find({ () async throws(StoreError) in try await store.agent(identity: user.identity, in: user.tenant) }),
+            let retiredAt = record.retiredAt, !user.tokenIssued(after: retiredAt)
+        {
+            throw .ownAgentRetired
+        }
         return user
     }
 
@@ -61,7 +69,10 @@ struct DeskServices<Store: DeskStore>: Sendable {
             try await store.moveAgent(agent, at: Date())
         }
         var metadata: Logger.Metadata = ["agent": "\(move.agent.identity)", "tenant": "\(move.agent.tenant)"]
-        if let retiredIn = move.retiredIn { metadata["retired_in"] = "\(retiredIn)" }
+        if let retiredIn = move.retiredIn {
+            metadata["retired_in"] = "\(retiredIn)"
+            metadata["chats_returned"] = "\(move.chatsReturned)"
+        }
         logger.info(existing == nil ? "agent provisioned" : "agent moved back", metadata: metadata)
         return move.agent
     }

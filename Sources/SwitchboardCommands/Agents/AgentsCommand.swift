@@ -77,8 +77,9 @@ struct AgentsCommand: AsyncParsableCommand {
                     if move {
                         let moved = try await store.moveAgent(agent, at: Date())
                         if let retiredIn = moved.retiredIn {
+                            let chats = moved.chatsReturned == 0 ? "" : "; its \(moved.chatsReturned) active chat(s) there are pending again"
                             StandardStreams.writeOut(
-                                "moved \(agent.identity) from tenant \(retiredIn) to tenant \(agent.tenant); its record in \(retiredIn) is retired\n"
+                                "moved \(agent.identity) from tenant \(retiredIn) to tenant \(agent.tenant); its record in \(retiredIn) is retired\(chats)\n"
                             )
                         }
                     } else {
