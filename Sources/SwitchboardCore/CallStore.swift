@@ -98,12 +98,12 @@ public protocol CallStore: Sendable {
     func claimCall(_ callSid: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> ClaimOutcome
 
     /// Marks a call no one answered as no longer ringing (it goes to voicemail), atomically with
-    /// claims: returns true when the call is finished and unanswered (now, or already before), false
-    /// when an agent answered it first (an answered call is never finished) or the call is unknown
-    /// (nothing is created). Once it returns true, every claim of the call is
-    /// ``ClaimOutcome/callEnded``.
+    /// claims: ``CallFinish/finishedNow`` when this request finished it, ``CallFinish/finishedBefore``
+    /// when it was already (a repeat keeps the first time), ``CallFinish/notFinished`` when an agent
+    /// answered it first (an answered call is never finished) or the call is unknown (nothing is
+    /// created). Once it is finished, every claim of the call is ``ClaimOutcome/callEnded``.
     @discardableResult
-    func finishCall(_ callSid: String, at now: Date) async throws(StoreError) -> Bool
+    func finishCall(_ callSid: String, at now: Date) async throws(StoreError) -> CallFinish
     /// The identity of the agent who won `callSid`, if any.
     func callWinner(_ callSid: String) async throws(StoreError) -> String?
 

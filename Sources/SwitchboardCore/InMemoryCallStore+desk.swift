@@ -28,13 +28,12 @@ extension InMemoryCallStore: DeskStore {
     }
 
     @discardableResult
-    public func finishCall(_ callSid: String, at now: Date) throws(StoreError) -> Bool {
-        guard var record = calls[callSid], record.answeredBy == nil else { return false }
-        if record.finishedAt == nil {
-            record.finishedAt = now
-            calls[callSid] = record
-        }
-        return true
+    public func finishCall(_ callSid: String, at now: Date) throws(StoreError) -> CallFinish {
+        guard var record = calls[callSid], record.answeredBy == nil else { return .notFinished }
+        guard record.finishedAt == nil else { return .finishedBefore }
+        record.finishedAt = now
+        calls[callSid] = record
+        return .finishedNow
     }
 
     public func ringEvents(forCall callSid: String, in tenant: TenantID) throws(StoreError) -> [RingEvent] {

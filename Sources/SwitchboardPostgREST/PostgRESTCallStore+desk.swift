@@ -22,25 +22,30 @@ extension PostgRESTCallStore: DeskStore {
     }
 
     /// One conditional update: only a call neither answered nor finished gets the time, so a repeat
-    /// keeps the first. Claims (`claim_call_as`) queue on the same row, so one of the two is first and
-    /// the other sees it. Then the call is read: once finished unanswered it stays so, and answered
-    /// stays answered.
+    /// keeps the first, and the row it returns says this request finished it. Claims (`claim_call_as`)
+    /// queue on the same row, so one of the two is first and the other sees it. Otherwise the call is
+    /// read: once finished unanswered it stays so, and answered stays answered.
     @discardableResult
-    public func finishCall(_ callSid: String, at now: Date) async throws(StoreError) -> Bool {
+    public func finishCall(_ callSid: String, at now: Date) async throws(StoreError) -> CallFinish {
         let operation = "finishing call \(callSid)"
-        _ = try await client.update(
-            PostgRESTQuery("calls", filters: [.eq("call_sid", callSid), .is("finished_at", .null), .is("answered_by", .null)]),
+        let response = try await client.update(
+            PostgRESTQuery(
+                "calls",
+                select: ["call_sid"],
+                filters: [.eq("call_sid", callSid), .is("finished_at", .null), .is("answered_by", .null)]
+            ),
             ["finished_at": PostgRESTTimestamp.format(now)],
-            preferences: PostgRESTPreferences(returning: .minimal),
+            preferences: PostgRESTPreferences(returning: .representation),
             operation: operation
         )
+        if !(try client.decode([FinishedRow].self, from: response, operation: operation)).isEmpty { return .finishedNow }
         let rows = try await client.rows(
             PostgRESTQuery("calls", select: ["answered_by", "finished_at"], filters: [.eq("call_sid", callSid)]),
             as: FinishRow.self,
             operation: operation
         )
-        guard let row = rows.first else { return false }
-        return row.answered_by == nil && row.finished_at != nil
+        guard let row = rows.first else { return .notFinished }
+        return row.answered_by == nil && row.finished_at != nil ? .finishedBefore : .notFinished
     }
 
     public func ringEvents(forCall callSid: String, in tenant: TenantID) async throws(StoreError) -> [RingEvent] {
@@ -118,4 +123,9 @@ private struct ReleaseAgentChanges: Encodable {
 private struct FinishRow: Decodable {
     var answered_by: String?
     var finished_at: String?
+}
+
+/// The row `finishCall`'s update returns when it finished the call.
+private struct FinishedRow: Decodable {
+    var call_sid: String
 }

@@ -27,17 +27,18 @@ extension SQLiteCallStore: DeskStore {
     /// Sets the finish time of an unanswered call once (later calls keep the first), in one
     /// transaction with the check, as claims are.
     @discardableResult
-    public func finishCall(_ callSid: String, at now: Date) async throws(StoreError) -> Bool {
-        try await session.transaction { (runner) throws(StoreError) -> Bool in
-            try runner.execute(
-                "UPDATE calls SET finished_at = ?2 WHERE call_sid = ?1 AND finished_at IS NULL AND answered_by IS NULL",
+    public func finishCall(_ callSid: String, at now: Date) async throws(StoreError) -> CallFinish {
+        try await session.transaction { (runner) throws(StoreError) -> CallFinish in
+            let updated = try runner.rows(
+                "UPDATE calls SET finished_at = ?2 WHERE call_sid = ?1 AND finished_at IS NULL AND answered_by IS NULL RETURNING call_sid",
                 [.text(callSid), SQLiteData(now)]
             )
+            if !updated.isEmpty { return .finishedNow }
             let rows = try runner.rows("SELECT answered_by, finished_at FROM calls WHERE call_sid = ?1", [.text(callSid)])
-            guard let row = rows.first.map({ SQLiteRowReader(table: "calls", row: $0) }) else { return false }
+            guard let row = rows.first.map({ SQLiteRowReader(table: "calls", row: $0) }) else { return .notFinished }
             let answered = try row.optionalText("answered_by") != nil
             let finished = try row.optionalUnixSeconds("finished_at") != nil
-            return finished && !answered
+            return finished && !answered ? .finishedBefore : .notFinished
         }
     }
 

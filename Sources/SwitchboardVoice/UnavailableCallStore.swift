@@ -38,7 +38,7 @@ public struct UnavailableCallStore: CallStore {
     public func setPresence(_ presence: Presence, identity: String, in tenant: TenantID) async throws(StoreError) -> Agent { try await down() }
     public func recordRinging(_ call: RingingCall) async throws(StoreError) { try await down() as Void }
     public func ringingCall(_ callSid: String) async throws(StoreError) -> RingingCall? { try await down() }
-    public func finishCall(_ callSid: String, at now: Date) async throws(StoreError) -> Bool { try await down() }
+    public func finishCall(_ callSid: String, at now: Date) async throws(StoreError) -> CallFinish { try await down() }
     public func endCall(
         _ callSid: String,
         of identity: String,

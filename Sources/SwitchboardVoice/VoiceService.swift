@@ -242,12 +242,12 @@ public struct VoiceService<Store: CallStore>: Sendable {
         let joinedBy = late ? end.occurredAt : nil
         switch end.part {
         case .unanswered:
-            if try await store.finishCall(end.callSid, at: end.occurredAt) { return true }
+            if try await store.finishCall(end.callSid, at: end.occurredAt).isFinished { return true }
             try await store.endCall(end.callSid, at: end.occurredAt, wrapUpSeconds: 0, joinedBy: nil)
             return false
         case .answered(let wrapUp):
             try await store.endCall(end.callSid, at: end.occurredAt, wrapUpSeconds: wrapUp, joinedBy: joinedBy)
-            return try await store.finishCall(end.callSid, at: end.occurredAt)
+            return try await store.finishCall(end.callSid, at: end.occurredAt).isFinished
         case .agentLeg(let identity, let named, let wrapUp):
             let tenant = try await tenant(of: end.callSid, named: named, in: store)
             return try await store.endCall(end.callSid, of: identity, in: tenant, at: end.occurredAt, wrapUpSeconds: wrapUp, joinedBy: joinedBy)

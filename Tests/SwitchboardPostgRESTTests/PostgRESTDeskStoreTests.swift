@@ -86,19 +86,21 @@ import Testing
 
     @Test func finishingAndEndingAreConditionalUpdates() async throws {
         let transport = ScriptedTransport([
-            .success(HTTPResponse(status: 204)),
+            .success(HTTPResponse(status: 200, body: Array("[]".utf8))),
             .success(HTTPResponse(status: 200, body: Array(#"[{"answered_by":null,"finished_at":"1970-01-01T00:00:05+00:00"}]"#.utf8))),
             .success(HTTPResponse(status: 200, body: Array("[]".utf8))),
             .success(HTTPResponse(status: 200, body: Array("[]".utf8))),
         ])
         let store = store(transport)
-        #expect(try await store.finishCall("CA1", at: Date(timeIntervalSince1970: 5)))
+        // The update changed no row, and the read finds the call finished: another request finished it.
+        #expect(try await store.finishCall("CA1", at: Date(timeIntervalSince1970: 5)) == .finishedBefore)
         #expect(try await store.endParkedCall("CA1", at: Date(timeIntervalSince1970: 6)) == nil)
         await #expect(throws: StoreError.notFound) { try await store.releaseAgent(identity: "amy", in: "acme") }
 
         let requests = transport.requests
         #expect(requests.map(\.method) == [.patch, .get, .patch, .patch])
-        #expect(requests[0].url == "\(Self.base)/calls?call_sid=eq.CA1&finished_at=is.null&answered_by=is.null")
+        #expect(requests[0].url == "\(Self.base)/calls?select=call_sid&call_sid=eq.CA1&finished_at=is.null&answered_by=is.null")
+        #expect(requests[0].header("Prefer") == "return=representation")
         #expect(try Self.object(requests[0].body) as? [String: String] == ["finished_at": "1970-01-01T00:00:05.000000Z"])
         #expect(requests[1].url == "\(Self.base)/calls?select=answered_by,finished_at&call_sid=eq.CA1")
         #expect(
@@ -114,16 +116,24 @@ import Testing
         #expect(release?["wrap_up_ends_at"] is NSNull)
     }
 
+    /// The update's returned row says this request finished the call: no read follows.
+    @Test func finishingTheCallAnswersFinishedNow() async throws {
+        let transport = ScriptedTransport([.success(HTTPResponse(status: 200, body: Array(#"[{"call_sid":"CA1"}]"#.utf8)))])
+        let store = store(transport)
+        #expect(try await store.finishCall("CA1", at: Date(timeIntervalSince1970: 5)) == .finishedNow)
+        #expect(transport.requests.map(\.method) == [.patch])
+    }
+
     @Test func finishingAnAnsweredOrUnknownCallAnswersFalse() async throws {
         let transport = ScriptedTransport([
-            .success(HTTPResponse(status: 204)),
+            .success(HTTPResponse(status: 200, body: Array("[]".utf8))),
             .success(HTTPResponse(status: 200, body: Array(#"[{"answered_by":"amy","finished_at":null}]"#.utf8))),
-            .success(HTTPResponse(status: 204)),
+            .success(HTTPResponse(status: 200, body: Array("[]".utf8))),
             .success(HTTPResponse(status: 200, body: Array("[]".utf8))),
         ])
         let store = store(transport)
-        #expect(try await store.finishCall("CA1", at: Date(timeIntervalSince1970: 5)) == false)
-        #expect(try await store.finishCall("CAnone", at: Date(timeIntervalSince1970: 5)) == false)
+        #expect(try await store.finishCall("CA1", at: Date(timeIntervalSince1970: 5)) == .notFinished)
+        #expect(try await store.finishCall("CAnone", at: Date(timeIntervalSince1970: 5)) == .notFinished)
     }
 
     @Test func retrievalOutcomesDecode() async throws {

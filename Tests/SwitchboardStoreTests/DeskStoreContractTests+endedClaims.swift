@@ -10,9 +10,9 @@ extension DeskStoreContractTests {
             try await store.upsertAgent(.new("amy"))
             try await store.upsertAgent(.new("bob"))
             try await store.recordRinging(.ringing("CA-1", tenant: .default, at: 0))
-            #expect(try await store.finishCall("CA-1", at: Clock.at(5)))
-            #expect(try await store.finishCall("CA-1", at: Clock.at(6)), "a repeat still answers finished")
-            #expect(try await store.finishCall("CA-unknown", at: Clock.at(6)) == false)
+            #expect(try await store.finishCall("CA-1", at: Clock.at(5)) == .finishedNow)
+            #expect(try await store.finishCall("CA-1", at: Clock.at(6)) == .finishedBefore, "a repeat still answers finished, not by it")
+            #expect(try await store.finishCall("CA-unknown", at: Clock.at(6)) == .notFinished)
             #expect(try await store.claimCall("CA-1", tenant: .default, agentIdentity: "amy", at: Clock.at(6)) == .callEnded)
             #expect(try await store.claimCall("CA-1", tenant: .default, agentIdentity: "amy", at: Clock.at(7)) == .callEnded)
             #expect(try await store.callWinner("CA-1") == nil)
@@ -37,7 +37,7 @@ extension DeskStoreContractTests {
             #expect(try await store.ringingCall("CA-nobody") == nobody)
             #expect(try await store.ringingCalls(in: .default).isEmpty)
             #expect(try await store.claimCall("CA-nobody", tenant: .default, agentIdentity: "amy", at: Clock.at(4)) == .callEnded)
-            #expect(try await store.finishCall("CA-nobody", at: Clock.at(5)), "it is already finished")
+            #expect(try await store.finishCall("CA-nobody", at: Clock.at(5)).isFinished, "it is already finished")
             #expect(try await store.agent(identity: "amy", in: .default).currentCallSid == nil)
             // A call that rings someone is listed as before.
             try await store.recordRinging(.ringing("CA-rings", tenant: .default, at: 6))
@@ -53,9 +53,31 @@ extension DeskStoreContractTests {
             try await store.recordRinging(.ringing("CA-1", tenant: .default, at: 0))
             #expect(try await store.claimCall("CA-1", tenant: .default, agentIdentity: "amy", at: Clock.at(1)) == .won)
             // A finish never takes an answered call.
-            #expect(try await store.finishCall("CA-1", at: Clock.at(2)) == false)
+            #expect(try await store.finishCall("CA-1", at: Clock.at(2)) == .notFinished)
             #expect(try await store.claimCall("CA-1", tenant: .default, agentIdentity: "amy", at: Clock.at(3)) == .won)
             #expect(try await store.claimCall("CA-1", tenant: .default, agentIdentity: "bob", at: Clock.at(4)) == .alreadyAnswered(by: "amy"))
+        }
+    }
+
+    /// Finishes racing through three instances (the last agents' declines at once, the dial's own end):
+    /// exactly one finished the call, so exactly one sends the caller to voicemail.
+    @Test(arguments: StoreKind.allCases)
+    func ofFinishesRacingExactlyOneFinishesTheCall(kind: StoreKind) async throws {
+        try await kind.withStores(instances: 3) { stores async throws in
+            for round in 0..<5 {
+                let callSid = "CA-finish-\(round)"
+                try await stores[0].recordRinging(.ringing(callSid, tenant: .default, at: round * 10))
+                let finishes = try await withThrowingTaskGroup(of: CallFinish.self) { group in
+                    for index in 0..<6 {
+                        group.addTask { try await stores[index % stores.count].finishCall(callSid, at: Clock.at(round * 10 + 5)) }
+                    }
+                    var finishes: [CallFinish] = []
+                    for try await finish in group { finishes.append(finish) }
+                    return finishes
+                }
+                #expect(finishes.filter { $0 == .finishedNow }.count == 1, "round \(round): \(finishes)")
+                #expect(finishes.filter { $0 == .finishedBefore }.count == 5, "round \(round): \(finishes)")
+            }
         }
     }
 
@@ -73,7 +95,7 @@ extension DeskStoreContractTests {
                 let finished = Finished()
                 let outcomes = try await withThrowingTaskGroup(of: (String, ClaimOutcome?).self) { group in
                     group.addTask {
-                        finished.set(try await stores[1].finishCall(callSid, at: Clock.at(round * 10 + 5)))
+                        finished.set(try await stores[1].finishCall(callSid, at: Clock.at(round * 10 + 5)).isFinished)
                         return ("finish", nil)
                     }
                     for (index, identity) in agents.enumerated() {

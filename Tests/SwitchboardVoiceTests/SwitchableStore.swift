@@ -79,7 +79,7 @@ struct SwitchableStore: CallStore {
         return try await inner.ringingCall(callSid)
     }
 
-    func finishCall(_ callSid: String, at now: Date) async throws(StoreError) -> Bool {
+    func finishCall(_ callSid: String, at now: Date) async throws(StoreError) -> CallFinish {
         try gate()
         return try await inner.finishCall(callSid, at: now)
     }

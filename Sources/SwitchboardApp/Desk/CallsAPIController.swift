@@ -133,10 +133,16 @@ struct CallsAPIController<Store: DeskStore>: Sendable {
             }
             // Finished first, atomically with claims: a claim that got in first keeps the call (and the
             // caller is not sent away from the agent who answered); once finished, no claim can win it.
-            let finished = try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
+            let finish = try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
                 try await store.finishCall(callSid, at: now)
             }
-            guard finished else {
+            if finish == .finishedBefore {
+                // Another decline (or the dial's own end) finished it a moment ago, and that request
+                // sends the caller to voicemail: a second redirect would restart the greeting, or cut
+                // a recording already under way.
+                return DeskJSON.response(Declined(call: call, sentToVoicemail: false))
+            }
+            guard finish == .finishedNow else {
                 // An agent answered between this decline and the finish: the call is theirs.
                 let winner = try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
                     try await store.callWinner(callSid)
