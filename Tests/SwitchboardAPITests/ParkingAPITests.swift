@@ -265,7 +265,8 @@ import Testing
             try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
                 try await Self.answered("CAlostpark", store: store, client: client)
                 let slot = "park_CAlostpark"
-                let lost = try await store.parkCall("CAlostpark", tenant: "acme", slot: slot, parkedBy: DeskHarness.ann, at: Date())
+                // Written 30 s ago: longer than any park request takes, so no request is still under way.
+                let lost = try await store.parkCall("CAlostpark", tenant: "acme", slot: slot, parkedBy: DeskHarness.ann, at: Date() - 30)
                 #expect(await twilio.redirects.isEmpty)
                 let again = try await client.api(.post, "/api/calls/CAlostpark/park", token: DeskHarness.annToken)
                 #expect(again.status == .ok)
@@ -275,6 +276,28 @@ import Testing
                 #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == nil)
                 // Once the park went on, a second park of the waiting call is a conflict as before.
                 #expect(try await client.api(.post, "/api/calls/CAlostpark/park", token: DeskHarness.annToken).status == .conflict)
+            }
+        }
+    }
+
+    /// A park written a moment ago that has not gone on may be another request still under way (a
+    /// double click on Park): a second request answers 409 already_parked and leaves the caller alone,
+    /// where it used to redirect the caller a second time.
+    @Test(arguments: StoreUnderTest.all)
+    func aSecondParkWhileTheFirstIsUnderWayDoesNotMoveTheCallerAgain(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            let twilio = RecordingRedirector()
+            try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
+                try await Self.answered("CAdouble", store: store, client: client)
+                // The first request has written its park and is redirecting the caller now.
+                _ = try await store.parkCall("CAdouble", tenant: "acme", slot: "park_CAdouble", parkedBy: DeskHarness.ann, at: Date())
+                let second = try await client.api(.post, "/api/calls/CAdouble/park", token: DeskHarness.annToken)
+                #expect(second.status == .conflict)
+                let body = try DeskHarness.object(second)
+                #expect(body["error"] as? String == "already_parked")
+                #expect((body["hint"] as? String)?.contains("under way") == true)
+                #expect(await twilio.redirects.isEmpty)
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAdouble")
             }
         }
     }

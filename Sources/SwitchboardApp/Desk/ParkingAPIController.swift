@@ -85,6 +85,14 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
             guard let unfinished = try await unfinishedPark(of: callSid, by: agent.identity, in: user.tenant) else {
                 throw .alreadyParked(callSid)
             }
+            // A park this young may be another request of the agent's still under way (a double click):
+            // its redirect is its own, and a second would move the caller twice.
+            guard now.timeIntervalSince(unfinished.parkedAt) >= Self.parkRequestSpan else {
+                throw DeskError.alreadyParked(callSid).hinting(
+                    "Another request parking this call is under way. If you are still talking to the caller in "
+                        + "\(Int(Self.parkRequestSpan)) seconds, park the call again."
+                )
+            }
             // This agent's own park that never went on: the answer to its first request was lost (the store
             // wrote the park, but the request timed out before hearing so), so the agent is still on the
             // call and the caller never left for the slot. Park it now, as that request should have.
@@ -122,6 +130,11 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
         }
         return try await parkDone(parked, by: agent.identity, in: user.tenant, at: now)
     }
+
+    /// The longest a park request can take (the store's budget, then Twilio's redirect, with room to
+    /// spare): an unfinished park younger than this may be another request still under way, older it
+    /// is one whose answer was lost.
+    static var parkRequestSpan: TimeInterval { 10 }
 
     /// The waiting park of `callSid` that `identity` made and that never went on: the caller has not
     /// reached the slot and nobody retrieved it. (The caller checked that the agent is still on the call,
