@@ -31,6 +31,17 @@ enum SQLiteSchema {
                     "The SQLite database at \(session.path) has schema version \(version), newer than this build's \(currentVersion)"
                 )
             }
+            if version == 0 {
+                // Every Switchboard file past its first migration has a version: tables without one are
+                // another application's, which Switchboard's tables must not be added to.
+                let tables = try runner.rows("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+                if let count = tables.first?.column("n")?.integer, count > 0 {
+                    throw .unavailable(
+                        "The SQLite database at \(session.path) holds \(count) table(s) but no Switchboard schema version: "
+                            + "it is another application's database, and Switchboard does not add its tables to it"
+                    )
+                }
+            }
             for migration in migrations.dropFirst(max(version, 0)) {
                 for statement in migration {
                     try runner.execute(statement)

@@ -211,8 +211,13 @@ import Testing
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = directory.appendingPathComponent("numbers.sqlite").path
-        #expect(try cli.run(["numbers", "add", "+15005550006", "--tenant", "acme", "--database", database]).status == 0)
-        #expect(try cli.run(["numbers", "add", "+15005550007", "--tenant", "acme", "--database", database]).status == 0)
+        let first = try cli.run(["numbers", "add", "+15005550006", "--tenant", "acme", "--database", database])
+        #expect(first.status == 0)
+        // The first mapping changes where every call goes, and says so; later ones do not repeat it.
+        #expect(String(decoding: first.stdout, as: UTF8.self).contains("the first mapped number: from now on"), "\(first.stderr)")
+        let second = try cli.run(["numbers", "add", "+15005550007", "--tenant", "acme", "--database", database])
+        #expect(second.status == 0)
+        #expect(String(decoding: second.stdout, as: UTF8.self) == "+15005550007 belongs to acme\n")
         let again = try cli.run(["numbers", "add", "+15005550006", "--tenant", "acme", "--database", database])
         #expect(again.status == 0)
         #expect(String(decoding: again.stdout, as: UTF8.self) == "+15005550006 belongs to acme\n")
@@ -246,6 +251,83 @@ import Testing
     @Test func numbersAddRefusesANonE164Number() throws {
         let result = try cli.run(["numbers", "add", "5550006", "--tenant", "acme", "--database", "/tmp/unused.sqlite"])
         #expect(result.status == 2)
+        // A country code never begins with 0.
+        let zero = try cli.run(["numbers", "add", "+0123", "--tenant", "acme", "--database", "/tmp/unused.sqlite"])
+        #expect(zero.status == 2)
+        #expect(zero.stderr.contains("the first not 0"), "\(zero.stderr)")
+    }
+
+    /// A tenant's name with a tab or an edge space is refused: it would break the tab-separated lists,
+    /// and " acme" would be a second tenant beside acme.
+    @Test(arguments: ["a\tb", " acme", "acme ", ""])
+    func numbersAddRefusesATenantNameThatBreaksTheRules(tenant: String) throws {
+        let result = try cli.run(["numbers", "add", "+15005550006", "--tenant", tenant, "--database", "/tmp/unused.sqlite"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("a tenant's name"), "\(result.stderr)")
+    }
+
+    /// A command that reads or changes what is stored refuses a missing file (a mistyped path) rather
+    /// than making an empty database there; and no command adds Switchboard's tables to another
+    /// application's SQLite file.
+    @Test func readingCommandsRefuseAMissingOrForeignDatabase() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let typo = directory.appendingPathComponent("typo.sqlite").path
+        for arguments in [
+            ["agents", "list"], ["numbers", "list"], ["agents", "set-presence", "amy", "away"], ["numbers", "remove", "+15005550006"],
+        ] {
+            let run = try cli.run(arguments + ["--database", typo])
+            #expect(run.status == 1, "\(arguments)")
+            #expect(run.stderr.contains("no embedded store at \(typo)"), "\(arguments): \(run.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: typo))
+
+        let foreign = directory.appendingPathComponent("other-app.sqlite").path
+        let made = Process()
+        made.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        made.arguments = [
+            "python3", "-c", "import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute('CREATE TABLE invoices (id INTEGER)')", foreign,
+        ]
+        try made.run()
+        made.waitUntilExit()
+        for arguments in [["agents", "list"], ["numbers", "add", "+15005550006", "--tenant", "acme"]] {
+            let run = try cli.run(arguments + ["--database", foreign])
+            #expect(run.status == 1, "\(arguments)")
+            #expect(run.stderr.contains("another application's database"), "\(arguments): \(run.stderr)")
+        }
+        let tables = Process()
+        tables.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        tables.arguments = [
+            "python3", "-c",
+            "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT group_concat(name) FROM sqlite_master WHERE type = 'table'\").fetchone()[0])",
+            foreign,
+        ]
+        let output = Pipe()
+        tables.standardOutput = output
+        try tables.run()
+        tables.waitUntilExit()
+        #expect(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "invoices\n")
+    }
+
+    /// A start refused for its store leaves no spool directory behind, and one refused for its port
+    /// file fails at once rather than serving while whoever waits for the file waits for ever.
+    @Test func aRefusedStartLeavesNoSpoolAndAnUnwritablePortFileIsRefused() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let notADatabase = directory.appendingPathComponent("notdb.sqlite").path
+        try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: notADatabase))
+        let refused = try cli.run(["serve", "--dev", "--port", "0", "--public-url", Self.publicURL, "--database", notADatabase])
+        #expect(refused.status == 1, "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: notADatabase + "-voicemail-spool"))
+
+        for portFile in ["/nonexistent-dir/port.txt", directory.path] {
+            let run = try cli.run([
+                "serve", "--dev", "--port", "0", "--public-url", Self.publicURL, "--port-file", portFile,
+                "--database", directory.appendingPathComponent("pf.sqlite").path,
+            ])
+            #expect(run.status == 2, "\(portFile): \(run.stderr)")
+            #expect(run.stderr.contains("the port file"), "\(portFile): \(run.stderr)")
+        }
     }
 
     @Test func serveAndSimulateAnswerACallOverLoopback() async throws {
@@ -261,6 +343,13 @@ import Testing
             ])
             #expect(forged.status == 1)
             #expect(forged.stderr.contains("HTTP 403"))
+            // A dial of another tenant's call, whose <Dial action> names it: the voicemail answer keeps it.
+            let dial = try cli.run([
+                "simulate", "dial-status", "--server", "http://127.0.0.1:\(port)", "--public-url", Self.publicURL, "--auth-token", Self.token,
+                "--tenant", "acme",
+            ])
+            #expect(dial.status == 0, "\(dial.stderr)")
+            #expect(String(decoding: dial.stdout, as: UTF8.self).contains("/twilio/recording-status?tenant=acme"), "\(dial.stdout)")
         }
         // The voicemail spool is made at start, next to the database.
         var isDirectory: ObjCBool = false

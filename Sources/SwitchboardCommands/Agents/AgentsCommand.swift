@@ -53,7 +53,7 @@ struct AgentsCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             let agents = records.map(\.agent)
-            let opened = try await store.open()
+            let opened = try await store.open(creating: true)
             let store = opened.store
             // Every record is checked against what is stored before any is written: a file that would
             // fail partway (an identity current elsewhere, one on a call) changes nothing.

@@ -68,17 +68,20 @@ struct NumbersCommand: AsyncParsableCommand {
 
         func validate() throws {
             let digits = number.dropFirst()
-            guard number.hasPrefix("+"), (2...15).contains(digits.count), digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else {
-                throw ValidationError("\(number) is not an E.164 number (+ then 2 to 15 digits)")
+            guard number.hasPrefix("+"), (2...15).contains(digits.count), digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
+                digits.first != "0"
+            else {
+                throw ValidationError("\(number) is not an E.164 number (+ then 2 to 15 digits, the first not 0)")
             }
-            guard !tenant.isEmpty else { throw ValidationError("the tenant is empty") }
+            if let problem = TenantID(tenant).problem { throw ValidationError(problem) }
         }
 
         func run() async throws {
-            let opened = try await store.open()
+            let opened = try await store.open(creating: true)
             let store = opened.store
             // Another tenant that owns the number, if one does.
-            let owner = try await store.numberMappings().first { $0.number == number && $0.tenant != TenantID(tenant) }?.tenant
+            let mappings = try await store.numberMappings()
+            let owner = mappings.first { $0.number == number && $0.tenant != TenantID(tenant) }?.tenant
             if let owner, !move {
                 try await opened.close()
                 // Re-pointing a live number sends its callers to another tenant's agents: never by accident.
@@ -91,6 +94,12 @@ struct NumbersCommand: AsyncParsableCommand {
                 StandardStreams.writeOut("\(number) moved from \(owner) to \(tenant)\n")
             } else {
                 StandardStreams.writeOut("\(number) belongs to \(tenant)\n")
+            }
+            if mappings.isEmpty {
+                // The reverse of what `numbers remove` says of the last number.
+                StandardStreams.writeOut(
+                    "the first mapped number: from now on a call belongs to the tenant its number is mapped to, and a call to a number no tenant owns goes to voicemail (the default tenant's calls too, unless their numbers are mapped to it)\n"
+                )
             }
         }
     }

@@ -47,8 +47,10 @@ struct StoreOptions: ParsableArguments {
         return path
     }
 
-    /// Opens the store, or explains why not and exits 1.
-    func open() async throws -> Opened {
+    /// Opens the store, or explains why not and exits 1. `creating` lets the embedded store's file be
+    /// made when missing (the commands that store something); a command that reads or changes what is
+    /// there refuses a missing file, rather than making an empty database where a path was mistyped.
+    func open(creating: Bool = false) async throws -> Opened {
         let environment = ProcessInfo.processInfo.environment
         let kind =
             try self.kind
@@ -61,6 +63,10 @@ struct StoreOptions: ParsableArguments {
         switch kind {
         case .sqlite:
             let path = try Self.databasePath(database, environment: environment)
+            if !creating, path != ":memory:", !FileManager.default.fileExists(atPath: path) {
+                StandardStreams.writeError("switchboard: no embedded store at \(path): `agents import` or `serve` makes one\n")
+                throw ExitCode(1)
+            }
             do {
                 let store = try await SQLiteCallStore(path: path)
                 return Opened(store: store, close: { try await store.close() })

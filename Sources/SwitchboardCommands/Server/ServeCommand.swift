@@ -225,10 +225,13 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--agents goes with --store memory; use agents import for the embedded store")
         }
         let path = try StoreOptions.databasePath(database, environment: environment)
-        configuration.voicemailSpool = try usableSpool(environment: environment, store: kind, database: path, logger: logger)
+        if let portFilePath { try Self.checkPortFile(portFilePath) }
+        // The spool is made once the store's own settings are known good (and the embedded store's file
+        // opened), so a start refused for them leaves no directory behind.
         switch kind {
         case .postgrest:
             let postgrest = try supabase.configuration(environment: environment)
+            configuration.voicemailSpool = try usableSpool(environment: environment, store: kind, database: path, logger: logger)
             let transport = CurlTransport()
             let store = PostgRESTCallStore(configuration: postgrest, transport: transport)
             logger.info("store", metadata: ["kind": "postgrest", "url": "\(postgrest.restBase)", "schema": "\(postgrest.schema)"])
@@ -250,9 +253,16 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             logger.info("store", metadata: ["kind": "sqlite", "database": "\(path)"])
+            do {
+                configuration.voicemailSpool = try usableSpool(environment: environment, store: kind, database: path, logger: logger)
+            } catch {
+                try? await sqlite.close()
+                throw error
+            }
             try await serve(configuration: configuration, store: sqlite, desk: deskSettings, portFilePath: portFilePath, logger: logger)
             try await sqlite.close()
         case .memory:
+            configuration.voicemailSpool = try usableSpool(environment: environment, store: kind, database: path, logger: logger)
             var seed: [Agent] = []
             if let agents {
                 let records: [AgentsCommand.Record]
@@ -352,6 +362,23 @@ struct ServeCommand: AsyncParsableCommand {
             return
         }
         try await serveDesk(configuration: configuration, store: deskStore, desk: desk, logger: logger, onListening: onListening)
+    }
+
+    /// Refuses a port file that cannot be written (its directory missing or not writable, or a directory
+    /// in its place), before the server starts: whoever waits for it would wait for ever.
+    static func checkPortFile(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw ValidationError("the port file \(path) is a directory")
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        let parent = directory.isEmpty ? "." : directory
+        guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("the port file's directory \(parent) does not exist")
+        }
+        guard FileManager.default.isWritableFile(atPath: parent) else {
+            throw ValidationError("the port file's directory \(parent) is not writable")
+        }
     }
 
     /// Logs the port listened on and, with a port file, writes it there (whole, by a rename), so whoever

@@ -44,7 +44,18 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "For dial-status: completed, answered, busy, no-answer, failed or canceled.")
     var dialCallStatus = "no-answer"
 
+    @Option(
+        help: """
+            For dial-status: the tenant the call's <Dial action> names (?tenant=…), as the server's answer to \
+            a call of any tenant but the default one does.
+            """
+    )
+    var tenant: String?
+
     func validate() throws {
+        if tenant != nil, kind != .dialStatus {
+            throw ValidationError("--tenant goes with dial-status: a voice call's tenant comes from the number called")
+        }
         for (name, url) in [("--server", server), ("--public-url", publicURL)] {
             guard let url else { continue }
             guard url.hasPrefix("http://") || url.hasPrefix("https://"), let parsed = URL(string: url), parsed.host?.isEmpty == false else {
@@ -54,7 +65,11 @@ struct SimulateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let path = kind == .voice ? "/twilio/voice" : "/twilio/dial-status"
+        var path = kind == .voice ? "/twilio/voice" : "/twilio/dial-status"
+        if let tenant, kind == .dialStatus {
+            let query: FormParameters = ["tenant": tenant]
+            path += "?" + query.encoded()
+        }
         let sid = callSid ?? "CA" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         var form: FormParameters = [
             "AccountSid": "AC" + String(repeating: "0", count: 32), "ApiVersion": "2010-04-01", "CallSid": sid,
