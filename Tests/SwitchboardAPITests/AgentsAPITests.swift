@@ -130,6 +130,20 @@ import Testing
                 let agent = try await store.agent(identity: DeskHarness.ann, in: "acme")
                 #expect(agent.currentCallSid == nil)
                 #expect(agent.isAvailable(at: Date()))
+                // Bob, free and away, or signed off while stuck on a call: released, but not made
+                // available, so not rung while gone.
+                _ = try await client.api(.patch, "/api/agents/me", token: DeskHarness.bobToken, json: #"{"presence":"away"}"#)
+                let free = try await client.api(.post, "/api/agents/\(DeskHarness.bob)/release", token: DeskHarness.supToken)
+                #expect(free.status == .ok)
+                #expect(try DeskHarness.object(free)["presence"] as? String == "away")
+                try await store.recordRinging(DeskHarness.ringing("CAgone", agents: [DeskHarness.bob]))
+                _ = try await client.api(.patch, "/api/agents/me", token: DeskHarness.bobToken, json: #"{"presence":"available"}"#)
+                #expect(try await client.api(.post, "/api/calls/CAgone/claim", token: DeskHarness.bobToken).status == .ok)
+                _ = try await client.api(.patch, "/api/agents/me", token: DeskHarness.bobToken, json: #"{"presence":"offline"}"#)
+                let gone = try await client.api(.post, "/api/agents/\(DeskHarness.bob)/release", token: DeskHarness.supToken)
+                #expect(gone.status == .ok)
+                let goneAgent = try await store.agent(identity: DeskHarness.bob, in: "acme")
+                #expect(goneAgent.currentCallSid == nil && goneAgent.presence == .offline)
                 // Another tenant's agent, or nobody: 404.
                 _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.eveToken)
                 for identity in [DeskHarness.eve, "agent_nobody"] {

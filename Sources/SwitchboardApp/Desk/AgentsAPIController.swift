@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import SwitchboardCore
@@ -56,7 +57,12 @@ struct AgentsAPIController<Store: DeskStore>: Sendable {
             guard !agent.isRetired else { throw DeskError.agentRetired(identity) }
             let released = try await services.run(notFound: .agentNotFound(identity), conflict: .agentRetired(identity)) {
                 () async throws(StoreError) in
-                try await services.store.releaseAgent(identity: identity, in: user.tenant)
+                let released = try await services.store.releaseAgent(identity: identity, in: user.tenant)
+                // An agent held on a call (or in wrap-up) goes back to work; one signed off (offline), or
+                // one who was not held at all, keeps the presence they set, and is not rung because a
+                // supervisor pressed release.
+                let wasHeld = agent.currentCallSid != nil || agent.wrapUpEndsAt.map { $0 > Date() } == true
+                guard wasHeld, released.presence != .offline else { return released }
                 return try await services.store.setPresence(.available, identity: identity, in: user.tenant)
             }
             services.logger.info("agent released", metadata: ["agent": "\(identity)", "by": "\(user.identity)"])
