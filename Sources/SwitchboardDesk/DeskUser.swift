@@ -28,12 +28,16 @@ public struct DeskUser: Equatable, Sendable {
 
     /// Reads the user from verified claims.
     /// - Throws: ``DeskError/invalidToken(_:)`` when the user id cannot make an identity or the role is
-    ///   unknown; ``DeskError/tenantMissing`` when the token names no tenant.
+    ///   unknown, or the tenant's name breaks ``TenantID/problem``'s rules; ``DeskError/tenantMissing``
+    ///   when the token names no tenant.
     public init(claims: AccessClaims) throws(DeskError) {
         guard let identity = AgentIdentity.derive(fromUserID: claims.subject) else {
             throw .invalidToken("The token's subject cannot name an agent.")
         }
         guard let tenant = claims.tenantID, !tenant.isEmpty else { throw .tenantMissing }
+        if let problem = TenantID(tenant).problem {
+            throw .invalidToken("The token's app_metadata.tenant_id cannot name a call center: \(problem).")
+        }
         let role: DeskRole
         if let claimed = claims.role {
             guard let known = DeskRole(rawValue: claimed) else {

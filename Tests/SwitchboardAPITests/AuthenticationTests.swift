@@ -35,6 +35,17 @@ import Testing
             // No sub.
             TokenMinter.token(claims: ["exp": now + 3600, "aud": "authenticated", "app_metadata": ["tenant_id": "acme"]]),
             TokenMinter.user(DeskHarness.annID, role: "admin"),
+            // A role that is not text: not a plain agent's token.
+            TokenMinter.token(claims: [
+                "sub": DeskHarness.annID, "exp": now + 3600, "aud": "authenticated", "app_metadata": ["tenant_id": "acme", "role": 1],
+            ]),
+            // Not valid for another hour.
+            TokenMinter.token(claims: [
+                "sub": DeskHarness.annID, "exp": now + 7200, "nbf": now + 3600, "aud": "authenticated", "app_metadata": ["tenant_id": "acme"],
+            ]),
+            // A tenant no call center can be named: blank, or with a line break.
+            TokenMinter.user(DeskHarness.annID, tenant: " "),
+            TokenMinter.user(DeskHarness.annID, tenant: "acme\n"),
         ]
         try await DeskHarness.app(store: InMemoryCallStore()).test(.router) { client in
             for token in tokens {

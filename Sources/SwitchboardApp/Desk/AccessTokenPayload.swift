@@ -21,7 +21,9 @@ struct AccessTokenPayload: JWTPayload {
             } else if let number = try? container.decodeIfPresent(Int.self, forKey: .tenantID) {
                 tenantID = String(number)
             }
-            role = try? container.decodeIfPresent(String.self, forKey: .role)
+            // A role that is there must be text: a token whose role is a number or a list is not one
+            // this service understands (401), rather than a plain agent's.
+            role = try container.decodeIfPresent(String.self, forKey: .role)
         }
     }
 
@@ -44,18 +46,21 @@ struct AccessTokenPayload: JWTPayload {
     var sub: SubjectClaim
     var exp: ExpirationClaim
     var iat: IssuedAtClaim?
+    var nbf: NotBeforeClaim?
     var aud: AudienceClaim
     var email: String?
     var appMetadata: AppMetadata?
     var userMetadata: UserMetadata?
 
     enum CodingKeys: String, CodingKey {
-        case sub, exp, iat, aud, email
+        case sub, exp, iat, nbf, aud, email
         case appMetadata = "app_metadata"
         case userMetadata = "user_metadata"
     }
 
     func verify(using algorithm: some JWTAlgorithm) async throws {
         try exp.verifyNotExpired()
+        // A token not valid yet is refused as any invalid one is.
+        try nbf?.verifyNotBefore()
     }
 }
