@@ -2,6 +2,14 @@ import Dispatch
 import Logging
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Writes a ``StoreRetryJournal`` off the caller's thread, one write at a time, always the latest
 /// items: a burst of changes costs one write per write's duration, not one each, and a stalled disk
 /// holds up only the writer's own queue, never the routes or the cooperative pool.
@@ -13,11 +21,26 @@ final class JournalWriter<Item: Encodable & Sendable>: Sendable {
     private let next = Mutex<(items: [Item]?, scheduled: Bool)>((nil, false))
     /// Whether the last write failed (logged once, until one succeeds).
     private let failing = Mutex(false)
+    /// The descriptor that holds this instance's lock (see ``StoreRetryJournal/lock()``), until released.
+    private let lockDescriptor: Mutex<Int32?>
 
+    /// A writer for `journal`, holding its instance's lock.
     init(journal: StoreRetryJournal, logger: Logger) {
         self.journal = journal
         self.logger = logger
         self.queue = DispatchQueue(label: "switchboard.journal.\(journal.name)")
+        self.lockDescriptor = Mutex(journal.lock())
+    }
+
+    /// Releases this instance's lock: its file may then be adopted by a queue that starts. With
+    /// `removingFile` (nothing waits, so no journal file is left to adopt) the lock file is removed.
+    func releaseLock(removingFile: Bool) {
+        lockDescriptor.withLock { descriptor in
+            guard let held = descriptor else { return }
+            if removingFile { unlink(StoreRetryJournal.lockFile(of: journal.file)) }
+            close(held)
+            descriptor = nil
+        }
     }
 
     /// Has `items` written, replacing whatever was waiting to be.
@@ -30,10 +53,18 @@ final class JournalWriter<Item: Encodable & Sendable>: Sendable {
         if schedule { queue.async { self.drain() } }
     }
 
-    /// Returns once every write asked for so far is done.
-    func flush() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            queue.async { continuation.resume() }
+    /// Waits, up to `limit`, until every write asked for so far is done. True when they are and the last
+    /// one succeeded; false when one failed, or the disk did not answer in time (a stalled disk must not
+    /// hold a shutdown for ever).
+    func flush(within limit: Duration) async -> Bool {
+        let answer = OnceAnswer()
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            answer.set(continuation)
+            queue.async { answer.give(!self.failing.withLock { $0 }) }
+            Task {
+                try? await Task.sleep(for: limit)
+                answer.give(false)
+            }
         }
     }
 
@@ -59,5 +90,18 @@ final class JournalWriter<Item: Encodable & Sendable>: Sendable {
                 logger.error("\(journal.name): cannot write the journal; a restart would lose what waits", metadata: ["error": "\(error)"])
             }
         }
+    }
+}
+
+/// A continuation resumed by the first of several answers; the later ones are dropped.
+private final class OnceAnswer: Sendable {
+    private let continuation = Mutex<CheckedContinuation<Bool, Never>?>(nil)
+
+    func set(_ continuation: CheckedContinuation<Bool, Never>) {
+        self.continuation.withLock { $0 = continuation }
+    }
+
+    func give(_ value: Bool) {
+        continuation.withLock { $0.take() }?.resume(returning: value)
     }
 }

@@ -1,6 +1,12 @@
 import Logging
 import SwitchboardCore
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// Something the store could not record while it was failing, that a ``StoreRetry`` records again (and
 /// keeps in its ``StoreRetryJournal``, as JSON).
 public protocol StoreRetryItem: Equatable, Sendable, Codable {
@@ -10,6 +16,8 @@ public protocol StoreRetryItem: Equatable, Sendable, Codable {
     var mayWait: Bool { get }
     /// What the logs call these items, in the plural ("ring events").
     static var noun: String { get }
+    /// When it happened: an item taken up from a journal is aged from then (see ``StoreRetry/lifetime``).
+    var occurredAt: Date { get }
 }
 
 /// Writes the store could not make while it was failing (``StoreError/isWorthRetrying``), made again in
@@ -72,7 +80,13 @@ public actor StoreRetry<Item: StoreRetryItem> {
         }
         guard !adopted.items.isEmpty else { return }
         let kept = Array(adopted.items.suffix(self.capacity))
-        pending = kept.map { ($0, ContinuousClock.now) }
+        // Aged from when each happened, so a restart does not give an item a new lifetime.
+        let now = ContinuousClock.now
+        let wallNow = Date()
+        pending = kept.map { item in
+            let age = max(0, wallNow.timeIntervalSince(item.occurredAt))
+            return (item, now - .milliseconds(Int64(min(age, 1e9) * 1000)))
+        }
         // In this process's file before the adopted files go, so that a crash now loses nothing.
         do {
             try journal.save(kept)
@@ -133,14 +147,20 @@ public actor StoreRetry<Item: StoreRetryItem> {
         isStopped = true
         worker?.cancel()
         await worker?.value
+        var kept = false
         if let journalWriter {
             journalWriter.write(pending.map(\.item))
-            await journalWriter.flush()
+            kept = await journalWriter.flush(within: .seconds(5))
+            // Stopped: a queue that starts may take up what the file holds (and with nothing held, the
+            // lock file goes too).
+            journalWriter.releaseLock(removingFile: pending.isEmpty && kept)
         }
         if !pending.isEmpty {
             let metadata: Logger.Metadata = ["count": "\(pending.count)", "first": "\(pending.prefix(5).map(\.item.callSid).joined(separator: ","))"]
-            if journalWriter != nil {
+            if kept {
                 logger.warning("\(Item.noun) kept in the journal for the next start", metadata: metadata)
+            } else if journalWriter != nil {
+                logger.error("\(Item.noun) lost at shutdown: the journal could not be written", metadata: metadata)
             } else {
                 logger.error("\(Item.noun) lost at shutdown", metadata: metadata)
             }

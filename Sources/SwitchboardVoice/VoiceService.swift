@@ -405,7 +405,12 @@ public struct VoiceService<Store: CallStore>: Sendable {
                     metadata: ["callSid": "\(callback.callSid)", "recordingSid": "\(callback.recordingSid)", "error": "\(error)"]
                 )
             } catch {
-                await outbox.setAsideUnreadable(form, receivedAt: now, tenant: tenant, error: error)
+                // Kept in rejected/ within the budget, as a voicemail is queued (a stalled disk must not
+                // hold Twilio past its limit); past it, kept once the disk answers.
+                let outbox = self.outbox
+                _ = try? await budget.run { () async throws(StoreError) in
+                    await outbox.setAsideUnreadable(form, receivedAt: now, tenant: tenant, error: error)
+                }
                 return VoiceReply(body: documents.acknowledged, outcome: "voicemail-unreadable", reason: error.description)
             }
         }
@@ -426,8 +431,11 @@ public struct VoiceService<Store: CallStore>: Sendable {
                 "error": "\(error)",
             ]
             guard error.isWorthRetrying else {
-                // Logged, and kept in the spool's rejected/ for an operator.
-                await outbox.setAside(callback, receivedAt: now, tenant: tenant, error: error)
+                // Logged, and kept in the spool's rejected/ for an operator, within the budget as above.
+                let outbox = self.outbox
+                _ = try? await budget.run { () async throws(StoreError) in
+                    await outbox.setAside(callback, receivedAt: now, tenant: tenant, error: error)
+                }
                 return VoiceReply(body: documents.acknowledged, outcome: "voicemail-rejected", reason: error.description)
             }
             logger.error("could not store a voicemail", metadata: metadata)

@@ -255,7 +255,7 @@ public struct VoicemailSpool: Sendable {
     static let staleTemporaryAge: Int = 3600
 
     /// Removes the file at `path` when it was last written over ``staleTemporaryAge`` seconds ago.
-    private static func removeIfStale(_ path: String) {
+    static func removeIfStale(_ path: String) {
         var status = stat()
         guard stat(path, &status) == 0 else { return }
         var now = timespec()

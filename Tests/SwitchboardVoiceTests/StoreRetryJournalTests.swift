@@ -14,8 +14,19 @@ import Testing
         return path
     }
 
+    /// The journal files in `directory` (not the instances' lock files).
     static func files(in directory: String) -> [String] {
+        all(in: directory).filter { $0.hasSuffix(".json") }
+    }
+
+    /// Every file in `directory` but temporary ones.
+    static func all(in directory: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+    }
+
+    /// An event that happened just now (an item taken up from a journal is aged from when it happened).
+    static func event(_ agent: String, _ kind: RingEvent.Kind) -> PendingRingEvent {
+        StoreRetryTests.event(agent, kind, at: Date())
     }
 
     /// Waits until `condition` holds, or 10 s.
@@ -33,8 +44,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let before = StoreRetryTests.FlakyStore()
         let first = before.retry(journal: StoreRetryJournal(directory: directory, name: "ring-events"))
-        #expect(await first.add(StoreRetryTests.event("amy", .missed)))
-        #expect(await first.add(StoreRetryTests.event("bob", .declined)))
+        #expect(await first.add(Self.event("amy", .missed)))
+        #expect(await first.add(Self.event("bob", .declined)))
         await first.stop()
         #expect(Self.files(in: directory).count == 1, "\(Self.files(in: directory))")
 
@@ -45,7 +56,51 @@ import Testing
         #expect(await Self.eventually { after.recorded.withLock { $0 } == ["amy:missed", "bob:declined"] })
         #expect(await Self.eventually { Self.files(in: directory).isEmpty }, "\(Self.files(in: directory))")
         await second.stop()
-        #expect(Self.files(in: directory).isEmpty)
+        // Nothing waits, so no journal and no lock file is left.
+        #expect(Self.all(in: directory).isEmpty, "\(Self.all(in: directory))")
+    }
+
+    /// A running instance's journal is its own: a queue that starts beside it (sharing the spool) does
+    /// not take it up; once that instance stops, the next start does.
+    @Test func aRunningInstancesJournalIsNotAdopted() async throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let running = StoreRetryTests.FlakyStore()
+        let first = running.retry(journal: StoreRetryJournal(directory: directory, name: "ring-events"))
+        #expect(await first.add(Self.event("amy", .missed)))
+        #expect(await Self.eventually { Self.files(in: directory).count == 1 })
+        let beside = StoreRetryTests.FlakyStore()
+        beside.down.withLock { $0 = false }
+        let second = beside.retry(journal: StoreRetryJournal(directory: directory, name: "ring-events"))
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(beside.recorded.withLock { $0 } == [])
+        #expect(Self.files(in: directory).count == 1)
+        await second.stop()
+        await first.stop()
+        let next = StoreRetryTests.FlakyStore()
+        next.down.withLock { $0 = false }
+        let third = next.retry(journal: StoreRetryJournal(directory: directory, name: "ring-events"))
+        #expect(await Self.eventually { next.recorded.withLock { $0 } == ["amy:missed"] })
+        await third.stop()
+    }
+
+    /// An item taken up from a journal is aged from when it happened, not given a new lifetime by the
+    /// restart: one older than the lifetime is dropped.
+    @Test func anAdoptedItemOlderThanTheLifetimeIsDropped() async throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let before = StoreRetryTests.FlakyStore()
+        let first = before.retry(journal: StoreRetryJournal(directory: directory, name: "ring-events"))
+        #expect(await first.add(StoreRetryTests.event("old", .missed, at: Date() - 3600)))
+        #expect(await first.add(Self.event("new", .missed)))
+        await first.stop()
+        let after = StoreRetryTests.FlakyStore()
+        after.down.withLock { $0 = false }
+        let second = after.retry(lifetime: .seconds(600), journal: StoreRetryJournal(directory: directory, name: "ring-events"))
+        #expect(await Self.eventually { after.recorded.withLock { $0 } == ["new:missed"] })
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(after.recorded.withLock { $0 } == ["new:missed"])
+        await second.stop()
     }
 
     /// A crash (no stop) after the background write: the items are on disk all the same, and a queue
@@ -55,8 +110,10 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let crashed = StoreRetryTests.FlakyStore()
         let first = crashed.retry(journal: StoreRetryJournal(directory: directory, name: "ring-events"))
-        #expect(await first.add(StoreRetryTests.event("amy", .missed)))
+        #expect(await first.add(Self.event("amy", .missed)))
         #expect(await Self.eventually { Self.files(in: directory).count == 1 })
+        // A crashed process holds no lock: its lock file is gone, or held by nobody.
+        for lock in Self.all(in: directory) where lock.hasSuffix(".lock") { try FileManager.default.removeItem(atPath: directory + "/" + lock) }
 
         let after = StoreRetryTests.FlakyStore()
         after.down.withLock { $0 = false }
@@ -77,7 +134,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = StoreRetryTests.FlakyStore()
         let retry = store.retry(journal: StoreRetryJournal(directory: directory, name: "ring-events"))
-        #expect(await retry.add(StoreRetryTests.event("amy", .missed)))
+        #expect(await retry.add(Self.event("amy", .missed)))
         #expect(await Self.eventually { Self.files(in: directory).count == 1 })
         store.down.withLock { $0 = false }
         #expect(await StoreRetryTests.drained(retry))
@@ -98,7 +155,7 @@ import Testing
         try Data("not json".utf8).write(to: URL(fileURLWithPath: directory + "/ring-events-broken.json"))
         let store = StoreRetryTests.FlakyStore()
         let first = store.retry(journal: StoreRetryJournal(directory: directory, name: "ring-events"))
-        #expect(await first.add(StoreRetryTests.event("amy", .missed)))
+        #expect(await first.add(Self.event("amy", .missed)))
         await first.stop()
         store.down.withLock { $0 = false }
         let second = store.retry(journal: StoreRetryJournal(directory: directory, name: "ring-events"))

@@ -34,12 +34,19 @@ import Testing
         }
     }
 
-    static func event(_ agent: String, _ kind: RingEvent.Kind, call: String = "CA1") -> PendingRingEvent {
+    static func event(
+        _ agent: String,
+        _ kind: RingEvent.Kind,
+        call: String = "CA1",
+        at occurredAt: Date = Date(timeIntervalSince1970: 0)
+    )
+        -> PendingRingEvent
+    {
         PendingRingEvent(
             callSid: call,
             agentIdentity: agent,
             kind: kind,
-            occurredAt: Date(timeIntervalSince1970: 0),
+            occurredAt: occurredAt,
             detail: nil,
             legSid: "\(call)-\(agent)"
         )
