@@ -190,7 +190,7 @@ import Testing
             let stopping = ContinuousClock.now
             await down.stop()
             #expect(ContinuousClock.now - stopping < .seconds(5), "stop should end the pause under way")
-            #expect(await down.count == 2)
+            #expect(down.count == 2)
             #expect(try Self.spooled(spool) == ["RE2", "RE1"])
 
             // The next process: the store is back, and nothing else is sent.
