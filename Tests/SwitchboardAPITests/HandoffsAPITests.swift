@@ -71,7 +71,11 @@ import Testing
             let badStatus = try await client.api(.get, "/api/handoffs?status=done", token: DeskHarness.annToken)
             #expect(badStatus.status == .badRequest)
             #expect(try DeskHarness.errorCode(badStatus) == "invalid_request")
-            for body in ["{}", #"{"conversationID":""}"#, #"{"conversationID":7}"#, "{"] {
+            let long = String(repeating: "c", count: 257)
+            for body in [
+                "{}", #"{"conversationID":""}"#, #"{"conversationID":7}"#, "{", #"{"conversationID":"   "}"#, #"{"conversationID":"a\u0000b"}"#,
+                #"{"conversationID":"a\nb"}"#, #"{"conversationID":"\#(long)"}"#,
+            ] {
                 let response = try await client.api(.post, "/api/handoffs", token: DeskHarness.annToken, json: body)
                 #expect(response.status == .badRequest, "\(body)")
                 #expect(try DeskHarness.errorCode(response) == "invalid_request", "\(body)")

@@ -40,6 +40,14 @@ struct HandoffsAPIController<Store: DeskStore>: Sendable {
             let user = try await services.user(request)
             let new = try await DeskJSON.decode(NewHandoff.self, from: request)
             guard !new.conversationID.isEmpty else { throw DeskError.invalidRequest("conversationID cannot be empty.") }
+            // It names the customer's conversation in the chat system: a blank one names none, a control
+            // character (NUL, a line break) no chat system writes, and PostgreSQL refuses NUL in text.
+            let scalars = new.conversationID.unicodeScalars
+            guard scalars.count <= 256, !scalars.allSatisfy(\.properties.isWhitespace),
+                !scalars.contains(where: { $0.properties.generalCategory == .control })
+            else {
+                throw DeskError.invalidRequest("conversationID must be 1 to 256 characters, not all blank, with no control character.")
+            }
             let creation = try await services.run(notFound: .internalError) { () async throws(StoreError) in
                 try await services.store.createHandoff(
                     tenant: user.tenant,
