@@ -166,7 +166,7 @@ private func addVoiceRoutes<Store: CallStore>(
     )
     VoiceController(service: service, gate: twilioGate(configuration), metrics: metrics, afterClientStatus: afterClientStatus)
         .addRoutes(to: router)
-    let queues = RetryQueues(voicemails: service.outbox, ringEvents: service.ringEvents, callEnds: service.callEnds)
+    let queues = RetryQueues(voicemails: service.outbox, ringEvents: service.ringEvents, callEnds: service.callEnds, claims: service.claims)
     HealthController(store: store, budget: configuration.storeBudget, metrics: metrics, queues: queues).addRoutes(to: router)
     return queues
 }

@@ -9,13 +9,17 @@ struct RetryQueues: Sendable {
     let ringEvents: RingEventRetry
     /// Ends of calls, and of agents' parts in them, that the store could not record.
     let callEnds: CallEndRetry
+    /// Claims of answering legs that the store could not record.
+    let claims: ClaimRetry
 
     /// Stops all three at once; each logs what it leaves.
     func stop() async {
         async let ringEventsStopped: Void = ringEvents.stop()
         async let callEndsStopped: Void = callEnds.stop()
+        async let claimsStopped: Void = claims.stop()
         await voicemails.stop()
         await ringEventsStopped
         await callEndsStopped
+        await claimsStopped
     }
 }

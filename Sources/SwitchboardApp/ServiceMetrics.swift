@@ -58,6 +58,11 @@ public struct ServiceMetrics: Sendable {
         Metrics.Gauge(label: "switchboard_call_ends_waiting", factory: factory).record(count)
     }
 
+    /// Records how many claims of answering legs wait for the store.
+    func recordClaimsWaiting(_ count: Int) {
+        Metrics.Gauge(label: "switchboard_claims_waiting", factory: factory).record(count)
+    }
+
     private func counter(route: String, outcome: String) -> Metrics.Counter {
         let key = Key(route: route, outcome: outcome)
         if let counter = handles.counters.withLock({ $0[key] }) { return counter }

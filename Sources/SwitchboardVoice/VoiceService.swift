@@ -31,6 +31,9 @@ public struct VoiceService<Store: CallStore>: Sendable {
     /// Ends of calls, and of agents' parts in them, that the store could not record, recorded again in
     /// the background.
     public let callEnds: CallEndRetry
+    /// Claims of answering legs the store could not record (the leg was let through), recorded again in
+    /// the background.
+    public let claims: ClaimRetry
 
     /// Creates the service.
     /// - Parameters:
@@ -68,6 +71,18 @@ public struct VoiceService<Store: CallStore>: Sendable {
         ) {
             (end) async throws(StoreError) -> Bool in
             try await budget.run { () async throws(StoreError) -> Bool in try await Self.recordCallEnd(end, in: store, late: true) }
+        }
+        // A claim matters while its call lasts, four hours at most at Twilio.
+        self.claims = ClaimRetry(
+            logger: logger,
+            lifetime: .seconds(14_400),
+            journal: journals.map { StoreRetryJournal(directory: $0, name: "claims") }
+        ) {
+            (claim) async throws(StoreError) -> Bool in
+            try await budget.run { () async throws(StoreError) -> Bool in
+                let tenant = try await Self.tenant(of: claim.callSid, named: claim.tenant, in: store)
+                return try await store.claimCall(claim.callSid, tenant: tenant, agentIdentity: claim.agentIdentity, at: claim.occurredAt) == .won
+            }
         }
     }
 
@@ -280,6 +295,8 @@ public struct VoiceService<Store: CallStore>: Sendable {
             return VoiceReply(body: documents.hangup, outcome: "claim-refused", reason: error.description)
         } catch {
             logger.error("claim failed; letting the agent through", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+            // Recorded once the store is back, so the agent is not rung for new calls while talking.
+            _ = await claims.keep(PendingClaim(callSid: callSid, agentIdentity: identity, tenant: named, occurredAt: now), failing: error)
             return VoiceReply(body: documents.screenWon, outcome: "claim-unchecked", reason: error.description)
         }
     }

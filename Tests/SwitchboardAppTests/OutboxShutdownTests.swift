@@ -39,7 +39,8 @@ import Testing
         let ringEvents = RingEventRetry(logger: logger) { (_) async throws(StoreError) -> Bool in true }
         let callEnds = CallEndRetry(logger: logger) { (_) async throws(StoreError) -> Bool in true }
         let end = PendingCallEnd(callSid: "CA1", part: .unanswered, occurredAt: Date())
-        let queues = RetryQueues(voicemails: outbox, ringEvents: ringEvents, callEnds: callEnds)
+        let claims = ClaimRetry(logger: logger) { (_) async throws(StoreError) -> Bool in true }
+        let queues = RetryQueues(voicemails: outbox, ringEvents: ringEvents, callEnds: callEnds, claims: claims)
         let group = ServiceGroup(services: [OutboxShutdown(queues: queues)], logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
@@ -55,6 +56,8 @@ import Testing
         #expect(await callEnds.add(end) == false, "the call-end retry was not stopped")
         let event = PendingRingEvent(callSid: "CA1", agentIdentity: "agent_0", kind: .missed, occurredAt: Date(), detail: nil, legSid: "CA1-leg")
         #expect(await ringEvents.add(event) == false, "the ring-event retry was not stopped")
+        let claim = PendingClaim(callSid: "CA1", agentIdentity: "agent_0", tenant: nil, occurredAt: Date())
+        #expect(await claims.add(claim) == false, "the claim retry was not stopped")
     }
 
     /// The messages a ``RecordingLogHandler`` saw.

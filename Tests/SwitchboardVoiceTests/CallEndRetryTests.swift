@@ -71,6 +71,32 @@ import Testing
         await service.callEnds.stop()
     }
 
+    /// The store is down as agents answer: every leg is let through (Twilio bridges one), and each claim
+    /// waits. Once the store is back the first is recorded as the winner, so the agent is not rung for
+    /// new calls while talking; the second finds the call answered and leaves its agent free.
+    @Test func claimsTheStoreMissedAreRecordedOnceItIsBack() async throws {
+        let store = store()
+        let service = service(store)
+        #expect(await service.handle(.voice, form: voice("CAc"), at: now).outcome == "ring")
+        store.setDown(true)
+        for (index, agent) in ["agent_0", "agent_1"].enumerated() {
+            let leg: FormParameters = [
+                "CallSid": "CAleg-\(agent)", "ParentCallSid": "CAc", "AccountSid": "AC1", "From": "+14155551234", "To": "client:\(agent)",
+                "CallStatus": "in-progress",
+            ]
+            #expect(await service.handle(.screen, form: leg, at: now.addingTimeInterval(Double(index + 1))).outcome == "claim-unchecked")
+        }
+        #expect(await service.claims.count == 2)
+        #expect(try await store.inner.availableAgents(in: .default, at: now, limit: 10).count == 2, "the store knows of no claim yet")
+        store.setDown(false)
+        for _ in 0..<1000 where await service.claims.count > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(await service.claims.count == 0)
+        #expect(try await store.inner.callWinner("CAc") == "agent_0")
+        #expect(try await store.inner.agent(identity: "agent_0", in: .default).currentCallSid == "CAc")
+        #expect(try await store.inner.agent(identity: "agent_1", in: .default).currentCallSid == nil)
+        await service.claims.stop()
+    }
+
     /// The chaos run's case: the store is down as a conversation ends, and the service restarts before
     /// it is back. The ends wait in the spool's journal, and the next run, its store back, frees the
     /// agent; before the journal they were lost at shutdown, and the agent stayed "on a call" for good,
@@ -90,6 +116,7 @@ import Testing
         #expect(await first.handle(.clientStatus, form: legCompleted("CAr", agent: "agent_0"), at: ended).outcome == "leg-ended-unrecorded")
         await first.callEnds.stop()
         await first.ringEvents.stop()
+        await first.claims.stop()
         #expect(try await store.inner.agent(identity: "agent_0", in: .default).currentCallSid == "CAr")
 
         store.setDown(false)
@@ -104,6 +131,7 @@ import Testing
         #expect(agent.lastCallEndedAt == ended)
         await second.callEnds.stop()
         await second.ringEvents.stop()
+        await second.claims.stop()
     }
 
     /// A park moves the caller out of the `<Dial>`, which Twilio reports as an answered end, and the

@@ -27,6 +27,7 @@ struct HealthController<Store: CallStore>: Sendable {
             metrics.recordVoicemailsWaiting(queues.voicemails.count)
             metrics.recordRingEventsWaiting(await queues.ringEvents.count)
             metrics.recordCallEndsWaiting(await queues.callEnds.count)
+            metrics.recordClaimsWaiting(await queues.claims.count)
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
