@@ -38,29 +38,16 @@ public struct ServiceMetrics: Sendable {
         timer(route: route).recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
-    /// Records how many voicemails the store refused wait in memory to be saved again
-    /// (`switchboard_voicemails_waiting`; at most the outbox's capacity, past which more wait on disk
-    /// only): above zero for long, the store keeps refusing them.
-    func recordVoicemailsWaiting(_ count: Int) {
-        Metrics.Gauge(label: "switchboard_voicemails_waiting", factory: factory).record(count)
-    }
-
-    /// Records how many ring events the store could not record wait to be recorded again
-    /// (`switchboard_ring_events_waiting`).
-    func recordRingEventsWaiting(_ count: Int) {
-        Metrics.Gauge(label: "switchboard_ring_events_waiting", factory: factory).record(count)
-    }
-
-    /// Records how many ends of calls, or of agents' parts in them, the store could not record wait to be
-    /// recorded again (`switchboard_call_ends_waiting`): until they are, a call that went to voicemail
-    /// stays listed as ringing, and an agent whose call is over stays "on a call".
-    func recordCallEndsWaiting(_ count: Int) {
-        Metrics.Gauge(label: "switchboard_call_ends_waiting", factory: factory).record(count)
-    }
-
-    /// Records how many claims of answering legs wait for the store.
-    func recordClaimsWaiting(_ count: Int) {
-        Metrics.Gauge(label: "switchboard_claims_waiting", factory: factory).record(count)
+    /// Records how many items wait for the store, in the gauge `switchboard_<queue>_waiting`:
+    /// - `voicemails`: voicemails the store refused, waiting in memory to be saved again (at most the
+    ///   outbox's capacity, past which more wait on disk only); above zero for long, the store keeps
+    ///   refusing them;
+    /// - `ring_events`: ring events the store could not record;
+    /// - `call_ends`: ends of calls, or of agents' parts in them; until they are recorded, a call that
+    ///   went to voicemail stays listed as ringing, and an agent whose call is over stays "on a call";
+    /// - `claims`: claims of answering legs let through while the store failed.
+    func recordWaiting(_ queue: String, _ count: Int) {
+        Metrics.Gauge(label: "switchboard_\(queue)_waiting", factory: factory).record(count)
     }
 
     private func counter(route: String, outcome: String) -> Metrics.Counter {

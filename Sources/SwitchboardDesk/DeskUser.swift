@@ -63,6 +63,12 @@ public struct DeskUser: Equatable, Sendable {
         issuedAt.map { $0 > instant } ?? false
     }
 
+    /// Whether the token is from before `record`, the user's record in the token's tenant, was retired
+    /// (their move away): it names a tenant the user has left, and may act there no more.
+    public func tokenPredatesRetirement(of record: Agent?) -> Bool {
+        record?.retiredAt.map { !tokenIssued(after: $0) } ?? false
+    }
+
     /// Whether the user is a supervisor.
     public var isSupervisor: Bool { role == .supervisor }
 }

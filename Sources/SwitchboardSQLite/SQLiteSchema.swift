@@ -59,23 +59,26 @@ enum SQLiteSchema {
     /// without a write lock. False for a new, older or damaged file, which ``migrate(_:)`` then handles
     /// under its lock (a newer file is refused there).
     private static func isCurrent(_ session: SQLiteSession) async throws(StoreError) -> Bool {
-        let names = routingTriggers.map { "'\($0.name)'" }.joined(separator: ", ")
-        let rows = try await session.read { (runner) throws(StoreError) in
-            let version = try runner.rows("PRAGMA user_version")
-            let objects = try runner.rows(
-                """
-                SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN (\(names))) AS triggers,
-                    (SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'agents_one_current_tenant_per_identity') AS identity_index
-                """
-            )
-            return (version, objects)
+        try await session.read { (runner) throws(StoreError) -> Bool in
+            guard try runner.rows("PRAGMA user_version").first?.column("user_version")?.integer == currentVersion else { return false }
+            guard try hasRoutingTriggers(runner) else { return false }
+            return try hasIdentityIndex(runner)
         }
-        guard let version = rows.0.first?.column("user_version")?.integer, version == currentVersion,
-            let objects = rows.1.first,
-            objects.column("triggers")?.integer == routingTriggers.count,
-            objects.column("identity_index")?.integer == 1
-        else { return false }
-        return true
+    }
+
+    /// Whether every routing trigger is in place (a table rebuild drops them).
+    private static func hasRoutingTriggers(_ runner: SQLiteStatementRunner) throws(StoreError) -> Bool {
+        let names = routingTriggers.map { "'\($0.name)'" }.joined(separator: ", ")
+        let rows = try runner.rows("SELECT count(*) AS present FROM sqlite_master WHERE type = 'trigger' AND name IN (\(names))")
+        return rows.first?.column("present")?.integer == routingTriggers.count
+    }
+
+    /// Whether the index that keeps an identity current in one tenant is in place.
+    private static func hasIdentityIndex(_ runner: SQLiteStatementRunner) throws(StoreError) -> Bool {
+        let rows = try runner.rows(
+            "SELECT count(*) AS present FROM sqlite_master WHERE type = 'index' AND name = 'agents_one_current_tenant_per_identity'"
+        )
+        return rows.first?.column("present")?.integer == 1
     }
 
     /// Puts back the index that keeps an identity current in one tenant when a table rebuild dropped it
@@ -83,10 +86,7 @@ enum SQLiteSchema {
     /// any duplicate written while it was missing. Without it the store's own writes still hold the rule
     /// (each checks inside its `BEGIN IMMEDIATE` transaction), but another tool's would not.
     private static func repairIdentityIndex(_ runner: SQLiteStatementRunner) throws(StoreError) {
-        let rows = try runner.rows(
-            "SELECT count(*) AS present FROM sqlite_master WHERE type = 'index' AND name = 'agents_one_current_tenant_per_identity'"
-        )
-        guard let present = rows.first?.column("present")?.integer, present == 0 else { return }
+        guard try !hasIdentityIndex(runner) else { return }
         try runner.execute(retireDuplicateIdentities)
         try runner.execute(identityIndex)
     }
@@ -97,9 +97,7 @@ enum SQLiteSchema {
     /// the cache would keep ringing agents set away or on a call. It runs at every open, in the
     /// migration's transaction; a rebuild under a running server is repaired at its next start.
     private static func repairRoutingTriggers(_ runner: SQLiteStatementRunner) throws(StoreError) {
-        let names = routingTriggers.map { "'\($0.name)'" }.joined(separator: ", ")
-        let rows = try runner.rows("SELECT count(*) AS present FROM sqlite_master WHERE type = 'trigger' AND name IN (\(names))")
-        guard let present = rows.first?.column("present")?.integer, present < routingTriggers.count else { return }
+        guard try !hasRoutingTriggers(runner) else { return }
         for trigger in routingTriggers { try runner.execute(trigger.statement) }
         try runner.execute("UPDATE routing_version SET version = version + 1")
     }

@@ -77,8 +77,11 @@ final class JournalWriter<Item: Encodable & Sendable>: Sendable {
         guard let items else { return }
         do {
             try journal.save(items)
-            if failing.withLock({ $0 }) {
-                failing.withLock { $0 = false }
+            let wasFailing = failing.withLock { failing in
+                defer { failing = false }
+                return failing
+            }
+            if wasFailing {
                 logger.info("\(journal.name): the journal is written again", metadata: ["file": "\(journal.file)"])
             }
         } catch {

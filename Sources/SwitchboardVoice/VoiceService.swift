@@ -57,8 +57,10 @@ public struct VoiceService<Store: CallStore>: Sendable {
         }
         let budget = self.budget
         // Beside the voicemails, in the spool's `pending/`: what waits to be recorded survives a restart.
-        let journals = spool.map { $0.directory + "/pending" }
-        self.ringEvents = RingEventRetry(logger: logger, journal: journals.map { StoreRetryJournal(directory: $0, name: "ring-events") }) {
+        func journal(_ name: String) -> StoreRetryJournal? {
+            spool.map { StoreRetryJournal(directory: $0.directory + "/pending", name: name) }
+        }
+        self.ringEvents = RingEventRetry(logger: logger, journal: journal("ring-events")) {
             (event) async throws(StoreError) in
             try await budget.run { () async throws(StoreError) -> Bool in try await Self.recordRingEvent(event, in: store).0 }
         }
@@ -67,7 +69,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
         self.callEnds = CallEndRetry(
             logger: logger,
             lifetime: .seconds(86_400),
-            journal: journals.map { StoreRetryJournal(directory: $0, name: "call-ends") }
+            journal: journal("call-ends")
         ) {
             (end) async throws(StoreError) -> Bool in
             try await budget.run { () async throws(StoreError) -> Bool in try await Self.recordCallEnd(end, in: store, late: true) }
@@ -76,7 +78,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
         self.claims = ClaimRetry(
             logger: logger,
             lifetime: .seconds(14_400),
-            journal: journals.map { StoreRetryJournal(directory: $0, name: "claims") }
+            journal: journal("claims")
         ) {
             (claim) async throws(StoreError) -> Bool in
             try await budget.run { () async throws(StoreError) -> Bool in
@@ -422,12 +424,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
                     metadata: ["callSid": "\(callback.callSid)", "recordingSid": "\(callback.recordingSid)", "error": "\(error)"]
                 )
             } catch {
-                // Kept in rejected/ within the budget, as a voicemail is queued (a stalled disk must not
-                // hold Twilio past its limit); past it, kept once the disk answers.
-                let outbox = self.outbox
-                _ = try? await budget.run { () async throws(StoreError) in
-                    await outbox.setAsideUnreadable(form, receivedAt: now, tenant: tenant, error: error)
-                }
+                _ = await onSpool { outbox in await outbox.setAsideUnreadable(form, receivedAt: now, tenant: tenant, error: error) }
                 return VoiceReply(body: documents.acknowledged, outcome: "voicemail-unreadable", reason: error.description)
             }
         }
@@ -448,29 +445,26 @@ public struct VoiceService<Store: CallStore>: Sendable {
                 "error": "\(error)",
             ]
             guard error.isWorthRetrying else {
-                // Logged, and kept in the spool's rejected/ for an operator, within the budget as above.
-                let outbox = self.outbox
-                _ = try? await budget.run { () async throws(StoreError) in
-                    await outbox.setAside(callback, receivedAt: now, tenant: tenant, error: error)
-                }
+                // Logged, and kept in the spool's rejected/ for an operator.
+                _ = await onSpool { outbox in await outbox.setAside(callback, receivedAt: now, tenant: tenant, error: error) }
                 return VoiceReply(body: documents.acknowledged, outcome: "voicemail-rejected", reason: error.description)
             }
             logger.error("could not store a voicemail", metadata: metadata)
-            // Twilio will not send it again: it waits in the outbox until the store takes it. Kept in the
-            // spool first, within a budget of its own: a stalled disk must not hold Twilio past its 15 s
-            // (the voicemail is queued once the disk answers; only a crash before then loses it).
-            let outbox = self.outbox
-            let queued: Bool
-            do {
-                queued = try await budget.run { () async throws(StoreError) -> Bool in
-                    await outbox.add(callback, receivedAt: now, tenant: tenant)
-                }
-            } catch {
+            // Twilio will not send it again: it waits in the outbox until the store takes it.
+            guard let queued = await onSpool({ outbox in await outbox.add(callback, receivedAt: now, tenant: tenant) }) else {
                 logger.error("the voicemail spool did not answer in time; the voicemail is queued once it does", metadata: metadata)
                 return VoiceReply(body: documents.acknowledged, outcome: "voicemail-queued-late", reason: "the spool did not answer in time")
             }
             return VoiceReply(body: documents.acknowledged, outcome: queued ? "voicemail-queued" : "voicemail-lost", reason: error.description)
         }
+    }
+
+    /// Runs `work` on the voicemail outbox (which writes the spool) within the store's budget: a stalled
+    /// disk must not hold Twilio past its 15 s. Nil when the budget ran out; the work still finishes
+    /// once the disk answers (only a crash before then loses what it keeps).
+    private func onSpool<T: Sendable>(_ work: @escaping @Sendable (VoicemailOutbox) async -> T) async -> T? {
+        let outbox = self.outbox
+        return try? await budget.run { () async throws(StoreError) -> T in await work(outbox) }
     }
 
     /// Stores the voicemail of a completed recording, in the tenant of the call it belongs to (the one

@@ -391,18 +391,15 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = directory.appendingPathComponent("locked.sqlite").path
         try importAlice(into: database)
-        let holder = try holdLock(on: database, seconds: 8)
-        defer { if holder.isRunning { holder.terminate() } }
         let clock = ContinuousClock()
         let start = clock.now
-        try await withServer(["--database", database]) { _, reply in
-            #expect(reply.status == 0)
-            #expect(String(decoding: reply.stdout, as: UTF8.self).contains(">alice</Client></Dial></Response>"))
-            #expect(start.duration(to: clock.now) < .seconds(7), "the call was answered while the lock was still held")
+        try await whileLocked(database, for: 8) {
+            try await withServer(["--database", database]) { _, reply in
+                #expect(reply.status == 0)
+                #expect(String(decoding: reply.stdout, as: UTF8.self).contains(">alice</Client></Dial></Response>"))
+                #expect(start.duration(to: clock.now) < .seconds(7), "the call was answered while the lock was still held")
+            }
         }
-        // Waited for without blocking a thread of the cooperative pool, which other tests need meanwhile.
-        while holder.isRunning { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(holder.terminationStatus == 0)
     }
 
     /// A file that needs its schema written (a new one, here) cannot open under another process's lock:
@@ -411,15 +408,24 @@ import Testing
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = directory.appendingPathComponent("new.sqlite").path
-        let holder = try holdLock(on: database, seconds: 8)
-        defer { if holder.isRunning { holder.terminate() } }
         let clock = ContinuousClock()
         let start = clock.now
-        try await withServer(["--database", database]) { _, reply in
-            #expect(reply.status == 0)
-            #expect(String(decoding: reply.stdout, as: UTF8.self).contains("<Record"), "no agents yet: voicemail")
+        try await whileLocked(database, for: 8) {
+            try await withServer(["--database", database]) { _, reply in
+                #expect(reply.status == 0)
+                #expect(String(decoding: reply.stdout, as: UTF8.self).contains("<Record"), "no agents yet: voicemail")
+            }
+            #expect(start.duration(to: clock.now) > .seconds(5), "the lock outlasted the first attempt's busy timeout")
         }
-        #expect(start.duration(to: clock.now) > .seconds(5), "the lock outlasted the first attempt's busy timeout")
+    }
+
+    /// Runs `body` while a Python process holds `database`'s write lock (see ``holdLock(on:seconds:)``),
+    /// then waits for that process to release it and end cleanly.
+    func whileLocked(_ database: String, for seconds: Int, _ body: () async throws -> Void) async throws {
+        let holder = try holdLock(on: database, seconds: seconds)
+        defer { if holder.isRunning { holder.terminate() } }
+        try await body()
+        // Waited for without blocking a thread of the cooperative pool, which other tests need meanwhile.
         while holder.isRunning { try await Task.sleep(for: .milliseconds(50)) }
         #expect(holder.terminationStatus == 0)
     }
@@ -537,7 +543,9 @@ import Testing
         }
         try await body(port, reply)
         server.terminate()
-        server.waitUntilExit()
+        // Waited for without blocking a thread of the cooperative pool: a server whose store is locked
+        // may take seconds to stop, and other tests need the pool meanwhile.
+        while server.isRunning { try await Task.sleep(for: .milliseconds(50)) }
         #expect(server.terminationStatus == 0, "serve should exit cleanly on SIGTERM")
     }
 }

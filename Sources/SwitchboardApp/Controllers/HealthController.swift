@@ -24,10 +24,10 @@ struct HealthController<Store: CallStore>: Sendable {
             }
         }
         router.get("/metrics") { _, _ in
-            metrics.recordVoicemailsWaiting(queues.voicemails.count)
-            metrics.recordRingEventsWaiting(await queues.ringEvents.count)
-            metrics.recordCallEndsWaiting(await queues.callEnds.count)
-            metrics.recordClaimsWaiting(await queues.claims.count)
+            metrics.recordWaiting("voicemails", queues.voicemails.count)
+            metrics.recordWaiting("ring_events", await queues.ringEvents.count)
+            metrics.recordWaiting("call_ends", await queues.callEnds.count)
+            metrics.recordWaiting("claims", await queues.claims.count)
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -26,9 +26,9 @@ struct DeskServices<Store: DeskStore>: Sendable {
         let user = try await authenticator.user(for: request)
         if configuration.autoProvisioning {
             _ = try await agent(for: user)
-        } else if let record = try await find({ () async throws(StoreError) in try await store.agent(identity: user.identity, in: user.tenant) }),
-            let retiredAt = record.retiredAt, !user.tokenIssued(after: retiredAt)
-        {
+        } else if user.tokenPredatesRetirement(
+            of: try await find({ () async throws(StoreError) in try await store.agent(identity: user.identity, in: user.tenant) })
+        ) {
             throw .ownAgentRetired
         }
         return user
@@ -61,7 +61,7 @@ struct DeskServices<Store: DeskStore>: Sendable {
     func provision(_ user: DeskUser) async throws(DeskError) -> Agent {
         let existing = try await find { () async throws(StoreError) in try await store.agent(identity: user.identity, in: user.tenant) }
         if let existing, !existing.isRetired { return existing }
-        if let retiredAt = existing?.retiredAt, !user.tokenIssued(after: retiredAt) { throw .ownAgentRetired }
+        if user.tokenPredatesRetirement(of: existing) { throw .ownAgentRetired }
         // A new record is available, as every provisioned agent; a retired one moved back keeps its
         // presence (offline) until the agent sets it.
         let agent = existing ?? AgentProvisioning.newAgent(for: user, chatCapacity: configuration.defaultChatCapacity)
