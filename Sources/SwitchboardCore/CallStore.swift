@@ -54,6 +54,13 @@ public protocol CallStore: Sendable {
     /// for every inbound call. The default implementation makes the two calls.
     func routingSnapshot(forCalledNumber number: String, at now: Date, limit: Int) async throws(StoreError) -> RoutingSnapshot?
 
+    /// What ``routingSnapshot(forCalledNumber:at:limit:)`` would answer, when the store can tell at once
+    /// from memory, with no I/O and no waiting; nil when it cannot, and the caller reads. Such an answer
+    /// may miss a change made outside this process for as long as the store's documentation says (the
+    /// SQLite store's recheck interval); a store that cannot bound that returns nil. The default
+    /// implementation returns nil.
+    func recentRoutingSnapshot(forCalledNumber number: String, at now: Date, limit: Int) -> RoutingSnapshot?
+
     /// Every agent of `tenant`, or of all tenants when nil, ordered by tenant then identity.
     func agents(in tenant: TenantID?) async throws(StoreError) -> [Agent]
 
@@ -89,6 +96,12 @@ public protocol CallStore: Sendable {
     /// finished, at its start, in the same write (see ``finishCall(_:at:)``): no list shows it ringing
     /// and no claim wins it, while its voicemail still finds its tenant and caller.
     func recordRinging(_ call: RingingCall) async throws(StoreError)
+
+    /// Records `call` as ``recordRinging(_:)`` does, without waiting for it: returns at once, and `then`
+    /// is called with nil once the record is stored, or with the failure. Writes of this store made after
+    /// this call returns are made after this record. The default implementation runs
+    /// ``recordRinging(_:)`` in a task of its own.
+    func recordRinging(_ call: RingingCall, then: @escaping @Sendable (StoreError?) -> Void)
 
     /// The ringing call with this SID, if recorded.
     func ringingCall(_ callSid: String) async throws(StoreError) -> RingingCall?
@@ -176,6 +189,21 @@ extension CallStore {
         -> Bool
     {
         try await endCall(callSid, of: identity, in: tenant, at: now, wrapUpSeconds: wrapUpSeconds, joinedBy: nil)
+    }
+
+    /// Nil: the store cannot answer without reading.
+    public func recentRoutingSnapshot(forCalledNumber number: String, at now: Date, limit: Int) -> RoutingSnapshot? { nil }
+
+    /// Runs ``recordRinging(_:)`` in a task of its own.
+    public func recordRinging(_ call: RingingCall, then: @escaping @Sendable (StoreError?) -> Void) {
+        Task {
+            do throws(StoreError) {
+                try await recordRinging(call)
+                then(nil)
+            } catch {
+                then(error)
+            }
+        }
     }
 
     /// Answers with two calls; stores override it to answer in one round trip.

@@ -5,9 +5,17 @@ extension SQLiteCallStore {
         /// `StoreError.timeout`. A statement whose caller's task is cancelled stops waiting sooner.
         public var busyTimeout: Duration
 
+        /// How long the voice route may route calls from a read of the routing state without reading it
+        /// again, while this process changes nothing (see ``SQLiteCallStore/recentRoutingSnapshot(forCalledNumber:at:limit:)``):
+        /// the longest a change made by another process (a command-line tool, another service on the same
+        /// file) may take to reach the calls this one routes. Changes this process makes are seen at once.
+        /// Zero reads the routing state for every call.
+        public var routingRecheckInterval: Duration
+
         /// Creates a configuration.
-        public init(busyTimeout: Duration = .seconds(5)) {
+        public init(busyTimeout: Duration = .seconds(5), routingRecheckInterval: Duration = .milliseconds(100)) {
             self.busyTimeout = busyTimeout
+            self.routingRecheckInterval = routingRecheckInterval
         }
     }
 }

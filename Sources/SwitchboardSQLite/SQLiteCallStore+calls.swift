@@ -9,19 +9,31 @@ import Foundation
 
 extension SQLiteCallStore {
     public func recordRinging(_ call: RingingCall) async throws(StoreError) {
-        let agentsRung = JSONStringList.encode(call.agentsRung)
         // Batched with the other inbound calls' records (group commit): the voice route writes one per call.
-        try await session.batchedWrite(
-            """
+        let (sql, binds) = Self.ringingInsert(call)
+        try await session.batchedWrite(sql, binds)
+    }
+
+    /// Queued in the same batches as ``recordRinging(_:)``, on the writer that makes every later write of
+    /// this store, so those come after it.
+    public func recordRinging(_ call: RingingCall, then: @escaping @Sendable (StoreError?) -> Void) {
+        let (sql, binds) = Self.ringingInsert(call)
+        session.batchedWrite(sql, binds, then: then)
+    }
+
+    /// The statement that records a ringing call, kept as it was when first recorded.
+    private static func ringingInsert(_ call: RingingCall) -> (String, [SQLiteData]) {
+        let sql = """
             INSERT INTO calls (call_sid, tenant, caller, called, agents_rung, started_at, finished_at)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
             ON CONFLICT (call_sid) DO NOTHING
-            """,
-            [
-                .text(call.callSid), .text(call.tenant.rawValue), .text(call.caller), .text(call.called),
-                .text(agentsRung), SQLiteData(call.startedAt), call.agentsRung.isEmpty ? SQLiteData(call.startedAt) : .null,
-            ]
-        )
+            """
+        let binds: [SQLiteData] = [
+            .text(call.callSid), .text(call.tenant.rawValue), .text(call.caller), .text(call.called),
+            .text(JSONStringList.encode(call.agentsRung)), SQLiteData(call.startedAt),
+            call.agentsRung.isEmpty ? SQLiteData(call.startedAt) : .null,
+        ]
+        return (sql, binds)
     }
 
     public func ringingCall(_ callSid: String) async throws(StoreError) -> RingingCall? {

@@ -3,6 +3,17 @@ import SQLiteNIO
 import SwitchboardCore
 
 extension SQLiteCallStore {
+    /// The snapshot the routing cache can give without reading the database: the one
+    /// ``routingSnapshot(forCalledNumber:at:limit:)`` would give, provided the routing version was read
+    /// less than the configured ``Configuration/routingRecheckInterval`` ago and this process has written
+    /// nothing since (see ``SQLiteRoutingCache``); nil otherwise. A change another process made in that
+    /// interval is not seen yet.
+    public func recentRoutingSnapshot(forCalledNumber number: String, at now: Date, limit: Int) -> RoutingSnapshot? {
+        guard limit > 0 else { return nil }
+        let entry = routingCache.recentEntry(for: number, now: .now, writeGeneration: session.writeGeneration)
+        return entry?.snapshot(at: now, limit: limit)
+    }
+
     /// The voice route's read: the tenant that owns the number (the default tenant while no number is
     /// mapped) and its available agents, ordered as ``availableAgents(in:at:limit:)`` orders them.
     ///
@@ -15,10 +26,14 @@ extension SQLiteCallStore {
             return RoutingSnapshot(tenant: tenant, agents: [])
         }
         let cache = routingCache
+        // In this order: a write of this process that the read might miss moves the generation after it.
+        let generation = session.writeGeneration
+        let started = ContinuousClock.now
         let cached = try await session.read { (runner) throws(StoreError) -> RoutingSnapshot?? in
             let rows = try runner.rows("SELECT version FROM routing_version WHERE id = 1")
             guard let row = rows.first else { throw .corrupt("The routing version is missing") }
             let version = try SQLiteRowReader(table: "routing_version", row: row).integer("version")
+            cache.validated(version, at: started, writeGeneration: generation)
             if let entry = cache.entry(for: number, at: version) { return .some(entry.snapshot(at: now, limit: limit)) }
             guard let entry = try Self.readRoutingEntry(number, runner) else { return .none }
             cache.keep(entry, for: number)

@@ -48,8 +48,8 @@ import Foundation
 /// ``StoreError/unavailable``.
 public struct SQLiteCallStore: CallStore {
     let session: SQLiteSession
-    /// The voice route's routing reads, checked against the database on every call.
-    let routingCache = SQLiteRoutingCache()
+    /// The voice route's routing reads, checked against the database as ``Configuration/routingRecheckInterval`` says.
+    let routingCache: SQLiteRoutingCache
     /// The database file as it was opened (nil for `:memory:`).
     let fileIdentity: SQLiteFileIdentity?
 
@@ -78,6 +78,7 @@ public struct SQLiteCallStore: CallStore {
         }
         self.session = session
         self.fileIdentity = SQLiteFileIdentity(path: path)
+        self.routingCache = SQLiteRoutingCache(recheckInterval: configuration.routingRecheckInterval)
     }
 
     /// Closes the database after the operation in progress, if any. Later calls throw

@@ -8,14 +8,24 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The voice route's routing reads, kept in memory per called number and checked against the database
-/// on every call, so a cached answer is never stale.
+/// The voice route's routing reads, kept in memory per called number.
 ///
 /// The schema's routing version (see `SQLiteSchema`) is bumped by triggers in the same transaction as
 /// any change to agents or numbers, by any connection or process. An entry records the version it was
-/// read at; a call reads the current version (one single-row statement) and uses the entry only when
-/// they match, so it sees exactly what the full query would see. What depends on the time of the call,
-/// the end of an agent's wrap-up, is kept raw and compared at each call as the SQL compares it.
+/// read at, and is used only at that version, so it holds exactly what the full query would return.
+/// What depends on the time of the call, the end of an agent's wrap-up, is kept raw and compared at
+/// each call as the SQL compares it.
+///
+/// How a call learns the current version:
+/// - **Read it** (``SQLiteCallStore/routingSnapshot(forCalledNumber:at:limit:)``): one single-row
+///   statement in its own read transaction, so the answer is never stale. Each such read is noted as a
+///   ``Validation``.
+/// - **Trust a recent read** (``SQLiteCallStore/recentRoutingSnapshot(forCalledNumber:at:limit:)``): when
+///   the last read of the version is younger than ``recheckInterval`` and this process's writer has
+///   written nothing since (``SQLiteSession/writeGeneration``), the entry at that version answers with
+///   no statement at all. A change made by this process (a claim, a presence change, a call's end) is
+///   therefore seen by the next call at once; a change made by another process (a command-line tool,
+///   another service on the same file) within ``recheckInterval``.
 ///
 /// An entry keeps the owning tenant and all of its agents set available and on no call, in ring order;
 /// a tenant with more than ``maximumCandidates`` of them is not cached (its calls run the full query).
@@ -66,6 +76,47 @@ final class SQLiteRoutingCache: Sendable {
     static let maximumEntries = 1024
 
     private let entries = Mutex<[String: Entry]>([:])
+    /// How long a read of the routing version is trusted while this process writes nothing; zero reads
+    /// it on every call.
+    let recheckInterval: Duration
+    private let validation = Mutex<Validation?>(nil)
+
+    /// What the last read of the routing version found, and when.
+    struct Validation: Sendable {
+        /// The routing version read.
+        let version: Int
+        /// When it was read: the read started no earlier.
+        let at: ContinuousClock.Instant
+        /// The session's ``SQLiteSession/writeGeneration`` before the read.
+        let writeGeneration: Int
+    }
+
+    /// A cache whose reads of the routing version are trusted for `recheckInterval`.
+    init(recheckInterval: Duration) {
+        self.recheckInterval = recheckInterval
+    }
+
+    /// Notes that the routing version was `version` in a read that started at `at`, after the writer's
+    /// generation was `writeGeneration`. A note older than the one kept is ignored.
+    func validated(_ version: Int, at: ContinuousClock.Instant, writeGeneration: Int) {
+        validation.withLock { kept in
+            if let kept, kept.at > at { return }
+            kept = Validation(version: version, at: at, writeGeneration: writeGeneration)
+        }
+    }
+
+    /// The entry for `number` when the last read of the routing version is recent enough to trust at
+    /// `now`, nothing was written by this process since (`writeGeneration` is still the one noted), and
+    /// the entry was read at that version; nil otherwise, and always when ``recheckInterval`` is zero.
+    func recentEntry(for number: String, now: ContinuousClock.Instant, writeGeneration: Int) -> Entry? {
+        guard recheckInterval > .zero else { return nil }
+        let trusted = validation.withLock { kept -> Int? in
+            guard let kept, kept.writeGeneration == writeGeneration, now - kept.at < recheckInterval else { return nil }
+            return kept.version
+        }
+        guard let trusted else { return nil }
+        return entry(for: number, at: trusted)
+    }
 
     /// The entry for `number` if it was read at `version`.
     func entry(for number: String, at version: Int) -> Entry? {

@@ -39,6 +39,9 @@ final class SQLiteSession: Sendable {
     private let threadPool: NIOThreadPool
     private let batch: SQLiteWriteBatch
     private let closed = Atomic<Bool>(false)
+    /// How many jobs the writer has finished outside ``batchedWrite(_:_:)``, counted once each job's
+    /// commit (or rollback) is over and before its caller hears of it (see ``writeGeneration``).
+    private let finishedJobs = Atomic<Int>(0)
 
     /// A read-only connection and the lock that confines it.
     private final class Reader: Sendable {
@@ -109,12 +112,21 @@ final class SQLiteSession: Sendable {
                 guard waiter.start() else { return }
                 guard state == .active, writer.isOpen else { return waiter.finish(.failure(Self.closedError)) }
                 busy.job = waiter
-                defer { busy.job = nil }
-                waiter.finish(Result { () throws(StoreError) in try body(SQLiteStatementRunner(handle: writer)) })
+                let outcome = Result { () throws(StoreError) in try body(SQLiteStatementRunner(handle: writer)) }
+                busy.job = nil
+                self.finishedJobs.add(1, ordering: .releasing)
+                waiter.finish(outcome)
             }
         }
         return try result.get()
     }
+
+    /// A number that changes whenever this session's writer may have changed the database, other than
+    /// through ``batchedWrite(_:_:)``: it goes up after each job given to ``exclusively(_:)`` (and so to
+    /// ``transaction(_:)`` and ``durably(_:)``) has committed or rolled back, before the job's caller is
+    /// answered. Whoever reads it before reading the database and finds it unchanged afterwards knows that
+    /// no such write of this process came in between. Changes by other connections do not move it.
+    var writeGeneration: Int { finishedJobs.load(ordering: .acquiring) }
 
     /// As ``exclusively(_:)``, with every commit of `body` synced to disk before it counts
     /// (`PRAGMA synchronous = FULL`), then the connection's own setting again.
@@ -155,9 +167,17 @@ final class SQLiteSession: Sendable {
     }
 
     /// Runs one write statement that needs no answer but success, committed together with the others
-    /// queued at the same time (see ``SQLiteWriteBatch``); returns once it is committed.
+    /// queued at the same time (see ``SQLiteWriteBatch``); returns once it is committed. It must not
+    /// change what the routing cache keeps (agents, numbers): it does not move ``writeGeneration``.
     func batchedWrite(_ sql: String, _ binds: [SQLiteData]) async throws(StoreError) {
         try await batch.write(sql, binds)
+    }
+
+    /// Queues one write as ``batchedWrite(_:_:)`` does, without waiting: returns at once, and `then` is
+    /// called on the writer's thread once the write is committed (nil) or has failed. A write the batch
+    /// cannot queue (too many wait already, see ``SQLiteWriteBatch/maximumQueued``) fails at once.
+    func batchedWrite(_ sql: String, _ binds: [SQLiteData], then: @escaping @Sendable (StoreError?) -> Void) {
+        batch.submit(sql, binds, then: then)
     }
 
     /// How many batches of writes shared one commit so far.

@@ -29,12 +29,32 @@ final class SQLiteWriteBatch: SQLiteBusyHandler.Job {
     private let queue = Mutex(Queue())
     /// How many batches of more than one write were committed together, for tests.
     let sharedCommits = Atomic<Int>(0)
+    /// The most writes that may wait for the writer; past it a new one fails at once with
+    /// ``StoreError/unavailable``, so a stalled disk cannot make the queue grow without end.
+    let maximumQueued: Int
 
     private struct Write: Sendable {
         let id: Int
         let sql: String
         let binds: [SQLiteData]
-        let done: CheckedContinuation<Result<Void, StoreError>, Never>
+        let done: Done
+    }
+
+    /// Who hears of a write's outcome: a caller waiting for it, or a function called with it.
+    private enum Done: Sendable {
+        case waiting(CheckedContinuation<Result<Void, StoreError>, Never>)
+        case calling(@Sendable (StoreError?) -> Void)
+
+        func resume(returning result: Result<Void, StoreError>) {
+            switch self {
+            case .waiting(let continuation): continuation.resume(returning: result)
+            case .calling(let then):
+                switch result {
+                case .success: then(nil)
+                case .failure(let error): then(error)
+                }
+            }
+        }
     }
 
     private struct Queue {
@@ -51,10 +71,34 @@ final class SQLiteWriteBatch: SQLiteBusyHandler.Job {
 
     /// A batch on `writer`, whose lock waits `busy` decides, and which is used only on `threadPool`'s one
     /// thread.
-    init(writer: SQLiteHandle, busy: SQLiteBusyHandler, threadPool: NIOThreadPool) {
+    init(writer: SQLiteHandle, busy: SQLiteBusyHandler, threadPool: NIOThreadPool, maximumQueued: Int = 10_000) {
         self.writer = writer
         self.busy = busy
         self.threadPool = threadPool
+        self.maximumQueued = maximumQueued
+    }
+
+    /// The failure of a write that found the queue full.
+    private var fullError: StoreError {
+        .unavailable("The SQLite store's writer has \(maximumQueued) writes waiting already")
+    }
+
+    /// Queues `sql` with `binds` for the next batch and returns at once; `then` is called, on the writer's
+    /// thread, with nil once that batch is committed, or with the write's failure.
+    func submit(_ sql: String, _ binds: [SQLiteData], then: @escaping @Sendable (StoreError?) -> Void) {
+        let schedule = queue.withLock { queue -> Bool? in
+            guard queue.writes.count < maximumQueued else { return nil }
+            defer { queue.nextID &+= 1 }
+            queue.writes.append(Write(id: queue.nextID, sql: sql, binds: binds, done: .calling(then)))
+            guard !queue.isScheduled else { return false }
+            queue.isScheduled = true
+            return true
+        }
+        switch schedule {
+        case nil: then(fullError)
+        case true?: threadPool.submit { state in self.run(isActive: state == .active) }
+        case false?: break
+        }
     }
 
     /// Runs `sql` with `binds` in the next batch; returns once that batch is committed.
@@ -67,17 +111,18 @@ final class SQLiteWriteBatch: SQLiteBusyHandler.Job {
             await withCheckedContinuation { (done: CheckedContinuation<Result<Void, StoreError>, Never>) in
                 // Under the lock, so that a cancellation either came before (and is seen here) or finds
                 // the write queued.
-                let schedule = queue.withLock { queue -> Bool? in
-                    guard !Task.isCancelled else { return nil }
-                    queue.writes.append(Write(id: id, sql: sql, binds: binds, done: done))
-                    guard !queue.isScheduled else { return false }
+                let schedule = queue.withLock { queue -> Result<Bool, StoreError> in
+                    guard !Task.isCancelled else { return .failure(SQLiteWaiter<Void>.cancelled) }
+                    guard queue.writes.count < maximumQueued else { return .failure(fullError) }
+                    queue.writes.append(Write(id: id, sql: sql, binds: binds, done: .waiting(done)))
+                    guard !queue.isScheduled else { return .success(false) }
                     queue.isScheduled = true
-                    return true
+                    return .success(true)
                 }
                 switch schedule {
-                case nil: done.resume(returning: .failure(SQLiteWaiter<Void>.cancelled))
-                case true?: threadPool.submit { state in self.run(isActive: state == .active) }
-                case false?: break
+                case .failure(let error): done.resume(returning: .failure(error))
+                case .success(true): threadPool.submit { state in self.run(isActive: state == .active) }
+                case .success(false): break
                 }
             }
         } onCancel: {

@@ -124,6 +124,20 @@ public struct VoiceService<Store: CallStore>: Sendable {
         let maximum = documents.responses.configuration.maximumAgentsRung
         let store = self.store
         let logger = self.logger
+        // The store's answer from memory, when it has one it trusts: no I/O, so no budget. The ringing
+        // record is queued before the answer and written after it, as the budgeted path's record may be.
+        if let snapshot = store.recentRoutingSnapshot(forCalledNumber: request.to, at: now, limit: 100) {
+            let decision = RingDecision(candidates: snapshot.agents, at: now, maximum: maximum)
+            if !decision.isEmpty {
+                let callSid = request.callSid
+                store.recordRinging(Self.ringingCall(request, tenant: snapshot.tenant, decision: decision, at: now)) { error in
+                    guard let error else { return }
+                    logger.warning("could not record the ringing call", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+                }
+                return ring(decision, callSid: request.callSid, tenant: snapshot.tenant)
+            }
+            // Nobody to ring: the budgeted path records the call finished and answers voicemail.
+        }
         // One budget (one timer) covers the whole call's store work: the lookups and the record.
         let found: (TenantID?, RingDecision)
         do {
@@ -133,14 +147,6 @@ public struct VoiceService<Store: CallStore>: Sendable {
                 }
                 let tenant = snapshot.tenant
                 let decision = RingDecision(candidates: snapshot.agents, at: now, maximum: maximum)
-                let call = RingingCall(
-                    callSid: request.callSid,
-                    tenant: tenant,
-                    caller: request.from,
-                    called: request.to,
-                    agentsRung: decision.agentsRung.map(\.identity),
-                    startedAt: now
-                )
                 // The decision stands even if the record below outlasts the budget.
                 early.set((tenant, decision))
                 do {
@@ -148,11 +154,11 @@ public struct VoiceService<Store: CallStore>: Sendable {
                     // caller there), so no dashboard lists it and no Answer button can claim it. A retry of
                     // a callback whose first attempt rang agents finds that record kept as it was, so the
                     // finish is made explicitly too (it changes nothing in the common case).
-                    try await store.recordRinging(call)
+                    try await store.recordRinging(Self.ringingCall(request, tenant: tenant, decision: decision, at: now))
                     if decision.isEmpty { try await store.finishCall(request.callSid, at: now) }
                 } catch {
-                    // The decision stands: the claim works without this record (the callback URLs name
-                    // the tenant), and voicemails fall back to it.
+                    // The decision stands: the claim works without this record (the callback URLs name the
+                    // tenant), and voicemails fall back to it.
                     logger.warning("could not record the ringing call", metadata: ["callSid": "\(request.callSid)", "error": "\(error)"])
                 }
                 return (tenant, decision)
@@ -163,10 +169,27 @@ public struct VoiceService<Store: CallStore>: Sendable {
         guard let tenant = found.0 else { return voicemail(.unknownNumber(request.to), callSid: request.callSid) }
         let decision = found.1
         guard !decision.isEmpty else { return voicemail(.noAgentsAvailable, callSid: request.callSid, tenant: tenant) }
+        return ring(decision, callSid: request.callSid, tenant: tenant)
+    }
+
+    /// The record of an inbound call that rings `decision`'s agents.
+    private static func ringingCall(_ request: VoiceRequest, tenant: TenantID, decision: RingDecision, at now: Date) -> RingingCall {
+        RingingCall(
+            callSid: request.callSid,
+            tenant: tenant,
+            caller: request.from,
+            called: request.to,
+            agentsRung: decision.agentsRung.map(\.identity),
+            startedAt: now
+        )
+    }
+
+    /// The answer that rings `decision`'s agents, logged.
+    private func ring(_ decision: RingDecision, callSid: String, tenant: TenantID) -> VoiceReply {
         logger.info(
             "call decision",
             metadata: [
-                "callSid": "\(request.callSid)", "tenant": "\(tenant)", "outcome": "ring",
+                "callSid": "\(callSid)", "tenant": "\(tenant)", "outcome": "ring",
                 "available": "\(decision.agentsRung.count + decision.leftOut.count)",
                 "rung": "\(decision.agentsRung.map(\.identity).joined(separator: ","))",
                 "leftOut": "\(decision.leftOut.map(\.identity).joined(separator: ","))",

@@ -3,17 +3,28 @@ import SwitchboardCore
 import Synchronization
 
 /// An in-memory store that can be taken down and brought back: while down, every call throws
-/// ``StoreError/unavailable`` and changes nothing; otherwise it is ``inner``.
+/// ``StoreError/unavailable`` and changes nothing; otherwise it is ``inner``. It can also be given a
+/// routing snapshot to answer from memory, down or not, as the SQLite store does from its cache.
 struct SwitchableStore: CallStore {
     let inner: InMemoryCallStore
     private let isDown = Box()
+    private let recent = RecentBox()
 
     final class Box: Sendable { let value = Mutex(false) }
+    final class RecentBox: Sendable { let value = Mutex<RoutingSnapshot?>(nil) }
 
     init(_ inner: InMemoryCallStore) { self.inner = inner }
 
     /// Takes the store down (true) or brings it back (false).
     func setDown(_ down: Bool) { isDown.value.withLock { $0 = down } }
+
+    /// The snapshot ``recentRoutingSnapshot(forCalledNumber:at:limit:)`` answers for every number; nil
+    /// (the default) sends every call to the store.
+    func setRecent(_ snapshot: RoutingSnapshot?) { recent.value.withLock { $0 = snapshot } }
+
+    func recentRoutingSnapshot(forCalledNumber number: String, at now: Date, limit: Int) -> RoutingSnapshot? {
+        recent.value.withLock { $0 }
+    }
 
     private func gate() throws(StoreError) {
         if isDown.value.withLock({ $0 }) { throw .unavailable("the store is down") }

@@ -102,6 +102,32 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var requestTimeout: Double?
 
+    @Option(
+        name: .customLong("routing-recheck-ms"),
+        help: """
+            Embedded store: milliseconds a read of the agents' state may route calls while this service changes \
+            nothing, so the longest a change another process makes (agents set-presence, agents import) takes to \
+            reach calls (env SWITCHBOARD_ROUTING_RECHECK_MS; default 100; 0 reads it for every call). Changes this \
+            service makes are seen at once.
+            """
+    )
+    var routingRecheckMs: Int?
+
+    /// The embedded store's routing recheck interval: the flag, else the environment variable, else 100 ms;
+    /// 0 to 10000 ms.
+    func routingRecheckInterval(environment: [String: String]) throws -> Duration {
+        let variable = "SWITCHBOARD_ROUTING_RECHECK_MS"
+        let milliseconds =
+            try routingRecheckMs ?? environment[variable].map { value in
+                guard let number = Int(value) else { throw ValidationError("\(variable)=\(value) is not a whole number of milliseconds") }
+                return number
+            } ?? 100
+        guard (0...10_000).contains(milliseconds) else {
+            throw ValidationError("the routing recheck interval must be 0 to 10000 milliseconds, not \(milliseconds)")
+        }
+        return .milliseconds(milliseconds)
+    }
+
     /// The configuration from flags, then environment, then defaults.
     func appConfiguration(environment: [String: String], tokens choice: AuthTokenChoice) throws -> AppConfiguration {
         let tokens = choice.tokens
@@ -178,12 +204,17 @@ struct ServeCommand: AsyncParsableCommand {
     /// timeout. A start that gave up at once would leave Twilio with no server at all, where a running
     /// server would answer voicemail. Any other failure (a corrupt file, a newer schema, a full disk)
     /// ends the start at once.
-    static func openSQLite(path: String, for patience: Duration, logger: Logger) async throws -> SQLiteCallStore {
+    static func openSQLite(
+        path: String,
+        configuration: SQLiteCallStore.Configuration,
+        for patience: Duration,
+        logger: Logger
+    ) async throws -> SQLiteCallStore {
         let deadline = ContinuousClock.now + patience
         while true {
             let failure: StoreError
             do {
-                return try await SQLiteCallStore(path: path)
+                return try await SQLiteCallStore(path: path, configuration: configuration)
             } catch {
                 failure = error
             }
@@ -213,6 +244,7 @@ struct ServeCommand: AsyncParsableCommand {
             )
         }
         let deskSettings = try desk.resolve(environment: environment, twilioAuthToken: configuration.authTokens.first)
+        let sqliteConfiguration = SQLiteCallStore.Configuration(routingRecheckInterval: try routingRecheckInterval(environment: environment))
         let portFilePath = portFile ?? environment["SWITCHBOARD_PORT_FILE"]
         let kind =
             try store ?? environment["SWITCHBOARD_STORE"].map { value in
@@ -247,7 +279,7 @@ struct ServeCommand: AsyncParsableCommand {
         case .sqlite:
             let sqlite: SQLiteCallStore
             do {
-                sqlite = try await Self.openSQLite(path: path, for: Self.sqliteOpenPatience, logger: logger)
+                sqlite = try await Self.openSQLite(path: path, configuration: sqliteConfiguration, for: Self.sqliteOpenPatience, logger: logger)
             } catch {
                 StandardStreams.writeError("switchboard serve: cannot open the store at \(path): \(error)\n")
                 throw ExitCode(1)
