@@ -82,7 +82,7 @@ final class SQLiteRoutingCache: Sendable {
     private let validation = Mutex<Validation?>(nil)
 
     /// What the last read of the routing version found, and when.
-    struct Validation: Sendable {
+    private struct Validation: Sendable {
         /// The routing version read.
         let version: Int
         /// When it was read: the read started no earlier.

@@ -86,49 +86,53 @@ final class SQLiteWriteBatch: SQLiteBusyHandler.Job {
     /// Queues `sql` with `binds` for the next batch and returns at once; `then` is called, on the writer's
     /// thread, with nil once that batch is committed, or with the write's failure.
     func submit(_ sql: String, _ binds: [SQLiteData], then: @escaping @Sendable (StoreError?) -> Void) {
-        let schedule = queue.withLock { queue -> Bool? in
-            guard queue.writes.count < maximumQueued else { return nil }
-            defer { queue.nextID &+= 1 }
-            queue.writes.append(Write(id: queue.nextID, sql: sql, binds: binds, done: .calling(then)))
-            guard !queue.isScheduled else { return false }
-            queue.isScheduled = true
-            return true
-        }
-        switch schedule {
-        case nil: then(fullError)
-        case true?: threadPool.submit { state in self.run(isActive: state == .active) }
-        case false?: break
-        }
+        let write = Write(id: nextID(), sql: sql, binds: binds, done: .calling(then))
+        if let refusal = enqueue(write) { then(refusal) }
     }
 
     /// Runs `sql` with `binds` in the next batch; returns once that batch is committed.
     func write(_ sql: String, _ binds: [SQLiteData]) async throws(StoreError) {
-        let id = queue.withLock { queue in
-            defer { queue.nextID &+= 1 }
-            return queue.nextID
-        }
+        let id = nextID()
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (done: CheckedContinuation<Result<Void, StoreError>, Never>) in
-                // Under the lock, so that a cancellation either came before (and is seen here) or finds
-                // the write queued.
-                let schedule = queue.withLock { queue -> Result<Bool, StoreError> in
-                    guard !Task.isCancelled else { return .failure(SQLiteWaiter<Void>.cancelled) }
-                    guard queue.writes.count < maximumQueued else { return .failure(fullError) }
-                    queue.writes.append(Write(id: id, sql: sql, binds: binds, done: .waiting(done)))
-                    guard !queue.isScheduled else { return .success(false) }
-                    queue.isScheduled = true
-                    return .success(true)
-                }
-                switch schedule {
-                case .failure(let error): done.resume(returning: .failure(error))
-                case .success(true): threadPool.submit { state in self.run(isActive: state == .active) }
-                case .success(false): break
+                // Checked under the queue's lock, so that a cancellation either came before (and is seen
+                // here) or finds the write queued.
+                let write = Write(id: id, sql: sql, binds: binds, done: .waiting(done))
+                if let refusal = enqueue(write, unless: { Task.isCancelled ? SQLiteWaiter<Void>.cancelled : nil }) {
+                    done.resume(returning: .failure(refusal))
                 }
             }
         } onCancel: {
             cancel(id)
         }
         try result.get()
+    }
+
+    /// A number no other write of this batch has.
+    private func nextID() -> Int {
+        queue.withLock { queue in
+            defer { queue.nextID &+= 1 }
+            return queue.nextID
+        }
+    }
+
+    /// Queues `write` and schedules a job when none is, all under the queue's lock; returns why it was
+    /// not queued instead: what `refusal` answers (asked under the lock), or a full queue.
+    private func enqueue(_ write: Write, unless refusal: () -> StoreError? = { nil }) -> StoreError? {
+        let schedule = queue.withLock { queue -> Result<Bool, StoreError> in
+            if let refused = refusal() { return .failure(refused) }
+            guard queue.writes.count < maximumQueued else { return .failure(fullError) }
+            queue.writes.append(write)
+            guard !queue.isScheduled else { return .success(false) }
+            queue.isScheduled = true
+            return .success(true)
+        }
+        switch schedule {
+        case .failure(let error): return error
+        case .success(true): threadPool.submit { state in self.run(isActive: state == .active) }
+        case .success(false): break
+        }
+        return nil
     }
 
     /// The caller of write `id` has gone: a queued write is dropped and answered now; a running one is

@@ -134,7 +134,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
                     guard let error else { return }
                     logger.warning("could not record the ringing call", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
                 }
-                return ring(decision, callSid: request.callSid, tenant: snapshot.tenant)
+                return ring(decision, callSid: callSid, tenant: snapshot.tenant)
             }
             // Nobody to ring: the budgeted path records the call finished and answers voicemail.
         }
