@@ -69,6 +69,7 @@ let package = Package(
             dependencies: [
                 "SwitchboardCore", .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -135,7 +136,8 @@ let package = Package(
             name: "SwitchboardBenchmarks",
             dependencies: [
                 "SwitchboardTwiML", "SwitchboardWebhooks", "SwitchboardCore", "SwitchboardSQLite", "SwitchboardPostgREST", "SwitchboardCurl",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "SwitchboardApp", "SwitchboardRouting",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -12,10 +12,21 @@ extension SQLiteCallStore {
         /// Zero reads the routing state for every call.
         public var routingRecheckInterval: Duration
 
+        /// How long the writer waits for more ringing records before it commits the ones the voice route
+        /// queued without waiting, so that under load many calls' records share one commit and one wake-up
+        /// of the writer's thread. A record lands at most this much later; anything awaited on the writer
+        /// (a claim, a finish, an awaited write) ends the wait at once. Zero commits at once.
+        public var recordLinger: Duration
+
         /// Creates a configuration.
-        public init(busyTimeout: Duration = .seconds(5), routingRecheckInterval: Duration = .milliseconds(100)) {
+        public init(
+            busyTimeout: Duration = .seconds(5),
+            routingRecheckInterval: Duration = .milliseconds(100),
+            recordLinger: Duration = .milliseconds(1)
+        ) {
             self.busyTimeout = busyTimeout
             self.routingRecheckInterval = routingRecheckInterval
+            self.recordLinger = recordLinger
         }
     }
 }

@@ -68,7 +68,12 @@ public struct SQLiteCallStore: CallStore {
         // The WAL is truncated to 64 MiB after a checkpoint that leaves it larger, so a burst does not keep
         // its disk space for good.
         let pragmas = ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA journal_size_limit = 67108864"]
-        let session = try await SQLiteSession.open(path: path, busyTimeout: configuration.busyTimeout, pragmas: pragmas)
+        let session = try await SQLiteSession.open(
+            path: path,
+            busyTimeout: configuration.busyTimeout,
+            pragmas: pragmas,
+            recordLinger: configuration.recordLinger
+        )
         do {
             try await SQLiteSchema.migrate(session)
         } catch {

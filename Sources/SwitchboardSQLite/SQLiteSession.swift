@@ -49,13 +49,20 @@ final class SQLiteSession: Sendable {
         init(_ handle: SQLiteHandle) { self.handle = Mutex(handle) }
     }
 
-    private init(path: String, writer: SQLiteHandle, busy: SQLiteBusyHandler, readers: [SQLiteHandle], threadPool: NIOThreadPool) {
+    private init(
+        path: String,
+        writer: SQLiteHandle,
+        busy: SQLiteBusyHandler,
+        readers: [SQLiteHandle],
+        threadPool: NIOThreadPool,
+        recordLinger: Duration
+    ) {
         self.path = path
         self.writer = writer
         self.busy = busy
         self.readers = readers.map(Reader.init)
         self.threadPool = threadPool
-        self.batch = SQLiteWriteBatch(writer: writer, busy: busy, threadPool: threadPool)
+        self.batch = SQLiteWriteBatch(writer: writer, busy: busy, threadPool: threadPool, linger: recordLinger)
     }
 
     /// How many read connections a file gets: one per core, up to four, as reads run on the callers'
@@ -64,8 +71,10 @@ final class SQLiteSession: Sendable {
 
     /// Opens the database at `path` (`:memory:` for a private in-memory one), gives the writer a
     /// ``SQLiteBusyHandler`` that waits up to `busyTimeout` and sets it up with `pragmas`, which run in
-    /// order before anything else, and opens the readers with `busyTimeout: 0` and `query_only`.
-    static func open(path: String, busyTimeout: Duration, pragmas: [String]) async throws(StoreError) -> SQLiteSession {
+    /// order before anything else, and opens the readers with `busyTimeout: 0` and `query_only`. Writes
+    /// queued without waiting linger up to `recordLinger` for company (see ``SQLiteWriteBatch``).
+    static func open(path: String, busyTimeout: Duration, pragmas: [String], recordLinger: Duration = .zero) async throws(StoreError) -> SQLiteSession
+    {
         let threadPool = NIOThreadPool(numberOfThreads: 1)
         threadPool.start()
         let busy = SQLiteBusyHandler(timeout: busyTimeout)
@@ -88,7 +97,7 @@ final class SQLiteSession: Sendable {
                 }
                 return (writer, readers)
             }
-            return SQLiteSession(path: path, writer: writer, busy: busy, readers: readers, threadPool: threadPool)
+            return SQLiteSession(path: path, writer: writer, busy: busy, readers: readers, threadPool: threadPool, recordLinger: recordLinger)
         } catch {
             try? await threadPool.shutdownGracefully()
             if let error = error as? StoreError { throw error }
@@ -108,7 +117,9 @@ final class SQLiteSession: Sendable {
         let threadPool = self.threadPool
         let waiter = SQLiteWaiter<T>()
         let result = await waiter.wait {
+            self.batch.jobSubmitted()
             threadPool.submit { state in
+                self.batch.jobStarted()
                 guard waiter.start() else { return }
                 guard state == .active, writer.isOpen else { return waiter.finish(.failure(Self.closedError)) }
                 busy.job = waiter
@@ -246,7 +257,9 @@ final class SQLiteSession: Sendable {
         // Not runIfActive, which skips the job when the calling task is cancelled: the writer must close
         // on its own thread whatever happens to the caller.
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            threadPool.submit { _ in
+            batch.jobSubmitted()
+            threadPool.submit { [batch] _ in
+                batch.jobStarted()
                 writer.close()
                 done.resume()
             }

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOPosix
 import SQLiteNIO
 import SwitchboardCore
@@ -16,6 +17,13 @@ import Synchronization
 /// its writes run again one by one, each in its own transaction, so every caller gets its own outcome,
 /// exactly as without batching.
 ///
+/// ## Lingering
+/// A job whose writes nobody waits for (the ringing records the voice route queues and does not await)
+/// first lingers for up to ``linger`` before it takes the queue, so the records of calls arriving
+/// meanwhile share its commit and its thread's wake-up instead of each costing its own. Anything that
+/// someone waits for cuts the linger short, or keeps it from starting: a write awaited here, and any
+/// other job given to the writer's thread (``jobSubmitted()``), which would otherwise wait behind it.
+///
 /// ## Cancellation
 /// A caller whose task is cancelled while its write is queued is answered at once, and the write is
 /// dropped. One cancelled while its batch runs is answered when the batch ends, with the batch's true
@@ -32,6 +40,13 @@ final class SQLiteWriteBatch: SQLiteBusyHandler.Job {
     /// The most writes that may wait for the writer; past it a new one fails at once with
     /// ``StoreError/unavailable``, so a stalled disk cannot make the queue grow without end.
     let maximumQueued: Int
+    /// How long a job of writes nobody waits for waits for more before it starts, in seconds; 0 never.
+    let linger: Double
+    /// Raised to end a linger (by a write awaited here, or a job submitted to the thread); lowered, under
+    /// its lock, by a job that finds nothing waiting and starts to linger.
+    private let hurried = ConditionLock(value: false)
+    /// How many other jobs were submitted to the writer's thread and have not started.
+    private let pendingJobs = Atomic<Int>(0)
 
     private struct Write: Sendable {
         let id: Int
@@ -44,6 +59,12 @@ final class SQLiteWriteBatch: SQLiteBusyHandler.Job {
     private enum Done: Sendable {
         case waiting(CheckedContinuation<Result<Void, StoreError>, Never>)
         case calling(@Sendable (StoreError?) -> Void)
+
+        /// Whether nobody waits for the write.
+        var isCalling: Bool {
+            if case .calling = self { return true }
+            return false
+        }
 
         func resume(returning result: Result<Void, StoreError>) {
             switch self {
@@ -70,12 +91,51 @@ final class SQLiteWriteBatch: SQLiteBusyHandler.Job {
     }
 
     /// A batch on `writer`, whose lock waits `busy` decides, and which is used only on `threadPool`'s one
-    /// thread.
-    init(writer: SQLiteHandle, busy: SQLiteBusyHandler, threadPool: NIOThreadPool, maximumQueued: Int = 10_000) {
+    /// thread. A job of writes nobody waits for lingers up to `linger` (see the type's documentation).
+    init(
+        writer: SQLiteHandle,
+        busy: SQLiteBusyHandler,
+        threadPool: NIOThreadPool,
+        maximumQueued: Int = 10_000,
+        linger: Duration = .zero
+    ) {
         self.writer = writer
         self.busy = busy
         self.threadPool = threadPool
         self.maximumQueued = maximumQueued
+        self.linger = Double(linger.components.seconds) + Double(linger.components.attoseconds) / 1e18
+    }
+
+    /// Another job has been submitted to the writer's thread: no job of this batch lingers until it has
+    /// started (``jobStarted()``), since it runs only after them.
+    func jobSubmitted() {
+        pendingJobs.add(1, ordering: .relaxed)
+        hurry()
+    }
+
+    /// A job counted by ``jobSubmitted()`` has started (or been dropped by a stopped pool).
+    func jobStarted() {
+        pendingJobs.subtract(1, ordering: .relaxed)
+    }
+
+    /// Ends the linger of the job on the thread, if one lingers.
+    private func hurry() {
+        hurried.lock()
+        hurried.unlock(withValue: true)
+    }
+
+    /// Waits up to ``linger`` before a job takes the queue, unless or until someone waits for the
+    /// writer's thread: a write awaited here, or another job submitted to it.
+    private func lingerIfNobodyWaits() {
+        guard linger > 0 else { return }
+        // Checked and lowered under the flag's lock: whoever comes to wait after the check raises the flag
+        // after it was lowered (a write awaited is queued before it raises the flag, and a job is counted
+        // before it does), so the wait below ends at once.
+        hurried.lock()
+        let nobodyWaits = pendingJobs.load(ordering: .relaxed) == 0 && queue.withLock { $0.writes.allSatisfy(\.done.isCalling) }
+        hurried.unlock(withValue: false)
+        guard nobodyWaits else { return }
+        if hurried.lock(whenValue: true, timeoutSeconds: linger) { hurried.unlock() }
     }
 
     /// The failure of a write that found the queue full.
@@ -100,6 +160,8 @@ final class SQLiteWriteBatch: SQLiteBusyHandler.Job {
                 let write = Write(id: id, sql: sql, binds: binds, done: .waiting(done))
                 if let refusal = enqueue(write, unless: { Task.isCancelled ? SQLiteWaiter<Void>.cancelled : nil }) {
                     done.resume(returning: .failure(refusal))
+                } else {
+                    hurry()
                 }
             }
         } onCancel: {
@@ -155,8 +217,9 @@ final class SQLiteWriteBatch: SQLiteBusyHandler.Job {
         }
     }
 
-    /// One job on the writer's thread: everything queued so far.
+    /// One job on the writer's thread: everything queued so far, after the linger when nobody waits for it.
     private func run(isActive: Bool) {
+        if isActive { lingerIfNobodyWaits() }
         let writes = queue.withLock { queue -> [Write] in
             defer {
                 queue.writes = []

@@ -1,6 +1,7 @@
 import Foundation
 import SQLiteNIO
 import SwitchboardCore
+import Synchronization
 import Testing
 
 @testable import SwitchboardSQLite
@@ -94,6 +95,77 @@ import Testing
             let store = try await SQLiteCallStore(path: path)
             try await store.close()
             await #expect(throws: StoreError.unavailable) { try await store.recordRinging(Self.call(1)) }
+        }
+    }
+
+    /// The calls whose records queued without waiting were committed, in the order they were.
+    final class Committed: Sendable {
+        private let sids = Mutex<[String]>([])
+
+        func contains(_ index: Int) -> Bool { sids.withLock { $0.contains("CA-\(index)") } }
+        var count: Int { sids.withLock { $0.count } }
+
+        /// Queues `call` on `store` without waiting; it is noted here once committed.
+        func queue(_ call: RingingCall, on store: SQLiteCallStore) {
+            store.recordRinging(call) { error in
+                if error == nil { self.sids.withLock { $0.append(call.callSid) } }
+            }
+        }
+    }
+
+    static func waitUntil(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !condition(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+    }
+
+    @Test func recordsQueuedWithoutWaitingLingerIntoOneCommit() async throws {
+        try await TemporaryDatabase.with { path in
+            let store = try await SQLiteCallStore(path: path, configuration: .init(recordLinger: .seconds(2)))
+            let committed = Committed()
+            // Queued 20 ms apart: without the linger each would be committed before the next arrives.
+            for index in 0..<5 {
+                committed.queue(Self.call(index), on: store)
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(committed.count == 0)
+            try await Self.waitUntil { committed.count == 5 }
+            #expect(committed.count == 5)
+            #expect(store.session.sharedCommits == 1)
+            #expect(try await store.diagnosticRows("SELECT count(*) AS n FROM calls") == [["n": "5"]])
+            try await store.close()
+        }
+    }
+
+    @Test func anAwaitedWriteAndAnyOtherJobCutTheLingerShort() async throws {
+        try await TemporaryDatabase.with { path in
+            let store = try await SQLiteCallStore(path: path, configuration: .init(recordLinger: .seconds(60)))
+            let clock = ContinuousClock()
+            let committed = Committed()
+
+            committed.queue(Self.call(1), on: store)
+            try await Task.sleep(for: .milliseconds(50))  // Its job now lingers.
+            var start = clock.now
+            try await store.recordRinging(Self.call(2))
+            #expect(start.duration(to: clock.now) < .seconds(10))
+            #expect(committed.contains(1))
+            #expect(store.session.sharedCommits == 1)
+
+            committed.queue(Self.call(3), on: store)
+            try await Task.sleep(for: .milliseconds(50))
+            start = clock.now
+            _ = try await store.session.exclusively { (_: SQLiteStatementRunner) throws(StoreError) -> Void in }
+            #expect(start.duration(to: clock.now) < .seconds(10))
+            #expect(committed.contains(3))  // Committed before the job that came after it.
+
+            committed.queue(Self.call(4), on: store)
+            try await Task.sleep(for: .milliseconds(50))
+            start = clock.now
+            try await store.close()
+            #expect(start.duration(to: clock.now) < .seconds(10))
+            #expect(committed.contains(4))
+            let reopened = try await SQLiteCallStore(path: path)
+            #expect(try await reopened.diagnosticRows("SELECT count(*) AS n FROM calls") == [["n": "4"]])
+            try await reopened.close()
         }
     }
 }
