@@ -6,6 +6,42 @@
 enum JSONStringList {
     /// `strings` as a JSON array of strings.
     static func encode(_ strings: [String]) -> String {
+        plain(strings) ?? escaped(strings)
+    }
+
+    /// The array when no string needs an escape (identities never do), written in one pass into the
+    /// result's own storage; nil when one does.
+    private static func plain(_ strings: [String]) -> String? {
+        var length = strings.isEmpty ? 2 : 1 + strings.count * 3
+        for var string in strings {
+            let clean = string.withUTF8 { bytes in
+                bytes.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+            }
+            guard clean else { return nil }
+            length += string.utf8.count
+        }
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            var index = 0
+            func put(_ byte: UInt8) {
+                buffer[index] = byte
+                index += 1
+            }
+            put(UInt8(ascii: "["))
+            for (position, var string) in strings.enumerated() {
+                if position > 0 { put(UInt8(ascii: ",")) }
+                put(UInt8(ascii: "\""))
+                string.withUTF8 { bytes in
+                    for byte in bytes { put(byte) }
+                }
+                put(UInt8(ascii: "\""))
+            }
+            put(UInt8(ascii: "]"))
+            return index
+        }
+    }
+
+    /// The array with every quote, backslash and control character escaped.
+    private static func escaped(_ strings: [String]) -> String {
         var bytes: [UInt8] = [UInt8(ascii: "[")]
         bytes.reserveCapacity(2 + strings.reduce(0) { $0 + $1.utf8.count + 3 })
         for (index, string) in strings.enumerated() {

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Testing
 
 @testable import SwitchboardApp
@@ -24,5 +25,24 @@ import Testing
 
     @Test func noContentTypeIsNotAForm() {
         #expect(!TwilioGate.isForm(nil))
+    }
+
+    @Test func aHeaderReadsAsTheFieldsSubscriptReadsIt() {
+        let signature = TwilioGate.signatureHeader
+        let cases: [HTTPFields] = [
+            [:],
+            [.contentType: "text/plain"],
+            [signature: "abc=", .contentType: "application/x-www-form-urlencoded"],
+            // Names match in any case; several fields of one name join as the subscript joins them.
+            [HTTPField.Name("x-twilio-signature")!: "one", .accept: "*/*", HTTPField.Name("X-TWILIO-SIGNATURE")!: "two"],
+            [.contentType: "application/x-www-form-urlencoded", .contentType: "application/json"],
+            [.contentType: ""],
+        ]
+        for headers in cases {
+            #expect(TwilioGate.value(of: signature, in: headers) == headers[signature])
+            #expect(TwilioGate.value(of: .contentType, in: headers) == headers[.contentType])
+        }
+        #expect(TwilioGate.value(of: signature, in: cases[3]) == "one, two")
+        #expect(TwilioGate.value(of: .contentType, in: cases[2]) == "application/x-www-form-urlencoded")
     }
 }
