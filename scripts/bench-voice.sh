@@ -14,7 +14,10 @@
 # is a new call (scripts/unique-calls.lua: 200,000 pre-signed bodies, each with its own CallSid).
 # BENCH_ROUNDS=N (default 3) measures the peak rates N times, the servers taking turns in each round,
 # and gives each round's ratios and their medians: a host's load moves from minute to minute, so a ratio
-# of two rates measured seconds apart holds better than one of rates measured a minute apart.
+# of two rates measured seconds apart holds better than one of rates measured a minute apart. Each peak
+# run also reads the server's CPU time (/proc/PID/stat, all threads) and gives CPU per request; the bare
+# route's against a server's is the share of the bare route's rate that server could reach if the server
+# alone used the cores, a steadier figure than the rates, which the load generator's share moves.
 # With BENCH_BASELINE=DIR (a directory holding an earlier build's `switchboard`), that build also
 # serves both stores in the same run, so a change is compared side by side with what it replaces.
 set -euo pipefail
@@ -53,11 +56,14 @@ python3 scripts/bench-agents.py "$work/agents.json"
 LOG_LEVEL=warning .build/release/switchboard serve --database "$work/bench.sqlite" --port 18080 \
     --public-url https://switchboard.example.com --auth-token "$token" >"$work/switchboard.log" 2>&1 &
 pids+=($!)
+declare -A server_pid=([18080]=$!)
 LOG_LEVEL=warning .build/release/switchboard serve --store memory --agents "$work/agents.json" --port 18083 \
     --public-url https://switchboard.example.com --auth-token "$token" >"$work/switchboard-memory.log" 2>&1 &
 pids+=($!)
+server_pid[18083]=$!
 .build/release/SwitchboardBenchmarks bare-server 18081 >"$work/bare.log" 2>&1 &
 pids+=($!)
+server_pid[18081]=$!
 ports=(18080 18083)
 baseline=${BENCH_BASELINE:-}
 if [ -n "$baseline" ]; then
@@ -66,9 +72,11 @@ if [ -n "$baseline" ]; then
     LOG_LEVEL=warning "$baseline/switchboard" serve --database "$work/baseline.sqlite" --port 18084 \
         --public-url https://switchboard.example.com --auth-token "$token" >"$work/baseline.log" 2>&1 &
     pids+=($!)
+    server_pid[18084]=$!
     LOG_LEVEL=warning "$baseline/switchboard" serve --store memory --agents "$work/agents.json" --port 18085 \
         --public-url https://switchboard.example.com --auth-token "$token" >"$work/baseline-memory.log" 2>&1 &
     pids+=($!)
+    server_pid[18085]=$!
     ports+=(18084 18085)
 fi
 ports+=(18081 18082)
@@ -89,7 +97,24 @@ for port in "${ports[@]}"; do
     [ "$status" = 200 ] || { echo "bench: server on $port answers $status" >&2; cat "$work"/*.log >&2; exit 1; }
 done
 
-peak() { wrk -t1 -c32 -d"${duration}s" -s "$lua" "http://127.0.0.1:$1/twilio/voice" | awk '/Requests\/sec/ {print $2}'; }
+# The server's CPU time so far (user + system, all threads), in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+ticks_per_second=$(getconf CLK_TCK)
+# The peak rate, and the server's CPU time per request in µs during that run ("-" for the Flask peer,
+# whose work is spread over gunicorn's processes).
+peak() {
+    local pid=${server_pid[$1]:-} before output
+    [ -n "$pid" ] && before=$(cpu_ticks "$pid")
+    output=$(wrk -t1 -c32 -d"${duration}s" -s "$lua" "http://127.0.0.1:$1/twilio/voice")
+    local rate requests
+    rate=$(awk '/Requests\/sec/ {print $2}' <<<"$output")
+    requests=$(awk '/requests in/ {print $1}' <<<"$output")
+    if [ -n "$pid" ] && [ -n "$requests" ] && [ "$requests" -gt 0 ]; then
+        echo "$rate $(python3 -c "print(round(($(cpu_ticks "$pid") - $before) / $ticks_per_second * 1e6 / $requests, 1))")"
+    else
+        echo "$rate -"
+    fi
+}
 latency() {
     local rate=$1 port=$2 workers=8
     local per=$(( rate / workers )); [ "$per" -lt 1 ] && per=1
@@ -112,14 +137,13 @@ rounds=${BENCH_ROUNDS:-3}
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "bench: BENCH_ROUNDS must be a whole number of 1 or more" >&2; exit 1; }
 echo
 echo "bench: $rounds rounds of peak rates, the servers taking turns"
-declare -A round_rates
 for round in $(seq "$rounds"); do
     line=""
     for port in "${ports[@]}"; do
-        round_rates[$round,$port]=$(peak "$port")
+        read -r rate cpu <<<"$(peak "$port")"
         # A wrk run that printed no rate would shift every later column onto the wrong server.
-        [ -n "${round_rates[$round,$port]}" ] || { echo "bench: wrk gave no rate for the server on $port" >&2; exit 1; }
-        line+=" ${round_rates[$round,$port]}"
+        [ -n "$rate" ] || { echo "bench: wrk gave no rate for the server on $port" >&2; exit 1; }
+        line+=" $rate:$cpu"
     done
     echo "$line" >>"$work/rounds.txt"
 done
@@ -127,18 +151,25 @@ done
 python3 - "$work/rounds.txt" "${ports[@]}" >"$work/summary.txt" <<'PY'
 import statistics, sys
 path, ports = sys.argv[1], sys.argv[2:]
-rounds = [dict(zip(ports, map(float, line.split()))) for line in open(path) if line.strip()]
+lines = [line.split() for line in open(path) if line.strip()]
+rounds = [dict(zip(ports, (float(cell.split(":")[0]) for cell in line))) for line in lines]
+cpus = [dict(zip(ports, (cell.split(":")[1] for cell in line))) for line in lines]
 names = {"18080": "SQLite", "18083": "in-memory", "18084": "baseline SQLite", "18085": "baseline in-memory"}
-print("| round | " + " | ".join(f"{names[p]} / bare, / Flask" for p in ports if p in names) + " |")
+print("Rate against the bare route and the Flask peer, then the bare route's server CPU per request against")
+print("this server's (the load generator's share of the cores does not enter it):")
+print()
+print("| round | " + " | ".join(f"{names[p]}: / bare, / Flask, CPU" for p in ports if p in names) + " |")
 print("|---|" + "---|" * sum(p in names for p in ports))
 ratios = {p: [] for p in ports if p in names}
-for index, rates in enumerate(rounds, 1):
+for index, (rates, cpu) in enumerate(zip(rounds, cpus), 1):
     cells = []
     for p in ratios:
-        ratios[p].append((rates[p] / rates["18081"], rates[p] / rates["18082"]))
-        cells.append(f"{ratios[p][-1][0]:.0%}, {ratios[p][-1][1]:.1f}x")
+        ratios[p].append((rates[p] / rates["18081"], rates[p] / rates["18082"], float(cpu["18081"]) / float(cpu[p])))
+        cells.append(f"{ratios[p][-1][0]:.0%}, {ratios[p][-1][1]:.1f}x, {ratios[p][-1][2]:.0%}")
     print(f"| {index} | " + " | ".join(cells) + " |")
-print("| median | " + " | ".join(f"{statistics.median(b for b, _ in r):.0%}, {statistics.median(f for _, f in r):.1f}x" for r in ratios.values()) + " |")
+print("| median | " + " | ".join(", ".join([f"{statistics.median(x[0] for x in r):.0%}", f"{statistics.median(x[1] for x in r):.1f}x", f"{statistics.median(x[2] for x in r):.0%}"]) for r in ratios.values()) + " |")
+print()
+print("Server CPU per request (µs), median: " + ", ".join(f"{names.get(p, 'bare' if p == '18081' else p)} {statistics.median(float(c[p]) for c in cpus):.1f}" for p in ports if p != "18082"))
 print("MEDIANS " + " ".join(f"{p}={statistics.median(r[p] for r in rounds):.2f}" for p in ports))
 PY
 for pair in $(awk '/^MEDIANS/ {for (i = 2; i <= NF; i++) print $i}' "$work/summary.txt"); do rps[${pair%%=*}]=${pair#*=}; done

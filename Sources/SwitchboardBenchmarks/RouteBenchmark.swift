@@ -12,8 +12,9 @@ import SwitchboardTwiML
 import SwitchboardWebhooks
 
 /// What the voice route costs in process, with no sockets: the signed 20-parameter callback answered by
-/// the bare route's responder and by Switchboard's router on the embedded store (10 available agents),
-/// one request at a time, the responses' bodies read whole. The difference is the route's own work
+/// the bare route's responder, by a route that makes only the checks every Twilio request needs (body,
+/// form, signature) before the bare route's answer, and by Switchboard's router on the embedded store
+/// (10 available agents), one request at a time. The difference is the route's own work
 /// (checks, typed request, routing, answer, metrics), the part `scripts/bench-voice.sh` cannot separate
 /// from HTTP and the load generator.
 enum RouteBenchmark {
@@ -43,6 +44,21 @@ enum RouteBenchmark {
             return Response(status: .ok, headers: [.contentType: "text/xml; charset=utf-8"], body: .init(byteBuffer: answer))
         }
         let bareResponder = bare.buildResponder()
+        // The checks every Twilio request must pass and nothing else: the body read, the form parsed, the
+        // signature checked over the public URL; then the same fixed answer as the bare route.
+        let checks = Router()
+        let validator = SignatureValidator(token: SignatureBenchmark.token)
+        let publicURL = RequestURL(base: "https://switchboard.example.com")
+        checks.post("/twilio/voice") { request, _ -> Response in
+            var request = request
+            let body = try await request.collectBody(upTo: 64 * 1024)
+            let form = try FormParameters.parse(body.readableBytesView)
+            guard let signature = request.headers[TwilioHeader.signature],
+                validator.isValid(signature: signature, url: publicURL.url(requestTarget: request.uri.string), parameters: form)
+            else { return Response(status: .forbidden) }
+            return Response(status: .ok, headers: [.contentType: "text/xml; charset=utf-8"], body: .init(byteBuffer: answer))
+        }
+        let checksResponder = checks.buildResponder()
 
         let body = ByteBuffer(string: SignatureBenchmark.parameters.encoded())
         let signature = SignatureValidator.signature(
@@ -66,7 +82,11 @@ enum RouteBenchmark {
             return length
         }
         var lines: [String] = []
-        for (name, responder) in [("bare route", AnyResponder(bareResponder)), ("switchboard, SQLite", AnyResponder(switchboard))] {
+        let responders = [
+            ("bare route", AnyResponder(bareResponder)), ("the checks alone", AnyResponder(checksResponder)),
+            ("switchboard, SQLite", AnyResponder(switchboard)),
+        ]
+        for (name, responder) in responders {
             lines.append(try await BenchmarkClock.measureAsync("in process, \(name)", iterations: iterations) { try await answerLength(responder) })
         }
         try await store.close()
