@@ -1,4 +1,4 @@
-import NIOConcurrencyHelpers
+import Dispatch
 import NIOPosix
 import SQLiteNIO
 import SwitchboardCore
@@ -40,11 +40,16 @@ final class SQLiteWriteBatch: SQLiteBusyHandler.Job {
     /// The most writes that may wait for the writer; past it a new one fails at once with
     /// ``StoreError/unavailable``, so a stalled disk cannot make the queue grow without end.
     let maximumQueued: Int
-    /// How long a job of writes nobody waits for waits for more before it starts, in seconds; 0 never.
-    let linger: Double
-    /// Raised to end a linger (by a write awaited here, or a job submitted to the thread); lowered, under
-    /// its lock, by a job that finds nothing waiting and starts to linger.
-    private let hurried = ConditionLock(value: false)
+    /// How long a job of writes nobody waits for waits for more before it starts; zero never.
+    let linger: Duration
+    private let lingerNanoseconds: Int
+    /// Whether a job lingers now, waiting on ``wakeup``; whoever takes it back (``hurry()``, or the job
+    /// when its wait ends) decides whether ``wakeup`` is signalled, so it is signalled at most once per
+    /// linger and every signal is consumed.
+    private let lingering = Atomic<Bool>(false)
+    /// Ends a linger early. A semaphore's timed wait runs on the monotonic clock, so a step of the wall
+    /// clock neither stretches nor cuts a linger.
+    private let wakeup = DispatchSemaphore(value: 0)
     /// How many other jobs were submitted to the writer's thread and have not started.
     private let pendingJobs = Atomic<Int>(0)
 
@@ -103,39 +108,43 @@ final class SQLiteWriteBatch: SQLiteBusyHandler.Job {
         self.busy = busy
         self.threadPool = threadPool
         self.maximumQueued = maximumQueued
-        self.linger = Double(linger.components.seconds) + Double(linger.components.attoseconds) / 1e18
+        self.linger = linger
+        // At most a million seconds, far beyond any sensible setting, so the nanoseconds cannot overflow.
+        let (seconds, attoseconds) = linger.components
+        self.lingerNanoseconds = max(0, Int(min(seconds, 1_000_000)) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
     }
 
     /// Another job has been submitted to the writer's thread: no job of this batch lingers until it has
     /// started (``jobStarted()``), since it runs only after them.
     func jobSubmitted() {
-        pendingJobs.add(1, ordering: .relaxed)
+        pendingJobs.add(1, ordering: .sequentiallyConsistent)
         hurry()
     }
 
     /// A job counted by ``jobSubmitted()`` has started (or been dropped by a stopped pool).
     func jobStarted() {
-        pendingJobs.subtract(1, ordering: .relaxed)
+        pendingJobs.subtract(1, ordering: .sequentiallyConsistent)
     }
 
     /// Ends the linger of the job on the thread, if one lingers.
     private func hurry() {
-        hurried.lock()
-        hurried.unlock(withValue: true)
+        if lingering.exchange(false, ordering: .sequentiallyConsistent) { wakeup.signal() }
     }
 
     /// Waits up to ``linger`` before a job takes the queue, unless or until someone waits for the
     /// writer's thread: a write awaited here, or another job submitted to it.
+    ///
+    /// The job says it lingers before it looks, and whoever comes to wait counts or queues itself before
+    /// it hurries: so either the job sees them and does not linger, or their hurry finds it lingering
+    /// and wakes it.
     private func lingerIfNobodyWaits() {
-        guard linger > 0 else { return }
-        // Checked and lowered under the flag's lock: whoever comes to wait after the check raises the flag
-        // after it was lowered (a write awaited is queued before it raises the flag, and a job is counted
-        // before it does), so the wait below ends at once.
-        hurried.lock()
-        let nobodyWaits = pendingJobs.load(ordering: .relaxed) == 0 && queue.withLock { $0.writes.allSatisfy(\.done.isCalling) }
-        hurried.unlock(withValue: false)
-        guard nobodyWaits else { return }
-        if hurried.lock(whenValue: true, timeoutSeconds: linger) { hurried.unlock() }
+        guard lingerNanoseconds > 0 else { return }
+        lingering.store(true, ordering: .sequentiallyConsistent)
+        let nobodyWaits =
+            pendingJobs.load(ordering: .sequentiallyConsistent) == 0 && queue.withLock { $0.writes.allSatisfy(\.done.isCalling) }
+        if nobodyWaits, wakeup.wait(timeout: .now() + .nanoseconds(lingerNanoseconds)) == .success { return }
+        // Not woken: take the flag back. When a hurry took it first, its signal is on its way; consume it.
+        if !lingering.exchange(false, ordering: .sequentiallyConsistent) { wakeup.wait() }
     }
 
     /// The failure of a write that found the queue full.

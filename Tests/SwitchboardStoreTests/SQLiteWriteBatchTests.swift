@@ -168,4 +168,32 @@ import Testing
             try await reopened.close()
         }
     }
+
+    @Test func aLingerIsWokenEveryTimeAndNoWakeUpIsLeftOver() async throws {
+        try await TemporaryDatabase.with { path in
+            let store = try await SQLiteCallStore(path: path, configuration: .init(recordLinger: .seconds(60)))
+            let clock = ContinuousClock()
+            let committed = Committed()
+            // A record, then something someone waits for: sometimes before the record's job lingers,
+            // sometimes after. A wake-up lost would hold the second for the whole minute.
+            for round in 0..<150 {
+                committed.queue(Self.call(round), on: store)
+                if round.isMultiple(of: 3) { try await Task.sleep(for: .milliseconds(2)) }
+                let start = clock.now
+                if round.isMultiple(of: 2) {
+                    _ = try await store.session.exclusively { (_: SQLiteStatementRunner) throws(StoreError) -> Void in }
+                } else {
+                    try await store.recordRinging(Self.call(1_000 + round))
+                }
+                #expect(start.duration(to: clock.now) < .seconds(10), "round \(round)")
+                #expect(committed.contains(round), "round \(round)")
+            }
+            // A wake-up left over would end the next linger at once.
+            committed.queue(Self.call(2_000), on: store)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(!committed.contains(2_000))
+            try await store.close()
+            #expect(committed.contains(2_000))
+        }
+    }
 }
