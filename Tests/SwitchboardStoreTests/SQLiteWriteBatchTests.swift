@@ -113,15 +113,24 @@ import Testing
         }
     }
 
+    /// Runs `body` with a store on a new file whose queued records linger `linger`, and a record of
+    /// which of them were committed.
+    static func withLingeringStore(
+        _ linger: Duration,
+        _ body: (SQLiteCallStore, String, Committed) async throws -> Void
+    ) async throws {
+        try await TemporaryDatabase.with { path in
+            try await body(try await SQLiteCallStore(path: path, configuration: .init(recordLinger: linger)), path, Committed())
+        }
+    }
+
     static func waitUntil(_ condition: () -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(20)
         while !condition(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
     }
 
     @Test func recordsQueuedWithoutWaitingLingerIntoOneCommit() async throws {
-        try await TemporaryDatabase.with { path in
-            let store = try await SQLiteCallStore(path: path, configuration: .init(recordLinger: .seconds(2)))
-            let committed = Committed()
+        try await Self.withLingeringStore(.seconds(2)) { store, _, committed in
             // Queued 20 ms apart: without the linger each would be committed before the next arrives.
             for index in 0..<5 {
                 committed.queue(Self.call(index), on: store)
@@ -137,10 +146,8 @@ import Testing
     }
 
     @Test func anAwaitedWriteAndAnyOtherJobCutTheLingerShort() async throws {
-        try await TemporaryDatabase.with { path in
-            let store = try await SQLiteCallStore(path: path, configuration: .init(recordLinger: .seconds(60)))
+        try await Self.withLingeringStore(.seconds(60)) { store, path, committed in
             let clock = ContinuousClock()
-            let committed = Committed()
 
             committed.queue(Self.call(1), on: store)
             try await Task.sleep(for: .milliseconds(50))  // Its job now lingers.
@@ -170,10 +177,8 @@ import Testing
     }
 
     @Test func aLingerIsWokenEveryTimeAndNoWakeUpIsLeftOver() async throws {
-        try await TemporaryDatabase.with { path in
-            let store = try await SQLiteCallStore(path: path, configuration: .init(recordLinger: .seconds(60)))
+        try await Self.withLingeringStore(.seconds(60)) { store, _, committed in
             let clock = ContinuousClock()
-            let committed = Committed()
             // A record, then something someone waits for: sometimes before the record's job lingers,
             // sometimes after. A wake-up lost would hold the second for the whole minute.
             for round in 0..<150 {
