@@ -22,7 +22,8 @@ import Synchronization
 /// first lingers for up to ``linger`` before it takes the queue, so the records of calls arriving
 /// meanwhile share its commit and its thread's wake-up instead of each costing its own. Anything that
 /// someone waits for cuts the linger short, or keeps it from starting: a write awaited here, and any
-/// other job given to the writer's thread (``jobSubmitted()``), which would otherwise wait behind it.
+/// other job given to the writer's thread (``jobSubmitted()``), which would otherwise wait behind it. So
+/// does a queue of ``enough`` writes, and a closed writer keeps a job from lingering at all.
 ///
 /// ## Cancellation
 /// A caller whose task is cancelled while its write is queued is answered at once, and the write is
@@ -52,6 +53,9 @@ final class SQLiteWriteBatch: SQLiteBusyHandler.Job {
     private let wakeup = DispatchSemaphore(value: 0)
     /// How many other jobs were submitted to the writer's thread and have not started.
     private let pendingJobs = Atomic<Int>(0)
+    /// How many queued writes end a linger: enough to fill a commit, far below ``maximumQueued``, so a
+    /// long linger under load never makes the queue refuse writes.
+    static let enough = 1_000
 
     private struct Write: Sendable {
         let id: Int
@@ -111,7 +115,7 @@ final class SQLiteWriteBatch: SQLiteBusyHandler.Job {
         self.linger = linger
         // At most a million seconds, far beyond any sensible setting, so the nanoseconds cannot overflow.
         let (seconds, attoseconds) = linger.components
-        self.lingerNanoseconds = max(0, Int(min(seconds, 1_000_000)) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
+        self.lingerNanoseconds = seconds < 0 ? 0 : Int(min(seconds, 1_000_000)) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
     }
 
     /// Another job has been submitted to the writer's thread: no job of this batch lingers until it has
@@ -141,7 +145,8 @@ final class SQLiteWriteBatch: SQLiteBusyHandler.Job {
         guard lingerNanoseconds > 0 else { return }
         lingering.store(true, ordering: .sequentiallyConsistent)
         let nobodyWaits =
-            pendingJobs.load(ordering: .sequentiallyConsistent) == 0 && queue.withLock { $0.writes.allSatisfy(\.done.isCalling) }
+            pendingJobs.load(ordering: .sequentiallyConsistent) == 0
+            && queue.withLock { $0.writes.count < Self.enough && $0.writes.allSatisfy(\.done.isCalling) }
         if nobodyWaits, wakeup.wait(timeout: .now() + .nanoseconds(lingerNanoseconds)) == .success { return }
         // Not woken: take the flag back. When a hurry took it first, its signal is on its way; consume it.
         if !lingering.exchange(false, ordering: .sequentiallyConsistent) { wakeup.wait() }
@@ -190,10 +195,13 @@ final class SQLiteWriteBatch: SQLiteBusyHandler.Job {
     /// Queues `write` and schedules a job when none is, all under the queue's lock; returns why it was
     /// not queued instead: what `refusal` answers (asked under the lock), or a full queue.
     private func enqueue(_ write: Write, unless refusal: () -> StoreError? = { nil }) -> StoreError? {
+        var hurryNow = false
+        defer { if hurryNow { hurry() } }
         let schedule = queue.withLock { queue -> Result<Bool, StoreError> in
             if let refused = refusal() { return .failure(refused) }
             guard queue.writes.count < maximumQueued else { return .failure(fullError) }
             queue.writes.append(write)
+            if queue.writes.count >= Self.enough { hurryNow = true }
             guard !queue.isScheduled else { return .success(false) }
             queue.isScheduled = true
             return .success(true)
@@ -228,7 +236,8 @@ final class SQLiteWriteBatch: SQLiteBusyHandler.Job {
 
     /// One job on the writer's thread: everything queued so far, after the linger when nobody waits for it.
     private func run(isActive: Bool) {
-        if isActive { lingerIfNobodyWaits() }
+        // Not on a closed writer: its writes fail at once, and `close` waits for this thread.
+        if isActive, writer.isOpen { lingerIfNobodyWaits() }
         let writes = queue.withLock { queue -> [Write] in
             defer {
                 queue.writes = []
