@@ -6,32 +6,27 @@ enum BenchmarkClock {
 
     static func measure(_ name: String, iterations: Int, rounds: Int = 5, _ operation: () throws -> Int) rethrows -> String {
         for _ in 0..<max(1, iterations / 10) { sink &+= try operation() }
-        var best = Double.infinity
-        let clock = ContinuousClock()
+        var times: [Duration] = []
         for _ in 0..<rounds {
-            let start = clock.now
-            for _ in 0..<iterations { sink &+= try operation() }
-            let elapsed = start.duration(to: clock.now)
-            let nanoseconds = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
-            best = min(best, nanoseconds / Double(iterations))
+            times.append(try ContinuousClock().measure { for _ in 0..<iterations { sink &+= try operation() } })
         }
-        return "\(name): \(Int(best.rounded())) ns/op"
+        return report(name, best: times.min(), iterations: iterations)
     }
-}
 
-extension BenchmarkClock {
     /// ``measure(_:iterations:rounds:_:)`` for an async operation.
     static func measureAsync(_ name: String, iterations: Int, rounds: Int = 5, _ operation: () async throws -> Int) async throws -> String {
         for _ in 0..<max(1, iterations / 10) { sink &+= try await operation() }
-        var best = Double.infinity
-        let clock = ContinuousClock()
+        var times: [Duration] = []
         for _ in 0..<rounds {
-            let start = clock.now
-            for _ in 0..<iterations { sink &+= try await operation() }
-            let elapsed = start.duration(to: clock.now)
-            let nanoseconds = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
-            best = min(best, nanoseconds / Double(iterations))
+            times.append(try await ContinuousClock().measure { for _ in 0..<iterations { sink &+= try await operation() } })
         }
-        return "\(name): \(Int(best.rounded())) ns/op"
+        return report(name, best: times.min(), iterations: iterations)
+    }
+
+    /// `name: N ns/op` for the best round's time over `iterations`.
+    private static func report(_ name: String, best: Duration?, iterations: Int) -> String {
+        let elapsed = best ?? .zero
+        let nanoseconds = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
+        return "\(name): \(Int((nanoseconds / Double(max(iterations, 1))).rounded())) ns/op"
     }
 }

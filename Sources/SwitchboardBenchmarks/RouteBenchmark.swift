@@ -36,14 +36,9 @@ enum RouteBenchmark {
         )
         let router = buildRouter(configuration: configuration, store: store, metrics: ServiceMetrics(), logger: logger)
         let switchboard = router.buildResponder()
-        let bare = Router()
-        let answer = ByteBuffer(bytes: try TwiMLBenchmark.ringAllWithCallbacks().renderBytes())
-        bare.post("/twilio/voice") { request, _ -> Response in
-            var request = request
-            _ = try await request.collectBody(upTo: 64 * 1024)
-            return Response(status: .ok, headers: [.contentType: "text/xml; charset=utf-8"], body: .init(byteBuffer: answer))
-        }
-        let bareResponder = bare.buildResponder()
+        let response = try TwiMLBenchmark.ringAllWithCallbacks().renderBytes()
+        let bareResponder = BareServer.router(response: response).buildResponder()
+        let answer = ByteBuffer(bytes: response)
         // The checks every Twilio request must pass and nothing else: the body read, the form parsed, the
         // signature checked over the public URL; then the same fixed answer as the bare route.
         let checks = Router()

@@ -73,8 +73,12 @@ final class SQLiteSession: Sendable {
     /// ``SQLiteBusyHandler`` that waits up to `busyTimeout` and sets it up with `pragmas`, which run in
     /// order before anything else, and opens the readers with `busyTimeout: 0` and `query_only`. Writes
     /// queued without waiting linger up to `recordLinger` for company (see ``SQLiteWriteBatch``).
-    static func open(path: String, busyTimeout: Duration, pragmas: [String], recordLinger: Duration = .zero) async throws(StoreError) -> SQLiteSession
-    {
+    static func open(
+        path: String,
+        busyTimeout: Duration,
+        pragmas: [String],
+        recordLinger: Duration = .zero
+    ) async throws(StoreError) -> SQLiteSession {
         let threadPool = NIOThreadPool(numberOfThreads: 1)
         threadPool.start()
         let busy = SQLiteBusyHandler(timeout: busyTimeout)

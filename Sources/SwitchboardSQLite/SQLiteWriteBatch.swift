@@ -19,7 +19,7 @@ import Synchronization
 ///
 /// ## Lingering
 /// A job whose writes nobody waits for (the ringing records the voice route queues and does not await)
-/// first lingers for up to ``linger`` before it takes the queue, so the records of calls arriving
+/// first lingers for up to the batch's linger before it takes the queue, so the records of calls arriving
 /// meanwhile share its commit and its thread's wake-up instead of each costing its own. Anything that
 /// someone waits for cuts the linger short, or keeps it from starting: a write awaited here, and any
 /// other job given to the writer's thread (``jobSubmitted()``), which would otherwise wait behind it. So
@@ -36,13 +36,15 @@ final class SQLiteWriteBatch: SQLiteBusyHandler.Job {
     private let busy: SQLiteBusyHandler
     private let threadPool: NIOThreadPool
     private let queue = Mutex(Queue())
+    /// The number of the next write; writes are told apart by it.
+    private let nextID = Atomic<Int>(0)
     /// How many batches of more than one write were committed together, for tests.
     let sharedCommits = Atomic<Int>(0)
     /// The most writes that may wait for the writer; past it a new one fails at once with
     /// ``StoreError/unavailable``, so a stalled disk cannot make the queue grow without end.
     let maximumQueued: Int
-    /// How long a job of writes nobody waits for waits for more before it starts; zero never.
-    let linger: Duration
+    /// How long a job of writes nobody waits for waits for more before it starts, in nanoseconds; zero
+    /// never.
     private let lingerNanoseconds: Int
     /// Whether a job lingers now, waiting on ``wakeup``; whoever takes it back (``hurry()``, or the job
     /// when its wait ends) decides whether ``wakeup`` is signalled, so it is signalled at most once per
@@ -90,7 +92,6 @@ final class SQLiteWriteBatch: SQLiteBusyHandler.Job {
     private struct Queue {
         var writes: [Write] = []
         var isScheduled = false
-        var nextID = 0
         /// The writes of the job running now …
         var running: [Write] = []
         /// … and the numbers of those whose callers have gone.
@@ -112,7 +113,6 @@ final class SQLiteWriteBatch: SQLiteBusyHandler.Job {
         self.busy = busy
         self.threadPool = threadPool
         self.maximumQueued = maximumQueued
-        self.linger = linger
         // At most a million seconds, far beyond any sensible setting, so the nanoseconds cannot overflow.
         let (seconds, attoseconds) = linger.components
         self.lingerNanoseconds = seconds < 0 ? 0 : Int(min(seconds, 1_000_000)) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
@@ -135,7 +135,7 @@ final class SQLiteWriteBatch: SQLiteBusyHandler.Job {
         if lingering.exchange(false, ordering: .sequentiallyConsistent) { wakeup.signal() }
     }
 
-    /// Waits up to ``linger`` before a job takes the queue, unless or until someone waits for the
+    /// Waits up to the linger before a job takes the queue, unless or until someone waits for the
     /// writer's thread: a write awaited here, or another job submitted to it.
     ///
     /// The job says it lingers before it looks, and whoever comes to wait counts or queues itself before
@@ -160,13 +160,13 @@ final class SQLiteWriteBatch: SQLiteBusyHandler.Job {
     /// Queues `sql` with `binds` for the next batch and returns at once; `then` is called, on the writer's
     /// thread, with nil once that batch is committed, or with the write's failure.
     func submit(_ sql: String, _ binds: [SQLiteData], then: @escaping @Sendable (StoreError?) -> Void) {
-        let write = Write(id: nextID(), sql: sql, binds: binds, done: .calling(then))
+        let write = Write(id: newID(), sql: sql, binds: binds, done: .calling(then))
         if let refusal = enqueue(write) { then(refusal) }
     }
 
     /// Runs `sql` with `binds` in the next batch; returns once that batch is committed.
     func write(_ sql: String, _ binds: [SQLiteData]) async throws(StoreError) {
-        let id = nextID()
+        let id = newID()
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (done: CheckedContinuation<Result<Void, StoreError>, Never>) in
                 // Checked under the queue's lock, so that a cancellation either came before (and is seen
@@ -174,8 +174,6 @@ final class SQLiteWriteBatch: SQLiteBusyHandler.Job {
                 let write = Write(id: id, sql: sql, binds: binds, done: .waiting(done))
                 if let refusal = enqueue(write, unless: { Task.isCancelled ? SQLiteWaiter<Void>.cancelled : nil }) {
                     done.resume(returning: .failure(refusal))
-                } else {
-                    hurry()
                 }
             }
         } onCancel: {
@@ -185,15 +183,13 @@ final class SQLiteWriteBatch: SQLiteBusyHandler.Job {
     }
 
     /// A number no other write of this batch has.
-    private func nextID() -> Int {
-        queue.withLock { queue in
-            defer { queue.nextID &+= 1 }
-            return queue.nextID
-        }
+    private func newID() -> Int {
+        nextID.wrappingAdd(1, ordering: .relaxed).oldValue
     }
 
-    /// Queues `write` and schedules a job when none is, all under the queue's lock; returns why it was
-    /// not queued instead: what `refusal` answers (asked under the lock), or a full queue.
+    /// Queues `write` and schedules a job when none is, all under the queue's lock, then ends a linger when
+    /// someone waits for the write or the queue holds ``enough``; returns why it was not queued instead:
+    /// what `refusal` answers (asked under the lock), or a full queue.
     private func enqueue(_ write: Write, unless refusal: () -> StoreError? = { nil }) -> StoreError? {
         var hurryNow = false
         defer { if hurryNow { hurry() } }
@@ -201,7 +197,7 @@ final class SQLiteWriteBatch: SQLiteBusyHandler.Job {
             if let refused = refusal() { return .failure(refused) }
             guard queue.writes.count < maximumQueued else { return .failure(fullError) }
             queue.writes.append(write)
-            if queue.writes.count >= Self.enough { hurryNow = true }
+            hurryNow = !write.done.isCalling || queue.writes.count >= Self.enough
             guard !queue.isScheduled else { return .success(false) }
             queue.isScheduled = true
             return .success(true)
