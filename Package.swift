@@ -155,6 +155,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SwitchboardRoutingTests", dependencies: ["SwitchboardRouting"], swiftSettings: swiftSettings),
+        .testTarget(name: "SwitchboardHTTPTests", dependencies: ["SwitchboardHTTP"], swiftSettings: swiftSettings),
         .testTarget(name: "SwitchboardVoiceTests", dependencies: ["SwitchboardVoice", "SwitchboardTwiMLReader"], swiftSettings: swiftSettings),
         .testTarget(name: "SwitchboardDeskTests", dependencies: ["SwitchboardDesk", "SwitchboardCore"], swiftSettings: swiftSettings),
         .testTarget(

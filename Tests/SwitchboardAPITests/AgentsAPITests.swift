@@ -155,6 +155,23 @@ import Testing
         }
     }
 
+    @Test func pathParametersArePercentDecoded() async throws {
+        try await DeskHarness.app(store: InMemoryCallStore()).test(.live) { client in
+            _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.annToken)
+            // A client may escape any byte of a path: `%5F` is Ann's `_`, so this is Ann.
+            let escaped = DeskHarness.ann.replacingOccurrences(of: "_", with: "%5F")
+            let released = try await client.api(.post, "/api/agents/\(escaped)/release", token: DeskHarness.supToken)
+            #expect(released.status == .ok)
+            #expect(try DeskHarness.object(released)["identity"] as? String == DeskHarness.ann)
+            // A malformed escape is the client's mistake, said as such, not an agent nobody has.
+            for path in ["agent%zz", "agent%C3", "agent%"] {
+                let malformed = try await client.api(.post, "/api/agents/\(path)/release", token: DeskHarness.supToken)
+                #expect(malformed.status == .badRequest, "\(path)")
+                #expect(try DeskHarness.errorCode(malformed) == "invalid_request", "\(path)")
+            }
+        }
+    }
+
     @Test func theApiWorksOverRealLoopback() async throws {
         try await DeskHarness.app(store: InMemoryCallStore()).test(.live) { client in
             #expect(try await client.api(.get, "/api/agents/me", token: nil).status == .unauthorized)

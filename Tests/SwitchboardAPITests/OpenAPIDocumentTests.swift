@@ -56,4 +56,15 @@ import Yams
             }
         }
     }
+
+    /// A path parameter with a malformed escape is answered 400 `invalid_request`.
+    @Test func everyOperationWithAPathParameterDocumentsTheBadRequest() throws {
+        let paths = try #require(try Self.document()["paths"] as? [String: Any])
+        for (path, item) in paths where path.contains("{") {
+            for (method, operation) in try #require(item as? [String: Any]) {
+                let responses = try #require((operation as? [String: Any])?["responses"] as? [String: Any], "\(method) \(path)")
+                #expect(responses["400"] != nil, "\(method) \(path)")
+            }
+        }
+    }
 }

@@ -48,7 +48,7 @@ struct AgentsAPIController<Store: DeskStore>: Sendable {
             return DeskJSON.response(Agents(agents: agents.filter { !$0.isRetired }))
         }
         router.api(.post, "/api/agents/:identity/release", logger: services.logger) { request, context in
-            let identity = try context.parameters.require("identity")
+            let identity = try DeskJSON.parameter("identity", of: context)
             let user = try await services.user(request)
             guard user.isSupervisor else { throw DeskError.supervisorOnly }
             let agent = try await services.run(notFound: .agentNotFound(identity)) { () async throws(StoreError) in

@@ -28,11 +28,11 @@ struct CallsAPIController<Store: DeskStore>: Sendable {
             return DeskJSON.response(Ringing(calls: calls))
         }
         router.api(.post, "/api/calls/:callSid/claim", logger: services.logger) { request, context in
-            let callSid = try context.parameters.require("callSid")
+            let callSid = try DeskJSON.parameter("callSid", of: context)
             return try await claim(callSid, request)
         }
         router.api(.post, "/api/calls/:callSid/decline", logger: services.logger) { request, context in
-            let callSid = try context.parameters.require("callSid")
+            let callSid = try DeskJSON.parameter("callSid", of: context)
             return try await decline(callSid, request)
         }
     }

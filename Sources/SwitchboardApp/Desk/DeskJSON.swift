@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import SwitchboardDesk
+import SwitchboardHTTP
 
 /// JSON in and out for the agents' API, and the wrapper every route runs in: any ``DeskError`` becomes
 /// its JSON error, anything else a logged 500 `internal_error`.
@@ -54,6 +55,17 @@ enum DeskJSON {
         } catch {
             throw .invalidRequest("The body is not JSON.")
         }
+    }
+
+    /// The route's path parameter `name`, percent-decoded (`%5F` is `_`, and `+` stays `+`), or 400
+    /// `invalid_request` when an escape is malformed or the bytes are not UTF-8. Hummingbird hands path
+    /// parameters on as they came.
+    static func parameter(_ name: String, of context: BasicRequestContext) throws(DeskError) -> String {
+        guard let raw = context.parameters.get(name) else { throw .invalidRequest("The path has no \(name).") }
+        guard let value = PercentEncoding.decode(raw[...]) else {
+            throw .invalidRequest("The path's \(name) is not valid percent-encoded UTF-8.")
+        }
+        return value
     }
 
     /// Runs a route's work, answering its error as JSON.

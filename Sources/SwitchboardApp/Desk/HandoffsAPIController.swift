@@ -64,7 +64,7 @@ struct HandoffsAPIController<Store: DeskStore>: Sendable {
             }
         }
         router.api(.post, "/api/handoffs/:id/pickup", logger: services.logger) { request, context in
-            let id = try context.parameters.require("id")
+            let id = try DeskJSON.parameter("id", of: context)
             let user = try await services.user(request)
             let agent = try await services.agent(for: user)
             let outcome = try await services.run(notFound: .handoffNotFound(id)) { () async throws(StoreError) in
@@ -77,7 +77,7 @@ struct HandoffsAPIController<Store: DeskStore>: Sendable {
             }
         }
         router.api(.post, "/api/handoffs/:id/release", logger: services.logger) { request, context in
-            let id = try context.parameters.require("id")
+            let id = try DeskJSON.parameter("id", of: context)
             let user = try await services.user(request)
             let agent = try await services.agent(for: user)
             do {

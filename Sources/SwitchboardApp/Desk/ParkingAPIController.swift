@@ -54,10 +54,10 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
             return DeskJSON.response(Parked(parked: parked))
         }
         router.api(.post, "/api/calls/:callSid/park", logger: services.logger) { request, context in
-            try await park(try context.parameters.require("callSid"), request)
+            try await park(try DeskJSON.parameter("callSid", of: context), request)
         }
         router.api(.post, "/api/parked/:id/retrieve", logger: services.logger) { request, context in
-            try await retrieve(try context.parameters.require("id"), request)
+            try await retrieve(try DeskJSON.parameter("id", of: context), request)
         }
     }
 
