@@ -6,7 +6,8 @@
 #   3. the Flask + twilio-python peer from ../shared/bench (gunicorn -w 2).
 # Each gets the signed 20-parameter callback of ../shared/bench/voice_post.lua:
 #   - wrk -t1 -c32 for DURATION seconds measures the peak rate;
-#   - hey at half that peak rate measures latency, p99 included.
+#   - hey at half that peak rate, for DURATION or 10 s whichever is longer (BENCH_LATENCY_SECONDS), measures
+#     latency, p99 included.
 # The load generator and the servers share the machine's cores; compare the ratios.
 # Usage: scripts/bench-voice.sh [DURATION_SECONDS]   (default 10). Prints a Markdown table.
 # The wrk body repeats one CallSid, so after the first request the store's ringing-call insert finds
@@ -115,10 +116,13 @@ peak() {
         echo "$rate -"
     fi
 }
+# Latency at `rate` for at least 10 s (BENCH_LATENCY_SECONDS): a p99 from a few seconds rests on a few dozen
+# requests, and one hiccup of the host moves it by milliseconds.
+latency_seconds=${BENCH_LATENCY_SECONDS:-$(( duration > 10 ? duration : 10 ))}
 latency() {
     local rate=$1 port=$2 workers=8
     local per=$(( rate / workers )); [ "$per" -lt 1 ] && per=1
-    hey -z "${duration}s" -c "$workers" -q "$per" -m POST -T application/x-www-form-urlencoded \
+    hey -z "${latency_seconds}s" -c "$workers" -q "$per" -m POST -T application/x-www-form-urlencoded \
         -H "X-Twilio-Signature: $signature" -D "$work/body" "http://127.0.0.1:$port/twilio/voice" >"$work/hey-$port.txt"
     local p50 p99 rps
     p50=$(awk '/ 50% in/ {print $3}' "$work/hey-$port.txt")
