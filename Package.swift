@@ -209,8 +209,8 @@ let package = Package(
             name: "SwitchboardCommandsTests",
             dependencies: [
                 "SwitchboardCommands", "SwitchboardCLI", "SwitchboardTwiML", "SwitchboardTwiMLReader", "SwitchboardTestSupport",
-                "SwitchboardCore", "SwitchboardCurl", "SwitchboardHTTP", "SwitchboardPostgREST", "SwitchboardWebhooks",
-                .product(name: "Logging", package: "swift-log"),
+                "SwitchboardCore", "SwitchboardCurl", "SwitchboardHTTP", "SwitchboardPostgREST", "SwitchboardWebhooks", "SwitchboardVoice",
+                "SwitchboardSQLite", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

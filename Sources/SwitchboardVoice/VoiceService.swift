@@ -492,8 +492,9 @@ public struct VoiceService<Store: CallStore>: Sendable {
 
     /// Stores the voicemail of a completed recording, in the tenant of the call it belongs to (the one
     /// its callback's URL named, else the call's record's, else the default tenant) with the caller the
-    /// record holds. True when stored, false when already there.
-    static func saveVoicemail(
+    /// record holds. True when stored, false when already there. The outbox saves through it, and so does
+    /// `switchboard voicemails retry-rejected`.
+    public static func saveVoicemail(
         of callback: RecordingStatusCallback,
         receivedAt: Date,
         tenant named: TenantID?,

@@ -93,6 +93,13 @@ public struct VoicemailSpool: Sendable {
     /// The subdirectory for voicemails the store rejected for good.
     public var rejectedDirectory: String { directory + "/rejected" }
 
+    /// The directory `switchboard serve` uses when none is configured: beside the embedded store's file
+    /// (`DATABASE-voicemail-spool`), or `switchboard-voicemail-spool` in the working directory for a
+    /// store without a file (nil `sqliteDatabase`).
+    public static func defaultDirectory(sqliteDatabase: String?) -> String {
+        sqliteDatabase.map { $0 + "-voicemail-spool" } ?? "switchboard-voicemail-spool"
+    }
+
     /// Creates the directory (and `rejected/`) when missing, so a spool that cannot be written is found
     /// at start rather than when a voicemail needs it.
     public func prepare() throws(SpoolError) {

@@ -47,20 +47,23 @@ struct StoreOptions: ParsableArguments {
         return path
     }
 
-    /// Opens the store, or explains why not and exits 1. `creating` lets the embedded store's file be
-    /// made when missing (the commands that store something); a command that reads or changes what is
-    /// there refuses a missing file, rather than making an empty database where a path was mistyped.
-    func open(creating: Bool = false) async throws -> Opened {
-        let environment = ProcessInfo.processInfo.environment
-        let kind =
-            try self.kind
+    /// The store to open: the flag, then `SWITCHBOARD_STORE`, then the embedded file.
+    func resolvedKind(environment: [String: String]) throws -> Kind {
+        try kind
             ?? environment["SWITCHBOARD_STORE"].map { value in
                 guard let kind = Kind(rawValue: value) else {
                     throw ValidationError("SWITCHBOARD_STORE=\(value) is not one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 return kind
             } ?? .sqlite
-        switch kind {
+    }
+
+    /// Opens the store, or explains why not and exits 1. `creating` lets the embedded store's file be
+    /// made when missing (the commands that store something); a command that reads or changes what is
+    /// there refuses a missing file, rather than making an empty database where a path was mistyped.
+    func open(creating: Bool = false) async throws -> Opened {
+        let environment = ProcessInfo.processInfo.environment
+        switch try resolvedKind(environment: environment) {
         case .sqlite:
             let path = try Self.databasePath(database, environment: environment)
             if !creating, path != ":memory:", !FileManager.default.fileExists(atPath: path) {

@@ -334,8 +334,8 @@ struct ServeCommand: AsyncParsableCommand {
             return (directory == "none" ? nil : directory, true)
         }
         switch kind {
-        case .sqlite: return (database + "-voicemail-spool", false)
-        case .postgrest: return ("switchboard-voicemail-spool", false)
+        case .sqlite: return (VoicemailSpool.defaultDirectory(sqliteDatabase: database), false)
+        case .postgrest: return (VoicemailSpool.defaultDirectory(sqliteDatabase: nil), false)
         case .memory: return (nil, false)
         }
     }
