@@ -490,6 +490,22 @@ import Testing
         )
     }
 
+    /// `serve --agents` reads its file as `agents import` does, and says the same of one it cannot read.
+    @Test func serveOnTheMemoryStoreNamesAMissingOrMalformedSeed() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let missing = directory.appendingPathComponent("missing.json").path
+        let serve = ["serve", "--store", "memory", "--port", "0", "--public-url", Self.publicURL, "--auth-token", Self.token, "--agents"]
+        let absent = try cli.run(serve + [missing])
+        #expect(absent.status == 1)
+        #expect(absent.stderr.contains("switchboard serve: cannot read \(missing): no such file"), "\(absent.stderr)")
+        let malformed = directory.appendingPathComponent("agents.json")
+        try Data(#"[{"identity": "zed", "name": "Zed", "presence": "available"}]"#.utf8).write(to: malformed)
+        let unreadable = try cli.run(serve + [malformed.path])
+        #expect(unreadable.status == 1)
+        #expect(unreadable.stderr.contains("\(malformed.path): not a JSON array of agents: [0]: missing email"), "\(unreadable.stderr)")
+    }
+
     @Test func serveWithAJWTSecretAnswersTheAgentsAPI() async throws {
         try await withServer(["--store", "memory", "--jwt-secret", "a-jwt-secret-of-at-least-32-characters"]) { port, _ in
             let transport = CurlTransport()

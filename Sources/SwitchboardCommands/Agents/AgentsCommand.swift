@@ -31,27 +31,7 @@ struct AgentsCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let bytes: [UInt8]
-            do {
-                bytes = try StandardStreams.read(file)
-            } catch {
-                let reason = file != "-" && !FileManager.default.fileExists(atPath: file) ? "no such file" : "\(error)"
-                StandardStreams.writeError("switchboard agents import: cannot read \(file): \(reason)\n")
-                throw ExitCode(1)
-            }
-            let records: [Record]
-            do {
-                records = try JSONDecoder().decode([Record].self, from: Data(bytes))
-            } catch {
-                StandardStreams.writeError("\(file): not a JSON array of agents: \(Self.describe(error))\n")
-                throw ExitCode(1)
-            }
-            let problems = Record.problems(in: records)
-            guard problems.isEmpty else {
-                for problem in problems { StandardStreams.writeError("\(file): \(problem)\n") }
-                StandardStreams.writeError("\(file): nothing imported\n")
-                throw ExitCode(1)
-            }
+            let records = try Record.load(file, for: "agents import", refusal: "nothing imported")
             let agents = records.map(\.agent)
             let opened = try await store.open(creating: true)
             let store = opened.store
@@ -121,21 +101,6 @@ struct AgentsCommand: AsyncParsableCommand {
             }
         }
 
-        static func describe(_ error: any Error) -> String {
-            guard let decoding = error as? DecodingError else { return "\(error)" }
-            switch decoding {
-            case .keyNotFound(let key, let context):
-                return "\(path(context.codingPath)): missing \(key.stringValue)"
-            case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-                return "\(path(context.codingPath)): \(context.debugDescription)"
-            @unknown default:
-                return "\(decoding)"
-            }
-        }
-
-        static func path(_ codingPath: [any CodingKey]) -> String {
-            codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-        }
     }
 
     struct List: AsyncParsableCommand {

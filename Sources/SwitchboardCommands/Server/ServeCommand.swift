@@ -297,18 +297,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.voicemailSpool = try usableSpool(environment: environment, store: kind, database: path, logger: logger)
             var seed: [Agent] = []
             if let agents {
-                let records: [AgentsCommand.Record]
-                do {
-                    records = try JSONDecoder().decode([AgentsCommand.Record].self, from: Data(try StandardStreams.read(agents)))
-                } catch {
-                    StandardStreams.writeError("\(agents): not a JSON array of agents: \(AgentsCommand.Import.describe(error))\n")
-                    throw ExitCode(1)
-                }
-                let problems = AgentsCommand.Record.problems(in: records)
-                guard problems.isEmpty else {
-                    for problem in problems { StandardStreams.writeError("\(agents): \(problem)\n") }
-                    throw ExitCode(1)
-                }
+                let records = try AgentsCommand.Record.load(agents, for: "serve")
                 seed = records.enumerated().map { index, record in
                     var agent = record.agent
                     agent.id = "memory-\(index)"
