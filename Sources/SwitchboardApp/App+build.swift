@@ -17,10 +17,11 @@ public func buildApplication<Store: CallStore>(
     configuration: AppConfiguration,
     store: Store,
     metrics: ServiceMetrics = ServiceMetrics(),
+    drain: ShutdownDrain? = nil,
     logger: Logger,
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let (router, queues) = voiceRouter(configuration: configuration, store: store, metrics: metrics, logger: logger)
+    let (router, queues) = voiceRouter(configuration: configuration, store: store, metrics: metrics, drain: drain, logger: logger)
     return application(FallbackRouter(router: router), queues: queues, configuration: configuration, logger: logger, onListening: onListening)
 }
 
@@ -33,6 +34,7 @@ public func buildApplication<Store: DeskStore>(
     desk: DeskConfiguration,
     redirector: (any TwilioCallControl)?,
     metrics: ServiceMetrics = ServiceMetrics(),
+    drain: ShutdownDrain? = nil,
     logger: Logger,
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
@@ -42,6 +44,7 @@ public func buildApplication<Store: DeskStore>(
         desk: desk,
         redirector: redirector,
         metrics: metrics,
+        drain: drain,
         logger: logger
     )
     return application(FallbackRouter(router: router), queues: queues, configuration: configuration, logger: logger, onListening: onListening)
@@ -78,7 +81,7 @@ public func buildRouter<Store: CallStore>(
     metrics: ServiceMetrics,
     logger: Logger
 ) -> Router<BasicRequestContext> {
-    voiceRouter(configuration: configuration, store: store, metrics: metrics, logger: logger).router
+    voiceRouter(configuration: configuration, store: store, metrics: metrics, drain: nil, logger: logger).router
 }
 
 /// The voice routes and monitoring, and the voice service's retry queues.
@@ -86,10 +89,19 @@ private func voiceRouter<Store: CallStore>(
     configuration: AppConfiguration,
     store: Store,
     metrics: ServiceMetrics,
+    drain: ShutdownDrain?,
     logger: Logger
 ) -> (router: Router<BasicRequestContext>, queues: RetryQueues) {
     let router = Router(context: BasicRequestContext.self)
-    let queues = addVoiceRoutes(to: router, configuration: configuration, store: store, metrics: metrics, logger: logger, afterClientStatus: nil)
+    let queues = addVoiceRoutes(
+        to: router,
+        configuration: configuration,
+        store: store,
+        metrics: metrics,
+        drain: drain,
+        logger: logger,
+        afterClientStatus: nil
+    )
     return (router, queues)
 }
 
@@ -104,7 +116,8 @@ public func buildRouter<Store: DeskStore>(
     metrics: ServiceMetrics,
     logger: Logger
 ) -> Router<BasicRequestContext> {
-    deskRouter(configuration: configuration, store: store, desk: desk, redirector: redirector, metrics: metrics, logger: logger).router
+    deskRouter(configuration: configuration, store: store, desk: desk, redirector: redirector, metrics: metrics, drain: nil, logger: logger)
+        .router
 }
 
 /// Every route, and the voice service's retry queues.
@@ -114,12 +127,15 @@ private func deskRouter<Store: DeskStore>(
     desk: DeskConfiguration,
     redirector: (any TwilioCallControl)?,
     metrics: ServiceMetrics,
+    drain: ShutdownDrain?,
     logger: Logger
 ) -> (router: Router<BasicRequestContext>, queues: RetryQueues) {
     let router = Router(context: BasicRequestContext.self)
     let budget = StoreBudget(duration: configuration.storeBudget)
     let policy = MissedRingsPolicy(store: store, threshold: desk.missedRingsBeforeAway, budget: budget, logger: logger)
-    let queues = addVoiceRoutes(to: router, configuration: configuration, store: store, metrics: metrics, logger: logger) { form, reply in
+    let queues = addVoiceRoutes(to: router, configuration: configuration, store: store, metrics: metrics, drain: drain, logger: logger) {
+        form,
+        reply in
         await policy.apply(form: form, reply: reply)
     }
     let services = DeskServices(
@@ -154,6 +170,7 @@ private func addVoiceRoutes<Store: CallStore>(
     configuration: AppConfiguration,
     store: Store,
     metrics: ServiceMetrics,
+    drain: ShutdownDrain?,
     logger: Logger,
     afterClientStatus: (@Sendable (FormParameters, VoiceReply) async -> Void)?
 ) -> RetryQueues {
@@ -167,6 +184,6 @@ private func addVoiceRoutes<Store: CallStore>(
     VoiceController(service: service, gate: twilioGate(configuration), metrics: metrics, afterClientStatus: afterClientStatus)
         .addRoutes(to: router)
     let queues = RetryQueues(voicemails: service.outbox, ringEvents: service.ringEvents, callEnds: service.callEnds, claims: service.claims)
-    HealthController(store: store, budget: configuration.storeBudget, metrics: metrics, queues: queues).addRoutes(to: router)
+    HealthController(store: store, budget: configuration.storeBudget, metrics: metrics, queues: queues, drain: drain).addRoutes(to: router)
     return queues
 }

@@ -29,6 +29,9 @@ public struct AppConfiguration: Sendable {
     /// The directory where voicemails the store refused wait on disk until it takes them, so a restart
     /// loses none; nil keeps them in memory only.
     public var voicemailSpool: String?
+    /// How long, after a shutdown signal, `/readyz` answers 503 while requests are still answered, before
+    /// the server stops accepting (see ``ShutdownDrain``). Zero, the default, stops accepting at once.
+    public var shutdownDrain: Duration
 
     /// Creates a configuration with production defaults.
     public init(
@@ -40,7 +43,8 @@ public struct AppConfiguration: Sendable {
         requestTimeout: Duration = .seconds(30),
         storeBudget: Duration = .seconds(2),
         routing: RoutingConfiguration = RoutingConfiguration(),
-        voicemailSpool: String? = nil
+        voicemailSpool: String? = nil,
+        shutdownDrain: Duration = .zero
     ) {
         self.host = host
         self.port = port
@@ -51,5 +55,6 @@ public struct AppConfiguration: Sendable {
         self.storeBudget = storeBudget
         self.routing = routing
         self.voicemailSpool = voicemailSpool
+        self.shutdownDrain = shutdownDrain
     }
 }

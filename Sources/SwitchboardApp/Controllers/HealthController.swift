@@ -4,17 +4,20 @@ import NIOCore
 import SwitchboardCore
 import SwitchboardVoice
 
-/// `GET /healthz` (the process answers), `GET /readyz` (the store answers within the budget) and
+/// `GET /healthz` (the process answers), `GET /readyz` (the store answers within the budget, and the
+/// service is not draining for a shutdown, see ``ShutdownDrain``) and
 /// `GET /metrics` (Prometheus text, with the voicemails and ring events waiting in `queues` read at each scrape).
 struct HealthController<Store: CallStore>: Sendable {
     let store: Store
     let budget: Duration
     let metrics: ServiceMetrics
     let queues: RetryQueues
+    let drain: ShutdownDrain?
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         router.get("/healthz") { _, _ in Self.text(.ok, "ok") }
         router.get("/readyz") { _, context in
+            if drain?.isDraining == true { return Self.text(.serviceUnavailable, "not ready: shutting down") }
             do {
                 try await StoreBudget(duration: budget).run { () async throws(StoreError) in try await store.checkReady() }
                 return Self.text(.ok, "ready")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import SwitchboardApp
 import SwitchboardCore
 import SwitchboardCurl
@@ -11,6 +12,7 @@ import SwitchboardRouting
 import SwitchboardSQLite
 import SwitchboardTwilioREST
 import SwitchboardVoice
+import UnixSignals
 
 /// `switchboard serve`: runs the service on the embedded SQLite store (or a Supabase project, or
 /// memory) until SIGTERM or SIGINT.
@@ -24,7 +26,8 @@ struct ServeCommand: AsyncParsableCommand {
             Flags fall back to environment variables: --port PORT, --public-url SWITCHBOARD_PUBLIC_URL, \
             --auth-token TWILIO_AUTH_TOKEN and TWILIO_AUTH_TOKEN_SECONDARY, --database SWITCHBOARD_DATABASE, \
             --port-file SWITCHBOARD_PORT_FILE, --voicemail-spool SWITCHBOARD_VOICEMAIL_SPOOL, --store SWITCHBOARD_STORE, --supabase-url SUPABASE_URL, --supabase-service-role-key \
-            SUPABASE_SERVICE_ROLE_KEY, --supabase-schema SUPABASE_SCHEMA, --supabase-max-rows SUPABASE_MAX_ROWS. \
+            SUPABASE_SERVICE_ROLE_KEY, --supabase-schema SUPABASE_SCHEMA, --supabase-max-rows SUPABASE_MAX_ROWS, \
+            --shutdown-drain-ms SWITCHBOARD_SHUTDOWN_DRAIN_MS. \
             The agents' API (/api/...) is on with --jwt-secret or SUPABASE_JWT_SECRET; parking and \
             voicemail-after-declines also need TWILIO_ACCOUNT_SID (and TWILIO_API_BASE_URL to point elsewhere). \
             Without a token the service refuses to start, unless --dev makes one and prints it.
@@ -116,14 +119,55 @@ struct ServeCommand: AsyncParsableCommand {
     /// The embedded store's routing recheck interval: the flag, else the environment variable, else 100 ms;
     /// 0 to 10000 ms.
     func routingRecheckInterval(environment: [String: String]) throws -> Duration {
-        let variable = "SWITCHBOARD_ROUTING_RECHECK_MS"
+        try Self.milliseconds(
+            routingRecheckMs,
+            variable: "SWITCHBOARD_ROUTING_RECHECK_MS",
+            environment: environment,
+            default: 100,
+            within: 0...10_000,
+            naming: "the routing recheck interval"
+        )
+    }
+
+    @Option(
+        name: .customLong("shutdown-drain-ms"),
+        help: """
+            Milliseconds between SIGTERM (or SIGINT) and the moment the server stops accepting connections, in which \
+            /readyz answers 503 and every request is still answered, so a load balancer checking /readyz stops \
+            sending requests first (env SWITCHBOARD_SHUTDOWN_DRAIN_MS; default 0: stop accepting at once).
+            """
+    )
+    var shutdownDrainMs: Int?
+
+    /// The shutdown drain: the flag, else the environment variable, else none; 0 to 60000 ms.
+    func shutdownDrain(environment: [String: String]) throws -> Duration {
+        try Self.milliseconds(
+            shutdownDrainMs,
+            variable: "SWITCHBOARD_SHUTDOWN_DRAIN_MS",
+            environment: environment,
+            default: 0,
+            within: 0...60_000,
+            naming: "the shutdown drain"
+        )
+    }
+
+    /// A duration in whole milliseconds: `flag`, else the environment's `variable`, else `fallback`;
+    /// refused, naming it, outside `range`.
+    static func milliseconds(
+        _ flag: Int?,
+        variable: String,
+        environment: [String: String],
+        default fallback: Int,
+        within range: ClosedRange<Int>,
+        naming name: String
+    ) throws -> Duration {
         let milliseconds =
-            try routingRecheckMs ?? environment[variable].map { value in
+            try flag ?? environment[variable].map { value in
                 guard let number = Int(value) else { throw ValidationError("\(variable)=\(value) is not a whole number of milliseconds") }
                 return number
-            } ?? 100
-        guard (0...10_000).contains(milliseconds) else {
-            throw ValidationError("the routing recheck interval must be 0 to 10000 milliseconds, not \(milliseconds)")
+            } ?? fallback
+        guard range.contains(milliseconds) else {
+            throw ValidationError("\(name) must be \(range.lowerBound) to \(range.upperBound) milliseconds, not \(milliseconds)")
         }
         return .milliseconds(milliseconds)
     }
@@ -149,6 +193,7 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = AppConfiguration(host: host, port: resolvedPort, authTokens: tokens, routing: RoutingConfiguration(publicURL: url))
         configuration.idleTimeout = .milliseconds(Int64((idleSeconds * 1000).rounded()))
         configuration.requestTimeout = .milliseconds(Int64((requestSeconds * 1000).rounded()))
+        configuration.shutdownDrain = try shutdownDrain(environment: environment)
         return configuration
     }
 
@@ -370,19 +415,30 @@ struct ServeCommand: AsyncParsableCommand {
     ) async throws {
         logger.info("starting", metadata: ["publicURL": "\(configuration.routing.publicURL)", "port": "\(configuration.port)"])
         let onListening = Self.announcer(portFile: portFilePath, logger: logger)
+        let drain = ShutdownDrain(duration: configuration.shutdownDrain, logger: logger)
         guard let desk else {
             logger.info("agents' API off: no SUPABASE_JWT_SECRET")
-            let app = buildApplication(configuration: configuration, store: store, logger: logger, onListening: onListening)
-            // runService handles SIGTERM and SIGINT: it stops accepting, finishes requests in flight, and returns.
-            try await app.runService()
+            let app = buildApplication(configuration: configuration, store: store, drain: drain, logger: logger, onListening: onListening)
+            try await Self.run(app, after: drain, logger: logger)
             return
         }
         guard let deskStore = store as? any DeskStore else {
             logger.warning("agents' API off: this store does not implement it yet")
-            try await buildApplication(configuration: configuration, store: store, logger: logger, onListening: onListening).runService()
+            let app = buildApplication(configuration: configuration, store: store, drain: drain, logger: logger, onListening: onListening)
+            try await Self.run(app, after: drain, logger: logger)
             return
         }
-        try await serveDesk(configuration: configuration, store: deskStore, desk: desk, logger: logger, onListening: onListening)
+        try await serveDesk(configuration: configuration, store: deskStore, desk: desk, drain: drain, logger: logger, onListening: onListening)
+    }
+
+    /// Runs `app` until SIGTERM or SIGINT, then drains (see ``ShutdownDrain``: `/readyz` answers 503, requests
+    /// are still answered), then stops accepting, finishes the requests in flight, and returns. The group
+    /// shuts its services down in reverse order, each once the one after it has returned: the drain first.
+    static func run(_ app: some ApplicationProtocol, after drain: ShutdownDrain, logger: Logger) async throws {
+        let group = ServiceGroup(
+            configuration: .init(services: [app, drain], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await group.run()
     }
 
     /// Refuses a port file that cannot be written (its directory missing or not writable, or a directory
@@ -420,6 +476,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration: AppConfiguration,
         store: some DeskStore,
         desk: DeskOptions.Resolved,
+        drain: ShutdownDrain,
         logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void
     ) async throws {
@@ -437,10 +494,11 @@ struct ServeCommand: AsyncParsableCommand {
             store: store,
             desk: desk.desk,
             redirector: redirector,
+            drain: drain,
             logger: logger,
             onListening: onListening
         )
-        try await app.runService()
+        try await Self.run(app, after: drain, logger: logger)
         await transport?.shutdown()
     }
 }
