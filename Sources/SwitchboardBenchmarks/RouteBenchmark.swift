@@ -69,7 +69,7 @@ enum RouteBenchmark {
             headerFields: [.contentType: "application/x-www-form-urlencoded", TwilioHeader.signature: signature]
         )
         let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: EmbeddedChannel(), logger: logger))
-        func answerLength(_ responder: some HTTPResponder<BasicRequestContext>) async throws -> Int {
+        @Sendable func answerLength(_ responder: some HTTPResponder<BasicRequestContext>) async throws -> Int {
             let response = try await responder.respond(to: Request(head: head, body: .init(buffer: body)), context: context)
             guard response.status == .ok, let length = response.body.contentLength, length > 1000 else {
                 throw BenchmarkFailure(message: "the route answered \(response.status) with \(response.body.contentLength ?? -1) bytes")
@@ -83,6 +83,15 @@ enum RouteBenchmark {
         ]
         for (name, responder) in responders {
             lines.append(try await BenchmarkClock.measureAsync("in process, \(name)", iterations: iterations) { try await answerLength(responder) })
+        }
+        // The same with two requests at a time, one task each on the machine's two cores: what a request costs
+        // when another runs beside it, sharing the route's locks, counters and caches as a loaded server's do.
+        for (name, responder) in responders {
+            lines.append(
+                try await BenchmarkClock.measureConcurrently("in process, two at once, \(name)", tasks: 2, iterations: iterations) {
+                    try await answerLength(responder)
+                }
+            )
         }
         try await store.close()
         return lines
