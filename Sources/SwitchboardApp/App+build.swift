@@ -63,7 +63,10 @@ private func application<Builder: HTTPResponderBuilder>(
         router: router,
         server: .http1(
             configuration: .init(
-                additionalChannelHandlers: [RequestDeadlineHandler(limit: TimeAmount(configuration.requestTimeout))],
+                additionalChannelHandlers: [
+                    RequestDeadlineHandler(limit: TimeAmount(configuration.requestTimeout)),
+                    ExpectContinueHandler(bodyLimit: configuration.bodyLimit),
+                ],
                 idleTimeout: TimeAmount(configuration.idleTimeout)
             )
         ),

@@ -36,12 +36,17 @@ struct TwilioGate: Sendable {
         guard Self.isForm(Self.value(of: .contentType, in: request.headers)) else {
             throw Refusal(status: .unsupportedMediaType, message: "send application/x-www-form-urlencoded", outcome: "unsupported-media-type")
         }
+        // Refused before any of it is read: a client that waits for `100 Continue` (see
+        // `ExpectContinueHandler`) then never sends it.
+        if let length = Self.value(of: .contentLength, in: request.headers).flatMap({ Int($0) }), length > bodyLimit {
+            throw Self.tooLarge(bodyLimit)
+        }
         var request = request
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: bodyLimit)
         } catch is NIOTooManyBytesError {
-            throw Refusal(status: .contentTooLarge, message: "the body is larger than \(bodyLimit) bytes", outcome: "too-large")
+            throw Self.tooLarge(bodyLimit)
         } catch {
             // The sender stopped mid-body (closed the connection, or sent less than it announced): nothing
             // to decide on, and not a size problem.
@@ -64,6 +69,11 @@ struct TwilioGate: Sendable {
             throw Refusal(status: .forbidden, message: "invalid X-Twilio-Signature", outcome: "bad-signature")
         }
         return form
+    }
+
+    /// The refusal of a body over `limit` bytes.
+    private static func tooLarge(_ limit: Int) -> Refusal {
+        Refusal(status: .contentTooLarge, message: "the body is larger than \(limit) bytes", outcome: "too-large")
     }
 
     /// The value of the header `name`, as `headers[name]` gives it (several fields of that name joined with
