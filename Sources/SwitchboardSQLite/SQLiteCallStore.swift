@@ -98,9 +98,11 @@ public struct SQLiteCallStore: CallStore {
     /// value as it was, so no routing cache sees a change, but it does reach the disk: the routing
     /// version goes up and back down in one transaction, whose page is written at the commit. (Setting a
     /// value to itself writes nothing, since SQLite leaves a cell it would not change alone, so a full or
-    /// read-only disk passed that check.)
+    /// read-only disk passed that check.) Nor is it ready, until a restart, once any statement has met
+    /// damage to the file (see ``SQLiteDamageReport``): the write here touches one page only.
     public func checkReady() async throws(StoreError) {
         try checkFileIsTheOneOpened()
+        if let damage = session.damage.failure { throw damage }
         try await session.transaction { (runner) throws(StoreError) in
             try runner.execute("UPDATE routing_version SET version = version + 1 WHERE id = 1")
             try runner.execute("UPDATE routing_version SET version = version - 1 WHERE id = 1")

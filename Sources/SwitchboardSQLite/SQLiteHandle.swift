@@ -18,6 +18,8 @@ import VaporCSQLite
 final class SQLiteHandle: @unchecked Sendable {
     /// The database path, or `:memory:`.
     let path: String
+    /// Where this connection reports damage to the file it meets (see ``SQLiteDamageReport``).
+    private let damage: SQLiteDamageReport?
     private var database: OpaquePointer?
     private var statements: [String: PreparedStatement] = [:]
 
@@ -29,10 +31,12 @@ final class SQLiteHandle: @unchecked Sendable {
         let columns: SQLiteColumnNames
     }
 
-    /// Opens (creating when `create`) the database at `path`.
-    init(path: String, create: Bool) throws(StoreError) {
+    /// Opens (creating when `create`) the database at `path`; damage to the file that a statement meets is
+    /// reported to `damage`.
+    init(path: String, create: Bool, damage: SQLiteDamageReport? = nil) throws(StoreError) {
         Self.initializeOnce
         self.path = path
+        self.damage = damage
         var handle: OpaquePointer?
         var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_EXRESCODE
         if create { flags |= SQLITE_OPEN_CREATE }
@@ -140,7 +144,15 @@ final class SQLiteHandle: @unchecked Sendable {
     private func failure(_ code: Int32, running sql: String) -> StoreError {
         let message = database.flatMap { sqlite_nio_sqlite3_errmsg($0) }.map { String(cString: $0) } ?? ""
         let extended = database.map { sqlite_nio_sqlite3_extended_errcode($0) } ?? code
-        return StoreError(sqliteCode: extended, message: message, running: sql)
+        let error = StoreError(sqliteCode: extended, message: message, running: sql)
+        if let damage, Self.isDamage(extended) { damage.record(error) }
+        return error
+    }
+
+    /// Whether result code `code` says the file is damaged: `SQLITE_CORRUPT`, `SQLITE_FORMAT` or
+    /// `SQLITE_NOTADB`, extended codes included.
+    static func isDamage(_ code: Int32) -> Bool {
+        [11, 24, 26].contains(code & 0xFF)
     }
 
     private static func bind(_ value: SQLiteData, at index: Int32, in statement: OpaquePointer) -> Int32 {

@@ -39,6 +39,8 @@ final class SQLiteSession: Sendable {
     private let threadPool: NIOThreadPool
     private let batch: SQLiteWriteBatch
     private let closed = Atomic<Bool>(false)
+    /// The first damage to the file any of the connections met.
+    let damage: SQLiteDamageReport
     /// How many jobs the writer has finished outside ``batchedWrite(_:_:)``, counted once each job's
     /// commit (or rollback) is over and before its caller hears of it (see ``writeGeneration``).
     private let finishedJobs = Atomic<Int>(0)
@@ -55,9 +57,11 @@ final class SQLiteSession: Sendable {
         busy: SQLiteBusyHandler,
         readers: [SQLiteHandle],
         threadPool: NIOThreadPool,
-        recordLinger: Duration
+        recordLinger: Duration,
+        damage: SQLiteDamageReport
     ) {
         self.path = path
+        self.damage = damage
         self.writer = writer
         self.busy = busy
         self.readers = readers.map(Reader.init)
@@ -82,9 +86,10 @@ final class SQLiteSession: Sendable {
         let threadPool = NIOThreadPool(numberOfThreads: 1)
         threadPool.start()
         let busy = SQLiteBusyHandler(timeout: busyTimeout)
+        let damage = SQLiteDamageReport()
         do {
             let (writer, readers) = try await threadPool.runIfActive { () throws -> (SQLiteHandle, [SQLiteHandle]) in
-                let writer = try SQLiteHandle(path: path, create: true)
+                let writer = try SQLiteHandle(path: path, create: true, damage: damage)
                 writer.install(busy)
                 do {
                     for pragma in pragmas { _ = try writer.rows(pragma, [], cached: false) }
@@ -94,14 +99,22 @@ final class SQLiteSession: Sendable {
                 guard path != ":memory:" else { return (writer, []) }
                 var readers: [SQLiteHandle] = []
                 for _ in 0..<readerCount {
-                    let reader = try SQLiteHandle(path: path, create: false)
+                    let reader = try SQLiteHandle(path: path, create: false, damage: damage)
                     _ = try reader.rows("PRAGMA busy_timeout = 0", [], cached: false)
                     _ = try reader.rows("PRAGMA query_only = ON", [], cached: false)
                     readers.append(reader)
                 }
                 return (writer, readers)
             }
-            return SQLiteSession(path: path, writer: writer, busy: busy, readers: readers, threadPool: threadPool, recordLinger: recordLinger)
+            return SQLiteSession(
+                path: path,
+                writer: writer,
+                busy: busy,
+                readers: readers,
+                threadPool: threadPool,
+                recordLinger: recordLinger,
+                damage: damage
+            )
         } catch {
             try? await threadPool.shutdownGracefully()
             if let error = error as? StoreError { throw error }
