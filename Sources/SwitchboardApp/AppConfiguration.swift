@@ -30,7 +30,9 @@ public struct AppConfiguration: Sendable {
     /// loses none; nil keeps them in memory only.
     public var voicemailSpool: String?
     /// How long, after a shutdown signal, `/readyz` answers 503 while requests are still answered, before
-    /// the server stops accepting (see ``ShutdownDrain``). Zero, the default, stops accepting at once.
+    /// the server stops accepting. The application does not drain by itself: whoever runs it runs a
+    /// ``ShutdownDrain`` of this duration beside it, as `switchboard serve` does, and hands it to
+    /// `buildApplication` for `/readyz`. Zero, the default, stops accepting at once.
     public var shutdownDrain: Duration
 
     /// Creates a configuration with production defaults.

@@ -3,20 +3,29 @@ import NIOCore
 import NIOHTTPTypes
 
 /// Answers `Expect: 100-continue` with the interim `100 Continue` a client waits for before it sends its
-/// body (RFC 9110, 10.1.1). Without it such a client (curl, .NET's HttpClient, for bodies above their
-/// thresholds) stalls for its own timeout, a second or more, before it sends the body anyway.
+/// body (RFC 9110, 10.1.1). Without it such a client (curl, for bodies above its threshold) stalls for
+/// its own timeout, a second or more, before it sends the body anyway.
 ///
-/// The interim answer goes out as the request's head arrives, unless the announced body is larger than
-/// the server takes (`AppConfiguration.bodyLimit`): the Twilio routes then answer 413 at once, from its
-/// `Content-Length`, and a client that waits for `100 Continue` never sends the body (the agents' API
-/// answers once the client, tired of waiting, has sent it). Other expectations are ignored, as RFC 9110
-/// allows.
-final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandler {
+/// The interim answer goes out as the request's head arrives, unless:
+/// - the announced body is larger than the server takes (`AppConfiguration.bodyLimit`), or its length
+///   is not a number: the Twilio routes then answer 413 at once, from its `Content-Length`, and a client
+///   that waits for `100 Continue` never sends the body (the agents' API answers once the client, tired
+///   of waiting, has sent it);
+/// - an earlier request on the connection is still being answered (a client that pipelines): the 100
+///   would land before or inside that answer. The client then waits out its own timeout.
+///
+/// Other expectations are ignored, as RFC 9110 allows. Not covered: an HTTP/1.0 client, which RFC 9110
+/// says must get no 100, gets one too, since the typed HTTP parts after Hummingbird's codec carry no
+/// version.
+final class ExpectContinueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
     private let bodyLimit: Int
+    /// Requests whose heads have arrived and whose answers have not ended.
+    private var unanswered = 0
 
     /// A handler that promises bodies of at most `bodyLimit` bytes.
     init(bodyLimit: Int) {
@@ -24,17 +33,30 @@ final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head(let head) = unwrapInboundIn(data), Self.expectsContinue(head, bodyLimit: bodyLimit) {
-            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
+        if case .head(let head) = unwrapInboundIn(data) {
+            if unanswered == 0, Self.expectsContinue(head, bodyLimit: bodyLimit) {
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
+            }
+            unanswered += 1
         }
         context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) { unanswered = max(0, unanswered - 1) }
+        context.write(data, promise: promise)
     }
 
     /// Whether `head` asks for `100 Continue` (the only expectation there is, its case ignored) and
     /// announces no body above `bodyLimit`.
     static func expectsContinue(_ head: HTTPRequest, bodyLimit: Int) -> Bool {
         guard let expect = head.headerFields[.expect], expect.lowercased() == "100-continue" else { return false }
-        guard let length = head.headerFields[.contentLength] else { return true }
-        return Int(length).map { $0 <= bodyLimit } ?? true
+        return head.headerFields[.contentLength].map { fits($0, within: bodyLimit) } ?? true
+    }
+
+    /// Whether a `Content-Length` of `value` is a length of at most `limit` bytes; one that is no number
+    /// (several fields joined, or beyond `Int`) does not fit.
+    static func fits(_ value: String, within limit: Int) -> Bool {
+        Int(value).map { $0 <= limit } ?? false
     }
 }

@@ -163,8 +163,9 @@ import Testing
             let released = try await client.api(.post, "/api/agents/\(escaped)/release", token: DeskHarness.supToken)
             #expect(released.status == .ok)
             #expect(try DeskHarness.object(released)["identity"] as? String == DeskHarness.ann)
-            // A malformed escape is the client's mistake, said as such, not an agent nobody has.
-            for path in ["agent%zz", "agent%C3", "agent%"] {
+            // A malformed escape, or a control character, is the client's mistake, said as such, not an
+            // agent nobody has.
+            for path in ["agent%zz", "agent%C3", "agent%", "agent%00", "agent%0A"] {
                 let malformed = try await client.api(.post, "/api/agents/\(path)/release", token: DeskHarness.supToken)
                 #expect(malformed.status == .badRequest, "\(path)")
                 #expect(try DeskHarness.errorCode(malformed) == "invalid_request", "\(path)")

@@ -93,7 +93,44 @@ import Glibc
             let reply = try await Self.exchange(port: port, head: Self.head(contentLength: 65 * 1024, expect: expect), patience: 5, body: nil)
             #expect(reply.first.hasPrefix("HTTP/1.1 413 "), "\(reply.first)")
             #expect(!reply.first.contains("100 Continue"))
+            // The connection still expects the body it never read: the client is told to close it.
+            #expect(reply.first.lowercased().contains("\r\nconnection: close\r\n"), "\(reply.first)")
         }
+    }
+
+    /// A pipelined request that asks for `100 Continue` while an earlier one is being answered: the 100
+    /// never comes before or inside that answer.
+    @Test func aPipelinedExpectationNeverLandsInsideAnEarlierAnswer() async throws {
+        let app = AppTests.app(store: InMemoryCallStore(agents: AppTests.agents(2)))
+        try await app.test(.live) { client async throws in
+            let port = try #require(client.port)
+            for _ in 0..<5 {
+                let head = "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" + Self.head(contentLength: Self.body.utf8.count, expect: "100-continue")
+                let reply = try await Self.exchange(port: port, head: head, patience: 2, body: Self.body)
+                let all = reply.first + reply.then
+                #expect(all.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(all.prefix(200))")
+                // The metrics answer's length, then the 100 (if any) and the ring after it.
+                let metricsEnd = try #require(all.range(of: "\r\n\r\n"))
+                let length = try #require(
+                    all[..<metricsEnd.lowerBound].split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                        .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) }
+                )
+                let rest = all.utf8.dropFirst(all.utf8.distance(from: all.utf8.startIndex, to: metricsEnd.upperBound) + length)
+                let after = String(decoding: rest, as: UTF8.self)
+                #expect(
+                    after.hasPrefix("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n") || after.hasPrefix("HTTP/1.1 200 OK\r\n"),
+                    "\(after.prefix(200))"
+                )
+                #expect(after.contains(">agent_0</Client>"))
+            }
+        }
+    }
+
+    @Test func aLengthFitsOnlyWhenItIsANumberWithinTheLimit() {
+        #expect(ExpectContinueHandler.fits("10", within: 10))
+        #expect(!ExpectContinueHandler.fits("11", within: 10))
+        #expect(!ExpectContinueHandler.fits("99999999999999999999999", within: 10))
+        #expect(!ExpectContinueHandler.fits("10, 10", within: 10))
     }
 
     @Test func onlyAHundredContinueWithinTheLimitIsAnswered() {

@@ -84,7 +84,9 @@ import Testing
         #expect(clock.now - signalled < .seconds(5), "the call must come within the drain to test it")
         #expect(during.status == 0, "\(during.stderr)")
         #expect(String(decoding: during.stdout, as: UTF8.self).contains(">alice</Client>"))
-        while server.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        // Bounded: a drain that never ends fails the test rather than hanging it.
+        while server.isRunning, clock.now - signalled < .seconds(30) { try await Task.sleep(for: .milliseconds(50)) }
+        try #require(!server.isRunning, "serve still ran 30 s after SIGTERM")
         let stopped = clock.now - signalled
         #expect(server.terminationStatus == 0, "serve should exit cleanly after the drain")
         #expect(stopped >= .milliseconds(4_900), "serve stopped \(stopped) after SIGTERM, before its 5 s drain ended")

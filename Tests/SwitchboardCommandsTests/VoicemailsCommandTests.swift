@@ -94,6 +94,10 @@ import Testing
         let nothing = try cli.run(["voicemails", "retry-rejected", "--database", database, "--voicemail-spool", spool.directory])
         #expect(output(nothing) == "nothing to retry in \(spool.rejectedDirectory)\n")
         #expect(nothing.status == 0)
+        // A spool that is not there (a mistyped path) is an error, not a spool with nothing to retry.
+        let mistyped = try cli.run(["voicemails", "retry-rejected", "--database", database, "--voicemail-spool", spool.directory + "-typo"])
+        #expect(mistyped.status == 1)
+        #expect(mistyped.stderr.contains("no voicemail spool at \(spool.directory)-typo"), "\(mistyped.stderr)")
     }
 
     @Test func aStoreThatCannotBeReachedIsToldAndEveryFileStays() throws {

@@ -18,13 +18,13 @@ struct TwilioGate: Sendable {
         var status: HTTPResponse.Status
         var message: String
         var outcome: String
+        /// Whether the answer asks the client to close the connection: its body was never read.
+        var closes = false
 
         var response: Response {
-            Response(
-                status: status,
-                headers: [.contentType: "text/plain; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: message + "\n"))
-            )
+            var headers: HTTPFields = [.contentType: "text/plain; charset=utf-8"]
+            if closes { headers[.connection] = "close" }
+            return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: message + "\n")))
         }
     }
 
@@ -36,10 +36,12 @@ struct TwilioGate: Sendable {
         guard Self.isForm(Self.value(of: .contentType, in: request.headers)) else {
             throw Refusal(status: .unsupportedMediaType, message: "send application/x-www-form-urlencoded", outcome: "unsupported-media-type")
         }
-        // Refused before any of it is read: a client that waits for `100 Continue` (see
-        // `ExpectContinueHandler`) then never sends it.
-        if let length = Self.value(of: .contentLength, in: request.headers).flatMap({ Int($0) }), length > bodyLimit {
-            throw Self.tooLarge(bodyLimit)
+        // Refused before any of it is read, so a client that waits for `100 Continue` (see
+        // `ExpectContinueHandler`) never sends it; the connection, which still expects that body, is closed.
+        if let length = Self.value(of: .contentLength, in: request.headers), !ExpectContinueHandler.fits(length, within: bodyLimit) {
+            var refusal = Self.tooLarge(bodyLimit)
+            refusal.closes = true
+            throw refusal
         }
         var request = request
         let body: ByteBuffer

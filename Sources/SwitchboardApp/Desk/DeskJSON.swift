@@ -58,12 +58,16 @@ enum DeskJSON {
     }
 
     /// The route's path parameter `name`, percent-decoded (`%5F` is `_`, and `+` stays `+`), or 400
-    /// `invalid_request` when an escape is malformed or the bytes are not UTF-8. Hummingbird hands path
-    /// parameters on as they came.
+    /// `invalid_request` when an escape is malformed, the bytes are not UTF-8, or they hold a control
+    /// character (no identity, call SID or id has one, and a NUL would reach the store as its error).
+    /// Hummingbird hands path parameters on as they came.
     static func parameter(_ name: String, of context: BasicRequestContext) throws(DeskError) -> String {
         guard let raw = context.parameters.get(name) else { throw .invalidRequest("The path has no \(name).") }
         guard let value = PercentEncoding.decode(raw[...]) else {
             throw .invalidRequest("The path's \(name) is not valid percent-encoded UTF-8.")
+        }
+        guard !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
+            throw .invalidRequest("The path's \(name) holds a control character.")
         }
         return value
     }

@@ -40,6 +40,13 @@ struct VoicemailsCommand: AsyncParsableCommand {
         func run() async throws {
             let environment = ProcessInfo.processInfo.environment
             let directory = try spoolDirectory(environment: environment)
+            // A mistyped path (or the default, relative to another working directory) is said as such,
+            // never taken for a spool with nothing rejected.
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                StandardStreams.writeError("switchboard voicemails retry-rejected: no voicemail spool at \(directory)\n")
+                throw ExitCode(1)
+            }
             let rejected = VoicemailSpool(directory: VoicemailSpool(directory: directory).rejectedDirectory)
             let contents: VoicemailSpool.Contents
             do {
