@@ -170,6 +170,18 @@ import Testing
                 #expect(malformed.status == .badRequest, "\(path)")
                 #expect(try DeskHarness.errorCode(malformed) == "invalid_request", "\(path)")
             }
+            // On every route with a path parameter, who asks is checked first: without a token the answer
+            // is 401 whatever the path holds, and with one a malformed parameter is 400.
+            let routes = [
+                "/api/agents/%zz/release", "/api/calls/%zz/claim", "/api/calls/%zz/decline", "/api/calls/%zz/park",
+                "/api/parked/%zz/retrieve", "/api/handoffs/%zz/pickup", "/api/handoffs/%zz/release",
+            ]
+            for route in routes {
+                #expect(try await client.api(.post, route, token: nil).status == .unauthorized, "\(route)")
+                let malformed = try await client.api(.post, route, token: DeskHarness.annToken)
+                #expect(malformed.status == .badRequest, "\(route)")
+                #expect(try DeskHarness.errorCode(malformed) == "invalid_request", "\(route)")
+            }
         }
     }
 

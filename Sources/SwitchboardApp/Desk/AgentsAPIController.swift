@@ -48,8 +48,8 @@ struct AgentsAPIController<Store: DeskStore>: Sendable {
             return DeskJSON.response(Agents(agents: agents.filter { !$0.isRetired }))
         }
         router.api(.post, "/api/agents/:identity/release", logger: services.logger) { request, context in
-            let identity = try DeskJSON.parameter("identity", of: context)
             let user = try await services.user(request)
+            let identity = try DeskJSON.parameter("identity", of: context)
             guard user.isSupervisor else { throw DeskError.supervisorOnly }
             let agent = try await services.run(notFound: .agentNotFound(identity)) { () async throws(StoreError) in
                 try await services.store.agent(identity: identity, in: user.tenant)

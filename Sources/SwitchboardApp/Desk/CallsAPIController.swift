@@ -28,12 +28,10 @@ struct CallsAPIController<Store: DeskStore>: Sendable {
             return DeskJSON.response(Ringing(calls: calls))
         }
         router.api(.post, "/api/calls/:callSid/claim", logger: services.logger) { request, context in
-            let callSid = try DeskJSON.parameter("callSid", of: context)
-            return try await claim(callSid, request)
+            try await claim(context, request)
         }
         router.api(.post, "/api/calls/:callSid/decline", logger: services.logger) { request, context in
-            let callSid = try DeskJSON.parameter("callSid", of: context)
-            return try await decline(callSid, request)
+            try await decline(context, request)
         }
     }
 
@@ -69,8 +67,9 @@ struct CallsAPIController<Store: DeskStore>: Sendable {
         }
     }
 
-    private func claim(_ callSid: String, _ request: Request) async throws(DeskError) -> Response {
+    private func claim(_ context: BasicRequestContext, _ request: Request) async throws(DeskError) -> Response {
         let user = try await services.user(request)
+        let callSid = try DeskJSON.parameter("callSid", of: context)
         let agent = try await services.agent(for: user)
         let call = try await call(callSid, in: user.tenant)
         let store = services.store
@@ -109,8 +108,9 @@ struct CallsAPIController<Store: DeskStore>: Sendable {
         }
     }
 
-    private func decline(_ callSid: String, _ request: Request) async throws(DeskError) -> Response {
+    private func decline(_ context: BasicRequestContext, _ request: Request) async throws(DeskError) -> Response {
         let user = try await services.user(request)
+        let callSid = try DeskJSON.parameter("callSid", of: context)
         let agent = try await services.agent(for: user)
         let call = try await call(callSid, in: user.tenant)
         let store = services.store

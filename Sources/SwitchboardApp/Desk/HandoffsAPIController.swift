@@ -64,8 +64,8 @@ struct HandoffsAPIController<Store: DeskStore>: Sendable {
             }
         }
         router.api(.post, "/api/handoffs/:id/pickup", logger: services.logger) { request, context in
-            let id = try DeskJSON.parameter("id", of: context)
             let user = try await services.user(request)
+            let id = try DeskJSON.parameter("id", of: context)
             let agent = try await services.agent(for: user)
             let outcome = try await services.run(notFound: .handoffNotFound(id)) { () async throws(StoreError) in
                 try await services.store.pickUpHandoff(id: id, tenant: user.tenant, agentIdentity: agent.identity, at: Date())
@@ -77,8 +77,8 @@ struct HandoffsAPIController<Store: DeskStore>: Sendable {
             }
         }
         router.api(.post, "/api/handoffs/:id/release", logger: services.logger) { request, context in
-            let id = try DeskJSON.parameter("id", of: context)
             let user = try await services.user(request)
+            let id = try DeskJSON.parameter("id", of: context)
             let agent = try await services.agent(for: user)
             do {
                 let released = try await services.store.releaseHandoff(id: id, tenant: user.tenant, agentIdentity: agent.identity, at: Date())

@@ -54,15 +54,16 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
             return DeskJSON.response(Parked(parked: parked))
         }
         router.api(.post, "/api/calls/:callSid/park", logger: services.logger) { request, context in
-            try await park(try DeskJSON.parameter("callSid", of: context), request)
+            try await park(context, request)
         }
         router.api(.post, "/api/parked/:id/retrieve", logger: services.logger) { request, context in
-            try await retrieve(try DeskJSON.parameter("id", of: context), request)
+            try await retrieve(context, request)
         }
     }
 
-    private func park(_ callSid: String, _ request: Request) async throws(DeskError) -> Response {
+    private func park(_ context: BasicRequestContext, _ request: Request) async throws(DeskError) -> Response {
         let user = try await services.user(request)
+        let callSid = try DeskJSON.parameter("callSid", of: context)
         let agent = try await services.agent(for: user)
         let store = services.store
         let call = try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
@@ -249,8 +250,9 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
         return withdrawal == .withdrawn
     }
 
-    private func retrieve(_ id: String, _ request: Request) async throws(DeskError) -> Response {
+    private func retrieve(_ context: BasicRequestContext, _ request: Request) async throws(DeskError) -> Response {
         let user = try await services.user(request)
+        let id = try DeskJSON.parameter("id", of: context)
         let agent = try await services.agent(for: user)
         let body = try await DeskJSON.decode(RetrieveRequest.self, from: request)
         let store = services.store
