@@ -8,6 +8,10 @@ extension StoreError {
     init(sqliteCode code: Int32, message: String, running sql: String) {
         let statement = Self.summary(of: sql)
         let detail = "\(message) (SQLite code \(code))"
+        if SQLiteHandle.isDamage(code) {
+            self = .corrupt("The SQLite database is damaged (\(statement))", cause: detail)
+            return
+        }
         switch code & 0xFF {
         case 19:  // SQLITE_CONSTRAINT
             switch code {
@@ -20,8 +24,6 @@ extension StoreError {
             self = .invalid("\(statement) breaks a rule of the data: \(detail)")
         case 5, 6:  // SQLITE_BUSY, SQLITE_LOCKED
             self = .timeout("\(statement) waited too long for the database lock: \(detail)")
-        case 11, 24, 26:  // SQLITE_CORRUPT, SQLITE_FORMAT, SQLITE_NOTADB
-            self = .corrupt("The SQLite database is damaged (\(statement))", cause: detail)
         default:
             self = .unavailable("SQLite failed to run \(statement)", cause: detail)
         }

@@ -364,14 +364,19 @@ struct ServeCommand: AsyncParsableCommand {
     /// The spool directory: the flag, the environment, then the store's default (`nil` for none), and
     /// whether it was asked for (rather than a default).
     func spoolDirectory(environment: [String: String], store kind: StoreKind, database: String) -> (directory: String?, isExplicit: Bool) {
-        if let directory = voicemailSpool ?? environment["SWITCHBOARD_VOICEMAIL_SPOOL"], !directory.isEmpty {
-            return (directory == "none" ? nil : directory, true)
-        }
+        if let asked = Self.askedSpool(voicemailSpool, environment: environment) { return (asked, true) }
         switch kind {
         case .sqlite: return (VoicemailSpool.defaultDirectory(sqliteDatabase: database), false)
         case .postgrest: return (VoicemailSpool.defaultDirectory(sqliteDatabase: nil), false)
         case .memory: return (nil, false)
         }
+    }
+
+    /// The spool asked for by `flag`, else `SWITCHBOARD_VOICEMAIL_SPOOL`: nil when neither is given (or
+    /// empty), `.some(nil)` for `none`.
+    static func askedSpool(_ flag: String?, environment: [String: String]) -> String?? {
+        guard let directory = flag ?? environment["SWITCHBOARD_VOICEMAIL_SPOOL"], !directory.isEmpty else { return nil }
+        return .some(directory == "none" ? nil : directory)
     }
 
     /// The spool directory to use (see ``spoolDirectory(environment:store:database:)``), made ready: one

@@ -113,9 +113,9 @@ struct VoicemailsCommand: AsyncParsableCommand {
 
         /// The flag, the environment, then the server's default for the store.
         private func spoolDirectory(environment: [String: String]) throws -> String {
-            if let directory = voicemailSpool ?? environment["SWITCHBOARD_VOICEMAIL_SPOOL"], !directory.isEmpty {
-                guard directory != "none" else { throw ValidationError("there is no spool to retry from with --voicemail-spool none") }
-                return directory
+            if let asked = ServeCommand.askedSpool(voicemailSpool, environment: environment) {
+                guard let asked else { throw ValidationError("there is no spool to retry from with --voicemail-spool none") }
+                return asked
             }
             switch try store.resolvedKind(environment: environment) {
             case .sqlite:
