@@ -89,7 +89,11 @@ let package = Package(
         // Twilio's REST API (redirecting a live call) over any HTTP transport.
         .target(name: "SwitchboardTwilioREST", dependencies: ["SwitchboardHTTP"], swiftSettings: swiftSettings),
         // The Supabase store: PostgREST over any HTTP transport.
-        .target(name: "SwitchboardPostgREST", dependencies: ["SwitchboardCore", "SwitchboardHTTP"], swiftSettings: swiftSettings),
+        .target(
+            name: "SwitchboardPostgREST",
+            dependencies: ["SwitchboardCore", "SwitchboardHTTP", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP server: Hummingbird enters only here.
         .target(
             name: "SwitchboardApp",
@@ -195,7 +199,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardPostgRESTTests",
-            dependencies: ["SwitchboardPostgREST", "SwitchboardHTTP", "SwitchboardCore"],
+            dependencies: ["SwitchboardPostgREST", "SwitchboardHTTP", "SwitchboardCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

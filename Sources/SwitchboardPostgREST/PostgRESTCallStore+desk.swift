@@ -18,7 +18,8 @@ extension PostgRESTCallStore: DeskStore {
             filters: [.eq("tenant_id", tenant.rawValue), .is("answered_by", .null), .is("finished_at", .null)] + since,
             order: [PostgRESTOrder("started_at"), PostgRESTOrder("call_sid")]
         )
-        return try await client.rows(query, as: CallRow.self, operation: "reading the ringing calls of tenant \(tenant)").map(\.ringingCall)
+        return try await client.allRows(query, as: CallRow.self, key: \.call_sid, operation: "reading the ringing calls of tenant \(tenant)")
+            .map(\.ringingCall)
     }
 
     /// One conditional update: only a call neither answered nor finished gets the time, so a repeat

@@ -48,23 +48,22 @@ extension PostgRESTCallStore {
     }
 
     public func voicemails(in tenant: TenantID, limit: Int?) async throws(StoreError) -> [Voicemail] {
-        var query = PostgRESTQuery(
+        let query = PostgRESTQuery(
             "voicemails",
             select: VoicemailRow.columns,
             filters: [.eq("tenant_id", tenant.rawValue)],
             order: [PostgRESTOrder("received_at", ascending: false), PostgRESTOrder("recording_sid")]
         )
-        let operation = "reading the voicemails of tenant \(tenant)"
-        // A limit one page holds is one request.
-        if let limit, limit <= client.configuration.maxRows {
-            guard limit > 0 else { return [] }
-            query.limit = limit
-            return try await client.rows(query, as: VoicemailRow.self, operation: operation).map(\.voicemail)
-        }
+        if let limit, limit <= 0 { return [] }
         // Newest first, so a voicemail stored while the pages are read moves the later ones back by one:
-        // one may come twice, and is kept once (by its key).
-        let all = try await client.allRows(query, as: VoicemailRow.self, key: \.recording_sid, operation: operation).map(\.voicemail)
-        return limit.map { Array(all.prefix($0)) } ?? all
+        // one may come twice, and is kept once (by its key). A limit one page holds is one request.
+        return try await client.allRows(
+            query,
+            as: VoicemailRow.self,
+            key: \.recording_sid,
+            limit: limit,
+            operation: "reading the voicemails of tenant \(tenant)"
+        ).map(\.voicemail)
     }
 }
 

@@ -1,3 +1,4 @@
+import Logging
 import SwitchboardCore
 import SwitchboardHTTP
 
@@ -15,11 +16,13 @@ import Foundation
 public struct PostgRESTCallStore: CallStore {
     let client: PostgRESTClient
 
-    /// A store on `transport` (the libcurl transport in production).
-    public init(configuration: PostgRESTConfiguration, transport: any HTTPTransport) {
+    /// A store on `transport` (the libcurl transport in production). `logger` hears what the service's
+    /// operator should fix in the project's settings (a Max Rows below ``PostgRESTConfiguration/maxRows``).
+    public init(configuration: PostgRESTConfiguration, transport: any HTTPTransport, logger: Logger = Self.silentLogger) {
         self.init(
             configuration: configuration,
             transport: transport,
+            logger: logger,
             pause: { try? await Task.sleep(for: $0) },
             random: { Double.random(in: 0..<1) }
         )
@@ -29,11 +32,26 @@ public struct PostgRESTCallStore: CallStore {
     public init(
         configuration: PostgRESTConfiguration,
         transport: any HTTPTransport,
+        logger: Logger = Self.silentLogger,
         pause: @escaping @Sendable (Duration) async -> Void,
         random: @escaping @Sendable () -> Double
     ) {
-        client = PostgRESTClient(configuration: configuration, transport: transport, pause: pause, random: random)
+        client = PostgRESTClient(
+            configuration: configuration,
+            transport: transport,
+            maxRowsWatch: PostgRESTMaxRowsWatch(logger: logger),
+            pause: pause,
+            random: random
+        )
     }
+
+    /// A logger that writes nothing, for a store whose maker has no log.
+    public static var silentLogger: Logger { Logger(label: "switchboard.postgrest", factory: { _ in SwiftLogNoOpLogHandler() }) }
+
+    /// The fewest rows the project answered to a page while more matched, when that was below
+    /// ``PostgRESTConfiguration/maxRows``: the project's real Max Rows, or at most it. Nil while no
+    /// response has shown one.
+    public var observedMaxRows: Int? { client.maxRowsWatch.observed }
 
     public func checkReady() async throws(StoreError) {
         let _: [TenantIDRow] = try await client.rows(

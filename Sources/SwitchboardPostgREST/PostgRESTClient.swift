@@ -13,6 +13,8 @@ import Foundation
 struct PostgRESTClient: Sendable {
     let configuration: PostgRESTConfiguration
     let transport: any HTTPTransport
+    /// Notices a project whose Max Rows is below ``PostgRESTConfiguration/maxRows`` (see ``allRows(_:as:key:limit:operation:)``).
+    let maxRowsWatch: PostgRESTMaxRowsWatch
     /// Waits between retries; tests pass one that records instead of sleeping.
     let pause: @Sendable (Duration) async -> Void
     /// A random number in 0..<1 for retry jitter.
@@ -46,32 +48,63 @@ struct PostgRESTClient: Sendable {
         return try decode([Row].self, from: response, operation: operation)
     }
 
-    /// Every row `query` matches, read in pages of ``PostgRESTConfiguration/maxRows``, as many as one
-    /// response holds, however long the list: a page that comes back full is followed by the next one.
-    /// `query` must order its rows totally; `key` names a row (its primary key). Pages are taken by
-    /// offset, so a list that changes while they are read can shift between two pages: a row added
-    /// before the pages already read brings one of them back (kept once, by `key`), and a row that
-    /// leaves the list before the page that held it can let the next row slip by until the next read.
-    /// Short lists, the usual case, are one request and exact.
+    /// Every row `query` matches, or its first `limit`, read in pages of ``PostgRESTConfiguration/maxRows``,
+    /// as many as one response holds, however long the list: a page that comes back full is followed by
+    /// the next one. `query` must order its rows totally; `key` names a row (its primary key).
+    ///
+    /// The first page asks for the number of rows the query matches (`count=exact`). A project whose Max
+    /// Rows is below the configured one answers fewer rows than asked while more match; the list then
+    /// goes on in pages of what it answered, and the ``PostgRESTMaxRowsWatch`` logs the setting to fix.
+    /// Without that count a short page would end the list, cutting it short unnoticed. The pages stop
+    /// once they hold as many rows as the count found: rows added meanwhile come with the next read.
+    ///
+    /// Pages are taken by offset, so a list that changes while they are read can shift between two
+    /// pages: a row added before the pages already read brings one of them back (kept once, by `key`),
+    /// and a row that leaves the list before the page that held it can let the next row slip by until
+    /// the next read. Short lists, the usual case, are one request and exact.
     func allRows<Row: Decodable>(
         _ query: PostgRESTQuery,
         as: Row.Type,
         key: (Row) -> String,
+        limit: Int? = nil,
         operation: String
     ) async throws(StoreError) -> [Row] {
-        let pageSize = max(configuration.maxRows, 1)
+        var pageSize = max(configuration.maxRows, 1)
         var rows: [Row] = []
         var keys: Set<String> = []
         var page = query
-        page.limit = pageSize
         var offset = 0
+        // How many rows the first page's count found; the pages stop there.
+        var counted = Int.max
         while true {
+            let asked = min(pageSize, limit.map { $0 - rows.count } ?? pageSize)
+            guard asked > 0 else { break }
+            page.limit = asked
             page.offset = offset == 0 ? nil : offset
-            let next = try await self.rows(page, as: Row.self, operation: operation)
+            let next: [Row]
+            var full = false
+            if offset == 0 {
+                let counting = PostgRESTPreferences(countExact: true)
+                let response = try await send(.get, page, body: nil, preferences: counting, idempotent: true, operation: operation)
+                next = try decode([Row].self, from: response, operation: operation)
+                if let total = response.header("Content-Range").flatMap(PostgRESTContentRange.init)?.total, total > 0 {
+                    counted = total
+                    guard !next.isEmpty else {
+                        throw .unavailable("Supabase answered no rows \(operation) while \(total) match", cause: nil)
+                    }
+                    if maxRowsWatch.cut(rows: next.count, asked: asked, matched: total, configured: pageSize, operation: operation) {
+                        pageSize = next.count
+                        full = true
+                    }
+                }
+            } else {
+                next = try await self.rows(page, as: Row.self, operation: operation)
+            }
             offset += next.count
             rows += next.filter { keys.insert(key($0)).inserted }
-            guard !next.isEmpty, next.count >= pageSize else { return rows }
+            guard !next.isEmpty, full || next.count >= asked, offset < counted else { break }
         }
+        return limit.map { Array(rows.prefix($0)) } ?? rows
     }
 
     /// Calls the SQL function `name` with named `arguments` (POST /rpc/name) and decodes its result.

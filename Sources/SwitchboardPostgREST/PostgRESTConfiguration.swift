@@ -12,8 +12,9 @@ public struct PostgRESTConfiguration: Sendable, Equatable {
     public var retry: RetryPolicy
     /// The project's Max Rows (Supabase's API settings, PostgREST's `db-max-rows`; 1,000 unless changed):
     /// the most rows one response holds, whatever the request asks. The store reads every list that can
-    /// grow past it (agents, handoffs, parked calls, voicemails) in pages of this size, so none is cut
-    /// short. A value above the project's setting would cut lists short again.
+    /// grow past it (agents, numbers, ringing calls, handoffs, parked calls, voicemails) in pages of this
+    /// size, so none is cut short. A value above the project's setting is noticed and read around (see
+    /// ``PostgRESTCallStore/observedMaxRows``).
     public var maxRows: Int
 
     /// Creates a configuration.

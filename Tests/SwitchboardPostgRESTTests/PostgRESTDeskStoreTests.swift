@@ -31,7 +31,7 @@ import Testing
         #expect(
             transport.requests.map(\.url) == [
                 "\(Self.base)/calls?select=call_sid,tenant_id,caller,called,agents_rung,started_at&tenant_id=eq.acme"
-                    + "&answered_by=is.null&finished_at=is.null&order=started_at.asc,call_sid.asc",
+                    + "&answered_by=is.null&finished_at=is.null&order=started_at.asc,call_sid.asc&limit=1000",
                 "\(Self.base)/ring_events?select=sequence,call_sid,tenant_id,agent_identity,kind,occurred_at,detail,occurrence&tenant_id=eq.acme"
                     + "&agent_identity=eq.amy&kind=in.(%22answered%22,%22declined%22,%22missed%22)&order=sequence.desc&limit=3",
                 "\(Self.base)/parked_calls?select=id,tenant_id,call_sid,slot,parked_by,parked_at,retrieved_by,retrieved_at,ended_at,arrived_at,retriever_arrived_at"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import SwitchboardCore
 import SwitchboardCurl
 import SwitchboardPostgREST
@@ -81,7 +82,11 @@ struct StoreOptions: ParsableArguments {
             let configuration = try supabase.configuration(environment: environment)
             let transport = CurlTransport()
             return Opened(
-                store: PostgRESTCallStore(configuration: configuration, transport: transport),
+                store: PostgRESTCallStore(
+                    configuration: configuration,
+                    transport: transport,
+                    logger: Logger(label: "switchboard") { StreamLogHandler.standardError(label: $0) }
+                ),
                 close: { await transport.shutdown() }
             )
         }

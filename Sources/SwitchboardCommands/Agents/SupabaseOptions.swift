@@ -15,7 +15,7 @@ struct SupabaseOptions: ParsableArguments {
 
     @Option(
         help:
-            "With --store postgrest: the project's Max Rows, the most rows one response holds; longer lists are read in pages of this size (env SUPABASE_MAX_ROWS; default 1000, Supabase's own default)."
+            "With --store postgrest: the project's Max Rows, the most rows one response holds; longer lists are read in pages of this size, or of what the project answers when that is less, with a warning (env SUPABASE_MAX_ROWS; default 1000, Supabase's own default)."
     )
     var supabaseMaxRows: Int?
 

@@ -310,7 +310,7 @@ struct ServeCommand: AsyncParsableCommand {
             let postgrest = try supabase.configuration(environment: environment)
             configuration.voicemailSpool = try usableSpool(environment: environment, store: kind, database: path, logger: logger)
             let transport = CurlTransport()
-            let store = PostgRESTCallStore(configuration: postgrest, transport: transport)
+            let store = PostgRESTCallStore(configuration: postgrest, transport: transport, logger: logger)
             logger.info("store", metadata: ["kind": "postgrest", "url": "\(postgrest.restBase)", "schema": "\(postgrest.schema)"])
             do {
                 try await store.checkReady()

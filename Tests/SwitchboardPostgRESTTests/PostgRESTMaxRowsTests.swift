@@ -1,0 +1,121 @@
+import Foundation
+import Logging
+import SwitchboardCore
+import SwitchboardHTTP
+import SwitchboardPostgREST
+import Synchronization
+import Testing
+
+/// A project whose Max Rows is below the configured one, over a scripted transport: the first page's
+/// count shows the cut, and the list goes on in pages of what the project answered. The same against a
+/// real PostgreSQL is in SwitchboardStoreTests (PostgRESTMaxRowsGatewayTests).
+@Suite struct PostgRESTMaxRowsTests {
+    /// Agents `ids` as one answer, with the `Content-Range` PostgREST would send for them.
+    static func page(_ ids: ClosedRange<Int>, total: Int?) -> Result<HTTPResponse, TransportError> {
+        let rows = ids.map {
+            #"{"tenant_id":"acme","identity":"a\#($0)","id":"\#($0)","name":"A","email":"a@x.com","presence":"away","chat_capacity":1}"#
+        }
+        let range = "\(ids.lowerBound - 1)-\(ids.upperBound - 1)/\(total.map(String.init) ?? "*")"
+        let partial = total.map { ids.count < $0 } ?? false
+        return .success(
+            HTTPResponse(
+                status: partial ? 206 : 200,
+                headers: [HTTPHeader("Content-Range", range)],
+                body: Array("[\(rows.joined(separator: ","))]".utf8)
+            )
+        )
+    }
+
+    /// The messages logged.
+    final class Messages: Sendable { let all = Mutex<[String]>([]) }
+
+    struct RecordingLogHandler: LogHandler {
+        let messages: Messages
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            messages.all.withLock { $0.append("\(event.level) \(event.message) answered=\(event.metadata?["answered"] ?? "-")") }
+        }
+    }
+
+    func store(_ transport: ScriptedTransport, maxRows: Int, messages: Messages) -> PostgRESTCallStore {
+        PostgRESTCallStore(
+            configuration: PostgRESTConfiguration(url: "https://abcd.supabase.co", serviceRoleKey: "key", maxRows: maxRows),
+            transport: transport,
+            logger: Logger(label: "test") { _ in RecordingLogHandler(messages: messages) },
+            pause: { _ in },
+            random: { 0.5 }
+        )
+    }
+
+    @Test func aPageCutByTheProjectIsFollowedInPagesOfWhatItAnswered() async throws {
+        // Five agents match; five are asked for; the project answers two.
+        let transport = ScriptedTransport([Self.page(1...2, total: 5), Self.page(3...4, total: nil), Self.page(5...5, total: nil)])
+        let messages = Messages()
+        let store = store(transport, maxRows: 5, messages: messages)
+        #expect(try await store.agents(in: "acme").map(\.identity) == ["a1", "a2", "a3", "a4", "a5"])
+        let requests = transport.requests
+        #expect(
+            requests.map { $0.url.components(separatedBy: "&order=").last } == [
+                "tenant_id.asc,identity.asc&limit=5", "tenant_id.asc,identity.asc&limit=2&offset=2", "tenant_id.asc,identity.asc&limit=2&offset=4",
+            ]
+        )
+        #expect(requests.map { $0.header("Prefer") } == ["count=exact", nil, nil], "only the first page counts")
+        #expect(store.observedMaxRows == 2)
+        #expect(messages.all.withLock { $0 }.count == 1)
+        #expect(messages.all.withLock { $0 }.first?.hasPrefix("warning Supabase answered fewer rows than asked") == true)
+        #expect(messages.all.withLock { $0 }.first?.hasSuffix("answered=2") == true)
+    }
+
+    @Test func theCutIsLoggedOnceForEachLowerValue() async throws {
+        let transport = ScriptedTransport([
+            Self.page(1...2, total: 3), Self.page(3...3, total: nil),
+            Self.page(1...2, total: 3), Self.page(3...3, total: nil),
+            Self.page(1...1, total: 3), Self.page(2...2, total: nil), Self.page(3...3, total: nil),
+        ])
+        let messages = Messages()
+        let store = store(transport, maxRows: 4, messages: messages)
+        for _ in 0..<3 {
+            #expect(try await store.agents(in: "acme").map(\.identity) == ["a1", "a2", "a3"])
+        }
+        #expect(store.observedMaxRows == 1)
+        #expect(messages.all.withLock { $0 }.map { $0.components(separatedBy: " answered=").last } == ["2", "1"])
+    }
+
+    /// A short list that the count confirms whole is one request, and nothing is logged.
+    @Test func aShortListTheCountConfirmsIsOneRequest() async throws {
+        let transport = ScriptedTransport([Self.page(1...3, total: 3)])
+        let messages = Messages()
+        let store = store(transport, maxRows: 1000, messages: messages)
+        #expect(try await store.agents(in: "acme").count == 3)
+        #expect(transport.requests.count == 1)
+        #expect(store.observedMaxRows == nil)
+        #expect(messages.all.withLock { $0 }.isEmpty)
+    }
+
+    /// A full page without a count (a proxy that drops `Content-Range`) still asks for the next.
+    @Test func withoutACountAFullPageStillAsksForTheNext() async throws {
+        let transport = ScriptedTransport([
+            .success(HTTPResponse(status: 200, body: try #require(Self.page(1...2, total: nil).get().body))),
+            .success(HTTPResponse(status: 200, body: Array("[]".utf8))),
+        ])
+        let store = store(transport, maxRows: 2, messages: Messages())
+        #expect(try await store.agents(in: "acme").count == 2)
+        #expect(transport.requests.count == 2)
+    }
+
+    /// A count of rows matched with none answered is an error, not an empty list.
+    @Test func rowsCountedButNoneAnsweredIsAnError() async throws {
+        let transport = ScriptedTransport([
+            .success(HTTPResponse(status: 206, headers: [HTTPHeader("Content-Range", "*/4")], body: Array("[]".utf8)))
+        ])
+        let store = store(transport, maxRows: 10, messages: Messages())
+        await #expect(throws: StoreError.self) { try await store.agents(in: "acme") }
+    }
+}
