@@ -52,16 +52,20 @@ struct PostgRESTClient: Sendable {
     /// as many as one response holds, however long the list: a page that comes back full is followed by
     /// the next one. `query` must order its rows totally; `key` names a row (its primary key).
     ///
-    /// The first page asks for the number of rows the query matches (`count=exact`). A project whose Max
-    /// Rows is below the configured one answers fewer rows than asked while more match; the list then
-    /// goes on in pages of what it answered, and the ``PostgRESTMaxRowsWatch`` logs the setting to fix.
-    /// Without that count a short page would end the list, cutting it short unnoticed. The pages stop
-    /// once they hold as many rows as the count found: rows added meanwhile come with the next read.
+    /// A project whose Max Rows is below the configured one answers a shorter page than asked while more
+    /// rows match, which would end the list there. So a short first page is checked: a whole list's first
+    /// page asks for the number of rows the query matches (`count=exact`, in the same request, at most
+    /// doubling the work of reading them all), and a limited list's short first page is followed by a
+    /// request for the one row after it (`count=exact` would count every row the filter matches, however
+    /// few are wanted). A page the project cut is followed in pages of what it answered, and the
+    /// ``PostgRESTMaxRowsWatch`` logs the setting to fix. A whole list stops once it holds as many rows
+    /// as were counted: rows added meanwhile come with the next read.
     ///
     /// Pages are taken by offset, so a list that changes while they are read can shift between two
-    /// pages: a row added before the pages already read brings one of them back (kept once, by `key`),
-    /// and a row that leaves the list before the page that held it can let the next row slip by until
-    /// the next read. Short lists, the usual case, are one request and exact.
+    /// pages: a row added before the pages already read brings one of them back (kept once, by `key`,
+    /// and the pages go on), and a row that leaves the list before the page that held it can let the next
+    /// row slip by until the next read. Short lists, the usual case, are one request and exact; a short
+    /// limited list is two.
     func allRows<Row: Decodable>(
         _ query: PostgRESTQuery,
         as: Row.Type,
@@ -74,37 +78,51 @@ struct PostgRESTClient: Sendable {
         var keys: Set<String> = []
         var page = query
         var offset = 0
-        // How many rows the first page's count found; the pages stop there.
+        // How many rows a whole list's first page counted; the pages stop once they hold as many.
         var counted = Int.max
         while true {
             let asked = min(pageSize, limit.map { $0 - rows.count } ?? pageSize)
             guard asked > 0 else { break }
             page.limit = asked
             page.offset = offset == 0 ? nil : offset
-            let next: [Row]
-            var full = false
-            if offset == 0 {
-                let counting = PostgRESTPreferences(countExact: true)
-                let response = try await send(.get, page, body: nil, preferences: counting, idempotent: true, operation: operation)
-                next = try decode([Row].self, from: response, operation: operation)
-                if let total = response.header("Content-Range").flatMap(PostgRESTContentRange.init)?.total, total > 0 {
-                    counted = total
-                    guard !next.isEmpty else {
-                        throw .unavailable("Supabase answered no rows \(operation) while \(total) match", cause: nil)
-                    }
-                    if maxRowsWatch.cut(rows: next.count, asked: asked, matched: total, configured: pageSize, operation: operation) {
-                        pageSize = next.count
-                        full = true
-                    }
+            let first = offset == 0
+            let counts = first && limit == nil
+            let preferences = counts ? PostgRESTPreferences(countExact: true) : nil
+            let response = try await send(.get, page, body: nil, preferences: preferences, idempotent: true, operation: operation)
+            let next = try decode([Row].self, from: response, operation: operation)
+            var full = next.count >= asked
+            if counts, let total = response.header("Content-Range").flatMap(PostgRESTContentRange.init)?.total, total > 0 {
+                counted = total
+                guard !next.isEmpty else {
+                    throw .unavailable("Supabase answered no rows \(operation) while \(total) match", cause: nil)
                 }
-            } else {
-                next = try await self.rows(page, as: Row.self, operation: operation)
+            }
+            // An answer to a count that gives none (not PostgREST's) is taken as it comes.
+            if first, !full, !next.isEmpty, !counts || counted != .max {
+                let cut = counts ? next.count < counted : try await hasRow(query, at: next.count, operation: operation)
+                if cut {
+                    maxRowsWatch.report(answered: next.count, asked: asked, configured: pageSize, operation: operation)
+                    pageSize = next.count
+                    full = true
+                }
             }
             offset += next.count
+            let before = rows.count
             rows += next.filter { keys.insert(key($0)).inserted }
-            guard !next.isEmpty, full || next.count >= asked, offset < counted else { break }
+            // A page of rows all read before ends the list too: an answer that ignores the offset must not
+            // be asked again and again.
+            guard full, rows.count > before, rows.count < counted else { break }
         }
         return limit.map { Array(rows.prefix($0)) } ?? rows
+    }
+
+    /// Whether `query` matches a row at `offset` (one row asked for).
+    private func hasRow(_ query: PostgRESTQuery, at offset: Int, operation: String) async throws(StoreError) -> Bool {
+        var probe = query
+        probe.limit = 1
+        probe.offset = offset
+        let response = try await send(.get, probe, body: nil, preferences: nil, idempotent: true, operation: operation)
+        return !(try decode([AnyRow].self, from: response, operation: operation)).isEmpty
     }
 
     /// Calls the SQL function `name` with named `arguments` (POST /rpc/name) and decodes its result.
@@ -232,3 +250,6 @@ struct PostgRESTClient: Sendable {
         }
     }
 }
+
+/// Any JSON object, its contents unread.
+private struct AnyRow: Decodable {}

@@ -18,24 +18,18 @@ final class PostgRESTMaxRowsWatch: Sendable {
     /// The fewest rows a response held while more were asked for and matched; nil until it happens.
     var observed: Int? { lowest.withLock { $0 } }
 
-    /// Records a response of `rows` rows to a page of `asked` when `matched` rows remained from its
-    /// offset, and says whether the project cut it: true when fewer came than both. A new lowest is logged.
-    func cut(rows: Int, asked: Int, matched: Int, configured: Int, operation: String) -> Bool {
-        guard rows < min(asked, matched) else { return false }
+    /// Records that a response held `answered` rows of the `asked` while more matched; a new lowest is
+    /// logged.
+    func report(answered: Int, asked: Int, configured: Int, operation: String) {
         let isNew = lowest.withLock { (lowest: inout Int?) -> Bool in
-            guard lowest.map({ rows < $0 }) ?? true else { return false }
-            lowest = rows
+            guard lowest.map({ answered < $0 }) ?? true else { return false }
+            lowest = answered
             return true
         }
-        if isNew {
-            logger.warning(
-                "Supabase answered fewer rows than asked while more matched: the project's Max Rows is below SUPABASE_MAX_ROWS; lists are read in pages of what it answers, but set SUPABASE_MAX_ROWS to the project's Max Rows",
-                metadata: [
-                    "configured": "\(configured)", "answered": "\(rows)", "asked": "\(asked)", "matched": "\(matched)",
-                    "operation": "\(operation)",
-                ]
-            )
-        }
-        return true
+        guard isNew else { return }
+        logger.warning(
+            "Supabase answered \(answered) rows where \(asked) were asked and more match: the project's Max Rows is \(answered), below SUPABASE_MAX_ROWS (\(configured)). Lists are read in pages of \(answered) meanwhile; set SUPABASE_MAX_ROWS (or --supabase-max-rows) to \(answered), or raise the project's Max Rows",
+            metadata: ["configured": "\(configured)", "answered": "\(answered)", "asked": "\(asked)", "operation": "\(operation)"]
+        )
     }
 }

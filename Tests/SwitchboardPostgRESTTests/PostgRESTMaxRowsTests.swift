@@ -69,8 +69,9 @@ import Testing
         #expect(requests.map { $0.header("Prefer") } == ["count=exact", nil, nil], "only the first page counts")
         #expect(store.observedMaxRows == 2)
         #expect(messages.all.withLock { $0 }.count == 1)
-        #expect(messages.all.withLock { $0 }.first?.hasPrefix("warning Supabase answered fewer rows than asked") == true)
-        #expect(messages.all.withLock { $0 }.first?.hasSuffix("answered=2") == true)
+        let message = try #require(messages.all.withLock { $0 }.first)
+        #expect(message.hasPrefix("warning Supabase answered 2 rows where 5 were asked and more match"), "\(message)")
+        #expect(message.contains("set SUPABASE_MAX_ROWS (or --supabase-max-rows) to 2"), "\(message)")
     }
 
     @Test func theCutIsLoggedOnceForEachLowerValue() async throws {
@@ -86,6 +87,55 @@ import Testing
         }
         #expect(store.observedMaxRows == 1)
         #expect(messages.all.withLock { $0 }.map { $0.components(separatedBy: " answered=").last } == ["2", "1"])
+    }
+
+    /// A row added before the pages already read brings one back: it is kept once, and the pages go on
+    /// until they hold as many rows as were counted.
+    @Test func aRowThatComesAgainDoesNotEndTheListBeforeTheCount() async throws {
+        let transport = ScriptedTransport([Self.page(1...2, total: 4), Self.page(2...3, total: nil), Self.page(4...4, total: nil)])
+        let store = store(transport, maxRows: 2, messages: Messages())
+        #expect(try await store.agents(in: "acme").map(\.identity) == ["a1", "a2", "a3", "a4"])
+        #expect(transport.requests.map { $0.url.components(separatedBy: "&limit=").last } == ["2", "2&offset=2", "2&offset=4"])
+        #expect(store.observedMaxRows == nil)
+    }
+
+    /// An answer that ignores the offset (every page the first again) ends the list rather than asking forever.
+    @Test func aPageOfRowsAllReadBeforeEndsTheList() async throws {
+        let transport = ScriptedTransport([Self.page(1...2, total: nil), Self.page(1...2, total: nil), Self.page(1...2, total: nil)])
+        let store = store(transport, maxRows: 2, messages: Messages())
+        #expect(try await store.agents(in: "acme").map(\.identity) == ["a1", "a2"])
+        #expect(transport.requests.count == 2)
+    }
+
+    /// Voicemails `numbers`, newest first, as one answer (no count: a limited list asks for none).
+    static func voicemails(_ numbers: [Int]) -> Result<HTTPResponse, TransportError> {
+        let rows = numbers.map {
+            #"{"recording_sid":"RE\#($0)","call_sid":"CA\#($0)","tenant_id":"acme","caller":null,"recording_url":"https://x/\#($0)","#
+                + #""duration_seconds":5,"received_at":"2026-11-25T00:00:0\#($0)+00:00"}"#
+        }
+        return .success(
+            HTTPResponse(status: 200, headers: [HTTPHeader("Content-Range", "0-0/*")], body: Array("[\(rows.joined(separator: ","))]".utf8))
+        )
+    }
+
+    /// A limited list asks for no count (it would count every row the filter matches); a short first page
+    /// is followed by a request for the row after it, which tells a cut page from the list's end.
+    @Test func aLimitedListsShortPageIsCheckedWithOneRow() async throws {
+        let cut = ScriptedTransport([Self.voicemails([9, 8]), Self.voicemails([7]), Self.voicemails([7, 6]), Self.voicemails([5])])
+        let messages = Messages()
+        let store = store(cut, maxRows: 1000, messages: messages)
+        #expect(try await store.voicemails(in: "acme", limit: 5).map(\.recordingSid) == ["RE9", "RE8", "RE7", "RE6", "RE5"])
+        #expect(cut.requests.map { $0.url.components(separatedBy: "&limit=").last } == ["5", "1&offset=2", "2&offset=2", "1&offset=4"])
+        #expect(cut.requests.allSatisfy { $0.header("Prefer") == nil })
+        #expect(store.observedMaxRows == 2)
+        #expect(messages.all.withLock { $0 }.count == 1)
+
+        // The list's end: the row after the short page is not there.
+        let end = ScriptedTransport([Self.voicemails([9, 8]), .success(HTTPResponse(status: 200, body: Array("[]".utf8)))])
+        let whole = self.store(end, maxRows: 1000, messages: Messages())
+        #expect(try await whole.voicemails(in: "acme", limit: 5).map(\.recordingSid) == ["RE9", "RE8"])
+        #expect(end.requests.count == 2)
+        #expect(whole.observedMaxRows == nil)
     }
 
     /// A short list that the count confirms whole is one request, and nothing is logged.

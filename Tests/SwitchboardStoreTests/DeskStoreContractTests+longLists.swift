@@ -17,8 +17,9 @@ extension DeskStoreContractTests {
         }
     }
 
-    /// Lists that can grow past one response (agents, handoffs, parked calls, voicemails) come back
-    /// whole and in order, with no row twice: the Supabase store reads them in pages.
+    /// Lists that can grow past one response (agents, handoffs, parked calls, voicemails; numbers and
+    /// ringing calls in PostgRESTMaxRowsGatewayTests) come back whole and in order, with no row twice:
+    /// the Supabase store reads them in pages.
     @Test(arguments: StoreKind.allCases)
     func listsLongerThanOneResponseHoldsComeBackWhole(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in

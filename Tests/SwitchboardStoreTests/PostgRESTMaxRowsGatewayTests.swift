@@ -54,6 +54,7 @@ import Testing
             #expect(try await store.voicemails(in: "acme").map(\.recordingSid) == newestFirst)
             #expect(try await store.voicemails(in: "acme", limit: count - 2).map(\.recordingSid) == Array(newestFirst.prefix(count - 2)))
             #expect(try await store.voicemails(in: "acme", limit: 3).map(\.recordingSid) == Array(newestFirst.prefix(3)))
+            #expect(try await store.voicemails(in: "acme", limit: 2_000).map(\.recordingSid) == newestFirst)
 
             // Configured as the project is, nothing is observed and the lists are the same.
             let matching = PostgRESTCallStore(
