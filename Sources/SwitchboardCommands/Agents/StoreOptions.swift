@@ -50,13 +50,19 @@ struct StoreOptions: ParsableArguments {
 
     /// The store to open: the flag, then `SWITCHBOARD_STORE`, then the embedded file.
     func resolvedKind(environment: [String: String]) throws -> Kind {
-        try kind
-            ?? environment["SWITCHBOARD_STORE"].map { value in
-                guard let kind = Kind(rawValue: value) else {
-                    throw ValidationError("SWITCHBOARD_STORE=\(value) is not one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                return kind
-            } ?? .sqlite
+        try Self.kind(kind, environment: environment) ?? .sqlite
+    }
+
+    /// The store kind `flag` names, else the one `SWITCHBOARD_STORE` names (refused when it names none of
+    /// `Kind`'s), else nil: one reading for `serve`'s kinds and the other commands'.
+    static func kind<Kind: RawRepresentable & CaseIterable>(_ flag: Kind?, environment: [String: String]) throws -> Kind?
+    where Kind.RawValue == String {
+        if let flag { return flag }
+        guard let value = environment["SWITCHBOARD_STORE"] else { return nil }
+        guard let kind = Kind(rawValue: value) else {
+            throw ValidationError("SWITCHBOARD_STORE=\(value) is not one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return kind
     }
 
     /// Opens the store, or explains why not and exits 1. `creating` lets the embedded store's file be

@@ -291,13 +291,7 @@ struct ServeCommand: AsyncParsableCommand {
         let deskSettings = try desk.resolve(environment: environment, twilioAuthToken: configuration.authTokens.first)
         let sqliteConfiguration = SQLiteCallStore.Configuration(routingRecheckInterval: try routingRecheckInterval(environment: environment))
         let portFilePath = portFile ?? environment["SWITCHBOARD_PORT_FILE"]
-        let kind =
-            try store ?? environment["SWITCHBOARD_STORE"].map { value in
-                guard let kind = StoreKind(rawValue: value) else {
-                    throw ValidationError("SWITCHBOARD_STORE=\(value) is not one of \(StoreKind.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                return kind
-            } ?? .sqlite
+        let kind = try StoreOptions.kind(store, environment: environment) ?? .sqlite
         if kind != .memory, agents != nil {
             throw ValidationError("--agents goes with --store memory; use agents import for the embedded store")
         }
