@@ -84,8 +84,11 @@ public enum HandoffCreation: Equatable, Sendable {
 public enum PickupOutcome: Equatable, Sendable {
     /// This agent has it now; the handoff as stored.
     case pickedUp(ChatHandoff)
-    /// Another agent picked it up first (or it was already released).
+    /// Another agent picked it up first, and has it.
     case alreadyPickedUp(by: String)
+    /// The handoff is closed: `by` picked it up and released it (finished). Its conversation can be
+    /// handed over again as a new handoff.
+    case released(by: String)
     /// The agent's active chats are at its capacity.
     case atCapacity(active: Int, capacity: Int)
 }

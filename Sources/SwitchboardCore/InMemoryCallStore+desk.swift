@@ -272,7 +272,8 @@ extension InMemoryCallStore: DeskStore {
         let agent = try currentAgent(identity: agentIdentity, in: tenant)
         var handoff = try handoff(id: id, in: tenant)
         if let holder = handoff.pickedUpBy {
-            return holder == agentIdentity && handoff.status == .active ? .pickedUp(handoff) : .alreadyPickedUp(by: holder)
+            guard handoff.status != .released else { return .released(by: holder) }
+            return holder == agentIdentity ? .pickedUp(handoff) : .alreadyPickedUp(by: holder)
         }
         let active = handoffsByID.values.count { $0.tenant == tenant && $0.status == .active && $0.pickedUpBy == agentIdentity }
         guard active < agent.chatCapacity else { return .atCapacity(active: active, capacity: agent.chatCapacity) }

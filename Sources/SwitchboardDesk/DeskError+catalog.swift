@@ -130,6 +130,14 @@ extension DeskError {
     public static func alreadyPickedUp(by agent: String) -> DeskError {
         DeskError(.alreadyPickedUp, "Agent \(agent) already picked up this handoff.", details: ["pickedUpBy": .string(agent)])
     }
+    /// The handoff was released (finished) by `agent`: it is closed.
+    public static func handoffReleased(by agent: String) -> DeskError {
+        DeskError(
+            .handoffReleased,
+            "Agent \(agent) released this handoff: it is closed. A new handoff of the conversation can be created.",
+            details: ["releasedBy": .string(agent)]
+        )
+    }
     /// The handoff is not active with this agent.
     public static func handoffNotActive(_ id: String) -> DeskError { DeskError(.handoffNotActive, "Handoff \(id) is not active with you.") }
     /// The call a retrieval was asked to redirect is not a live call of the agent's own Voice SDK

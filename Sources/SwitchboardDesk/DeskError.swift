@@ -33,6 +33,7 @@ public struct DeskError: Error, Equatable, Sendable, CustomStringConvertible {
         case atCapacity = "at_capacity"
         case alreadyPickedUp = "already_picked_up"
         case handoffNotActive = "handoff_not_active"
+        case handoffReleased = "handoff_released"
         case notYourLeg = "not_your_leg"
         case twilioNotConfigured = "twilio_not_configured"
         case twilioFailed = "twilio_failed"

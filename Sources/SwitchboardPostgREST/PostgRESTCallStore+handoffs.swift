@@ -72,7 +72,9 @@ extension PostgRESTCallStore {
         )
         switch (result.outcome, result.handoff, result.picked_up_by, result.active, result.capacity) {
         case ("picked_up", let row?, _, _, _): return .pickedUp(try row.handoff())
-        case ("already_picked_up", _, let holder?, _, _): return .alreadyPickedUp(by: holder)
+        case ("already_picked_up", _, let holder?, _, _):
+            // Without the status (a project before 20261125000000), a released handoff reads as picked up.
+            return result.status == ChatHandoff.Status.released.rawValue ? .released(by: holder) : .alreadyPickedUp(by: holder)
         case ("at_capacity", _, _, let active?, let capacity?): return .atCapacity(active: active, capacity: capacity)
         default: throw .corrupt("pick_up_handoff answered an unknown outcome \(result.outcome) for handoff \(id)")
         }
@@ -129,6 +131,8 @@ private struct PickupResult: Decodable {
     var outcome: String
     var handoff: HandoffRow?
     var picked_up_by: String?
+    /// The handoff's status beside `already_picked_up` (since migration 20261125000000).
+    var status: String?
     var active: Int?
     var capacity: Int?
 }

@@ -63,8 +63,8 @@ extension SQLiteCallStore {
     }
 
     /// Picks the handoff up in one `BEGIN IMMEDIATE` transaction. In order: an unknown agent or
-    /// handoff is ``StoreError/notFound``; a handoff this agent holds is `.pickedUp` again, unchanged;
-    /// one another agent has (or had) is `.alreadyPickedUp(by:)`; an agent at capacity gets
+    /// handoff is ``StoreError/notFound``; a released one is `.released(by:)`; a handoff this agent holds
+    /// is `.pickedUp` again, unchanged; one another agent has is `.alreadyPickedUp(by:)`; an agent at capacity gets
     /// `.atCapacity`; otherwise the agent picks it up.
     public func pickUpHandoff(
         id: String,
@@ -88,7 +88,8 @@ extension SQLiteCallStore {
             let capacity = try reader.integer("chat_capacity")
             let handoff = try Self.handoff(id: id, in: tenant, runner)
             if let holder = handoff.pickedUpBy {
-                return holder == agentIdentity && handoff.status == .active ? .pickedUp(handoff) : .alreadyPickedUp(by: holder)
+                guard handoff.status != .released else { return .released(by: holder) }
+                return holder == agentIdentity ? .pickedUp(handoff) : .alreadyPickedUp(by: holder)
             }
             let counted = try runner.rows(
                 "SELECT count(*) AS active FROM chat_handoffs WHERE tenant = ?1 AND picked_up_by = ?2 AND status = 'active'",

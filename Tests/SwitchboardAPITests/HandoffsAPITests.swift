@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import SwitchboardCore
 import Testing
 
@@ -171,6 +172,13 @@ import Testing
             let again = try await client.api(.post, "/api/handoffs/\(id)/pickup", token: DeskHarness.bobToken)
             #expect(try DeskHarness.errorCode(again) == "already_picked_up")
             #expect(try await client.api(.post, "/api/handoffs/\(id)/release", token: DeskHarness.annToken).status == .ok)
+            // Released: closed for everyone, the releaser included, and the answer names who released it.
+            for token in [DeskHarness.bobToken, DeskHarness.annToken] {
+                let closed = try await client.api(.post, "/api/handoffs/\(id)/pickup", token: token)
+                #expect(closed.status == .conflict)
+                #expect(try DeskHarness.errorCode(closed) == "handoff_released")
+                #expect(String(buffer: closed.body).contains("released this handoff: it is closed"), "\(String(buffer: closed.body))")
+            }
         }
     }
 }

@@ -184,6 +184,8 @@ import Testing
         let transport = ScriptedTransport([
             .success(HTTPResponse(status: 200, body: Array(#"{"outcome":"picked_up","handoff":\#(handoff)}"#.utf8))),
             .success(HTTPResponse(status: 200, body: Array(#"{"outcome":"already_picked_up","picked_up_by":"bob"}"#.utf8))),
+            .success(HTTPResponse(status: 200, body: Array(#"{"outcome":"already_picked_up","picked_up_by":"bob","status":"active"}"#.utf8))),
+            .success(HTTPResponse(status: 200, body: Array(#"{"outcome":"already_picked_up","picked_up_by":"bob","status":"released"}"#.utf8))),
             .success(HTTPResponse(status: 200, body: Array(#"{"outcome":"at_capacity","active":5,"capacity":5}"#.utf8))),
             .success(HTTPResponse(status: 200, body: Array(#"{"outcome":"at_capacity","active":5}"#.utf8))),
         ])
@@ -200,10 +202,13 @@ import Testing
             createdAt: Date(timeIntervalSince1970: 1_749_999_960)
         )
         #expect(try await store.pickUpHandoff(id: Self.id, tenant: "acme", agentIdentity: "amy", at: now) == .pickedUp(expected))
+        // Without the status (a project before migration 20261125000000), with it, and released.
         #expect(try await store.pickUpHandoff(id: Self.id, tenant: "acme", agentIdentity: "amy", at: now) == .alreadyPickedUp(by: "bob"))
+        #expect(try await store.pickUpHandoff(id: Self.id, tenant: "acme", agentIdentity: "amy", at: now) == .alreadyPickedUp(by: "bob"))
+        #expect(try await store.pickUpHandoff(id: Self.id, tenant: "acme", agentIdentity: "amy", at: now) == .released(by: "bob"))
         #expect(try await store.pickUpHandoff(id: Self.id, tenant: "acme", agentIdentity: "amy", at: now) == .atCapacity(active: 5, capacity: 5))
         await #expect(throws: StoreError.corrupt) { try await store.pickUpHandoff(id: Self.id, tenant: "acme", agentIdentity: "amy", at: now) }
-        #expect(transport.requests.map(\.url) == Array(repeating: "\(Self.base)/rpc/pick_up_handoff", count: 4))
+        #expect(transport.requests.map(\.url) == Array(repeating: "\(Self.base)/rpc/pick_up_handoff", count: 6))
     }
 
     @Test func theFunctionsNotFoundAndConflictCarryTheirMessages() async throws {

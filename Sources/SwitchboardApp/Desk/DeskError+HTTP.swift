@@ -15,7 +15,7 @@ extension DeskError {
         case .agentRetired, .alreadyAnswered, .agentBusy, .callNotRinging, .notOnCall, .notRung, .alreadyParked, .alreadyRetrieved, .parkEnded,
             .parkInProgress,
             .atCapacity,
-            .alreadyPickedUp, .handoffNotActive:
+            .alreadyPickedUp, .handoffNotActive, .handoffReleased:
             .conflict
         case .twilioFailed: .badGateway
         case .twilioOutcomeUnknown: .gatewayTimeout

@@ -73,6 +73,7 @@ struct HandoffsAPIController<Store: DeskStore>: Sendable {
             switch outcome {
             case .pickedUp(let handoff): return DeskJSON.response(handoff)
             case .alreadyPickedUp(let holder): throw DeskError.alreadyPickedUp(by: holder)
+            case .released(let releaser): throw DeskError.handoffReleased(by: releaser)
             case .atCapacity(let active, let capacity): throw DeskError.atCapacity(active: active, capacity: capacity)
             }
         }
