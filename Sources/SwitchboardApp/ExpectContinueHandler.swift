@@ -1,6 +1,7 @@
 import HTTPTypes
 import NIOCore
 import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
 
 /// Answers `Expect: 100-continue` with the interim `100 Continue` a client waits for before it sends its
 /// body (RFC 9110, 10.1.1). Without it such a client (curl, for bodies above its threshold) stalls for
@@ -14,9 +15,9 @@ import NIOHTTPTypes
 /// - an earlier request on the connection is still being answered (a client that pipelines): the 100
 ///   would land before or inside that answer. The client then waits out its own timeout.
 ///
-/// Other expectations are ignored, as RFC 9110 allows. Not covered: an HTTP/1.0 client, which RFC 9110
-/// says must get no 100, gets one too, since the typed HTTP parts after Hummingbird's codec carry no
-/// version.
+/// Other expectations are ignored, as RFC 9110 allows, and so is the expectation of an HTTP/1.0 request,
+/// as it requires: the typed HTTP parts this handler reads carry no version, so, once in the pipeline,
+/// it puts an ``HTTP10ExpectationFilter`` before the conversion to them, which drops that `Expect` field.
 final class ExpectContinueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -30,6 +31,14 @@ final class ExpectContinueHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// A handler that promises bodies of at most `bodyLimit` bytes.
     init(bodyLimit: Int) {
         self.bodyLimit = bodyLimit
+    }
+
+    /// Puts the ``HTTP10ExpectationFilter`` before the conversion of HTTP/1 parts to typed ones (the
+    /// server's pipeline has one; a pipeline without it, as in tests, gets none).
+    func handlerAdded(context: ChannelHandlerContext) {
+        let pipeline = context.pipeline.syncOperations
+        guard let codec = try? pipeline.handler(type: HTTP1ToHTTPServerCodec.self) else { return }
+        try? pipeline.addHandler(HTTP10ExpectationFilter(), position: .before(codec))
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
