@@ -16,8 +16,8 @@ import Foundation
 /// - A retrieval sets the retriever's current call to the parked call's SID, unless the agent is on
 ///   another call (`.agentBusy`, checked after the call's own state) or another agent is still on
 ///   this one (`.parkInProgress`).
-/// - A pickup of a handoff that is not pending names the agent who has (or had) it, before capacity is
-///   considered.
+/// - A pickup of a handoff that is not pending names the agent who has it, or who released it (then it
+///   is closed), before capacity is considered.
 extension InMemoryCallStore: DeskStore {
     public func ringingCalls(in tenant: TenantID, startedSince: Date?) throws(StoreError) -> [RingingCall] {
         calls.values

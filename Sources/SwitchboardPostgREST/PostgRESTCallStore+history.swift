@@ -56,7 +56,8 @@ extension PostgRESTCallStore {
         )
         if let limit, limit <= 0 { return [] }
         // Newest first, so a voicemail stored while the pages are read moves the later ones back by one:
-        // one may come twice, and is kept once (by its key). A limit one page holds is one request.
+        // one may come twice, and is kept once (by its key). A limit one page holds is one request, and a
+        // second when the tenant has fewer voicemails than that (see PostgRESTClient.allRows).
         return try await client.allRows(
             query,
             as: VoicemailRow.self,

@@ -50,22 +50,22 @@ struct PostgRESTClient: Sendable {
 
     /// Every row `query` matches, or its first `limit`, read in pages of ``PostgRESTConfiguration/maxRows``,
     /// as many as one response holds, however long the list: a page that comes back full is followed by
-    /// the next one. `query` must order its rows totally; `key` names a row (its primary key).
+    /// the next one, and a short one (or one holding only rows read before) ends the list. `query` must
+    /// order its rows totally; `key` names a row (its primary key).
     ///
     /// A project whose Max Rows is below the configured one answers a shorter page than asked while more
     /// rows match, which would end the list there. So a short first page is checked: a whole list's first
     /// page asks for the number of rows the query matches (`count=exact`, in the same request, at most
     /// doubling the work of reading them all), and a limited list's short first page is followed by a
     /// request for the one row after it (`count=exact` would count every row the filter matches, however
-    /// few are wanted). A page the project cut is followed in pages of what it answered, and the
-    /// ``PostgRESTMaxRowsWatch`` logs the setting to fix. A whole list stops once it holds as many rows
-    /// as were counted: rows added meanwhile come with the next read.
+    /// few are wanted), which shows a cut only if it is a row the page did not hold. A page the project
+    /// cut is followed in pages of what it answered, and the ``PostgRESTMaxRowsWatch`` logs the setting
+    /// to fix.
     ///
     /// Pages are taken by offset, so a list that changes while they are read can shift between two
-    /// pages: a row added before the pages already read brings one of them back (kept once, by `key`,
-    /// and the pages go on), and a row that leaves the list before the page that held it can let the next
-    /// row slip by until the next read. Short lists, the usual case, are one request and exact; a short
-    /// limited list is two.
+    /// pages: a row added before the pages already read brings one of them back (kept once, by `key`),
+    /// and a row that leaves the list before the page that held it can let the next row slip by until
+    /// the next read. Short lists, the usual case, are one request and exact; a short limited list is two.
     func allRows<Row: Decodable>(
         _ query: PostgRESTQuery,
         as: Row.Type,
@@ -73,13 +73,12 @@ struct PostgRESTClient: Sendable {
         limit: Int? = nil,
         operation: String
     ) async throws(StoreError) -> [Row] {
+        if let limit, limit <= 0 { return [] }
         var pageSize = max(configuration.maxRows, 1)
         var rows: [Row] = []
         var keys: Set<String> = []
         var page = query
         var offset = 0
-        // How many rows a whole list's first page counted; the pages stop once they hold as many.
-        var counted = Int.max
         while true {
             let asked = min(pageSize, limit.map { $0 - rows.count } ?? pageSize)
             guard asked > 0 else { break }
@@ -90,39 +89,49 @@ struct PostgRESTClient: Sendable {
             let preferences = counts ? PostgRESTPreferences(countExact: true) : nil
             let response = try await send(.get, page, body: nil, preferences: preferences, idempotent: true, operation: operation)
             let next = try decode([Row].self, from: response, operation: operation)
+            offset += next.count
+            let before = rows.count
+            rows += next.filter { keys.insert(key($0)).inserted }
             var full = next.count >= asked
-            if counts, let total = response.header("Content-Range").flatMap(PostgRESTContentRange.init)?.total, total > 0 {
-                counted = total
-                guard !next.isEmpty else {
-                    throw .unavailable("Supabase answered no rows \(operation) while \(total) match", cause: nil)
+            if first, !full {
+                let cut: Bool
+                if counts {
+                    // An answer to a count that gives none (not PostgREST's) is taken as it comes.
+                    let total = response.header("Content-Range").flatMap(PostgRESTContentRange.init)?.total ?? 0
+                    guard next.count > 0 || total == 0 else {
+                        throw .unavailable("Supabase answered no rows \(operation) while \(total) match", cause: nil)
+                    }
+                    cut = next.count < total
+                } else {
+                    // A row stored meanwhile before the page moves one of its rows along: not a cut.
+                    if next.isEmpty {
+                        cut = false
+                    } else if let after = try await nextRow(query, at: offset, as: Row.self, operation: operation) {
+                        cut = !keys.contains(key(after))
+                    } else {
+                        cut = false
+                    }
                 }
-            }
-            // An answer to a count that gives none (not PostgREST's) is taken as it comes.
-            if first, !full, !next.isEmpty, !counts || counted != .max {
-                let cut = counts ? next.count < counted : try await hasRow(query, at: next.count, operation: operation)
                 if cut {
                     maxRowsWatch.report(answered: next.count, asked: asked, configured: pageSize, operation: operation)
                     pageSize = next.count
                     full = true
                 }
             }
-            offset += next.count
-            let before = rows.count
-            rows += next.filter { keys.insert(key($0)).inserted }
             // A page of rows all read before ends the list too: an answer that ignores the offset must not
             // be asked again and again.
-            guard full, rows.count > before, rows.count < counted else { break }
+            guard full, rows.count > before else { break }
         }
         return limit.map { Array(rows.prefix($0)) } ?? rows
     }
 
-    /// Whether `query` matches a row at `offset` (one row asked for).
-    private func hasRow(_ query: PostgRESTQuery, at offset: Int, operation: String) async throws(StoreError) -> Bool {
+    /// The row `query` has at `offset`, if any (one row asked for).
+    private func nextRow<Row: Decodable>(_ query: PostgRESTQuery, at offset: Int, as: Row.Type, operation: String) async throws(StoreError) -> Row? {
         var probe = query
         probe.limit = 1
         probe.offset = offset
         let response = try await send(.get, probe, body: nil, preferences: nil, idempotent: true, operation: operation)
-        return !(try decode([AnyRow].self, from: response, operation: operation)).isEmpty
+        return try decode([Row].self, from: response, operation: operation).first
     }
 
     /// Calls the SQL function `name` with named `arguments` (POST /rpc/name) and decodes its result.
@@ -250,6 +259,3 @@ struct PostgRESTClient: Sendable {
         }
     }
 }
-
-/// Any JSON object, its contents unread.
-private struct AnyRow: Decodable {}

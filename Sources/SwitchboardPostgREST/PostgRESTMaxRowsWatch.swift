@@ -3,9 +3,9 @@ import Synchronization
 
 /// Watches for a project whose Max Rows is below the configured ``PostgRESTConfiguration/maxRows``:
 /// such a project answers fewer rows than a page asks for while more match, which, read as the end of
-/// the list, would cut it short. The store pages on in what the project answers, so nothing is lost;
-/// this remembers the lowest such answer and logs it the first time it is seen, naming the setting to
-/// change. Shared by every copy of a store.
+/// the list, would cut it short. The store pages on in what the project answers once it sees that (see
+/// `PostgRESTClient.allRows` for how); this remembers the lowest such answer and logs it the first time
+/// it is seen, naming the setting to change. Shared by every copy of a store.
 final class PostgRESTMaxRowsWatch: Sendable {
     private let lowest = Mutex<Int?>(nil)
     private let logger: Logger

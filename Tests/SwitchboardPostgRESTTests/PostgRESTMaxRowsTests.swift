@@ -79,6 +79,7 @@ import Testing
             Self.page(1...2, total: 3), Self.page(3...3, total: nil),
             Self.page(1...2, total: 3), Self.page(3...3, total: nil),
             Self.page(1...1, total: 3), Self.page(2...2, total: nil), Self.page(3...3, total: nil),
+            .success(HTTPResponse(status: 200, body: Array("[]".utf8))),
         ])
         let messages = Messages()
         let store = store(transport, maxRows: 4, messages: messages)
@@ -89,14 +90,30 @@ import Testing
         #expect(messages.all.withLock { $0 }.map { $0.components(separatedBy: " answered=").last } == ["2", "1"])
     }
 
-    /// A row added before the pages already read brings one back: it is kept once, and the pages go on
-    /// until they hold as many rows as were counted.
-    @Test func aRowThatComesAgainDoesNotEndTheListBeforeTheCount() async throws {
+    /// A row added before the pages already read brings one back: it is kept once, and the pages go on.
+    @Test func aRowThatComesAgainDoesNotEndTheList() async throws {
         let transport = ScriptedTransport([Self.page(1...2, total: 4), Self.page(2...3, total: nil), Self.page(4...4, total: nil)])
         let store = store(transport, maxRows: 2, messages: Messages())
         #expect(try await store.agents(in: "acme").map(\.identity) == ["a1", "a2", "a3", "a4"])
         #expect(transport.requests.map { $0.url.components(separatedBy: "&limit=").last } == ["2", "2&offset=2", "2&offset=4"])
         #expect(store.observedMaxRows == nil)
+    }
+
+    /// A row added after the pages already read, once they hold as many rows as were counted, does not
+    /// end the list before the last old row: only a short page does.
+    @Test func aRowAddedAheadDoesNotCostTheLastOldRow() async throws {
+        // a1 … a4 counted; "a2b" is stored between the first page and the second.
+        func page(_ identities: [String]) -> Result<HTTPResponse, TransportError> {
+            let rows = identities.map {
+                #"{"tenant_id":"acme","identity":"\#($0)","id":"\#($0)","name":"A","email":"a@x.com","presence":"away","chat_capacity":1}"#
+            }
+            return .success(
+                HTTPResponse(status: 200, headers: [HTTPHeader("Content-Range", "0-1/4")], body: Array("[\(rows.joined(separator: ","))]".utf8))
+            )
+        }
+        let transport = ScriptedTransport([page(["a1", "a2"]), page(["a2b", "a3"]), page(["a4"])])
+        let store = store(transport, maxRows: 2, messages: Messages())
+        #expect(try await store.agents(in: "acme").map(\.identity) == ["a1", "a2", "a2b", "a3", "a4"])
     }
 
     /// An answer that ignores the offset (every page the first again) ends the list rather than asking forever.
@@ -129,6 +146,14 @@ import Testing
         #expect(cut.requests.allSatisfy { $0.header("Prefer") == nil })
         #expect(store.observedMaxRows == 2)
         #expect(messages.all.withLock { $0 }.count == 1)
+
+        // A voicemail stored between the page and the check moves the page's last row along: not a cut.
+        let moved = ScriptedTransport([Self.voicemails([9, 8]), Self.voicemails([8])])
+        let messages2 = Messages()
+        let shifted = self.store(moved, maxRows: 1000, messages: messages2)
+        #expect(try await shifted.voicemails(in: "acme", limit: 5).map(\.recordingSid) == ["RE9", "RE8"])
+        #expect(shifted.observedMaxRows == nil)
+        #expect(messages2.all.withLock { $0 }.isEmpty)
 
         // The list's end: the row after the short page is not there.
         let end = ScriptedTransport([Self.voicemails([9, 8]), .success(HTTPResponse(status: 200, body: Array("[]".utf8)))])

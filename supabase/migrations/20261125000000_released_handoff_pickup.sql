@@ -47,3 +47,6 @@ begin
     return jsonb_build_object('outcome', 'picked_up', 'handoff', to_jsonb(v_handoff));
 end;
 $$;
+
+revoke execute on function public.pick_up_handoff(uuid, text, text, timestamptz) from public, anon, authenticated;
+grant execute on function public.pick_up_handoff(uuid, text, text, timestamptz) to service_role;
