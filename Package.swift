@@ -150,7 +150,11 @@ let package = Package(
         ),
 
         // Helpers shared by the test targets (golden files); never linked into the product.
-        .target(name: "SwitchboardTestSupport", dependencies: ["SwitchboardCurl", "SwitchboardHTTP"], swiftSettings: swiftSettings),
+        .target(
+            name: "SwitchboardTestSupport",
+            dependencies: ["SwitchboardCurl", "SwitchboardHTTP", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
 
         .testTarget(
             name: "SwitchboardTwiMLTests",
@@ -187,6 +191,7 @@ let package = Package(
             name: "SwitchboardAppTests",
             dependencies: [
                 "SwitchboardApp", "SwitchboardCore", "SwitchboardSQLite", "SwitchboardVoice", "SwitchboardWebhooks",
+                "SwitchboardTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -201,7 +206,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardPostgRESTTests",
-            dependencies: ["SwitchboardPostgREST", "SwitchboardHTTP", "SwitchboardCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "SwitchboardPostgREST", "SwitchboardHTTP", "SwitchboardCore", "SwitchboardTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

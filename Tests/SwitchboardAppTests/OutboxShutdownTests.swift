@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import ServiceLifecycle
 import SwitchboardCore
+import SwitchboardTestSupport
 import SwitchboardVoice
 import SwitchboardWebhooks
 import Synchronization
@@ -60,30 +61,11 @@ import Testing
         #expect(await claims.add(claim) == false, "the claim retry was not stopped")
     }
 
-    /// The messages a ``RecordingLogHandler`` saw.
-    final class Box: Sendable { let messages = Mutex<[String]>([]) }
-
-    /// Records every message logged.
-    struct RecordingLogHandler: LogHandler {
-        let box: Box
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            box.messages.withLock { $0.append(event.message.description) }
-        }
-    }
-
     /// The application runs the outbox's stop in its shutdown: a voicemail still queued when the
     /// server stops is reported as not stored, by the outbox's stop.
     @Test func theApplicationStopsItsOutboxWhenItShutsDown() async throws {
-        let box = Box()
-        let logger = Logger(label: "test") { _ in RecordingLogHandler(box: box) }
+        let recorder = LogRecorder()
+        let logger = recorder.logger()
         let app = buildApplication(
             configuration: AppTests.configuration(),
             store: UnavailableCallStore(),
@@ -97,7 +79,7 @@ import Testing
             let response = try await AppTests.post(client, "/twilio/recording-status", form)
             #expect(response.status == .ok)
         }
-        let messages = box.messages.withLock { $0 }
+        let messages = recorder.messages
         #expect(messages.contains("voicemail not stored yet; retrying in the background"), "\(messages)")
         #expect(messages.contains("voicemail NOT stored: the service stopped before the store took it"), "\(messages)")
     }

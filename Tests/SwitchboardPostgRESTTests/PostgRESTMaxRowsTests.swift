@@ -3,7 +3,7 @@ import Logging
 import SwitchboardCore
 import SwitchboardHTTP
 import SwitchboardPostgREST
-import Synchronization
+import SwitchboardTestSupport
 import Testing
 
 /// A project whose Max Rows is below the configured one, over a scripted transport: the first page's
@@ -26,29 +26,11 @@ import Testing
         )
     }
 
-    /// The messages logged.
-    final class Messages: Sendable { let all = Mutex<[String]>([]) }
-
-    struct RecordingLogHandler: LogHandler {
-        let messages: Messages
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            messages.all.withLock { $0.append("\(event.level) \(event.message) answered=\(event.metadata?["answered"] ?? "-")") }
-        }
-    }
-
-    func store(_ transport: ScriptedTransport, maxRows: Int, messages: Messages) -> PostgRESTCallStore {
+    func store(_ transport: ScriptedTransport, maxRows: Int, messages: LogRecorder) -> PostgRESTCallStore {
         PostgRESTCallStore(
             configuration: PostgRESTConfiguration(url: "https://abcd.supabase.co", serviceRoleKey: "key", maxRows: maxRows),
             transport: transport,
-            logger: Logger(label: "test") { _ in RecordingLogHandler(messages: messages) },
+            logger: messages.logger(),
             pause: { _ in },
             random: { 0.5 }
         )
@@ -57,7 +39,7 @@ import Testing
     @Test func aPageCutByTheProjectIsFollowedInPagesOfWhatItAnswered() async throws {
         // Five agents match; five are asked for; the project answers two.
         let transport = ScriptedTransport([Self.page(1...2, total: 5), Self.page(3...4, total: nil), Self.page(5...5, total: nil)])
-        let messages = Messages()
+        let messages = LogRecorder()
         let store = store(transport, maxRows: 5, messages: messages)
         #expect(try await store.agents(in: "acme").map(\.identity) == ["a1", "a2", "a3", "a4", "a5"])
         let requests = transport.requests
@@ -68,10 +50,11 @@ import Testing
         )
         #expect(requests.map { $0.header("Prefer") } == ["count=exact", nil, nil], "only the first page counts")
         #expect(store.observedMaxRows == 2)
-        #expect(messages.all.withLock { $0 }.count == 1)
-        let message = try #require(messages.all.withLock { $0 }.first)
-        #expect(message.hasPrefix("warning Supabase answered 2 rows where 5 were asked and more match"), "\(message)")
-        #expect(message.contains("set SUPABASE_MAX_ROWS (or --supabase-max-rows) to 2"), "\(message)")
+        #expect(messages.entries.count == 1)
+        let entry = try #require(messages.entries.first)
+        #expect(entry.level == .warning)
+        #expect(entry.message.hasPrefix("Supabase answered 2 rows where 5 were asked and more match"), "\(entry.message)")
+        #expect(entry.message.contains("set SUPABASE_MAX_ROWS (or --supabase-max-rows) to 2"), "\(entry.message)")
     }
 
     @Test func theCutIsLoggedOnceForEachLowerValue() async throws {
@@ -81,19 +64,19 @@ import Testing
             Self.page(1...1, total: 3), Self.page(2...2, total: nil), Self.page(3...3, total: nil),
             .success(HTTPResponse(status: 200, body: Array("[]".utf8))),
         ])
-        let messages = Messages()
+        let messages = LogRecorder()
         let store = store(transport, maxRows: 4, messages: messages)
         for _ in 0..<3 {
             #expect(try await store.agents(in: "acme").map(\.identity) == ["a1", "a2", "a3"])
         }
         #expect(store.observedMaxRows == 1)
-        #expect(messages.all.withLock { $0 }.map { $0.components(separatedBy: " answered=").last } == ["2", "1"])
+        #expect(messages.entries.map { $0.metadata["answered"].map { "\($0)" } } == ["2", "1"])
     }
 
     /// A row added before the pages already read brings one back: it is kept once, and the pages go on.
     @Test func aRowThatComesAgainDoesNotEndTheList() async throws {
         let transport = ScriptedTransport([Self.page(1...2, total: 4), Self.page(2...3, total: nil), Self.page(4...4, total: nil)])
-        let store = store(transport, maxRows: 2, messages: Messages())
+        let store = store(transport, maxRows: 2, messages: LogRecorder())
         #expect(try await store.agents(in: "acme").map(\.identity) == ["a1", "a2", "a3", "a4"])
         #expect(transport.requests.map { $0.url.components(separatedBy: "&limit=").last } == ["2", "2&offset=2", "2&offset=4"])
         #expect(store.observedMaxRows == nil)
@@ -112,14 +95,14 @@ import Testing
             )
         }
         let transport = ScriptedTransport([page(["a1", "a2"]), page(["a2b", "a3"]), page(["a4"])])
-        let store = store(transport, maxRows: 2, messages: Messages())
+        let store = store(transport, maxRows: 2, messages: LogRecorder())
         #expect(try await store.agents(in: "acme").map(\.identity) == ["a1", "a2", "a2b", "a3", "a4"])
     }
 
     /// An answer that ignores the offset (every page the first again) ends the list rather than asking forever.
     @Test func aPageOfRowsAllReadBeforeEndsTheList() async throws {
         let transport = ScriptedTransport([Self.page(1...2, total: nil), Self.page(1...2, total: nil), Self.page(1...2, total: nil)])
-        let store = store(transport, maxRows: 2, messages: Messages())
+        let store = store(transport, maxRows: 2, messages: LogRecorder())
         #expect(try await store.agents(in: "acme").map(\.identity) == ["a1", "a2"])
         #expect(transport.requests.count == 2)
     }
@@ -139,25 +122,25 @@ import Testing
     /// is followed by a request for the row after it, which tells a cut page from the list's end.
     @Test func aLimitedListsShortPageIsCheckedWithOneRow() async throws {
         let cut = ScriptedTransport([Self.voicemails([9, 8]), Self.voicemails([7]), Self.voicemails([7, 6]), Self.voicemails([5])])
-        let messages = Messages()
+        let messages = LogRecorder()
         let store = store(cut, maxRows: 1000, messages: messages)
         #expect(try await store.voicemails(in: "acme", limit: 5).map(\.recordingSid) == ["RE9", "RE8", "RE7", "RE6", "RE5"])
         #expect(cut.requests.map { $0.url.components(separatedBy: "&limit=").last } == ["5", "1&offset=2", "2&offset=2", "1&offset=4"])
         #expect(cut.requests.allSatisfy { $0.header("Prefer") == nil })
         #expect(store.observedMaxRows == 2)
-        #expect(messages.all.withLock { $0 }.count == 1)
+        #expect(messages.entries.count == 1)
 
         // A voicemail stored between the page and the check moves the page's last row along: not a cut.
         let moved = ScriptedTransport([Self.voicemails([9, 8]), Self.voicemails([8])])
-        let messages2 = Messages()
+        let messages2 = LogRecorder()
         let shifted = self.store(moved, maxRows: 1000, messages: messages2)
         #expect(try await shifted.voicemails(in: "acme", limit: 5).map(\.recordingSid) == ["RE9", "RE8"])
         #expect(shifted.observedMaxRows == nil)
-        #expect(messages2.all.withLock { $0 }.isEmpty)
+        #expect(messages2.entries.isEmpty)
 
         // The list's end: the row after the short page is not there.
         let end = ScriptedTransport([Self.voicemails([9, 8]), .success(HTTPResponse(status: 200, body: Array("[]".utf8)))])
-        let whole = self.store(end, maxRows: 1000, messages: Messages())
+        let whole = self.store(end, maxRows: 1000, messages: LogRecorder())
         #expect(try await whole.voicemails(in: "acme", limit: 5).map(\.recordingSid) == ["RE9", "RE8"])
         #expect(end.requests.count == 2)
         #expect(whole.observedMaxRows == nil)
@@ -166,12 +149,12 @@ import Testing
     /// A short list that the count confirms whole is one request, and nothing is logged.
     @Test func aShortListTheCountConfirmsIsOneRequest() async throws {
         let transport = ScriptedTransport([Self.page(1...3, total: 3)])
-        let messages = Messages()
+        let messages = LogRecorder()
         let store = store(transport, maxRows: 1000, messages: messages)
         #expect(try await store.agents(in: "acme").count == 3)
         #expect(transport.requests.count == 1)
         #expect(store.observedMaxRows == nil)
-        #expect(messages.all.withLock { $0 }.isEmpty)
+        #expect(messages.entries.isEmpty)
     }
 
     /// A full page without a count (a proxy that drops `Content-Range`) still asks for the next.
@@ -180,7 +163,7 @@ import Testing
             .success(HTTPResponse(status: 200, body: try #require(Self.page(1...2, total: nil).get().body))),
             .success(HTTPResponse(status: 200, body: Array("[]".utf8))),
         ])
-        let store = store(transport, maxRows: 2, messages: Messages())
+        let store = store(transport, maxRows: 2, messages: LogRecorder())
         #expect(try await store.agents(in: "acme").count == 2)
         #expect(transport.requests.count == 2)
     }
@@ -190,7 +173,7 @@ import Testing
         let transport = ScriptedTransport([
             .success(HTTPResponse(status: 206, headers: [HTTPHeader("Content-Range", "*/4")], body: Array("[]".utf8)))
         ])
-        let store = store(transport, maxRows: 10, messages: Messages())
+        let store = store(transport, maxRows: 10, messages: LogRecorder())
         await #expect(throws: StoreError.self) { try await store.agents(in: "acme") }
     }
 }
