@@ -54,7 +54,6 @@ extension PostgRESTCallStore {
             filters: [.eq("tenant_id", tenant.rawValue)],
             order: [PostgRESTOrder("received_at", ascending: false), PostgRESTOrder("recording_sid")]
         )
-        if let limit, limit <= 0 { return [] }
         // Newest first, so a voicemail stored while the pages are read moves the later ones back by one:
         // one may come twice, and is kept once (by its key). A limit one page holds is one request, and a
         // second when the tenant has fewer voicemails than that (see PostgRESTClient.allRows).

@@ -104,13 +104,8 @@ struct PostgRESTClient: Sendable {
                     cut = next.count < total
                 } else {
                     // A row stored meanwhile before the page moves one of its rows along: not a cut.
-                    if next.isEmpty {
-                        cut = false
-                    } else if let after = try await nextRow(query, at: offset, as: Row.self, operation: operation) {
-                        cut = !keys.contains(key(after))
-                    } else {
-                        cut = false
-                    }
+                    let after = next.isEmpty ? nil : try await nextRow(query, at: offset, as: Row.self, operation: operation)
+                    cut = after.map { !keys.contains(key($0)) } ?? false
                 }
                 if cut {
                     maxRowsWatch.report(answered: next.count, asked: asked, configured: pageSize, operation: operation)
@@ -130,8 +125,7 @@ struct PostgRESTClient: Sendable {
         var probe = query
         probe.limit = 1
         probe.offset = offset
-        let response = try await send(.get, probe, body: nil, preferences: nil, idempotent: true, operation: operation)
-        return try decode([Row].self, from: response, operation: operation).first
+        return try await rows(probe, as: Row.self, operation: operation).first
     }
 
     /// Calls the SQL function `name` with named `arguments` (POST /rpc/name) and decodes its result.

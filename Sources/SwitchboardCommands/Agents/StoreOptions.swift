@@ -91,7 +91,7 @@ struct StoreOptions: ParsableArguments {
                 store: PostgRESTCallStore(
                     configuration: configuration,
                     transport: transport,
-                    logger: Logger(label: "switchboard") { StreamLogHandler.standardError(label: $0) }
+                    logger: Logger(label: "switchboard") { LineLogHandler(label: $0) }
                 ),
                 close: { await transport.shutdown() }
             )
