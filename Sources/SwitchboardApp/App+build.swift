@@ -186,7 +186,13 @@ private func addVoiceRoutes<Store: CallStore>(
     )
     VoiceController(service: service, gate: twilioGate(configuration), metrics: metrics, afterClientStatus: afterClientStatus)
         .addRoutes(to: router)
-    let queues = RetryQueues(voicemails: service.outbox, ringEvents: service.ringEvents, callEnds: service.callEnds, claims: service.claims)
+    let queues = RetryQueues(
+        voicemails: service.outbox,
+        ringingCalls: service.ringingCalls,
+        ringEvents: service.ringEvents,
+        callEnds: service.callEnds,
+        claims: service.claims
+    )
     HealthController(store: store, budget: configuration.storeBudget, metrics: metrics, queues: queues, drain: drain).addRoutes(to: router)
     return queues
 }

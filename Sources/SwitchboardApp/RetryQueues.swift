@@ -5,6 +5,8 @@ import SwitchboardVoice
 struct RetryQueues: Sendable {
     /// Voicemails the store refused.
     let voicemails: VoicemailOutbox
+    /// Ringing calls the store could not record.
+    let ringingCalls: RingingCallRetry
     /// Ring events the store could not record.
     let ringEvents: RingEventRetry
     /// Ends of calls, and of agents' parts in them, that the store could not record.
@@ -12,12 +14,14 @@ struct RetryQueues: Sendable {
     /// Claims of answering legs that the store could not record.
     let claims: ClaimRetry
 
-    /// Stops all three at once; each logs what it leaves.
+    /// Stops them all at once; each logs what it leaves.
     func stop() async {
+        async let ringingCallsStopped: Void = ringingCalls.stop()
         async let ringEventsStopped: Void = ringEvents.stop()
         async let callEndsStopped: Void = callEnds.stop()
         async let claimsStopped: Void = claims.stop()
         await voicemails.stop()
+        await ringingCallsStopped
         await ringEventsStopped
         await callEndsStopped
         await claimsStopped

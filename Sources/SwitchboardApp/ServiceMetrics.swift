@@ -42,6 +42,8 @@ public struct ServiceMetrics: Sendable {
     /// - `voicemails`: voicemails the store refused, waiting in memory to be saved again (at most the
     ///   outbox's capacity, past which more wait on disk only); above zero for long, the store keeps
     ///   refusing them;
+    /// - `ringing_calls`: records of ringing calls the store could not make; until they are made, the
+    ///   call is on no dashboard;
     /// - `ring_events`: ring events the store could not record;
     /// - `call_ends`: ends of calls, or of agents' parts in them; until they are recorded, a call that
     ///   went to voicemail stays listed as ringing, and an agent whose call is over stays "on a call";

@@ -113,8 +113,9 @@ public protocol CallStore: Sendable {
     /// Marks a call no one answered as no longer ringing (it goes to voicemail), atomically with
     /// claims: ``CallFinish/finishedNow`` when this request finished it, ``CallFinish/finishedBefore``
     /// when it was already (a repeat keeps the first time), ``CallFinish/notFinished`` when an agent
-    /// answered it first (an answered call is never finished) or the call is unknown (nothing is
-    /// created). Once it is finished, every claim of the call is ``ClaimOutcome/callEnded``.
+    /// answered it first (an answered call is never finished), ``CallFinish/unknown`` when the store
+    /// has no record of the call (nothing is created). Once it is finished, every claim of the call is
+    /// ``ClaimOutcome/callEnded``.
     @discardableResult
     func finishCall(_ callSid: String, at now: Date) async throws(StoreError) -> CallFinish
     /// The identity of the agent who won `callSid`, if any.

@@ -29,7 +29,8 @@ extension InMemoryCallStore: DeskStore {
 
     @discardableResult
     public func finishCall(_ callSid: String, at now: Date) throws(StoreError) -> CallFinish {
-        guard var record = calls[callSid], record.answeredBy == nil else { return .notFinished }
+        guard var record = calls[callSid] else { return .unknown }
+        guard record.answeredBy == nil else { return .notFinished }
         guard record.finishedAt == nil else { return .finishedBefore }
         record.finishedAt = now
         calls[callSid] = record

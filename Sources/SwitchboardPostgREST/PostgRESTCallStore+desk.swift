@@ -45,7 +45,7 @@ extension PostgRESTCallStore: DeskStore {
             as: FinishRow.self,
             operation: operation
         )
-        guard let row = rows.first else { return .notFinished }
+        guard let row = rows.first else { return .unknown }
         return row.answered_by == nil && row.finished_at != nil ? .finishedBefore : .notFinished
     }
 

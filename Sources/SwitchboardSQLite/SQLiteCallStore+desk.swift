@@ -35,7 +35,7 @@ extension SQLiteCallStore: DeskStore {
             )
             if !updated.isEmpty { return .finishedNow }
             let rows = try runner.rows("SELECT answered_by, finished_at FROM calls WHERE call_sid = ?1", [.text(callSid)])
-            guard let row = rows.first.map({ SQLiteRowReader(table: "calls", row: $0) }) else { return .notFinished }
+            guard let row = rows.first.map({ SQLiteRowReader(table: "calls", row: $0) }) else { return .unknown }
             let answered = try row.optionalText("answered_by") != nil
             let finished = try row.optionalUnixSeconds("finished_at") != nil
             return finished && !answered ? .finishedBefore : .notFinished

@@ -43,12 +43,45 @@ public struct PendingCallEnd: StoreRetryItem {
     public var part: Part
     /// When Twilio reported it.
     public var occurredAt: Date
+    /// What the callback told of the call (its tenant, caller and number called), for a call the store
+    /// has no record of: its ringing record never reached the store. The end of such a call (not of an
+    /// agent's leg) records it from this, finished at the end, so that a ringing record or a claim that
+    /// reaches the store later (retried from a failing store, by this instance or another) finds the
+    /// call over, and its voicemail finds the caller. Nil in the journals of earlier versions.
+    public var unknownCall: UnknownCall?
+
+    /// What a callback told of a call the store may not know.
+    public struct UnknownCall: Equatable, Sendable, Codable {
+        /// The tenant the callback's URL named, else the default one (every other tenant's callbacks
+        /// name theirs).
+        public var tenant: TenantID
+        /// The caller (`From`); empty when the callback did not say.
+        public var caller: String
+        /// The number called (`To`); empty when the callback did not say.
+        public var called: String
+
+        /// Creates one.
+        public init(tenant: TenantID, caller: String, called: String) {
+            self.tenant = tenant
+            self.caller = caller
+            self.called = called
+        }
+    }
 
     /// Creates a pending end.
-    public init(callSid: String, part: Part, occurredAt: Date) {
+    public init(callSid: String, part: Part, occurredAt: Date, unknownCall: UnknownCall? = nil) {
         self.callSid = callSid
         self.part = part
         self.occurredAt = occurredAt
+        self.unknownCall = unknownCall
+    }
+
+    /// The record of the call ``unknownCall`` describes: one that rang nobody the store knows of, which
+    /// ``CallStore/recordRinging(_:)`` records finished at its start, here the end.
+    public var unknownCallRecord: RingingCall? {
+        unknownCall.map {
+            RingingCall(callSid: callSid, tenant: $0.tenant, caller: $0.caller, called: $0.called, agentsRung: [], startedAt: occurredAt)
+        }
     }
 
     /// Every one may wait.

@@ -26,6 +26,8 @@ public struct VoiceService<Store: CallStore>: Sendable {
     private let logger: Logger
     /// Voicemails the store refused, saved again in the background.
     public let outbox: VoicemailOutbox
+    /// Ringing calls the store could not record, recorded again in the background.
+    public let ringingCalls: RingingCallRetry
     /// Ring events the store could not record, recorded again in the background.
     public let ringEvents: RingEventRetry
     /// Ends of calls, and of agents' parts in them, that the store could not record, recorded again in
@@ -59,6 +61,12 @@ public struct VoiceService<Store: CallStore>: Sendable {
         // Beside the voicemails, in the spool's `pending/`: what waits to be recorded survives a restart.
         func journal(_ name: String) -> StoreRetryJournal? {
             spool.map { StoreRetryJournal(directory: $0.directory + "/pending", name: name) }
+        }
+        self.ringingCalls = RingingCallRetry(logger: logger, journal: journal("ringing-calls")) { (call) async throws(StoreError) in
+            try await budget.run { () async throws(StoreError) -> Bool in
+                try await store.recordRinging(call)
+                return true
+            }
         }
         self.ringEvents = RingEventRetry(logger: logger, journal: journal("ring-events")) {
             (event) async throws(StoreError) in
@@ -124,17 +132,19 @@ public struct VoiceService<Store: CallStore>: Sendable {
         let maximum = documents.responses.configuration.maximumAgentsRung
         let store = self.store
         let logger = self.logger
+        let ringingCalls = self.ringingCalls
         // The store's answer from memory, when it has one it trusts: no I/O, so no budget. The ringing
-        // record is queued before the answer and written after it, as the budgeted path's record may be.
+        // record is queued before the answer and written after it, as the budgeted path's record may be;
+        // one the store could not make waits in `ringingCalls`.
         if let snapshot = store.recentRoutingSnapshot(forCalledNumber: request.to, at: now, limit: 100) {
             let decision = RingDecision(candidates: snapshot.agents, at: now, maximum: maximum)
             if !decision.isEmpty {
-                let callSid = request.callSid
-                store.recordRinging(Self.ringingCall(request, tenant: snapshot.tenant, decision: decision, at: now)) { error in
+                let call = Self.ringingCall(request, tenant: snapshot.tenant, decision: decision, at: now)
+                store.recordRinging(call) { error in
                     guard let error else { return }
-                    logger.warning("could not record the ringing call", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+                    Task { _ = await ringingCalls.keep(call, failing: error) }
                 }
-                return ring(decision, callSid: callSid, tenant: snapshot.tenant)
+                return ring(decision, callSid: request.callSid, tenant: snapshot.tenant)
             }
             // Nobody to ring: the budgeted path records the call finished and answers voicemail.
         }
@@ -149,17 +159,28 @@ public struct VoiceService<Store: CallStore>: Sendable {
                 let decision = RingDecision(candidates: snapshot.agents, at: now, maximum: maximum)
                 // The decision stands even if the record below outlasts the budget.
                 early.set((tenant, decision))
-                do {
-                    // A call that rings nobody is recorded finished (its voicemail finds the tenant and
-                    // caller there), so no dashboard lists it and no Answer button can claim it. A retry of
-                    // a callback whose first attempt rang agents finds that record kept as it was, so the
-                    // finish is made explicitly too (it changes nothing in the common case).
-                    try await store.recordRinging(Self.ringingCall(request, tenant: tenant, decision: decision, at: now))
-                    if decision.isEmpty { try await store.finishCall(request.callSid, at: now) }
+                // A call that rings nobody is recorded finished (its voicemail finds the tenant and caller
+                // there), so no dashboard lists it and no Answer button can claim it. The decision stands
+                // if the store fails here: the claim works without this record (the callback URLs name
+                // the tenant), and the record waits in `ringingCalls`.
+                let call = Self.ringingCall(request, tenant: tenant, decision: decision, at: now)
+                do throws(StoreError) {
+                    try await store.recordRinging(call)
                 } catch {
-                    // The decision stands: the claim works without this record (the callback URLs name the
-                    // tenant), and voicemails fall back to it.
-                    logger.warning("could not record the ringing call", metadata: ["callSid": "\(request.callSid)", "error": "\(error)"])
+                    _ = await ringingCalls.keep(call, failing: error)
+                    return (tenant, decision)
+                }
+                // A retry of a callback whose first attempt rang agents finds that record kept as it was,
+                // so the finish is made explicitly too (it changes nothing in the common case).
+                if decision.isEmpty {
+                    do throws(StoreError) {
+                        try await store.finishCall(request.callSid, at: now)
+                    } catch {
+                        logger.warning(
+                            "could not finish the call that rings nobody",
+                            metadata: ["callSid": "\(request.callSid)", "error": "\(error)"]
+                        )
+                    }
                 }
                 return (tenant, decision)
             })
@@ -209,41 +230,44 @@ public struct VoiceService<Store: CallStore>: Sendable {
             // stops ringing before its voicemail.
             if let status = form["DialCallStatus"], let callSid = form["CallSid"], !callSid.isEmpty {
                 logger.warning("dial status with a malformed field", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+                let call = PendingCallEnd.UnknownCall(tenant: tenant ?? .default, caller: form["From"] ?? "", called: form["To"] ?? "")
                 if DialCallStatus(rawValue: status).wasAnswered, form["DialBridged"]?.lowercased() != "false" {
-                    return await endAnswered(callSid, at: now)
+                    return await endAnswered(callSid, call, at: now)
                 }
-                await finishUnanswered(callSid, at: now)
+                await finishUnanswered(callSid, call, at: now)
             }
             return voicemail(.badRequest(error.description), callSid: form["CallSid"], tenant: tenant)
         }
         let callSid = request.call.callSid
+        let call = PendingCallEnd.UnknownCall(tenant: tenant ?? .default, caller: request.call.from, called: request.call.to)
         guard request.dialCallStatus.wasAnswered else {
-            await finishUnanswered(callSid, at: now)
+            await finishUnanswered(callSid, call, at: now)
             return voicemail(.notAnswered(request.dialCallStatus.rawValue), callSid: callSid, tenant: tenant)
         }
         // Answered, yet the caller never reached anyone: the only leg's screening hung up (the parker
         // answered a park's ring-back while on another call, say). The caller leaves a message rather
         // than being hung up on; an agent who claimed the call and never reached the caller is freed.
         guard request.dialBridged != false else {
-            await finishUnanswered(callSid, at: now)
+            await finishUnanswered(callSid, call, at: now)
             return voicemail(.notAnswered("\(request.dialCallStatus.rawValue), not bridged"), callSid: callSid, tenant: tenant)
         }
-        return await endAnswered(callSid, at: now)
+        return await endAnswered(callSid, call, at: now)
     }
 
     /// The answered dial is over: the agent on it goes into wrap-up, and the caller's leg hangs up (see
-    /// ``PendingCallEnd/Part/answered(wrapUpSeconds:)``).
-    private func endAnswered(_ callSid: String, at now: Date) async -> VoiceReply {
+    /// ``PendingCallEnd/Part/answered(wrapUpSeconds:)``). `call` is what the callback told of the call.
+    private func endAnswered(_ callSid: String, _ call: PendingCallEnd.UnknownCall, at now: Date) async -> VoiceReply {
         let wrapUp = documents.responses.configuration.wrapUpSeconds
-        await end(PendingCallEnd(callSid: callSid, part: .answered(wrapUpSeconds: wrapUp), occurredAt: now))
+        await end(PendingCallEnd(callSid: callSid, part: .answered(wrapUpSeconds: wrapUp), occurredAt: now, unknownCall: call))
         return VoiceReply(body: documents.hangup, outcome: "answered")
     }
 
     /// The dial ended without a bridged answer, and the caller goes to voicemail: the call stops ringing,
     /// and an agent who had claimed it is freed (see ``PendingCallEnd/Part/unanswered``). The caller's
-    /// voicemail comes first, though a slow store holds it back by up to the budget.
-    private func finishUnanswered(_ callSid: String, at now: Date) async {
-        await end(PendingCallEnd(callSid: callSid, part: .unanswered, occurredAt: now))
+    /// voicemail comes first, though a slow store holds it back by up to the budget. `call` is what the
+    /// callback told of the call.
+    private func finishUnanswered(_ callSid: String, _ call: PendingCallEnd.UnknownCall, at now: Date) async {
+        await end(PendingCallEnd(callSid: callSid, part: .unanswered, occurredAt: now, unknownCall: call))
     }
 
     /// Records an end within the budget; one the store could not record is kept in ``callEnds``.
@@ -273,6 +297,12 @@ public struct VoiceService<Store: CallStore>: Sendable {
     /// - ``PendingCallEnd/Part/agentLeg(identity:tenant:wrapUpSeconds:)``: that agent alone goes into
     ///   wrap-up, if still on the call; another agent on it (who retrieved it from a park) stays.
     ///
+    /// A call the store has no record of (its ringing record never reached the store) is recorded from
+    /// what the dial's callback told of it (``PendingCallEnd/unknownCall``), finished at the end: a
+    /// ringing record or a claim of the call that reaches the store later, retried from a failing store,
+    /// then finds it over, rather than listing it as ringing or putting an agent on it for good; and its
+    /// voicemail finds the caller.
+    ///
     /// A late answered or leg end spares an agent who got on the call after it happened
     /// (``CallStore/endCall(_:at:wrapUpSeconds:joinedBy:)``): a parker who took the call back, or the
     /// agent who retrieved it. One recorded as it happens ends whoever is on the call, as a claim that
@@ -282,16 +312,27 @@ public struct VoiceService<Store: CallStore>: Sendable {
         let joinedBy = late ? end.occurredAt : nil
         switch end.part {
         case .unanswered:
-            if try await store.finishCall(end.callSid, at: end.occurredAt).isFinished { return true }
+            if try await finish(end, in: store).isFinished { return true }
             try await store.endCall(end.callSid, at: end.occurredAt, wrapUpSeconds: 0, joinedBy: nil)
             return false
         case .answered(let wrapUp):
             try await store.endCall(end.callSid, at: end.occurredAt, wrapUpSeconds: wrapUp, joinedBy: joinedBy)
-            return try await store.finishCall(end.callSid, at: end.occurredAt).isFinished
+            return try await finish(end, in: store).isFinished
         case .agentLeg(let identity, let named, let wrapUp):
             let tenant = try await tenant(of: end.callSid, named: named, in: store)
             return try await store.endCall(end.callSid, of: identity, in: tenant, at: end.occurredAt, wrapUpSeconds: wrapUp, joinedBy: joinedBy)
         }
+    }
+
+    /// Finishes `end`'s call. One the store has no record of is recorded from ``PendingCallEnd/unknownCall``
+    /// (as a call that rang nobody: finished at its start, the end), then finished again: a ringing
+    /// record or a claim that reached the store in between keeps its row, which the second finish
+    /// finishes or leaves answered.
+    private static func finish(_ end: PendingCallEnd, in store: Store) async throws(StoreError) -> CallFinish {
+        let finish = try await store.finishCall(end.callSid, at: end.occurredAt)
+        guard finish == .unknown, let record = end.unknownCallRecord else { return finish }
+        try await store.recordRinging(record)
+        return try await store.finishCall(end.callSid, at: end.occurredAt)
     }
 
     /// The answering agent's leg claims the parent call. A store failure lets the agent through: the

@@ -71,13 +71,30 @@ import Testing
 
     @Test(arguments: [TestingSetup.router, .live])
     func anInboundCallStillRingsTheAgentsWithinTheBudget(setup: TestingSetup) async throws {
-        try await Self.withLockedFile(setup) { client, _ in
+        try await Self.withLockedFile(setup) { client, locked in
             // The routing read needs no lock; the ringing record cannot be written and is given up at
             // the budget, and the decision stands (claims work without the record).
             let (response, took) = try await Self.timedPost(client, "/twilio/voice", AppTests.voiceForm)
             #expect(response.status == .ok)
             #expect(String(buffer: response.body).components(separatedBy: "<Client ").count - 1 == 2)
             #expect(took < .seconds(2), "answered after \(took)")
+            let callSid = AppTests.voiceForm["CallSid"]!
+            #expect(try await locked.store.ringingCall(callSid) == nil)
+            let deadline = ContinuousClock.now + .seconds(20)
+            let queued = try await Self.metrics(client, containing: "switchboard_ringing_calls_waiting 1.0\n", by: deadline)
+            #expect(queued.contains("switchboard_ringing_calls_waiting 1.0\n"), "\(queued)")
+
+            // Once the file is free the record waiting is made: the call reaches the dashboards.
+            try await locked.release()
+            var call = try await locked.store.ringingCall(callSid)
+            while call == nil, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+                call = try await locked.store.ringingCall(callSid)
+            }
+            #expect(call?.agentsRung.count == 2)
+            #expect(try await locked.store.ringingCalls(in: .default).map(\.callSid) == [callSid])
+            let waiting = try await Self.metrics(client, containing: "switchboard_ringing_calls_waiting 0.0\n", by: deadline)
+            #expect(waiting.contains("switchboard_ringing_calls_waiting 0.0\n"), "\(waiting)")
         }
     }
 

@@ -37,11 +37,12 @@ import Testing
         #expect(await outbox.add(callback, receivedAt: Date()))
         var logger = Logger(label: "test")
         logger.logLevel = .critical
+        let ringingCalls = RingingCallRetry(logger: logger) { (_) async throws(StoreError) -> Bool in true }
         let ringEvents = RingEventRetry(logger: logger) { (_) async throws(StoreError) -> Bool in true }
         let callEnds = CallEndRetry(logger: logger) { (_) async throws(StoreError) -> Bool in true }
         let end = PendingCallEnd(callSid: "CA1", part: .unanswered, occurredAt: Date())
         let claims = ClaimRetry(logger: logger) { (_) async throws(StoreError) -> Bool in true }
-        let queues = RetryQueues(voicemails: outbox, ringEvents: ringEvents, callEnds: callEnds, claims: claims)
+        let queues = RetryQueues(voicemails: outbox, ringingCalls: ringingCalls, ringEvents: ringEvents, callEnds: callEnds, claims: claims)
         let group = ServiceGroup(services: [OutboxShutdown(queues: queues)], logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
@@ -57,6 +58,8 @@ import Testing
         #expect(await callEnds.add(end) == false, "the call-end retry was not stopped")
         let event = PendingRingEvent(callSid: "CA1", agentIdentity: "agent_0", kind: .missed, occurredAt: Date(), detail: nil, legSid: "CA1-leg")
         #expect(await ringEvents.add(event) == false, "the ring-event retry was not stopped")
+        let ringing = RingingCall(callSid: "CA1", tenant: .default, caller: "+1", called: "+2", agentsRung: ["agent_0"], startedAt: Date())
+        #expect(await ringingCalls.add(ringing) == false, "the ringing-call retry was not stopped")
         let claim = PendingClaim(callSid: "CA1", agentIdentity: "agent_0", tenant: nil, occurredAt: Date())
         #expect(await claims.add(claim) == false, "the claim retry was not stopped")
     }

@@ -163,7 +163,7 @@ struct Instances: Sendable {
             environment["LOG_LEVEL"] = "error"
             process.environment = environment
             let log = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-instance-\(index)-\(UUID().uuidString).log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             process.standardOutput = try FileHandle(forWritingTo: log)
             process.standardError = try FileHandle(forWritingTo: log)
             try process.run()

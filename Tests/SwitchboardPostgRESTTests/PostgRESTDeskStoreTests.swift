@@ -124,7 +124,7 @@ import Testing
         #expect(transport.requests.map(\.method) == [.patch])
     }
 
-    @Test func finishingAnAnsweredOrUnknownCallAnswersFalse() async throws {
+    @Test func finishingAnAnsweredOrUnknownCallSaysWhich() async throws {
         let transport = ScriptedTransport([
             .success(HTTPResponse(status: 200, body: Array("[]".utf8))),
             .success(HTTPResponse(status: 200, body: Array(#"[{"answered_by":"amy","finished_at":null}]"#.utf8))),
@@ -133,7 +133,7 @@ import Testing
         ])
         let store = store(transport)
         #expect(try await store.finishCall("CA1", at: Date(timeIntervalSince1970: 5)) == .notFinished)
-        #expect(try await store.finishCall("CAnone", at: Date(timeIntervalSince1970: 5)) == .notFinished)
+        #expect(try await store.finishCall("CAnone", at: Date(timeIntervalSince1970: 5)) == .unknown)
     }
 
     @Test func retrievalOutcomesDecode() async throws {

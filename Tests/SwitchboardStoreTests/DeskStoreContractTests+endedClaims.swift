@@ -12,7 +12,8 @@ extension DeskStoreContractTests {
             try await store.recordRinging(.ringing("CA-1", tenant: .default, at: 0))
             #expect(try await store.finishCall("CA-1", at: Clock.at(5)) == .finishedNow)
             #expect(try await store.finishCall("CA-1", at: Clock.at(6)) == .finishedBefore, "a repeat still answers finished, not by it")
-            #expect(try await store.finishCall("CA-unknown", at: Clock.at(6)) == .notFinished)
+            #expect(try await store.finishCall("CA-unknown", at: Clock.at(6)) == .unknown)
+            #expect(try await store.ringingCall("CA-unknown") == nil, "finishing an unknown call creates nothing")
             #expect(try await store.claimCall("CA-1", tenant: .default, agentIdentity: "amy", at: Clock.at(6)) == .callEnded)
             #expect(try await store.claimCall("CA-1", tenant: .default, agentIdentity: "amy", at: Clock.at(7)) == .callEnded)
             #expect(try await store.callWinner("CA-1") == nil)
@@ -22,6 +23,27 @@ extension DeskStoreContractTests {
             #expect(try await store.claimCall("CA-2", tenant: .default, agentIdentity: "amy", at: Clock.at(8)) == .won)
             // An agent on a call hears that first, as for any other claim.
             #expect(try await store.claimCall("CA-1", tenant: .default, agentIdentity: "amy", at: Clock.at(9)) == .agentBusy(currentCallSid: "CA-2"))
+        }
+    }
+
+    /// The voice service records a call the store never heard of at its end, finished (see
+    /// `VoiceService.recordCallEnd`): its ringing record, or a claim, that the store gets later (retried
+    /// while the store was failing) then find it over, rather than listing it ringing again or putting
+    /// an agent on it for good.
+    @Test(arguments: StoreKind.allCases)
+    func aCallRecordedAtItsEndStaysOverWhenItsRingingRecordOrAClaimComesLate(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.upsertAgent(.new("amy"))
+            #expect(try await store.finishCall("CA-late", at: Clock.at(30)) == .unknown)
+            var atItsEnd = RingingCall.ringing("CA-late", tenant: .default, at: 30)
+            atItsEnd.agentsRung = []
+            try await store.recordRinging(atItsEnd)
+            #expect(try await store.finishCall("CA-late", at: Clock.at(30)) == .finishedBefore)
+            try await store.recordRinging(.ringing("CA-late", tenant: .default, at: 0))
+            #expect(try await store.ringingCall("CA-late") == atItsEnd, "the late record changed the call")
+            #expect(try await store.ringingCalls(in: .default).isEmpty, "the call rings again")
+            #expect(try await store.claimCall("CA-late", tenant: .default, agentIdentity: "amy", at: Clock.at(1)) == .callEnded)
+            #expect(try await store.agent(identity: "amy", in: .default).currentCallSid == nil)
         }
     }
 

@@ -8,6 +8,7 @@ import Synchronization
 struct SwitchableStore: CallStore {
     let inner: InMemoryCallStore
     private let isDown = Box()
+    private let refusesRingingRecords = Box()
     private let recent = RecentBox()
 
     final class Box: Sendable { let value = Mutex(false) }
@@ -17,6 +18,10 @@ struct SwitchableStore: CallStore {
 
     /// Takes the store down (true) or brings it back (false).
     func setDown(_ down: Bool) { isDown.value.withLock { $0 = down } }
+
+    /// Makes ``recordRinging(_:)`` alone fail as a store that is down does (true), or work again (false):
+    /// the routing read of a call works and its record does not.
+    func setRefusingRingingRecords(_ refusing: Bool) { refusesRingingRecords.value.withLock { $0 = refusing } }
 
     /// The snapshot ``recentRoutingSnapshot(forCalledNumber:at:limit:)`` answers for every number; nil
     /// (the default) sends every call to the store.
@@ -82,6 +87,7 @@ struct SwitchableStore: CallStore {
 
     func recordRinging(_ call: RingingCall) async throws(StoreError) {
         try gate()
+        if refusesRingingRecords.value.withLock({ $0 }) { throw .unavailable("the store refuses ringing records") }
         return try await inner.recordRinging(call)
     }
 

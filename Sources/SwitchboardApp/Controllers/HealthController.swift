@@ -28,6 +28,7 @@ struct HealthController<Store: CallStore>: Sendable {
         }
         router.get("/metrics") { _, _ in
             metrics.recordWaiting("voicemails", queues.voicemails.count)
+            metrics.recordWaiting("ringing_calls", await queues.ringingCalls.count)
             metrics.recordWaiting("ring_events", await queues.ringEvents.count)
             metrics.recordWaiting("call_ends", await queues.callEnds.count)
             metrics.recordWaiting("claims", await queues.claims.count)

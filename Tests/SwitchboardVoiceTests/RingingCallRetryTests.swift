@@ -1,0 +1,149 @@
+import Foundation
+import Logging
+import SwitchboardCore
+import SwitchboardRouting
+import SwitchboardVoice
+import SwitchboardWebhooks
+import Testing
+
+/// A ringing record the store could not make waits and is made once the store is back, so the call
+/// reaches the dashboards; and a call whose record never reached the store is recorded at its end, so
+/// that records and claims the store gets later find it over, and its voicemail finds the caller.
+@Suite struct RingingCallRetryTests {
+    let base = VoiceServiceTests()
+    let caller = "+14155551234"
+    let called = "+15005550006"
+
+    func service(_ store: SwitchableStore, spool: String? = nil) -> VoiceService<SwitchableStore> {
+        VoiceService(
+            store: store,
+            configuration: base.configuration,
+            spool: spool.map { VoicemailSpool(directory: $0) },
+            logger: Logger(label: "test")
+        )
+    }
+
+    func dialStatus(_ callSid: String, _ status: String) -> FormParameters {
+        ["CallSid": callSid, "AccountSid": "AC1", "From": caller, "To": called, "DialCallStatus": status]
+    }
+
+    /// Waits up to 10 s for `condition`.
+    func eventually(_ condition: () async throws -> Bool) async rethrows -> Bool {
+        for _ in 0..<1000 {
+            if try await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return false
+    }
+
+    @Test func aRecordTheStoreMissedOnTheFastPathIsMadeOnceItIsBack() async throws {
+        let store = SwitchableStore(InMemoryCallStore(agents: base.agents(2)))
+        store.setRecent(RoutingSnapshot(tenant: .default, agents: base.agents(2)))
+        store.setDown(true)
+        let service = service(store)
+        #expect(await service.handle(.voice, form: base.voiceForm(callSid: "CAfast"), at: base.now).outcome == "ring")
+        #expect(await eventually { await service.ringingCalls.count == 1 }, "the failed record does not wait")
+        #expect(try await store.inner.ringingCall("CAfast") == nil)
+        store.setDown(false)
+        #expect(try await eventually { try await store.inner.ringingCall("CAfast") != nil })
+        let call = try await store.inner.ringingCall("CAfast")
+        #expect(call?.agentsRung == ["agent_0", "agent_1"])
+        #expect(call?.caller == caller)
+        #expect(try await store.inner.ringingCalls(in: .default).map(\.callSid) == ["CAfast"])
+        #expect(await eventually { await service.ringingCalls.count == 0 })
+        await service.ringingCalls.stop()
+    }
+
+    /// The routing read works and the record does not: the call rings all the same, and its record waits.
+    @Test func aRecordTheStoreRefusedAfterItsRoutingReadIsMadeOnceItIsBack() async throws {
+        let store = SwitchableStore(InMemoryCallStore(agents: base.agents(2)))
+        store.setRefusingRingingRecords(true)
+        let service = service(store)
+        let reply = await service.handle(.voice, form: base.voiceForm(callSid: "CAread"), at: base.now)
+        #expect(reply.outcome == "ring")
+        #expect(base.clients(reply) == ["agent_0", "agent_1"])
+        #expect(await service.ringingCalls.count == 1)
+        store.setRefusingRingingRecords(false)
+        #expect(try await eventually { try await store.inner.ringingCall("CAread") != nil })
+        #expect(try await store.inner.ringingCall("CAread")?.agentsRung == ["agent_0", "agent_1"])
+        await service.ringingCalls.stop()
+    }
+
+    @Test func aWaitingRecordSurvivesARestart() async throws {
+        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-spool-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: spool) }
+        let store = SwitchableStore(InMemoryCallStore(agents: base.agents(1)))
+        store.setRefusingRingingRecords(true)
+        let first = service(store, spool: spool)
+        #expect(await first.handle(.voice, form: base.voiceForm(callSid: "CAkept"), at: base.now).outcome == "ring")
+        #expect(await first.ringingCalls.count == 1)
+        await first.ringingCalls.stop()
+
+        store.setRefusingRingingRecords(false)
+        let second = service(store, spool: spool)
+        #expect(try await eventually { try await store.inner.ringingCall("CAkept") != nil })
+        #expect(try await store.inner.ringingCall("CAkept")?.startedAt == base.now)
+        await second.ringingCalls.stop()
+    }
+
+    /// The store missed the call's ringing record, and is back when the dial ends unanswered: the end
+    /// records the call, finished, with what the callback says of it. The record retried later changes
+    /// nothing, nor does a claim; the voicemail gets the caller.
+    @Test func anUnansweredCallTheStoreNeverHeardOfIsRecordedAtItsEnd() async throws {
+        let store = SwitchableStore(InMemoryCallStore(agents: base.agents(2)))
+        store.setRecent(RoutingSnapshot(tenant: .default, agents: base.agents(2)))
+        store.setDown(true)
+        let service = service(store)
+        #expect(await service.handle(.voice, form: base.voiceForm(callSid: "CAend"), at: base.now).outcome == "ring")
+        #expect(await eventually { await service.ringingCalls.count == 1 })
+        // Dropped here, and made by hand below once the end is recorded: what a retry that comes late does.
+        await service.ringingCalls.stop()
+        store.setDown(false)
+
+        let ended = base.now.addingTimeInterval(25)
+        #expect(await service.handle(.dialStatus, form: dialStatus("CAend", "no-answer"), at: ended).outcome == "voicemail")
+        let atItsEnd = RingingCall(callSid: "CAend", tenant: .default, caller: caller, called: called, agentsRung: [], startedAt: ended)
+        #expect(try await store.inner.ringingCall("CAend") == atItsEnd)
+        #expect(try await store.inner.finishCall("CAend", at: ended) == .finishedBefore)
+
+        try await store.recordRinging(
+            RingingCall(callSid: "CAend", tenant: .default, caller: caller, called: called, agentsRung: ["agent_0", "agent_1"], startedAt: base.now)
+        )
+        #expect(try await store.inner.ringingCalls(in: .default).isEmpty, "the late record made the call ring again")
+        #expect(try await store.claimCall("CAend", tenant: .default, agentIdentity: "agent_0", at: base.now.addingTimeInterval(5)) == .callEnded)
+
+        let recording: FormParameters = [
+            "AccountSid": "AC1", "CallSid": "CAend", "RecordingSid": "REend", "RecordingUrl": "https://api.twilio.com/REend",
+            "RecordingStatus": "completed", "RecordingDuration": "7",
+        ]
+        #expect(await service.handle(.recordingStatus, form: recording, at: ended.addingTimeInterval(30)).outcome == "recorded")
+        #expect(try await store.inner.voicemails(in: .default).map(\.caller) == [caller])
+    }
+
+    /// The store was down as the call rang and as an agent answered (the leg was let through, its claim
+    /// waiting), and is back when the conversation ends: the end records the call over, so the claim
+    /// that reaches the store after it cannot put the agent on a call that is over, never rung again.
+    @Test func anAnsweredCallTheStoreNeverHeardOfLeavesNoAgentOnIt() async throws {
+        let store = SwitchableStore(InMemoryCallStore(agents: base.agents(2)))
+        store.setRecent(RoutingSnapshot(tenant: .default, agents: base.agents(2)))
+        store.setDown(true)
+        let service = service(store)
+        #expect(await service.handle(.voice, form: base.voiceForm(callSid: "CAtalk"), at: base.now).outcome == "ring")
+        let leg: FormParameters = [
+            "CallSid": "CAleg", "ParentCallSid": "CAtalk", "AccountSid": "AC1", "From": caller, "To": "client:agent_0",
+            "CallStatus": "in-progress",
+        ]
+        let answered = base.now.addingTimeInterval(3)
+        #expect(await service.handle(.screen, form: leg, at: answered).outcome == "claim-unchecked")
+        await service.ringingCalls.stop()
+        await service.claims.stop()
+        store.setDown(false)
+
+        let ended = base.now.addingTimeInterval(120)
+        #expect(await service.handle(.dialStatus, form: dialStatus("CAtalk", "completed"), at: ended).outcome == "answered")
+        #expect(try await store.inner.ringingCall("CAtalk")?.caller == caller)
+        // The claim as the claims' retry makes it, after the end.
+        #expect(try await store.claimCall("CAtalk", tenant: .default, agentIdentity: "agent_0", at: answered) == .callEnded)
+        #expect(try await store.inner.agent(identity: "agent_0", in: .default).currentCallSid == nil)
+    }
+}
