@@ -168,7 +168,11 @@ let package = Package(
         ),
         .testTarget(name: "SwitchboardRoutingTests", dependencies: ["SwitchboardRouting"], swiftSettings: swiftSettings),
         .testTarget(name: "SwitchboardHTTPTests", dependencies: ["SwitchboardHTTP"], swiftSettings: swiftSettings),
-        .testTarget(name: "SwitchboardVoiceTests", dependencies: ["SwitchboardVoice", "SwitchboardTwiMLReader"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SwitchboardVoiceTests",
+            dependencies: ["SwitchboardVoice", "SwitchboardTwiMLReader", "SwitchboardTestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SwitchboardDeskTests", dependencies: ["SwitchboardDesk", "SwitchboardCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchboardTwilioRESTTests",

@@ -29,3 +29,12 @@ public struct RingingCall: Equatable, Sendable, Codable {
         self.startedAt = startedAt
     }
 }
+
+/// What logs show of a ringing call (a record waiting for a failing store, say): never the caller's
+/// number nor the number called, which no log line of the service carries.
+extension RingingCall: CustomStringConvertible {
+    /// The call, its tenant, the agents rung and when.
+    public var description: String {
+        "RingingCall(callSid: \(callSid), tenant: \(tenant), agentsRung: \(agentsRung), startedAt: \(startedAt))"
+    }
+}

@@ -25,28 +25,36 @@ extension PostgRESTCallStore: DeskStore {
     /// One conditional update: only a call neither answered nor finished gets the time, so a repeat
     /// keeps the first, and the row it returns says this request finished it. Claims (`claim_call_as`)
     /// queue on the same row, so one of the two is first and the other sees it. Otherwise the call is
-    /// read: once finished unanswered it stays so, and answered stays answered.
+    /// read: once finished unanswered it stays so, and answered stays answered. A call that is neither
+    /// was recorded between the update and the read (its ringing record, retried from a failing store
+    /// or made by another instance), and the update is made again, once.
     @discardableResult
     public func finishCall(_ callSid: String, at now: Date) async throws(StoreError) -> CallFinish {
         let operation = "finishing call \(callSid)"
-        let response = try await client.update(
-            PostgRESTQuery(
-                "calls",
-                select: ["call_sid"],
-                filters: [.eq("call_sid", callSid), .is("finished_at", .null), .is("answered_by", .null)]
-            ),
-            ["finished_at": PostgRESTTimestamp.format(now)],
-            preferences: PostgRESTPreferences(returning: .representation),
-            operation: operation
-        )
-        if !(try client.decode([FinishedRow].self, from: response, operation: operation)).isEmpty { return .finishedNow }
-        let rows = try await client.rows(
-            PostgRESTQuery("calls", select: ["answered_by", "finished_at"], filters: [.eq("call_sid", callSid)]),
-            as: FinishRow.self,
-            operation: operation
-        )
-        guard let row = rows.first else { return .unknown }
-        return row.answered_by == nil && row.finished_at != nil ? .finishedBefore : .notFinished
+        for _ in 0..<2 {
+            let response = try await client.update(
+                PostgRESTQuery(
+                    "calls",
+                    select: ["call_sid"],
+                    filters: [.eq("call_sid", callSid), .is("finished_at", .null), .is("answered_by", .null)]
+                ),
+                ["finished_at": PostgRESTTimestamp.format(now)],
+                preferences: PostgRESTPreferences(returning: .representation),
+                operation: operation
+            )
+            if !(try client.decode([FinishedRow].self, from: response, operation: operation)).isEmpty { return .finishedNow }
+            let rows = try await client.rows(
+                PostgRESTQuery("calls", select: ["answered_by", "finished_at"], filters: [.eq("call_sid", callSid)]),
+                as: FinishRow.self,
+                operation: operation
+            )
+            guard let row = rows.first else { return .unknown }
+            if row.answered_by != nil { return .notFinished }
+            if row.finished_at != nil { return .finishedBefore }
+        }
+        // Recorded in between, and still neither answered nor finished after a second update: something
+        // other than a call's record keeps changing the row.
+        throw .conflict("Call \(callSid) changed while it was being finished; try again")
     }
 
     public func ringEvents(forCall callSid: String, in tenant: TenantID) async throws(StoreError) -> [RingEvent] {

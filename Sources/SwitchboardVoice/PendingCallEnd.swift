@@ -50,8 +50,9 @@ public struct PendingCallEnd: StoreRetryItem {
     /// call over, and its voicemail finds the caller. Nil in the journals of earlier versions.
     public var unknownCall: UnknownCall?
 
-    /// What a callback told of a call the store may not know.
-    public struct UnknownCall: Equatable, Sendable, Codable {
+    /// What a callback told of a call the store may not know. Its description (in the retry's logs)
+    /// names the tenant alone: no log line of the service carries a caller's number.
+    public struct UnknownCall: Equatable, Sendable, Codable, CustomStringConvertible {
         /// The tenant the callback's URL named, else the default one (every other tenant's callbacks
         /// name theirs).
         public var tenant: TenantID
@@ -66,6 +67,9 @@ public struct PendingCallEnd: StoreRetryItem {
             self.caller = caller
             self.called = called
         }
+
+        /// The tenant alone.
+        public var description: String { "UnknownCall(tenant: \(tenant))" }
     }
 
     /// Creates a pending end.

@@ -21,8 +21,10 @@ public protocol StoreRetryItem: Equatable, Sendable, Codable {
 }
 
 /// Writes the store could not make while it was failing (``StoreError/isWorthRetrying``), made again in
-/// the background once it is back: the ends of agents' rings (``RingEventRetry``), so that dashboards'
-/// cards clear, and the ends of calls (``CallEndRetry``), so that agents are rung again.
+/// the background once it is back: the records of ringing calls (``RingingCallRetry``), so that calls
+/// reach the dashboards; the ends of agents' rings (``RingEventRetry``), so that dashboards' cards clear;
+/// the ends of calls (``CallEndRetry``), so that agents are rung again; and the claims of answering legs
+/// (``ClaimRetry``), so that an agent who talks is not rung.
 ///
 /// Items are tried oldest first, after a pause that doubles from 1 s to 30 s while the store keeps
 /// failing; one the store refuses for good is logged and dropped, and one older than ``lifetime`` is
@@ -114,6 +116,11 @@ public actor StoreRetry<Item: StoreRetryItem> {
 
     /// The items waiting.
     public var count: Int { pending.count }
+
+    /// Whether an item of the call `callSid` waits.
+    public func holds(callSid: String) -> Bool {
+        pending.contains { $0.item.callSid == callSid }
+    }
 
     /// Queues an item the store could not record. Returns false when it is not queued: one that may not
     /// wait (``StoreRetryItem/mayWait``), a full queue, or a stopped one.

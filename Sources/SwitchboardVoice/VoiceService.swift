@@ -41,8 +41,9 @@ public struct VoiceService<Store: CallStore>: Sendable {
     /// - Parameters:
     ///   - storeBudget: the longest the store may take per request before the caller goes to voicemail.
     ///   - spool: where voicemails the store refused are kept on disk until it takes them (see
-    ///     ``VoicemailOutbox``), and, in its `pending/`, the ring events and call ends waiting to be
-    ///     recorded (see ``StoreRetryJournal``); each starts with what a previous run left there.
+    ///     ``VoicemailOutbox``), and, in its `pending/`, the ringing calls, ring events, call ends and
+    ///     claims waiting to be recorded (see ``StoreRetryJournal``); each starts with what a previous
+    ///     run left there.
     public init(
         store: Store,
         configuration: RoutingConfiguration,
@@ -62,12 +63,6 @@ public struct VoiceService<Store: CallStore>: Sendable {
         func journal(_ name: String) -> StoreRetryJournal? {
             spool.map { StoreRetryJournal(directory: $0.directory + "/pending", name: name) }
         }
-        self.ringingCalls = RingingCallRetry(logger: logger, journal: journal("ringing-calls")) { (call) async throws(StoreError) in
-            try await budget.run { () async throws(StoreError) -> Bool in
-                try await store.recordRinging(call)
-                return true
-            }
-        }
         self.ringEvents = RingEventRetry(logger: logger, journal: journal("ring-events")) {
             (event) async throws(StoreError) in
             try await budget.run { () async throws(StoreError) -> Bool in try await Self.recordRingEvent(event, in: store).0 }
@@ -81,6 +76,16 @@ public struct VoiceService<Store: CallStore>: Sendable {
         ) {
             (end) async throws(StoreError) -> Bool in
             try await budget.run { () async throws(StoreError) -> Bool in try await Self.recordCallEnd(end, in: store, late: true) }
+        }
+        // A call whose end waits here too is recorded by that end, from what its callback said, once
+        // the store is back; made first, this record would list the call as ringing until then.
+        let callEnds = self.callEnds
+        self.ringingCalls = RingingCallRetry(logger: logger, journal: journal("ringing-calls")) { (call) async throws(StoreError) in
+            if await callEnds.holds(callSid: call.callSid) { return false }
+            return try await budget.run { () async throws(StoreError) -> Bool in
+                try await store.recordRinging(call)
+                return true
+            }
         }
         // A claim matters while its call lasts, four hours at most at Twilio.
         self.claims = ClaimRetry(
@@ -291,9 +296,9 @@ public struct VoiceService<Store: CallStore>: Sendable {
     ///   talked (their last call end is the dial's end). Nobody gets on a call that went to voicemail,
     ///   so that holds for a claim that won after the dial's end too, while the store missed it.
     /// - ``PendingCallEnd/Part/answered(wrapUpSeconds:)``: every agent on the call goes into wrap-up.
-    ///   The call is finished too, which changes nothing when a claim recorded its winner (a finish
+    ///   The call is finished first, which changes nothing when a claim recorded its winner (a finish
     ///   never takes an answered call) and stops it ringing when none did (the store failed during the
-    ///   claim and the agent was let through).
+    ///   claim and the agent was let through): that claim, recorded later, finds the call over.
     /// - ``PendingCallEnd/Part/agentLeg(identity:tenant:wrapUpSeconds:)``: that agent alone goes into
     ///   wrap-up, if still on the call; another agent on it (who retrieved it from a park) stays.
     ///
@@ -316,8 +321,11 @@ public struct VoiceService<Store: CallStore>: Sendable {
             try await store.endCall(end.callSid, at: end.occurredAt, wrapUpSeconds: 0, joinedBy: nil)
             return false
         case .answered(let wrapUp):
+            // Finished first: a claim that reaches the store between the two (retried from a failing
+            // store) then finds the call over, rather than putting its agent on it after the end.
+            let finished = try await finish(end, in: store).isFinished
             try await store.endCall(end.callSid, at: end.occurredAt, wrapUpSeconds: wrapUp, joinedBy: joinedBy)
-            return try await finish(end, in: store).isFinished
+            return finished
         case .agentLeg(let identity, let named, let wrapUp):
             let tenant = try await tenant(of: end.callSid, named: named, in: store)
             return try await store.endCall(end.callSid, of: identity, in: tenant, at: end.occurredAt, wrapUpSeconds: wrapUp, joinedBy: joinedBy)

@@ -72,8 +72,8 @@ import Testing
     @Test(arguments: [TestingSetup.router, .live])
     func anInboundCallStillRingsTheAgentsWithinTheBudget(setup: TestingSetup) async throws {
         try await Self.withLockedFile(setup) { client, locked in
-            // The routing read needs no lock; the ringing record cannot be written and is given up at
-            // the budget, and the decision stands (claims work without the record).
+            // The routing read needs no lock; the ringing record cannot be written, and the decision
+            // stands (claims work without the record) while the record waits.
             let (response, took) = try await Self.timedPost(client, "/twilio/voice", AppTests.voiceForm)
             #expect(response.status == .ok)
             #expect(String(buffer: response.body).components(separatedBy: "<Client ").count - 1 == 2)

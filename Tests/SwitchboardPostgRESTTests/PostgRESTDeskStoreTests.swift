@@ -136,6 +136,19 @@ import Testing
         #expect(try await store.finishCall("CAnone", at: Date(timeIntervalSince1970: 5)) == .unknown)
     }
 
+    /// The call's ringing record landed between the update and the read (a retry from a failing store,
+    /// or another instance): the read finds it ringing, and the update is made again.
+    @Test func aCallRecordedBetweenTheUpdateAndTheReadIsFinishedByASecondUpdate() async throws {
+        let transport = ScriptedTransport([
+            .success(HTTPResponse(status: 200, body: Array("[]".utf8))),
+            .success(HTTPResponse(status: 200, body: Array(#"[{"answered_by":null,"finished_at":null}]"#.utf8))),
+            .success(HTTPResponse(status: 200, body: Array(#"[{"call_sid":"CA1"}]"#.utf8))),
+        ])
+        let store = store(transport)
+        #expect(try await store.finishCall("CA1", at: Date(timeIntervalSince1970: 5)) == .finishedNow)
+        #expect(transport.requests.map(\.method) == [.patch, .get, .patch])
+    }
+
     @Test func retrievalOutcomesDecode() async throws {
         let parked =
             #"{"id":"\#(Self.id)","tenant_id":"acme","call_sid":"CA1","slot":"park","parked_by":"amy","#

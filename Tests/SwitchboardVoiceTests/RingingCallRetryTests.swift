@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SwitchboardCore
 import SwitchboardRouting
+import SwitchboardTestSupport
 import SwitchboardVoice
 import SwitchboardWebhooks
 import Testing
@@ -14,12 +15,12 @@ import Testing
     let caller = "+14155551234"
     let called = "+15005550006"
 
-    func service(_ store: SwitchableStore, spool: String? = nil) -> VoiceService<SwitchableStore> {
+    func service(_ store: SwitchableStore, spool: String? = nil, logger: Logger = Logger(label: "test")) -> VoiceService<SwitchableStore> {
         VoiceService(
             store: store,
             configuration: base.configuration,
             spool: spool.map { VoicemailSpool(directory: $0) },
-            logger: Logger(label: "test")
+            logger: logger
         )
     }
 
@@ -120,6 +121,38 @@ import Testing
         #expect(try await store.inner.voicemails(in: .default).map(\.caller) == [caller])
     }
 
+    /// The store was down for the whole call: its ringing record and its end both wait. The record,
+    /// which waited longer, is tried first once the store is back; the end waiting beside it records the
+    /// call, so the record is left to it, and no dashboard lists the call as ringing meanwhile.
+    @Test func aCallWhoseRecordAndEndBothWaitNeverRingsAgain() async throws {
+        let store = SwitchableStore(InMemoryCallStore(agents: base.agents(2)))
+        store.setRecent(RoutingSnapshot(tenant: .default, agents: base.agents(2)))
+        store.setDown(true)
+        let service = service(store)
+        #expect(await service.handle(.voice, form: base.voiceForm(callSid: "CAboth"), at: base.now).outcome == "ring")
+        #expect(await eventually { await service.ringingCalls.count == 1 })
+        // Each waits 1 s before its first try: the record's comes well before the end's.
+        try await Task.sleep(for: .milliseconds(600))
+        let ended = base.now.addingTimeInterval(20)
+        #expect(await service.handle(.dialStatus, form: dialStatus("CAboth", "no-answer"), at: ended).outcome == "voicemail")
+        #expect(await service.callEnds.count == 1)
+        store.setDown(false)
+        var listed: Set<String> = []
+        for _ in 0..<1000 {
+            listed.formUnion(try await store.inner.ringingCalls(in: .default).map(\.callSid))
+            if await service.ringingCalls.count == 0, await service.callEnds.count == 0 { break }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(listed.isEmpty, "the call rang again on the dashboards")
+        #expect(await service.ringingCalls.count == 0)
+        #expect(await service.callEnds.count == 0)
+        let call = try await store.inner.ringingCall("CAboth")
+        #expect(call?.caller == caller)
+        #expect(try await store.inner.finishCall("CAboth", at: ended) == .finishedBefore)
+        await service.ringingCalls.stop()
+        await service.callEnds.stop()
+    }
+
     /// The store was down as the call rang and as an agent answered (the leg was let through, its claim
     /// waiting), and is back when the conversation ends: the end records the call over, so the claim
     /// that reaches the store after it cannot put the agent on a call that is over, never rung again.
@@ -135,6 +168,7 @@ import Testing
         ]
         let answered = base.now.addingTimeInterval(3)
         #expect(await service.handle(.screen, form: leg, at: answered).outcome == "claim-unchecked")
+        #expect(await eventually { await service.ringingCalls.count == 1 }, "the failed record does not wait")
         await service.ringingCalls.stop()
         await service.claims.stop()
         store.setDown(false)
@@ -145,5 +179,45 @@ import Testing
         // The claim as the claims' retry makes it, after the end.
         #expect(try await store.claimCall("CAtalk", tenant: .default, agentIdentity: "agent_0", at: answered) == .callEnded)
         #expect(try await store.inner.agent(identity: "agent_0", in: .default).currentCallSid == nil)
+    }
+
+    /// The same, with the waiting claim reaching the store while the end is being recorded, between its
+    /// two writes: the call is finished before its agents' parts are ended, so the claim finds it over
+    /// whichever of the two it follows.
+    @Test func aClaimThatLandsWhileTheEndIsRecordedLeavesNoAgentOnTheCall() async throws {
+        let store = SwitchableStore(InMemoryCallStore(agents: base.agents(2)))
+        let answered = base.now.addingTimeInterval(3)
+        store.setAfterEndCall {
+            _ = try? await store.inner.claimCall("CAmid", tenant: .default, agentIdentity: "agent_0", at: answered)
+        }
+        let service = service(store)
+        let ended = base.now.addingTimeInterval(120)
+        #expect(await service.handle(.dialStatus, form: dialStatus("CAmid", "completed"), at: ended).outcome == "answered")
+        #expect(try await store.inner.finishCall("CAmid", at: ended) == .finishedBefore)
+        #expect(try await store.inner.callWinner("CAmid") == nil)
+        #expect(try await store.inner.agent(identity: "agent_0", in: .default).currentCallSid == nil, "the agent is on a call that is over")
+    }
+
+    /// What waits is logged when it is kept, and the caller's number (now in the ringing record and in
+    /// the call's end) is not: no log line of the service carries one.
+    @Test func theLogsOfWaitingRecordsAndEndsCarryNoPhoneNumber() async throws {
+        let recorder = LogRecorder()
+        let store = SwitchableStore(InMemoryCallStore(agents: base.agents(2)))
+        store.setRefusingRingingRecords(true)
+        let service = service(store, logger: recorder.logger())
+        #expect(await service.handle(.voice, form: base.voiceForm(callSid: "CAlog"), at: base.now).outcome == "ring")
+        store.setDown(true)
+        #expect(await service.handle(.dialStatus, form: dialStatus("CAlog", "no-answer"), at: base.now).outcome == "voicemail")
+        #expect(await service.ringingCalls.count == 1)
+        #expect(await service.callEnds.count == 1)
+        await service.ringingCalls.stop()
+        await service.callEnds.stop()
+        let kept = recorder.entries.filter { $0.message.contains("will be tried again") }
+        #expect(kept.count == 2, "\(recorder.messages)")
+        #expect(kept.allSatisfy { $0.metadata["item"]?.description.contains("CAlog") == true })
+        for entry in recorder.entries {
+            let text = entry.message + entry.metadata.values.map(\.description).joined(separator: " ")
+            #expect(!text.contains(caller) && !text.contains(called), "a log line carries a phone number: \(text)")
+        }
     }
 }

@@ -9,6 +9,9 @@ struct SwitchableStore: CallStore {
     let inner: InMemoryCallStore
     private let isDown = Box()
     private let refusesRingingRecords = Box()
+    private let afterEndCall = HookBox()
+
+    final class HookBox: Sendable { let value = Mutex<(@Sendable () async -> Void)?>(nil) }
     private let recent = RecentBox()
 
     final class Box: Sendable { let value = Mutex(false) }
@@ -18,6 +21,10 @@ struct SwitchableStore: CallStore {
 
     /// Takes the store down (true) or brings it back (false).
     func setDown(_ down: Bool) { isDown.value.withLock { $0 = down } }
+
+    /// Runs `hook` once, just after the next ``endCall(_:at:wrapUpSeconds:joinedBy:)``: what another
+    /// writer does between that write and the next.
+    func setAfterEndCall(_ hook: @escaping @Sendable () async -> Void) { afterEndCall.value.withLock { $0 = hook } }
 
     /// Makes ``recordRinging(_:)`` alone fail as a store that is down does (true), or work again (false):
     /// the routing read of a call works and its record does not.
@@ -125,7 +132,12 @@ struct SwitchableStore: CallStore {
 
     func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int, joinedBy: Date?) async throws(StoreError) {
         try gate()
-        return try await inner.endCall(callSid, at: now, wrapUpSeconds: wrapUpSeconds, joinedBy: joinedBy)
+        try await inner.endCall(callSid, at: now, wrapUpSeconds: wrapUpSeconds, joinedBy: joinedBy)
+        let hook = afterEndCall.value.withLock { (hook) in
+            defer { hook = nil }
+            return hook
+        }
+        if let hook { await hook() }
     }
 
     func recordRingEvent(_ event: RingEvent) async throws(StoreError) -> Bool {
