@@ -111,7 +111,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
         case .dialStatus: return await dialStatus(form, tenant: tenant, at: now)
         case .screen: return await screen(form, tenant: tenant, at: now)
         case .clientStatus: return await clientStatus(form, tenant: tenant, at: now)
-        case .voicemail: return VoiceReply(body: documents.voicemailRecorded, outcome: "voicemail-thanks")
+        case .voicemail: return await voicemailLeft(form, tenant: tenant, at: now)
         case .recordingStatus: return await recordingStatus(form, tenant: tenant, at: now)
         }
     }
@@ -341,6 +341,32 @@ public struct VoiceService<Store: CallStore>: Sendable {
         guard finish == .unknown, let record = end.unknownCallRecord else { return finish }
         try await store.recordRinging(record)
         return try await store.finishCall(end.callSid, at: end.occurredAt)
+    }
+
+    /// The caller left a message (`<Record action>`): thanks, and hang up. A call the store has no record
+    /// of (it came in while the store failed, and went straight to voicemail) is recorded from this
+    /// callback, finished: the recording's status callback names no caller, and the voicemail takes it,
+    /// and its tenant, from the call's record. The tenant is the one the URL names, else the number
+    /// called's (looked up now, the store being back), else the default one. A record the store cannot
+    /// make waits in ``ringingCalls``; the answer is the same either way.
+    private func voicemailLeft(_ form: FormParameters, tenant named: TenantID?, at now: Date) async -> VoiceReply {
+        let reply = VoiceReply(body: documents.voicemailRecorded, outcome: "voicemail-thanks")
+        guard let callSid = form["CallSid"], !callSid.isEmpty else { return reply }
+        let caller = form["From"] ?? ""
+        let called = form["To"] ?? ""
+        let call = RingingCall(callSid: callSid, tenant: named ?? .default, caller: caller, called: called, agentsRung: [], startedAt: now)
+        let store = self.store
+        do {
+            try await budget.run { [call] () async throws(StoreError) in
+                guard try await store.ringingCall(callSid) == nil else { return }
+                var found = call
+                if named == nil, let tenant = try await store.tenant(forCalledNumber: called) { found.tenant = tenant }
+                try await store.recordRinging(found)
+            }
+        } catch {
+            _ = await ringingCalls.keep(call, failing: error)
+        }
+        return reply
     }
 
     /// The answering agent's leg claims the parent call. A store failure lets the agent through: the

@@ -218,6 +218,41 @@ import Testing
         }
     }
 
+    /// A caller who went straight to voicemail while the file was locked (no record of the call) ends
+    /// the message while it still is: the caller is thanked at once, the call's record, with the caller,
+    /// waits and is made once the file is free, and the voicemail reported then gets the caller.
+    @Test(arguments: [TestingSetup.router, .live])
+    func aVoicemailLeftWhileTheFileIsLockedGetsItsCallerOnceItIsFree(setup: TestingSetup) async throws {
+        try await Self.withLockedFile(setup) { client, locked in
+            let action: FormParameters = [
+                "AccountSid": "AC1", "CallSid": "CAleft", "From": "+14155550199", "To": "+15005550006",
+                "RecordingUrl": "https://api.twilio.com/REleft", "RecordingDuration": "9",
+            ]
+            let (response, took) = try await Self.timedPost(client, "/twilio/voicemail", action)
+            #expect(response.status == .ok)
+            #expect(String(buffer: response.body).contains("<Hangup />"))
+            #expect(took < .seconds(2), "answered after \(took)")
+            let deadline = ContinuousClock.now + .seconds(20)
+            let queued = try await Self.metrics(client, containing: "switchboard_ringing_calls_waiting 1.0\n", by: deadline)
+            #expect(queued.contains("switchboard_ringing_calls_waiting 1.0\n"), "\(queued)")
+
+            try await locked.release()
+            var call = try await locked.store.ringingCall("CAleft")
+            while call == nil, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+                call = try await locked.store.ringingCall("CAleft")
+            }
+            #expect(call?.caller == "+14155550199")
+            #expect(try await locked.store.ringingCalls(in: .default).isEmpty, "the call is listed as ringing")
+            let status: FormParameters = [
+                "AccountSid": "AC1", "CallSid": "CAleft", "RecordingSid": "REleft", "RecordingUrl": "https://api.twilio.com/REleft",
+                "RecordingStatus": "completed", "RecordingDuration": "9",
+            ]
+            #expect(try await AppTests.post(client, "/twilio/recording-status", status).status == .ok)
+            #expect(try await locked.store.voicemails(in: .default).map(\.caller) == ["+14155550199"])
+        }
+    }
+
     /// A voicemail the store refused is kept in the spool, so the next start of the service stores it
     /// even when the first one stopped before the store came back.
     @Test(arguments: [TestingSetup.router, .live])

@@ -1,0 +1,87 @@
+import Foundation
+import Logging
+import SwitchboardCore
+import SwitchboardRouting
+import SwitchboardVoice
+import SwitchboardWebhooks
+import Testing
+
+/// A call that came in while the store failed went straight to voicemail with no record of it. The
+/// caller's `<Record action>` callback, which names the caller (the recording's status callback does
+/// not), records the call, so the voicemail gets the caller and its tenant.
+@Suite struct VoicemailLeftTests {
+    let base = VoiceServiceTests()
+    let caller = "+14155551234"
+
+    func service(_ store: SwitchableStore) -> VoiceService<SwitchableStore> {
+        VoiceService(store: store, configuration: base.configuration, logger: Logger(label: "test"))
+    }
+
+    func recordAction(_ callSid: String, to: String = "+15005550006") -> FormParameters {
+        [
+            "CallSid": callSid, "AccountSid": "AC1", "From": caller, "To": to, "RecordingUrl": "https://api.twilio.com/RE\(callSid)",
+            "RecordingDuration": "7",
+        ]
+    }
+
+    func recordingStatus(_ callSid: String) -> FormParameters {
+        [
+            "AccountSid": "AC1", "CallSid": callSid, "RecordingSid": "RE\(callSid)", "RecordingUrl": "https://api.twilio.com/RE\(callSid)",
+            "RecordingStatus": "completed", "RecordingDuration": "7",
+        ]
+    }
+
+    /// The number is another tenant's: the callback's URL names no tenant (the voice route could not
+    /// tell), so the number called decides, as the store, back by then, says.
+    @Test func aVoicemailLeftWhileTheStoreFailedAtTheCallsStartGetsTheCallerAndTheTenant() async throws {
+        let store = SwitchableStore(InMemoryCallStore(agents: base.agents(2, tenant: "acme")))
+        try await store.mapNumber("+15005550006", to: "acme")
+        let service = service(store)
+        store.setDown(true)
+        let voice = await service.handle(.voice, form: base.voiceForm(callSid: "CAout"), at: base.now)
+        #expect(voice.outcome == "voicemail")
+        #expect(voice.reason?.hasPrefix("store unavailable") == true, "\(voice.reason ?? "-")")
+        store.setDown(false)
+
+        let left = base.now.addingTimeInterval(40)
+        #expect(await service.handle(.voicemail, form: recordAction("CAout"), at: left).outcome == "voicemail-thanks")
+        let call = try await store.inner.ringingCall("CAout")
+        #expect(call == RingingCall(callSid: "CAout", tenant: "acme", caller: caller, called: "+15005550006", agentsRung: [], startedAt: left))
+        #expect(try await store.inner.ringingCalls(in: "acme").isEmpty, "recorded ringing")
+        #expect(await service.handle(.recordingStatus, form: recordingStatus("CAout"), at: left.addingTimeInterval(2)).outcome == "recorded")
+        let voicemails = try await store.inner.voicemails(in: "acme")
+        #expect(voicemails.map(\.caller) == [caller])
+        #expect(try await store.inner.voicemails(in: .default).isEmpty)
+    }
+
+    /// A call the store knows keeps its record as it is: the callback changes nothing.
+    @Test func aKnownCallsRecordIsLeftAsItIs() async throws {
+        let store = SwitchableStore(InMemoryCallStore(agents: base.agents(2)))
+        let service = service(store)
+        #expect(await service.handle(.voice, form: base.voiceForm(callSid: "CAknown"), at: base.now).outcome == "ring")
+        let before = try await store.inner.ringingCall("CAknown")
+        #expect(before?.agentsRung == ["agent_0", "agent_1"])
+        let left = base.now.addingTimeInterval(60)
+        #expect(await service.handle(.voicemail, form: recordAction("CAknown"), at: left).outcome == "voicemail-thanks")
+        #expect(try await store.inner.ringingCall("CAknown") == before)
+    }
+
+    /// The store still fails when the message ends: the caller is thanked all the same, and the record
+    /// waits until the store is back.
+    @Test func aRecordTheStoreCannotMakeYetWaits() async throws {
+        let store = SwitchableStore(InMemoryCallStore(agents: base.agents(1)))
+        let service = service(store)
+        store.setDown(true)
+        #expect(await service.handle(.voicemail, form: recordAction("CAwait"), at: base.now).outcome == "voicemail-thanks")
+        #expect(await service.ringingCalls.count == 1)
+        store.setDown(false)
+        var call: RingingCall?
+        for _ in 0..<1000 where call == nil {
+            try await Task.sleep(for: .milliseconds(10))
+            call = try await store.inner.ringingCall("CAwait")
+        }
+        #expect(call?.caller == caller)
+        #expect(call?.agentsRung == [])
+        await service.ringingCalls.stop()
+    }
+}
