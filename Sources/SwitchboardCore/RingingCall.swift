@@ -31,7 +31,7 @@ public struct RingingCall: Equatable, Sendable, Codable {
 }
 
 /// What logs show of a ringing call (a record waiting for a failing store, say): never the caller's
-/// number nor the number called, which no log line of the service carries.
+/// number, which no log line of the service carries, nor the number called.
 extension RingingCall: CustomStringConvertible {
     /// The call, its tenant, the agents rung and when.
     public var description: String {

@@ -52,9 +52,10 @@ extension PostgRESTCallStore: DeskStore {
             if row.answered_by != nil { return .notFinished }
             if row.finished_at != nil { return .finishedBefore }
         }
-        // Recorded in between, and still neither answered nor finished after a second update: something
-        // other than a call's record keeps changing the row.
-        throw .conflict("Call \(callSid) changed while it was being finished; try again")
+        // Still neither answered nor finished after a second update, which should have matched it (an
+        // update the project refuses without an error, say): not finished, as before this re-update,
+        // so an answered end still frees the call's agents.
+        return .notFinished
     }
 
     public func ringEvents(forCall callSid: String, in tenant: TenantID) async throws(StoreError) -> [RingEvent] {

@@ -117,9 +117,9 @@ public actor StoreRetry<Item: StoreRetryItem> {
     /// The items waiting.
     public var count: Int { pending.count }
 
-    /// Whether an item of the call `callSid` waits.
-    public func holds(callSid: String) -> Bool {
-        pending.contains { $0.item.callSid == callSid }
+    /// Whether an item that satisfies `predicate` waits.
+    public func holds(where predicate: (Item) -> Bool) -> Bool {
+        pending.contains { predicate($0.item) }
     }
 
     /// Queues an item the store could not record. Returns false when it is not queued: one that may not

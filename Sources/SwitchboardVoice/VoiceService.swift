@@ -77,13 +77,16 @@ public struct VoiceService<Store: CallStore>: Sendable {
             (end) async throws(StoreError) -> Bool in
             try await budget.run { () async throws(StoreError) -> Bool in try await Self.recordCallEnd(end, in: store, late: true) }
         }
-        // A call whose end waits here too is recorded by that end, from what its callback said, once
-        // the store is back; made first, this record would list the call as ringing until then.
+        // A call whose dial's end waits here too is recorded by that end, from what its callback said,
+        // once the store is back; made first, this record would list the call as ringing until then.
+        // A record with no tenant known (a voicemail route's, see `voicemailLeft`) takes the number
+        // called's, now that the store answers.
         let callEnds = self.callEnds
         self.ringingCalls = RingingCallRetry(logger: logger, journal: journal("ringing-calls")) { (call) async throws(StoreError) in
-            if await callEnds.holds(callSid: call.callSid) { return false }
+            let callSid = call.callSid
+            if await callEnds.holds(where: { $0.callSid == callSid && $0.unknownCall != nil }) { return false }
             return try await budget.run { () async throws(StoreError) -> Bool in
-                try await store.recordRinging(call)
+                try await store.recordRinging(Self.withTenantOfNumberCalled(call, in: store))
                 return true
             }
         }
@@ -346,9 +349,12 @@ public struct VoiceService<Store: CallStore>: Sendable {
     /// The caller left a message (`<Record action>`): thanks, and hang up. A call the store has no record
     /// of (it came in while the store failed, and went straight to voicemail) is recorded from this
     /// callback, finished: the recording's status callback names no caller, and the voicemail takes it,
-    /// and its tenant, from the call's record. The tenant is the one the URL names, else the number
-    /// called's (looked up now, the store being back), else the default one. A record the store cannot
-    /// make waits in ``ringingCalls``; the answer is the same either way.
+    /// and its tenant, from the call's record. The tenant is the number called's, looked up when the
+    /// record is made (now, or by ``ringingCalls`` where it waits while the store fails), else the
+    /// default one, where the voicemail of a number no tenant owns goes too. The record starts and
+    /// finishes now, and takes the place of a ringing record of the call still waiting in
+    /// ``ringingCalls`` (that one, made later, changes nothing): the ring is over once the caller
+    /// records. The answer is the same either way.
     private func voicemailLeft(_ form: FormParameters, tenant named: TenantID?, at now: Date) async -> VoiceReply {
         let reply = VoiceReply(body: documents.voicemailRecorded, outcome: "voicemail-thanks")
         guard let callSid = form["CallSid"], !callSid.isEmpty else { return reply }
@@ -359,14 +365,23 @@ public struct VoiceService<Store: CallStore>: Sendable {
         do {
             try await budget.run { [call] () async throws(StoreError) in
                 guard try await store.ringingCall(callSid) == nil else { return }
-                var found = call
-                if named == nil, let tenant = try await store.tenant(forCalledNumber: called) { found.tenant = tenant }
-                try await store.recordRinging(found)
+                try await store.recordRinging(named == nil ? Self.withTenantOfNumberCalled(call, in: store) : call)
             }
         } catch {
             _ = await ringingCalls.keep(call, failing: error)
         }
         return reply
+    }
+
+    /// `call` in the tenant of the number it called, when it is a record with no tenant known: one that
+    /// rang nobody, filed under the default tenant (the voicemail route's, made when the URL named
+    /// none). Any other is returned as it is. A number no tenant owns leaves it in the default tenant,
+    /// where its voicemail goes too.
+    static func withTenantOfNumberCalled(_ call: RingingCall, in store: Store) async throws(StoreError) -> RingingCall {
+        guard call.agentsRung.isEmpty, call.tenant == .default, !call.called.isEmpty else { return call }
+        var found = call
+        found.tenant = try await store.tenant(forCalledNumber: call.called) ?? .default
+        return found
     }
 
     /// The answering agent's leg claims the parent call. A store failure lets the agent through: the

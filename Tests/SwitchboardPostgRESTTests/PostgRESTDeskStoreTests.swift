@@ -149,6 +149,17 @@ import Testing
         #expect(transport.requests.map(\.method) == [.patch, .get, .patch])
     }
 
+    /// A row that a second update still does not match (a project that refuses the update without an
+    /// error) is not finished, as before the re-update, rather than an error that would drop the end.
+    @Test func aRowTheSecondUpdateStillMissesIsNotFinished() async throws {
+        let ringing = HTTPResponse(status: 200, body: Array(#"[{"answered_by":null,"finished_at":null}]"#.utf8))
+        let none = HTTPResponse(status: 200, body: Array("[]".utf8))
+        let transport = ScriptedTransport([.success(none), .success(ringing), .success(none), .success(ringing)])
+        let store = store(transport)
+        #expect(try await store.finishCall("CA1", at: Date(timeIntervalSince1970: 5)) == .notFinished)
+        #expect(transport.requests.map(\.method) == [.patch, .get, .patch, .get])
+    }
+
     @Test func retrievalOutcomesDecode() async throws {
         let parked =
             #"{"id":"\#(Self.id)","tenant_id":"acme","call_sid":"CA1","slot":"park","parked_by":"amy","#

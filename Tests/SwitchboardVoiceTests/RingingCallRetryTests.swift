@@ -181,9 +181,9 @@ import Testing
         #expect(try await store.inner.agent(identity: "agent_0", in: .default).currentCallSid == nil)
     }
 
-    /// The same, with the waiting claim reaching the store while the end is being recorded, between its
-    /// two writes: the call is finished before its agents' parts are ended, so the claim finds it over
-    /// whichever of the two it follows.
+    /// The same, with the waiting claim reaching the store just after the end's `endCall` write: where
+    /// that write came first (before the call was finished) the claim landed between the two and put
+    /// its agent on a call that was over. The call is now finished first, so the claim finds it over.
     @Test func aClaimThatLandsWhileTheEndIsRecordedLeavesNoAgentOnTheCall() async throws {
         let store = SwitchableStore(InMemoryCallStore(agents: base.agents(2)))
         let answered = base.now.addingTimeInterval(3)

@@ -54,7 +54,8 @@ import Testing
         #expect(try await store.inner.voicemails(in: .default).isEmpty)
     }
 
-    /// A call the store knows keeps its record as it is: the callback changes nothing.
+    /// A call the store knows keeps its record as it is: the callback changes nothing (a regression
+    /// check: a write that replaced the record would lose the agents rung).
     @Test func aKnownCallsRecordIsLeftAsItIs() async throws {
         let store = SwitchableStore(InMemoryCallStore(agents: base.agents(2)))
         let service = service(store)
@@ -67,9 +68,10 @@ import Testing
     }
 
     /// The store still fails when the message ends: the caller is thanked all the same, and the record
-    /// waits until the store is back.
-    @Test func aRecordTheStoreCannotMakeYetWaits() async throws {
-        let store = SwitchableStore(InMemoryCallStore(agents: base.agents(1)))
+    /// waits until the store is back, when the number called gives its tenant.
+    @Test func aRecordTheStoreCannotMakeYetWaitsAndTakesTheNumbersTenantOnceMade() async throws {
+        let store = SwitchableStore(InMemoryCallStore(agents: base.agents(1, tenant: "acme")))
+        try await store.mapNumber("+15005550006", to: "acme")
         let service = service(store)
         store.setDown(true)
         #expect(await service.handle(.voicemail, form: recordAction("CAwait"), at: base.now).outcome == "voicemail-thanks")
@@ -82,6 +84,7 @@ import Testing
         }
         #expect(call?.caller == caller)
         #expect(call?.agentsRung == [])
+        #expect(call?.tenant == "acme")
         await service.ringingCalls.stop()
     }
 }
