@@ -28,6 +28,17 @@ import Testing
         ["CallSid": callSid, "AccountSid": "AC1", "From": caller, "To": called, "DialCallStatus": status]
     }
 
+    /// A store that is down, with two available agents in memory, and a service that rang them for
+    /// `callSid` from that memory: the call's ringing record failed.
+    func ringWhileTheStoreIsDown(_ callSid: String) async throws -> (SwitchableStore, VoiceService<SwitchableStore>) {
+        let store = SwitchableStore(InMemoryCallStore(agents: base.agents(2)))
+        store.setRecent(RoutingSnapshot(tenant: .default, agents: base.agents(2)))
+        store.setDown(true)
+        let service = service(store)
+        #expect(await service.handle(.voice, form: base.voiceForm(callSid: callSid), at: base.now).outcome == "ring")
+        return (store, service)
+    }
+
     /// Waits up to 10 s for `condition`.
     func eventually(_ condition: () async throws -> Bool) async rethrows -> Bool {
         for _ in 0..<1000 {
@@ -38,11 +49,7 @@ import Testing
     }
 
     @Test func aRecordTheStoreMissedOnTheFastPathIsMadeOnceItIsBack() async throws {
-        let store = SwitchableStore(InMemoryCallStore(agents: base.agents(2)))
-        store.setRecent(RoutingSnapshot(tenant: .default, agents: base.agents(2)))
-        store.setDown(true)
-        let service = service(store)
-        #expect(await service.handle(.voice, form: base.voiceForm(callSid: "CAfast"), at: base.now).outcome == "ring")
+        let (store, service) = try await ringWhileTheStoreIsDown("CAfast")
         #expect(await eventually { await service.ringingCalls.count == 1 }, "the failed record does not wait")
         #expect(try await store.inner.ringingCall("CAfast") == nil)
         store.setDown(false)
@@ -91,11 +98,7 @@ import Testing
     /// records the call, finished, with what the callback says of it. The record retried later changes
     /// nothing, nor does a claim; the voicemail gets the caller.
     @Test func anUnansweredCallTheStoreNeverHeardOfIsRecordedAtItsEnd() async throws {
-        let store = SwitchableStore(InMemoryCallStore(agents: base.agents(2)))
-        store.setRecent(RoutingSnapshot(tenant: .default, agents: base.agents(2)))
-        store.setDown(true)
-        let service = service(store)
-        #expect(await service.handle(.voice, form: base.voiceForm(callSid: "CAend"), at: base.now).outcome == "ring")
+        let (store, service) = try await ringWhileTheStoreIsDown("CAend")
         #expect(await eventually { await service.ringingCalls.count == 1 })
         // Dropped here, and made by hand below once the end is recorded: what a retry that comes late does.
         await service.ringingCalls.stop()
@@ -125,11 +128,7 @@ import Testing
     /// which waited longer, is tried first once the store is back; the end waiting beside it records the
     /// call, so the record is left to it, and no dashboard lists the call as ringing meanwhile.
     @Test func aCallWhoseRecordAndEndBothWaitNeverRingsAgain() async throws {
-        let store = SwitchableStore(InMemoryCallStore(agents: base.agents(2)))
-        store.setRecent(RoutingSnapshot(tenant: .default, agents: base.agents(2)))
-        store.setDown(true)
-        let service = service(store)
-        #expect(await service.handle(.voice, form: base.voiceForm(callSid: "CAboth"), at: base.now).outcome == "ring")
+        let (store, service) = try await ringWhileTheStoreIsDown("CAboth")
         #expect(await eventually { await service.ringingCalls.count == 1 })
         // Each waits 1 s before its first try: the record's comes well before the end's.
         try await Task.sleep(for: .milliseconds(600))
@@ -157,11 +156,7 @@ import Testing
     /// waiting), and is back when the conversation ends: the end records the call over, so the claim
     /// that reaches the store after it cannot put the agent on a call that is over, never rung again.
     @Test func anAnsweredCallTheStoreNeverHeardOfLeavesNoAgentOnIt() async throws {
-        let store = SwitchableStore(InMemoryCallStore(agents: base.agents(2)))
-        store.setRecent(RoutingSnapshot(tenant: .default, agents: base.agents(2)))
-        store.setDown(true)
-        let service = service(store)
-        #expect(await service.handle(.voice, form: base.voiceForm(callSid: "CAtalk"), at: base.now).outcome == "ring")
+        let (store, service) = try await ringWhileTheStoreIsDown("CAtalk")
         let leg: FormParameters = [
             "CallSid": "CAleg", "ParentCallSid": "CAtalk", "AccountSid": "AC1", "From": caller, "To": "client:agent_0",
             "CallStatus": "in-progress",
