@@ -28,6 +28,12 @@ public struct RingingCall: Equatable, Sendable, Codable {
         self.agentsRung = agentsRung
         self.startedAt = startedAt
     }
+
+    /// The record of a call that rang nobody, which ``CallStore/recordRinging(_:)`` records finished at
+    /// its start, `at`: a call that went to voicemail at once, or one the store first hears of as it ends.
+    public static func rangNobody(callSid: String, tenant: TenantID, caller: String, called: String, at: Date) -> RingingCall {
+        RingingCall(callSid: callSid, tenant: tenant, caller: caller, called: called, agentsRung: [], startedAt: at)
+    }
 }
 
 /// What logs show of a ringing call (a record waiting for a failing store, say): never the caller's

@@ -84,7 +84,7 @@ public struct PendingCallEnd: StoreRetryItem {
     /// ``CallStore/recordRinging(_:)`` records finished at its start, here the end.
     public var unknownCallRecord: RingingCall? {
         unknownCall.map {
-            RingingCall(callSid: callSid, tenant: $0.tenant, caller: $0.caller, called: $0.called, agentsRung: [], startedAt: occurredAt)
+            RingingCall.rangNobody(callSid: callSid, tenant: $0.tenant, caller: $0.caller, called: $0.called, at: occurredAt)
         }
     }
 

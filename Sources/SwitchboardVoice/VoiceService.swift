@@ -358,14 +358,12 @@ public struct VoiceService<Store: CallStore>: Sendable {
     private func voicemailLeft(_ form: FormParameters, tenant named: TenantID?, at now: Date) async -> VoiceReply {
         let reply = VoiceReply(body: documents.voicemailRecorded, outcome: "voicemail-thanks")
         guard let callSid = form["CallSid"], !callSid.isEmpty else { return reply }
-        let caller = form["From"] ?? ""
-        let called = form["To"] ?? ""
-        let call = RingingCall(callSid: callSid, tenant: named ?? .default, caller: caller, called: called, agentsRung: [], startedAt: now)
+        let call = RingingCall.rangNobody(callSid: callSid, tenant: named ?? .default, caller: form["From"] ?? "", called: form["To"] ?? "", at: now)
         let store = self.store
         do {
             try await budget.run { [call] () async throws(StoreError) in
                 guard try await store.ringingCall(callSid) == nil else { return }
-                try await store.recordRinging(named == nil ? Self.withTenantOfNumberCalled(call, in: store) : call)
+                try await store.recordRinging(Self.withTenantOfNumberCalled(call, in: store))
             }
         } catch {
             _ = await ringingCalls.keep(call, failing: error)
