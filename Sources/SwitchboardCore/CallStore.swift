@@ -162,6 +162,16 @@ public protocol CallStore: Sendable {
     /// The tenant's newest `limit` voicemails (all of them when nil), newest first.
     func voicemails(in tenant: TenantID, limit: Int?) async throws(StoreError) -> [Voicemail]
 
+    /// Gives the voicemails of `callSid` that name no caller the caller of the call's record, and its
+    /// tenant where they were filed under the default tenant. Such a voicemail was stored before the
+    /// store had any record of its call (a record retried from a failing store, or made from a later
+    /// callback): the recording's status callback names no caller, and the URL of a call whose tenant
+    /// was never known names none either. A record that names no caller (one a claim created) changes
+    /// nothing, nor does a call the store has no record of. Answers how many voicemails changed; a
+    /// repeat changes none.
+    @discardableResult
+    func attachVoicemails(toCall callSid: String) async throws(StoreError) -> Int
+
     /// Succeeds when the store can serve calls: it answers, and (the embedded store) takes a write to
     /// the file it opened.
     func checkReady() async throws(StoreError)

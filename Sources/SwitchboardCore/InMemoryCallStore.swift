@@ -276,5 +276,18 @@ public actor InMemoryCallStore: CallStore {
         return limit.map { Array(newestFirst.prefix(max($0, 0))) } ?? newestFirst
     }
 
+    @discardableResult
+    public func attachVoicemails(toCall callSid: String) throws(StoreError) -> Int {
+        guard let call = calls[callSid]?.call, !call.caller.isEmpty else { return 0 }
+        var attached = 0
+        for (recordingSid, var voicemail) in voicemailsBySid where voicemail.callSid == callSid && voicemail.caller == nil {
+            voicemail.caller = call.caller
+            if voicemail.tenant == .default { voicemail.tenant = call.tenant }
+            voicemailsBySid[recordingSid] = voicemail
+            attached += 1
+        }
+        return attached
+    }
+
     public func checkReady() throws(StoreError) {}
 }

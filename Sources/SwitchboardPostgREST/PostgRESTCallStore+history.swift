@@ -47,6 +47,34 @@ extension PostgRESTCallStore {
         return !(try client.decode([RecordingSidRow].self, from: response, operation: operation)).isEmpty
     }
 
+    /// The call's record read, then one update of its voicemails with no caller (two when the call is
+    /// not the default tenant's: those filed under the default tenant also move to the call's). The
+    /// migration `voicemails_without_caller` indexes those voicemails by call.
+    @discardableResult
+    public func attachVoicemails(toCall callSid: String) async throws(StoreError) -> Int {
+        guard let call = try await ringingCall(callSid), !call.caller.isEmpty else { return 0 }
+        let operation = "attaching the voicemails of call \(callSid) to its record"
+        let withoutCaller: [PostgRESTFilter] = [.eq("call_sid", callSid), .is("caller", .null)]
+        var updates: [(filters: [PostgRESTFilter], changes: [String: String])] = []
+        if call.tenant != .default {
+            updates.append(
+                (withoutCaller + [.eq("tenant_id", TenantID.default.rawValue)], ["caller": call.caller, "tenant_id": call.tenant.rawValue])
+            )
+        }
+        updates.append((withoutCaller, ["caller": call.caller]))
+        var attached = 0
+        for update in updates {
+            let response = try await client.update(
+                PostgRESTQuery("voicemails", select: ["recording_sid"], filters: update.filters),
+                update.changes,
+                preferences: PostgRESTPreferences(returning: .representation),
+                operation: operation
+            )
+            attached += try client.decode([RecordingSidRow].self, from: response, operation: operation).count
+        }
+        return attached
+    }
+
     public func voicemails(in tenant: TenantID, limit: Int?) async throws(StoreError) -> [Voicemail] {
         let query = PostgRESTQuery(
             "voicemails",

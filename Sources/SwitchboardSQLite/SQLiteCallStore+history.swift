@@ -80,6 +80,25 @@ extension SQLiteCallStore {
         return !inserted.isEmpty
     }
 
+    /// One update, which finds the voicemails through the index of those with no caller (``SQLiteSchema``,
+    /// version 10): a call's record made late, by a retry, costs no scan of the tenant's voicemails.
+    @discardableResult
+    public func attachVoicemails(toCall callSid: String) async throws(StoreError) -> Int {
+        let attached = try await session.transaction { (runner) throws(StoreError) in
+            try runner.rows(
+                """
+                UPDATE voicemails
+                SET caller = calls.caller, tenant = CASE voicemails.tenant WHEN ?2 THEN calls.tenant ELSE voicemails.tenant END
+                FROM calls
+                WHERE voicemails.call_sid = ?1 AND voicemails.caller IS NULL AND calls.call_sid = ?1 AND calls.caller <> ''
+                RETURNING voicemails.recording_sid
+                """,
+                [.text(callSid), .text(TenantID.default.rawValue)]
+            )
+        }
+        return attached.count
+    }
+
     /// The tenant's newest `limit` voicemails (all when nil), newest first; ties by recording SID.
     public func voicemails(in tenant: TenantID, limit: Int?) async throws(StoreError) -> [Voicemail] {
         let rows = try await session.read { (runner) throws(StoreError) in

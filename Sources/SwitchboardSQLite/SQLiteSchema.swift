@@ -10,7 +10,7 @@ import SwitchboardCore
 enum SQLiteSchema {
     /// Migrations in order; migration `n` (from 1) takes the schema from version `n - 1` to `n`. Add new
     /// ones at the end; never edit a released one.
-    static let migrations: [[String]] = [version1, version2, version3, version4, version5, version6, version7, version8, version9]
+    static let migrations: [[String]] = [version1, version2, version3, version4, version5, version6, version7, version8, version9, version10]
 
     /// The version this build writes and reads.
     static var currentVersion: Int { migrations.count }
@@ -359,6 +359,20 @@ enum SQLiteSchema {
         "ALTER TABLE agents ADD COLUMN retired_at REAL CHECK (retired_at IS NULL OR presence = 'offline')",
         retireDuplicateIdentities,
         identityIndex,
+    ]
+
+    /// The voicemails stored before their call's record, which names their caller (see
+    /// `SQLiteCallStore.attachVoicemails(toCall:)`), found by call. Partial: the voicemails with a caller,
+    /// nearly all of them, cost it nothing. Those stored that way before this version get what their
+    /// calls' records hold now, by the same rule. Never edit it.
+    private static let version10: [String] = [
+        "CREATE INDEX IF NOT EXISTS voicemails_without_caller ON voicemails (call_sid) WHERE caller IS NULL",
+        """
+        UPDATE voicemails
+        SET caller = calls.caller, tenant = CASE voicemails.tenant WHEN 'default' THEN calls.tenant ELSE voicemails.tenant END
+        FROM calls
+        WHERE voicemails.caller IS NULL AND calls.call_sid = voicemails.call_sid AND calls.caller <> ''
+        """,
     ]
 
     /// Retires every record of an identity current in several tenants but the one most in use (on a

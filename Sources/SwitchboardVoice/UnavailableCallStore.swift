@@ -60,5 +60,6 @@ public struct UnavailableCallStore: CallStore {
     public func ringEvents(in tenant: TenantID, after sequence: Int64, limit: Int) async throws(StoreError) -> [RingEvent] { try await down() }
     public func saveVoicemail(_ voicemail: Voicemail) async throws(StoreError) -> Bool { try await down() }
     public func voicemails(in tenant: TenantID, limit: Int?) async throws(StoreError) -> [Voicemail] { try await down() }
+    public func attachVoicemails(toCall callSid: String) async throws(StoreError) -> Int { try await down() }
     public func checkReady() async throws(StoreError) { try await down() as Void }
 }

@@ -86,7 +86,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
             let callSid = call.callSid
             if await callEnds.holds(where: { $0.callSid == callSid && $0.unknownCall != nil }) { return false }
             return try await budget.run { () async throws(StoreError) -> Bool in
-                try await store.recordRinging(Self.withTenantOfNumberCalled(call, in: store))
+                try await Self.recordLate(Self.withTenantOfNumberCalled(call, in: store), in: store)
                 return true
             }
         }
@@ -342,14 +342,23 @@ public struct VoiceService<Store: CallStore>: Sendable {
     private static func finish(_ end: PendingCallEnd, in store: Store) async throws(StoreError) -> CallFinish {
         let finish = try await store.finishCall(end.callSid, at: end.occurredAt)
         guard finish == .unknown, let record = end.unknownCallRecord else { return finish }
-        try await store.recordRinging(record)
+        try await recordLate(record, in: store)
         return try await store.finishCall(end.callSid, at: end.occurredAt)
+    }
+
+    /// Records a call once it is under way or over (from a later callback, or retried once a failing
+    /// store is back), then gives its voicemails stored meanwhile, which found no record to take the
+    /// caller and tenant from, what the store's record now holds
+    /// (``CallStore/attachVoicemails(toCall:)``). A record already there is kept, and gives them its own.
+    static func recordLate(_ call: RingingCall, in store: Store) async throws(StoreError) {
+        try await store.recordRinging(call)
+        try await store.attachVoicemails(toCall: call.callSid)
     }
 
     /// The caller left a message (`<Record action>`): thanks, and hang up. A call the store has no record
     /// of (it came in while the store failed, and went straight to voicemail) is recorded from this
     /// callback, finished: the recording's status callback names no caller, and the voicemail takes it,
-    /// and its tenant, from the call's record. The tenant is the number called's, looked up when the
+    /// and its tenant, from the call's record, whichever Twilio sends first. The tenant is the number called's, looked up when the
     /// record is made (now, or by ``ringingCalls`` where it waits while the store fails), else the
     /// default one, where the voicemail of a number no tenant owns goes too. The record starts and
     /// finishes now, and takes the place of a ringing record of the call still waiting in
@@ -363,7 +372,7 @@ public struct VoiceService<Store: CallStore>: Sendable {
         do {
             try await budget.run { [call] () async throws(StoreError) in
                 guard try await store.ringingCall(callSid) == nil else { return }
-                try await store.recordRinging(Self.withTenantOfNumberCalled(call, in: store))
+                try await Self.recordLate(Self.withTenantOfNumberCalled(call, in: store), in: store)
             }
         } catch {
             _ = await ringingCalls.keep(call, failing: error)
@@ -580,8 +589,9 @@ public struct VoiceService<Store: CallStore>: Sendable {
 
     /// Stores the voicemail of a completed recording, in the tenant of the call it belongs to (the one
     /// its callback's URL named, else the call's record's, else the default tenant) with the caller the
-    /// record holds. True when stored, false when already there. The outbox saves through it, and so does
-    /// `switchboard voicemails retry-rejected`.
+    /// record holds. A call with no record yet gives its voicemail no caller; its record, made later
+    /// (``recordLate(_:in:)``), gives it the caller and tenant. True when stored, false when already there.
+    /// The outbox saves through it, and so does `switchboard voicemails retry-rejected`.
     public static func saveVoicemail(
         of callback: RecordingStatusCallback,
         receivedAt: Date,
@@ -598,7 +608,12 @@ public struct VoiceService<Store: CallStore>: Sendable {
             durationSeconds: callback.recordingDuration,
             receivedAt: receivedAt
         )
-        return try await store.saveVoicemail(voicemail)
+        let stored = try await store.saveVoicemail(voicemail)
+        // No record to take the caller from: one made since the read (retried, or the `<Record action>`
+        // callback's) found no voicemail to give it to, so it is given now. Also on a repeat, which
+        // follows a failure of this step.
+        if call == nil { try await store.attachVoicemails(toCall: callback.callSid) }
+        return stored
     }
 
     /// The metrics and log word of a claim's outcome: `prefix` then `-won`, `-lost`, `-busy` or `-ended`.

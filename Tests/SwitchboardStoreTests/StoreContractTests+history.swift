@@ -157,4 +157,78 @@ extension StoreContractTests {
             #expect(try await store.voicemails(in: "other", limit: 2).isEmpty)
         }
     }
+
+    /// A voicemail stored before any record of its call names no caller (the recording's status
+    /// callback carries none) and, when its tenant was never known, sits in the default tenant. The
+    /// record, made later, gives it both; a voicemail whose URL named its tenant keeps that tenant, one
+    /// with a caller is left alone, and so are other calls' voicemails.
+    @Test(arguments: StoreKind.allCases)
+    func aCallsRecordMadeAfterItsVoicemailGivesItTheCallerAndTenant(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            func voicemail(_ recordingSid: String, call: String, tenant: TenantID, caller: String? = nil, at seconds: Int) -> Voicemail {
+                Voicemail(
+                    recordingSid: recordingSid,
+                    callSid: call,
+                    tenant: tenant,
+                    caller: caller,
+                    recordingURL: "https://api.twilio.com/\(recordingSid)",
+                    durationSeconds: 5,
+                    receivedAt: Clock.at(seconds)
+                )
+            }
+            let unfiled = voicemail("RE-unfiled", call: "CA-late", tenant: .default, at: 10)
+            let named = voicemail("RE-named", call: "CA-late", tenant: "beta", at: 11)
+            let withCaller = voicemail("RE-caller", call: "CA-late", tenant: .default, caller: "+15550009", at: 12)
+            let otherCall = voicemail("RE-other", call: "CA-other", tenant: .default, at: 13)
+            for stored in [unfiled, named, withCaller, otherCall] { #expect(try await store.saveVoicemail(stored)) }
+            #expect(try await store.attachVoicemails(toCall: "CA-late") == 0, "no record of the call yet")
+
+            try await store.recordRinging(
+                RingingCall(callSid: "CA-late", tenant: "acme", caller: "+15550001", called: "+15005550006", agentsRung: [], startedAt: Clock.at(9))
+            )
+            #expect(try await store.attachVoicemails(toCall: "CA-late") == 2)
+            var attached = unfiled
+            attached.caller = "+15550001"
+            attached.tenant = "acme"
+            #expect(try await store.voicemails(in: "acme") == [attached])
+            var namedAttached = named
+            namedAttached.caller = "+15550001"
+            #expect(try await store.voicemails(in: "beta") == [namedAttached])
+            #expect(try await store.voicemails(in: .default) == [otherCall, withCaller])
+            #expect(try await store.attachVoicemails(toCall: "CA-late") == 0, "a repeat changes nothing")
+        }
+    }
+
+    /// A record a claim created names no caller: it gives a voicemail nothing, which keeps it for the
+    /// record that names one; in the call's own tenant, the default one, a voicemail stays there.
+    @Test(arguments: StoreKind.allCases)
+    func aRecordWithNoCallerGivesAVoicemailNothing(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.upsertAgent(.new("amy"))
+            let early = Voicemail(
+                recordingSid: "RE-claimed",
+                callSid: "CA-claimed",
+                tenant: .default,
+                caller: nil,
+                recordingURL: "https://api.twilio.com/RE-claimed",
+                durationSeconds: nil,
+                receivedAt: Clock.at(20)
+            )
+            #expect(try await store.saveVoicemail(early))
+            #expect(try await store.claimCall("CA-claimed", tenant: .default, agentIdentity: "amy", at: Clock.at(5)) == .won)
+            #expect(try await store.attachVoicemails(toCall: "CA-claimed") == 0)
+            #expect(try await store.voicemails(in: .default) == [early])
+
+            try await store.recordRinging(.ringing("CA-default", tenant: .default, at: 1))
+            var other = early
+            other.recordingSid = "RE-default"
+            other.callSid = "CA-default"
+            #expect(try await store.saveVoicemail(other))
+            #expect(try await store.attachVoicemails(toCall: "CA-default") == 1)
+            let caller = try #require(try await store.ringingCall("CA-default")).caller
+            #expect(!caller.isEmpty)
+            other.caller = caller
+            #expect(try await store.voicemails(in: .default) == [early, other])
+        }
+    }
 }

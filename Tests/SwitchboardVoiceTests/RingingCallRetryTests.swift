@@ -215,4 +215,36 @@ import Testing
             #expect(!text.contains(caller) && !text.contains(called), "a log line carries a phone number: \(text)")
         }
     }
+
+    /// The voicemail's retry and the call's record's are not ordered: when the voicemail's comes first,
+    /// it is stored with no caller, and the record, made next, gives it the caller. The record is the
+    /// ringing record's retry, or, when the dial's end waits too, the end's record of the call.
+    @Test(arguments: [false, true])
+    func aVoicemailSavedBeforeItsCallsWaitingRecordGetsTheCallerWhenTheRecordIsMade(endWaits: Bool) async throws {
+        let (store, service) = try await ringWhileTheStoreIsDown("CAvm")
+        #expect(await eventually { await service.ringingCalls.count == 1 }, "the failed record does not wait")
+        if endWaits {
+            #expect(
+                await service.handle(.dialStatus, form: dialStatus("CAvm", "no-answer"), at: base.now.addingTimeInterval(20)).outcome == "voicemail"
+            )
+            #expect(await service.callEnds.count == 1)
+        }
+        let status: FormParameters = [
+            "AccountSid": "AC1", "CallSid": "CAvm", "RecordingSid": "RECAvm", "RecordingUrl": "https://api.twilio.com/RECAvm",
+            "RecordingStatus": "completed", "RecordingDuration": "7",
+        ]
+        #expect(await service.handle(.recordingStatus, form: status, at: base.now.addingTimeInterval(30)).outcome == "voicemail-queued")
+        store.setRefusingRingingRecords(true)
+        store.setDown(false)
+        #expect(try await eventually { try await !store.inner.voicemails(in: .default).isEmpty }, "the voicemail is not saved")
+        #expect(try await store.inner.voicemails(in: .default).map(\.caller) == [nil])
+        store.setRefusingRingingRecords(false)
+        #expect(try await eventually { try await store.inner.voicemails(in: .default).map(\.caller) == [caller] })
+        #expect(await eventually { await service.ringingCalls.count == 0 })
+        #expect(await eventually { await service.callEnds.count == 0 })
+        #expect(try await store.inner.ringingCall("CAvm")?.agentsRung == (endWaits ? [] : ["agent_0", "agent_1"]))
+        await service.ringingCalls.stop()
+        await service.callEnds.stop()
+        await service.outbox.stop()
+    }
 }

@@ -10,8 +10,19 @@ struct SwitchableStore: CallStore {
     private let isDown = Box()
     private let refusesRingingRecords = Box()
     private let afterEndCall = HookBox()
+    private let beforeSaveVoicemail = HookBox()
 
-    final class HookBox: Sendable { let value = Mutex<(@Sendable () async -> Void)?>(nil) }
+    /// A hook run once: ``take()`` hands it out and clears it.
+    final class HookBox: Sendable {
+        let value = Mutex<(@Sendable () async -> Void)?>(nil)
+
+        func take() -> (@Sendable () async -> Void)? {
+            value.withLock { (hook) in
+                defer { hook = nil }
+                return hook
+            }
+        }
+    }
     private let recent = RecentBox()
 
     final class Box: Sendable { let value = Mutex(false) }
@@ -25,6 +36,10 @@ struct SwitchableStore: CallStore {
     /// Runs `hook` once, just after the next ``endCall(_:at:wrapUpSeconds:joinedBy:)``: what another
     /// writer does between that write and the next.
     func setAfterEndCall(_ hook: @escaping @Sendable () async -> Void) { afterEndCall.value.withLock { $0 = hook } }
+
+    /// Runs `hook` once, just before the next ``saveVoicemail(_:)``: what another writer does between the
+    /// service's read of the call and its save of the voicemail.
+    func setBeforeSaveVoicemail(_ hook: @escaping @Sendable () async -> Void) { beforeSaveVoicemail.value.withLock { $0 = hook } }
 
     /// Makes ``recordRinging(_:)`` alone fail as a store that is down does (true), or work again (false):
     /// the routing read of a call works and its record does not.
@@ -133,11 +148,7 @@ struct SwitchableStore: CallStore {
     func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int, joinedBy: Date?) async throws(StoreError) {
         try gate()
         try await inner.endCall(callSid, at: now, wrapUpSeconds: wrapUpSeconds, joinedBy: joinedBy)
-        let hook = afterEndCall.value.withLock { (hook) in
-            defer { hook = nil }
-            return hook
-        }
-        if let hook { await hook() }
+        if let hook = afterEndCall.take() { await hook() }
     }
 
     func recordRingEvent(_ event: RingEvent) async throws(StoreError) -> Bool {
@@ -152,12 +163,18 @@ struct SwitchableStore: CallStore {
 
     func saveVoicemail(_ voicemail: Voicemail) async throws(StoreError) -> Bool {
         try gate()
+        if let hook = beforeSaveVoicemail.take() { await hook() }
         return try await inner.saveVoicemail(voicemail)
     }
 
     func voicemails(in tenant: TenantID, limit: Int?) async throws(StoreError) -> [Voicemail] {
         try gate()
         return try await inner.voicemails(in: tenant, limit: limit)
+    }
+
+    func attachVoicemails(toCall callSid: String) async throws(StoreError) -> Int {
+        try gate()
+        return try await inner.attachVoicemails(toCall: callSid)
     }
 
     func checkReady() async throws(StoreError) {

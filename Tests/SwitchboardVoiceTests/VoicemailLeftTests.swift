@@ -87,4 +87,38 @@ import Testing
         #expect(call?.tenant == "acme")
         await service.ringingCalls.stop()
     }
+
+    /// Twilio does not promise its callbacks' order: the recording's status can come before the
+    /// `<Record action>`. The voicemail, stored first with no record to take the caller and tenant from,
+    /// gets both when that callback records the call.
+    @Test func aVoicemailStoredBeforeTheRecordActionGetsTheCallerAndTheTenantFromIt() async throws {
+        let store = SwitchableStore(InMemoryCallStore(agents: base.agents(2, tenant: "acme")))
+        try await store.mapNumber("+15005550006", to: "acme")
+        let service = service(store)
+        store.setDown(true)
+        #expect(await service.handle(.voice, form: base.voiceForm(callSid: "CAfirst"), at: base.now).outcome == "voicemail")
+        store.setDown(false)
+
+        let left = base.now.addingTimeInterval(40)
+        #expect(await service.handle(.recordingStatus, form: recordingStatus("CAfirst"), at: left).outcome == "recorded")
+        #expect(try await store.inner.voicemails(in: .default).map(\.caller) == [nil], "no record to take the caller from yet")
+        #expect(await service.handle(.voicemail, form: recordAction("CAfirst"), at: left.addingTimeInterval(1)).outcome == "voicemail-thanks")
+        #expect(try await store.inner.voicemails(in: "acme").map(\.caller) == [caller])
+        #expect(try await store.inner.voicemails(in: .default).isEmpty)
+    }
+
+    /// The call's record lands between the voicemail's read of it and its save (made by a retry, or
+    /// another instance): the record found no voicemail to give the caller to, so the save gives it.
+    @Test func aRecordMadeWhileItsVoicemailIsSavedStillGivesItTheCaller() async throws {
+        let store = SwitchableStore(InMemoryCallStore(agents: base.agents(1, tenant: "acme")))
+        let service = service(store)
+        let record = RingingCall.rangNobody(callSid: "CArace", tenant: "acme", caller: caller, called: "+15005550006", at: base.now)
+        store.setBeforeSaveVoicemail {
+            try? await store.inner.recordRinging(record)
+            #expect((try? await store.inner.attachVoicemails(toCall: "CArace")) == 0, "the voicemail is not stored yet")
+        }
+        #expect(await service.handle(.recordingStatus, form: recordingStatus("CArace"), at: base.now.addingTimeInterval(30)).outcome == "recorded")
+        #expect(try await store.inner.voicemails(in: "acme").map(\.caller) == [caller])
+        #expect(try await store.inner.voicemails(in: .default).isEmpty)
+    }
 }
