@@ -47,21 +47,25 @@ extension PostgRESTCallStore {
         return !(try client.decode([RecordingSidRow].self, from: response, operation: operation)).isEmpty
     }
 
-    /// The call's record read, then one update of its voicemails with no caller (two when the call is
-    /// not the default tenant's: those filed under the default tenant also move to the call's). The
-    /// migration `voicemails_without_caller` indexes those voicemails by call.
+    /// The call's record read, then one update of its voicemails with no caller; two when the call is
+    /// not the default tenant's, one for those filed under the default tenant (caller and tenant) and
+    /// one for the others (caller). Each voicemail changes in one update, caller and tenant together: a
+    /// voicemail stored in the default tenant between the two updates is left to the next attach (its
+    /// own save's), never given the caller while it stays in the default tenant, where no later attach
+    /// would find it. The migration `voicemails_without_caller` indexes those voicemails by call.
     @discardableResult
     public func attachVoicemails(toCall callSid: String) async throws(StoreError) -> Int {
         guard let call = try await ringingCall(callSid), !call.caller.isEmpty else { return 0 }
         let operation = "attaching the voicemails of call \(callSid) to its record"
         let withoutCaller: [PostgRESTFilter] = [.eq("call_sid", callSid), .is("caller", .null)]
+        let defaultTenant = TenantID.default.rawValue
         var updates: [(filters: [PostgRESTFilter], changes: [String: String])] = []
         if call.tenant != .default {
-            updates.append(
-                (withoutCaller + [.eq("tenant_id", TenantID.default.rawValue)], ["caller": call.caller, "tenant_id": call.tenant.rawValue])
-            )
+            updates.append((withoutCaller + [.eq("tenant_id", defaultTenant)], ["caller": call.caller, "tenant_id": call.tenant.rawValue]))
+            updates.append((withoutCaller + [.compare("tenant_id", .neq, defaultTenant)], ["caller": call.caller]))
+        } else {
+            updates.append((withoutCaller, ["caller": call.caller]))
         }
-        updates.append((withoutCaller, ["caller": call.caller]))
         var attached = 0
         for update in updates {
             let response = try await client.update(

@@ -320,13 +320,13 @@ public struct VoiceService<Store: CallStore>: Sendable {
         let joinedBy = late ? end.occurredAt : nil
         switch end.part {
         case .unanswered:
-            if try await finish(end, in: store).isFinished { return true }
+            if try await finish(end, in: store, late: late).isFinished { return true }
             try await store.endCall(end.callSid, at: end.occurredAt, wrapUpSeconds: 0, joinedBy: nil)
             return false
         case .answered(let wrapUp):
             // Finished first: a claim that reaches the store between the two (retried from a failing
             // store) then finds the call over, rather than putting its agent on it after the end.
-            let finished = try await finish(end, in: store).isFinished
+            let finished = try await finish(end, in: store, late: late).isFinished
             try await store.endCall(end.callSid, at: end.occurredAt, wrapUpSeconds: wrapUp, joinedBy: joinedBy)
             return finished
         case .agentLeg(let identity, let named, let wrapUp):
@@ -339,9 +339,17 @@ public struct VoiceService<Store: CallStore>: Sendable {
     /// (as a call that rang nobody: finished at its start, the end), then finished again: a ringing
     /// record or a claim that reached the store in between keeps its row, which the second finish
     /// finishes or leaves answered.
-    private static func finish(_ end: PendingCallEnd, in store: Store) async throws(StoreError) -> CallFinish {
+    ///
+    /// A `late` end (retried) with such a record gives the call's voicemails the caller whatever the
+    /// finish answers: the try that failed may have recorded the call and then failed to give them
+    /// the caller, and this one, finding the call finished, would otherwise never do it.
+    private static func finish(_ end: PendingCallEnd, in store: Store, late: Bool) async throws(StoreError) -> CallFinish {
         let finish = try await store.finishCall(end.callSid, at: end.occurredAt)
-        guard finish == .unknown, let record = end.unknownCallRecord else { return finish }
+        guard let record = end.unknownCallRecord else { return finish }
+        guard finish == .unknown else {
+            if late { try await store.attachVoicemails(toCall: end.callSid) }
+            return finish
+        }
         try await recordLate(record, in: store)
         return try await store.finishCall(end.callSid, at: end.occurredAt)
     }
@@ -358,10 +366,10 @@ public struct VoiceService<Store: CallStore>: Sendable {
     /// The caller left a message (`<Record action>`): thanks, and hang up. A call the store has no record
     /// of (it came in while the store failed, and went straight to voicemail) is recorded from this
     /// callback, finished: the recording's status callback names no caller, and the voicemail takes it,
-    /// and its tenant, from the call's record, whichever Twilio sends first. The tenant is the number called's, looked up when the
-    /// record is made (now, or by ``ringingCalls`` where it waits while the store fails), else the
-    /// default one, where the voicemail of a number no tenant owns goes too. The record starts and
-    /// finishes now, and takes the place of a ringing record of the call still waiting in
+    /// and its tenant, from the call's record, whichever of the two callbacks Twilio sends first. The
+    /// tenant is the number called's, looked up when the record is made (now, or by ``ringingCalls``
+    /// where it waits while the store fails), else the default one, where the voicemail of a number no
+    /// tenant owns goes too. The record starts and finishes now, and takes the place of a ringing record of the call still waiting in
     /// ``ringingCalls`` (that one, made later, changes nothing): the ring is over once the caller
     /// records. The answer is the same either way.
     private func voicemailLeft(_ form: FormParameters, tenant named: TenantID?, at now: Date) async -> VoiceReply {
@@ -590,8 +598,11 @@ public struct VoiceService<Store: CallStore>: Sendable {
     /// Stores the voicemail of a completed recording, in the tenant of the call it belongs to (the one
     /// its callback's URL named, else the call's record's, else the default tenant) with the caller the
     /// record holds. A call with no record yet gives its voicemail no caller; its record, made later
-    /// (``recordLate(_:in:)``), gives it the caller and tenant. True when stored, false when already there.
-    /// The outbox saves through it, and so does `switchboard voicemails retry-rejected`.
+    /// (``recordLate(_:in:)``), gives it the caller and tenant. A record a claim made names no caller
+    /// either, and keeps none: the voicemail has none. True when stored, false when already there.
+    /// The outbox saves through it, and so does `switchboard voicemails retry-rejected`. When the store
+    /// fails after the save, in the look for a record made meanwhile, this throws as a failed save
+    /// does: the retry finds the voicemail stored and looks again.
     public static func saveVoicemail(
         of callback: RecordingStatusCallback,
         receivedAt: Date,
@@ -603,7 +614,8 @@ public struct VoiceService<Store: CallStore>: Sendable {
             recordingSid: callback.recordingSid,
             callSid: callback.callSid,
             tenant: named ?? call?.tenant ?? .default,
-            caller: call?.caller,
+            // A record a claim made names no caller (empty): none, as with no record.
+            caller: call.flatMap { $0.caller.isEmpty ? nil : $0.caller },
             recordingURL: callback.recordingUrl,
             durationSeconds: callback.recordingDuration,
             receivedAt: receivedAt

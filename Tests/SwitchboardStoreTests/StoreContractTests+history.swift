@@ -199,8 +199,9 @@ extension StoreContractTests {
         }
     }
 
-    /// A record a claim created names no caller: it gives a voicemail nothing, which keeps it for the
-    /// record that names one; in the call's own tenant, the default one, a voicemail stays there.
+    /// A record a claim created names no caller: it gives a voicemail nothing (the call keeps that
+    /// record, so its voicemail keeps no caller). In the call's own tenant, the default one, a voicemail
+    /// gets the caller and stays there.
     @Test(arguments: StoreKind.allCases)
     func aRecordWithNoCallerGivesAVoicemailNothing(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in

@@ -247,4 +247,33 @@ import Testing
         await service.callEnds.stop()
         await service.outbox.stop()
     }
+
+    /// The end's record of a call the store never heard of is made, and the store fails before the
+    /// call's voicemail, stored earlier with no caller, gets it. The end's retry then finds the call
+    /// finished, and still gives the voicemail the caller. (Driven step by step: the retry's own timing is
+    /// in the tests above.)
+    @Test func anEndRetriedAfterItsRecordStillGivesTheVoicemailTheCaller() async throws {
+        let store = SwitchableStore(InMemoryCallStore(agents: base.agents(2)))
+        let service = service(store)
+        let status: FormParameters = [
+            "AccountSid": "AC1", "CallSid": "CAhalf", "RecordingSid": "RECAhalf", "RecordingUrl": "https://api.twilio.com/RECAhalf",
+            "RecordingStatus": "completed", "RecordingDuration": "7",
+        ]
+        #expect(await service.handle(.recordingStatus, form: status, at: base.now.addingTimeInterval(30)).outcome == "recorded")
+        #expect(try await store.inner.voicemails(in: .default).map(\.caller) == [nil], "no record to take the caller from")
+        let end = PendingCallEnd(
+            callSid: "CAhalf",
+            part: .unanswered,
+            occurredAt: base.now.addingTimeInterval(20),
+            unknownCall: PendingCallEnd.UnknownCall(tenant: .default, caller: caller, called: called)
+        )
+        store.setRefusingAttaching(true)
+        await #expect(throws: StoreError.self) { try await VoiceService.recordCallEnd(end, in: store, late: false) }
+        #expect(try await store.inner.ringingCall("CAhalf") != nil, "the end did not record the call")
+        #expect(try await store.inner.voicemails(in: .default).map(\.caller) == [nil])
+        store.setRefusingAttaching(false)
+        _ = try await VoiceService.recordCallEnd(end, in: store, late: true)
+        #expect(try await store.inner.voicemails(in: .default).map(\.caller) == [caller])
+        await service.outbox.stop()
+    }
 }

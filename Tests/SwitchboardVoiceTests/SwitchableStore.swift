@@ -9,6 +9,7 @@ struct SwitchableStore: CallStore {
     let inner: InMemoryCallStore
     private let isDown = Box()
     private let refusesRingingRecords = Box()
+    private let refusesAttaching = Box()
     private let afterEndCall = HookBox()
     private let beforeSaveVoicemail = HookBox()
 
@@ -44,6 +45,10 @@ struct SwitchableStore: CallStore {
     /// Makes ``recordRinging(_:)`` alone fail as a store that is down does (true), or work again (false):
     /// the routing read of a call works and its record does not.
     func setRefusingRingingRecords(_ refusing: Bool) { refusesRingingRecords.value.withLock { $0 = refusing } }
+
+    /// Makes ``attachVoicemails(toCall:)`` alone fail as a store that is down does (true), or work again
+    /// (false): a store that fails between a call's record and the look for its voicemails.
+    func setRefusingAttaching(_ refusing: Bool) { refusesAttaching.value.withLock { $0 = refusing } }
 
     /// The snapshot ``recentRoutingSnapshot(forCalledNumber:at:limit:)`` answers for every number; nil
     /// (the default) sends every call to the store.
@@ -174,6 +179,7 @@ struct SwitchableStore: CallStore {
 
     func attachVoicemails(toCall callSid: String) async throws(StoreError) -> Int {
         try gate()
+        if refusesAttaching.value.withLock({ $0 }) { throw .unavailable("the store refuses to attach voicemails") }
         return try await inner.attachVoicemails(toCall: callSid)
     }
 

@@ -105,6 +105,8 @@ import Testing
         #expect(await service.handle(.voicemail, form: recordAction("CAfirst"), at: left.addingTimeInterval(1)).outcome == "voicemail-thanks")
         #expect(try await store.inner.voicemails(in: "acme").map(\.caller) == [caller])
         #expect(try await store.inner.voicemails(in: .default).isEmpty)
+        await service.ringingCalls.stop()
+        await service.outbox.stop()
     }
 
     /// The call's record lands between the voicemail's read of it and its save (made by a retry, or
@@ -120,5 +122,19 @@ import Testing
         #expect(await service.handle(.recordingStatus, form: recordingStatus("CArace"), at: base.now.addingTimeInterval(30)).outcome == "recorded")
         #expect(try await store.inner.voicemails(in: "acme").map(\.caller) == [caller])
         #expect(try await store.inner.voicemails(in: .default).isEmpty)
+        await service.ringingCalls.stop()
+        await service.outbox.stop()
+    }
+
+    /// A claim recorded the call (its answering leg's, retried from a failing store, say): the record
+    /// names no caller, and the voicemail gets none rather than an empty one.
+    @Test func aVoicemailOfACallAClaimRecordedHasNoCaller() async throws {
+        let store = SwitchableStore(InMemoryCallStore(agents: base.agents(1)))
+        let service = service(store)
+        #expect(try await store.inner.claimCall("CAclaimed", tenant: .default, agentIdentity: "agent_0", at: base.now) == .won)
+        #expect(try await store.inner.ringingCall("CAclaimed")?.caller == "")
+        #expect(await service.handle(.recordingStatus, form: recordingStatus("CAclaimed"), at: base.now.addingTimeInterval(30)).outcome == "recorded")
+        #expect(try await store.inner.voicemails(in: .default).map(\.caller) == [nil])
+        await service.outbox.stop()
     }
 }
