@@ -80,8 +80,8 @@ extension SQLiteCallStore {
         return !inserted.isEmpty
     }
 
-    /// One update, which finds the voicemails through the index of those with no caller (``SQLiteSchema``,
-    /// version 10): a call's record made late, by a retry, costs no scan of the tenant's voicemails.
+    /// One update, which finds the voicemails through the index of those with no caller (added at open,
+    /// see `SQLiteSchema`): a call's record made late, by a retry, costs no scan of the tenant's voicemails.
     @discardableResult
     public func attachVoicemails(toCall callSid: String) async throws(StoreError) -> Int {
         let attached = try await session.transaction { (runner) throws(StoreError) in

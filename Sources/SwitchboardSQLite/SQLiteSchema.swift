@@ -10,13 +10,13 @@ import SwitchboardCore
 enum SQLiteSchema {
     /// Migrations in order; migration `n` (from 1) takes the schema from version `n - 1` to `n`. Add new
     /// ones at the end; never edit a released one.
-    static let migrations: [[String]] = [version1, version2, version3, version4, version5, version6, version7, version8, version9, version10]
+    static let migrations: [[String]] = [version1, version2, version3, version4, version5, version6, version7, version8, version9]
 
     /// The version this build writes and reads.
     static var currentVersion: Int { migrations.count }
 
     /// Brings the database to ``currentVersion``. A file that needs nothing (the current version, every
-    /// routing trigger and the identity index in place, as at nearly every start) is only read: a start
+    /// routing trigger, the identity index and the voicemails' index in place, as at nearly every start) is only read: a start
     /// then needs no write lock, so a backup or an operator's session holding it delays no start (the
     /// server listens, and answers voicemail until the lock goes, rather than refusing calls).
     static func migrate(_ session: SQLiteSession) async throws(StoreError) {
@@ -52,6 +52,7 @@ enum SQLiteSchema {
             }
             try repairRoutingTriggers(runner)
             try repairIdentityIndex(runner)
+            try addVoicemailsWithoutCallerIndex(runner)
         }
     }
 
@@ -62,7 +63,8 @@ enum SQLiteSchema {
         try await session.read { (runner) throws(StoreError) -> Bool in
             guard try runner.rows("PRAGMA user_version").first?.column("user_version")?.integer == currentVersion else { return false }
             guard try hasRoutingTriggers(runner) else { return false }
-            return try hasIdentityIndex(runner)
+            guard try hasIdentityIndex(runner) else { return false }
+            return try hasIndex(voicemailsWithoutCallerIndexName, runner)
         }
     }
 
@@ -75,10 +77,38 @@ enum SQLiteSchema {
 
     /// Whether the index that keeps an identity current in one tenant is in place.
     private static func hasIdentityIndex(_ runner: SQLiteStatementRunner) throws(StoreError) -> Bool {
-        let rows = try runner.rows(
-            "SELECT count(*) AS present FROM sqlite_master WHERE type = 'index' AND name = 'agents_one_current_tenant_per_identity'"
-        )
+        try hasIndex("agents_one_current_tenant_per_identity", runner)
+    }
+
+    /// Whether the index `name` is in place.
+    private static func hasIndex(_ name: String, _ runner: SQLiteStatementRunner) throws(StoreError) -> Bool {
+        let rows = try runner.rows("SELECT count(*) AS present FROM sqlite_master WHERE type = 'index' AND name = ?1", [.text(name)])
         return rows.first?.column("present")?.integer == 1
+    }
+
+    /// The index of the voicemails stored before their call's record, which names their caller (see
+    /// `SQLiteCallStore.attachVoicemails(toCall:)`), by call. Partial: the voicemails with a caller,
+    /// nearly all of them, cost it nothing.
+    static let voicemailsWithoutCallerIndexName = "voicemails_without_caller"
+
+    /// Adds ``voicemailsWithoutCallerIndexName`` when it is missing (a file an earlier build made or last
+    /// opened, or one a table rebuild took it from), and gives the voicemails stored before their call's
+    /// record meanwhile what their calls' records hold, by `attachVoicemails(toCall:)`'s rule.
+    ///
+    /// It is no migration, on purpose: the schema version stays, so an earlier build still opens the file
+    /// (a rollback needs no restore). That build ignores the index, and a voicemail it stores before its
+    /// call's record keeps no caller, as it did before this build.
+    private static func addVoicemailsWithoutCallerIndex(_ runner: SQLiteStatementRunner) throws(StoreError) {
+        guard try !hasIndex(voicemailsWithoutCallerIndexName, runner) else { return }
+        try runner.execute("CREATE INDEX \(voicemailsWithoutCallerIndexName) ON voicemails (call_sid) WHERE caller IS NULL")
+        try runner.execute(
+            """
+            UPDATE voicemails
+            SET caller = calls.caller, tenant = CASE voicemails.tenant WHEN 'default' THEN calls.tenant ELSE voicemails.tenant END
+            FROM calls
+            WHERE voicemails.caller IS NULL AND calls.call_sid = voicemails.call_sid AND calls.caller <> ''
+            """
+        )
     }
 
     /// Puts back the index that keeps an identity current in one tenant when a table rebuild dropped it
@@ -359,20 +389,6 @@ enum SQLiteSchema {
         "ALTER TABLE agents ADD COLUMN retired_at REAL CHECK (retired_at IS NULL OR presence = 'offline')",
         retireDuplicateIdentities,
         identityIndex,
-    ]
-
-    /// The voicemails stored before their call's record, which names their caller (see
-    /// `SQLiteCallStore.attachVoicemails(toCall:)`), found by call. Partial: the voicemails with a caller,
-    /// nearly all of them, cost it nothing. Those stored that way before this version get what their
-    /// calls' records hold now, by the same rule. Never edit it.
-    private static let version10: [String] = [
-        "CREATE INDEX IF NOT EXISTS voicemails_without_caller ON voicemails (call_sid) WHERE caller IS NULL",
-        """
-        UPDATE voicemails
-        SET caller = calls.caller, tenant = CASE voicemails.tenant WHEN 'default' THEN calls.tenant ELSE voicemails.tenant END
-        FROM calls
-        WHERE voicemails.caller IS NULL AND calls.call_sid = voicemails.call_sid AND calls.caller <> ''
-        """,
     ]
 
     /// Retires every record of an identity current in several tenants but the one most in use (on a

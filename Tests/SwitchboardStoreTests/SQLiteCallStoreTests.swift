@@ -50,7 +50,7 @@ struct SQLiteCallStoreTests {
                 let store = try await SQLiteCallStore(path: path)
                 try await store.upsertAgent(.new("amy"))
                 #expect(try await store.agents(in: nil).count == 1)
-                #expect(try await Self.integer("PRAGMA user_version", in: store) == 10)
+                #expect(try await Self.integer("PRAGMA user_version", in: store) == 9)
                 #expect(try await Self.integer("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'agents'", in: store) == 1)
                 try await store.close()
             }

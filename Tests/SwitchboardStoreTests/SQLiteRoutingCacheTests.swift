@@ -81,7 +81,7 @@ import Testing
 
             let router = try await SQLiteCallStore(path: path)
             let admin = try await SQLiteCallStore(path: path)
-            #expect(try await router.diagnosticRows("PRAGMA user_version") == [["user_version": "10"]])
+            #expect(try await router.diagnosticRows("PRAGMA user_version") == [["user_version": "9"]])
             #expect(try await router.routingSnapshot(forCalledNumber: "+1", at: Clock.start, limit: 10)?.agents.map(\.identity) == ["amy"])
             try await admin.setPresence(.away, identity: "amy", in: .default)
             #expect(try await router.routingSnapshot(forCalledNumber: "+1", at: Clock.start, limit: 10)?.agents == [])

@@ -23,7 +23,7 @@ struct SQLiteSchemaMigrationTests {
             try await first.close()
 
             let second = try await SQLiteCallStore(path: path)
-            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "10"]])
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "9"]])
             #expect(try await second.agents(in: nil) == [amy])
             #expect(try await second.ringingCalls(in: .default).map(\.callSid) == ["CA-1"])
             try await second.finishCall("CA-1", at: Clock.at(5))
@@ -53,7 +53,7 @@ struct SQLiteSchemaMigrationTests {
             try await first.close()
 
             let second = try await SQLiteCallStore(path: path)
-            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "10"]])
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "9"]])
             #expect(try await second.parkedCalls(in: .default) == [parked])
             var arrived = parked
             arrived.arrivedAt = Clock.at(2)
@@ -94,7 +94,7 @@ struct SQLiteSchemaMigrationTests {
             let old = RingEvent(callSid: "CA-1", tenant: "acme", agentIdentity: "amy", kind: .missed, occurredAt: Clock.at(1))
 
             let second = try await SQLiteCallStore(path: path)
-            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "10"]])
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "9"]])
             let kept = try await second.ringEvents(in: "acme", after: 0, limit: 10)
             #expect(kept.map(\.sequence) == [1, 2])
             #expect(kept.map(\.callSid) == ["CA-1", "CA-2"])
@@ -139,7 +139,7 @@ struct SQLiteSchemaMigrationTests {
             try await first.close()
 
             let second = try await SQLiteCallStore(path: path)
-            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "10"]])
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "9"]])
             let kept = try await second.ringEvents(in: "acme", after: 0, limit: 10)
             #expect(kept.map(\.sequence) == [1, 2, 3])
             #expect(kept.map(\.occurrence) == ["", "", "p-1"], "a park's event takes the park's id from its detail")
@@ -192,7 +192,7 @@ struct SQLiteSchemaMigrationTests {
 
             let before = Date()
             let second = try await SQLiteCallStore(path: path)
-            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "10"]])
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "9"]])
             let all = try await second.agents(in: nil)
             #expect(
                 all.map { "\($0.tenant)/\($0.identity)/\($0.presence.rawValue)/\($0.isRetired)" } == [
@@ -212,9 +212,11 @@ struct SQLiteSchemaMigrationTests {
         }
     }
 
-    /// Version 10 indexes the voicemails stored before their call's record (no caller), and gives those
-    /// a version 9 build stored that way what their calls' records hold now.
-    @Test func aVersionNineFileGivesItsVoicemailsWithoutACallerTheirCallsCaller() async throws {
+    /// A file without the index of voicemails with no caller (one an earlier build made or last opened,
+    /// which stored such voicemails with no way to give them their caller later) gets it at open, with
+    /// no new schema version (an earlier build still opens the file), and those voicemails get what their
+    /// calls' records hold now.
+    @Test func aFileWithoutTheVoicemailsIndexGetsItAndItsVoicemailsWithoutACallerTheirCallsCaller() async throws {
         try await TemporaryDatabase.with { path in
             let first = try await SQLiteCallStore(path: path)
             try await first.upsertAgent(.new("amy"))
@@ -223,8 +225,7 @@ struct SQLiteSchemaMigrationTests {
             )
             #expect(try await first.claimCall("CA-claimed", tenant: .default, agentIdentity: "amy", at: Clock.at(2)) == .won)
             _ = try await first.diagnosticRows("DROP INDEX voicemails_without_caller")
-            _ = try await first.diagnosticRows("PRAGMA user_version = 9")
-            // As a version 9 build stored them: no caller, in the default tenant but for one whose URL
+            // As an earlier build stored them: no caller, in the default tenant but for one whose URL
             // named its tenant; one of a call with no record, one of a call a claim recorded.
             for (recordingSid, callSid, tenant) in [
                 ("RE-late", "CA-late", "default"), ("RE-named", "CA-late", "beta"), ("RE-none", "CA-none", "default"),
@@ -247,7 +248,7 @@ struct SQLiteSchemaMigrationTests {
             try await first.close()
 
             let second = try await SQLiteCallStore(path: path)
-            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "10"]])
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "9"]])
             #expect(try await second.voicemails(in: "acme").map { "\($0.recordingSid) \($0.caller ?? "-")" } == ["RE-late +15550001"])
             #expect(try await second.voicemails(in: "beta").map { "\($0.recordingSid) \($0.caller ?? "-")" } == ["RE-named +15550001"])
             #expect(try await second.voicemails(in: .default).map { "\($0.recordingSid) \($0.caller ?? "-")" } == ["RE-claimed -", "RE-none -"])
