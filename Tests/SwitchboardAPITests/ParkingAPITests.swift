@@ -263,9 +263,12 @@ import Testing
         try await kind.withStore { store in
             let twilio = RecordingRedirector()
             try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
-                try await Self.answered("CAlostpark", store: store, client: client)
+                // Answered a minute ago (Ann's first request provisions her agent record)...
+                #expect(try await client.api(.get, "/api/agents/me", token: DeskHarness.annToken).status == .ok)
+                try await store.recordRinging(DeskHarness.ringing("CAlostpark", agents: [DeskHarness.ann, DeskHarness.bob]))
+                #expect(try await store.claimCall("CAlostpark", tenant: "acme", agentIdentity: DeskHarness.ann, at: Date() - 60) == .won)
                 let slot = "park_CAlostpark"
-                // Written 30 s ago: longer than any park request takes, so no request is still under way.
+                // ...and parked 30 s ago: longer than any park request takes, so no request is still under way.
                 let lost = try await store.parkCall("CAlostpark", tenant: "acme", slot: slot, parkedBy: DeskHarness.ann, at: Date() - 30)
                 #expect(await twilio.redirects.isEmpty)
                 let again = try await client.api(.post, "/api/calls/CAlostpark/park", token: DeskHarness.annToken)

@@ -83,6 +83,26 @@ import Testing
         }
     }
 
+    /// The parker may take the call back while Twilio is still moving the caller into the slot (nobody
+    /// else holds it): once the park is done, the parker stays on the call, which they got back on after
+    /// parking it, rather than being taken off it as the parker who left the caller.
+    @Test(arguments: StoreUnderTest.all)
+    func aParkerWhoRetrievesTheirCallDuringTheParksRedirectStaysOnIt(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            let twilio = RecordingRedirector { callSid, url in
+                guard callSid == "CAown", let id = ParkingAPITests.parkedID(in: url) else { return }
+                let outcome = try? await store.retrieveParkedCall(id: id, tenant: "acme", agentIdentity: DeskHarness.ann, at: Date())
+                #expect(outcome.map { if case .retrieved = $0 { true } else { false } } == true, "\(String(describing: outcome))")
+            }
+            try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
+                try await ParkingAPITests.answered("CAown", store: store, client: client)
+                _ = try await ParkingAPITests.park("CAown", client: client)
+                let ann = try await store.agent(identity: DeskHarness.ann, in: "acme")
+                #expect(ann.currentCallSid == "CAown", "the parker who took the call back was taken off it")
+            }
+        }
+    }
+
     /// Twilio refuses to move the retriever's leg (here, a leg that has hung up): the retrieval is undone,
     /// so the caller is not stranded in a slot nobody may retrieve, and the retriever is free again.
     @Test(arguments: StoreUnderTest.all)

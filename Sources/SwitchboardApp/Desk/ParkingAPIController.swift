@@ -182,8 +182,9 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
         _ store: Store
     ) async throws(StoreError) {
         // The parker's part only: an agent who retrieved the call while Twilio was moving the caller is
-        // on it now, and stays on it.
-        try await store.endCall(parked.callSid, of: identity, in: tenant, at: now, wrapUpSeconds: wrapUpSeconds)
+        // on it now, and stays on it; so does the parker, when that agent is the parker (one who got on
+        // the call after parking it: a retrieval, or a ring-back taken).
+        try await store.endCall(parked.callSid, of: identity, in: tenant, at: now, wrapUpSeconds: wrapUpSeconds, joinedBy: parked.parkedAt)
         try await store.recordRingEvent(
             RingEvent(
                 callSid: parked.callSid,
