@@ -14,13 +14,17 @@ struct RetryQueues: Sendable {
     /// Claims of answering legs that the store could not record.
     let claims: ClaimRetry
 
+    /// How long a shutdown waits for the voicemails' outbox, which a stalled spool disk may hold for ever
+    /// (see ``VoicemailOutbox/stop(within:)``).
+    static let voicemailsStopLimit = Duration.seconds(5)
+
     /// Stops them all at once; each logs what it leaves.
     func stop() async {
         async let ringingCallsStopped: Void = ringingCalls.stop()
         async let ringEventsStopped: Void = ringEvents.stop()
         async let callEndsStopped: Void = callEnds.stop()
         async let claimsStopped: Void = claims.stop()
-        await voicemails.stop()
+        await voicemails.stop(within: Self.voicemailsStopLimit)
         await ringingCallsStopped
         await ringEventsStopped
         await callEndsStopped

@@ -95,16 +95,3 @@ final class JournalWriter<Item: Encodable & Sendable>: Sendable {
         }
     }
 }
-
-/// A continuation resumed by the first of several answers; the later ones are dropped.
-private final class OnceAnswer: Sendable {
-    private let continuation = Mutex<CheckedContinuation<Bool, Never>?>(nil)
-
-    func set(_ continuation: CheckedContinuation<Bool, Never>) {
-        self.continuation.withLock { $0 = continuation }
-    }
-
-    func give(_ value: Bool) {
-        continuation.withLock { $0.take() }?.resume(returning: value)
-    }
-}

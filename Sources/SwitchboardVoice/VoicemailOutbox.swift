@@ -206,6 +206,23 @@ public actor VoicemailOutbox {
         }
     }
 
+    /// Stops as ``stop()`` does, waiting for it at most `limit`. On a spool whose disk stalls (a frozen
+    /// filesystem, a hung network mount) a spool write under way never returns, and ``stop()`` waits
+    /// behind it on the outbox's queue: past the limit, what waits is logged by count (the voicemails on
+    /// disk wait there for the next start; one held only in memory is lost with the process), and the
+    /// stop goes on in the background. Answers whether it stopped within the limit.
+    @discardableResult
+    public nonisolated func stop(within limit: Duration) async -> Bool {
+        let stopped = await OnceAnswer.finishes(within: limit) { await self.stop() }
+        if !stopped {
+            logger.error(
+                "the voicemail spool did not answer at shutdown; voicemails not stored yet may be lost",
+                metadata: ["waiting": "\(count)", "spool": "\(spool?.directory ?? "-")", "limit": "\(limit)"]
+            )
+        }
+        return stopped
+    }
+
     /// Saves the queue, oldest first, pausing longer after every failure, until it is empty (and the
     /// spool holds no more) or the outbox stops.
     private func work(firstPause: Duration) async {

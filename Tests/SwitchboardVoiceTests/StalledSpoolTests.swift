@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SwitchboardCore
 import SwitchboardRouting
+import SwitchboardTestSupport
 import SwitchboardWebhooks
 import Testing
 
@@ -43,5 +44,32 @@ import Testing
         #expect(service.outbox.count == 1)
         #expect(FileManager.default.fileExists(atPath: directory + "/RE1.json"))
         await service.outbox.stop()
+    }
+
+    /// A spool write that never returns holds the outbox's queue, and its stop behind it: a shutdown still
+    /// ends within its limit, and says how many voicemails waited.
+    @Test func aStalledSpoolDoesNotHoldAShutdownPastItsLimit() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-stalled-stop-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var spool = VoicemailSpool(directory: directory)
+        spool.beforeKeep = { usleep(4_000_000) }
+        let logs = LogRecorder()
+        let outbox = VoicemailOutbox(logger: logs.logger(), spool: spool) { (_, _, _) async throws(StoreError) -> Bool in
+            throw .unavailable("the store is down")
+        }
+        let callback = try RecordingStatusCallback([
+            "AccountSid": "AC1", "CallSid": "CAvm", "RecordingSid": "RE1", "RecordingUrl": "https://api.twilio.com/RE1",
+            "RecordingStatus": "completed",
+        ])
+        // The add blocks the outbox's queue in the spool for 4 s.
+        let adding = Task { await outbox.add(callback, receivedAt: Date()) }
+        try await Task.sleep(for: .milliseconds(200))
+        let started = ContinuousClock.now
+        #expect(await outbox.stop(within: .milliseconds(500)) == false)
+        let took = ContinuousClock.now - started
+        #expect(took < .seconds(3), "the stop took \(took), while the spool was stalled for 4 s")
+        #expect(logs.messages.contains { $0.hasPrefix("the voicemail spool did not answer at shutdown") }, "\(logs.messages)")
+        _ = await adding.value
+        #expect(await outbox.stop(within: .seconds(10)), "a stop once the disk answers")
     }
 }
