@@ -110,7 +110,9 @@ extension SQLiteCallStore {
     @discardableResult
     public func releaseRetrieval(id: String, tenant: TenantID, agentIdentity: String, retrievedAt: Date) async throws(StoreError) -> Bool {
         try await session.transaction { (runner) throws(StoreError) -> Bool in
-            let currentCallSid = try Self.currentCall(ofAgent: agentIdentity, in: tenant, runner)
+            // A retired record too: its retrieval is undone all the same, or the caller would wait for an
+            // agent who no longer works here.
+            let currentCallSid = try Self.currentCall(ofAgent: agentIdentity, in: tenant, retiredToo: true, runner)
             let parked = try Self.parkedCall(id: id, in: tenant, runner)
             guard parked.retrievedBy == agentIdentity, parked.endedAt == nil, parked.retrieverArrivedAt == nil else { return false }
             // Compared in SQL, as stored: the instant the retrieval wrote, in the same REAL form.
@@ -264,16 +266,23 @@ extension SQLiteCallStore {
 
     /// The call the agent is on (its `current_call_sid`), read inside the caller's transaction, before
     /// the agent takes or parks a call.
-    /// - Throws: ``StoreError/notFound`` when the tenant has no such agent, or its record is retired
-    ///   (a retired record takes no call; see ``Agent/retiredAt``).
-    static func currentCall(ofAgent identity: String, in tenant: TenantID, _ runner: SQLiteStatementRunner) throws(StoreError) -> String? {
+    /// - Throws: ``StoreError/notFound`` when the tenant has no such agent; ``StoreError/noCurrentAgent(_:tenant:)``
+    ///   when its record is retired (a retired record takes no call; see ``Agent/retiredAt``), unless
+    ///   `retiredToo` (a retired record's retrieval may still be undone).
+    static func currentCall(
+        ofAgent identity: String,
+        in tenant: TenantID,
+        retiredToo: Bool = false,
+        _ runner: SQLiteStatementRunner
+    ) throws(StoreError) -> String? {
         let rows = try runner.rows(
             "SELECT current_call_sid, retired_at FROM agents WHERE tenant = ?1 AND identity = ?2",
             [.text(tenant.rawValue), .text(identity)]
         )
         guard let row = rows.first else { throw .notFound("No agent \(identity) in tenant \(tenant)") }
         let reader = SQLiteRowReader(table: "agents", row: row)
-        guard try reader.optionalDate("retired_at") == nil else {
+        let retired = try reader.optionalDate("retired_at") != nil
+        guard retiredToo || !retired else {
             throw .noCurrentAgent(identity, tenant: tenant)
         }
         return try reader.optionalText("current_call_sid")

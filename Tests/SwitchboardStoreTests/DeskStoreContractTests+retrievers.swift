@@ -135,6 +135,25 @@ extension DeskStoreContractTests {
         }
     }
 
+    /// The retriever's record was retired meanwhile (a supervisor freed Bob, whose sign-in then moved to
+    /// another tenant): the retrieval is still undone, so the call waits for any agent again rather than
+    /// for nobody, as before the park's timeout.
+    @Test(arguments: StoreKind.allCases)
+    func aRetrievalByAnAgentRetiredSinceIsStillReleased(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            for identity in ["amy", "bob"] {
+                try await store.upsertAgent(.new(identity, tenant: "acme"))
+            }
+            let parked = try await store.parkedByAmy("CA-1", in: "acme", at: Clock.at(0))
+            #expect(try await store.retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(20)).isRetrieved)
+            try await store.releaseAgent(identity: "bob", in: "acme")
+            try await store.moveAgent(.new("bob", tenant: "globex"), at: Clock.at(25))
+            #expect(try await store.agent(identity: "bob", in: "acme").isRetired)
+            #expect(try await store.releaseRetrieval(id: parked.id, tenant: "acme", agentIdentity: "bob", retrievedAt: Clock.at(20)))
+            #expect(try await store.parkedCalls(in: "acme") == [parked])
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func anAgentOnAnotherCallIsRefusedAsBusyAndNothingChanges(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
