@@ -17,9 +17,11 @@ public enum AgentProvisioning {
         )
     }
 
-    /// The display name rule on its own.
+    /// The display name rule on its own. The names come from the user's own metadata, which the user
+    /// may edit: control characters are left out (a NUL would make the Supabase store refuse the record,
+    /// and the user could never be provisioned there).
     public static func displayName(for user: DeskUser) -> String {
-        let parts = [user.firstName, user.lastName].compactMap { $0?.trimmed }.filter { !$0.isEmpty }
+        let parts = [user.firstName, user.lastName].compactMap { $0.map(withoutControls)?.trimmed }.filter { !$0.isEmpty }
         if !parts.isEmpty { return parts.joined(separator: " ") }
         if let at = user.email.firstIndex(of: "@"), at != user.email.startIndex {
             return String(user.email[..<at])
@@ -27,6 +29,14 @@ public enum AgentProvisioning {
         if !user.email.isEmpty, !user.email.contains("@") { return user.email }
         return user.identity
     }
+}
+
+/// `text` without its control characters (C0, DEL and C1).
+private func withoutControls(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return text }
+    var kept = String.UnicodeScalarView()
+    kept.append(contentsOf: text.unicodeScalars.lazy.filter { $0.properties.generalCategory != .control })
+    return String(kept)
 }
 
 extension String {

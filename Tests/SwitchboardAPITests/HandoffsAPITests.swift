@@ -75,7 +75,8 @@ import Testing
             let long = String(repeating: "c", count: 257)
             for body in [
                 "{}", #"{"conversationID":""}"#, #"{"conversationID":7}"#, "{", #"{"conversationID":"   "}"#, #"{"conversationID":"a\u0000b"}"#,
-                #"{"conversationID":"a\nb"}"#, #"{"conversationID":"\#(long)"}"#,
+                #"{"conversationID":"a\nb"}"#, #"{"conversationID":"\#(long)"}"#, #"{"conversationID":"c1","summary":"a\u0000b"}"#,
+                #"{"conversationID":"c1","customerName":"\u0000"}"#,
             ] {
                 let response = try await client.api(.post, "/api/handoffs", token: DeskHarness.annToken, json: body)
                 #expect(response.status == .badRequest, "\(body)")

@@ -32,6 +32,13 @@ import Testing
         #expect(AgentProvisioning.displayName(for: try user(last: "Lee")) == "Lee")
     }
 
+    /// Users edit their own names: a control character (a NUL, which PostgreSQL refuses in text, a line
+    /// break) is left out, so the record can always be stored.
+    @Test func controlCharactersAreLeftOutOfTheName() throws {
+        #expect(AgentProvisioning.displayName(for: try user(first: "A\u{0}nn", last: "Lee\n")) == "Ann Lee")
+        #expect(AgentProvisioning.displayName(for: try user(first: "\u{0}\u{7F}\u{85}")) == "ann.lee")
+    }
+
     @Test func withoutNamesTheEmailsLocalPartIsUsed() throws {
         #expect(AgentProvisioning.displayName(for: try user()) == "ann.lee")
         #expect(AgentProvisioning.displayName(for: try user(first: "  ", last: "")) == "ann.lee")

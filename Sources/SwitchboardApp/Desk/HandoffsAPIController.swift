@@ -48,6 +48,10 @@ struct HandoffsAPIController<Store: DeskStore>: Sendable {
             else {
                 throw DeskError.invalidRequest("conversationID must be 1 to 256 characters, not all blank, with no control character.")
             }
+            // Free text, line breaks welcome; but no store keeps NUL the same (PostgreSQL refuses it in text).
+            for (field, value) in [("customerName", new.customerName), ("summary", new.summary)] where value?.utf8.contains(0) == true {
+                throw DeskError.invalidRequest("\(field) cannot contain the NUL character (\\u0000).")
+            }
             let creation = try await services.run(notFound: .internalError) { () async throws(StoreError) in
                 try await services.store.createHandoff(
                     tenant: user.tenant,
