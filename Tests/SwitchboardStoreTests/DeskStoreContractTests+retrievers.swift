@@ -141,11 +141,7 @@ extension DeskStoreContractTests {
     @Test(arguments: StoreKind.allCases)
     func aRetrievalByAnAgentRetiredSinceIsStillReleased(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
-            for identity in ["amy", "bob"] {
-                try await store.upsertAgent(.new(identity, tenant: "acme"))
-            }
-            let parked = try await store.parkedByAmy("CA-1", in: "acme", at: Clock.at(0))
-            #expect(try await store.retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(20)).isRetrieved)
+            let parked = try await store.parkedByAmyRetrievedByBob("CA-1", at: Clock.at(20))
             try await store.releaseAgent(identity: "bob", in: "acme")
             try await store.moveAgent(.new("bob", tenant: "globex"), at: Clock.at(25))
             #expect(try await store.agent(identity: "bob", in: "acme").isRetired)
@@ -231,6 +227,17 @@ extension DeskStore {
         #expect(try await claimCall(callSid, tenant: tenant, agentIdentity: "amy", at: time) == .won)
         let parked = try await parkCall(callSid, tenant: tenant, slot: "park", parkedBy: "amy", at: time.addingTimeInterval(10))
         #expect(try await endCall(callSid, of: "amy", in: tenant, at: time.addingTimeInterval(10), wrapUpSeconds: 0))
+        return parked
+    }
+
+    /// Amy and Bob, agents of acme: Amy parks `callSid` (``parkedByAmy(_:in:at:)`` at 0) and Bob retrieves
+    /// it at `retrieval`. The park as it was before the retrieval.
+    func parkedByAmyRetrievedByBob(_ callSid: String, at retrieval: Date) async throws -> ParkedCall {
+        for identity in ["amy", "bob"] {
+            try await upsertAgent(.new(identity, tenant: "acme"))
+        }
+        let parked = try await parkedByAmy(callSid, in: "acme", at: Clock.at(0))
+        #expect(try await retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "bob", at: retrieval).isRetrieved)
         return parked
     }
 }
