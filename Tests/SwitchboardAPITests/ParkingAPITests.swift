@@ -263,12 +263,10 @@ import Testing
         try await kind.withStore { store in
             let twilio = RecordingRedirector()
             try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
-                // Answered a minute ago (Ann's first request provisions her agent record)...
-                #expect(try await client.api(.get, "/api/agents/me", token: DeskHarness.annToken).status == .ok)
-                try await store.recordRinging(DeskHarness.ringing("CAlostpark", agents: [DeskHarness.ann, DeskHarness.bob]))
-                #expect(try await store.claimCall("CAlostpark", tenant: "acme", agentIdentity: DeskHarness.ann, at: Date() - 60) == .won)
+                try await Self.answered("CAlostpark", store: store, client: client)
                 let slot = "park_CAlostpark"
-                // ...and parked 30 s ago: longer than any park request takes, so no request is still under way.
+                // Written 30 s ago: longer than any park request takes, so no request is still under way. (Its
+                // time is before Ann's claim, as with an instance whose clock is behind: Ann still leaves the call.)
                 let lost = try await store.parkCall("CAlostpark", tenant: "acme", slot: slot, parkedBy: DeskHarness.ann, at: Date() - 30)
                 #expect(await twilio.redirects.isEmpty)
                 let again = try await client.api(.post, "/api/calls/CAlostpark/park", token: DeskHarness.annToken)

@@ -165,6 +165,10 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
         let callSid = parked.callSid
         let wrapUp = services.configuration.wrapUpSeconds
         try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
+            // A parker who took the call back while Twilio moved the caller (nobody else held it, so the
+            // retrieval won) is on it again, and stays on it. Read from the park, not from a comparison of
+            // times: the park's and the claim's may come from different instances' clocks.
+            guard try await store.parkedCall(id: parked.id, in: tenant).retrievedBy != identity else { return }
             try await Self.endParkersPart(parked, by: identity, in: tenant, at: now, wrapUpSeconds: wrapUp, store)
         }
         services.logger.info("parked", metadata: ["callSid": "\(callSid)", "agent": "\(identity)", "slot": "\(parked.slot)"])
@@ -182,9 +186,8 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
         _ store: Store
     ) async throws(StoreError) {
         // The parker's part only: an agent who retrieved the call while Twilio was moving the caller is
-        // on it now, and stays on it; so does the parker, when that agent is the parker (one who got on
-        // the call after parking it: a retrieval, or a ring-back taken).
-        try await store.endCall(parked.callSid, of: identity, in: tenant, at: now, wrapUpSeconds: wrapUpSeconds, joinedBy: parked.parkedAt)
+        // on it now, and stays on it.
+        try await store.endCall(parked.callSid, of: identity, in: tenant, at: now, wrapUpSeconds: wrapUpSeconds)
         try await store.recordRingEvent(
             RingEvent(
                 callSid: parked.callSid,
