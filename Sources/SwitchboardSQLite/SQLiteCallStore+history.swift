@@ -85,16 +85,7 @@ extension SQLiteCallStore {
     @discardableResult
     public func attachVoicemails(toCall callSid: String) async throws(StoreError) -> Int {
         let attached = try await session.transaction { (runner) throws(StoreError) in
-            try runner.rows(
-                """
-                UPDATE voicemails
-                SET caller = calls.caller, tenant = CASE voicemails.tenant WHEN ?2 THEN calls.tenant ELSE voicemails.tenant END
-                FROM calls
-                WHERE voicemails.call_sid = ?1 AND voicemails.caller IS NULL AND calls.call_sid = ?1 AND calls.caller <> ''
-                RETURNING voicemails.recording_sid
-                """,
-                [.text(callSid), .text(TenantID.default.rawValue)]
-            )
+            try runner.rows(SQLiteSchema.attachVoicemails + " AND voicemails.call_sid = ?1 RETURNING voicemails.recording_sid", [.text(callSid)])
         }
         return attached.count
     }

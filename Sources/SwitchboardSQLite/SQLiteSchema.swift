@@ -101,15 +101,19 @@ enum SQLiteSchema {
     private static func addVoicemailsWithoutCallerIndex(_ runner: SQLiteStatementRunner) throws(StoreError) {
         guard try !hasIndex(voicemailsWithoutCallerIndexName, runner) else { return }
         try runner.execute("CREATE INDEX \(voicemailsWithoutCallerIndexName) ON voicemails (call_sid) WHERE caller IS NULL")
-        try runner.execute(
-            """
-            UPDATE voicemails
-            SET caller = calls.caller, tenant = CASE voicemails.tenant WHEN 'default' THEN calls.tenant ELSE voicemails.tenant END
-            FROM calls
-            WHERE voicemails.caller IS NULL AND calls.call_sid = voicemails.call_sid AND calls.caller <> ''
-            """
-        )
+        try runner.execute(attachVoicemails)
     }
+
+    /// Gives every voicemail with no caller the caller of its call's record, and its tenant in place of
+    /// the default one, unless the record names no caller: the rule of `attachVoicemails(toCall:)`,
+    /// which adds a condition on the call.
+    static let attachVoicemails = """
+        UPDATE voicemails
+        SET caller = calls.caller,
+            tenant = CASE voicemails.tenant WHEN '\(TenantID.default.rawValue)' THEN calls.tenant ELSE voicemails.tenant END
+        FROM calls
+        WHERE voicemails.caller IS NULL AND calls.call_sid = voicemails.call_sid AND calls.caller <> ''
+        """
 
     /// Puts back the index that keeps an identity current in one tenant when a table rebuild dropped it
     /// (as ``repairRoutingTriggers(_:)`` does for the triggers), after retiring, by ``version9``'s rule,
