@@ -152,7 +152,10 @@ let package = Package(
         // Helpers shared by the test targets (golden files); never linked into the product.
         .target(
             name: "SwitchboardTestSupport",
-            dependencies: ["SwitchboardCurl", "SwitchboardHTTP", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "SwitchboardCurl", "SwitchboardHTTP", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -231,6 +234,7 @@ let package = Package(
                 "SwitchboardCommands", "SwitchboardCLI", "SwitchboardTwiML", "SwitchboardTwiMLReader", "SwitchboardTestSupport",
                 "SwitchboardCore", "SwitchboardCurl", "SwitchboardHTTP", "SwitchboardPostgREST", "SwitchboardWebhooks", "SwitchboardVoice",
                 "SwitchboardSQLite", .product(name: "Logging", package: "swift-log"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -7,7 +7,7 @@ public struct SwitchboardCommand: AsyncParsableCommand {
         abstract: "Rings every available call-center agent at once for Twilio voice calls, or takes a voicemail.",
         subcommands: [
             ServeCommand.self, AgentsCommand.self, NumbersCommand.self, SimulateCommand.self, SignCommand.self, RenderCommand.self,
-            LintCommand.self, RenderCallCommand.self, VoicemailsCommand.self,
+            LintCommand.self, RenderCallCommand.self, VoicemailsCommand.self, ParkSlotsCommand.self,
         ]
     )
 

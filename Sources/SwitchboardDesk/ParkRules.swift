@@ -12,6 +12,39 @@ public enum ParkRules {
         String(("park_" + callSid).prefix(64))
     }
 
+    /// Whether the Twilio queue `name` is a park slot (``slot(forCall:)``).
+    public static func isSlot(named name: String) -> Bool {
+        name.hasPrefix("park_")
+    }
+
+    /// The queue to delete once the slot's `<Enqueue action>` says, with `queueResult`, that its caller
+    /// left it: Twilio keeps every queue until it is deleted, and a slot serves one call. Nil when the
+    /// caller's leaving is not over (`bridging-in-process`), for a result Twilio has not documented, and
+    /// for a `queueSid` that is not a queue SID (`QU` and 32 hex digits). Each documented way out leaves
+    /// the slot empty; a caller who enters the same slot again (a new park of the call) either finds the
+    /// queue still there, which Twilio then refuses to delete, or has it made anew by `<Enqueue>`.
+    public static func emptiedSlot(queueResult: String, queueSid: String?) -> String? {
+        guard slotLeavingResults.contains(queueResult), let queueSid, isQueueSID(queueSid) else { return nil }
+        return queueSid
+    }
+
+    /// The `QueueResult` values after which the caller is out of the slot for good: bridged to an agent
+    /// (sent once both parties hung up), hung up, `<Leave>` at the park's timeout, moved by a REST
+    /// redirect, or a failure of the queue.
+    static let slotLeavingResults: Set<String> = [
+        "bridged", "hangup", "leave", "redirected", "redirected-from-bridged", "queue-full", "error", "system-error",
+    ]
+
+    /// Whether `text` has the form of a queue SID: `QU` and 32 hexadecimal digits.
+    static func isQueueSID(_ text: String) -> Bool {
+        let utf8 = Array(text.utf8)
+        guard utf8.count == 34, utf8[0] == UInt8(ascii: "Q"), utf8[1] == UInt8(ascii: "U") else { return false }
+        return utf8.dropFirst(2).allSatisfy { byte in
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+                || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
+        }
+    }
+
     /// Whether a caller who has waited `queueTime` seconds (Twilio's `QueueTime`) has waited too
     /// long for a park timeout of `timeoutSeconds`.
     public static func hasTimedOut(queueTime: Int, timeoutSeconds: Int) -> Bool {

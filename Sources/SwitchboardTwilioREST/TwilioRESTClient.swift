@@ -55,6 +55,59 @@ public struct TwilioRESTClient<Transport: HTTPTransport>: TwilioCallControl {
         _ = try await send(request)
     }
 
+    /// `DELETE /2010-04-01/Accounts/{AccountSid}/Queues/{QueueSid}.json` (Twilio answers 204).
+    public func deleteQueue(_ queueSid: String) async throws(TwilioRESTError) {
+        let request = HTTPRequest(
+            method: .delete,
+            url: configuration.baseURL + queuesPath + "/\(Self.pathSegment(queueSid)).json",
+            headers: [HTTPHeader("Authorization", basicAuthorization), HTTPHeader("Accept", "application/json")],
+            timeouts: timeouts
+        )
+        _ = try await send(request)
+    }
+
+    /// Every call queue of the account: `GET /2010-04-01/Accounts/{AccountSid}/Queues.json`, 1,000 to a
+    /// page, following `next_page_uri` to the last page (at most `maxPages`). A next page outside the
+    /// account's queue list is refused rather than fetched with the account's credentials.
+    public func listQueues(maxPages: Int = 1000) async throws(TwilioRESTError) -> [TwilioQueue] {
+        var queues: [TwilioQueue] = []
+        var next: String? = queuesPath + ".json?PageSize=1000"
+        var pages = 0
+        while let path = next {
+            guard pages < maxPages else {
+                throw TwilioRESTError(status: nil, message: "Twilio's queue list is longer than \(maxPages) pages", mayHaveBeenApplied: false)
+            }
+            guard path.hasPrefix(queuesPath + ".json") else {
+                throw TwilioRESTError(
+                    status: nil,
+                    message: "Twilio's next page \(path) is not of the account's queue list",
+                    mayHaveBeenApplied: false
+                )
+            }
+            let request = HTTPRequest(
+                method: .get,
+                url: configuration.baseURL + path,
+                headers: [HTTPHeader("Authorization", basicAuthorization), HTTPHeader("Accept", "application/json")],
+                timeouts: timeouts
+            )
+            let response = try await send(request)
+            let page: TwilioQueuePage
+            do {
+                page = try JSONDecoder().decode(TwilioQueuePage.self, from: Data(response.body))
+            } catch {
+                throw TwilioRESTError(status: response.status, message: "Twilio's queue list is not readable: \(error)", mayHaveBeenApplied: false)
+            }
+            queues += page.queues
+            pages += 1
+            next = page.nextPageURI.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        return queues
+    }
+
+    private var queuesPath: String {
+        "/2010-04-01/Accounts/\(Self.pathSegment(configuration.accountSID))/Queues"
+    }
+
     private func callPath(_ callSid: String) -> String {
         "/2010-04-01/Accounts/\(Self.pathSegment(configuration.accountSID))/Calls/\(Self.pathSegment(callSid)).json"
     }

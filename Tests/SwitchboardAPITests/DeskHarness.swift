@@ -214,6 +214,20 @@ actor RecordingRedirector: TwilioCallControl {
         await during?(callSid, url)
         if let lostAnswer { throw lostAnswer }
     }
+
+    /// The queues deleted, in order.
+    private(set) var deletedQueues: [String] = []
+
+    func deleteQueue(_ queueSid: String) async throws(TwilioRESTError) {
+        deletedQueues.append(queueSid)
+    }
+
+    /// The queues deleted once `deletedQueues` holds `count` of them, or after `limit`.
+    func deletedQueues(awaiting count: Int, within limit: Duration = .seconds(2)) async -> [String] {
+        let deadline = ContinuousClock.now + limit
+        while deletedQueues.count < count, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+        return deletedQueues
+    }
 }
 
 /// The stores every agents' API test runs on: memory, SQLite, and PostgREST over a real PostgreSQL

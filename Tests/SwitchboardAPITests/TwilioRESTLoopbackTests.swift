@@ -1,10 +1,13 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import SwitchboardCore
 import SwitchboardCurl
 import SwitchboardHTTP
+import SwitchboardTestSupport
 import SwitchboardTwilioREST
+import SwitchboardWebhooks
 import Testing
 
 /// The Twilio REST client over libcurl against a local server that checks basic auth and the form
@@ -157,5 +160,39 @@ import Testing
         #expect(received.map(\.call) == ["CAe2e"])
         #expect(received.first?.form["Url"] == "https://switchboard.example.com/twilio/desk-voicemail?tenant=acme")
         #expect(received.first?.form["Method"] == "POST")
+    }
+}
+
+/// The park slot's deletion over real sockets: the server deletes the slot its caller left through
+/// Twilio's REST API, and a slot Twilio refuses to delete (a caller entered it again) changes nothing
+/// for the callback.
+@Suite struct ParkSlotDeletionLoopbackTests {
+    static let leftSid = "QU000000000000000000000000000000a1"
+    static let heldSid = "QU000000000000000000000000000000b2"
+
+    @Test func theSlotACallerLeftIsDeletedThroughTwilio() async throws {
+        let twilio = FakeTwilio(queues: [
+            FakeTwilio.Queue(sid: Self.leftSid, name: "park_CAleft"), FakeTwilio.Queue(sid: Self.heldSid, name: "park_CAheld", size: 1),
+        ])
+        let store = InMemoryCallStore()
+        try await twilio.application().test(.live) { fake in
+            let transport = CurlTransport()
+            let client = TwilioRESTLoopbackTests.client(base: "http://127.0.0.1:\(try #require(fake.port))", transport: transport)
+            try await DeskHarness.app(store: store, redirector: client).test(.live) { api in
+                for (callSid, queueSid) in [("CAleft", Self.leftSid), ("CAheld", Self.heldSid)] {
+                    try await ParkingAPITests.answered(callSid, store: store, client: api)
+                    let id = try await ParkingAPITests.park(callSid, client: api)
+                    let status = try await api.twilio(
+                        "/twilio/park-status?tenant=acme&parked=\(id)",
+                        ["CallSid": callSid, "QueueResult": "hangup", "QueueSid": queueSid, "QueueTime": "7"]
+                    )
+                    #expect(status.status == .ok)
+                    #expect(String(buffer: status.body) == #"<?xml version="1.0" encoding="UTF-8"?><Response />"#)
+                }
+                #expect(await twilio.deleteRequests(awaiting: 2) == [Self.leftSid, Self.heldSid])
+            }
+            await transport.shutdown()
+        }
+        #expect(await twilio.queues == [FakeTwilio.Queue(sid: Self.heldSid, name: "park_CAheld", size: 1)])
     }
 }

@@ -138,4 +138,70 @@ import Testing
         #expect(error?.status == nil)
         #expect(error?.mayHaveBeenApplied == mayHaveBeenApplied, "\(failure)")
     }
+
+    /// A transport that answers its responses in turn, recording each request.
+    final class Pages: HTTPTransport, @unchecked Sendable {
+        // Only touched by one request at a time in these tests.
+        var requests: [HTTPRequest] = []
+        var responses: [HTTPResponse]
+
+        init(_ bodies: [String]) { responses = bodies.map { HTTPResponse(status: 200, body: Array($0.utf8)) } }
+
+        func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+            requests.append(request)
+            guard !responses.isEmpty else { throw .badResponse("no more pages") }
+            return responses.removeFirst()
+        }
+    }
+
+    @Test func aQueueDeletionIsAnAuthenticatedDeleteOfTheQueueResource() async throws {
+        let recorder = Recorder(response: HTTPResponse(status: 204, body: []))
+        try await TwilioRESTClient(configuration: Self.configuration, transport: recorder).deleteQueue("QU0123456789abcdef0123456789abcdef")
+        let request = try #require(recorder.requests.first)
+        #expect(request.method == .delete)
+        #expect(
+            request.url
+                == "https://api.twilio.com/2010-04-01/Accounts/AC00000000000000000000000000000001/Queues/QU0123456789abcdef0123456789abcdef.json"
+        )
+        #expect(request.header("authorization") == "Basic QUMwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMTp0d2lsaW8tYXV0aC10b2tlbi0x")
+        #expect(request.body == nil)
+    }
+
+    @Test func theQueueListFollowsTwiliosPagesToTheLast() async throws {
+        let list = "/2010-04-01/Accounts/AC00000000000000000000000000000001/Queues.json"
+        let pages = Pages([
+            #"{"queues":[{"sid":"QU1","friendly_name":"park_CA1","current_size":0},{"sid":"QU2","friendly_name":"support","current_size":3}],"next_page_uri":"\#(list)?PageSize=1000&Page=1&PageToken=PAQU2"}"#,
+            #"{"queues":[{"sid":"QU3","friendly_name":"park_CA3","current_size":null}],"next_page_uri":null}"#,
+        ])
+        let queues = try await TwilioRESTClient(configuration: Self.configuration, transport: pages).listQueues()
+        #expect(
+            queues == [
+                TwilioQueue(sid: "QU1", friendlyName: "park_CA1", currentSize: 0), TwilioQueue(sid: "QU2", friendlyName: "support", currentSize: 3),
+                TwilioQueue(sid: "QU3", friendlyName: "park_CA3", currentSize: 0),
+            ]
+        )
+        #expect(
+            pages.requests.map(\.url) == [
+                "https://api.twilio.com\(list)?PageSize=1000", "https://api.twilio.com\(list)?PageSize=1000&Page=1&PageToken=PAQU2",
+            ]
+        )
+        #expect(pages.requests.allSatisfy { $0.method == .get && $0.header("authorization") != nil })
+    }
+
+    /// The account's credentials go only to its own queue list, and a list that never ends is cut off.
+    @Test func aNextPageOutsideTheQueueListOrBeyondTheLimitIsRefused() async throws {
+        let elsewhere = Pages([#"{"queues":[],"next_page_uri":"/2010-04-01/Accounts/AC00000000000000000000000000000001/Calls.json"}"#])
+        let refused = await #expect(throws: TwilioRESTError.self) {
+            try await TwilioRESTClient(configuration: Self.configuration, transport: elsewhere).listQueues()
+        }
+        #expect(refused?.message.contains("not of the account's queue list") == true)
+        #expect(elsewhere.requests.count == 1)
+        let loop = "/2010-04-01/Accounts/AC00000000000000000000000000000001/Queues.json?PageToken=PA"
+        let endless = Pages(Array(repeating: #"{"queues":[],"next_page_uri":"\#(loop)"}"#, count: 5))
+        let cut = await #expect(throws: TwilioRESTError.self) {
+            try await TwilioRESTClient(configuration: Self.configuration, transport: endless).listQueues(maxPages: 3)
+        }
+        #expect(cut?.message.contains("longer than 3 pages") == true)
+        #expect(endless.requests.count == 3)
+    }
 }

@@ -153,6 +153,30 @@ struct DeskServices<Store: DeskStore>: Sendable {
         }
     }
 
+    /// Deletes the park slot `queueSid` that `callSid` has left, through Twilio's REST API, in the
+    /// background: whoever Twilio's callback serves does not wait for it. Nothing happens when Twilio's
+    /// REST API is not configured. A deletion that fails is logged and changes nothing else: the slot
+    /// stays until `switchboard park-slots prune` deletes it. Answers the deletion's task, which only
+    /// tests wait for.
+    @discardableResult
+    func deleteSlot(_ queueSid: String, leftBy callSid: String) -> Task<Void, Never>? {
+        guard let twilio = redirector else { return nil }
+        let logger = logger
+        return Task {
+            do throws(TwilioRESTError) {
+                try await twilio.deleteQueue(queueSid)
+                logger.debug("deleted a park slot's queue", metadata: ["queueSid": "\(queueSid)", "callSid": "\(callSid)"])
+            } catch let error where error.status == 404 {
+                // Deleted already: Twilio repeated its callback.
+            } catch {
+                logger.warning(
+                    "could not delete a park slot's queue; `switchboard park-slots prune` deletes it later",
+                    metadata: ["queueSid": "\(queueSid)", "callSid": "\(callSid)", "error": "\(error)"]
+                )
+            }
+        }
+    }
+
     /// Redirects `callSid` as ``redirectLeg(_:to:)`` does, once Twilio has shown it to be a live call
     /// of `identity`'s own Voice SDK client (from or to `client:<identity>`). A call SID comes from the
     /// client here, and Twilio's account serves every tenant: without the check an agent could move any

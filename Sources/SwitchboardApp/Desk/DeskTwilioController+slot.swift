@@ -88,7 +88,9 @@ extension DeskTwilioController {
     /// (who may have won the retrieval but not yet dialled the queue) does not have the caller. Ending
     /// a call nobody is on changes nothing, so results without a retrieval are safe, and no result can
     /// leave a retriever busy for good. That runs beside the slot's own update, so both stay within
-    /// one store budget, and a store failure is logged: Twilio still gets TwiML.
+    /// one store budget, and a store failure is logged: Twilio still gets TwiML. Once the caller is out
+    /// of the slot for good, its Twilio queue is deleted in the background (``ParkRules/emptiedSlot(queueResult:queueSid:)``):
+    /// Twilio keeps every queue until it is deleted, and each park makes one.
     func parkStatus(form: FormParameters, tenant: TenantID?, parkedID: String?) async -> (VoiceResponse, String) {
         guard let callSid = form["CallSid"], !callSid.isEmpty else { return (responses.voicemail(tenant: tenant), "bad-request") }
         let result = form["QueueResult"] ?? ""
@@ -100,6 +102,9 @@ extension DeskTwilioController {
         async let retrieval: Void = endRetrieval(of: callSid, at: now)
         let answer = await leaveSlot(callSid, tenant: tenant, result: result, at: now)
         await retrieval
+        if let queueSid = ParkRules.emptiedSlot(queueResult: result, queueSid: form["QueueSid"]) {
+            services.deleteSlot(queueSid, leftBy: callSid)
+        }
         return answer
     }
 
