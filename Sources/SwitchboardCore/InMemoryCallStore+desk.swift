@@ -143,12 +143,25 @@ extension InMemoryCallStore: DeskStore {
 
     @discardableResult
     public func releaseRetrieval(id: String, tenant: TenantID, agentIdentity: String, retrievedAt: Date) throws(StoreError) -> Bool {
+        try release(id: id, tenant: tenant, agentIdentity: agentIdentity, retrievedAt: retrievedAt, arrivedToo: false)
+    }
+
+    @discardableResult
+    public func releaseStrandedRetrieval(id: String, tenant: TenantID, agentIdentity: String, retrievedAt: Date) throws(StoreError) -> Bool {
+        try release(id: id, tenant: tenant, agentIdentity: agentIdentity, retrievedAt: retrievedAt, arrivedToo: true)
+    }
+
+    /// Undoes the agent's retrieval made at `retrievedAt` of a park that has not ended (one whose leg
+    /// reached the slot only when `arrivedToo`), and frees the agent.
+    private func release(id: String, tenant: TenantID, agentIdentity: String, retrievedAt: Date, arrivedToo: Bool) throws(StoreError) -> Bool {
         var agent = try agent(identity: agentIdentity, in: tenant)
         var parked = try parkedCall(id: id, in: tenant)
-        guard parked.retrievedBy == agentIdentity, parked.retrievedAt == retrievedAt, parked.endedAt == nil, parked.retrieverArrivedAt == nil
+        guard parked.retrievedBy == agentIdentity, parked.retrievedAt == retrievedAt, parked.endedAt == nil,
+            arrivedToo || parked.retrieverArrivedAt == nil
         else { return false }
         parked.retrievedBy = nil
         parked.retrievedAt = nil
+        parked.retrieverArrivedAt = nil
         parkedByID[parked.id] = parked
         if agent.currentCallSid == parked.callSid {
             agent.currentCallSid = nil

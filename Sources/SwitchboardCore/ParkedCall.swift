@@ -74,6 +74,14 @@ public struct ParkedCall: Equatable, Sendable, Codable {
         guard retrievedBy != nil, let retrievedAt, retrieverArrivedAt == nil else { return false }
         return cutoff.map { retrievedAt < $0 } ?? true
     }
+
+    /// Whether the call, still parked, is retrieved by an agent whose leg reached the slot before
+    /// `cutoff` (any time, when nil). Such a leg was put through to the slot; if the caller is still
+    /// there past it (the hold music is requested, or the park times out), the bridge never happened.
+    public func hasStrandedRetrieval(arrivedBefore cutoff: Date?) -> Bool {
+        guard retrievedBy != nil, retrievedAt != nil, endedAt == nil, let retrieverArrivedAt else { return false }
+        return cutoff.map { retrieverArrivedAt < $0 } ?? true
+    }
 }
 
 /// What the caller's arrival in a park slot found (``DeskStore/confirmParkArrival(id:tenant:callSid:at:)``).

@@ -71,6 +71,19 @@ public enum ParkRules {
     /// park times out.
     public static let retrieverArrivalGraceSeconds = 30
 
+    /// How long after the retriever's leg reached the slot (`/twilio/retrieve`, which answers
+    /// `<Dial><Queue>`) the caller may still be in it: Twilio takes the caller from the queue as the
+    /// leg's `<Dial>` starts, and the slot's hold music is not requested once it has. A hold-music
+    /// request later than that shows that the leg dropped before the bridge (the agent hung up, its
+    /// connection broke), and the call is given back to every agent.
+    public static let retrieverBridgeGraceSeconds = 20
+
+    /// The latest arrival time of a retriever's leg that is taken as never bridged when the caller is still
+    /// in the slot at `now` (see ``retrieverBridgeGraceSeconds``).
+    public static func retrieverBridgedSince(now: Date) -> Date {
+        now.addingTimeInterval(-Double(retrieverBridgeGraceSeconds))
+    }
+
     /// The latest retrieval time of a retrieval whose leg, not yet in the slot, is taken as not coming at
     /// `now` (see ``retrieverArrivalGraceSeconds``).
     public static func retrieverExpectedSince(now: Date) -> Date {

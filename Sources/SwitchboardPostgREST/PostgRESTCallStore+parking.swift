@@ -100,6 +100,20 @@ extension PostgRESTCallStore {
         )
     }
 
+    /// The `release_stranded_retrieval` SQL function, which locks the agent's row, then the parked
+    /// call's (`supabase/migrations/20261125020000_stranded_retrieval_released.sql`).
+    @discardableResult
+    public func releaseStrandedRetrieval(id: String, tenant: TenantID, agentIdentity: String, retrievedAt: Date) async throws(StoreError) -> Bool {
+        guard Self.isUUID(id) else { throw .notFound("No parked call \(id) in tenant \(tenant)") }
+        return try await client.rpc(
+            "release_stranded_retrieval",
+            ReleaseArguments(p_id: id, p_tenant_id: tenant.rawValue, p_agent_identity: agentIdentity, p_retrieved_at: retrievedAt),
+            as: Bool.self,
+            idempotent: false,
+            operation: "releasing agent \(agentIdentity)'s stranded retrieval of parked call \(id)"
+        )
+    }
+
     /// The `confirm_park_arrival` SQL function, which locks the parked call's row
     /// (`supabase/migrations/20261123100000_park_confirmed_by_arrival.sql`).
     public func confirmParkArrival(id: String, tenant: TenantID, callSid: String, at now: Date) async throws(StoreError) -> ParkArrival {

@@ -109,19 +109,32 @@ extension SQLiteCallStore {
     /// Undoes the agent's retrieval in one `BEGIN IMMEDIATE` transaction (see the protocol).
     @discardableResult
     public func releaseRetrieval(id: String, tenant: TenantID, agentIdentity: String, retrievedAt: Date) async throws(StoreError) -> Bool {
+        try await release(id: id, tenant: tenant, agentIdentity: agentIdentity, retrievedAt: retrievedAt, arrivedToo: false)
+    }
+
+    /// Undoes the agent's retrieval, whether or not its leg reached the slot, in one `BEGIN IMMEDIATE`
+    /// transaction (see the protocol).
+    @discardableResult
+    public func releaseStrandedRetrieval(id: String, tenant: TenantID, agentIdentity: String, retrievedAt: Date) async throws(StoreError) -> Bool {
+        try await release(id: id, tenant: tenant, agentIdentity: agentIdentity, retrievedAt: retrievedAt, arrivedToo: true)
+    }
+
+    /// Undoes the agent's retrieval made at `retrievedAt` of a park that has not ended (one whose leg
+    /// reached the slot only when `arrivedToo`), and frees the agent.
+    private func release(id: String, tenant: TenantID, agentIdentity: String, retrievedAt: Date, arrivedToo: Bool) async throws(StoreError) -> Bool {
         try await session.transaction { (runner) throws(StoreError) -> Bool in
             // A retired record too: its retrieval is undone all the same, or the caller would wait for an
             // agent who no longer works here.
             let currentCallSid = try Self.currentCall(ofAgent: agentIdentity, in: tenant, retiredToo: true, runner)
             let parked = try Self.parkedCall(id: id, in: tenant, runner)
-            guard parked.retrievedBy == agentIdentity, parked.endedAt == nil, parked.retrieverArrivedAt == nil else { return false }
+            guard parked.retrievedBy == agentIdentity, parked.endedAt == nil, arrivedToo || parked.retrieverArrivedAt == nil else { return false }
             // Compared in SQL, as stored: the instant the retrieval wrote, in the same REAL form.
             let released = try runner.rows(
                 """
-                UPDATE parked_calls SET retrieved_by = NULL, retrieved_at = NULL
-                WHERE id = ?1 AND retrieved_at = ?2 AND retriever_arrived_at IS NULL RETURNING id
+                UPDATE parked_calls SET retrieved_by = NULL, retrieved_at = NULL, retriever_arrived_at = NULL
+                WHERE id = ?1 AND retrieved_at = ?2 AND (?3 OR retriever_arrived_at IS NULL) RETURNING id
                 """,
-                [.text(parked.id), SQLiteData(retrievedAt)]
+                [.text(parked.id), SQLiteData(retrievedAt), .integer(arrivedToo ? 1 : 0)]
             )
             guard !released.isEmpty else { return false }
             if currentCallSid == parked.callSid {

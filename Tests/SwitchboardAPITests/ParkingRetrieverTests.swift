@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import SwitchboardCore
+import SwitchboardDesk
 import SwitchboardTwilioREST
 import SwitchboardWebhooks
 import Testing
@@ -325,7 +326,8 @@ import Testing
     /// A retrieval whose agent's leg has not reached the slot 30 s later (the documented grace: the
     /// agent's browser closed, its connection dropped) is given back by the next hold-music request: the
     /// call waits for any agent again and the agent is free, instead of the caller holding until the park
-    /// times out. A fresh retrieval, or a late one whose leg arrived (a conversation), stays.
+    /// times out. A fresh retrieval, or a late one whose leg arrived just now (Twilio may not have
+    /// taken the caller from the queue yet), stays.
     @Test(arguments: StoreUnderTest.all)
     func theHoldMusicGivesBackARetrievalWhoseLegNeverCame(store kind: StoreUnderTest) async throws {
         try await Self.withCallParkedByAnn(kind, "CAgone") { store, _, client, id in
@@ -343,12 +345,77 @@ import Testing
                 id,
                 "CAtalk",
                 at: late,
-                arrivedAt: late.addingTimeInterval(2),
+                arrivedAt: Date().addingTimeInterval(-2),
                 store: store,
                 client: client
             )
             #expect(holder == DeskHarness.bob)
             #expect(try await Self.bob(store).currentCallSid == "CAtalk")
+        }
+    }
+
+    /// Bob's leg reached the slot (`/twilio/retrieve` answered `<Dial><Queue>`) and dropped before Twilio
+    /// bridged it: the caller is still in the slot, so its hold music is requested long after the leg's
+    /// arrival. That request gives the call back to every agent and frees Bob, where the caller used to
+    /// hold, retrieved by nobody, until the park timed out. A leg that arrived within the grace stays.
+    @Test(arguments: StoreUnderTest.all)
+    func theHoldMusicGivesBackARetrievalWhoseLegArrivedButWasNeverBridged(store kind: StoreUnderTest) async throws {
+        try await Self.withCallParkedByAnn(kind, "CAdrop") { store, _, client, id in
+            let retrieved = Date().addingTimeInterval(-30)
+            let holder = try await Self.holdMusicAfterBobRetrieves(
+                id,
+                "CAdrop",
+                at: retrieved,
+                arrivedAt: Date().addingTimeInterval(-Double(ParkRules.retrieverBridgeGraceSeconds) - 2),
+                store: store,
+                client: client
+            )
+            #expect(holder == nil, "given back")
+            #expect(try await store.parkedCall(id: id, in: "acme").retrieverArrivedAt == nil)
+            #expect(try await Self.bob(store).currentCallSid == nil)
+            #expect(try await Self.bob(store).wrapUpEndsAt == nil)
+            let listed = try DeskHarness.object(try await client.api(.get, "/api/parked", token: DeskHarness.bobToken))
+            #expect((listed["parked"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [id])
+        }
+        try await Self.withCallParkedByAnn(kind, "CAbridging") { store, _, client, id in
+            let holder = try await Self.holdMusicAfterBobRetrieves(
+                id,
+                "CAbridging",
+                at: Date().addingTimeInterval(-30),
+                arrivedAt: Date().addingTimeInterval(-Double(ParkRules.retrieverBridgeGraceSeconds) + 5),
+                store: store,
+                client: client
+            )
+            #expect(holder == DeskHarness.bob)
+            #expect(try await Self.bob(store).currentCallSid == "CAbridging")
+        }
+    }
+
+    /// The park times out (`<Leave>`) while it holds a retrieval whose leg reached the slot: a caller who
+    /// leaves by `<Leave>` was never bridged, so the retrieval is undone and the parker is rung back,
+    /// where the caller used to go to voicemail.
+    @Test(arguments: StoreUnderTest.all)
+    func atTheParksTimeoutARetrieverWhoseLegArrivedButWasNeverBridgedLetsTheParkerBeRungAgain(store kind: StoreUnderTest) async throws {
+        try await Self.withCallParkedByAnn(kind, "CAlate") { store, _, client, id in
+            #expect(try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.bobToken).status == .ok)
+            let dial = try await client.twilio(
+                "/twilio/retrieve?tenant=acme&parked=\(id)",
+                ["CallSid": "CAbobleg", "From": "client:\(DeskHarness.bob)"]
+            )
+            #expect(String(buffer: dial.body).contains("<Dial><Queue>"))
+            #expect(try await store.parkedCall(id: id, in: "acme").retrieverArrivedAt != nil)
+
+            let status = try await client.twilio(
+                "/twilio/park-status?tenant=acme&parked=\(id)",
+                ["CallSid": "CAlate", "QueueResult": "leave", "QueueTime": "120"]
+            )
+            let body = String(buffer: status.body)
+            #expect(body.contains(DeskHarness.ann + "</Client>"))
+            #expect(!body.contains("<Record "))
+            let parked = try await store.parkedCall(id: id, in: "acme")
+            #expect(parked.retrievedBy == nil)
+            #expect(parked.endedAt != nil)
+            #expect(try await Self.bob(store).currentCallSid == nil)
         }
     }
 

@@ -150,6 +150,35 @@ extension DeskStoreContractTests {
         }
     }
 
+    /// Bob's leg reached the slot and dropped before the bridge: only the stranded release undoes his
+    /// retrieval, with its arrival, so the call waits for any agent again and his next retrieval's leg
+    /// records its own arrival. Another retrieval (another instant, another agent's) is left alone.
+    @Test(arguments: StoreKind.allCases)
+    func aRetrievalWhoseLegArrivedIsReleasedOnlyAsStranded(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            let parked = try await store.parkedByAmyRetrievedByBob("CA-1", at: Clock.at(20))
+            #expect(try await store.confirmRetrieverArrival(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(22)))
+            #expect(!(try await store.releaseRetrieval(id: parked.id, tenant: "acme", agentIdentity: "bob", retrievedAt: Clock.at(20))))
+            #expect(!(try await store.releaseStrandedRetrieval(id: parked.id, tenant: "acme", agentIdentity: "bob", retrievedAt: Clock.at(21))))
+            #expect(!(try await store.releaseStrandedRetrieval(id: parked.id, tenant: "acme", agentIdentity: "amy", retrievedAt: Clock.at(20))))
+            #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == "CA-1")
+
+            #expect(try await store.releaseStrandedRetrieval(id: parked.id, tenant: "acme", agentIdentity: "bob", retrievedAt: Clock.at(20)))
+            #expect(try await store.parkedCalls(in: "acme") == [parked])
+            #expect(try await store.parkedCall(id: parked.id, in: "acme").retrieverArrivedAt == nil)
+            let bob = try await store.agent(identity: "bob", in: "acme")
+            #expect(bob.currentCallSid == nil)
+            #expect(bob.wrapUpEndsAt == nil, "he never spoke to the caller")
+            #expect(!(try await store.releaseStrandedRetrieval(id: parked.id, tenant: "acme", agentIdentity: "bob", retrievedAt: Clock.at(20))))
+
+            // His next retrieval is a new one: its leg's arrival is its own.
+            #expect(try await store.retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(40)).isRetrieved)
+            #expect(try await store.parkedCall(id: parked.id, in: "acme").retrieverArrivedAt == nil)
+            #expect(try await store.confirmRetrieverArrival(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(41)))
+            #expect(try await store.parkedCall(id: parked.id, in: "acme").retrieverArrivedAt == Clock.at(41))
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func anAgentOnAnotherCallIsRefusedAsBusyAndNothingChanges(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in

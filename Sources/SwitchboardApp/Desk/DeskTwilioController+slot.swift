@@ -96,8 +96,9 @@ extension DeskTwilioController {
         let result = form["QueueResult"] ?? ""
         let now = Date()
         if result == "leave", let tenant, let parkedID {
-            // First, so that a retriever who never reached the caller is freed as one who never spoke to it.
-            await releaseUnreachedRetrieval(of: callSid, id: parkedID, tenant: tenant)
+            // First, so that a retriever who never reached the caller is freed as one who never spoke to it,
+            // and the parker is rung back: a caller who leaves by <Leave> was never bridged to anyone.
+            await releaseRetrievalApartFromCaller(of: callSid, id: parkedID, tenant: tenant)
         }
         async let retrieval: Void = endRetrieval(of: callSid, at: now)
         let answer = await leaveSlot(callSid, tenant: tenant, result: result, at: now)
@@ -157,38 +158,58 @@ extension DeskTwilioController {
         }
     }
 
-    /// Undoes a retrieval whose leg never reached the slot (the agent's redirect was refused or lost, its
-    /// browser closed), made before `retrievedBefore` (any, when nil), and frees that agent with no
-    /// wrap-up. At the park's timeout (nil) the parker's ring-back, not voicemail, then takes the caller;
-    /// from the hold music (a retrieval older than ``ParkRules/retrieverArrivalGraceSeconds``) the call
-    /// waits for any agent again, instead of holding until the park times out. A retrieval whose leg
-    /// arrived, or an unknown park, is left alone; a store failure is logged (the caller then goes to
-    /// voicemail at the timeout). `known` is the park as just read, when the caller has it: then the store
-    /// is asked only when a release is due.
-    func releaseUnreachedRetrieval(of callSid: String, id: String, tenant: TenantID, retrievedBefore: Date? = nil, known: ParkedCall? = nil) async {
-        if let known, !known.hasUnreachedRetrieval(before: retrievedBefore) { return }
+    /// Undoes a retrieval that a request of the caller's own shows is not with the caller, and frees its
+    /// agent with no wrap-up:
+    /// - one whose leg never reached the slot (the agent's redirect was refused or lost, its browser
+    ///   closed), made before `retrievedBefore`;
+    /// - one whose leg reached the slot before `arrivedBefore` but was never bridged (it dropped between
+    ///   `/twilio/retrieve` and the bridge): the caller is still in the slot.
+    ///
+    /// At the park's timeout (both nil: any retrieval, since a caller who leaves the slot by `<Leave>`
+    /// was never bridged) the parker's ring-back, not voicemail, then takes the caller; from the hold
+    /// music (a retrieval older than ``ParkRules/retrieverArrivalGraceSeconds``, or a leg that arrived
+    /// more than ``ParkRules/retrieverBridgeGraceSeconds`` ago) the call waits for any agent again,
+    /// instead of holding until the park times out. Any other retrieval, or an unknown park, is left
+    /// alone; a store failure is logged (the caller then goes to voicemail at the timeout). `known` is
+    /// the park as just read, when the caller has it: then the store is asked only when a release is due.
+    func releaseRetrievalApartFromCaller(
+        of callSid: String,
+        id: String,
+        tenant: TenantID,
+        retrievedBefore: Date? = nil,
+        arrivedBefore: Date? = nil,
+        known: ParkedCall? = nil
+    ) async {
+        @Sendable func isApart(_ parked: ParkedCall) -> Bool {
+            parked.hasUnreachedRetrieval(before: retrievedBefore) || parked.hasStrandedRetrieval(arrivedBefore: arrivedBefore)
+        }
+        if let known, !isApart(known) { return }
         let store = services.store
         let logger = services.logger
         do {
             try await budget.run { () async throws(StoreError) in
                 let parked: ParkedCall
                 if let known { parked = known } else { parked = try await store.parkedCall(id: id, in: tenant) }
-                guard parked.callSid == callSid, parked.hasUnreachedRetrieval(before: retrievedBefore) else { return }
-                if try await store.releaseRetrieval(of: parked) {
-                    logger.warning(
-                        "released a retrieval whose leg never reached the slot",
-                        metadata: [
-                            "parked": "\(parked.id)", "agent": "\(parked.retrievedBy ?? "")",
-                            "retrievedAt": "\(parked.retrievedAt.map { "\($0)" } ?? "")",
-                        ]
-                    )
-                }
+                guard parked.callSid == callSid, isApart(parked) else { return }
+                let stranded = parked.retrieverArrivedAt != nil
+                let released = try await stranded ? store.releaseStrandedRetrieval(of: parked) : store.releaseRetrieval(of: parked)
+                guard released else { return }
+                logger.warning(
+                    stranded
+                        ? "released a retrieval whose leg reached the slot but was never bridged"
+                        : "released a retrieval whose leg never reached the slot",
+                    metadata: [
+                        "parked": "\(parked.id)", "agent": "\(parked.retrievedBy ?? "")",
+                        "retrievedAt": "\(parked.retrievedAt.map { "\($0)" } ?? "")",
+                        "arrivedAt": "\(parked.retrieverArrivedAt.map { "\($0)" } ?? "")",
+                    ]
+                )
             }
         } catch let error where error == .notFound {
             // An unknown park, or a retriever whose record is gone: nobody holds the call.
         } catch {
             services.logger.error(
-                "could not release a retrieval whose leg never reached the slot",
+                "could not release a retrieval that is not with the caller",
                 metadata: ["callSid": "\(callSid)", "error": "\(error)"]
             )
         }

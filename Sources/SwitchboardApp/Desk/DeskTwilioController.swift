@@ -57,14 +57,17 @@ struct DeskTwilioController<Store: DeskStore>: Sendable {
             return (parkSlot(form: form, tenant: tenant, parkedID: parkedID), outcome)
         case .parkWait:
             // Twilio requests it while the caller waits: it records the arrival again if /twilio/park could not,
-            // and gives the call back to every agent when a retriever's leg is long overdue.
+            // and gives the call back to every agent when a retriever's leg is long overdue, or reached the
+            // slot long ago and yet the caller is still in it.
             let seen = await confirmArrival(form: form, tenant: tenant, parkedID: parkedID).parked
             if let tenant, let parkedID, let callSid = form["CallSid"], !callSid.isEmpty {
-                await releaseUnreachedRetrieval(
+                let now = Date()
+                await releaseRetrievalApartFromCaller(
                     of: callSid,
                     id: parkedID,
                     tenant: tenant,
-                    retrievedBefore: ParkRules.retrieverExpectedSince(now: Date()),
+                    retrievedBefore: ParkRules.retrieverExpectedSince(now: now),
+                    arrivedBefore: ParkRules.retrieverBridgedSince(now: now),
                     known: seen
                 )
             }
@@ -124,7 +127,8 @@ struct DeskTwilioController<Store: DeskStore>: Sendable {
         guard TwilioCall.isLeg(from: form["From"], to: form["To"], direction: form["Direction"], of: retriever) else {
             return (sorry, "retrieve-other-agent")
         }
-        // From here on the retrieval is never released: this leg may be talking to the caller.
+        // From here on the retrieval is released only when the caller's own requests show this leg never
+        // reached it (the hold music long after this, or the park's timeout): this leg may be talking to the caller.
         let dialQueue = VoiceResponse([.dial(Dial([.queue(Queue(parked.slot))]))])
         let now = Date()
         do {
