@@ -162,6 +162,15 @@ public protocol CallStore: Sendable {
     /// The tenant's newest `limit` voicemails (all of them when nil), newest first.
     func voicemails(in tenant: TenantID, limit: Int?) async throws(StoreError) -> [Voicemail]
 
+    /// Gives the store's record of `call`'s call what it lacks that `call` holds: the caller and the
+    /// number called where they are empty, the agents rung where it lists none, and the earlier of the
+    /// two starts. A record another callback made before the call's ringing record lacks them: a claim
+    /// (it knows no caller, and starts the call when it was answered), a call's end or its voicemail
+    /// (they start it when they came, and know no agents rung). What the record holds is never replaced,
+    /// nor its tenant or outcome changed; no record changes nothing. Answers whether anything changed.
+    @discardableResult
+    func completeCall(_ call: RingingCall) async throws(StoreError) -> Bool
+
     /// Gives the voicemails of `callSid` that name no caller the caller of the call's record, and its
     /// tenant where they were filed under the default tenant. Such a voicemail was stored before the
     /// store had any record of its call (a record retried from a failing store, or made from a later

@@ -181,6 +181,19 @@ public actor InMemoryCallStore: CallStore {
         calls[call.callSid] = CallRecord(call: call, finishedAt: call.agentsRung.isEmpty ? call.startedAt : nil)
     }
 
+    @discardableResult
+    public func completeCall(_ call: RingingCall) throws(StoreError) -> Bool {
+        guard var record = calls[call.callSid] else { return false }
+        let before = record.call
+        if record.call.caller.isEmpty { record.call.caller = call.caller }
+        if record.call.called.isEmpty { record.call.called = call.called }
+        if record.call.agentsRung.isEmpty { record.call.agentsRung = call.agentsRung }
+        record.call.startedAt = min(record.call.startedAt, call.startedAt)
+        guard record.call != before else { return false }
+        calls[call.callSid] = record
+        return true
+    }
+
     public func ringingCall(_ callSid: String) throws(StoreError) -> RingingCall? {
         calls[callSid]?.call
     }

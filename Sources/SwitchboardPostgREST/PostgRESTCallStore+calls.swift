@@ -18,6 +18,34 @@ extension PostgRESTCallStore {
         )
     }
 
+    /// The call's record read, then one update for each field it lacks, each guarded by that field's
+    /// being still missing (or later, for the start), so an update another instance made meanwhile is
+    /// never replaced: fields fill independently, and only one value ever fills each.
+    @discardableResult
+    public func completeCall(_ call: RingingCall) async throws(StoreError) -> Bool {
+        guard let record = try await ringingCall(call.callSid) else { return false }
+        let start = PostgRESTTimestamp.format(call.startedAt)
+        var updates: [(filter: PostgRESTFilter, changes: CallCompletion)] = []
+        if record.caller.isEmpty, !call.caller.isEmpty { updates.append((.eq("caller", ""), CallCompletion(caller: call.caller))) }
+        if record.called.isEmpty, !call.called.isEmpty { updates.append((.eq("called", ""), CallCompletion(called: call.called))) }
+        if record.agentsRung.isEmpty, !call.agentsRung.isEmpty {
+            updates.append((.eq("agents_rung", "{}"), CallCompletion(agents_rung: call.agentsRung)))
+        }
+        if call.startedAt < record.startedAt { updates.append((.compare("started_at", .gt, start), CallCompletion(started_at: call.startedAt))) }
+        let operation = "completing the record of call \(call.callSid)"
+        var changed = false
+        for update in updates {
+            let response = try await client.update(
+                PostgRESTQuery("calls", select: ["call_sid"], filters: [.eq("call_sid", call.callSid), update.filter]),
+                update.changes,
+                preferences: PostgRESTPreferences(returning: .representation),
+                operation: operation
+            )
+            changed = try !client.decode([CallSidRow].self, from: response, operation: operation).isEmpty || changed
+        }
+        return changed
+    }
+
     public func ringingCall(_ callSid: String) async throws(StoreError) -> RingingCall? {
         try await client.rows(
             PostgRESTQuery("calls", select: CallRow.columns, filters: [.eq("call_sid", callSid)]),
@@ -108,4 +136,16 @@ struct EndCallChanges: Encodable {
         try container.encode(last_call_ended_at, forKey: .last_call_ended_at)
         try container.encode(wrap_up_ends_at, forKey: .wrap_up_ends_at)
     }
+}
+
+/// The fields ``PostgRESTCallStore/completeCall(_:)`` fills, one at a time (a nil one is not sent).
+private struct CallCompletion: Encodable {
+    var caller: String?
+    var called: String?
+    var agents_rung: [String]?
+    var started_at: Date?
+}
+
+private struct CallSidRow: Decodable {
+    var call_sid: String
 }

@@ -36,6 +36,30 @@ extension SQLiteCallStore {
         return (sql, binds)
     }
 
+    /// One `UPDATE` that fills each missing field (see the protocol).
+    @discardableResult
+    public func completeCall(_ call: RingingCall) async throws(StoreError) -> Bool {
+        let rows = try await session.transaction { (runner) throws(StoreError) in
+            try runner.rows(
+                """
+                UPDATE calls SET
+                    caller = CASE WHEN caller = '' THEN ?2 ELSE caller END,
+                    called = CASE WHEN called = '' THEN ?3 ELSE called END,
+                    agents_rung = CASE WHEN agents_rung = '[]' THEN ?4 ELSE agents_rung END,
+                    started_at = min(started_at, ?5)
+                WHERE call_sid = ?1
+                    AND ((caller = '' AND ?2 != '') OR (called = '' AND ?3 != '') OR (agents_rung = '[]' AND ?4 != '[]') OR started_at > ?5)
+                RETURNING call_sid
+                """,
+                [
+                    .text(call.callSid), .text(call.caller), .text(call.called), .text(JSONStringList.encode(call.agentsRung)),
+                    SQLiteData(call.startedAt),
+                ]
+            )
+        }
+        return !rows.isEmpty
+    }
+
     public func ringingCall(_ callSid: String) async throws(StoreError) -> RingingCall? {
         let rows = try await session.read { (runner) throws(StoreError) in
             try runner.rows(

@@ -61,5 +61,8 @@ public struct UnavailableCallStore: CallStore {
     public func saveVoicemail(_ voicemail: Voicemail) async throws(StoreError) -> Bool { try await down() }
     public func voicemails(in tenant: TenantID, limit: Int?) async throws(StoreError) -> [Voicemail] { try await down() }
     public func attachVoicemails(toCall callSid: String) async throws(StoreError) -> Int { try await down() }
+
+    /// Fails as the store is down.
+    public func completeCall(_ call: RingingCall) async throws(StoreError) -> Bool { try await down() }
     public func checkReady() async throws(StoreError) { try await down() as Void }
 }

@@ -357,9 +357,12 @@ public struct VoiceService<Store: CallStore>: Sendable {
     /// Records a call once it is under way or over (from a later callback, or retried once a failing
     /// store is back), then gives its voicemails stored meanwhile, which found no record to take the
     /// caller and tenant from, what the store's record now holds
-    /// (``CallStore/attachVoicemails(toCall:)``). A record already there is kept, and gives them its own.
+    /// (``CallStore/attachVoicemails(toCall:)``). A record already there is kept, given what it lacks
+    /// that this one holds (``CallStore/completeCall(_:)``: a claim's record has no caller, an end's no
+    /// agents rung), and gives the voicemails its own.
     static func recordLate(_ call: RingingCall, in store: Store) async throws(StoreError) {
         try await store.recordRinging(call)
+        try await store.completeCall(call)
         try await store.attachVoicemails(toCall: call.callSid)
     }
 

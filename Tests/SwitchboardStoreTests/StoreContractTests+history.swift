@@ -232,4 +232,75 @@ extension StoreContractTests {
             #expect(try await store.voicemails(in: .default) == [early, other])
         }
     }
+
+    /// A claim made the call's record before its ringing record came (both retried once the store was
+    /// back, the claim first): the late ringing record gives it the caller, the number called, the agents
+    /// rung and the earlier start, keeps its winner, and then gives its voicemail the caller.
+    @Test(arguments: StoreKind.allCases)
+    func aRecordAClaimMadeFirstIsCompletedByTheRingingRecord(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.upsertAgent(.new("amy", tenant: "acme"))
+            #expect(try await store.claimCall("CA-first", tenant: "acme", agentIdentity: "amy", at: Clock.at(8)) == .won)
+            let ringing = RingingCall(
+                callSid: "CA-first",
+                tenant: "acme",
+                caller: "+15550001",
+                called: "+15005550006",
+                agentsRung: ["amy", "bob"],
+                startedAt: Clock.at(5)
+            )
+            try await store.recordRinging(ringing)
+            #expect(try await store.ringingCall("CA-first")?.caller == "", "the record stays as first made")
+            #expect(try await store.completeCall(ringing))
+            #expect(try await store.ringingCall("CA-first") == ringing)
+            #expect(try await store.callWinner("CA-first") == "amy")
+            #expect(try await store.ringingCalls(in: "acme").isEmpty, "still answered")
+            #expect(!(try await store.completeCall(ringing)), "a repeat changes nothing")
+
+            let voicemail = Voicemail(
+                recordingSid: "RE-first",
+                callSid: "CA-first",
+                tenant: "acme",
+                caller: nil,
+                recordingURL: "https://api.twilio.com/RE-first",
+                durationSeconds: 3,
+                receivedAt: Clock.at(30)
+            )
+            #expect(try await store.saveVoicemail(voicemail))
+            #expect(try await store.attachVoicemails(toCall: "CA-first") == 1)
+            #expect(try await store.voicemails(in: "acme").map(\.caller) == ["+15550001"])
+        }
+    }
+
+    /// The call's end recorded the call first, when the store had no record of it (no agents rung, started
+    /// at the end): the late ringing record gives it the agents rung and the start, and it stays over.
+    /// What a record holds is never replaced, and a call with no record gets none.
+    @Test(arguments: StoreKind.allCases)
+    func aRecordAnEndMadeFirstGetsOnlyWhatItLacks(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            let ended = RingingCall.rangNobody(callSid: "CA-end", tenant: "acme", caller: "+15550001", called: "+15005550006", at: Clock.at(40))
+            try await store.recordRinging(ended)
+            #expect(try await store.finishCall("CA-end", at: Clock.at(40)) == .finishedBefore)
+            var ringing = ended
+            ringing.caller = "+15550999"
+            ringing.called = "+15005550999"
+            ringing.tenant = .default
+            ringing.agentsRung = ["amy"]
+            ringing.startedAt = Clock.at(20)
+            #expect(try await store.completeCall(ringing))
+            var completed = ended
+            completed.agentsRung = ["amy"]
+            completed.startedAt = Clock.at(20)
+            #expect(try await store.ringingCall("CA-end") == completed)
+            #expect(try await store.ringingCalls(in: "acme").isEmpty, "still over")
+
+            ringing.startedAt = Clock.at(30)
+            ringing.agentsRung = ["bob"]
+            #expect(!(try await store.completeCall(ringing)), "a later start, and agents already listed, change nothing")
+            #expect(try await store.ringingCall("CA-end") == completed)
+
+            #expect(!(try await store.completeCall(.ringing("CA-none", tenant: "acme", at: 1))))
+            #expect(try await store.ringingCall("CA-none") == nil)
+        }
+    }
 }

@@ -176,6 +176,34 @@ import Testing
         #expect(try await store.inner.agent(identity: "agent_0", in: .default).currentCallSid == nil)
     }
 
+    /// The answering agent's claim reaches the store before the call's waiting ringing record (the two
+    /// retries are unordered): the claim makes the call's record, which knows no caller. The ringing
+    /// record, made later, gives it the caller, the number called and the agents rung, so the call's
+    /// history, and a voicemail left after a ring-back, name the caller; the winner stays.
+    @Test func aClaimRecordedBeforeItsCallsRingingRecordGetsTheCallerFromIt() async throws {
+        let (store, service) = try await ringWhileTheStoreIsDown("CAorder")
+        let leg: FormParameters = [
+            "CallSid": "CAleg", "ParentCallSid": "CAorder", "AccountSid": "AC1", "From": caller, "To": "client:agent_0",
+            "CallStatus": "in-progress",
+        ]
+        let answered = base.now.addingTimeInterval(3)
+        #expect(await service.handle(.screen, form: leg, at: answered).outcome == "claim-unchecked")
+        #expect(await eventually { await service.ringingCalls.count == 1 }, "the failed record does not wait")
+        await service.claims.stop()
+        // The claim as the claims' retry makes it, before the ringing record's retry.
+        #expect(try await store.inner.claimCall("CAorder", tenant: .default, agentIdentity: "agent_0", at: answered) == .won)
+        #expect(try await store.inner.ringingCall("CAorder")?.caller == "")
+        store.setDown(false)
+
+        #expect(try await eventually { try await store.inner.ringingCall("CAorder")?.caller == caller })
+        let call = try await store.inner.ringingCall("CAorder")
+        #expect(call?.called == called)
+        #expect(call?.agentsRung == ["agent_0", "agent_1"])
+        #expect(call?.startedAt == base.now)
+        #expect(try await store.inner.callWinner("CAorder") == "agent_0")
+        await service.ringingCalls.stop()
+    }
+
     /// The same, with the waiting claim reaching the store just after the end's `endCall` write: where
     /// that write came first (before the call was finished) the claim landed between the two and put
     /// its agent on a call that was over. The call is now finished first, so the claim finds it over.

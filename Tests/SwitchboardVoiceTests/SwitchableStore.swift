@@ -177,6 +177,11 @@ struct SwitchableStore: CallStore {
         return try await inner.voicemails(in: tenant, limit: limit)
     }
 
+    func completeCall(_ call: RingingCall) async throws(StoreError) -> Bool {
+        try gate()
+        return try await inner.completeCall(call)
+    }
+
     func attachVoicemails(toCall callSid: String) async throws(StoreError) -> Int {
         try gate()
         if refusesAttaching.value.withLock({ $0 }) { throw .unavailable("the store refuses to attach voicemails") }
