@@ -90,18 +90,26 @@ public protocol DeskStore: CallStore {
     @discardableResult
     func releaseRetrieval(id: String, tenant: TenantID, agentIdentity: String, retrievedAt: Date) async throws(StoreError) -> Bool
 
-    /// Undoes the agent's retrieval of parked call `id` made at `retrievedAt` whose leg reached the slot
-    /// but was never bridged to the caller, so that the call waits for any agent again; frees the agent
-    /// as ``releaseRetrieval(id:tenant:agentIdentity:retrievedAt:)`` does (no wrap-up: it never spoke
-    /// to the caller). The leg's arrival is cleared with the retrieval.
+    /// Undoes the agent's retrieval of parked call `id` made at `retrievedAt`, whether or not its leg
+    /// reached the slot, so that the call waits for any agent again; frees the agent as
+    /// ``releaseRetrieval(id:tenant:agentIdentity:retrievedAt:)`` does (no wrap-up: it never spoke to
+    /// the caller). The leg's arrival is cleared with the retrieval.
     ///
-    /// Only the caller's side can show that the bridge never happened: a hold-music request well after
-    /// the leg's arrival, or the park's timeout. Callers ask for it only then. Only the agent's own
-    /// retrieval made at `retrievedAt`, of a park that has not ended, is undone; otherwise nothing
-    /// changes. Answers whether a retrieval was undone.
+    /// Only the caller's side can show that a leg which reached the slot was never bridged: a hold-music
+    /// request well after the leg's arrival (then `arrivedBefore` is that arrival's latest time, and only
+    /// a retrieval whose leg arrived before it is undone, so a later leg of the same agent, which may be
+    /// talking to the caller, keeps it), or the park's timeout (`arrivedBefore` nil: any retrieval).
+    /// Callers ask for it only then. Only the agent's own retrieval made at `retrievedAt`, of a park that
+    /// has not ended, is undone; otherwise nothing changes. Answers whether a retrieval was undone.
     /// - Throws: ``StoreError/notFound`` for an unknown id or agent in the tenant.
     @discardableResult
-    func releaseStrandedRetrieval(id: String, tenant: TenantID, agentIdentity: String, retrievedAt: Date) async throws(StoreError) -> Bool
+    func releaseStrandedRetrieval(
+        id: String,
+        tenant: TenantID,
+        agentIdentity: String,
+        retrievedAt: Date,
+        arrivedBefore: Date?
+    ) async throws(StoreError) -> Bool
 
     /// The agent who parked a call answers its ring-back (the park timed out and its client rang
     /// again): puts it back on the call, atomically, as a claim would.
@@ -130,10 +138,11 @@ public protocol DeskStore: CallStore {
     func confirmParkArrival(id: String, tenant: TenantID, callSid: String, at now: Date) async throws(StoreError) -> ParkArrival
 
     /// The retriever's leg reached the slot of parked call `id` (Twilio requested `/twilio/retrieve` for
-    /// it): records when (once), if `agentIdentity` retrieved the call and the park has not ended.
+    /// it): records when, if `agentIdentity` retrieved the call and the park has not ended.
     /// From then on ``releaseRetrieval(id:tenant:agentIdentity:retrievedAt:)`` never releases it; only
-    /// ``releaseStrandedRetrieval(id:tenant:agentIdentity:retrievedAt:)`` does. Answers whether the agent's
-    /// retrieval stands.
+    /// ``releaseStrandedRetrieval(id:tenant:agentIdentity:retrievedAt:arrivedBefore:)`` does. The latest
+    /// arrival is kept: a later leg of the same agent (a new connect after the first one dropped) may be
+    /// the one being bridged. Answers whether the agent's retrieval stands.
     /// - Throws: ``StoreError/notFound`` for an unknown id in the tenant.
     func confirmRetrieverArrival(id: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> Bool
 
@@ -187,12 +196,19 @@ extension DeskStore {
         return try await releaseRetrieval(id: parked.id, tenant: parked.tenant, agentIdentity: retriever, retrievedAt: retrievedAt)
     }
 
-    /// Undoes the retrieval `parked` holds, as read, whether or not its leg reached the slot (see
-    /// ``releaseStrandedRetrieval(id:tenant:agentIdentity:retrievedAt:)``); false when it holds none.
+    /// Undoes the retrieval `parked` holds, as read, if its leg has not reached the slot since
+    /// `arrivedBefore` (see ``releaseStrandedRetrieval(id:tenant:agentIdentity:retrievedAt:arrivedBefore:)``);
+    /// false when it holds none.
     @discardableResult
-    public func releaseStrandedRetrieval(of parked: ParkedCall) async throws(StoreError) -> Bool {
+    public func releaseStrandedRetrieval(of parked: ParkedCall, arrivedBefore: Date?) async throws(StoreError) -> Bool {
         guard let retriever = parked.retrievedBy, let retrievedAt = parked.retrievedAt else { return false }
-        return try await releaseStrandedRetrieval(id: parked.id, tenant: parked.tenant, agentIdentity: retriever, retrievedAt: retrievedAt)
+        return try await releaseStrandedRetrieval(
+            id: parked.id,
+            tenant: parked.tenant,
+            agentIdentity: retriever,
+            retrievedAt: retrievedAt,
+            arrivedBefore: arrivedBefore
+        )
     }
 
     /// The tenant's waiting parked calls, whether or not their callers arrived.

@@ -143,21 +143,36 @@ extension InMemoryCallStore: DeskStore {
 
     @discardableResult
     public func releaseRetrieval(id: String, tenant: TenantID, agentIdentity: String, retrievedAt: Date) throws(StoreError) -> Bool {
-        try release(id: id, tenant: tenant, agentIdentity: agentIdentity, retrievedAt: retrievedAt, arrivedToo: false)
+        try release(id: id, tenant: tenant, agentIdentity: agentIdentity, retrievedAt: retrievedAt) { $0 == nil }
     }
 
     @discardableResult
-    public func releaseStrandedRetrieval(id: String, tenant: TenantID, agentIdentity: String, retrievedAt: Date) throws(StoreError) -> Bool {
-        try release(id: id, tenant: tenant, agentIdentity: agentIdentity, retrievedAt: retrievedAt, arrivedToo: true)
+    public func releaseStrandedRetrieval(
+        id: String,
+        tenant: TenantID,
+        agentIdentity: String,
+        retrievedAt: Date,
+        arrivedBefore: Date?
+    ) throws(StoreError) -> Bool {
+        try release(id: id, tenant: tenant, agentIdentity: agentIdentity, retrievedAt: retrievedAt) { arrival in
+            guard let arrivedBefore else { return true }
+            return arrival.map { $0 < arrivedBefore } ?? false
+        }
     }
 
-    /// Undoes the agent's retrieval made at `retrievedAt` of a park that has not ended (one whose leg
-    /// reached the slot only when `arrivedToo`), and frees the agent.
-    private func release(id: String, tenant: TenantID, agentIdentity: String, retrievedAt: Date, arrivedToo: Bool) throws(StoreError) -> Bool {
+    /// Undoes the agent's retrieval made at `retrievedAt` of a park that has not ended, whose leg's
+    /// arrival (nil: none) `releases`, and frees the agent.
+    private func release(
+        id: String,
+        tenant: TenantID,
+        agentIdentity: String,
+        retrievedAt: Date,
+        when releases: (Date?) -> Bool
+    ) throws(StoreError) -> Bool {
         var agent = try agent(identity: agentIdentity, in: tenant)
         var parked = try parkedCall(id: id, in: tenant)
         guard parked.retrievedBy == agentIdentity, parked.retrievedAt == retrievedAt, parked.endedAt == nil,
-            arrivedToo || parked.retrieverArrivedAt == nil
+            releases(parked.retrieverArrivedAt)
         else { return false }
         parked.retrievedBy = nil
         parked.retrievedAt = nil
@@ -188,10 +203,8 @@ extension InMemoryCallStore: DeskStore {
     public func confirmRetrieverArrival(id: String, tenant: TenantID, agentIdentity: String, at now: Date) throws(StoreError) -> Bool {
         var parked = try parkedCall(id: id, in: tenant)
         guard parked.retrievedBy == agentIdentity, parked.endedAt == nil else { return false }
-        if parked.retrieverArrivedAt == nil {
-            parked.retrieverArrivedAt = now
-            parkedByID[parked.id] = parked
-        }
+        parked.retrieverArrivedAt = max(parked.retrieverArrivedAt ?? now, now)
+        parkedByID[parked.id] = parked
         return true
     }
 

@@ -9,36 +9,40 @@ public enum ParkRules {
     /// The Twilio queue a parked call waits in: one queue per call (`park_` and the call SID), so that
     /// `<Dial><Queue>` (which takes the caller at the head of a queue) retrieves exactly that caller.
     public static func slot(forCall callSid: String) -> String {
-        String(("park_" + callSid).prefix(64))
+        String((slotPrefix + callSid).prefix(64))
     }
 
-    /// Whether the Twilio queue `name` is a park slot (``slot(forCall:)``).
+    /// Whether the Twilio queue `name` is a park slot (``slot(forCall:)`` of a call SID: `park_CA` and 32
+    /// hexadecimal digits), so that a queue of another application named alike is never taken for one.
     public static func isSlot(named name: String) -> Bool {
-        name.hasPrefix("park_")
+        name.hasPrefix(slotPrefix) && isSID(name.dropFirst(slotPrefix.count), prefix: "CA")
     }
 
     /// The queue to delete once the slot's `<Enqueue action>` says, with `queueResult`, that its caller
-    /// left it: Twilio keeps every queue until it is deleted, and a slot serves one call. Nil when the
-    /// caller's leaving is not over (`bridging-in-process`), for a result Twilio has not documented, and
-    /// for a `queueSid` that is not a queue SID (`QU` and 32 hex digits). Each documented way out leaves
-    /// the slot empty; a caller who enters the same slot again (a new park of the call) either finds the
-    /// queue still there, which Twilio then refuses to delete, or has it made anew by `<Enqueue>`.
+    /// left it for good: Twilio keeps every queue until it is deleted, and a slot serves one call. Nil
+    /// when the caller's leaving is not over (`bridging-in-process`); when it went where a REST redirect
+    /// sent it (`redirected`, `redirected-from-bridged`), which is usually a new park of the same call
+    /// into the same slot, whose own end deletes it; for a result Twilio has not documented; and for a
+    /// `queueSid` that is not a queue SID (`QU` and 32 hex digits). After the other documented results
+    /// the caller is gone from the slot, and Twilio deletes only an empty queue.
     public static func emptiedSlot(queueResult: String, queueSid: String?) -> String? {
-        guard slotLeavingResults.contains(queueResult), let queueSid, isQueueSID(queueSid) else { return nil }
+        guard slotLeavingResults.contains(queueResult), let queueSid, isSID(Substring(queueSid), prefix: "QU") else { return nil }
         return queueSid
     }
 
     /// The `QueueResult` values after which the caller is out of the slot for good: bridged to an agent
-    /// (sent once both parties hung up), hung up, `<Leave>` at the park's timeout, moved by a REST
-    /// redirect, or a failure of the queue.
-    static let slotLeavingResults: Set<String> = [
-        "bridged", "hangup", "leave", "redirected", "redirected-from-bridged", "queue-full", "error", "system-error",
-    ]
+    /// (sent once both parties hung up), hung up, `<Leave>` at the park's timeout, or a failure of the
+    /// queue.
+    static let slotLeavingResults: Set<String> = ["bridged", "hangup", "leave", "queue-full", "error", "system-error"]
 
-    /// Whether `text` has the form of a queue SID: `QU` and 32 hexadecimal digits.
-    static func isQueueSID(_ text: String) -> Bool {
+    /// What every slot's name starts with.
+    static let slotPrefix = "park_"
+
+    /// Whether `text` has the form of a Twilio SID with this two-letter prefix: the prefix and 32
+    /// hexadecimal digits.
+    static func isSID(_ text: Substring, prefix: String) -> Bool {
         let utf8 = Array(text.utf8)
-        guard utf8.count == 34, utf8[0] == UInt8(ascii: "Q"), utf8[1] == UInt8(ascii: "U") else { return false }
+        guard utf8.count == 34, text.hasPrefix(prefix) else { return false }
         return utf8.dropFirst(2).allSatisfy { byte in
             (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
                 || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)

@@ -103,11 +103,23 @@ extension PostgRESTCallStore {
     /// The `release_stranded_retrieval` SQL function, which locks the agent's row, then the parked
     /// call's (`supabase/migrations/20261125020000_stranded_retrieval_released.sql`).
     @discardableResult
-    public func releaseStrandedRetrieval(id: String, tenant: TenantID, agentIdentity: String, retrievedAt: Date) async throws(StoreError) -> Bool {
+    public func releaseStrandedRetrieval(
+        id: String,
+        tenant: TenantID,
+        agentIdentity: String,
+        retrievedAt: Date,
+        arrivedBefore: Date?
+    ) async throws(StoreError) -> Bool {
         guard Self.isUUID(id) else { throw .notFound("No parked call \(id) in tenant \(tenant)") }
         return try await client.rpc(
             "release_stranded_retrieval",
-            ReleaseArguments(p_id: id, p_tenant_id: tenant.rawValue, p_agent_identity: agentIdentity, p_retrieved_at: retrievedAt),
+            StrandedReleaseArguments(
+                p_id: id,
+                p_tenant_id: tenant.rawValue,
+                p_agent_identity: agentIdentity,
+                p_retrieved_at: retrievedAt,
+                p_arrived_before: arrivedBefore
+            ),
             as: Bool.self,
             idempotent: false,
             operation: "releasing agent \(agentIdentity)'s stranded retrieval of parked call \(id)"
@@ -245,6 +257,29 @@ private struct ReleaseArguments: Encodable {
     var p_tenant_id: String
     var p_agent_identity: String
     var p_retrieved_at: Date
+}
+
+/// `release_stranded_retrieval`'s arguments, a nil `p_arrived_before` sent as null (the function takes
+/// all five).
+private struct StrandedReleaseArguments: Encodable {
+    var p_id: String
+    var p_tenant_id: String
+    var p_agent_identity: String
+    var p_retrieved_at: Date
+    var p_arrived_before: Date?
+
+    private enum CodingKeys: String, CodingKey {
+        case p_id, p_tenant_id, p_agent_identity, p_retrieved_at, p_arrived_before
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(p_id, forKey: .p_id)
+        try container.encode(p_tenant_id, forKey: .p_tenant_id)
+        try container.encode(p_agent_identity, forKey: .p_agent_identity)
+        try container.encode(p_retrieved_at, forKey: .p_retrieved_at)
+        try container.encode(p_arrived_before, forKey: .p_arrived_before)
+    }
 }
 
 private struct ArrivalArguments: Encodable {

@@ -333,7 +333,8 @@ enum SQLiteSchema {
 
     /// A parked call records when the caller reached the slot, so a park withdrawn because Twilio's
     /// answer never came is restored when the caller arrives after all, and when the retriever's leg
-    /// reached it, so a retrieval whose leg may be talking to the caller is never released.
+    /// reached it, so a retrieval whose leg may be talking to the caller is never released as one whose
+    /// leg never came (only the caller's own requests show a leg that arrived was never bridged).
     private static let version5: [String] = [
         "ALTER TABLE parked_calls ADD COLUMN arrived_at REAL",
         "ALTER TABLE parked_calls ADD COLUMN retriever_arrived_at REAL",

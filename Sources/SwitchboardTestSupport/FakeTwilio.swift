@@ -81,9 +81,7 @@ public actor FakeTwilio {
 
     /// The `DELETE` requests once there are `count` of them, or after `limit`.
     public func deleteRequests(awaiting count: Int, within limit: Duration = .seconds(2)) async -> [String] {
-        let deadline = ContinuousClock.now + limit
-        while deleteRequests.count < count, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
-        return deleteRequests
+        await polled(within: limit, reading: { deleteRequests }, until: { $0.count >= count })
     }
 
     /// Deletes queue `sid` as Twilio does; answers the HTTP status of the answer.

@@ -224,9 +224,7 @@ actor RecordingRedirector: TwilioCallControl {
 
     /// The queues deleted once `deletedQueues` holds `count` of them, or after `limit`.
     func deletedQueues(awaiting count: Int, within limit: Duration = .seconds(2)) async -> [String] {
-        let deadline = ContinuousClock.now + limit
-        while deletedQueues.count < count, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
-        return deletedQueues
+        await polled(within: limit, reading: { deletedQueues }, until: { $0.count >= count })
     }
 }
 

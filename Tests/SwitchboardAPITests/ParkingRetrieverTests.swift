@@ -389,6 +389,26 @@ import Testing
             #expect(holder == DeskHarness.bob)
             #expect(try await Self.bob(store).currentCallSid == "CAbridging")
         }
+        // Bob's first leg arrived long ago and dropped; his new leg (a new connect) reaches the slot now
+        // and is being bridged: the hold music measures from that leg, and leaves him on the call.
+        try await Self.withCallParkedByAnn(kind, "CAagain") { store, _, client, id in
+            #expect(
+                try await store.retrieveParkedCall(id: id, tenant: "acme", agentIdentity: DeskHarness.bob, at: Date().addingTimeInterval(-60))
+                    .retrieves
+            )
+            #expect(
+                try await store.confirmRetrieverArrival(id: id, tenant: "acme", agentIdentity: DeskHarness.bob, at: Date().addingTimeInterval(-50))
+            )
+            let dial = try await client.twilio(
+                "/twilio/retrieve?tenant=acme&parked=\(id)",
+                ["CallSid": "CAbobleg2", "From": "client:\(DeskHarness.bob)"]
+            )
+            #expect(String(buffer: dial.body).contains("<Dial><Queue>"))
+            let music = try await client.twilio("/twilio/park-wait?tenant=acme&parked=\(id)", ["CallSid": "CAagain", "QueueTime": "70"])
+            #expect(String(buffer: music.body).contains("<Play>"))
+            #expect(try await store.parkedCall(id: id, in: "acme").retrievedBy == DeskHarness.bob)
+            #expect(try await Self.bob(store).currentCallSid == "CAagain")
+        }
     }
 
     /// The park times out (`<Leave>`) while it holds a retrieval whose leg reached the slot: a caller who

@@ -8,12 +8,17 @@ import Testing
 @Suite struct ParkSlotsCommandTests {
     let cli = CommandLineTests()
 
+    static let one = "park_CA000000000000000000000000000000a1"
+    static let held = "park_CA000000000000000000000000000000c3"
+    static let two = "park_CA000000000000000000000000000000e5"
+
+    /// Three park slots (one with a caller), and other applications' queues, one named like a slot.
     static let queues = [
-        FakeTwilio.Queue(sid: "QU000000000000000000000000000000a1", name: "park_CAone"),
+        FakeTwilio.Queue(sid: "QU000000000000000000000000000000a1", name: one),
         FakeTwilio.Queue(sid: "QU000000000000000000000000000000b2", name: "support"),
-        FakeTwilio.Queue(sid: "QU000000000000000000000000000000c3", name: "park_CAheld", size: 1),
-        FakeTwilio.Queue(sid: "QU000000000000000000000000000000d4", name: "sales"),
-        FakeTwilio.Queue(sid: "QU000000000000000000000000000000e5", name: "park_CAtwo"),
+        FakeTwilio.Queue(sid: "QU000000000000000000000000000000c3", name: held, size: 1),
+        FakeTwilio.Queue(sid: "QU000000000000000000000000000000d4", name: "park_lobby"),
+        FakeTwilio.Queue(sid: "QU000000000000000000000000000000e5", name: two),
     ]
 
     /// Runs the binary off the cooperative pool, so the fake's handlers keep their threads meanwhile.
@@ -25,8 +30,8 @@ import Testing
     }
 
     func arguments(port: Int, _ more: [String] = []) -> [String] {
-        ["park-slots", "prune", "--account-sid", FakeTwilio.accountSID, "--auth-token", FakeTwilio.authToken]
-            + ["--api-base-url", "http://127.0.0.1:\(port)"] + more
+        ["park-slots", "prune", "--twilio-account-sid", FakeTwilio.accountSID, "--auth-token", FakeTwilio.authToken]
+            + ["--twilio-api-base-url", "http://127.0.0.1:\(port)"] + more
     }
 
     @Test func deletesTheEmptyParkSlotsOfEveryPageAndNothingElse() async throws {
@@ -36,14 +41,14 @@ import Testing
         #expect(
             String(decoding: result.stdout, as: UTF8.self)
                 == """
-                deleted: QU000000000000000000000000000000a1 park_CAone
-                kept: QU000000000000000000000000000000c3 park_CAheld (1 waiting)
-                deleted: QU000000000000000000000000000000e5 park_CAtwo
+                deleted: QU000000000000000000000000000000a1 \(Self.one)
+                kept: QU000000000000000000000000000000c3 \(Self.held) (1 waiting)
+                deleted: QU000000000000000000000000000000e5 \(Self.two)
                 3 park slots of 5 queues: 2 deleted, 1 kept with a caller waiting, 0 not deleted
 
                 """
         )
-        #expect(await twilio.queues.map(\.name) == ["support", "park_CAheld", "sales"])
+        #expect(await twilio.queues.map(\.name) == ["support", Self.held, "park_lobby"])
     }
 
     @Test func aDryRunDeletesNothing() async throws {
@@ -64,8 +69,8 @@ import Testing
         let twilio = FakeTwilio(queues: Self.queues)
         let result = try await twilio.application().test(.live) { fake in
             try await run(
-                ["park-slots", "prune", "--account-sid", FakeTwilio.accountSID, "--auth-token", "wrong"]
-                    + ["--api-base-url", "http://127.0.0.1:\(try #require(fake.port))"]
+                ["park-slots", "prune", "--twilio-account-sid", FakeTwilio.accountSID, "--auth-token", "wrong"]
+                    + ["--twilio-api-base-url", "http://127.0.0.1:\(try #require(fake.port))"]
             )
         }
         #expect(result.status == 1)

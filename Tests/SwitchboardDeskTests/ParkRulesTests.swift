@@ -6,14 +6,15 @@ import Testing
     static let sid = "QU0123456789abcdef0123456789ABCDEF"
 
     /// Every `QueueResult` Twilio documents for the `<Enqueue action>` after which the caller is out of
-    /// the slot (see the reference's list).
-    @Test(arguments: ["bridged", "hangup", "leave", "redirected", "redirected-from-bridged", "queue-full", "error", "system-error"])
+    /// the slot for good (see the reference's list).
+    @Test(arguments: ["bridged", "hangup", "leave", "queue-full", "error", "system-error"])
     func aSlotItsCallerLeftIsDeleted(result: String) {
         #expect(ParkRules.emptiedSlot(queueResult: result, queueSid: Self.sid) == Self.sid)
     }
 
-    /// A bridge still under way, a result Twilio has not documented, and no result at all keep the slot.
-    @Test(arguments: ["bridging-in-process", "", "parked", "BRIDGED"])
+    /// A bridge still under way, a redirect (usually a new park of the call, into the same slot), a result
+    /// Twilio has not documented, and no result at all keep the slot.
+    @Test(arguments: ["bridging-in-process", "redirected", "redirected-from-bridged", "", "parked", "BRIDGED"])
     func aSlotWhoseCallerMayNotHaveLeftIsKept(result: String) {
         #expect(ParkRules.emptiedSlot(queueResult: result, queueSid: Self.sid) == nil)
     }
@@ -27,10 +28,16 @@ import Testing
         #expect(ParkRules.emptiedSlot(queueResult: "hangup", queueSid: queueSid) == nil)
     }
 
+    /// Only a queue named as a slot of a call SID is a slot: prune never deletes another application's
+    /// `park_…` queue.
     @Test func slotsAreTheQueuesNamedForParks() {
         #expect(ParkRules.isSlot(named: ParkRules.slot(forCall: "CA0123456789abcdef0123456789abcdef")))
-        #expect(!ParkRules.isSlot(named: "support"))
-        #expect(!ParkRules.isSlot(named: "parked_calls"))
-        #expect(!ParkRules.isSlot(named: "Park_CA1"))
+        #expect(ParkRules.isSlot(named: "park_CA0123456789ABCDEF0123456789abcdef"))
+        for other in [
+            "support", "parked_calls", "Park_CA0123456789abcdef0123456789abcdef", "park_CA1", "park_lobby",
+            "park_CA0123456789abcdef0123456789abcdeg", "park_CA0123456789abcdef0123456789abcdef0", "park_QU0123456789abcdef0123456789abcdef",
+        ] {
+            #expect(!ParkRules.isSlot(named: other), "\(other)")
+        }
     }
 }

@@ -152,30 +152,50 @@ extension DeskStoreContractTests {
 
     /// Bob's leg reached the slot and dropped before the bridge: only the stranded release undoes his
     /// retrieval, with its arrival, so the call waits for any agent again and his next retrieval's leg
-    /// records its own arrival. Another retrieval (another instant, another agent's) is left alone.
+    /// records its own arrival. The latest arrival counts: a later leg of his (a new connect) may be
+    /// the one being bridged. Another retrieval (another instant, another agent's) is left alone.
     @Test(arguments: StoreKind.allCases)
     func aRetrievalWhoseLegArrivedIsReleasedOnlyAsStranded(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
             let parked = try await store.parkedByAmyRetrievedByBob("CA-1", at: Clock.at(20))
+            func release(retrievedAt: Int = 20, by agent: String = "bob", arrivedBefore: Int?) async throws -> Bool {
+                try await store.releaseStrandedRetrieval(
+                    id: parked.id,
+                    tenant: "acme",
+                    agentIdentity: agent,
+                    retrievedAt: Clock.at(retrievedAt),
+                    arrivedBefore: arrivedBefore.map { Clock.at($0) }
+                )
+            }
             #expect(try await store.confirmRetrieverArrival(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(22)))
+            #expect(try await store.confirmRetrieverArrival(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(30)))
+            #expect(try await store.confirmRetrieverArrival(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(25)))
+            #expect(try await store.parkedCall(id: parked.id, in: "acme").retrieverArrivedAt == Clock.at(30), "the latest arrival")
+
             #expect(!(try await store.releaseRetrieval(id: parked.id, tenant: "acme", agentIdentity: "bob", retrievedAt: Clock.at(20))))
-            #expect(!(try await store.releaseStrandedRetrieval(id: parked.id, tenant: "acme", agentIdentity: "bob", retrievedAt: Clock.at(21))))
-            #expect(!(try await store.releaseStrandedRetrieval(id: parked.id, tenant: "acme", agentIdentity: "amy", retrievedAt: Clock.at(20))))
+            #expect(!(try await release(arrivedBefore: 30)), "his latest leg arrived at 30, not before")
+            #expect(!(try await release(retrievedAt: 21, arrivedBefore: 31)))
+            #expect(!(try await release(by: "amy", arrivedBefore: 31)))
             #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == "CA-1")
 
-            #expect(try await store.releaseStrandedRetrieval(id: parked.id, tenant: "acme", agentIdentity: "bob", retrievedAt: Clock.at(20)))
+            #expect(try await release(arrivedBefore: 31))
             #expect(try await store.parkedCalls(in: "acme") == [parked])
             #expect(try await store.parkedCall(id: parked.id, in: "acme").retrieverArrivedAt == nil)
             let bob = try await store.agent(identity: "bob", in: "acme")
             #expect(bob.currentCallSid == nil)
             #expect(bob.wrapUpEndsAt == nil, "he never spoke to the caller")
-            #expect(!(try await store.releaseStrandedRetrieval(id: parked.id, tenant: "acme", agentIdentity: "bob", retrievedAt: Clock.at(20))))
+            #expect(!(try await release(arrivedBefore: nil)), "a repeat changes nothing")
 
-            // His next retrieval is a new one: its leg's arrival is its own.
+            // His next retrieval is a new one: its leg's arrival is its own. With a time, only a leg that
+            // arrived is released; without one (the park's timeout), any retrieval is.
             #expect(try await store.retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(40)).isRetrieved)
             #expect(try await store.parkedCall(id: parked.id, in: "acme").retrieverArrivedAt == nil)
-            #expect(try await store.confirmRetrieverArrival(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(41)))
-            #expect(try await store.parkedCall(id: parked.id, in: "acme").retrieverArrivedAt == Clock.at(41))
+            #expect(!(try await release(retrievedAt: 40, arrivedBefore: 100)))
+            #expect(try await release(retrievedAt: 40, arrivedBefore: nil))
+            #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == nil)
+            #expect(try await store.retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(50)).isRetrieved)
+            #expect(try await store.confirmRetrieverArrival(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(51)))
+            #expect(try await store.parkedCall(id: parked.id, in: "acme").retrieverArrivedAt == Clock.at(51))
         }
     }
 

@@ -4,15 +4,36 @@
 -- Twilio bridged it (the agent hung up, its connection broke); the caller then waited in the slot,
 -- retrieved by nobody, until the park timed out, and went to voicemail rather than back to its parker.
 -- The service calls it only when the caller's side shows the bridge never happened: a hold-music
--- request long after the leg's arrival, or the park's timeout.
+-- request long after the leg's arrival (p_arrived_before), or the park's timeout (null: any).
 --
--- Additive: a new function; an instance of an earlier build never calls it.
+-- confirm_retriever_arrival (20261123100000) now keeps the latest arrival rather than the first: a
+-- later leg of the same agent (a new connect after the first one dropped) may be the one being
+-- bridged, and the hold-music rule must measure from it.
 --
--- As release_retrieval, and: a retriever whose leg arrived is undone too, and the arrival is cleared
--- with the retrieval, so the next retrieval's leg records its own.
+-- Additive: a new function, and an arrival that only moves later; an instance of an earlier build
+-- never calls the new function and reads an arrival only as set or not.
+--
+-- As release_retrieval, and: a retriever whose leg arrived (before p_arrived_before, when given) is
+-- undone too, and the arrival is cleared with the retrieval, so the next retrieval's leg records its own.
+
+create or replace function public.confirm_retriever_arrival(
+    p_id uuid, p_tenant_id text, p_agent_identity text, p_at timestamptz
+) returns boolean
+language plpgsql volatile as $$
+declare
+    v_parked public.parked_calls;
+begin
+    v_parked := public.lock_parked_call(p_id, p_tenant_id);
+    if v_parked.retrieved_by is distinct from p_agent_identity or v_parked.ended_at is not null then
+        return false;
+    end if;
+    update public.parked_calls set retriever_arrived_at = greatest(retriever_arrived_at, p_at) where id = p_id;
+    return true;
+end;
+$$;
 
 create or replace function public.release_stranded_retrieval(
-    p_id uuid, p_tenant_id text, p_agent_identity text, p_retrieved_at timestamptz
+    p_id uuid, p_tenant_id text, p_agent_identity text, p_retrieved_at timestamptz, p_arrived_before timestamptz
 ) returns boolean
 language plpgsql volatile as $$
 declare
@@ -23,7 +44,9 @@ begin
     v_parked := public.lock_parked_call(p_id, p_tenant_id);
     if v_parked.retrieved_by is distinct from p_agent_identity
         or v_parked.retrieved_at is distinct from p_retrieved_at
-        or v_parked.ended_at is not null then
+        or v_parked.ended_at is not null
+        or (p_arrived_before is not null
+            and (v_parked.retriever_arrived_at is null or v_parked.retriever_arrived_at >= p_arrived_before)) then
         return false;
     end if;
     update public.parked_calls set retrieved_by = null, retrieved_at = null, retriever_arrived_at = null
@@ -37,5 +60,6 @@ end;
 $$;
 
 -- Access: the service role only, as for the other desk functions.
-revoke execute on function public.release_stranded_retrieval(uuid, text, text, timestamptz) from public, anon, authenticated;
-grant execute on function public.release_stranded_retrieval(uuid, text, text, timestamptz) to service_role;
+revoke execute on function public.release_stranded_retrieval(uuid, text, text, timestamptz, timestamptz)
+    from public, anon, authenticated;
+grant execute on function public.release_stranded_retrieval(uuid, text, text, timestamptz, timestamptz) to service_role;

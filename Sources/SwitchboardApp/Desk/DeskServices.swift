@@ -168,6 +168,11 @@ struct DeskServices<Store: DeskStore>: Sendable {
                 logger.debug("deleted a park slot's queue", metadata: ["queueSid": "\(queueSid)", "callSid": "\(callSid)"])
             } catch let error where error.status == 404 {
                 // Deleted already: Twilio repeated its callback.
+            } catch let error where error.status == 400 || error.status == 409 {
+                logger.info(
+                    "Twilio kept a park slot's queue (a caller may be in it again); its next end, or `switchboard park-slots prune`, deletes it",
+                    metadata: ["queueSid": "\(queueSid)", "callSid": "\(callSid)", "error": "\(error)"]
+                )
             } catch {
                 logger.warning(
                     "could not delete a park slot's queue; `switchboard park-slots prune` deletes it later",

@@ -82,7 +82,8 @@ extension DeskTwilioController {
     /// disconnect when an agent's `<Dial><Queue>` took the caller (`bridged`).
     ///
     /// Whatever the result, the caller is no longer with whoever retrieved the call, so that agent's
-    /// call (the caller's SID, set by the retrieval) ends, with the usual wrap-up: after `bridged` the
+    /// call (the caller's SID, set by the retrieval) ends, with the usual wrap-up (at `leave` the
+    /// retrieval is undone first, with none, since that agent never spoke to the caller): after `bridged` the
     /// conversation is over; `bridging-in-process` is a final result too (the caller's `<Enqueue>` is
     /// done and its TwiML moves on); after `hangup`, `leave`, `redirected` or a failure the retriever
     /// (who may have won the retrieval but not yet dialled the queue) does not have the caller. Ending
@@ -98,7 +99,7 @@ extension DeskTwilioController {
         if result == "leave", let tenant, let parkedID {
             // First, so that a retriever who never reached the caller is freed as one who never spoke to it,
             // and the parker is rung back: a caller who leaves by <Leave> was never bridged to anyone.
-            await releaseRetrievalApartFromCaller(of: callSid, id: parkedID, tenant: tenant)
+            await releaseRetrievalApartFromCaller(of: callSid, id: parkedID, tenant: tenant, evidence: .parkTimedOut)
         }
         async let retrieval: Void = endRetrieval(of: callSid, at: now)
         let answer = await leaveSlot(callSid, tenant: tenant, result: result, at: now)
@@ -126,8 +127,8 @@ extension DeskTwilioController {
     /// `bridging-in-process`, `redirected` and `redirected-from-bridged` (a REST redirect already says
     /// where the call goes; the latter after an agent retrieved it, as when that agent parks it again,
     /// whose new park must stay): nothing. `hangup`: it leaves the list. `leave`: the park timed out, so the parker's client rings
-    /// again, then voicemail (a retrieval whose leg never reached the slot is undone first: that agent
-    /// is not coming). A failure of the queue itself (`queue-full`, `error`, `system-error`, or
+    /// again, then voicemail (any retrieval is undone first: a caller who leaves by `<Leave>` was never
+    /// bridged, so that agent's leg never reached the caller, or dropped before the bridge). A failure of the queue itself (`queue-full`, `error`, `system-error`, or
     /// anything else): voicemail. Only `hangup`, `leave` and failures end the waiting park: the
     /// others mean the caller left with someone, or went where a redirect sent it, which may be a new
     /// park of the same call that must stay.
@@ -158,46 +159,45 @@ extension DeskTwilioController {
         }
     }
 
-    /// Undoes a retrieval that a request of the caller's own shows is not with the caller, and frees its
-    /// agent with no wrap-up:
-    /// - one whose leg never reached the slot (the agent's redirect was refused or lost, its browser
-    ///   closed), made before `retrievedBefore`;
-    /// - one whose leg reached the slot before `arrivedBefore` but was never bridged (it dropped between
-    ///   `/twilio/retrieve` and the bridge): the caller is still in the slot.
-    ///
-    /// At the park's timeout (both nil: any retrieval, since a caller who leaves the slot by `<Leave>`
-    /// was never bridged) the parker's ring-back, not voicemail, then takes the caller; from the hold
-    /// music (a retrieval older than ``ParkRules/retrieverArrivalGraceSeconds``, or a leg that arrived
-    /// more than ``ParkRules/retrieverBridgeGraceSeconds`` ago) the call waits for any agent again,
-    /// instead of holding until the park times out. Any other retrieval, or an unknown park, is left
-    /// alone; a store failure is logged (the caller then goes to voicemail at the timeout). `known` is
-    /// the park as just read, when the caller has it: then the store is asked only when a release is due.
-    func releaseRetrievalApartFromCaller(
-        of callSid: String,
-        id: String,
-        tenant: TenantID,
-        retrievedBefore: Date? = nil,
-        arrivedBefore: Date? = nil,
-        known: ParkedCall? = nil
-    ) async {
-        @Sendable func isApart(_ parked: ParkedCall) -> Bool {
-            parked.hasUnreachedRetrieval(before: retrievedBefore) || parked.hasStrandedRetrieval(arrivedBefore: arrivedBefore)
-        }
-        if let known, !isApart(known) { return }
+    /// What a request of the caller's own shows about the park's retrieval.
+    enum CallerInSlot {
+        /// The park timed out (`<Leave>`): a caller who leaves that way was never bridged, so no
+        /// retrieval is with the caller.
+        case parkTimedOut
+        /// The slot's hold music was requested at this time: the caller is not bridged. A retrieval whose
+        /// leg has not reached the slot for ``ParkRules/retrieverArrivalGraceSeconds`` is not coming, and
+        /// one whose leg reached it more than ``ParkRules/retrieverBridgeGraceSeconds`` ago dropped before
+        /// the bridge.
+        case holdMusic(at: Date)
+    }
+
+    /// Undoes a retrieval that `evidence`, a request of the caller's own, shows is not with the caller,
+    /// and frees its agent with no wrap-up. At the park's timeout the parker's ring-back, not voicemail,
+    /// then takes the caller; from the hold music the call waits for any agent again, instead of holding
+    /// until the park times out. Any other retrieval, or an unknown park, is left alone; the store checks
+    /// the leg's arrival again as it releases, so a later leg of the same agent, which may be talking to
+    /// the caller, keeps it. A store failure is logged (the caller then goes to voicemail at the timeout).
+    /// `known` is the park as just read, when the caller has it: then the store is asked only when a
+    /// release is due.
+    func releaseRetrievalApartFromCaller(of callSid: String, id: String, tenant: TenantID, evidence: CallerInSlot, known: ParkedCall? = nil) async {
+        if let known, Self.release(of: known, evidence) == nil { return }
         let store = services.store
         let logger = services.logger
         do {
             try await budget.run { () async throws(StoreError) in
                 let parked: ParkedCall
                 if let known { parked = known } else { parked = try await store.parkedCall(id: id, in: tenant) }
-                guard parked.callSid == callSid, isApart(parked) else { return }
-                let stranded = parked.retrieverArrivedAt != nil
-                let released = try await stranded ? store.releaseStrandedRetrieval(of: parked) : store.releaseRetrieval(of: parked)
+                guard parked.callSid == callSid, let release = Self.release(of: parked, evidence) else { return }
+                let released: Bool
+                switch release {
+                case .unreached: released = try await store.releaseRetrieval(of: parked)
+                case .stranded(let arrivedBefore): released = try await store.releaseStrandedRetrieval(of: parked, arrivedBefore: arrivedBefore)
+                }
                 guard released else { return }
                 logger.warning(
-                    stranded
-                        ? "released a retrieval whose leg reached the slot but was never bridged"
-                        : "released a retrieval whose leg never reached the slot",
+                    parked.retrieverArrivedAt == nil
+                        ? "released a retrieval whose leg never reached the slot"
+                        : "released a retrieval whose leg reached the slot but was never bridged",
                     metadata: [
                         "parked": "\(parked.id)", "agent": "\(parked.retrievedBy ?? "")",
                         "retrievedAt": "\(parked.retrievedAt.map { "\($0)" } ?? "")",
@@ -212,6 +212,25 @@ extension DeskTwilioController {
                 "could not release a retrieval that is not with the caller",
                 metadata: ["callSid": "\(callSid)", "error": "\(error)"]
             )
+        }
+    }
+
+    /// How a retrieval of `parked` that `evidence` shows is not with the caller is released: as one whose
+    /// leg never arrived, or as a stranded one (whose leg arrived before the time, any when nil); nil
+    /// when none is due.
+    enum RetrievalRelease: Equatable {
+        case unreached
+        case stranded(arrivedBefore: Date?)
+    }
+
+    static func release(of parked: ParkedCall, _ evidence: CallerInSlot) -> RetrievalRelease? {
+        switch evidence {
+        case .parkTimedOut:
+            return parked.retrievedBy == nil ? nil : .stranded(arrivedBefore: nil)
+        case .holdMusic(let now):
+            if parked.hasUnreachedRetrieval(before: ParkRules.retrieverExpectedSince(now: now)) { return .unreached }
+            let cutoff = ParkRules.retrieverBridgedSince(now: now)
+            return parked.hasStrandedRetrieval(arrivedBefore: cutoff) ? .stranded(arrivedBefore: cutoff) : nil
         }
     }
 

@@ -65,14 +65,12 @@ struct DeskOptions: ParsableArguments {
         if let music = holdMusicURL ?? environment["SWITCHBOARD_HOLD_MUSIC_URL"], !music.isEmpty { desk.holdMusicURL = music }
         var twilio: TwilioRESTConfiguration?
         if let sid = twilioAccountSID ?? environment["TWILIO_ACCOUNT_SID"], !sid.isEmpty {
-            guard let token = twilioAuthToken, !token.isEmpty else {
-                throw ValidationError("TWILIO_ACCOUNT_SID needs the account's Auth Token (--auth-token or TWILIO_AUTH_TOKEN)")
-            }
-            let base = twilioAPIBaseURL ?? environment["TWILIO_API_BASE_URL"] ?? "https://api.twilio.com"
-            guard base.hasPrefix("https://") || base.hasPrefix("http://") else {
-                throw ValidationError("the Twilio API base URL \(base) must start with https:// or http://")
-            }
-            twilio = TwilioRESTConfiguration(baseURL: base, accountSID: sid, authToken: token)
+            twilio = try TwilioAPISettings.configuration(
+                accountSID: sid,
+                authToken: twilioAuthToken,
+                baseURL: twilioAPIBaseURL,
+                environment: environment
+            )
         }
         return Resolved(desk: desk, twilio: twilio)
     }

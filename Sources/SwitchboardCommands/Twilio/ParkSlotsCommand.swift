@@ -30,13 +30,13 @@ struct ParkSlotsCommand: AsyncParsableCommand {
         )
 
         @Option(help: "The Twilio account SID (env TWILIO_ACCOUNT_SID).")
-        var accountSID: String?
+        var twilioAccountSID: String?
 
         @Option(help: "The account's Auth Token (env TWILIO_AUTH_TOKEN). Prefer the variable.")
         var authToken: String?
 
         @Option(help: "Twilio's REST API base URL (env TWILIO_API_BASE_URL; default https://api.twilio.com).")
-        var apiBaseURL: String?
+        var twilioAPIBaseURL: String?
 
         @Flag(help: "List the slots that would be deleted, and delete none.")
         var dryRun = false
@@ -94,19 +94,17 @@ struct ParkSlotsCommand: AsyncParsableCommand {
             return failures > 0
         }
 
-        /// The flags, then the environment, then the default base URL.
+        /// The flags, then the environment, then the default base URL (as `serve` reads them).
         func resolve(environment: [String: String]) throws -> TwilioRESTConfiguration {
-            guard let sid = accountSID ?? environment["TWILIO_ACCOUNT_SID"], !sid.isEmpty else {
-                throw ValidationError("the Twilio account SID is missing: --account-sid or TWILIO_ACCOUNT_SID")
+            guard let sid = twilioAccountSID ?? environment["TWILIO_ACCOUNT_SID"], !sid.isEmpty else {
+                throw ValidationError("the Twilio account SID is missing: --twilio-account-sid or TWILIO_ACCOUNT_SID")
             }
-            guard let token = authToken ?? environment["TWILIO_AUTH_TOKEN"], !token.isEmpty else {
-                throw ValidationError("the account's Auth Token is missing: --auth-token or TWILIO_AUTH_TOKEN")
-            }
-            let base = apiBaseURL ?? environment["TWILIO_API_BASE_URL"] ?? "https://api.twilio.com"
-            guard base.hasPrefix("https://") || base.hasPrefix("http://") else {
-                throw ValidationError("the Twilio API base URL \(base) must start with https:// or http://")
-            }
-            return TwilioRESTConfiguration(baseURL: base, accountSID: sid, authToken: token)
+            return try TwilioAPISettings.configuration(
+                accountSID: sid,
+                authToken: authToken ?? environment["TWILIO_AUTH_TOKEN"],
+                baseURL: twilioAPIBaseURL,
+                environment: environment
+            )
         }
     }
 }
