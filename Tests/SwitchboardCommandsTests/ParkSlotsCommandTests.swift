@@ -83,4 +83,24 @@ import Testing
         #expect(result.status == 2)
         #expect(result.stderr.contains("the Twilio account SID is missing"))
     }
+
+    /// `serve` and `park-slots prune` read the Twilio API's flags by one rule: a base URL that is not
+    /// http(s) is a usage error for both. (The port file's missing directory would stop a `serve` that
+    /// skipped the check with exit code 1, rather than leave it running.)
+    @Test func serveAndPruneRefuseTheSameBadBaseURL() async throws {
+        let serve = [
+            "serve", "--dev", "--store", "memory", "--jwt-secret", "secret", "--twilio-account-sid", FakeTwilio.accountSID,
+            "--twilio-api-base-url", "ftp://twilio.example.com", "--port", "0", "--public-url", "http://127.0.0.1:1",
+            "--port-file", "/nonexistent-\(UUID().uuidString)/port",
+        ]
+        let prune = [
+            "park-slots", "prune", "--twilio-account-sid", FakeTwilio.accountSID, "--auth-token", "token",
+            "--twilio-api-base-url", "ftp://twilio.example.com",
+        ]
+        for arguments in [serve, prune] {
+            let result = try await run(arguments)
+            #expect(result.status == 2, "\(arguments[0]): \(result.stderr)")
+            #expect(result.stderr.contains("the Twilio API base URL ftp://twilio.example.com must start with https:// or http://"), "\(arguments[0])")
+        }
+    }
 }

@@ -39,6 +39,21 @@ import Testing
         return (store, service)
     }
 
+    /// As ``ringWhileTheStoreIsDown(_:)``, then agent_0 answers 3 s later while the store is still down:
+    /// its leg is let through and its claim waits, as does the call's ringing record. Answers when the
+    /// leg answered.
+    func answerWhileTheStoreIsDown(_ callSid: String) async throws -> (SwitchableStore, VoiceService<SwitchableStore>, answered: Date) {
+        let (store, service) = try await ringWhileTheStoreIsDown(callSid)
+        let leg: FormParameters = [
+            "CallSid": "CAleg", "ParentCallSid": callSid, "AccountSid": "AC1", "From": caller, "To": "client:agent_0",
+            "CallStatus": "in-progress",
+        ]
+        let answered = base.now.addingTimeInterval(3)
+        #expect(await service.handle(.screen, form: leg, at: answered).outcome == "claim-unchecked")
+        #expect(await eventually { await service.ringingCalls.count == 1 }, "the failed record does not wait")
+        return (store, service, answered)
+    }
+
     /// Waits up to 10 s for `condition`.
     func eventually(_ condition: () async throws -> Bool) async rethrows -> Bool {
         for _ in 0..<1000 {
@@ -156,14 +171,7 @@ import Testing
     /// waiting), and is back when the conversation ends: the end records the call over, so the claim
     /// that reaches the store after it cannot put the agent on a call that is over, never rung again.
     @Test func anAnsweredCallTheStoreNeverHeardOfLeavesNoAgentOnIt() async throws {
-        let (store, service) = try await ringWhileTheStoreIsDown("CAtalk")
-        let leg: FormParameters = [
-            "CallSid": "CAleg", "ParentCallSid": "CAtalk", "AccountSid": "AC1", "From": caller, "To": "client:agent_0",
-            "CallStatus": "in-progress",
-        ]
-        let answered = base.now.addingTimeInterval(3)
-        #expect(await service.handle(.screen, form: leg, at: answered).outcome == "claim-unchecked")
-        #expect(await eventually { await service.ringingCalls.count == 1 }, "the failed record does not wait")
+        let (store, service, answered) = try await answerWhileTheStoreIsDown("CAtalk")
         await service.ringingCalls.stop()
         await service.claims.stop()
         store.setDown(false)
@@ -181,14 +189,7 @@ import Testing
     /// record, made later, gives it the caller, the number called and the agents rung, so the call's
     /// history, and a voicemail left after a ring-back, name the caller; the winner stays.
     @Test func aClaimRecordedBeforeItsCallsRingingRecordGetsTheCallerFromIt() async throws {
-        let (store, service) = try await ringWhileTheStoreIsDown("CAorder")
-        let leg: FormParameters = [
-            "CallSid": "CAleg", "ParentCallSid": "CAorder", "AccountSid": "AC1", "From": caller, "To": "client:agent_0",
-            "CallStatus": "in-progress",
-        ]
-        let answered = base.now.addingTimeInterval(3)
-        #expect(await service.handle(.screen, form: leg, at: answered).outcome == "claim-unchecked")
-        #expect(await eventually { await service.ringingCalls.count == 1 }, "the failed record does not wait")
+        let (store, service, answered) = try await answerWhileTheStoreIsDown("CAorder")
         await service.claims.stop()
         // The claim as the claims' retry makes it, before the ringing record's retry.
         #expect(try await store.inner.claimCall("CAorder", tenant: .default, agentIdentity: "agent_0", at: answered) == .won)

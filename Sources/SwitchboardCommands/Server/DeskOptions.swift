@@ -17,11 +17,7 @@ struct DeskOptions: ParsableArguments {
     )
     var autoProvision: Bool?
 
-    @Option(help: "The Twilio account SID for the REST API: parking, and voicemail once every agent declined (env TWILIO_ACCOUNT_SID).")
-    var twilioAccountSID: String?
-
-    @Option(help: "Twilio's REST API base URL (env TWILIO_API_BASE_URL; default https://api.twilio.com).")
-    var twilioAPIBaseURL: String?
+    @OptionGroup var twilioAPI: TwilioAPIOptions
 
     @Option(help: "Seconds of wrap-up after a call (env SWITCHBOARD_WRAP_UP_SECONDS; default 30).")
     var wrapUpSeconds: Int?
@@ -64,13 +60,8 @@ struct DeskOptions: ParsableArguments {
             try Self.integer(parkTimeoutSeconds, environment, "SWITCHBOARD_PARK_TIMEOUT_SECONDS", range: 10...86400) ?? desk.parkTimeoutSeconds
         if let music = holdMusicURL ?? environment["SWITCHBOARD_HOLD_MUSIC_URL"], !music.isEmpty { desk.holdMusicURL = music }
         var twilio: TwilioRESTConfiguration?
-        if let sid = twilioAccountSID ?? environment["TWILIO_ACCOUNT_SID"], !sid.isEmpty {
-            twilio = try TwilioAPISettings.configuration(
-                accountSID: sid,
-                authToken: twilioAuthToken,
-                baseURL: twilioAPIBaseURL,
-                environment: environment
-            )
+        if let sid = twilioAPI.accountSID(environment: environment) {
+            twilio = try twilioAPI.configuration(accountSID: sid, authToken: twilioAuthToken, environment: environment)
         }
         return Resolved(desk: desk, twilio: twilio)
     }

@@ -21,7 +21,8 @@ struct ParkSlotsCommand: AsyncParsableCommand {
             commandName: "prune",
             abstract: "Delete the park slots (Twilio queues named park_…) that no caller waits in.",
             discussion: """
-                Lists every queue of the account, then deletes each empty one whose name starts with park_. \
+                Lists every queue of the account, then deletes each empty one named as a park slot: park_ and \
+                a call SID (CA and 32 hex digits). \
                 A slot with a caller waiting is kept; Twilio refuses to delete a queue a caller entered after \
                 the list was read, and such a slot is reported as not deleted. Other queues are never touched. \
                 A line is printed for each park slot, then a summary. Exit code 0 when every empty slot was \
@@ -29,14 +30,10 @@ struct ParkSlotsCommand: AsyncParsableCommand {
                 """
         )
 
-        @Option(help: "The Twilio account SID (env TWILIO_ACCOUNT_SID).")
-        var twilioAccountSID: String?
+        @OptionGroup var twilioAPI: TwilioAPIOptions
 
         @Option(help: "The account's Auth Token (env TWILIO_AUTH_TOKEN). Prefer the variable.")
         var authToken: String?
-
-        @Option(help: "Twilio's REST API base URL (env TWILIO_API_BASE_URL; default https://api.twilio.com).")
-        var twilioAPIBaseURL: String?
 
         @Flag(help: "List the slots that would be deleted, and delete none.")
         var dryRun = false
@@ -96,15 +93,10 @@ struct ParkSlotsCommand: AsyncParsableCommand {
 
         /// The flags, then the environment, then the default base URL (as `serve` reads them).
         func resolve(environment: [String: String]) throws -> TwilioRESTConfiguration {
-            guard let sid = twilioAccountSID ?? environment["TWILIO_ACCOUNT_SID"], !sid.isEmpty else {
+            guard let sid = twilioAPI.accountSID(environment: environment) else {
                 throw ValidationError("the Twilio account SID is missing: --twilio-account-sid or TWILIO_ACCOUNT_SID")
             }
-            return try TwilioAPISettings.configuration(
-                accountSID: sid,
-                authToken: authToken ?? environment["TWILIO_AUTH_TOKEN"],
-                baseURL: twilioAPIBaseURL,
-                environment: environment
-            )
+            return try twilioAPI.configuration(accountSID: sid, authToken: authToken ?? environment["TWILIO_AUTH_TOKEN"], environment: environment)
         }
     }
 }
