@@ -143,7 +143,7 @@ extension InMemoryCallStore: DeskStore {
 
     @discardableResult
     public func releaseRetrieval(id: String, tenant: TenantID, agentIdentity: String, retrievedAt: Date) throws(StoreError) -> Bool {
-        try release(id: id, tenant: tenant, agentIdentity: agentIdentity, retrievedAt: retrievedAt) { $0 == nil }
+        try release(id: id, tenant: tenant, agentIdentity: agentIdentity, retrievedAt: retrievedAt, as: .unreached)
     }
 
     @discardableResult
@@ -154,25 +154,22 @@ extension InMemoryCallStore: DeskStore {
         retrievedAt: Date,
         arrivedBefore: Date?
     ) throws(StoreError) -> Bool {
-        try release(id: id, tenant: tenant, agentIdentity: agentIdentity, retrievedAt: retrievedAt) { arrival in
-            guard let arrivedBefore else { return true }
-            return arrival.map { $0 < arrivedBefore } ?? false
-        }
+        try release(id: id, tenant: tenant, agentIdentity: agentIdentity, retrievedAt: retrievedAt, as: .stranded(arrivedBefore: arrivedBefore))
     }
 
-    /// Undoes the agent's retrieval made at `retrievedAt` of a park that has not ended, whose leg's
-    /// arrival (nil: none) `releases`, and frees the agent.
+    /// Undoes the agent's retrieval made at `retrievedAt` of a park that has not ended, if `rule` takes
+    /// its leg's arrival, and frees the agent.
     private func release(
         id: String,
         tenant: TenantID,
         agentIdentity: String,
         retrievedAt: Date,
-        when releases: (Date?) -> Bool
+        as rule: RetrievalRelease
     ) throws(StoreError) -> Bool {
         var agent = try agent(identity: agentIdentity, in: tenant)
         var parked = try parkedCall(id: id, in: tenant)
         guard parked.retrievedBy == agentIdentity, parked.retrievedAt == retrievedAt, parked.endedAt == nil,
-            releases(parked.retrieverArrivedAt)
+            rule.releases(arrival: parked.retrieverArrivedAt)
         else { return false }
         parked.retrievedBy = nil
         parked.retrievedAt = nil

@@ -84,6 +84,26 @@ public struct ParkedCall: Equatable, Sendable, Codable {
     }
 }
 
+/// Which retrieval of a park a release undoes, by what its leg did: one whose leg never reached the slot
+/// (``DeskStore/releaseRetrieval(id:tenant:agentIdentity:retrievedAt:)``), or a stranded one, whose leg
+/// reached it before a time (any retrieval, when nil) and yet the caller is still in the slot
+/// (``DeskStore/releaseStrandedRetrieval(id:tenant:agentIdentity:retrievedAt:arrivedBefore:)``).
+public enum RetrievalRelease: Equatable, Sendable {
+    /// The retriever's leg has not reached the slot.
+    case unreached
+    /// The retriever's leg reached the slot before the time; nil: any retrieval, arrived or not.
+    case stranded(arrivedBefore: Date?)
+
+    /// Whether a retrieval whose leg arrived at `arrival` (nil: not yet) is undone.
+    public func releases(arrival: Date?) -> Bool {
+        switch self {
+        case .unreached: return arrival == nil
+        case .stranded(let arrivedBefore?): return arrival.map { $0 < arrivedBefore } ?? false
+        case .stranded(nil): return true
+        }
+    }
+}
+
 /// What the caller's arrival in a park slot found (``DeskStore/confirmParkArrival(id:tenant:callSid:at:)``).
 public enum ParkArrival: Equatable, Sendable {
     /// The park stands (waiting, or already retrieved) and now records the caller's arrival.

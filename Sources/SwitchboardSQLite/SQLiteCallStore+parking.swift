@@ -109,7 +109,7 @@ extension SQLiteCallStore {
     /// Undoes the agent's retrieval in one `BEGIN IMMEDIATE` transaction (see the protocol).
     @discardableResult
     public func releaseRetrieval(id: String, tenant: TenantID, agentIdentity: String, retrievedAt: Date) async throws(StoreError) -> Bool {
-        try await release(id: id, tenant: tenant, agentIdentity: agentIdentity, retrievedAt: retrievedAt, arrival: .none)
+        try await release(id: id, tenant: tenant, agentIdentity: agentIdentity, retrievedAt: retrievedAt, as: .unreached)
     }
 
     /// Undoes the agent's retrieval, whether or not its leg reached the slot, in one `BEGIN IMMEDIATE`
@@ -127,52 +127,35 @@ extension SQLiteCallStore {
             tenant: tenant,
             agentIdentity: agentIdentity,
             retrievedAt: retrievedAt,
-            arrival: arrivedBefore.map { .before($0) } ?? .any
+            as: .stranded(arrivedBefore: arrivedBefore)
         )
     }
 
-    /// Which arrivals of the retriever's leg a release undoes.
-    private enum ReleasedArrival {
-        /// Only a retrieval whose leg has not arrived.
-        case none
-        /// A retrieval whose leg has not arrived, or arrived before the time.
-        case any
-        /// Only a retrieval whose leg arrived, and before the time.
-        case before(Date)
-
-        /// The SQL condition on `retriever_arrived_at`, with the time as `?3`.
-        var condition: (sql: String, bind: SQLiteData) {
-            switch self {
-            case .none: ("retriever_arrived_at IS NULL AND ?3 IS NULL", .null)
-            case .any: ("?3 IS NULL", .null)
-            case .before(let time): ("retriever_arrived_at < ?3", SQLiteData(time))
-            }
-        }
-    }
-
-    /// Undoes the agent's retrieval made at `retrievedAt` of a park that has not ended, whose leg's
-    /// arrival `arrival` takes, and frees the agent.
+    /// Undoes the agent's retrieval made at `retrievedAt` of a park that has not ended, if `rule` takes
+    /// its leg's arrival, and frees the agent. The arrival is read under the transaction's write lock, so
+    /// it cannot change before the update.
     private func release(
         id: String,
         tenant: TenantID,
         agentIdentity: String,
         retrievedAt: Date,
-        arrival: ReleasedArrival
+        as rule: RetrievalRelease
     ) async throws(StoreError) -> Bool {
         try await session.transaction { (runner) throws(StoreError) -> Bool in
             // A retired record too: its retrieval is undone all the same, or the caller would wait for an
             // agent who no longer works here.
             let currentCallSid = try Self.currentCall(ofAgent: agentIdentity, in: tenant, retiredToo: true, runner)
             let parked = try Self.parkedCall(id: id, in: tenant, runner)
-            guard parked.retrievedBy == agentIdentity, parked.endedAt == nil else { return false }
-            // Compared in SQL, as stored: the instants the retrieval and the arrival wrote, in the same REAL form.
-            let condition = arrival.condition
+            guard parked.retrievedBy == agentIdentity, parked.endedAt == nil, rule.releases(arrival: parked.retrieverArrivedAt) else {
+                return false
+            }
+            // Compared in SQL, as stored: the instant the retrieval wrote, in the same REAL form.
             let released = try runner.rows(
                 """
                 UPDATE parked_calls SET retrieved_by = NULL, retrieved_at = NULL, retriever_arrived_at = NULL
-                WHERE id = ?1 AND retrieved_at = ?2 AND \(condition.sql) RETURNING id
+                WHERE id = ?1 AND retrieved_at = ?2 RETURNING id
                 """,
-                [.text(parked.id), SQLiteData(retrievedAt), condition.bind]
+                [.text(parked.id), SQLiteData(retrievedAt)]
             )
             guard !released.isEmpty else { return false }
             if currentCallSid == parked.callSid {

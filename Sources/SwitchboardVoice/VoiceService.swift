@@ -373,8 +373,9 @@ public struct VoiceService<Store: CallStore>: Sendable {
     /// tenant is the number called's, looked up when the record is made (now, or by ``ringingCalls``
     /// where it waits while the store fails), else the default one, where the voicemail of a number no
     /// tenant owns goes too. The record starts and finishes now, and takes the place of a ringing record
-    /// of the call still waiting in ``ringingCalls`` (that one, made later, changes nothing): the ring is
-    /// over once the caller records. The answer is the same either way.
+    /// of the call still waiting in ``ringingCalls`` (that one, made later, only adds what this record
+    /// lacks: the agents rung and the earlier start): the ring is over once the caller records. The
+    /// answer is the same either way.
     private func voicemailLeft(_ form: FormParameters, tenant named: TenantID?, at now: Date) async -> VoiceReply {
         let reply = VoiceReply(body: documents.voicemailRecorded, outcome: "voicemail-thanks")
         guard let callSid = form["CallSid"], !callSid.isEmpty else { return reply }

@@ -156,13 +156,11 @@ struct DeskServices<Store: DeskStore>: Sendable {
     /// Deletes the park slot `queueSid` that `callSid` has left, through Twilio's REST API, in the
     /// background: whoever Twilio's callback serves does not wait for it. Nothing happens when Twilio's
     /// REST API is not configured. A deletion that fails is logged and changes nothing else: the slot
-    /// stays until `switchboard park-slots prune` deletes it. Answers the deletion's task, which only
-    /// tests wait for.
-    @discardableResult
-    func deleteSlot(_ queueSid: String, leftBy callSid: String) -> Task<Void, Never>? {
-        guard let twilio = redirector else { return nil }
+    /// stays until `switchboard park-slots prune` deletes it.
+    func deleteSlot(_ queueSid: String, leftBy callSid: String) {
+        guard let twilio = redirector else { return }
         let logger = logger
-        return Task {
+        Task {
             do throws(TwilioRESTError) {
                 try await twilio.deleteQueue(queueSid)
                 logger.debug("deleted a park slot's queue", metadata: ["queueSid": "\(queueSid)", "callSid": "\(callSid)"])

@@ -216,13 +216,7 @@ extension DeskTwilioController {
     }
 
     /// How a retrieval of `parked` that `evidence` shows is not with the caller is released: as one whose
-    /// leg never arrived, or as a stranded one (whose leg arrived before the time, any when nil); nil
-    /// when none is due.
-    enum RetrievalRelease: Equatable {
-        case unreached
-        case stranded(arrivedBefore: Date?)
-    }
-
+    /// leg never arrived, or as a stranded one; nil when none is due.
     static func release(of parked: ParkedCall, _ evidence: CallerInSlot) -> RetrievalRelease? {
         switch evidence {
         case .parkTimedOut:
