@@ -96,11 +96,12 @@ public protocol DeskStore: CallStore {
     /// the caller). The leg's arrival is cleared with the retrieval.
     ///
     /// Only the caller's side can show that a leg which reached the slot was never bridged: a hold-music
-    /// request well after the leg's arrival (then `arrivedBefore` is that arrival's latest time, and only
-    /// a retrieval whose leg arrived before it is undone, so a later leg of the same agent, which may be
-    /// talking to the caller, keeps it), or the park's timeout (`arrivedBefore` nil: any retrieval).
-    /// Callers ask for it only then. Only the agent's own retrieval made at `retrievedAt`, of a park that
-    /// has not ended, is undone; otherwise nothing changes. Answers whether a retrieval was undone.
+    /// request well after the leg's arrival. `arrivedBefore` is the latest arrival that counts as
+    /// stranded, and only a retrieval whose leg arrived before it is undone, so a later leg of the same
+    /// agent, which may be talking to the caller, keeps it. Callers ask for it only then (the park's
+    /// timeout is ``timeOutPark(id:tenant:callSid:at:)``). Only the agent's own retrieval made at
+    /// `retrievedAt`, of a park that has not ended, is undone; otherwise nothing changes. Answers whether
+    /// a retrieval was undone.
     /// - Throws: ``StoreError/notFound`` for an unknown id or agent in the tenant.
     @discardableResult
     func releaseStrandedRetrieval(
@@ -108,8 +109,22 @@ public protocol DeskStore: CallStore {
         tenant: TenantID,
         agentIdentity: String,
         retrievedAt: Date,
-        arrivedBefore: Date?
+        arrivedBefore: Date
     ) async throws(StoreError) -> Bool
+
+    /// The caller of parked call `id` (call `callSid`) left the slot by `<Leave>`: the park timed out.
+    /// Ends the park, whether it waits or is retrieved, and undoes its retrieval, freeing the retriever
+    /// (its current call cleared when it is the call's SID, with no wrap-up and no last-call time: a
+    /// caller who leaves by `<Leave>` was never bridged, so the retriever never spoke to it), all in one
+    /// atomic step. A retrieval racing it, in any instance, either lands first and is undone, or finds
+    /// the park ended; so the parker's ring-back (``reclaimParkedCall(id:tenant:agentIdentity:at:)``)
+    /// finds no retriever, and no agent is left on a call whose caller went elsewhere.
+    ///
+    /// Answers the park as ended (no retriever, `endedAt` set to `now`), or nil, changing nothing, when it
+    /// had ended already (a repeated callback, a withdrawn park).
+    /// - Throws: ``StoreError/notFound`` for an unknown id in the tenant, or a park of another call.
+    @discardableResult
+    func timeOutPark(id: String, tenant: TenantID, callSid: String, at now: Date) async throws(StoreError) -> ParkedCall?
 
     /// The agent who parked a call answers its ring-back (the park timed out and its client rang
     /// again): puts it back on the call, atomically, as a claim would.
@@ -153,7 +168,8 @@ public protocol DeskStore: CallStore {
     /// - Throws: ``StoreError/notFound`` for an unknown id in the tenant.
     func withdrawPark(id: String, tenant: TenantID, at now: Date) async throws(StoreError) -> ParkWithdrawal
 
-    /// Marks the waiting parked call of `callSid` as ended (the caller hung up, or the park timed out)
+    /// Marks the waiting parked call of `callSid` as ended (the caller hung up, the slot failed, or the
+    /// park timed out and Twilio's callback names no park: see ``timeOutPark(id:tenant:callSid:at:)``)
     /// and returns it; nil when the call is not waiting in a slot.
     @discardableResult
     func endParkedCall(_ callSid: String, at now: Date) async throws(StoreError) -> ParkedCall?
@@ -200,7 +216,7 @@ extension DeskStore {
     /// `arrivedBefore` (see ``releaseStrandedRetrieval(id:tenant:agentIdentity:retrievedAt:arrivedBefore:)``);
     /// false when it holds none.
     @discardableResult
-    public func releaseStrandedRetrieval(of parked: ParkedCall, arrivedBefore: Date?) async throws(StoreError) -> Bool {
+    public func releaseStrandedRetrieval(of parked: ParkedCall, arrivedBefore: Date) async throws(StoreError) -> Bool {
         guard let retriever = parked.retrievedBy, let retrievedAt = parked.retrievedAt else { return false }
         return try await releaseStrandedRetrieval(
             id: parked.id,

@@ -152,9 +152,29 @@ extension InMemoryCallStore: DeskStore {
         tenant: TenantID,
         agentIdentity: String,
         retrievedAt: Date,
-        arrivedBefore: Date?
+        arrivedBefore: Date
     ) throws(StoreError) -> Bool {
         try release(id: id, tenant: tenant, agentIdentity: agentIdentity, retrievedAt: retrievedAt, as: .stranded(arrivedBefore: arrivedBefore))
+    }
+
+    @discardableResult
+    public func timeOutPark(id: String, tenant: TenantID, callSid: String, at now: Date) throws(StoreError) -> ParkedCall? {
+        var parked = try parkedCall(id: id, in: tenant)
+        guard parked.callSid == callSid else { throw .notFound("No parked call \(id) of call \(callSid) in tenant \(tenant)") }
+        guard parked.endedAt == nil else { return nil }
+        if let retriever = parked.retrievedBy {
+            let key = AgentKey(tenant: tenant, identity: retriever)
+            if var agent = agentsByKey[key], agent.currentCallSid == callSid {
+                agent.currentCallSid = nil
+                agentsByKey[key] = agent
+            }
+        }
+        parked.retrievedBy = nil
+        parked.retrievedAt = nil
+        parked.retrieverArrivedAt = nil
+        parked.endedAt = now
+        parkedByID[parked.id] = parked
+        return parked
     }
 
     /// Undoes the agent's retrieval made at `retrievedAt` of a park that has not ended, if `rule` takes

@@ -69,37 +69,37 @@ public struct ParkedCall: Equatable, Sendable, Codable {
     }
 
     /// Whether the call is retrieved by an agent whose leg has not reached the slot, the retrieval made
-    /// before `cutoff` (any, when nil).
-    public func hasUnreachedRetrieval(before cutoff: Date?) -> Bool {
+    /// before `cutoff`.
+    public func hasUnreachedRetrieval(before cutoff: Date) -> Bool {
         guard retrievedBy != nil, let retrievedAt, retrieverArrivedAt == nil else { return false }
-        return cutoff.map { retrievedAt < $0 } ?? true
+        return retrievedAt < cutoff
     }
 
     /// Whether the call, still parked, is retrieved by an agent whose leg reached the slot before
-    /// `cutoff` (any time, when nil). Such a leg was put through to the slot; if the caller is still
-    /// there past it (the hold music is requested, or the park times out), the bridge never happened.
-    public func hasStrandedRetrieval(arrivedBefore cutoff: Date?) -> Bool {
+    /// `cutoff`. Such a leg was put through to the slot; if the caller's hold music is still requested
+    /// well past it, the bridge never happened.
+    public func hasStrandedRetrieval(arrivedBefore cutoff: Date) -> Bool {
         guard retrievedBy != nil, retrievedAt != nil, endedAt == nil, let retrieverArrivedAt else { return false }
-        return cutoff.map { retrieverArrivedAt < $0 } ?? true
+        return retrieverArrivedAt < cutoff
     }
 }
 
 /// Which retrieval of a park a release undoes, by what its leg did: one whose leg never reached the slot
 /// (``DeskStore/releaseRetrieval(id:tenant:agentIdentity:retrievedAt:)``), or a stranded one, whose leg
-/// reached it before a time (any retrieval, when nil) and yet the caller is still in the slot
-/// (``DeskStore/releaseStrandedRetrieval(id:tenant:agentIdentity:retrievedAt:arrivedBefore:)``).
+/// reached it before a time and yet the caller is still in the slot
+/// (``DeskStore/releaseStrandedRetrieval(id:tenant:agentIdentity:retrievedAt:arrivedBefore:)``). At the
+/// park's timeout every retrieval is undone with the park's end (``DeskStore/timeOutPark(id:tenant:callSid:at:)``).
 public enum RetrievalRelease: Equatable, Sendable {
     /// The retriever's leg has not reached the slot.
     case unreached
-    /// The retriever's leg reached the slot before the time; nil: any retrieval, arrived or not.
-    case stranded(arrivedBefore: Date?)
+    /// The retriever's leg reached the slot before the time.
+    case stranded(arrivedBefore: Date)
 
     /// Whether a retrieval whose leg arrived at `arrival` (nil: not yet) is undone.
     public func releases(arrival: Date?) -> Bool {
         switch self {
         case .unreached: return arrival == nil
-        case .stranded(let arrivedBefore?): return arrival.map { $0 < arrivedBefore } ?? false
-        case .stranded(nil): return true
+        case .stranded(let arrivedBefore): return arrival.map { $0 < arrivedBefore } ?? false
         }
     }
 }

@@ -108,7 +108,7 @@ extension PostgRESTCallStore {
         tenant: TenantID,
         agentIdentity: String,
         retrievedAt: Date,
-        arrivedBefore: Date?
+        arrivedBefore: Date
     ) async throws(StoreError) -> Bool {
         guard Self.isUUID(id) else { throw .notFound("No parked call \(id) in tenant \(tenant)") }
         return try await client.rpc(
@@ -126,14 +126,33 @@ extension PostgRESTCallStore {
         )
     }
 
+    /// The `time_out_park` SQL function, which locks the retriever's row, then the parked call's
+    /// (`supabase/migrations/20261125030000_park_timeout_in_one_step.sql`).
+    @discardableResult
+    public func timeOutPark(id: String, tenant: TenantID, callSid: String, at now: Date) async throws(StoreError) -> ParkedCall? {
+        guard Self.isUUID(id) else { throw .notFound("No parked call \(id) in tenant \(tenant)") }
+        let result = try await client.rpc(
+            "time_out_park",
+            ParkOfCallArguments(p_id: id, p_tenant_id: tenant.rawValue, p_call_sid: callSid, p_at: now),
+            as: ParkOutcome.self,
+            idempotent: false,
+            operation: "timing out parked call \(id) of call \(callSid)"
+        )
+        switch (result.outcome, result.parked_call) {
+        case ("timed_out", let row?): return row.parkedCall
+        case ("ended", _): return nil
+        default: throw .corrupt("time_out_park answered an unknown outcome \(result.outcome) for parked call \(id)")
+        }
+    }
+
     /// The `confirm_park_arrival` SQL function, which locks the parked call's row
     /// (`supabase/migrations/20261123100000_park_confirmed_by_arrival.sql`).
     public func confirmParkArrival(id: String, tenant: TenantID, callSid: String, at now: Date) async throws(StoreError) -> ParkArrival {
         guard Self.isUUID(id) else { throw .notFound("No parked call \(id) in tenant \(tenant)") }
         let result = try await client.rpc(
             "confirm_park_arrival",
-            ArrivalArguments(p_id: id, p_tenant_id: tenant.rawValue, p_call_sid: callSid, p_at: now),
-            as: ArrivalResult.self,
+            ParkOfCallArguments(p_id: id, p_tenant_id: tenant.rawValue, p_call_sid: callSid, p_at: now),
+            as: ParkOutcome.self,
             idempotent: false,
             operation: "confirming the arrival of call \(callSid) in parked call \(id)"
         )
@@ -259,30 +278,16 @@ private struct ReleaseArguments: Encodable {
     var p_retrieved_at: Date
 }
 
-/// `release_stranded_retrieval`'s arguments, a nil `p_arrived_before` sent as null (the function takes
-/// all five).
 private struct StrandedReleaseArguments: Encodable {
     var p_id: String
     var p_tenant_id: String
     var p_agent_identity: String
     var p_retrieved_at: Date
-    var p_arrived_before: Date?
-
-    private enum CodingKeys: String, CodingKey {
-        case p_id, p_tenant_id, p_agent_identity, p_retrieved_at, p_arrived_before
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(p_id, forKey: .p_id)
-        try container.encode(p_tenant_id, forKey: .p_tenant_id)
-        try container.encode(p_agent_identity, forKey: .p_agent_identity)
-        try container.encode(p_retrieved_at, forKey: .p_retrieved_at)
-        try container.encode(p_arrived_before, forKey: .p_arrived_before)
-    }
+    var p_arrived_before: Date
 }
 
-private struct ArrivalArguments: Encodable {
+/// The arguments of `confirm_park_arrival` and `time_out_park`.
+private struct ParkOfCallArguments: Encodable {
     var p_id: String
     var p_tenant_id: String
     var p_call_sid: String
@@ -295,7 +300,8 @@ private struct WithdrawArguments: Encodable {
     var p_at: Date
 }
 
-private struct ArrivalResult: Decodable {
+/// The answer of `confirm_park_arrival` and `time_out_park`: an outcome, and the park when it changed.
+private struct ParkOutcome: Decodable {
     var outcome: String
     var parked_call: ParkedCallRow?
 }

@@ -120,7 +120,7 @@ extension SQLiteCallStore {
         tenant: TenantID,
         agentIdentity: String,
         retrievedAt: Date,
-        arrivedBefore: Date?
+        arrivedBefore: Date
     ) async throws(StoreError) -> Bool {
         try await release(
             id: id,
@@ -129,6 +129,31 @@ extension SQLiteCallStore {
             retrievedAt: retrievedAt,
             as: .stranded(arrivedBefore: arrivedBefore)
         )
+    }
+
+    /// Ends the timed-out park and undoes its retrieval in one `BEGIN IMMEDIATE` transaction, so no
+    /// retrieval on any connection lands between the two (see the protocol).
+    @discardableResult
+    public func timeOutPark(id: String, tenant: TenantID, callSid: String, at now: Date) async throws(StoreError) -> ParkedCall? {
+        let rows = try await session.transaction { (runner) throws(StoreError) -> [SQLiteResultRow] in
+            let parked = try Self.parkedCall(id: id, in: tenant, runner)
+            guard parked.callSid == callSid else { throw .notFound("No parked call \(id) of call \(callSid) in tenant \(tenant)") }
+            guard parked.endedAt == nil else { return [] }
+            if let retriever = parked.retrievedBy {
+                try runner.execute(
+                    "UPDATE agents SET current_call_sid = NULL WHERE tenant = ?1 AND identity = ?2 AND current_call_sid = ?3",
+                    [.text(tenant.rawValue), .text(retriever), .text(callSid)]
+                )
+            }
+            return try runner.rows(
+                """
+                UPDATE parked_calls SET ended_at = ?2, retrieved_by = NULL, retrieved_at = NULL, retriever_arrived_at = NULL
+                WHERE id = ?1 RETURNING \(SQLiteRowReader.parkedCallColumns)
+                """,
+                [.text(parked.id), SQLiteData(now)]
+            )
+        }
+        return try rows.records(from: "parked_calls") { (row) throws(StoreError) in try row.parkedCall() }.first
     }
 
     /// Undoes the agent's retrieval made at `retrievedAt` of a park that has not ended, if `rule` takes

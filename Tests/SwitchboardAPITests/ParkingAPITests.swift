@@ -220,6 +220,33 @@ import Testing
         }
     }
 
+    /// The store still shows the parker on the call when the park times out (neither the park nor the
+    /// caller's arrival could record the end of her part): the caller was in the slot, not with her, so
+    /// her part ends, and the ring-back still rings her and puts her back on the call when she answers.
+    @Test(arguments: StoreUnderTest.all)
+    func aParkerTheStoreStillShowsOnTheCallIsOffItAtTheTimeoutUntilSheAnswersTheRingBack(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store, redirector: RecordingRedirector()).test(.router) { client in
+                try await Self.answered("CAstay", store: store, client: client)
+                let parked = try await store.parkCall("CAstay", tenant: "acme", slot: "park_CAstay", parkedBy: DeskHarness.ann, at: Date())
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAstay")
+                let status = try await client.twilio(
+                    "/twilio/park-status?tenant=acme&parked=\(parked.id)",
+                    ["CallSid": "CAstay", "QueueResult": "leave", "QueueTime": "120"]
+                )
+                #expect(String(buffer: status.body).contains("/twilio/recall?tenant=acme&amp;parked=\(parked.id)"))
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == nil)
+                let leg: FormParameters = [
+                    "CallSid": "CAannleg", "ParentCallSid": "CAstay", "AccountSid": "AC1", "From": "+14155551234",
+                    "To": "client:\(DeskHarness.ann)", "CallStatus": "in-progress", "Direction": "outbound-api",
+                ]
+                let recalled = try await client.twilio("/twilio/recall?tenant=acme&parked=\(parked.id)", leg)
+                #expect(String(buffer: recalled.body) == Self.declaration + "<Response />")
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAstay")
+            }
+        }
+    }
+
     /// The parker picks up the park's ring-back while on another call: told so, the leg hangs up, and
     /// Twilio ends the ring-back's dial completed but never bridged, so the caller leaves a message
     /// instead of being hung up on. The parker stays on the other call.

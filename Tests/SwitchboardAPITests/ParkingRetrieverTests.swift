@@ -227,7 +227,10 @@ import Testing
             let parked = try await store.parkedCall(id: id, in: "acme")
             #expect(parked.retrievedBy == nil)
             #expect(parked.endedAt != nil)
-            #expect(try await Self.bob(store).currentCallSid == nil)
+            let bob = try await Self.bob(store)
+            #expect(bob.currentCallSid == nil)
+            #expect(bob.wrapUpEndsAt == nil, "he never spoke to the caller")
+            #expect(bob.lastCallEndedAt == nil)
         }
     }
 

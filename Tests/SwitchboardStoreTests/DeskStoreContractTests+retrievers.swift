@@ -158,13 +158,13 @@ extension DeskStoreContractTests {
     func aRetrievalWhoseLegArrivedIsReleasedOnlyAsStranded(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
             let parked = try await store.parkedByAmyRetrievedByBob("CA-1", at: Clock.at(20))
-            func release(retrievedAt: Int = 20, by agent: String = "bob", arrivedBefore: Int?) async throws -> Bool {
+            func release(retrievedAt: Int = 20, by agent: String = "bob", arrivedBefore: Int) async throws -> Bool {
                 try await store.releaseStrandedRetrieval(
                     id: parked.id,
                     tenant: "acme",
                     agentIdentity: agent,
                     retrievedAt: Clock.at(retrievedAt),
-                    arrivedBefore: arrivedBefore.map { Clock.at($0) }
+                    arrivedBefore: Clock.at(arrivedBefore)
                 )
             }
             #expect(try await store.confirmRetrieverArrival(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(22)))
@@ -184,18 +184,18 @@ extension DeskStoreContractTests {
             let bob = try await store.agent(identity: "bob", in: "acme")
             #expect(bob.currentCallSid == nil)
             #expect(bob.wrapUpEndsAt == nil, "he never spoke to the caller")
-            #expect(!(try await release(arrivedBefore: nil)), "a repeat changes nothing")
+            #expect(!(try await release(arrivedBefore: 100)), "a repeat changes nothing")
 
-            // His next retrieval is a new one: its leg's arrival is its own. With a time, only a leg that
-            // arrived is released; without one (the park's timeout), any retrieval is.
+            // His next retrieval is a new one: its leg's arrival is its own, and until it arrives the
+            // stranded release leaves it alone.
             #expect(try await store.retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(40)).isRetrieved)
             #expect(try await store.parkedCall(id: parked.id, in: "acme").retrieverArrivedAt == nil)
             #expect(!(try await release(retrievedAt: 40, arrivedBefore: 100)))
-            #expect(try await release(retrievedAt: 40, arrivedBefore: nil))
-            #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == nil)
-            #expect(try await store.retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(50)).isRetrieved)
+            #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == "CA-1")
             #expect(try await store.confirmRetrieverArrival(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(51)))
             #expect(try await store.parkedCall(id: parked.id, in: "acme").retrieverArrivedAt == Clock.at(51))
+            #expect(try await release(retrievedAt: 40, arrivedBefore: 52))
+            #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == nil)
         }
     }
 

@@ -82,32 +82,57 @@ extension DeskTwilioController {
     /// disconnect when an agent's `<Dial><Queue>` took the caller (`bridged`).
     ///
     /// Whatever the result, the caller is no longer with whoever retrieved the call, so that agent's
-    /// call (the caller's SID, set by the retrieval) ends, with the usual wrap-up (at `leave` the
-    /// retrieval is undone first, with none, since that agent never spoke to the caller): after `bridged` the
+    /// call (the caller's SID, set by the retrieval) ends, with the usual wrap-up: after `bridged` the
     /// conversation is over; `bridging-in-process` is a final result too (the caller's `<Enqueue>` is
-    /// done and its TwiML moves on); after `hangup`, `leave`, `redirected` or a failure the retriever
-    /// (who may have won the retrieval but not yet dialled the queue) does not have the caller. Ending
-    /// a call nobody is on changes nothing, so results without a retrieval are safe, and no result can
-    /// leave a retriever busy for good. That runs beside the slot's own update, so both stay within
-    /// one store budget, and a store failure is logged: Twilio still gets TwiML. Once the caller is out
-    /// of the slot for good, its Twilio queue is deleted in the background (``ParkRules/emptiedSlot(queueResult:queueSid:)``):
-    /// Twilio keeps every queue until it is deleted, and each park makes one.
+    /// done and its TwiML moves on); after `hangup`, `redirected` or a failure the retriever (who may
+    /// have won the retrieval but not yet dialled the queue) does not have the caller. Ending a call
+    /// nobody is on changes nothing, so results without a retrieval are safe, and no result can leave a
+    /// retriever busy for good. At `leave` (the park timed out) the park's end undoes its retrieval in
+    /// the same store step, with no wrap-up, since that agent never spoke to the caller
+    /// (``timeOut(_:id:tenant:at:)``); any other agent still on the call is ended after it. Otherwise the
+    /// end runs beside the slot's own update, so both stay within one store budget. A store failure is
+    /// logged: Twilio still gets TwiML. Once the caller is out of the slot for good, its Twilio queue is
+    /// deleted in the background (``ParkRules/emptiedSlot(queueResult:queueSid:)``): Twilio keeps every
+    /// queue until it is deleted, and each park makes one.
     func parkStatus(form: FormParameters, tenant: TenantID?, parkedID: String?) async -> (VoiceResponse, String) {
         guard let callSid = form["CallSid"], !callSid.isEmpty else { return (responses.voicemail(tenant: tenant), "bad-request") }
         let result = form["QueueResult"] ?? ""
         let now = Date()
+        let answer: (VoiceResponse, String)
         if result == "leave", let tenant, let parkedID {
-            // First, so that a retriever who never reached the caller is freed as one who never spoke to it,
-            // and the parker is rung back: a caller who leaves by <Leave> was never bridged to anyone.
-            await releaseRetrievalApartFromCaller(of: callSid, id: parkedID, tenant: tenant, evidence: .parkTimedOut)
+            answer = await timeOut(callSid, id: parkedID, tenant: tenant, at: now)
+            await endRetrieval(of: callSid, at: now)
+        } else {
+            async let retrieval: Void = endRetrieval(of: callSid, at: now)
+            answer = await leaveSlot(callSid, tenant: tenant, result: result, at: now)
+            await retrieval
         }
-        async let retrieval: Void = endRetrieval(of: callSid, at: now)
-        let answer = await leaveSlot(callSid, tenant: tenant, result: result, at: now)
-        await retrieval
         if let queueSid = ParkRules.emptiedSlot(queueResult: result, queueSid: form["QueueSid"]) {
             services.deleteSlot(queueSid, leftBy: callSid)
         }
         return answer
+    }
+
+    /// The park timed out: its caller left the slot by `<Leave>`, so it was never bridged to anyone. The
+    /// park ends and any retrieval of it is undone in one store step
+    /// (``DeskStore/timeOutPark(id:tenant:callSid:at:)``), so a retrieval racing the timeout cannot keep
+    /// the call; then the parker's client rings again (``recall(_:)``), unless its record was retired
+    /// since. A park that had ended, an unknown one, or a store failure sends the caller to voicemail.
+    func timeOut(_ callSid: String, id: String, tenant: TenantID, at now: Date) async -> (VoiceResponse, String) {
+        let store = services.store
+        let ended: ParkedCall?
+        do {
+            ended = try await budget.run { () async throws(StoreError) -> ParkedCall? in
+                try await store.timeOutPark(id: id, tenant: tenant, callSid: callSid, at: now)
+            }
+        } catch let error where error == .notFound {
+            services.logger.warning("a caller left an unknown park", metadata: ["callSid": "\(callSid)", "parked": "\(id)"])
+            ended = nil
+        } catch {
+            services.logger.error("could not end a parked call", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+            ended = nil
+        }
+        return await ringBack(ended, tenant: tenant)
     }
 
     /// Ends the call of the agent on `callSid` (the retriever, if any; see
@@ -126,12 +151,12 @@ extension DeskTwilioController {
     /// What the caller does next. `bridged` (an agent retrieved it and the conversation is over),
     /// `bridging-in-process`, `redirected` and `redirected-from-bridged` (a REST redirect already says
     /// where the call goes; the latter after an agent retrieved it, as when that agent parks it again,
-    /// whose new park must stay): nothing. `hangup`: it leaves the list. `leave`: the park timed out, so the parker's client rings
-    /// again, then voicemail (any retrieval is undone first: a caller who leaves by `<Leave>` was never
-    /// bridged, so that agent's leg never reached the caller, or dropped before the bridge). A failure of the queue itself (`queue-full`, `error`, `system-error`, or
-    /// anything else): voicemail. Only `hangup`, `leave` and failures end the waiting park: the
-    /// others mean the caller left with someone, or went where a redirect sent it, which may be a new
-    /// park of the same call that must stay.
+    /// whose new park must stay): nothing. `hangup`: it leaves the list. `leave` with no park named
+    /// (a callback URL without one): the waiting park ends and the parker's client rings again, then
+    /// voicemail (with a park named, ``timeOut(_:id:tenant:at:)`` answers it). A failure of the queue
+    /// itself (`queue-full`, `error`, `system-error`, or anything else): voicemail. Only `hangup`,
+    /// `leave` and failures end the waiting park: the others mean the caller left with someone, or went
+    /// where a redirect sent it, which may be a new park of the same call that must stay.
     func leaveSlot(_ callSid: String, tenant: TenantID?, result: String, at now: Date) async -> (VoiceResponse, String) {
         switch result {
         case "bridged", "bridging-in-process", "redirected", "redirected-from-bridged":
@@ -151,43 +176,39 @@ extension DeskTwilioController {
         case "hangup":
             return (responses.acknowledged(), "park-hangup")
         case "leave":
-            guard let ended else { return (responses.voicemail(tenant: tenant), "park-timeout-voicemail") }
-            guard await parkerIsCurrent(ended) else { return (responses.voicemail(tenant: tenant), "park-timeout-parker-retired") }
-            return (recall(ended), "park-recall")
+            return await ringBack(ended, tenant: tenant)
         default:
             return (responses.voicemail(tenant: tenant), "park-failed")
         }
     }
 
-    /// What a request of the caller's own shows about the park's retrieval.
-    enum CallerInSlot {
-        /// The park timed out (`<Leave>`): a caller who leaves that way was never bridged, so no
-        /// retrieval is with the caller.
-        case parkTimedOut
-        /// The slot's hold music was requested at this time: the caller is not bridged. A retrieval whose
-        /// leg has not reached the slot for ``ParkRules/retrieverArrivalGraceSeconds`` is not coming, and
-        /// one whose leg reached it more than ``ParkRules/retrieverBridgeGraceSeconds`` ago dropped before
-        /// the bridge.
-        case holdMusic(at: Date)
+    /// What a timed-out park's caller hears: its parker's client ringing again, or voicemail when the park
+    /// had ended (or could not be ended) or its parker's record was retired since.
+    func ringBack(_ ended: ParkedCall?, tenant: TenantID?) async -> (VoiceResponse, String) {
+        guard let ended else { return (responses.voicemail(tenant: tenant), "park-timeout-voicemail") }
+        guard await parkerIsCurrent(ended) else { return (responses.voicemail(tenant: tenant), "park-timeout-parker-retired") }
+        return (recall(ended), "park-recall")
     }
 
-    /// Undoes a retrieval that `evidence`, a request of the caller's own, shows is not with the caller,
-    /// and frees its agent with no wrap-up. At the park's timeout the parker's ring-back, not voicemail,
-    /// then takes the caller; from the hold music the call waits for any agent again, instead of holding
-    /// until the park times out. Any other retrieval, or an unknown park, is left alone; the store checks
-    /// the leg's arrival again as it releases, so a later leg of the same agent, which may be talking to
-    /// the caller, keeps it. A store failure is logged (the caller then goes to voicemail at the timeout).
-    /// `known` is the park as just read, when the caller has it: then the store is asked only when a
-    /// release is due.
-    func releaseRetrievalApartFromCaller(of callSid: String, id: String, tenant: TenantID, evidence: CallerInSlot, known: ParkedCall? = nil) async {
-        if let known, Self.release(of: known, evidence) == nil { return }
+    /// Undoes a retrieval that the caller's hold music, requested at `now`, shows is not with the caller,
+    /// and frees its agent with no wrap-up, so the call waits for any agent again instead of holding
+    /// until the park times out: a retrieval whose leg has not reached the slot for
+    /// ``ParkRules/retrieverArrivalGraceSeconds``, or whose leg reached it more than
+    /// ``ParkRules/retrieverBridgeGraceSeconds`` ago and yet the caller is still there (the hold music is
+    /// not requested once the caller is bridged). Any other retrieval, or an unknown park, is left alone;
+    /// the store checks the leg's arrival again as it releases, so a later leg of the same agent, which
+    /// may be talking to the caller, keeps it. A store failure is logged (the park's timeout undoes the
+    /// retrieval then). `known` is the park as just read, when the caller has it: then the store is
+    /// asked only when a release is due.
+    func releaseRetrievalApartFromCaller(of callSid: String, id: String, tenant: TenantID, holdMusicAt now: Date, known: ParkedCall? = nil) async {
+        if let known, Self.release(of: known, holdMusicAt: now) == nil { return }
         let store = services.store
         let logger = services.logger
         do {
             try await budget.run { () async throws(StoreError) in
                 let parked: ParkedCall
                 if let known { parked = known } else { parked = try await store.parkedCall(id: id, in: tenant) }
-                guard parked.callSid == callSid, let release = Self.release(of: parked, evidence) else { return }
+                guard parked.callSid == callSid, let release = Self.release(of: parked, holdMusicAt: now) else { return }
                 let released: Bool
                 switch release {
                 case .unreached: released = try await store.releaseRetrieval(of: parked)
@@ -215,17 +236,12 @@ extension DeskTwilioController {
         }
     }
 
-    /// How a retrieval of `parked` that `evidence` shows is not with the caller is released: as one whose
-    /// leg never arrived, or as a stranded one; nil when none is due.
-    static func release(of parked: ParkedCall, _ evidence: CallerInSlot) -> RetrievalRelease? {
-        switch evidence {
-        case .parkTimedOut:
-            return parked.retrievedBy == nil ? nil : .stranded(arrivedBefore: nil)
-        case .holdMusic(let now):
-            if parked.hasUnreachedRetrieval(before: ParkRules.retrieverExpectedSince(now: now)) { return .unreached }
-            let cutoff = ParkRules.retrieverBridgedSince(now: now)
-            return parked.hasStrandedRetrieval(arrivedBefore: cutoff) ? .stranded(arrivedBefore: cutoff) : nil
-        }
+    /// How a retrieval of `parked` that the hold music requested at `now` shows is not with the caller is
+    /// released: as one whose leg never arrived, or as a stranded one; nil when none is due.
+    static func release(of parked: ParkedCall, holdMusicAt now: Date) -> RetrievalRelease? {
+        if parked.hasUnreachedRetrieval(before: ParkRules.retrieverExpectedSince(now: now)) { return .unreached }
+        let cutoff = ParkRules.retrieverBridgedSince(now: now)
+        return parked.hasStrandedRetrieval(arrivedBefore: cutoff) ? .stranded(arrivedBefore: cutoff) : nil
     }
 
     /// Whether the park's parker may be rung back: its record in the park's tenant is current. A record

@@ -61,7 +61,7 @@ struct DeskTwilioController<Store: DeskStore>: Sendable {
             // slot long ago and yet the caller is still in it.
             let seen = await confirmArrival(form: form, tenant: tenant, parkedID: parkedID).parked
             if let tenant, let parkedID, let callSid = form["CallSid"], !callSid.isEmpty {
-                await releaseRetrievalApartFromCaller(of: callSid, id: parkedID, tenant: tenant, evidence: .holdMusic(at: Date()), known: seen)
+                await releaseRetrievalApartFromCaller(of: callSid, id: parkedID, tenant: tenant, holdMusicAt: Date(), known: seen)
             }
             let queueTime = form["QueueTime"].flatMap { Int($0) } ?? 0
             if ParkRules.hasTimedOut(queueTime: queueTime, timeoutSeconds: services.configuration.parkTimeoutSeconds) {

@@ -1,0 +1,137 @@
+import Foundation
+import SwitchboardCore
+import Testing
+
+/// A park's timeout (its caller left the slot by `<Leave>`, so it was never bridged) ends the park and
+/// undoes its retrieval in one step, so the parker's ring-back finds nobody holding the call.
+extension DeskStoreContractTests {
+    /// What Bob did before the timeout at 100: nothing, retrieved the call (his leg never arrived), or
+    /// retrieved it and his leg reached the slot (and dropped before the bridge).
+    enum RetrievalBeforeTimeout: CaseIterable, Sendable {
+        case none, unreached, arrived
+    }
+
+    @Test(arguments: StoreKind.allCases, RetrievalBeforeTimeout.allCases)
+    func aTimedOutParkEndsWithItsRetrievalUndoneAndItsParkerMayTakeTheCallBack(
+        kind: StoreKind,
+        retrieval: RetrievalBeforeTimeout
+    ) async throws {
+        try await kind.withStore { store async throws in
+            let parked: ParkedCall
+            switch retrieval {
+            case .none:
+                try await store.upsertAgent(.new("bob", tenant: "acme"))
+                try await store.upsertAgent(.new("amy", tenant: "acme"))
+                parked = try await store.parkedByAmy("CA-1", in: "acme", at: Clock.at(0))
+            case .unreached, .arrived:
+                parked = try await store.parkedByAmyRetrievedByBob("CA-1", at: Clock.at(20))
+                if retrieval == .arrived {
+                    #expect(try await store.confirmRetrieverArrival(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(22)))
+                }
+                #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == "CA-1")
+            }
+            let bobBefore = try await store.agent(identity: "bob", in: "acme")
+
+            let ended = try #require(try await store.timeOutPark(id: parked.id, tenant: "acme", callSid: "CA-1", at: Clock.at(100)))
+            var expected = parked
+            expected.endedAt = Clock.at(100)
+            #expect(ended == expected, "ended, with no retriever")
+            #expect(try await store.parkedCall(id: parked.id, in: "acme") == ended)
+            #expect(try await store.parkedCalls(in: "acme").isEmpty)
+            var bobAfter = bobBefore
+            bobAfter.currentCallSid = nil
+            #expect(try await store.agent(identity: "bob", in: "acme") == bobAfter, "freed with no wrap-up: he never spoke to the caller")
+
+            // A repeat changes nothing; a retrieval now finds the park ended; the parker takes the call back.
+            #expect(try await store.timeOutPark(id: parked.id, tenant: "acme", callSid: "CA-1", at: Clock.at(101)) == nil)
+            #expect(try await store.parkedCall(id: parked.id, in: "acme") == ended)
+            #expect(try await store.retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(102)) == .ended)
+            #expect(try await store.reclaimParkedCall(id: parked.id, tenant: "acme", agentIdentity: "amy", at: Clock.at(103)) == .won)
+            #expect(try await store.agent(identity: "amy", in: "acme").currentCallSid == "CA-1")
+            #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == nil)
+        }
+    }
+
+    /// The timeout undoes the park's retrieval, but leaves its retriever on another call he has taken
+    /// since, and ends a park whose retriever's record was retired since all the same.
+    @Test(arguments: StoreKind.allCases)
+    func aTimeoutLeavesTheRetrieverOnAnotherCallAndUndoesARetiredRetrieversRetrieval(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            let first = try await store.parkedByAmyRetrievedByBob("CA-1", at: Clock.at(20))
+            try await store.endCall("CA-1", at: Clock.at(30), wrapUpSeconds: 0)
+            #expect(try await store.claimCall("CA-2", tenant: "acme", agentIdentity: "bob", at: Clock.at(40)) == .won)
+            let bob = try await store.agent(identity: "bob", in: "acme")
+            #expect(try await store.timeOutPark(id: first.id, tenant: "acme", callSid: "CA-1", at: Clock.at(100))?.retrievedBy == nil)
+            #expect(try await store.agent(identity: "bob", in: "acme") == bob)
+            #expect(bob.currentCallSid == "CA-2")
+
+            try await store.upsertAgent(.new("cat", tenant: "acme"))
+            let second = try await store.parkedByAmy("CA-3", in: "acme", at: Clock.at(200))
+            #expect(try await store.retrieveParkedCall(id: second.id, tenant: "acme", agentIdentity: "cat", at: Clock.at(220)).isRetrieved)
+            try await store.releaseAgent(identity: "cat", in: "acme")
+            try await store.moveAgent(.new("cat", tenant: "globex"), at: Clock.at(225))
+            #expect(try await store.agent(identity: "cat", in: "acme").isRetired)
+            let ended = try #require(try await store.timeOutPark(id: second.id, tenant: "acme", callSid: "CA-3", at: Clock.at(300)))
+            #expect(ended.retrievedBy == nil)
+            #expect(ended.endedAt == Clock.at(300))
+            #expect(try await store.agent(identity: "cat", in: "acme").currentCallSid == nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aTimeoutOfAnUnknownParkAnotherCallOrAnotherTenantIsNotFoundAndOfAnEndedParkChangesNothing(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            let parked = try await store.parkedByAmyRetrievedByBob("CA-1", at: Clock.at(20))
+            for id in [UUID().uuidString, "not-a-uuid", ""] {
+                await #expect(throws: StoreError.notFound) {
+                    try await store.timeOutPark(id: id, tenant: "acme", callSid: "CA-1", at: Clock.at(100))
+                }
+            }
+            await #expect(throws: StoreError.notFound) {
+                try await store.timeOutPark(id: parked.id, tenant: "acme", callSid: "CA-other", at: Clock.at(100))
+            }
+            await #expect(throws: StoreError.notFound) {
+                try await store.timeOutPark(id: parked.id, tenant: "globex", callSid: "CA-1", at: Clock.at(100))
+            }
+            #expect(try await store.parkedCall(id: parked.id, in: "acme").retrievedBy == "bob")
+            #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == "CA-1")
+
+            // A park that ended (here the caller hung up before anyone retrieved it) is left as it is.
+            let hungUp = try await store.parkedByAmy("CA-2", in: "acme", at: Clock.at(30))
+            let endedByHangup = try #require(try await store.endParkedCall("CA-2", at: Clock.at(50)))
+            #expect(try await store.timeOutPark(id: hungUp.id, tenant: "acme", callSid: "CA-2", at: Clock.at(100)) == nil)
+            #expect(try await store.parkedCall(id: hungUp.id, in: "acme") == endedByHangup)
+        }
+    }
+
+    /// A retrieval racing the timeout, through another store instance, lands either before it (and is
+    /// undone) or after it (and finds the park ended): either way the park ends with no retriever and
+    /// the agent is on no call.
+    @Test(arguments: StoreKind.allCases)
+    func aRetrievalRacingTheTimeoutNeverKeepsTheCall(kind: StoreKind) async throws {
+        try await kind.withStores(instances: 2) { stores async throws in
+            for identity in ["amy", "bob"] {
+                try await stores[0].upsertAgent(.new(identity, tenant: "acme"))
+            }
+            var outcomes: [String] = []
+            for round in 1...12 {
+                let callSid = "CA-\(round)"
+                let parked = try await stores[0].parkedByAmy(callSid, in: "acme", at: Clock.at(round * 100))
+                let instant = Clock.at(round * 100 + 50)
+                async let timedOut = stores[0].timeOutPark(id: parked.id, tenant: "acme", callSid: callSid, at: instant)
+                async let retrieved = stores[1].retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "bob", at: instant)
+                let (ended, retrieval) = try await (timedOut, retrieved)
+                #expect(ended?.endedAt == instant, "round \(round)")
+                #expect(retrieval.isRetrieved || retrieval == .ended, "round \(round): \(retrieval)")
+                outcomes.append(retrieval.isRetrieved ? "retrieved first" : "timed out first")
+                for store in stores {
+                    let now = try await store.parkedCall(id: parked.id, in: "acme")
+                    #expect(now.retrievedBy == nil && now.endedAt == instant, "round \(round)")
+                    #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == nil, "round \(round)")
+                }
+            }
+            // Which one won each round is up to the scheduler; the rounds say which orders were seen.
+            print("retrieval racing the timeout: \(Dictionary(grouping: outcomes) { $0 }.mapValues(\.count))")
+        }
+    }
+}

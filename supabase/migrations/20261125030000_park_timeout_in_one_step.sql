@@ -1,0 +1,53 @@
+-- A park's timeout in one transaction: time_out_park ends the park and undoes its retrieval together.
+-- Before, the service undid the retrieval (release_stranded_retrieval, 20261125020000) and then ended the
+-- park with a table update that skips retrieved parks: another agent's retrieval landing between the two
+-- left the park retrieved and not ended, so the caller, who had left the slot by <Leave>, went to
+-- voicemail instead of back to its parker, and that agent could stay "on a call" with nobody.
+--
+-- Additive: a new function; an instance of an earlier build keeps its two steps.
+--
+-- The caller of parked call p_id (call p_call_sid) left the slot by <Leave>. A caller who leaves that way
+-- was never bridged, so any retrieval is undone: its agent's current call is cleared when it is the
+-- call's SID (no wrap-up, no last-call time: it never spoke to the caller), and the park ends at p_at
+-- with no retriever. Returns {"outcome": "timed_out", "parked_call": <row>}, or {"outcome": "ended"},
+-- changing nothing, for a park that had ended. An unknown parked call in the tenant, or one of another
+-- call, raises PT404.
+--
+-- Locks: the retriever's row before the park's, as retrieve_parked_call and release_retrieval do. The
+-- retriever is read first without a lock; one whose retrieval committed between that read and the
+-- park's lock is updated after it, which waits only on a transaction of that same agent.
+create or replace function public.time_out_park(
+    p_id uuid, p_tenant_id text, p_call_sid text, p_at timestamptz
+) returns jsonb
+language plpgsql volatile as $$
+declare
+    v_retriever text;
+    v_parked public.parked_calls;
+begin
+    select retrieved_by into v_retriever from public.parked_calls where id = p_id and tenant_id = p_tenant_id;
+    if v_retriever is not null then
+        perform 1 from public.agents where tenant_id = p_tenant_id and identity = v_retriever for update;
+    end if;
+    v_parked := public.lock_parked_call(p_id, p_tenant_id);
+    if v_parked.call_sid <> p_call_sid then
+        raise exception using errcode = 'PT404',
+            message = format('No parked call %s of call %s in tenant %s', p_id, p_call_sid, p_tenant_id);
+    end if;
+    if v_parked.ended_at is not null then
+        return jsonb_build_object('outcome', 'ended');
+    end if;
+    if v_parked.retrieved_by is not null then
+        update public.agents set current_call_sid = null
+        where tenant_id = p_tenant_id and identity = v_parked.retrieved_by and current_call_sid = p_call_sid;
+    end if;
+    update public.parked_calls
+    set ended_at = p_at, retrieved_by = null, retrieved_at = null, retriever_arrived_at = null
+    where id = p_id
+    returning * into v_parked;
+    return jsonb_build_object('outcome', 'timed_out', 'parked_call', to_jsonb(v_parked));
+end;
+$$;
+
+-- Access: the service role only, as for the other desk functions.
+revoke execute on function public.time_out_park(uuid, text, text, timestamptz) from public, anon, authenticated;
+grant execute on function public.time_out_park(uuid, text, text, timestamptz) to service_role;
