@@ -161,6 +161,19 @@ public protocol DeskStore: CallStore {
     /// - Throws: ``StoreError/notFound`` for an unknown id in the tenant.
     func confirmRetrieverArrival(id: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> Bool
 
+    /// The parker of parked call `id` is no longer with the caller (Twilio moved the caller to the slot):
+    /// ends the parker's part in the call, as ``endCall(_:of:in:at:wrapUpSeconds:joinedBy:)`` does (her
+    /// current call cleared, with wrap-up, when it is the call's SID), unless she retrieved the park
+    /// herself: then she is on the call again, and stays. Atomic with retrievals: her own retrieval
+    /// either lands first and keeps her on the call, or after, and puts her back on it.
+    ///
+    /// Answers false, changing nothing, when the parker retrieved the park; true otherwise (her part
+    /// ended now, or had ended).
+    /// - Throws: ``StoreError/notFound`` for an unknown id in the tenant; ``StoreError/invalid(_:)`` for
+    ///   a negative wrap-up.
+    @discardableResult
+    func endParkersPart(id: String, tenant: TenantID, at now: Date, wrapUpSeconds: Int) async throws(StoreError) -> Bool
+
     /// Withdraws a park whose redirect did not happen, or whose outcome is unknown: ends it at `now`
     /// (`.withdrawn`) unless the caller has already reached the slot (`.callerArrived`: its `arrivedAt`
     /// is set, and the park stands), so a caller Twilio did move is never left in a slot nobody may

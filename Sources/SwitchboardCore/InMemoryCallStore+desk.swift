@@ -225,6 +225,14 @@ extension InMemoryCallStore: DeskStore {
         return true
     }
 
+    @discardableResult
+    public func endParkersPart(id: String, tenant: TenantID, at now: Date, wrapUpSeconds: Int) throws(StoreError) -> Bool {
+        let parked = try parkedCall(id: id, in: tenant)
+        guard parked.retrievedBy != parked.parkedBy else { return false }
+        try endCall(parked.callSid, of: parked.parkedBy, in: tenant, at: now, wrapUpSeconds: wrapUpSeconds, joinedBy: nil)
+        return true
+    }
+
     public func withdrawPark(id: String, tenant: TenantID, at now: Date) throws(StoreError) -> ParkWithdrawal {
         var parked = try parkedCall(id: id, in: tenant)
         guard parked.isWaiting else { return .notWaiting }

@@ -177,6 +177,21 @@ extension PostgRESTCallStore {
         )
     }
 
+    /// The `end_parkers_part` SQL function, which locks the parker's row, then the parked call's
+    /// (`supabase/migrations/20261125040000_parkers_part_ended_in_one_step.sql`).
+    @discardableResult
+    public func endParkersPart(id: String, tenant: TenantID, at now: Date, wrapUpSeconds: Int) async throws(StoreError) -> Bool {
+        let wrapUpEnd = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
+        guard Self.isUUID(id) else { throw .notFound("No parked call \(id) in tenant \(tenant)") }
+        return try await client.rpc(
+            "end_parkers_part",
+            ParkersPartArguments(p_id: id, p_tenant_id: tenant.rawValue, p_at: now, p_wrap_up_ends_at: wrapUpEnd),
+            as: Bool.self,
+            idempotent: true,
+            operation: "ending the parker's part in parked call \(id)"
+        )
+    }
+
     /// The `withdraw_park` SQL function, which locks the parked call's row
     /// (`supabase/migrations/20261123100000_park_confirmed_by_arrival.sql`).
     public func withdrawPark(id: String, tenant: TenantID, at now: Date) async throws(StoreError) -> ParkWithdrawal {
@@ -284,6 +299,13 @@ private struct StrandedReleaseArguments: Encodable {
     var p_agent_identity: String
     var p_retrieved_at: Date
     var p_arrived_before: Date
+}
+
+private struct ParkersPartArguments: Encodable {
+    var p_id: String
+    var p_tenant_id: String
+    var p_at: Date
+    var p_wrap_up_ends_at: Date
 }
 
 /// The arguments of `confirm_park_arrival` and `time_out_park`.

@@ -237,6 +237,19 @@ extension SQLiteCallStore {
         }
     }
 
+    /// Ends the parker's part, unless she retrieved the park, in one `BEGIN IMMEDIATE` transaction, so
+    /// no retrieval on any connection lands between the check and the end (see the protocol).
+    @discardableResult
+    public func endParkersPart(id: String, tenant: TenantID, at now: Date, wrapUpSeconds: Int) async throws(StoreError) -> Bool {
+        let wrapUpEnd = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
+        return try await session.transaction { (runner) throws(StoreError) -> Bool in
+            let parked = try Self.parkedCall(id: id, in: tenant, runner)
+            guard parked.retrievedBy != parked.parkedBy else { return false }
+            _ = try Self.endCall(parked.callSid, of: parked.parkedBy, in: tenant, at: now, wrapUpEnd: wrapUpEnd, joinedBy: nil, runner)
+            return true
+        }
+    }
+
     /// Withdraws the park in one `BEGIN IMMEDIATE` transaction (see the protocol).
     public func withdrawPark(id: String, tenant: TenantID, at now: Date) async throws(StoreError) -> ParkWithdrawal {
         try await session.transaction { (runner) throws(StoreError) -> ParkWithdrawal in
@@ -281,20 +294,34 @@ extension SQLiteCallStore {
     {
         let wrapUpEnd = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
         return try await session.exclusively { (runner) throws(StoreError) -> Bool in
-            let rows = try runner.rows(
-                """
-                UPDATE agents SET current_call_sid = NULL, last_call_ended_at = ?1, wrap_up_ends_at = ?2
-                WHERE current_call_sid = ?3 AND tenant = ?4 AND identity = ?5
-                    AND (?6 IS NULL OR current_call_since IS NULL OR current_call_since <= ?6)
-                RETURNING identity
-                """,
-                [
-                    SQLiteData(now), SQLiteData(wrapUpEnd), .text(callSid),
-                    .text(tenant.rawValue), .text(identity), SQLiteData(joinedBy),
-                ]
-            )
-            return !rows.isEmpty
+            try Self.endCall(callSid, of: identity, in: tenant, at: now, wrapUpEnd: wrapUpEnd, joinedBy: joinedBy, runner)
         }
+    }
+
+    /// The agent's part in the call ended, inside the caller's transaction: one `UPDATE` guarded by its
+    /// current call (and, with `joinedBy`, by when it got on it). Answers whether it ended.
+    static func endCall(
+        _ callSid: String,
+        of identity: String,
+        in tenant: TenantID,
+        at now: Date,
+        wrapUpEnd: Date,
+        joinedBy: Date?,
+        _ runner: SQLiteStatementRunner
+    ) throws(StoreError) -> Bool {
+        let rows = try runner.rows(
+            """
+            UPDATE agents SET current_call_sid = NULL, last_call_ended_at = ?1, wrap_up_ends_at = ?2
+            WHERE current_call_sid = ?3 AND tenant = ?4 AND identity = ?5
+                AND (?6 IS NULL OR current_call_since IS NULL OR current_call_since <= ?6)
+            RETURNING identity
+            """,
+            [
+                SQLiteData(now), SQLiteData(wrapUpEnd), .text(callSid),
+                .text(tenant.rawValue), .text(identity), SQLiteData(joinedBy),
+            ]
+        )
+        return !rows.isEmpty
     }
 
     /// One statement: ends the call's waiting parked call, if any.

@@ -135,3 +135,79 @@ extension DeskStoreContractTests {
         }
     }
 }
+
+/// Parking ends the parker's part in the call once Twilio has moved the caller, unless she took the
+/// call back herself meanwhile, in one step with that check.
+extension DeskStoreContractTests {
+    @Test(arguments: StoreKind.allCases)
+    func theParkersPartEndsWithWrapUpUnlessSheRetrievedTheParkHerself(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            for identity in ["amy", "bob"] {
+                try await store.upsertAgent(.new(identity, tenant: "acme"))
+            }
+            #expect(try await store.claimCall("CA-1", tenant: "acme", agentIdentity: "amy", at: Clock.at(0)) == .won)
+            let first = try await store.parkCall("CA-1", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(10))
+            #expect(try await store.agent(identity: "amy", in: "acme").currentCallSid == "CA-1")
+            #expect(try await store.endParkersPart(id: first.id, tenant: "acme", at: Clock.at(12), wrapUpSeconds: 30))
+            let amy = try await store.agent(identity: "amy", in: "acme")
+            #expect(amy.currentCallSid == nil)
+            #expect(amy.lastCallEndedAt == Clock.at(12))
+            #expect(amy.wrapUpEndsAt == Clock.at(42))
+            #expect(try await store.endParkersPart(id: first.id, tenant: "acme", at: Clock.at(13), wrapUpSeconds: 30), "a repeat")
+            #expect(try await store.agent(identity: "amy", in: "acme") == amy, "changes nothing")
+
+            // Bob retrieves the call; Amy's part stays over, and Bob stays on the call.
+            #expect(try await store.retrieveParkedCall(id: first.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(20)).isRetrieved)
+            #expect(try await store.endParkersPart(id: first.id, tenant: "acme", at: Clock.at(21), wrapUpSeconds: 30))
+            #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == "CA-1")
+            #expect(try await store.agent(identity: "amy", in: "acme") == amy)
+
+            // Amy parks another call and takes it back before Twilio has moved the caller: she stays on it.
+            #expect(try await store.claimCall("CA-2", tenant: "acme", agentIdentity: "amy", at: Clock.at(60)) == .won)
+            let second = try await store.parkCall("CA-2", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(70))
+            #expect(try await store.retrieveParkedCall(id: second.id, tenant: "acme", agentIdentity: "amy", at: Clock.at(71)).isRetrieved)
+            let onIt = try await store.agent(identity: "amy", in: "acme")
+            #expect(onIt.currentCallSid == "CA-2")
+            #expect(!(try await store.endParkersPart(id: second.id, tenant: "acme", at: Clock.at(72), wrapUpSeconds: 30)))
+            #expect(try await store.agent(identity: "amy", in: "acme") == onIt)
+
+            for id in [UUID().uuidString, "not-a-uuid"] {
+                await #expect(throws: StoreError.notFound) {
+                    try await store.endParkersPart(id: id, tenant: "acme", at: Clock.at(80), wrapUpSeconds: 30)
+                }
+            }
+            await #expect(throws: StoreError.notFound) {
+                try await store.endParkersPart(id: second.id, tenant: "globex", at: Clock.at(80), wrapUpSeconds: 30)
+            }
+            #expect(try await store.agent(identity: "amy", in: "acme") == onIt)
+        }
+    }
+
+    /// The parker takes the call back, through another store instance, while her part in it is being
+    /// ended: whichever lands first, she ends up the park's retriever and on the call.
+    @Test(arguments: StoreKind.allCases)
+    func aParkerRetrievingHerParkAsHerPartEndsEndsUpOnTheCall(kind: StoreKind) async throws {
+        try await kind.withStores(instances: 2) { stores async throws in
+            try await stores[0].upsertAgent(.new("amy", tenant: "acme"))
+            var outcomes: [String] = []
+            for round in 1...12 {
+                let callSid = "CA-\(round)"
+                #expect(try await stores[0].claimCall(callSid, tenant: "acme", agentIdentity: "amy", at: Clock.at(round * 100)) == .won)
+                let parked = try await stores[0].parkCall(callSid, tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(round * 100 + 10))
+                let instant = Clock.at(round * 100 + 20)
+                async let ended = stores[0].endParkersPart(id: parked.id, tenant: "acme", at: instant, wrapUpSeconds: 30)
+                async let retrieved = stores[1].retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "amy", at: instant)
+                let (endedFirst, retrieval) = try await (ended, retrieved)
+                #expect(retrieval.isRetrieved, "round \(round): \(retrieval)")
+                outcomes.append(endedFirst ? "part ended first" : "retrieved first")
+                for store in stores {
+                    #expect(try await store.agent(identity: "amy", in: "acme").currentCallSid == callSid, "round \(round)")
+                    #expect(try await store.parkedCall(id: parked.id, in: "acme").retrievedBy == "amy", "round \(round)")
+                }
+                try await stores[0].endCall(callSid, at: Clock.at(round * 100 + 50), wrapUpSeconds: 0)
+            }
+            // Which one won each round is up to the scheduler; the rounds say which orders were seen.
+            print("a parker's retrieval racing the end of her part: \(Dictionary(grouping: outcomes) { $0 }.mapValues(\.count))")
+        }
+    }
+}

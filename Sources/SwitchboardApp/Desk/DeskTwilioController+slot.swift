@@ -29,14 +29,7 @@ extension DeskTwilioController {
                 switch arrival {
                 case .restored(let parked), .confirmed(let parked):
                     guard parked.retrievedBy == nil else { break }
-                    try await ParkingAPIController<Store>.endParkersPart(
-                        parked,
-                        by: parked.parkedBy,
-                        in: tenant,
-                        at: now,
-                        wrapUpSeconds: wrapUp,
-                        store
-                    )
+                    try await ParkingAPIController<Store>.endParkersPart(parked, in: tenant, at: now, wrapUpSeconds: wrapUp, store)
                 case .notWaiting:
                     break
                 }

@@ -165,34 +165,31 @@ struct ParkingAPIController<Store: DeskStore>: Sendable {
         let callSid = parked.callSid
         let wrapUp = services.configuration.wrapUpSeconds
         try await services.run(notFound: .callNotFound(callSid)) { () async throws(StoreError) in
-            // A parker who took the call back while Twilio moved the caller (nobody else held it, so the
-            // retrieval won) is on it again, and stays on it. Read from the park, not from a comparison of
-            // times: the park's and the claim's may come from different instances' clocks.
-            guard try await store.parkedCall(id: parked.id, in: tenant).retrievedBy != identity else { return }
-            try await Self.endParkersPart(parked, by: identity, in: tenant, at: now, wrapUpSeconds: wrapUp, store)
+            try await Self.endParkersPart(parked, in: tenant, at: now, wrapUpSeconds: wrapUp, store)
         }
         services.logger.info("parked", metadata: ["callSid": "\(callSid)", "agent": "\(identity)", "slot": "\(parked.slot)"])
         return DeskJSON.response(parked)
     }
 
     /// Ends the parker's part in a parked call and records the `parked` ring event: after a redirect
-    /// Twilio answered, or when the caller of a withdrawn park reached the slot after all.
+    /// Twilio answered, or when the caller reached the slot. A parker who took the call back while Twilio
+    /// moved the caller (nobody else held it, so her retrieval won) is on it again, and stays on it:
+    /// the store checks that and ends her part in one step (``DeskStore/endParkersPart(id:tenant:at:wrapUpSeconds:)``),
+    /// so her retrieval cannot land between the two. Checked in the park, not by comparing times: the
+    /// park's and the claim's may come from different instances' clocks.
     static func endParkersPart(
         _ parked: ParkedCall,
-        by identity: String,
         in tenant: TenantID,
         at now: Date,
         wrapUpSeconds: Int,
         _ store: Store
     ) async throws(StoreError) {
-        // The parker's part only: an agent who retrieved the call while Twilio was moving the caller is
-        // on it now, and stays on it.
-        try await store.endCall(parked.callSid, of: identity, in: tenant, at: now, wrapUpSeconds: wrapUpSeconds)
+        guard try await store.endParkersPart(id: parked.id, tenant: tenant, at: now, wrapUpSeconds: wrapUpSeconds) else { return }
         try await store.recordRingEvent(
             RingEvent(
                 callSid: parked.callSid,
                 tenant: tenant,
-                agentIdentity: identity,
+                agentIdentity: parked.parkedBy,
                 kind: .parked,
                 occurredAt: now,
                 detail: parked.id,
