@@ -90,8 +90,8 @@ public protocol DeskStore: CallStore {
     @discardableResult
     func releaseRetrieval(id: String, tenant: TenantID, agentIdentity: String, retrievedAt: Date) async throws(StoreError) -> Bool
 
-    /// Undoes the agent's retrieval of parked call `id` made at `retrievedAt`, whether or not its leg
-    /// reached the slot, so that the call waits for any agent again; frees the agent as
+    /// Undoes the agent's retrieval of parked call `id` made at `retrievedAt` whose leg reached the slot
+    /// and was never bridged, so that the call waits for any agent again; frees the agent as
     /// ``releaseRetrieval(id:tenant:agentIdentity:retrievedAt:)`` does (no wrap-up: it never spoke to
     /// the caller). The leg's arrival is cleared with the retrieval.
     ///
@@ -120,8 +120,9 @@ public protocol DeskStore: CallStore {
     /// the park ended; so the parker's ring-back (``reclaimParkedCall(id:tenant:agentIdentity:at:)``)
     /// finds no retriever, and no agent is left on a call whose caller went elsewhere.
     ///
-    /// Answers the park as ended (no retriever, `endedAt` set to `now`), or nil, changing nothing, when it
-    /// had ended already (a repeated callback, a withdrawn park).
+    /// Answers the park as the timeout found it, before it ended (its retriever, if any, is the one whose
+    /// retrieval was undone), or nil, changing nothing, when it had ended already (a repeated callback, a
+    /// withdrawn park).
     /// - Throws: ``StoreError/notFound`` for an unknown id in the tenant, or a park of another call.
     @discardableResult
     func timeOutPark(id: String, tenant: TenantID, callSid: String, at now: Date) async throws(StoreError) -> ParkedCall?
@@ -155,7 +156,8 @@ public protocol DeskStore: CallStore {
     /// The retriever's leg reached the slot of parked call `id` (Twilio requested `/twilio/retrieve` for
     /// it): records when, if `agentIdentity` retrieved the call and the park has not ended.
     /// From then on ``releaseRetrieval(id:tenant:agentIdentity:retrievedAt:)`` never releases it; only
-    /// ``releaseStrandedRetrieval(id:tenant:agentIdentity:retrievedAt:arrivedBefore:)`` does. The latest
+    /// ``releaseStrandedRetrieval(id:tenant:agentIdentity:retrievedAt:arrivedBefore:)`` and the park's
+    /// timeout (``timeOutPark(id:tenant:callSid:at:)``) do. The latest
     /// arrival is kept: a later leg of the same agent (a new connect after the first one dropped) may be
     /// the one being bridged. Answers whether the agent's retrieval stands.
     /// - Throws: ``StoreError/notFound`` for an unknown id in the tenant.

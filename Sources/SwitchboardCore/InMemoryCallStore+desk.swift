@@ -159,22 +159,26 @@ extension InMemoryCallStore: DeskStore {
 
     @discardableResult
     public func timeOutPark(id: String, tenant: TenantID, callSid: String, at now: Date) throws(StoreError) -> ParkedCall? {
-        var parked = try parkedCall(id: id, in: tenant)
-        guard parked.callSid == callSid else { throw .notFound("No parked call \(id) of call \(callSid) in tenant \(tenant)") }
-        guard parked.endedAt == nil else { return nil }
+        let found = try parkedCall(id: id, in: tenant)
+        guard found.callSid == callSid else { throw .notFound("No parked call \(id) of call \(callSid) in tenant \(tenant)") }
+        guard found.endedAt == nil else { return nil }
+        var parked = found
+        undoRetrieval(of: &parked)
+        parked.endedAt = now
+        parkedByID[parked.id] = parked
+        return found
+    }
+
+    /// Clears the park's retrieval (and its leg's arrival), and takes its retriever off the call when it
+    /// is their current one, with no wrap-up and no last-call time: they never spoke to the caller.
+    private func undoRetrieval(of parked: inout ParkedCall) {
         if let retriever = parked.retrievedBy {
-            let key = AgentKey(tenant: tenant, identity: retriever)
-            if var agent = agentsByKey[key], agent.currentCallSid == callSid {
-                agent.currentCallSid = nil
-                agentsByKey[key] = agent
-            }
+            let key = AgentKey(tenant: parked.tenant, identity: retriever)
+            if agentsByKey[key]?.currentCallSid == parked.callSid { agentsByKey[key]?.currentCallSid = nil }
         }
         parked.retrievedBy = nil
         parked.retrievedAt = nil
         parked.retrieverArrivedAt = nil
-        parked.endedAt = now
-        parkedByID[parked.id] = parked
-        return parked
     }
 
     /// Undoes the agent's retrieval made at `retrievedAt` of a park that has not ended, if `rule` takes
@@ -186,19 +190,13 @@ extension InMemoryCallStore: DeskStore {
         retrievedAt: Date,
         as rule: RetrievalRelease
     ) throws(StoreError) -> Bool {
-        var agent = try agent(identity: agentIdentity, in: tenant)
+        _ = try agent(identity: agentIdentity, in: tenant)
         var parked = try parkedCall(id: id, in: tenant)
         guard parked.retrievedBy == agentIdentity, parked.retrievedAt == retrievedAt, parked.endedAt == nil,
             rule.releases(arrival: parked.retrieverArrivedAt)
         else { return false }
-        parked.retrievedBy = nil
-        parked.retrievedAt = nil
-        parked.retrieverArrivedAt = nil
+        undoRetrieval(of: &parked)
         parkedByID[parked.id] = parked
-        if agent.currentCallSid == parked.callSid {
-            agent.currentCallSid = nil
-            agentsByKey[AgentKey(tenant: tenant, identity: agentIdentity)] = agent
-        }
         return true
     }
 

@@ -112,7 +112,7 @@ extension SQLiteCallStore {
         try await release(id: id, tenant: tenant, agentIdentity: agentIdentity, retrievedAt: retrievedAt, as: .unreached)
     }
 
-    /// Undoes the agent's retrieval, whether or not its leg reached the slot, in one `BEGIN IMMEDIATE`
+    /// Undoes the agent's retrieval whose leg reached the slot before `arrivedBefore`, in one `BEGIN IMMEDIATE`
     /// transaction (see the protocol).
     @discardableResult
     public func releaseStrandedRetrieval(
@@ -135,25 +135,29 @@ extension SQLiteCallStore {
     /// retrieval on any connection lands between the two (see the protocol).
     @discardableResult
     public func timeOutPark(id: String, tenant: TenantID, callSid: String, at now: Date) async throws(StoreError) -> ParkedCall? {
-        let rows = try await session.transaction { (runner) throws(StoreError) -> [SQLiteResultRow] in
+        try await session.transaction { (runner) throws(StoreError) -> ParkedCall? in
             let parked = try Self.parkedCall(id: id, in: tenant, runner)
             guard parked.callSid == callSid else { throw .notFound("No parked call \(id) of call \(callSid) in tenant \(tenant)") }
-            guard parked.endedAt == nil else { return [] }
-            if let retriever = parked.retrievedBy {
-                try runner.execute(
-                    "UPDATE agents SET current_call_sid = NULL WHERE tenant = ?1 AND identity = ?2 AND current_call_sid = ?3",
-                    [.text(tenant.rawValue), .text(retriever), .text(callSid)]
-                )
-            }
-            return try runner.rows(
+            guard parked.endedAt == nil else { return nil }
+            if let retriever = parked.retrievedBy { try Self.takeOffCall(retriever, in: tenant, callSid: callSid, runner) }
+            try runner.execute(
                 """
                 UPDATE parked_calls SET ended_at = ?2, retrieved_by = NULL, retrieved_at = NULL, retriever_arrived_at = NULL
-                WHERE id = ?1 RETURNING \(SQLiteRowReader.parkedCallColumns)
+                WHERE id = ?1
                 """,
                 [.text(parked.id), SQLiteData(now)]
             )
+            return parked
         }
-        return try rows.records(from: "parked_calls") { (row) throws(StoreError) in try row.parkedCall() }.first
+    }
+
+    /// Clears the agent's current call when it is `callSid`, with no wrap-up and no last-call time (an
+    /// undone retrieval: the agent never spoke to the caller), inside the caller's transaction.
+    private static func takeOffCall(_ identity: String, in tenant: TenantID, callSid: String, _ runner: SQLiteStatementRunner) throws(StoreError) {
+        try runner.execute(
+            "UPDATE agents SET current_call_sid = NULL WHERE tenant = ?1 AND identity = ?2 AND current_call_sid = ?3",
+            [.text(tenant.rawValue), .text(identity), .text(callSid)]
+        )
     }
 
     /// Undoes the agent's retrieval made at `retrievedAt` of a park that has not ended, if `rule` takes
@@ -169,7 +173,7 @@ extension SQLiteCallStore {
         try await session.transaction { (runner) throws(StoreError) -> Bool in
             // A retired record too: its retrieval is undone all the same, or the caller would wait for an
             // agent who no longer works here.
-            let currentCallSid = try Self.currentCall(ofAgent: agentIdentity, in: tenant, retiredToo: true, runner)
+            _ = try Self.currentCall(ofAgent: agentIdentity, in: tenant, retiredToo: true, runner)
             let parked = try Self.parkedCall(id: id, in: tenant, runner)
             guard parked.retrievedBy == agentIdentity, parked.endedAt == nil, rule.releases(arrival: parked.retrieverArrivedAt) else {
                 return false
@@ -183,12 +187,7 @@ extension SQLiteCallStore {
                 [.text(parked.id), SQLiteData(retrievedAt)]
             )
             guard !released.isEmpty else { return false }
-            if currentCallSid == parked.callSid {
-                try runner.execute(
-                    "UPDATE agents SET current_call_sid = NULL WHERE tenant = ?1 AND identity = ?2",
-                    [.text(tenant.rawValue), .text(agentIdentity)]
-                )
-            }
+            try Self.takeOffCall(agentIdentity, in: tenant, callSid: parked.callSid, runner)
             return true
         }
     }

@@ -220,6 +220,25 @@ import Testing
         }
     }
 
+    /// A timeout whose callback names a park the store does not know (or one of another call) ends the
+    /// call's waiting park all the same, and rings its parker again, as a callback that names none does.
+    @Test(arguments: StoreUnderTest.all)
+    func aTimeoutNamingAnUnknownParkEndsTheCallsWaitingPark(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store, redirector: RecordingRedirector()).test(.router) { client in
+                try await Self.answered("CAlost", store: store, client: client)
+                let id = try await Self.park("CAlost", client: client)
+                let status = try await client.twilio(
+                    "/twilio/park-status?tenant=acme&parked=\(UUID().uuidString.lowercased())",
+                    ["CallSid": "CAlost", "QueueResult": "leave", "QueueTime": "120"]
+                )
+                #expect(String(buffer: status.body).contains("/twilio/recall?tenant=acme&amp;parked=\(id)"))
+                #expect(try await store.parkedCall(id: id, in: "acme").endedAt != nil)
+                #expect(try await store.parkedCalls(in: "acme").isEmpty)
+            }
+        }
+    }
+
     /// The store still shows the parker on the call when the park times out (neither the park nor the
     /// caller's arrival could record the end of her part): the caller was in the slot, not with her, so
     /// her part ends, and the ring-back still rings her and puts her back on the call when she answers.

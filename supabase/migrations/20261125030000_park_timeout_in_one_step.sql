@@ -9,13 +9,15 @@
 -- The caller of parked call p_id (call p_call_sid) left the slot by <Leave>. A caller who leaves that way
 -- was never bridged, so any retrieval is undone: its agent's current call is cleared when it is the
 -- call's SID (no wrap-up, no last-call time: it never spoke to the caller), and the park ends at p_at
--- with no retriever. Returns {"outcome": "timed_out", "parked_call": <row>}, or {"outcome": "ended"},
--- changing nothing, for a park that had ended. An unknown parked call in the tenant, or one of another
--- call, raises PT404.
+-- with no retriever. Returns {"outcome": "timed_out", "parked_call": <row as the timeout found it>} (its
+-- retriever, if any, is the one undone), or {"outcome": "ended"}, changing nothing, for a park that had
+-- ended. An unknown parked call in the tenant, or one of another call, raises PT404.
 --
 -- Locks: the retriever's row before the park's, as retrieve_parked_call and release_retrieval do. The
--- retriever is read first without a lock; one whose retrieval committed between that read and the
--- park's lock is updated after it, which waits only on a transaction of that same agent.
+-- retriever is read first without a lock. When another retrieval committed between that read and the
+-- park's lock, the attempt is rolled back to its savepoint (which releases its locks) and made again
+-- with the new retriever: holding the park while waiting for that agent's row could deadlock with a
+-- second retrieval of the same agent, which holds the agent's row and waits for the park.
 create or replace function public.time_out_park(
     p_id uuid, p_tenant_id text, p_call_sid text, p_at timestamptz
 ) returns jsonb
@@ -23,12 +25,27 @@ language plpgsql volatile as $$
 declare
     v_retriever text;
     v_parked public.parked_calls;
+    v_attempts integer := 0;
 begin
-    select retrieved_by into v_retriever from public.parked_calls where id = p_id and tenant_id = p_tenant_id;
-    if v_retriever is not null then
-        perform 1 from public.agents where tenant_id = p_tenant_id and identity = v_retriever for update;
-    end if;
-    v_parked := public.lock_parked_call(p_id, p_tenant_id);
+    loop
+        v_attempts := v_attempts + 1;
+        begin
+            select retrieved_by into v_retriever from public.parked_calls where id = p_id and tenant_id = p_tenant_id;
+            if v_retriever is not null then
+                perform 1 from public.agents where tenant_id = p_tenant_id and identity = v_retriever for update;
+            end if;
+            v_parked := public.lock_parked_call(p_id, p_tenant_id);
+            if v_parked.retrieved_by is not null and v_parked.retrieved_by is distinct from v_retriever then
+                raise exception using errcode = 'SB409', message = 'the park was retrieved meanwhile';
+            end if;
+            exit;
+        exception when sqlstate 'SB409' then
+            if v_attempts >= 50 then
+                raise exception using errcode = '40001',
+                    message = format('Parked call %s kept changing retriever while it timed out', p_id);
+            end if;
+        end;
+    end loop;
     if v_parked.call_sid <> p_call_sid then
         raise exception using errcode = 'PT404',
             message = format('No parked call %s of call %s in tenant %s', p_id, p_call_sid, p_tenant_id);
@@ -42,8 +59,7 @@ begin
     end if;
     update public.parked_calls
     set ended_at = p_at, retrieved_by = null, retrieved_at = null, retriever_arrived_at = null
-    where id = p_id
-    returning * into v_parked;
+    where id = p_id;
     return jsonb_build_object('outcome', 'timed_out', 'parked_call', to_jsonb(v_parked));
 end;
 $$;

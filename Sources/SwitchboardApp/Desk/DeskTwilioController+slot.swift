@@ -82,8 +82,9 @@ extension DeskTwilioController {
     /// nobody is on changes nothing, so results without a retrieval are safe, and no result can leave a
     /// retriever busy for good. At `leave` (the park timed out) the park's end undoes its retrieval in
     /// the same store step, with no wrap-up, since that agent never spoke to the caller
-    /// (``timeOut(_:id:tenant:at:)``); any other agent still on the call is ended after it. Otherwise the
-    /// end runs beside the slot's own update, so both stay within one store budget. A store failure is
+    /// (``timeOut(_:id:tenant:at:)``); any other agent still on the call is ended after that step,
+    /// beside the ring-back's check of the parker. Otherwise the end runs beside the slot's own update,
+    /// so both stay within one store budget. A store failure is
     /// logged: Twilio still gets TwiML. Once the caller is out of the slot for good, its Twilio queue is
     /// deleted in the background (``ParkRules/emptiedSlot(queueResult:queueSid:)``): Twilio keeps every
     /// queue until it is deleted, and each park makes one.
@@ -93,8 +94,10 @@ extension DeskTwilioController {
         let now = Date()
         let answer: (VoiceResponse, String)
         if result == "leave", let tenant, let parkedID {
-            answer = await timeOut(callSid, id: parkedID, tenant: tenant, at: now)
-            await endRetrieval(of: callSid, at: now)
+            let ended = await timeOut(callSid, id: parkedID, tenant: tenant, at: now)
+            async let others: Void = endRetrieval(of: callSid, at: now)
+            answer = await ringBack(ended, tenant: tenant)
+            await others
         } else {
             async let retrieval: Void = endRetrieval(of: callSid, at: now)
             answer = await leaveSlot(callSid, tenant: tenant, result: result, at: now)
@@ -109,23 +112,45 @@ extension DeskTwilioController {
     /// The park timed out: its caller left the slot by `<Leave>`, so it was never bridged to anyone. The
     /// park ends and any retrieval of it is undone in one store step
     /// (``DeskStore/timeOutPark(id:tenant:callSid:at:)``), so a retrieval racing the timeout cannot keep
-    /// the call; then the parker's client rings again (``recall(_:)``), unless its record was retired
-    /// since. A park that had ended, an unknown one, or a store failure sends the caller to voicemail.
-    func timeOut(_ callSid: String, id: String, tenant: TenantID, at now: Date) async -> (VoiceResponse, String) {
+    /// the call. Answers the park as the timeout found it, for the parker's ring-back; nil when it had
+    /// ended, or the store failed (then the caller goes to voicemail). A park the store does not know
+    /// (or of another call) is looked up by the call instead, as a callback that names none is.
+    func timeOut(_ callSid: String, id: String, tenant: TenantID, at now: Date) async -> ParkedCall? {
         let store = services.store
-        let ended: ParkedCall?
         do {
-            ended = try await budget.run { () async throws(StoreError) -> ParkedCall? in
+            let found = try await budget.run { () async throws(StoreError) -> ParkedCall? in
                 try await store.timeOutPark(id: id, tenant: tenant, callSid: callSid, at: now)
             }
+            if let found, let retriever = found.retrievedBy {
+                services.logger.warning(
+                    "a park timed out with a retrieval whose leg was never bridged; undone",
+                    metadata: [
+                        "parked": "\(found.id)", "agent": "\(retriever)",
+                        "retrievedAt": "\(found.retrievedAt.map { "\($0)" } ?? "")",
+                        "arrivedAt": "\(found.retrieverArrivedAt.map { "\($0)" } ?? "")",
+                    ]
+                )
+            }
+            return found
         } catch let error where error == .notFound {
             services.logger.warning("a caller left an unknown park", metadata: ["callSid": "\(callSid)", "parked": "\(id)"])
-            ended = nil
+            return await endWaitingPark(of: callSid, at: now)
         } catch {
             services.logger.error("could not end a parked call", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
-            ended = nil
+            return nil
         }
-        return await ringBack(ended, tenant: tenant)
+    }
+
+    /// Ends the call's waiting park (``DeskStore/endParkedCall(_:at:)``) and answers it; nil when none
+    /// waits, or the store failed (logged).
+    func endWaitingPark(of callSid: String, at now: Date) async -> ParkedCall? {
+        let store = services.store
+        do {
+            return try await budget.run { () async throws(StoreError) -> ParkedCall? in try await store.endParkedCall(callSid, at: now) }
+        } catch {
+            services.logger.error("could not end a parked call", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+            return nil
+        }
     }
 
     /// Ends the call of the agent on `callSid` (the retriever, if any; see
@@ -157,14 +182,7 @@ extension DeskTwilioController {
         default:
             break
         }
-        let store = services.store
-        let ended: ParkedCall?
-        do {
-            ended = try await budget.run { () async throws(StoreError) -> ParkedCall? in try await store.endParkedCall(callSid, at: now) }
-        } catch {
-            services.logger.error("could not end a parked call", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
-            ended = nil
-        }
+        let ended = await endWaitingPark(of: callSid, at: now)
         switch result {
         case "hangup":
             return (responses.acknowledged(), "park-hangup")
@@ -175,8 +193,9 @@ extension DeskTwilioController {
         }
     }
 
-    /// What a timed-out park's caller hears: its parker's client ringing again, or voicemail when the park
-    /// had ended (or could not be ended) or its parker's record was retired since.
+    /// What a timed-out park's caller hears: its parker's client ringing again (`ended` is the park, as
+    /// ended or as the timeout found it), or voicemail when there is none (it had ended, or could not be
+    /// ended) or its parker's record was retired since.
     func ringBack(_ ended: ParkedCall?, tenant: TenantID?) async -> (VoiceResponse, String) {
         guard let ended else { return (responses.voicemail(tenant: tenant), "park-timeout-voicemail") }
         guard await parkerIsCurrent(ended) else { return (responses.voicemail(tenant: tenant), "park-timeout-parker-retired") }
