@@ -147,8 +147,8 @@ public protocol DeskStore: CallStore {
     /// who left it makes no more requests), never retrieved, of a call with no other park waiting, is
     /// `.restored`: it waits again, with `endedAt` cleared and `arrivedAt` set; anything else is
     /// `.notWaiting`, unchanged. Either way the parker is no longer with the caller: whoever calls this
-    /// ends the parker's part in the call (``endCall(_:of:in:at:wrapUpSeconds:)``) unless the park was
-    /// retrieved.
+    /// ends the parker's part in the call (``endParkersPart(id:tenant:at:wrapUpSeconds:)``) unless the
+    /// park was retrieved.
     /// - Throws: ``StoreError/notFound`` for an unknown id in the tenant, or a park of another call
     ///   than `callSid`.
     func confirmParkArrival(id: String, tenant: TenantID, callSid: String, at now: Date) async throws(StoreError) -> ParkArrival
@@ -169,8 +169,9 @@ public protocol DeskStore: CallStore {
     /// herself: then she is on the call again, and stays. Atomic with retrievals: her own retrieval
     /// either lands first and keeps her on the call, or after, and puts her back on it.
     ///
-    /// Answers false, changing nothing, when the parker retrieved the park; true otherwise (her part
-    /// ended now, or had ended).
+    /// Answers false, changing nothing, when the parker retrieved the park; true otherwise: her part in
+    /// this call, if she was on it, has ended (she may be on another call, which stays). Repeating it
+    /// changes nothing more, unless she retrieved the park in between: then it answers false.
     /// - Throws: ``StoreError/notFound`` for an unknown id in the tenant; ``StoreError/invalid(_:)`` for
     ///   a negative wrap-up.
     @discardableResult

@@ -225,6 +225,7 @@ extension InMemoryCallStore: DeskStore {
 
     @discardableResult
     public func endParkersPart(id: String, tenant: TenantID, at now: Date, wrapUpSeconds: Int) throws(StoreError) -> Bool {
+        _ = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
         let parked = try parkedCall(id: id, in: tenant)
         guard parked.retrievedBy != parked.parkedBy else { return false }
         try endCall(parked.callSid, of: parked.parkedBy, in: tenant, at: now, wrapUpSeconds: wrapUpSeconds, joinedBy: nil)

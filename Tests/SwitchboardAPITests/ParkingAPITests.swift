@@ -235,6 +235,18 @@ import Testing
                 #expect(String(buffer: status.body).contains("/twilio/recall?tenant=acme&amp;parked=\(id)"))
                 #expect(try await store.parkedCall(id: id, in: "acme").endedAt != nil)
                 #expect(try await store.parkedCalls(in: "acme").isEmpty)
+
+                // A callback naming another call's park ends this call's waiting park, not that one.
+                try await Self.answered("CAmine", store: store, client: client)
+                let mine = try await Self.park("CAmine", client: client)
+                try await Self.answered("CAtheirs", store: store, client: client)
+                let theirs = try await Self.park("CAtheirs", client: client)
+                let crossed = try await client.twilio(
+                    "/twilio/park-status?tenant=acme&parked=\(theirs)",
+                    ["CallSid": "CAmine", "QueueResult": "leave", "QueueTime": "120"]
+                )
+                #expect(String(buffer: crossed.body).contains("/twilio/recall?tenant=acme&amp;parked=\(mine)"))
+                #expect(try await store.parkedCalls(in: "acme").map(\.id) == [theirs])
             }
         }
     }

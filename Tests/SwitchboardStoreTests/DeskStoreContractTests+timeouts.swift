@@ -137,7 +137,8 @@ extension DeskStoreContractTests {
         }
     }
 
-    /// Bob's retrieval and its repeat (a double click), through two more instances, race the timeout:
+    /// Bob's retrieval and its repeat (a double click), through two more instances, race the timeout
+    /// (the race means most on PostgreSQL, whose transactions do overlap):
     /// none of the three fails (on PostgreSQL, the timeout must not deadlock with the repeat, which holds
     /// Bob's row and waits for the park), and the call ends up timed out with Bob on no call.
     @Test(arguments: StoreKind.allCases)
@@ -178,6 +179,10 @@ extension DeskStoreContractTests {
             #expect(try await store.claimCall("CA-1", tenant: "acme", agentIdentity: "amy", at: Clock.at(0)) == .won)
             let first = try await store.parkCall("CA-1", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(10))
             #expect(try await store.agent(identity: "amy", in: "acme").currentCallSid == "CA-1")
+            await #expect(throws: StoreError.invalid) {
+                try await store.endParkersPart(id: first.id, tenant: "acme", at: Clock.at(11), wrapUpSeconds: -1)
+            }
+            #expect(try await store.agent(identity: "amy", in: "acme").currentCallSid == "CA-1")
             #expect(try await store.endParkersPart(id: first.id, tenant: "acme", at: Clock.at(12), wrapUpSeconds: 30))
             let amy = try await store.agent(identity: "amy", in: "acme")
             #expect(amy.currentCallSid == nil)
@@ -200,6 +205,9 @@ extension DeskStoreContractTests {
             #expect(onIt.currentCallSid == "CA-2")
             #expect(!(try await store.endParkersPart(id: second.id, tenant: "acme", at: Clock.at(72), wrapUpSeconds: 30)))
             #expect(try await store.agent(identity: "amy", in: "acme") == onIt)
+            await #expect(throws: StoreError.invalid, "a negative wrap-up is refused first, on every store") {
+                try await store.endParkersPart(id: second.id, tenant: "acme", at: Clock.at(73), wrapUpSeconds: -1)
+            }
 
             for id in [UUID().uuidString, "not-a-uuid"] {
                 await #expect(throws: StoreError.notFound) {
@@ -214,7 +222,8 @@ extension DeskStoreContractTests {
     }
 
     /// The parker takes the call back, through another store instance, while her part in it is being
-    /// ended: whichever lands first, she ends up the park's retriever and on the call.
+    /// ended: whichever lands first, she ends up the park's retriever and on the call. (The memory store
+    /// and SQLite's write transactions run one at a time; the race means most on PostgreSQL.)
     @Test(arguments: StoreKind.allCases)
     func aParkerRetrievingHerParkAsHerPartEndsEndsUpOnTheCall(kind: StoreKind) async throws {
         try await kind.withStores(instances: 2) { stores async throws in

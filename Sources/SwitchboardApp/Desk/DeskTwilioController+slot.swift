@@ -28,6 +28,8 @@ extension DeskTwilioController {
                 let arrival = try await store.confirmParkArrival(id: parkedID, tenant: tenant, callSid: callSid, at: now)
                 switch arrival {
                 case .restored(let parked), .confirmed(let parked):
+                    // A retrieved park's parker is off the call already (another agent's retrieval waits for
+                    // that) or took it back herself: nothing to end.
                     guard parked.retrievedBy == nil else { break }
                     try await ParkingAPIController<Store>.endParkersPart(parked, in: tenant, at: now, wrapUpSeconds: wrapUp, store)
                 case .notWaiting:
@@ -121,14 +123,10 @@ extension DeskTwilioController {
             let found = try await budget.run { () async throws(StoreError) -> ParkedCall? in
                 try await store.timeOutPark(id: id, tenant: tenant, callSid: callSid, at: now)
             }
-            if let found, let retriever = found.retrievedBy {
+            if let found, found.retrievedBy != nil {
                 services.logger.warning(
                     "a park timed out with a retrieval whose leg was never bridged; undone",
-                    metadata: [
-                        "parked": "\(found.id)", "agent": "\(retriever)",
-                        "retrievedAt": "\(found.retrievedAt.map { "\($0)" } ?? "")",
-                        "arrivedAt": "\(found.retrieverArrivedAt.map { "\($0)" } ?? "")",
-                    ]
+                    metadata: Self.retrievalMetadata(found)
                 )
             }
             return found
@@ -231,11 +229,7 @@ extension DeskTwilioController {
                     parked.retrieverArrivedAt == nil
                         ? "released a retrieval whose leg never reached the slot"
                         : "released a retrieval whose leg reached the slot but was never bridged",
-                    metadata: [
-                        "parked": "\(parked.id)", "agent": "\(parked.retrievedBy ?? "")",
-                        "retrievedAt": "\(parked.retrievedAt.map { "\($0)" } ?? "")",
-                        "arrivedAt": "\(parked.retrieverArrivedAt.map { "\($0)" } ?? "")",
-                    ]
+                    metadata: Self.retrievalMetadata(parked)
                 )
             }
         } catch let error where error == .notFound {
@@ -246,6 +240,16 @@ extension DeskTwilioController {
                 metadata: ["callSid": "\(callSid)", "error": "\(error)"]
             )
         }
+    }
+
+    /// The log fields of the retrieval `parked` holds: the park, its retriever, when it retrieved the
+    /// call and when its leg reached the slot.
+    static func retrievalMetadata(_ parked: ParkedCall) -> Logger.Metadata {
+        [
+            "parked": "\(parked.id)", "agent": "\(parked.retrievedBy ?? "")",
+            "retrievedAt": "\(parked.retrievedAt.map { "\($0)" } ?? "")",
+            "arrivedAt": "\(parked.retrieverArrivedAt.map { "\($0)" } ?? "")",
+        ]
     }
 
     /// How a retrieval of `parked` that the hold music requested at `now` shows is not with the caller is
