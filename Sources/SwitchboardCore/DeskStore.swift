@@ -99,7 +99,7 @@ public protocol DeskStore: CallStore {
     /// request well after the leg's arrival. `arrivedBefore` is the latest arrival that counts as
     /// stranded, and only a retrieval whose leg arrived before it is undone, so a later leg of the same
     /// agent, which may be talking to the caller, keeps it. Callers ask for it only then (the park's
-    /// timeout is ``timeOutPark(id:tenant:callSid:at:)``). Only the agent's own retrieval made at
+    /// timeout is ``endUnbridgedPark(id:tenant:callSid:at:)``). Only the agent's own retrieval made at
     /// `retrievedAt`, of a park that has not ended, is undone; otherwise nothing changes. Answers whether
     /// a retrieval was undone.
     /// - Throws: ``StoreError/notFound`` for an unknown id or agent in the tenant.
@@ -112,11 +112,11 @@ public protocol DeskStore: CallStore {
         arrivedBefore: Date
     ) async throws(StoreError) -> Bool
 
-    /// The caller of parked call `id` (call `callSid`) left the slot by `<Leave>`: the park timed out.
-    /// Ends the park, whether it waits or is retrieved, and undoes its retrieval, freeing the retriever
-    /// (its current call cleared when it is the call's SID, with no wrap-up and no last-call time: a
-    /// caller who leaves by `<Leave>` was never bridged, so the retriever never spoke to it), all in one
-    /// atomic step. A retrieval racing it, in any instance, either lands first and is undone, or finds
+    /// The caller of parked call `id` (call `callSid`) left the slot without being bridged to anyone: the
+    /// park timed out (`<Leave>`), the caller hung up while it waited, or the queue failed. Ends the
+    /// park, whether it waits or is retrieved, and undoes its retrieval, freeing the retriever (its
+    /// current call cleared when it is the call's SID, with no wrap-up and no last-call time: the
+    /// retriever never spoke to the caller), all in one atomic step. A retrieval racing it, in any instance, either lands first and is undone, or finds
     /// the park ended; so the parker's ring-back (``reclaimParkedCall(id:tenant:agentIdentity:at:)``)
     /// finds no retriever, and no agent is left on a call whose caller went elsewhere.
     ///
@@ -125,7 +125,7 @@ public protocol DeskStore: CallStore {
     /// withdrawn park).
     /// - Throws: ``StoreError/notFound`` for an unknown id in the tenant, or a park of another call.
     @discardableResult
-    func timeOutPark(id: String, tenant: TenantID, callSid: String, at now: Date) async throws(StoreError) -> ParkedCall?
+    func endUnbridgedPark(id: String, tenant: TenantID, callSid: String, at now: Date) async throws(StoreError) -> ParkedCall?
 
     /// The agent who parked a call answers its ring-back (the park timed out and its client rang
     /// again): puts it back on the call, atomically, as a claim would.
@@ -157,7 +157,7 @@ public protocol DeskStore: CallStore {
     /// it): records when, if `agentIdentity` retrieved the call and the park has not ended.
     /// From then on ``releaseRetrieval(id:tenant:agentIdentity:retrievedAt:)`` never releases it; only
     /// ``releaseStrandedRetrieval(id:tenant:agentIdentity:retrievedAt:arrivedBefore:)`` and the park's
-    /// timeout (``timeOutPark(id:tenant:callSid:at:)``) do. The latest
+    /// timeout (``endUnbridgedPark(id:tenant:callSid:at:)``) do. The latest
     /// arrival is kept: a later leg of the same agent (a new connect after the first one dropped) may be
     /// the one being bridged. Answers whether the agent's retrieval stands.
     /// - Throws: ``StoreError/notFound`` for an unknown id in the tenant.
@@ -185,7 +185,7 @@ public protocol DeskStore: CallStore {
     func withdrawPark(id: String, tenant: TenantID, at now: Date) async throws(StoreError) -> ParkWithdrawal
 
     /// Marks the waiting parked call of `callSid` as ended (the caller hung up, the slot failed, or the
-    /// park timed out and Twilio's callback names no park: see ``timeOutPark(id:tenant:callSid:at:)``)
+    /// park timed out and Twilio's callback names no park: see ``endUnbridgedPark(id:tenant:callSid:at:)``)
     /// and returns it; nil when the call is not waiting in a slot.
     @discardableResult
     func endParkedCall(_ callSid: String, at now: Date) async throws(StoreError) -> ParkedCall?

@@ -158,7 +158,7 @@ extension InMemoryCallStore: DeskStore {
     }
 
     @discardableResult
-    public func timeOutPark(id: String, tenant: TenantID, callSid: String, at now: Date) throws(StoreError) -> ParkedCall? {
+    public func endUnbridgedPark(id: String, tenant: TenantID, callSid: String, at now: Date) throws(StoreError) -> ParkedCall? {
         let found = try parkedCall(id: id, in: tenant)
         guard found.callSid == callSid else { throw .notFound("No parked call \(id) of call \(callSid) in tenant \(tenant)") }
         guard found.endedAt == nil else { return nil }

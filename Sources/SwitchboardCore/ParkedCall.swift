@@ -88,7 +88,7 @@ public struct ParkedCall: Equatable, Sendable, Codable {
 /// (``DeskStore/releaseRetrieval(id:tenant:agentIdentity:retrievedAt:)``), or a stranded one, whose leg
 /// reached it before a time and yet the caller is still in the slot
 /// (``DeskStore/releaseStrandedRetrieval(id:tenant:agentIdentity:retrievedAt:arrivedBefore:)``). At the
-/// park's timeout every retrieval is undone with the park's end (``DeskStore/timeOutPark(id:tenant:callSid:at:)``).
+/// park's timeout every retrieval is undone with the park's end (``DeskStore/endUnbridgedPark(id:tenant:callSid:at:)``).
 public enum RetrievalRelease: Equatable, Sendable {
     /// The retriever's leg has not reached the slot.
     case unreached

@@ -31,9 +31,20 @@ public enum ParkRules {
     }
 
     /// The `QueueResult` values after which the caller is out of the slot for good: bridged to an agent
-    /// (sent once both parties hung up), hung up, `<Leave>` at the park's timeout, or a failure of the
-    /// queue.
-    static let slotLeavingResults: Set<String> = ["bridged", "hangup", "leave", "queue-full", "error", "system-error"]
+    /// (sent once both parties hung up), or any of ``unbridgedResults``.
+    static let slotLeavingResults: Set<String> = unbridgedResults.union(["bridged"])
+
+    /// The `QueueResult` values that say the caller left the slot without ever being bridged to anyone:
+    /// it hung up while it waited, `<Leave>` at the park's timeout, or the queue failed. (A caller bridged
+    /// to an agent leaves as `bridged`, once both hang up.)
+    static let unbridgedResults: Set<String> = ["hangup", "leave", "queue-full", "error", "system-error"]
+
+    /// Whether the slot's `<Enqueue action>` result says the caller left without ever being bridged, so
+    /// that whoever retrieved the call never spoke to it (see ``unbridgedResults``). False for the other
+    /// documented results and for undocumented ones.
+    public static func leftUnbridged(queueResult: String) -> Bool {
+        unbridgedResults.contains(queueResult)
+    }
 
     /// What every slot's name starts with.
     static let slotPrefix = "park_"

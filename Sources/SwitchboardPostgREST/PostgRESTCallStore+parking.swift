@@ -126,22 +126,22 @@ extension PostgRESTCallStore {
         )
     }
 
-    /// The `time_out_park` SQL function, which locks the retriever's row, then the parked call's
-    /// (`supabase/migrations/20261125030000_park_timeout_in_one_step.sql`).
+    /// The `end_unbridged_park` SQL function, which locks the retriever's row, then the parked call's
+    /// (`supabase/migrations/20261125030000_park_end_in_one_step.sql`).
     @discardableResult
-    public func timeOutPark(id: String, tenant: TenantID, callSid: String, at now: Date) async throws(StoreError) -> ParkedCall? {
+    public func endUnbridgedPark(id: String, tenant: TenantID, callSid: String, at now: Date) async throws(StoreError) -> ParkedCall? {
         guard Self.isUUID(id) else { throw .notFound("No parked call \(id) in tenant \(tenant)") }
         let result = try await client.rpc(
-            "time_out_park",
+            "end_unbridged_park",
             ParkOfCallArguments(p_id: id, p_tenant_id: tenant.rawValue, p_call_sid: callSid, p_at: now),
             as: ParkOutcome.self,
             idempotent: false,
-            operation: "timing out parked call \(id) of call \(callSid)"
+            operation: "ending parked call \(id) of call \(callSid), its caller gone unbridged"
         )
         switch (result.outcome, result.parked_call) {
-        case ("timed_out", let row?): return row.parkedCall
+        case ("ended_now", let row?): return row.parkedCall
         case ("ended", _): return nil
-        default: throw .corrupt("time_out_park answered an unknown outcome \(result.outcome) for parked call \(id)")
+        default: throw .corrupt("end_unbridged_park answered an unknown outcome \(result.outcome) for parked call \(id)")
         }
     }
 
@@ -308,7 +308,7 @@ private struct ParkersPartArguments: Encodable {
     var p_wrap_up_ends_at: Date
 }
 
-/// The arguments of `confirm_park_arrival` and `time_out_park`.
+/// The arguments of `confirm_park_arrival` and `end_unbridged_park`.
 private struct ParkOfCallArguments: Encodable {
     var p_id: String
     var p_tenant_id: String
@@ -322,7 +322,7 @@ private struct WithdrawArguments: Encodable {
     var p_at: Date
 }
 
-/// The answer of `confirm_park_arrival` and `time_out_park`: an outcome, and the park when it changed.
+/// The answer of `confirm_park_arrival` and `end_unbridged_park`: an outcome, and the park when it changed.
 private struct ParkOutcome: Decodable {
     var outcome: String
     var parked_call: ParkedCallRow?

@@ -131,10 +131,10 @@ extension SQLiteCallStore {
         )
     }
 
-    /// Ends the timed-out park and undoes its retrieval in one `BEGIN IMMEDIATE` transaction, so no
+    /// Ends the park its caller left unbridged and undoes its retrieval in one `BEGIN IMMEDIATE` transaction, so no
     /// retrieval on any connection lands between the two (see the protocol).
     @discardableResult
-    public func timeOutPark(id: String, tenant: TenantID, callSid: String, at now: Date) async throws(StoreError) -> ParkedCall? {
+    public func endUnbridgedPark(id: String, tenant: TenantID, callSid: String, at now: Date) async throws(StoreError) -> ParkedCall? {
         try await session.transaction { (runner) throws(StoreError) -> ParkedCall? in
             let parked = try Self.parkedCall(id: id, in: tenant, runner)
             guard parked.callSid == callSid else { throw .notFound("No parked call \(id) of call \(callSid) in tenant \(tenant)") }

@@ -462,6 +462,15 @@ import Testing
                 #expect(String(buffer: status.body) == ParkingAPITests.declaration + "<Response />")
                 let freed = try await Self.bob(store)
                 #expect(freed.currentCallSid == nil)
+                if result == "hangup" {
+                    // The caller hung up while it waited: Bob never spoke to it, so no wrap-up, and the park
+                    // ends with his retrieval undone.
+                    #expect(freed.lastCallEndedAt == nil)
+                    #expect(freed.wrapUpEndsAt == nil)
+                    let parked = try await store.parkedCall(id: id, in: "acme")
+                    #expect(parked.retrievedBy == nil && parked.endedAt != nil)
+                    return
+                }
                 // The usual wrap-up (30 seconds by default) follows the call.
                 let ended = try #require(freed.lastCallEndedAt)
                 let wrapUpEnd = try #require(freed.wrapUpEndsAt)
@@ -491,13 +500,16 @@ import Testing
             #expect(status.headers[.contentType] == "text/xml; charset=utf-8")
             #expect(String(buffer: status.body).hasPrefix(ParkingAPITests.declaration + "<Response"))
             #expect(try await Self.bob(store).currentCallSid == nil)
-            if result == "leave" {
-                // Bob's leg never reached the slot: his retrieval is undone, as one who never spoke to the
-                // caller, and the parker is rung again.
+            if ["hangup", "leave", "queue-full", "error", "system-error"].contains(result) {
+                // The caller left unbridged: Bob never spoke to it, so his retrieval is undone, with no
+                // wrap-up, and the park ends.
                 #expect(try await Self.bob(store).lastCallEndedAt == nil)
-                #expect(String(buffer: status.body).contains(DeskHarness.ann + "</Client>"))
+                #expect(try await store.parkedCall(id: id, in: "acme").endedAt != nil)
             } else {
                 #expect(try await Self.bob(store).lastCallEndedAt != nil)
+            }
+            if result == "leave" {
+                #expect(String(buffer: status.body).contains(DeskHarness.ann + "</Client>"), "the parker is rung again")
             }
         }
     }

@@ -19,6 +19,20 @@ import Testing
         #expect(ParkRules.emptiedSlot(queueResult: result, queueSid: Self.sid) == nil)
     }
 
+    /// A caller who hung up while it waited, left by `<Leave>`, or whose queue failed was never bridged to
+    /// anyone (Twilio reports a bridged caller's exit as `bridged`, once both hang up).
+    @Test(arguments: ["hangup", "leave", "queue-full", "error", "system-error"])
+    func aCallerWhoLeftThisWayWasNeverBridged(result: String) {
+        #expect(ParkRules.leftUnbridged(queueResult: result))
+    }
+
+    /// A bridge, one under way, a redirect, or a result Twilio has not documented may have put the caller
+    /// through to someone.
+    @Test(arguments: ["bridged", "bridging-in-process", "redirected", "redirected-from-bridged", "", "Hangup", "new-value"])
+    func aCallerWhoLeftThisWayMayHaveBeenBridged(result: String) {
+        #expect(!ParkRules.leftUnbridged(queueResult: result))
+    }
+
     /// Only a queue SID is ever sent to Twilio's API.
     @Test(arguments: [
         nil, "", "QU0123456789abcdef0123456789ABCDE", "QU0123456789abcdef0123456789ABCDEF0", "CA0123456789abcdef0123456789ABCDEF",

@@ -34,7 +34,7 @@ extension DeskStoreContractTests {
             let before = try await store.parkedCall(id: parked.id, in: "acme")
             #expect((before.retrievedBy == nil) == (retrieval == .none))
 
-            #expect(try await store.timeOutPark(id: parked.id, tenant: "acme", callSid: "CA-1", at: Clock.at(100)) == before, "as it found it")
+            #expect(try await store.endUnbridgedPark(id: parked.id, tenant: "acme", callSid: "CA-1", at: Clock.at(100)) == before, "as it found it")
             var ended = parked
             ended.endedAt = Clock.at(100)
             #expect(try await store.parkedCall(id: parked.id, in: "acme") == ended, "ended, with no retriever")
@@ -44,7 +44,7 @@ extension DeskStoreContractTests {
             #expect(try await store.agent(identity: "bob", in: "acme") == bobAfter, "freed with no wrap-up: he never spoke to the caller")
 
             // A repeat changes nothing; a retrieval now finds the park ended; the parker takes the call back.
-            #expect(try await store.timeOutPark(id: parked.id, tenant: "acme", callSid: "CA-1", at: Clock.at(101)) == nil)
+            #expect(try await store.endUnbridgedPark(id: parked.id, tenant: "acme", callSid: "CA-1", at: Clock.at(101)) == nil)
             #expect(try await store.parkedCall(id: parked.id, in: "acme") == ended)
             #expect(try await store.retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(102)) == .ended)
             #expect(try await store.reclaimParkedCall(id: parked.id, tenant: "acme", agentIdentity: "amy", at: Clock.at(103)) == .won)
@@ -62,7 +62,7 @@ extension DeskStoreContractTests {
             try await store.endCall("CA-1", at: Clock.at(30), wrapUpSeconds: 0)
             #expect(try await store.claimCall("CA-2", tenant: "acme", agentIdentity: "bob", at: Clock.at(40)) == .won)
             let bob = try await store.agent(identity: "bob", in: "acme")
-            #expect(try await store.timeOutPark(id: first.id, tenant: "acme", callSid: "CA-1", at: Clock.at(100))?.retrievedBy == "bob")
+            #expect(try await store.endUnbridgedPark(id: first.id, tenant: "acme", callSid: "CA-1", at: Clock.at(100))?.retrievedBy == "bob")
             #expect(try await store.parkedCall(id: first.id, in: "acme").retrievedBy == nil)
             #expect(try await store.agent(identity: "bob", in: "acme") == bob)
             #expect(bob.currentCallSid == "CA-2")
@@ -73,7 +73,7 @@ extension DeskStoreContractTests {
             try await store.releaseAgent(identity: "cat", in: "acme")
             try await store.moveAgent(.new("cat", tenant: "globex"), at: Clock.at(225))
             #expect(try await store.agent(identity: "cat", in: "acme").isRetired)
-            #expect(try await store.timeOutPark(id: second.id, tenant: "acme", callSid: "CA-3", at: Clock.at(300))?.retrievedBy == "cat")
+            #expect(try await store.endUnbridgedPark(id: second.id, tenant: "acme", callSid: "CA-3", at: Clock.at(300))?.retrievedBy == "cat")
             let ended = try await store.parkedCall(id: second.id, in: "acme")
             #expect(ended.retrievedBy == nil)
             #expect(ended.endedAt == Clock.at(300))
@@ -86,14 +86,14 @@ extension DeskStoreContractTests {
             let parked = try await store.parkedByAmyRetrievedByBob("CA-1", at: Clock.at(20))
             for id in [UUID().uuidString, "not-a-uuid", ""] {
                 await #expect(throws: StoreError.notFound) {
-                    try await store.timeOutPark(id: id, tenant: "acme", callSid: "CA-1", at: Clock.at(100))
+                    try await store.endUnbridgedPark(id: id, tenant: "acme", callSid: "CA-1", at: Clock.at(100))
                 }
             }
             await #expect(throws: StoreError.notFound) {
-                try await store.timeOutPark(id: parked.id, tenant: "acme", callSid: "CA-other", at: Clock.at(100))
+                try await store.endUnbridgedPark(id: parked.id, tenant: "acme", callSid: "CA-other", at: Clock.at(100))
             }
             await #expect(throws: StoreError.notFound) {
-                try await store.timeOutPark(id: parked.id, tenant: "globex", callSid: "CA-1", at: Clock.at(100))
+                try await store.endUnbridgedPark(id: parked.id, tenant: "globex", callSid: "CA-1", at: Clock.at(100))
             }
             #expect(try await store.parkedCall(id: parked.id, in: "acme").retrievedBy == "bob")
             #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == "CA-1")
@@ -101,7 +101,7 @@ extension DeskStoreContractTests {
             // A park that ended (here the caller hung up before anyone retrieved it) is left as it is.
             let hungUp = try await store.parkedByAmy("CA-2", in: "acme", at: Clock.at(30))
             let endedByHangup = try #require(try await store.endParkedCall("CA-2", at: Clock.at(50)))
-            #expect(try await store.timeOutPark(id: hungUp.id, tenant: "acme", callSid: "CA-2", at: Clock.at(100)) == nil)
+            #expect(try await store.endUnbridgedPark(id: hungUp.id, tenant: "acme", callSid: "CA-2", at: Clock.at(100)) == nil)
             #expect(try await store.parkedCall(id: hungUp.id, in: "acme") == endedByHangup)
         }
     }
@@ -120,7 +120,7 @@ extension DeskStoreContractTests {
                 let callSid = "CA-\(round)"
                 let parked = try await stores[0].parkedByAmy(callSid, in: "acme", at: Clock.at(round * 100))
                 let instant = Clock.at(round * 100 + 50)
-                async let timedOut = stores[0].timeOutPark(id: parked.id, tenant: "acme", callSid: callSid, at: instant)
+                async let timedOut = stores[0].endUnbridgedPark(id: parked.id, tenant: "acme", callSid: callSid, at: instant)
                 async let retrieved = stores[1].retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "bob", at: instant)
                 let (found, retrieval) = try await (timedOut, retrieved)
                 #expect(retrieval.isRetrieved || retrieval == .ended, "round \(round): \(retrieval)")
@@ -152,7 +152,7 @@ extension DeskStoreContractTests {
                 let parked = try await stores[0].parkedByAmy(callSid, in: "acme", at: Clock.at(round * 100))
                 let instant = Clock.at(round * 100 + 50)
                 async let retrieval = stores[1].retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "bob", at: instant)
-                async let timedOut = stores[0].timeOutPark(id: parked.id, tenant: "acme", callSid: callSid, at: instant)
+                async let timedOut = stores[0].endUnbridgedPark(id: parked.id, tenant: "acme", callSid: callSid, at: instant)
                 async let repeated = stores[2].retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "bob", at: instant)
                 let outcomes = try await [retrieval, repeated]
                 #expect(try await timedOut != nil, "round \(round)")

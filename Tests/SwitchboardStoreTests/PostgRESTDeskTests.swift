@@ -134,7 +134,7 @@ import Testing
                 ("pick_up_handoff", ["p_id": handoff.id, "p_tenant_id": "default", "p_agent_identity": "amy", "p_at": "2026-11-23T00:00:00Z"]),
                 ("release_handoff", ["p_id": handoff.id, "p_tenant_id": "default", "p_agent_identity": "amy", "p_at": "2026-11-23T00:00:00Z"]),
                 ("retrieve_parked_call", ["p_id": parked.id, "p_tenant_id": "default", "p_agent_identity": "amy", "p_at": "2026-11-23T00:00:00Z"]),
-                ("time_out_park", ["p_id": parked.id, "p_tenant_id": "default", "p_call_sid": "CA-1", "p_at": "2026-11-23T00:00:00Z"]),
+                ("end_unbridged_park", ["p_id": parked.id, "p_tenant_id": "default", "p_call_sid": "CA-1", "p_at": "2026-11-23T00:00:00Z"]),
                 (
                     "park_call",
                     ["p_call_sid": "CA-2", "p_tenant_id": "default", "p_slot": "park", "p_parked_by": "amy", "p_parked_at": "2026-11-23T00:00:00Z"]

@@ -76,17 +76,17 @@ extension DeskTwilioController {
     /// leaves by hanging up, `<Leave>`, a REST redirect or a failure, and only after both parties
     /// disconnect when an agent's `<Dial><Queue>` took the caller (`bridged`).
     ///
-    /// Whatever the result, the caller is no longer with whoever retrieved the call, so that agent's
-    /// call (the caller's SID, set by the retrieval) ends, with the usual wrap-up: after `bridged` the
-    /// conversation is over; `bridging-in-process` is a final result too (the caller's `<Enqueue>` is
-    /// done and its TwiML moves on); after `hangup`, `redirected` or a failure the retriever (who may
-    /// have won the retrieval but not yet dialled the queue) does not have the caller. Ending a call
-    /// nobody is on changes nothing, so results without a retrieval are safe, and no result can leave a
-    /// retriever busy for good. At `leave` (the park timed out) the park's end undoes its retrieval in
-    /// the same store step, with no wrap-up, since that agent never spoke to the caller
-    /// (``timeOut(_:id:tenant:at:)``); any other agent still on the call is ended after that step,
-    /// beside the ring-back's check of the parker. Otherwise the end runs beside the slot's own update,
-    /// so both stay within one store budget. A store failure is
+    /// Whatever the result, the caller is no longer with whoever retrieved the call, and no result can
+    /// leave a retriever busy for good. When the caller left without ever being bridged (it hung up while
+    /// it waited, `<Leave>` at the park's timeout, or the queue failed: ``ParkRules/leftUnbridged(queueResult:)``)
+    /// and the callback names its park, the park ends and its retrieval is undone in one store step, with
+    /// no wrap-up, since that agent never spoke to the caller (``endUnbridged(_:id:tenant:at:)``); any
+    /// other agent still on the call is ended after that step, beside what comes next. After the other
+    /// results the agent on the call (the caller's SID, set by the retrieval) is ended, with the usual
+    /// wrap-up, beside the slot's own update: after `bridged` the conversation is over;
+    /// `bridging-in-process` is a final result too (the caller's `<Enqueue>` is done and its TwiML moves
+    /// on); after `redirected` the retriever (who may have won the retrieval but not yet dialled the
+    /// queue) does not have the caller. Ending a call nobody is on changes nothing. A store failure is
     /// logged: Twilio still gets TwiML. Once the caller is out of the slot for good, its Twilio queue is
     /// deleted in the background (``ParkRules/emptiedSlot(queueResult:queueSid:)``): Twilio keeps every
     /// queue until it is deleted, and each park makes one.
@@ -95,10 +95,10 @@ extension DeskTwilioController {
         let result = form["QueueResult"] ?? ""
         let now = Date()
         let answer: (VoiceResponse, String)
-        if result == "leave", let tenant, let parkedID {
-            let ended = await timeOut(callSid, id: parkedID, tenant: tenant, at: now)
+        if ParkRules.leftUnbridged(queueResult: result), let tenant, let parkedID {
+            let ended = await endUnbridged(callSid, id: parkedID, tenant: tenant, result: result, at: now)
             async let others: Void = endRetrieval(of: callSid, at: now)
-            answer = await ringBack(ended, tenant: tenant)
+            answer = await next(result, ended: ended, tenant: tenant)
             await others
         } else {
             async let retrieval: Void = endRetrieval(of: callSid, at: now)
@@ -111,23 +111,22 @@ extension DeskTwilioController {
         return answer
     }
 
-    /// The park timed out: its caller left the slot by `<Leave>`, so it was never bridged to anyone. The
-    /// park ends and any retrieval of it is undone in one store step
-    /// (``DeskStore/timeOutPark(id:tenant:callSid:at:)``), so a retrieval racing the timeout cannot keep
-    /// the call. Answers the park as the timeout found it, for the parker's ring-back; nil when it had
-    /// ended, or the store failed (then the caller goes to voicemail). A park the store does not know
-    /// (or of another call) is looked up by the call instead, as a callback that names none is.
-    func timeOut(_ callSid: String, id: String, tenant: TenantID, at now: Date) async -> ParkedCall? {
+    /// The caller left the slot without ever being bridged (`result` is one of
+    /// ``ParkRules/leftUnbridged(queueResult:)``'s). The park ends and any retrieval of it is undone in
+    /// one store step (``DeskStore/endUnbridgedPark(id:tenant:callSid:at:)``), so a retrieval racing the
+    /// caller's exit cannot keep the call. Answers the park as that step found it, for the parker's
+    /// ring-back; nil when it had ended, or the store failed. A park the store does not know (or of
+    /// another call) is looked up by the call instead, as a callback that names none is.
+    func endUnbridged(_ callSid: String, id: String, tenant: TenantID, result: String, at now: Date) async -> ParkedCall? {
         let store = services.store
         do {
             let found = try await budget.run { () async throws(StoreError) -> ParkedCall? in
-                try await store.timeOutPark(id: id, tenant: tenant, callSid: callSid, at: now)
+                try await store.endUnbridgedPark(id: id, tenant: tenant, callSid: callSid, at: now)
             }
             if let found, found.retrievedBy != nil {
-                services.logger.warning(
-                    "a park timed out with a retrieval whose leg was never bridged; undone",
-                    metadata: Self.retrievalMetadata(found)
-                )
+                var metadata = Self.retrievalMetadata(found)
+                metadata["queueResult"] = "\(result)"
+                services.logger.warning("the caller left the slot before a retriever's leg was bridged; retrieval undone", metadata: metadata)
             }
             return found
         } catch let error where error == .notFound {
@@ -164,23 +163,26 @@ extension DeskTwilioController {
         }
     }
 
-    /// What the caller does next. `bridged` (an agent retrieved it and the conversation is over),
-    /// `bridging-in-process`, `redirected` and `redirected-from-bridged` (a REST redirect already says
-    /// where the call goes; the latter after an agent retrieved it, as when that agent parks it again,
-    /// whose new park must stay): nothing. `hangup`: it leaves the list. `leave` with no park named
-    /// (a callback URL without one): the waiting park ends and the parker's client rings again, then
-    /// voicemail (with a park named, ``timeOut(_:id:tenant:at:)`` answers it). A failure of the queue
-    /// itself (`queue-full`, `error`, `system-error`, or anything else): voicemail. Only `hangup`,
-    /// `leave` and failures end the waiting park: the others mean the caller left with someone, or went
-    /// where a redirect sent it, which may be a new park of the same call that must stay.
+    /// The slot's end when its callback names no park (a callback URL without one) or a result that is
+    /// not one of ``ParkRules/leftUnbridged(queueResult:)``'s. `bridged`, `bridging-in-process`,
+    /// `redirected` and `redirected-from-bridged` (the caller left with someone, or went where a REST
+    /// redirect sent it, which may be a new park of the same call that must stay): nothing ends, and
+    /// Twilio is acknowledged. Any other result ends the call's waiting park (a retrieved one is left: its
+    /// retriever's call ends beside this, with wrap-up), then goes on as ``next(_:ended:tenant:)`` says.
     func leaveSlot(_ callSid: String, tenant: TenantID?, result: String, at now: Date) async -> (VoiceResponse, String) {
         switch result {
         case "bridged", "bridging-in-process", "redirected", "redirected-from-bridged":
             return (responses.acknowledged(), "park-\(result)")
         default:
-            break
+            return await next(result, ended: await endWaitingPark(of: callSid, at: now), tenant: tenant)
         }
-        let ended = await endWaitingPark(of: callSid, at: now)
+    }
+
+    /// What the caller does once out of the slot unbridged, its park `ended` (nil when none could be).
+    /// `hangup`: nothing, it is gone. `leave` (the park timed out): the parker's client rings again, then
+    /// voicemail (``ringBack(_:tenant:)``). A failure of the queue itself (`queue-full`, `error`,
+    /// `system-error`, or anything else): voicemail.
+    func next(_ result: String, ended: ParkedCall?, tenant: TenantID?) async -> (VoiceResponse, String) {
         switch result {
         case "hangup":
             return (responses.acknowledged(), "park-hangup")
