@@ -120,7 +120,7 @@ public protocol DeskStore: CallStore {
     /// the park ended; so the parker's ring-back (``reclaimParkedCall(id:tenant:agentIdentity:at:)``)
     /// finds no retriever, and no agent is left on a call whose caller went elsewhere.
     ///
-    /// Answers the park as the timeout found it, before it ended (its retriever, if any, is the one whose
+    /// Answers the park as this found it, before it ended (its retriever, if any, is the one whose
     /// retrieval was undone), or nil, changing nothing, when it had ended already (a repeated callback, a
     /// withdrawn park).
     /// - Throws: ``StoreError/notFound`` for an unknown id in the tenant, or a park of another call.
@@ -156,8 +156,8 @@ public protocol DeskStore: CallStore {
     /// The retriever's leg reached the slot of parked call `id` (Twilio requested `/twilio/retrieve` for
     /// it): records when, if `agentIdentity` retrieved the call and the park has not ended.
     /// From then on ``releaseRetrieval(id:tenant:agentIdentity:retrievedAt:)`` never releases it; only
-    /// ``releaseStrandedRetrieval(id:tenant:agentIdentity:retrievedAt:arrivedBefore:)`` and the park's
-    /// timeout (``endUnbridgedPark(id:tenant:callSid:at:)``) do. The latest
+    /// ``releaseStrandedRetrieval(id:tenant:agentIdentity:retrievedAt:arrivedBefore:)`` and the caller's
+    /// unbridged exit from the slot (``endUnbridgedPark(id:tenant:callSid:at:)``) do. The latest
     /// arrival is kept: a later leg of the same agent (a new connect after the first one dropped) may be
     /// the one being bridged. Answers whether the agent's retrieval stands.
     /// - Throws: ``StoreError/notFound`` for an unknown id in the tenant.
@@ -184,8 +184,9 @@ public protocol DeskStore: CallStore {
     /// - Throws: ``StoreError/notFound`` for an unknown id in the tenant.
     func withdrawPark(id: String, tenant: TenantID, at now: Date) async throws(StoreError) -> ParkWithdrawal
 
-    /// Marks the waiting parked call of `callSid` as ended (the caller hung up, the slot failed, or the
-    /// park timed out and Twilio's callback names no park: see ``endUnbridgedPark(id:tenant:callSid:at:)``)
+    /// Marks the waiting parked call of `callSid` as ended (the caller left the slot unbridged, and
+    /// Twilio's callback names no park, or one the store does not know: see
+    /// ``endUnbridgedPark(id:tenant:callSid:at:)``)
     /// and returns it; nil when the call is not waiting in a slot.
     @discardableResult
     func endParkedCall(_ callSid: String, at now: Date) async throws(StoreError) -> ParkedCall?

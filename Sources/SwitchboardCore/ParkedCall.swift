@@ -87,8 +87,9 @@ public struct ParkedCall: Equatable, Sendable, Codable {
 /// Which retrieval of a park a release undoes, by what its leg did: one whose leg never reached the slot
 /// (``DeskStore/releaseRetrieval(id:tenant:agentIdentity:retrievedAt:)``), or a stranded one, whose leg
 /// reached it before a time and yet the caller is still in the slot
-/// (``DeskStore/releaseStrandedRetrieval(id:tenant:agentIdentity:retrievedAt:arrivedBefore:)``). At the
-/// park's timeout every retrieval is undone with the park's end (``DeskStore/endUnbridgedPark(id:tenant:callSid:at:)``).
+/// (``DeskStore/releaseStrandedRetrieval(id:tenant:agentIdentity:retrievedAt:arrivedBefore:)``). When the
+/// caller leaves the slot unbridged (the park's timeout, a hang-up, a failure) every retrieval is undone
+/// with the park's end (``DeskStore/endUnbridgedPark(id:tenant:callSid:at:)``).
 public enum RetrievalRelease: Equatable, Sendable {
     /// The retriever's leg has not reached the slot.
     case unreached

@@ -127,7 +127,7 @@ extension PostgRESTCallStore {
     }
 
     /// The `end_unbridged_park` SQL function, which locks the retriever's row, then the parked call's
-    /// (`supabase/migrations/20261125030000_park_end_in_one_step.sql`).
+    /// (`supabase/migrations/20261125050000_unbridged_park_end.sql`).
     @discardableResult
     public func endUnbridgedPark(id: String, tenant: TenantID, callSid: String, at now: Date) async throws(StoreError) -> ParkedCall? {
         guard Self.isUUID(id) else { throw .notFound("No parked call \(id) in tenant \(tenant)") }

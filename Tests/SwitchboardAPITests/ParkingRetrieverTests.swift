@@ -481,6 +481,35 @@ import Testing
         }
     }
 
+    /// Bob's leg reached the slot, and the caller hung up (or its queue failed) before Twilio bridged
+    /// them: he never spoke to the caller, so his retrieval is undone with no wrap-up, and the park ends.
+    @Test(arguments: StoreUnderTest.all, ["hangup", "system-error"])
+    func aCallerWhoLeftBeforeTheArrivedLegWasBridgedFreesTheRetrieverWithoutWrapUp(store kind: StoreUnderTest, result: String) async throws {
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store, redirector: RecordingRedirector()).test(.router) { client in
+                let id = try await Self.retrievedByBob("CAgone", store: store, client: client)
+                let dial = try await client.twilio(
+                    "/twilio/retrieve?tenant=acme&parked=\(id)",
+                    ["CallSid": "CAbobleg", "From": "client:\(DeskHarness.bob)"]
+                )
+                #expect(String(buffer: dial.body).contains("<Dial><Queue>"))
+                #expect(try await store.parkedCall(id: id, in: "acme").retrieverArrivedAt != nil)
+                let status = try await client.twilio(
+                    "/twilio/park-status?tenant=acme&parked=\(id)",
+                    ["CallSid": "CAgone", "QueueResult": result, "QueueTime": "40"]
+                )
+                #expect(String(buffer: status.body).contains("<Record ") == (result == "system-error"))
+                let bob = try await Self.bob(store)
+                #expect(bob.currentCallSid == nil)
+                #expect(bob.wrapUpEndsAt == nil)
+                #expect(bob.lastCallEndedAt == nil)
+                let parked = try await store.parkedCall(id: id, in: "acme")
+                #expect(parked.retrievedBy == nil && parked.endedAt != nil)
+                #expect(try await store.parkedCalls(in: "acme").isEmpty)
+            }
+        }
+    }
+
     /// Whatever Twilio says of the caller's exit, the retriever is not left on the call: after
     /// `bridged` the conversation is over, and otherwise the caller never reached (or no longer has)
     /// the retriever. Every answer is still TwiML.
@@ -508,8 +537,11 @@ import Testing
             } else {
                 #expect(try await Self.bob(store).lastCallEndedAt != nil)
             }
-            if result == "leave" {
-                #expect(String(buffer: status.body).contains(DeskHarness.ann + "</Client>"), "the parker is rung again")
+            let body = String(buffer: status.body)
+            switch result {
+            case "leave": #expect(body.contains(DeskHarness.ann + "</Client>"), "the parker is rung again")
+            case "queue-full", "error", "system-error", "", "new-value": #expect(body.contains("<Record "), "voicemail")
+            default: #expect(body == ParkingAPITests.declaration + "<Response />", "nothing more for the caller")
             }
         }
     }

@@ -2,8 +2,9 @@ import Foundation
 import SwitchboardCore
 import Testing
 
-/// A park's timeout (its caller left the slot by `<Leave>`, so it was never bridged) ends the park and
-/// undoes its retrieval in one step, so the parker's ring-back finds nobody holding the call.
+/// A caller who left the slot unbridged (the park's timeout, a hang-up while it waited, a failure of
+/// the queue) ends the park and undoes its retrieval in one step, so a retrieval racing the exit cannot
+/// keep the call, and the parker's ring-back finds nobody holding it.
 extension DeskStoreContractTests {
     /// What Bob did before the timeout at 100: nothing, retrieved the call (his leg never arrived), or
     /// retrieved it and his leg reached the slot (and dropped before the bridge).

@@ -80,7 +80,7 @@ extension DeskTwilioController {
     /// leave a retriever busy for good. When the caller left without ever being bridged (it hung up while
     /// it waited, `<Leave>` at the park's timeout, or the queue failed: ``ParkRules/leftUnbridged(queueResult:)``)
     /// and the callback names its park, the park ends and its retrieval is undone in one store step, with
-    /// no wrap-up, since that agent never spoke to the caller (``endUnbridged(_:id:tenant:at:)``); any
+    /// no wrap-up, since that agent never spoke to the caller (``endUnbridged(_:id:tenant:result:at:)``); any
     /// other agent still on the call is ended after that step, beside what comes next. After the other
     /// results the agent on the call (the caller's SID, set by the retrieval) is ended, with the usual
     /// wrap-up, beside the slot's own update: after `bridged` the conversation is over;
@@ -115,8 +115,9 @@ extension DeskTwilioController {
     /// ``ParkRules/leftUnbridged(queueResult:)``'s). The park ends and any retrieval of it is undone in
     /// one store step (``DeskStore/endUnbridgedPark(id:tenant:callSid:at:)``), so a retrieval racing the
     /// caller's exit cannot keep the call. Answers the park as that step found it, for the parker's
-    /// ring-back; nil when it had ended, or the store failed. A park the store does not know (or of
-    /// another call) is looked up by the call instead, as a callback that names none is.
+    /// ring-back; nil when it had ended. A park the store does not know (or of another call) is looked up
+    /// by the call instead, as a callback that names none is, and so is any park when that step fails
+    /// (then a retrieved park is left, and its retriever's call ends beside this, with wrap-up).
     func endUnbridged(_ callSid: String, id: String, tenant: TenantID, result: String, at now: Date) async -> ParkedCall? {
         let store = services.store
         do {
@@ -133,8 +134,8 @@ extension DeskTwilioController {
             services.logger.warning("a caller left an unknown park", metadata: ["callSid": "\(callSid)", "parked": "\(id)"])
             return await endWaitingPark(of: callSid, at: now)
         } catch {
-            services.logger.error("could not end a parked call", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
-            return nil
+            services.logger.error("could not end a parked call in one step", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+            return await endWaitingPark(of: callSid, at: now)
         }
     }
 

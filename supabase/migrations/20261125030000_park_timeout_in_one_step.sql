@@ -1,26 +1,24 @@
--- The end of a park whose caller left the slot unbridged, in one transaction: end_unbridged_park ends the
--- park and undoes its retrieval together. Before, at the park's timeout the service undid the retrieval
--- (release_stranded_retrieval, 20261125020000) and then ended the park with a table update that skips
--- retrieved parks, and when the caller hung up in the slot it ended the retriever's call and the park
--- side by side: another agent's retrieval landing between the steps left the park retrieved and not
--- ended, so the caller went to voicemail instead of back to its parker, or that agent stayed "on a
--- call" with a caller who had hung up.
+-- A park's timeout in one transaction: time_out_park ends the park and undoes its retrieval together.
+-- Before, the service undid the retrieval (release_stranded_retrieval, 20261125020000) and then ended the
+-- park with a table update that skips retrieved parks: another agent's retrieval landing between the two
+-- left the park retrieved and not ended, so the caller, who had left the slot by <Leave>, went to
+-- voicemail instead of back to its parker, and that agent could stay "on a call" with nobody.
 --
--- Additive: a new function; an instance of an earlier build keeps its steps.
+-- Additive: a new function; an instance of an earlier build keeps its two steps.
 --
--- The caller of parked call p_id (call p_call_sid) left the slot without being bridged (QueueResult
--- leave, hangup, queue-full, error or system-error), so any retrieval is undone: its agent's current call
--- is cleared when it is the call's SID (no wrap-up, no last-call time: it never spoke to the caller),
--- and the park ends at p_at with no retriever. Returns {"outcome": "ended_now", "parked_call": <row as
--- this found it>} (its retriever, if any, is the one undone), or {"outcome": "ended"}, changing nothing,
--- for a park that had ended. An unknown parked call in the tenant, or one of another call, raises PT404.
+-- The caller of parked call p_id (call p_call_sid) left the slot by <Leave>. A caller who leaves that way
+-- was never bridged, so any retrieval is undone: its agent's current call is cleared when it is the
+-- call's SID (no wrap-up, no last-call time: it never spoke to the caller), and the park ends at p_at
+-- with no retriever. Returns {"outcome": "timed_out", "parked_call": <row as the timeout found it>} (its
+-- retriever, if any, is the one undone), or {"outcome": "ended"}, changing nothing, for a park that had
+-- ended. An unknown parked call in the tenant, or one of another call, raises PT404.
 --
 -- Locks: the retriever's row before the park's, as retrieve_parked_call and release_retrieval do. The
 -- retriever is read first without a lock. When another retrieval committed between that read and the
 -- park's lock, the attempt is rolled back to its savepoint (which releases its locks) and made again
 -- with the new retriever: holding the park while waiting for that agent's row could deadlock with a
 -- second retrieval of the same agent, which holds the agent's row and waits for the park.
-create or replace function public.end_unbridged_park(
+create or replace function public.time_out_park(
     p_id uuid, p_tenant_id text, p_call_sid text, p_at timestamptz
 ) returns jsonb
 language plpgsql volatile as $$
@@ -44,7 +42,7 @@ begin
         exception when sqlstate 'SB409' then
             if v_attempts >= 50 then
                 raise exception using errcode = '40001',
-                    message = format('Parked call %s kept changing retriever while it ended', p_id);
+                    message = format('Parked call %s kept changing retriever while it timed out', p_id);
             end if;
         end;
     end loop;
@@ -62,10 +60,10 @@ begin
     update public.parked_calls
     set ended_at = p_at, retrieved_by = null, retrieved_at = null, retriever_arrived_at = null
     where id = p_id;
-    return jsonb_build_object('outcome', 'ended_now', 'parked_call', to_jsonb(v_parked));
+    return jsonb_build_object('outcome', 'timed_out', 'parked_call', to_jsonb(v_parked));
 end;
 $$;
 
 -- Access: the service role only, as for the other desk functions.
-revoke execute on function public.end_unbridged_park(uuid, text, text, timestamptz) from public, anon, authenticated;
-grant execute on function public.end_unbridged_park(uuid, text, text, timestamptz) to service_role;
+revoke execute on function public.time_out_park(uuid, text, text, timestamptz) from public, anon, authenticated;
+grant execute on function public.time_out_park(uuid, text, text, timestamptz) to service_role;
