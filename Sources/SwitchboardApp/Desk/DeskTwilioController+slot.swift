@@ -83,7 +83,7 @@ extension DeskTwilioController {
     /// no wrap-up, since that agent never spoke to the caller (``endUnbridged(_:id:tenant:result:at:)``); any
     /// other agent still on the call is ended after that step, beside what comes next. After the other
     /// results the agent on the call (the caller's SID, set by the retrieval) is ended, with the usual
-    /// wrap-up, beside the slot's own update: after `bridged` the conversation is over;
+    /// wrap-up, after the slot's own update: after `bridged` the conversation is over;
     /// `bridging-in-process` is a final result too (the caller's `<Enqueue>` is done and its TwiML moves
     /// on); after `redirected` the retriever (who may have won the retrieval but not yet dialled the
     /// queue) does not have the caller. Ending a call nobody is on changes nothing. A store failure is
@@ -101,9 +101,11 @@ extension DeskTwilioController {
             answer = await next(result, ended: ended, tenant: tenant)
             await others
         } else {
-            async let retrieval: Void = endRetrieval(of: callSid, at: now)
+            // The park first, then the agent on the call: a retrieval landing before the park's end is
+            // ended with the call, and one landing after it finds the park ended. Side by side, one landing
+            // between the agent's end and the park's would keep a call whose caller is gone.
             answer = await leaveSlot(callSid, tenant: tenant, result: result, at: now)
-            await retrieval
+            await endRetrieval(of: callSid, at: now)
         }
         if let queueSid = ParkRules.emptiedSlot(queueResult: result, queueSid: form["QueueSid"]) {
             services.deleteSlot(queueSid, leftBy: callSid)
