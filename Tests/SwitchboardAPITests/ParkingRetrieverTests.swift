@@ -35,6 +35,17 @@ import Testing
         return unknown
     }
 
+    /// Bob's leg requests `/twilio/retrieve` for parked call `id`: it is put through to the slot, and the
+    /// store records its arrival.
+    static func bobsLegReachesTheSlot(of id: String, store: some DeskStore, client: some TestClientProtocol) async throws {
+        let dial = try await client.twilio(
+            "/twilio/retrieve?tenant=acme&parked=\(id)",
+            ["CallSid": "CAbobleg", "From": "client:\(DeskHarness.bob)"]
+        )
+        #expect(String(buffer: dial.body).contains("<Dial><Queue>"))
+        #expect(try await store.parkedCall(id: id, in: "acme").retrieverArrivedAt != nil)
+    }
+
     /// Bob's agent record.
     static func bob(_ store: some DeskStore) async throws -> Agent {
         try await store.agent(identity: DeskHarness.bob, in: "acme")
@@ -208,12 +219,7 @@ import Testing
             #expect(try await client.api(.post, "/api/parked/\(id)/retrieve", token: DeskHarness.bobToken).status == .ok)
             #expect(try await Self.bob(store).currentCallSid == "CAnoshow")
             if legArrived {
-                let dial = try await client.twilio(
-                    "/twilio/retrieve?tenant=acme&parked=\(id)",
-                    ["CallSid": "CAbobleg", "From": "client:\(DeskHarness.bob)"]
-                )
-                #expect(String(buffer: dial.body).contains("<Dial><Queue>"))
-                #expect(try await store.parkedCall(id: id, in: "acme").retrieverArrivedAt != nil)
+                try await Self.bobsLegReachesTheSlot(of: id, store: store, client: client)
             }
 
             let status = try await client.twilio(
@@ -488,12 +494,7 @@ import Testing
         try await kind.withStore { store in
             try await DeskHarness.app(store: store, redirector: RecordingRedirector()).test(.router) { client in
                 let id = try await Self.retrievedByBob("CAgone", store: store, client: client)
-                let dial = try await client.twilio(
-                    "/twilio/retrieve?tenant=acme&parked=\(id)",
-                    ["CallSid": "CAbobleg", "From": "client:\(DeskHarness.bob)"]
-                )
-                #expect(String(buffer: dial.body).contains("<Dial><Queue>"))
-                #expect(try await store.parkedCall(id: id, in: "acme").retrieverArrivedAt != nil)
+                try await Self.bobsLegReachesTheSlot(of: id, store: store, client: client)
                 let status = try await client.twilio(
                     "/twilio/park-status?tenant=acme&parked=\(id)",
                     ["CallSid": "CAgone", "QueueResult": result, "QueueTime": "40"]

@@ -77,35 +77,40 @@ extension DeskTwilioController {
     /// disconnect when an agent's `<Dial><Queue>` took the caller (`bridged`).
     ///
     /// Whatever the result, the caller is no longer with whoever retrieved the call, and no result can
-    /// leave a retriever busy for good. When the caller left without ever being bridged (it hung up while
-    /// it waited, `<Leave>` at the park's timeout, or the queue failed: ``ParkRules/leftUnbridged(queueResult:)``)
-    /// and the callback names its park, the park ends and its retrieval is undone in one store step, with
-    /// no wrap-up, since that agent never spoke to the caller (``endUnbridged(_:id:tenant:result:at:)``); any
-    /// other agent still on the call is ended after that step, beside what comes next. After the other
-    /// results the agent on the call (the caller's SID, set by the retrieval) is ended, with the usual
-    /// wrap-up, after the slot's own update: after `bridged` the conversation is over;
-    /// `bridging-in-process` is a final result too (the caller's `<Enqueue>` is done and its TwiML moves
-    /// on); after `redirected` the retriever (who may have won the retrieval but not yet dialled the
-    /// queue) does not have the caller. Ending a call nobody is on changes nothing. A store failure is
-    /// logged: Twilio still gets TwiML. Once the caller is out of the slot for good, its Twilio queue is
-    /// deleted in the background (``ParkRules/emptiedSlot(queueResult:queueSid:)``): Twilio keeps every
-    /// queue until it is deleted, and each park makes one.
+    /// leave a retriever busy for good. `bridged`, `bridging-in-process`, `redirected` and
+    /// `redirected-from-bridged` (the caller left with someone, or went where a REST redirect sent it,
+    /// which may be a new park of the same call that must stay): nothing ends but the call of the agent
+    /// on it (the caller's SID, set by the retrieval), with the usual wrap-up, and Twilio is acknowledged.
+    /// After any other result the park ends first: when the caller left without ever being bridged (it
+    /// hung up while it waited, `<Leave>` at the park's timeout, or the queue failed:
+    /// ``ParkRules/leftUnbridged(queueResult:)``) and the callback names its park, the park ends and its
+    /// retrieval is undone in one store step, with no wrap-up, since that agent never spoke to the caller
+    /// (``endUnbridged(_:id:tenant:result:at:)``); otherwise the call's waiting park ends
+    /// (``endWaitingPark(of:at:)``). Then any agent still on the call is ended, with wrap-up, beside what
+    /// the caller does next (``next(_:ended:tenant:)``): a retrieval landing before the park's end is
+    /// ended with the call, and one landing after it finds the park ended. A store failure is logged:
+    /// Twilio still gets TwiML. Once the caller is out of the slot for good, its Twilio queue is deleted
+    /// in the background (``ParkRules/emptiedSlot(queueResult:queueSid:)``): Twilio keeps every queue
+    /// until it is deleted, and each park makes one.
     func parkStatus(form: FormParameters, tenant: TenantID?, parkedID: String?) async -> (VoiceResponse, String) {
         guard let callSid = form["CallSid"], !callSid.isEmpty else { return (responses.voicemail(tenant: tenant), "bad-request") }
         let result = form["QueueResult"] ?? ""
         let now = Date()
         let answer: (VoiceResponse, String)
-        if ParkRules.leftUnbridged(queueResult: result), let tenant, let parkedID {
-            let ended = await endUnbridged(callSid, id: parkedID, tenant: tenant, result: result, at: now)
+        switch result {
+        case "bridged", "bridging-in-process", "redirected", "redirected-from-bridged":
+            await endRetrieval(of: callSid, at: now)
+            answer = (responses.acknowledged(), "park-\(result)")
+        default:
+            let ended: ParkedCall?
+            if ParkRules.leftUnbridged(queueResult: result), let tenant, let parkedID {
+                ended = await endUnbridged(callSid, id: parkedID, tenant: tenant, result: result, at: now)
+            } else {
+                ended = await endWaitingPark(of: callSid, at: now)
+            }
             async let others: Void = endRetrieval(of: callSid, at: now)
             answer = await next(result, ended: ended, tenant: tenant)
             await others
-        } else {
-            // The park first, then the agent on the call: a retrieval landing before the park's end is
-            // ended with the call, and one landing after it finds the park ended. Side by side, one landing
-            // between the agent's end and the park's would keep a call whose caller is gone.
-            answer = await leaveSlot(callSid, tenant: tenant, result: result, at: now)
-            await endRetrieval(of: callSid, at: now)
         }
         if let queueSid = ParkRules.emptiedSlot(queueResult: result, queueSid: form["QueueSid"]) {
             services.deleteSlot(queueSid, leftBy: callSid)
@@ -132,11 +137,12 @@ extension DeskTwilioController {
                 services.logger.warning("the caller left the slot before a retriever's leg was bridged; retrieval undone", metadata: metadata)
             }
             return found
-        } catch let error where error == .notFound {
-            services.logger.warning("a caller left an unknown park", metadata: ["callSid": "\(callSid)", "parked": "\(id)"])
-            return await endWaitingPark(of: callSid, at: now)
         } catch {
-            services.logger.error("could not end a parked call in one step", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+            if error == .notFound {
+                services.logger.warning("a caller left an unknown park", metadata: ["callSid": "\(callSid)", "parked": "\(id)"])
+            } else {
+                services.logger.error("could not end a parked call in one step", metadata: ["callSid": "\(callSid)", "error": "\(error)"])
+            }
             return await endWaitingPark(of: callSid, at: now)
         }
     }
@@ -166,22 +172,7 @@ extension DeskTwilioController {
         }
     }
 
-    /// The slot's end when its callback names no park (a callback URL without one) or a result that is
-    /// not one of ``ParkRules/leftUnbridged(queueResult:)``'s. `bridged`, `bridging-in-process`,
-    /// `redirected` and `redirected-from-bridged` (the caller left with someone, or went where a REST
-    /// redirect sent it, which may be a new park of the same call that must stay): nothing ends, and
-    /// Twilio is acknowledged. Any other result ends the call's waiting park (a retrieved one is left: its
-    /// retriever's call ends beside this, with wrap-up), then goes on as ``next(_:ended:tenant:)`` says.
-    func leaveSlot(_ callSid: String, tenant: TenantID?, result: String, at now: Date) async -> (VoiceResponse, String) {
-        switch result {
-        case "bridged", "bridging-in-process", "redirected", "redirected-from-bridged":
-            return (responses.acknowledged(), "park-\(result)")
-        default:
-            return await next(result, ended: await endWaitingPark(of: callSid, at: now), tenant: tenant)
-        }
-    }
-
-    /// What the caller does once out of the slot unbridged, its park `ended` (nil when none could be).
+    /// What the caller does once out of the slot, its park `ended` (nil when none could be).
     /// `hangup`: nothing, it is gone. `leave` (the park timed out): the parker's client rings again, then
     /// voicemail (``ringBack(_:tenant:)``). A failure of the queue itself (`queue-full`, `error`,
     /// `system-error`, or anything else): voicemail.
