@@ -67,6 +67,19 @@ public struct Agent: Equatable, Sendable, Codable {
         presence == .available && currentCallSid == nil && (wrapUpEndsAt.map { $0 <= now } ?? true)
     }
 
+    /// The agent after a supervisor's release at `now`: on no call and out of wrap-up. An agent who
+    /// was held (on a call, or in wrap-up at `now`) is made available, unless signed off (offline); an
+    /// agent held by nothing keeps the presence they set, so nobody gone is rung because a supervisor
+    /// pressed release. Every store releases by this rule.
+    public func released(at now: Date) -> Agent {
+        var agent = self
+        let wasHeld = currentCallSid != nil || (wrapUpEndsAt.map { $0 > now } ?? false)
+        if wasHeld && presence != .offline { agent.presence = .available }
+        agent.currentCallSid = nil
+        agent.wrapUpEndsAt = nil
+        return agent
+    }
+
     /// Longest idle first: agents who never had a call, then the oldest last call end; ties by identity,
     /// so the order is total and the same in every store.
     public static func longestIdleFirst(_ lhs: Agent, _ rhs: Agent) -> Bool {

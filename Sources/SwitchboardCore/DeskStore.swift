@@ -34,10 +34,23 @@ public protocol DeskStore: CallStore {
     /// enough to tell how many rings in a row it missed.
     func ringOutcomes(of identity: String, in tenant: TenantID, limit: Int) async throws(StoreError) -> [RingEvent]
 
-    /// A supervisor's release of a stuck agent: clears its current call and wrap-up.
+    /// A supervisor's release of an agent held on `callSid` (nil: on no call, held by wrap-up or by
+    /// nothing), in one step with the check that the agent is still on that call: by
+    /// ``Agent/released(at:)``, clears the current call and wrap-up, and makes an agent who was held
+    /// available unless signed off. A release acting on what the supervisor read before the agent's
+    /// latest answer changes nothing.
+    /// - Returns: ``AgentRelease/released(_:)``, or ``AgentRelease/callChanged(_:)`` when the agent's
+    ///   current call is not `callSid`.
+    /// - Throws: ``StoreError/notFound`` when there is no such agent; ``StoreError/agentRetired(_:tenant:)``
+    ///   for a retired one.
+    func releaseAgent(identity: String, in tenant: TenantID, onCall callSid: String?, at now: Date) async throws(StoreError) -> AgentRelease
+
+    /// Sets an agent away if, in the same step, they are available and on no call (the missed-rings rule:
+    /// an answer, or a presence the agent set, landing after the rule read their rings wins).
+    /// - Returns: the agent set away, or nil, changing nothing, when they are not available, are on a
+    ///   call, or are retired.
     /// - Throws: ``StoreError/notFound`` when there is no such agent.
-    @discardableResult
-    func releaseAgent(identity: String, in tenant: TenantID) async throws(StoreError) -> Agent
+    func setAwayIfFree(identity: String, in tenant: TenantID) async throws(StoreError) -> Agent?
 
     /// Parks `callSid` in `slot`, parked by the agent.
     /// - Throws: ``StoreError/conflict`` when the call is already waiting in a slot;

@@ -54,11 +54,19 @@ extension InMemoryCallStore: DeskStore {
         )
     }
 
-    @discardableResult
-    public func releaseAgent(identity: String, in tenant: TenantID) throws(StoreError) -> Agent {
+    public func releaseAgent(identity: String, in tenant: TenantID, onCall callSid: String?, at now: Date) throws(StoreError) -> AgentRelease {
+        let agent = try agent(identity: identity, in: tenant)
+        guard !agent.isRetired else { throw .agentRetired(identity, tenant: tenant) }
+        guard agent.currentCallSid == callSid else { return .callChanged(agent) }
+        let released = agent.released(at: now)
+        agentsByKey[AgentKey(tenant: tenant, identity: identity)] = released
+        return .released(released)
+    }
+
+    public func setAwayIfFree(identity: String, in tenant: TenantID) throws(StoreError) -> Agent? {
         var agent = try agent(identity: identity, in: tenant)
-        agent.currentCallSid = nil
-        agent.wrapUpEndsAt = nil
+        guard !agent.isRetired, agent.presence == .available, agent.currentCallSid == nil else { return nil }
+        agent.presence = .away
         agentsByKey[AgentKey(tenant: tenant, identity: identity)] = agent
         return agent
     }

@@ -88,6 +88,18 @@ extension DeskError {
             details: ["currentCallSid": .string(currentCallSid)]
         )
     }
+    /// A supervisor's release named a call the agent is no longer on (the agent answered or ended a
+    /// call since the supervisor looked): nothing changed. `current` is the call the agent is on now, if any.
+    public static func agentCallChanged(_ identity: String, named: String?, current: String?) -> DeskError {
+        let now = current.map { "on call \($0)" } ?? "on no call"
+        let was = named.map { "on call \($0)" } ?? "on no call"
+        return DeskError(
+            .agentCallChanged,
+            "Agent \(identity) is \(now) now, not \(was): nothing was released.",
+            hint: "Read the agent again (GET /api/agents) and release what you see.",
+            details: current.map { ["currentCallSid": .string($0)] } ?? [:]
+        )
+    }
     /// The call is no longer ringing (answered or finished).
     public static func callNotRinging(_ callSid: String) -> DeskError { DeskError(.callNotRinging, "Call \(callSid) is no longer ringing.") }
     /// The agent is not on the call it tried to act on.

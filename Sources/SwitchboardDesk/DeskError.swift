@@ -23,6 +23,7 @@ public struct DeskError: Error, Equatable, Sendable, CustomStringConvertible {
         case invalidRequest = "invalid_request"
         case alreadyAnswered = "already_answered"
         case agentBusy = "agent_busy"
+        case agentCallChanged = "agent_call_changed"
         case callNotRinging = "call_not_ringing"
         case notOnCall = "not_on_call"
         case notRung = "not_rung"

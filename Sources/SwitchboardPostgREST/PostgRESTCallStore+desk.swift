@@ -91,20 +91,46 @@ extension PostgRESTCallStore: DeskStore {
             .map { (row) throws(StoreError) in try row.ringEvent() }
     }
 
-    /// One update that sets the current call and wrap-up to null.
-    @discardableResult
-    public func releaseAgent(identity: String, in tenant: TenantID) async throws(StoreError) -> Agent {
+    /// The `release_agent` SQL function, which locks the agent's row
+    /// (`supabase/migrations/20261125060000_supervisor_release_in_one_step.sql`). Not retried on an
+    /// unknown outcome: a release that landed would find no call on a retry and answer that it changed.
+    public func releaseAgent(identity: String, in tenant: TenantID, onCall callSid: String?, at now: Date) async throws(StoreError) -> AgentRelease {
         let operation = "releasing agent \(identity)"
+        let result = try await client.rpc(
+            "release_agent",
+            ReleaseAgentArguments(p_tenant_id: tenant.rawValue, p_identity: identity, p_call_sid: callSid, p_now: now),
+            as: ReleaseAgentResult.self,
+            idempotent: false,
+            operation: operation
+        )
+        let agent = try result.agent.agent()
+        switch result.outcome {
+        case "released": return .released(agent)
+        case "call_changed": return .callChanged(agent)
+        default: throw .corrupt("release_agent answered an unknown outcome \(result.outcome) \(operation)")
+        }
+    }
+
+    /// One update whose filters are the condition, so atomic; a second read tells a missing agent.
+    public func setAwayIfFree(identity: String, in tenant: TenantID) async throws(StoreError) -> Agent? {
+        let operation = "setting agent \(identity) away"
         let response = try await client.update(
-            PostgRESTQuery("agents", select: AgentRow.columns, filters: [.eq("tenant_id", tenant.rawValue), .eq("identity", identity)]),
-            ReleaseAgentChanges(),
+            PostgRESTQuery(
+                "agents",
+                select: AgentRow.columns,
+                filters: [
+                    .eq("tenant_id", tenant.rawValue), .eq("identity", identity), .is("retired_at", .null),
+                    .eq("presence", Presence.available.rawValue),
+                    .is("current_call_sid", .null),
+                ]
+            ),
+            ["presence": Presence.away.rawValue],
             preferences: PostgRESTPreferences(returning: .representation),
             operation: operation
         )
-        guard let row = try client.decode([AgentRow].self, from: response, operation: operation).first else {
-            throw .notFound("No agent \(identity) in tenant \(tenant)")
-        }
-        return try row.agent()
+        if let row = try client.decode([AgentRow].self, from: response, operation: operation).first { return try row.agent() }
+        _ = try await agent(identity: identity, in: tenant)
+        return nil
     }
 
     /// `true` when `id` can name a row of a table keyed by UUID; anything else names none, and the
@@ -118,15 +144,29 @@ private struct CallTenantRow: Decodable {
     var tenant_id: String
 }
 
-/// Explicit nulls for the current call and wrap-up.
-private struct ReleaseAgentChanges: Encodable {
-    enum CodingKeys: String, CodingKey { case current_call_sid, wrap_up_ends_at }
+/// `release_agent`'s arguments; every key is sent, a null call included, because PostgREST picks a
+/// function by its full set of argument names.
+private struct ReleaseAgentArguments: Encodable {
+    var p_tenant_id: String
+    var p_identity: String
+    var p_call_sid: String?
+    var p_now: Date
+
+    enum CodingKeys: String, CodingKey { case p_tenant_id, p_identity, p_call_sid, p_now }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeNil(forKey: .current_call_sid)
-        try container.encodeNil(forKey: .wrap_up_ends_at)
+        try container.encode(p_tenant_id, forKey: .p_tenant_id)
+        try container.encode(p_identity, forKey: .p_identity)
+        try container.encode(p_call_sid, forKey: .p_call_sid)
+        try container.encode(p_now, forKey: .p_now)
     }
+}
+
+/// `release_agent`'s answer: `released` or `call_changed`, and the agent as stored after it.
+private struct ReleaseAgentResult: Decodable {
+    var outcome: String
+    var agent: AgentRow
 }
 
 /// Whether a call was answered or finished.

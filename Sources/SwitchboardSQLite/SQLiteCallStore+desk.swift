@@ -74,17 +74,45 @@ extension SQLiteCallStore: DeskStore {
         return try rows.records(from: "ring_events") { (row) throws(StoreError) in try row.ringEvent() }
     }
 
-    @discardableResult
-    public func releaseAgent(identity: String, in tenant: TenantID) async throws(StoreError) -> Agent {
-        let updated = try await agents(
-            """
-            UPDATE agents SET current_call_sid = NULL, wrap_up_ends_at = NULL WHERE tenant = ?1 AND identity = ?2
-            RETURNING \(SQLiteRowReader.agentColumns)
-            """,
-            [.text(tenant.rawValue), .text(identity)],
-            writes: true
-        )
-        guard let agent = updated.first else { throw .notFound("No agent \(identity) in tenant \(tenant)") }
-        return agent
+    /// One transaction: reads the agent, checks its call, and writes what ``Agent/released(at:)`` says.
+    public func releaseAgent(identity: String, in tenant: TenantID, onCall callSid: String?, at now: Date) async throws(StoreError) -> AgentRelease {
+        try await session.transaction { (runner) throws(StoreError) in
+            let key: [SQLiteData] = [.text(tenant.rawValue), .text(identity)]
+            let rows = try runner.rows("SELECT \(SQLiteRowReader.agentColumns) FROM agents WHERE tenant = ?1 AND identity = ?2", key)
+            guard let row = rows.first else { throw .notFound("No agent \(identity) in tenant \(tenant)") }
+            let agent = try SQLiteRowReader(table: "agents", row: row).agent()
+            guard !agent.isRetired else { throw .agentRetired(identity, tenant: tenant) }
+            guard agent.currentCallSid == callSid else { return .callChanged(agent) }
+            let updated = try runner.rows(
+                """
+                UPDATE agents SET presence = ?3, current_call_sid = NULL, wrap_up_ends_at = NULL WHERE tenant = ?1 AND identity = ?2
+                RETURNING \(SQLiteRowReader.agentColumns)
+                """,
+                key + [.text(agent.released(at: now).presence.rawValue)]
+            )
+            guard let stored = updated.first else {
+                throw .corrupt("SQLite released agent \(identity) in tenant \(tenant) but returned no row")
+            }
+            return .released(try SQLiteRowReader(table: "agents", row: stored).agent())
+        }
+    }
+
+    public func setAwayIfFree(identity: String, in tenant: TenantID) async throws(StoreError) -> Agent? {
+        try await session.transaction { (runner) throws(StoreError) in
+            let key: [SQLiteData] = [.text(tenant.rawValue), .text(identity)]
+            let rows = try runner.rows(
+                """
+                UPDATE agents SET presence = 'away'
+                WHERE tenant = ?1 AND identity = ?2 AND retired_at IS NULL AND presence = 'available' AND current_call_sid IS NULL
+                RETURNING \(SQLiteRowReader.agentColumns)
+                """,
+                key
+            )
+            if let row = rows.first { return try SQLiteRowReader(table: "agents", row: row).agent() }
+            guard try !runner.rows("SELECT 1 FROM agents WHERE tenant = ?1 AND identity = ?2", key).isEmpty else {
+                throw .notFound("No agent \(identity) in tenant \(tenant)")
+            }
+            return nil
+        }
     }
 }

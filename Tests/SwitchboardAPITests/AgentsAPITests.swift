@@ -155,6 +155,50 @@ import Testing
         }
     }
 
+    /// A release names the call the supervisor saw; the store checks it in the release's own step, so
+    /// an agent who answered another call since is not freed from it.
+    @Test(arguments: StoreUnderTest.all)
+    func aReleaseNamingACallTheAgentLeftIsRefusedAndChangesNothing(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            try await store.recordRinging(DeskHarness.ringing("CAold", agents: [DeskHarness.ann]))
+            try await store.recordRinging(DeskHarness.ringing("CAnew", agents: [DeskHarness.ann]))
+            try await DeskHarness.app(store: store).test(.router) { client in
+                let release = "/api/agents/\(DeskHarness.ann)/release"
+                #expect(try await client.api(.post, "/api/calls/CAold/claim", token: DeskHarness.annToken).status == .ok)
+                // The supervisor's list shows Ann stuck on CAold; she ends it and answers CAnew meanwhile.
+                try await store.endCall("CAold", at: Date(), wrapUpSeconds: 0)
+                #expect(try await client.api(.post, "/api/calls/CAnew/claim", token: DeskHarness.annToken).status == .ok)
+                for body in [#"{"callSid":"CAold"}"#, #"{"callSid":null}"#] {
+                    let refused = try await client.api(.post, release, token: DeskHarness.supToken, json: body)
+                    #expect(refused.status == .conflict, "\(body)")
+                    let error = try DeskHarness.object(refused)
+                    #expect(error["error"] as? String == "agent_call_changed", "\(body)")
+                    #expect(error["currentCallSid"] as? String == "CAnew", "\(body)")
+                    #expect((error["message"] as? String)?.contains("on call CAnew now") == true, "\(body)")
+                }
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAnew")
+                // Malformed bodies are the client's mistake.
+                for body in [#"{"callSid":""}"#, #"{"callSid":5}"#, "[", #"{"callSid":["CAnew"]}"#] {
+                    let malformed = try await client.api(.post, release, token: DeskHarness.supToken, json: body)
+                    #expect(malformed.status == .badRequest, "\(body)")
+                    #expect(try DeskHarness.errorCode(malformed) == "invalid_request", "\(body)")
+                }
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAnew")
+                // Naming the call she is on releases her.
+                let released = try await client.api(.post, release, token: DeskHarness.supToken, json: #"{"callSid":"CAnew"}"#)
+                #expect(released.status == .ok)
+                #expect(try DeskHarness.object(released)["presence"] as? String == "available")
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == nil)
+                // Now on no call: a release that saw her on CAnew is told so, with no currentCallSid.
+                let stale = try await client.api(.post, release, token: DeskHarness.supToken, json: #"{"callSid":"CAnew"}"#)
+                #expect(stale.status == .conflict)
+                let error = try DeskHarness.object(stale)
+                #expect(error["currentCallSid"] == nil)
+                #expect((error["message"] as? String)?.contains("on no call now") == true)
+            }
+        }
+    }
+
     @Test func pathParametersArePercentDecoded() async throws {
         try await DeskHarness.app(store: InMemoryCallStore()).test(.live) { client in
             _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.annToken)

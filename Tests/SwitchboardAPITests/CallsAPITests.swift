@@ -154,7 +154,7 @@ import Testing
                     #expect(losers.allSatisfy { $0.status == 409 && $0.answeredBy == winners.first }, "round \(round): \(results)")
                     // The winner is on the call now; release it for the next round.
                     if let winner = winners.first {
-                        try await store.releaseAgent(identity: winner, in: "acme")
+                        #expect(try await store.releaseAgent(identity: winner, in: "acme", onCall: callSid, at: Date()).isReleased)
                     }
                 }
             }

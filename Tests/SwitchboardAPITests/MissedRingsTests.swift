@@ -77,4 +77,26 @@ import Testing
             }
         }
     }
+
+    /// Rung for two calls at once, Ann answers one and lets the other ring out. Her answer is in the
+    /// store (her claim) before its ring event is recorded, so her last rings still read as missed: the
+    /// rule must not set away an agent who is on a call.
+    @Test(arguments: StoreUnderTest.all)
+    func anAgentOnACallIsNotSetAwayByMissedRings(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            try await DeskHarness.app(store: store, desk: DeskHarness.desk(missedRingsBeforeAway: 3)).test(.router) { client in
+                _ = try await client.api(.post, "/api/agents/sync", token: DeskHarness.annToken)
+                for callSid in ["CAm1", "CAm2", "CAm3"] {
+                    try await store.recordRinging(DeskHarness.ringing(callSid, agents: [DeskHarness.ann]))
+                }
+                _ = try await client.twilio("/twilio/client-status", Self.missed("CAm1", DeskHarness.ann))
+                _ = try await client.twilio("/twilio/client-status", Self.missed("CAm2", DeskHarness.ann))
+                #expect(try await store.claimCall("CAanswered", tenant: "acme", agentIdentity: DeskHarness.ann, at: Date()) == .won)
+                #expect(try await client.twilio("/twilio/client-status", Self.missed("CAm3", DeskHarness.ann)).status == .ok)
+                let ann = try await store.agent(identity: DeskHarness.ann, in: "acme")
+                #expect(ann.presence == .available && ann.currentCallSid == "CAanswered")
+                #expect(try await store.ringEvents(in: "acme", after: 0, limit: 100).filter { $0.kind == .away }.isEmpty)
+            }
+        }
+    }
 }

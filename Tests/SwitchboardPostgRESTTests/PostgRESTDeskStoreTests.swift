@@ -89,16 +89,14 @@ import Testing
             .success(HTTPResponse(status: 200, body: Array("[]".utf8))),
             .success(HTTPResponse(status: 200, body: Array(#"[{"answered_by":null,"finished_at":"1970-01-01T00:00:05+00:00"}]"#.utf8))),
             .success(HTTPResponse(status: 200, body: Array("[]".utf8))),
-            .success(HTTPResponse(status: 200, body: Array("[]".utf8))),
         ])
         let store = store(transport)
         // The update changed no row, and the read finds the call finished: another request finished it.
         #expect(try await store.finishCall("CA1", at: Date(timeIntervalSince1970: 5)) == .finishedBefore)
         #expect(try await store.endParkedCall("CA1", at: Date(timeIntervalSince1970: 6)) == nil)
-        await #expect(throws: StoreError.notFound) { try await store.releaseAgent(identity: "amy", in: "acme") }
 
         let requests = transport.requests
-        #expect(requests.map(\.method) == [.patch, .get, .patch, .patch])
+        #expect(requests.map(\.method) == [.patch, .get, .patch])
         #expect(requests[0].url == "\(Self.base)/calls?select=call_sid&call_sid=eq.CA1&finished_at=is.null&answered_by=is.null")
         #expect(requests[0].header("Prefer") == "return=representation")
         #expect(try Self.object(requests[0].body) as? [String: String] == ["finished_at": "1970-01-01T00:00:05.000000Z"])
@@ -110,10 +108,46 @@ import Testing
         )
         #expect(requests[2].header("Prefer") == "return=representation")
         #expect(try Self.object(requests[2].body) as? [String: String] == ["ended_at": "1970-01-01T00:00:06.000000Z"])
-        let release = try Self.object(requests[3].body) as? [String: Any]
-        #expect(release?.count == 2)
-        #expect(release?["current_call_sid"] is NSNull)
-        #expect(release?["wrap_up_ends_at"] is NSNull)
+    }
+
+    /// A release names the call as seen, a null included (PostgREST picks a function by its argument
+    /// names); setting away is one update whose filters are the condition, and a second read tells a
+    /// missing agent from one that is not free.
+    @Test func aReleaseSendsItsCallAndSettingAwayIsAConditionalUpdate() async throws {
+        let agent =
+            #"{"id":"u1","tenant_id":"acme","identity":"amy","name":"Amy","email":"a@x","presence":"away","current_call_sid":null,"#
+            + #""wrap_up_ends_at":null,"last_call_ended_at":null,"chat_capacity":5,"retired_at":null}"#
+        let transport = ScriptedTransport([
+            .success(HTTPResponse(status: 200, body: Array(#"{"outcome":"call_changed","agent":\#(agent)}"#.utf8))),
+            .success(HTTPResponse(status: 200, body: Array(#"{"outcome":"sideways","agent":\#(agent)}"#.utf8))),
+            .success(HTTPResponse(status: 200, body: Array("[]".utf8))),
+            .success(HTTPResponse(status: 200, body: Array("[\(agent)]".utf8))),
+            .success(HTTPResponse(status: 200, body: Array("[]".utf8))),
+            .success(HTTPResponse(status: 200, body: Array("[]".utf8))),
+        ])
+        let store = store(transport)
+        guard case .callChanged(let seen) = try await store.releaseAgent(identity: "amy", in: "acme", onCall: nil, at: Date(timeIntervalSince1970: 5))
+        else {
+            Issue.record("expected call_changed")
+            return
+        }
+        #expect(seen.identity == "amy" && seen.presence == .away)
+        await #expect(throws: StoreError.corrupt) {
+            try await store.releaseAgent(identity: "amy", in: "acme", onCall: "CA1", at: Date(timeIntervalSince1970: 5))
+        }
+        #expect(try await store.setAwayIfFree(identity: "amy", in: "acme") == nil)
+        await #expect(throws: StoreError.notFound) { try await store.setAwayIfFree(identity: "amy", in: "acme") }
+
+        let requests = transport.requests
+        #expect(requests.map(\.method) == [.post, .post, .patch, .get, .patch, .get])
+        #expect(requests[0].url == "\(Self.base)/rpc/release_agent")
+        let released = try Self.object(requests[0].body) as? [String: Any]
+        #expect(released?.count == 4)
+        #expect(released?["p_call_sid"] is NSNull)
+        #expect(released?["p_now"] as? String == "1970-01-01T00:00:05.000000Z")
+        #expect((try Self.object(requests[1].body) as? [String: Any])?["p_call_sid"] as? String == "CA1")
+        #expect(requests[2].url.hasSuffix("&tenant_id=eq.acme&identity=eq.amy&retired_at=is.null&presence=eq.available&current_call_sid=is.null"))
+        #expect(try Self.object(requests[2].body) as? [String: String] == ["presence": "away"])
     }
 
     /// The update's returned row says this request finished the call: no read follows.

@@ -142,7 +142,7 @@ extension DeskStoreContractTests {
     func aRetrievalByAnAgentRetiredSinceIsStillReleased(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
             let parked = try await store.parkedByAmyRetrievedByBob("CA-1", at: Clock.at(20))
-            try await store.releaseAgent(identity: "bob", in: "acme")
+            #expect(try await store.releaseAgent(identity: "bob", in: "acme", onCall: "CA-1", at: Clock.at(22)).isReleased)
             try await store.moveAgent(.new("bob", tenant: "globex"), at: Clock.at(25))
             #expect(try await store.agent(identity: "bob", in: "acme").isRetired)
             #expect(try await store.releaseRetrieval(id: parked.id, tenant: "acme", agentIdentity: "bob", retrievedAt: Clock.at(20)))

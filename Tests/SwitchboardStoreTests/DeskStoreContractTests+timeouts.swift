@@ -71,7 +71,7 @@ extension DeskStoreContractTests {
             try await store.upsertAgent(.new("cat", tenant: "acme"))
             let second = try await store.parkedByAmy("CA-3", in: "acme", at: Clock.at(200))
             #expect(try await store.retrieveParkedCall(id: second.id, tenant: "acme", agentIdentity: "cat", at: Clock.at(220)).isRetrieved)
-            try await store.releaseAgent(identity: "cat", in: "acme")
+            #expect(try await store.releaseAgent(identity: "cat", in: "acme", onCall: "CA-3", at: Clock.at(222)).isReleased)
             try await store.moveAgent(.new("cat", tenant: "globex"), at: Clock.at(225))
             #expect(try await store.agent(identity: "cat", in: "acme").isRetired)
             #expect(try await store.endUnbridgedPark(id: second.id, tenant: "acme", callSid: "CA-3", at: Clock.at(300))?.retrievedBy == "cat")

@@ -121,55 +121,6 @@ struct DeskStoreContractTests {
             #expect(try await store.ringOutcomes(of: "amy", in: "acme", limit: -1) == [])
         }
     }
-
-    // MARK: Releasing agents
-
-    @Test(arguments: StoreKind.allCases)
-    func releasingAnAgentClearsItsCurrentCallAndWrapUpAndKeepsTheRest(kind: StoreKind) async throws {
-        try await kind.withStore { store async throws in
-            let created = try await store.upsertAgent(.new("amy"))
-            #expect(try await store.claimCall("CA-1", tenant: .default, agentIdentity: "amy", at: Clock.at(0)) == .won)
-            try await store.endCall("CA-1", at: Clock.at(60), wrapUpSeconds: 600)
-            #expect(try await store.claimCall("CA-2", tenant: .default, agentIdentity: "amy", at: Clock.at(100)) == .won)
-            try await store.setPresence(.away, identity: "amy", in: .default)
-
-            let released = try await store.releaseAgent(identity: "amy", in: .default)
-            let expected = Agent(
-                id: created.id,
-                identity: "amy",
-                name: "Agent amy",
-                email: "amy@example.com",
-                presence: .away,
-                currentCallSid: nil,
-                wrapUpEndsAt: nil,
-                lastCallEndedAt: Clock.at(60),
-                chatCapacity: 5
-            )
-            #expect(released == expected)
-            #expect(try await store.agent(identity: "amy", in: .default) == expected)
-
-            // Released from wrap-up alone, an available agent rings at once.
-            try await store.setPresence(.available, identity: "amy", in: .default)
-            #expect(try await store.claimCall("CA-3", tenant: .default, agentIdentity: "amy", at: Clock.at(200)) == .won)
-            try await store.endCall("CA-3", at: Clock.at(210), wrapUpSeconds: 600)
-            #expect(try await store.availableIdentities(at: Clock.at(220)) == [])
-            try await store.releaseAgent(identity: "amy", in: .default)
-            #expect(try await store.availableIdentities(at: Clock.at(220)) == ["amy"])
-            // The call the agent was released from keeps its winner.
-            #expect(try await store.callWinner("CA-2") == "amy")
-        }
-    }
-
-    @Test(arguments: StoreKind.allCases)
-    func releasingAnUnknownAgentOrAnotherTenantsIsNotFound(kind: StoreKind) async throws {
-        try await kind.withStore { store async throws in
-            try await store.upsertAgent(.new("amy", tenant: "acme"))
-            #expect(try await store.claimCall("CA-1", tenant: "acme", agentIdentity: "amy", at: Clock.at(0)) == .won)
-            await #expect(throws: StoreError.notFound) { try await store.releaseAgent(identity: "ghost", in: "acme") }
-            await #expect(throws: StoreError.notFound) { try await store.releaseAgent(identity: "amy", in: "globex") }
-            #expect(try await store.agent(identity: "amy", in: "acme").currentCallSid == "CA-1")
-        }
-    }
 }
 
 extension RingingCall {

@@ -14,6 +14,32 @@ struct AgentsAPIController<Store: DeskStore>: Sendable {
         var presence: Presence
     }
 
+    /// The body of `POST /api/agents/{identity}/release`, which may be empty.
+    struct ReleaseRequest: Decodable {
+        /// The call the supervisor saw the agent held on: `.some(nil)` for an explicit null (seen on no
+        /// call), nil when the body leaves it out (the route reads the agent's call itself).
+        var callSid: String??
+
+        enum CodingKeys: String, CodingKey { case callSid }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            guard container.contains(.callSid) else {
+                callSid = nil
+                return
+            }
+            if try container.decodeNil(forKey: .callSid) {
+                callSid = .some(nil)
+                return
+            }
+            let named = try container.decode(String.self, forKey: .callSid)
+            guard !named.isEmpty else {
+                throw DecodingError.dataCorruptedError(forKey: .callSid, in: container, debugDescription: "empty call SID")
+            }
+            callSid = .some(named)
+        }
+    }
+
     /// The tenant's agents.
     struct Agents: Encodable {
         var agents: [Agent]
@@ -51,22 +77,31 @@ struct AgentsAPIController<Store: DeskStore>: Sendable {
             let user = try await services.user(request)
             let identity = try DeskJSON.parameter("identity", of: context)
             guard user.isSupervisor else { throw DeskError.supervisorOnly }
-            let agent = try await services.run(notFound: .agentNotFound(identity)) { () async throws(StoreError) in
-                try await services.store.agent(identity: identity, in: user.tenant)
+            let body = try await DeskJSON.decode(ReleaseRequest.self, from: request)
+            let callSid: String?
+            if let named = body.callSid {
+                callSid = named
+            } else {
+                callSid = try await services.run(notFound: .agentNotFound(identity)) { () async throws(StoreError) in
+                    try await services.store.agent(identity: identity, in: user.tenant)
+                }.currentCallSid
             }
-            guard !agent.isRetired else { throw DeskError.agentRetired(identity) }
-            let released = try await services.run(notFound: .agentNotFound(identity), conflict: .agentRetired(identity)) {
+            // The store checks the call again in the release's own step: an answer landing after the
+            // supervisor's (or this route's) read is not cleared, and a presence set since is kept.
+            let release = try await services.run(notFound: .agentNotFound(identity), conflict: .agentRetired(identity)) {
                 () async throws(StoreError) in
-                let released = try await services.store.releaseAgent(identity: identity, in: user.tenant)
-                // An agent held on a call (or in wrap-up) goes back to work; one signed off (offline), or
-                // one who was not held at all, keeps the presence they set, and is not rung because a
-                // supervisor pressed release.
-                let wasHeld = agent.currentCallSid != nil || agent.wrapUpEndsAt.map { $0 > Date() } == true
-                guard wasHeld, released.presence != .offline else { return released }
-                return try await services.store.setPresence(.available, identity: identity, in: user.tenant)
+                try await services.store.releaseAgent(identity: identity, in: user.tenant, onCall: callSid, at: Date())
             }
-            services.logger.info("agent released", metadata: ["agent": "\(identity)", "by": "\(user.identity)"])
-            return DeskJSON.response(released)
+            switch release {
+            case .released(let released):
+                services.logger.info(
+                    "agent released",
+                    metadata: ["agent": "\(identity)", "by": "\(user.identity)", "callSid": "\(callSid ?? "none")"]
+                )
+                return DeskJSON.response(released)
+            case .callChanged(let agent):
+                throw DeskError.agentCallChanged(identity, named: callSid, current: agent.currentCallSid)
+            }
         }
     }
 }

@@ -12,7 +12,8 @@ extension DeskError {
         case .agentRecordMissing, .callNotFound, .agentNotFound, .parkedCallNotFound, .handoffNotFound, .routeNotFound: .notFound
         case .methodNotAllowed: .methodNotAllowed
         case .invalidRequest: .badRequest
-        case .agentRetired, .alreadyAnswered, .agentBusy, .callNotRinging, .notOnCall, .notRung, .alreadyParked, .alreadyRetrieved, .parkEnded,
+        case .agentRetired, .alreadyAnswered, .agentBusy, .agentCallChanged, .callNotRinging, .notOnCall, .notRung, .alreadyParked, .alreadyRetrieved,
+            .parkEnded,
             .parkInProgress,
             .atCapacity,
             .alreadyPickedUp, .handoffNotActive, .handoffReleased:

@@ -6,7 +6,8 @@ import SwitchboardVoice
 import SwitchboardWebhooks
 
 /// Sets away an agent who missed too many rings in a row (``RingRules/missedInARow(_:threshold:)``),
-/// after each missed ring Twilio reports on the client-status route.
+/// after each missed ring Twilio reports on the client-status route; never an agent on a call or one
+/// who set another presence (``DeskStore/setAwayIfFree(identity:in:)``).
 struct MissedRingsPolicy<Store: DeskStore>: Sendable {
     let store: Store
     let threshold: Int
@@ -35,9 +36,9 @@ struct MissedRingsPolicy<Store: DeskStore>: Sendable {
                 }
                 let outcomes = try await store.ringOutcomes(of: identity, in: tenant, limit: threshold)
                 guard RingRules.missedInARow(outcomes, threshold: threshold) else { return false }
-                let agent = try await store.agent(identity: identity, in: tenant)
-                guard agent.presence == .available else { return false }
-                try await store.setPresence(.away, identity: identity, in: tenant)
+                // Away only if still available and on no call in the same step: an answer (or a presence
+                // the agent set) landing after the read above wins.
+                guard try await store.setAwayIfFree(identity: identity, in: tenant) != nil else { return false }
                 // The event every dashboard sees, saying why; one per missed ring (leg) that set the agent away.
                 try await store.recordRingEvent(
                     RingEvent(
