@@ -92,10 +92,10 @@ extension DeskError {
     /// call since the supervisor looked): nothing changed. `current` is the call the agent is on now, if any.
     public static func agentCallChanged(_ identity: String, named: String?, current: String?) -> DeskError {
         let now = current.map { "on call \($0)" } ?? "on no call"
-        let was = named.map { "on call \($0)" } ?? "on no call"
+        let was = named.map { "on call \($0)" } ?? "seen on no call"
         return DeskError(
             .agentCallChanged,
-            "Agent \(identity) is \(now) now, not \(was): nothing was released.",
+            "Agent \(identity) is \(now) now, but was \(was): nothing was released.",
             hint: "Read the agent again (GET /api/agents) and release what you see.",
             details: current.map { ["currentCallSid": .string($0)] } ?? [:]
         )

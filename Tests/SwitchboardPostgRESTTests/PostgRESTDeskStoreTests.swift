@@ -117,9 +117,13 @@ import Testing
         let agent =
             #"{"id":"u1","tenant_id":"acme","identity":"amy","name":"Amy","email":"a@x","presence":"away","current_call_sid":null,"#
             + #""wrap_up_ends_at":null,"last_call_ended_at":null,"chat_capacity":5,"retired_at":null}"#
+        // As `to_jsonb` writes a row: timestamps with an offset, and columns the service does not read.
+        let ended = agent.replacingOccurrences(of: #""last_call_ended_at":null"#, with: #""last_call_ended_at":"2026-11-23T10:00:05.25+00:00""#)
+            .replacingOccurrences(of: #""retired_at":null"#, with: #""retired_at":null,"created_at":"2026-11-01T00:00:00+00:00""#)
         let transport = ScriptedTransport([
             .success(HTTPResponse(status: 200, body: Array(#"{"outcome":"call_changed","agent":\#(agent)}"#.utf8))),
             .success(HTTPResponse(status: 200, body: Array(#"{"outcome":"sideways","agent":\#(agent)}"#.utf8))),
+            .success(HTTPResponse(status: 200, body: Array(#"{"outcome":"released","agent":\#(ended)}"#.utf8))),
             .success(HTTPResponse(status: 200, body: Array("[]".utf8))),
             .success(HTTPResponse(status: 200, body: Array("[\(agent)]".utf8))),
             .success(HTTPResponse(status: 200, body: Array("[]".utf8))),
@@ -135,19 +139,24 @@ import Testing
         await #expect(throws: StoreError.corrupt) {
             try await store.releaseAgent(identity: "amy", in: "acme", onCall: "CA1", at: Date(timeIntervalSince1970: 5))
         }
+        let release = try await store.releaseAgent(identity: "amy", in: "acme", onCall: "CA1", at: Date(timeIntervalSince1970: 5))
+        #expect(release.isReleased)
+        #expect(release.agent.lastCallEndedAt == Date(timeIntervalSince1970: 1_795_428_005.25))
         #expect(try await store.setAwayIfFree(identity: "amy", in: "acme") == nil)
         await #expect(throws: StoreError.notFound) { try await store.setAwayIfFree(identity: "amy", in: "acme") }
 
         let requests = transport.requests
-        #expect(requests.map(\.method) == [.post, .post, .patch, .get, .patch, .get])
+        #expect(requests.map(\.method) == [.post, .post, .post, .patch, .get, .patch, .get])
         #expect(requests[0].url == "\(Self.base)/rpc/release_agent")
         let released = try Self.object(requests[0].body) as? [String: Any]
         #expect(released?.count == 4)
         #expect(released?["p_call_sid"] is NSNull)
         #expect(released?["p_now"] as? String == "1970-01-01T00:00:05.000000Z")
         #expect((try Self.object(requests[1].body) as? [String: Any])?["p_call_sid"] as? String == "CA1")
-        #expect(requests[2].url.hasSuffix("&tenant_id=eq.acme&identity=eq.amy&retired_at=is.null&presence=eq.available&current_call_sid=is.null"))
-        #expect(try Self.object(requests[2].body) as? [String: String] == ["presence": "away"])
+        #expect(requests[3].url.hasSuffix("&tenant_id=eq.acme&identity=eq.amy&retired_at=is.null&presence=eq.available&current_call_sid=is.null"))
+        #expect(try Self.object(requests[3].body) as? [String: String] == ["presence": "away"])
+        #expect(requests[4].url.hasPrefix("\(Self.base)/agents?select="))
+        #expect(requests[4].url.hasSuffix("&tenant_id=eq.acme&identity=eq.amy"))
     }
 
     /// The update's returned row says this request finished the call: no read follows.

@@ -125,6 +125,8 @@ import Testing
             let handoff = try await store.createHandoff(tenant: .default, conversationID: "conv-1", customerName: nil, summary: nil, at: Date())
                 .handoff
             let parked = try await store.parkCall("CA-1", tenant: .default, slot: "park", parkedBy: "amy", at: Date())
+            #expect(try await store.claimCall("CA-9", tenant: .default, agentIdentity: "amy", at: Date()) == .won)
+            let amy = try await store.agent(identity: "amy", in: .default)
 
             for table in ["parked_calls", "chat_handoffs", "calls"] {
                 let response = try await read(table, url: url, key: anonKey)
@@ -136,6 +138,18 @@ import Testing
                 ("retrieve_parked_call", ["p_id": parked.id, "p_tenant_id": "default", "p_agent_identity": "amy", "p_at": "2026-11-23T00:00:00Z"]),
                 ("end_unbridged_park", ["p_id": parked.id, "p_tenant_id": "default", "p_call_sid": "CA-1", "p_at": "2026-11-23T00:00:00Z"]),
                 (
+                    "end_parkers_part",
+                    ["p_id": parked.id, "p_tenant_id": "default", "p_at": "2026-11-23T00:00:00Z", "p_wrap_up_ends_at": "2026-11-23T00:00:00Z"]
+                ),
+                (
+                    "release_stranded_retrieval",
+                    [
+                        "p_id": parked.id, "p_tenant_id": "default", "p_agent_identity": "amy", "p_retrieved_at": "2026-11-23T00:00:00Z",
+                        "p_arrived_before": "2026-11-23T00:00:00Z",
+                    ]
+                ),
+                ("release_agent", ["p_tenant_id": "default", "p_identity": "amy", "p_call_sid": "CA-9", "p_now": "2026-11-23T00:00:00Z"]),
+                (
                     "park_call",
                     ["p_call_sid": "CA-2", "p_tenant_id": "default", "p_slot": "park", "p_parked_by": "amy", "p_parked_at": "2026-11-23T00:00:00Z"]
                 ),
@@ -146,6 +160,7 @@ import Testing
             }
             #expect(try await store.handoffs(in: .default, status: nil) == [handoff])
             #expect(try await store.parkedCalls(in: .default) == [parked])
+            #expect(try await store.agent(identity: "amy", in: .default) == amy)
         }
     }
 }

@@ -13,6 +13,8 @@
 -- {"outcome": "released", "agent": <the row after>}, or {"outcome": "call_changed", "agent": <the row>},
 -- changing nothing, when the agent's current call is another. An unknown agent raises PT404, a retired
 -- one PT409.
+--
+-- Locks: the agent's row only.
 create or replace function public.release_agent(
     p_tenant_id text, p_identity text, p_call_sid text, p_now timestamptz
 ) returns jsonb

@@ -100,6 +100,12 @@ struct AgentsAPIController<Store: DeskStore>: Sendable {
                 )
                 return DeskJSON.response(released)
             case .callChanged(let agent):
+                services.logger.info(
+                    "agent not released: the call changed",
+                    metadata: [
+                        "agent": "\(identity)", "by": "\(user.identity)", "seen": "\(callSid ?? "none")", "now": "\(agent.currentCallSid ?? "none")",
+                    ]
+                )
                 throw DeskError.agentCallChanged(identity, named: callSid, current: agent.currentCallSid)
             }
         }
