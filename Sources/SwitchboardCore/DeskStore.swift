@@ -53,8 +53,10 @@ public protocol DeskStore: CallStore {
     func setAwayIfFree(identity: String, in tenant: TenantID) async throws(StoreError) -> Agent?
 
     /// Parks `callSid` in `slot`, parked by the agent.
-    /// - Throws: ``StoreError/conflict`` when the call is already waiting in a slot;
-    ///   ``StoreError/notFound`` when the agent does not exist in the tenant.
+    /// - Throws: ``StoreError/conflict`` when the call is already waiting in a slot, or when another
+    ///   agent is on it (retrieved it from an earlier park: a late repeat of that park, a double click
+    ///   whose request was slow, must not take the caller out of that agent's conversation), checked in
+    ///   the same step; ``StoreError/notFound`` when the agent does not exist in the tenant.
     func parkCall(
         _ callSid: String,
         tenant: TenantID,

@@ -85,6 +85,9 @@ extension InMemoryCallStore: DeskStore {
         if hasWaitingPark(callSid) {
             throw .conflict("Call \(callSid) is already parked")
         }
+        if let holder = agentsByKey.values.first(where: { $0.currentCallSid == callSid && $0.identity != identity }) {
+            throw .conflict("Call \(callSid) is with agent \(holder.identity), who retrieved it")
+        }
         let parked = ParkedCall(
             id: UUID().uuidString.lowercased(),
             tenant: tenant,

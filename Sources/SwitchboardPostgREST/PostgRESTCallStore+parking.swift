@@ -10,7 +10,8 @@ import Foundation
 /// one transaction; the rest are plain table requests.
 extension PostgRESTCallStore {
     /// The `park_call` SQL function: an unknown agent or another tenant's call is
-    /// ``StoreError/notFound``, a call already waiting in a slot ``StoreError/conflict``.
+    /// ``StoreError/notFound``; a call already waiting in a slot, or one another agent is on,
+    /// ``StoreError/conflict`` (`supabase/migrations/20261125070000_park_refused_while_another_agent_holds_the_call.sql`).
     public func parkCall(
         _ callSid: String,
         tenant: TenantID,

@@ -27,6 +27,14 @@ extension SQLiteCallStore {
                 throw .notFound("No call \(callSid) in tenant \(tenant)")
             }
             guard try !Self.hasWaitingPark(callSid, runner) else { throw .conflict("Call \(callSid) is already parked") }
+            let holders = try runner.rows(
+                "SELECT identity FROM agents WHERE current_call_sid = ?1 AND NOT (tenant = ?2 AND identity = ?3) LIMIT 1",
+                [.text(callSid), .text(tenant.rawValue), .text(identity)]
+            )
+            if let holder = holders.first {
+                let name = try SQLiteRowReader(table: "agents", row: holder).text("identity")
+                throw .conflict("Call \(callSid) is with agent \(name), who retrieved it")
+            }
             return try runner.rows(
                 """
                 INSERT INTO parked_calls (id, tenant, call_sid, slot, parked_by, parked_at)

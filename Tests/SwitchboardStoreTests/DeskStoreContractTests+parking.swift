@@ -41,9 +41,61 @@ extension DeskStoreContractTests {
             #expect(try await store.retrieveParkedCall(id: parked.id, tenant: .default, agentIdentity: "bob", at: Clock.at(2)).isRetrieved)
             let again = try await store.parkCall("CA-1", tenant: .default, slot: "park", parkedBy: "bob", at: Clock.at(3))
             #expect(again.id != parked.id)
+            #expect(try await store.endParkersPart(id: again.id, tenant: .default, at: Clock.at(3), wrapUpSeconds: 0))
             #expect(try await store.endParkedCall("CA-1", at: Clock.at(4))?.id == again.id)
             let third = try await store.parkCall("CA-1", tenant: .default, slot: "park", parkedBy: "amy", at: Clock.at(5))
             #expect(try await store.parkedCalls(in: .default).map(\.id) == [third.id])
+        }
+    }
+
+    /// A late repeat of Amy's park (a double click whose request stalled) after Bob retrieved the call
+    /// would redirect the caller out of Bob's conversation: the store refuses it. Bob, on the call, may
+    /// park it again.
+    @Test(arguments: StoreKind.allCases)
+    func parkingACallAnotherAgentRetrievedIsAConflict(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            let parked = try await store.parkedByAmyRetrievedByBob("CA-1", at: Clock.at(30))
+            let retrieved = try await store.parkedCall(id: parked.id, in: "acme")
+            await #expect(throws: StoreError.conflict) {
+                try await store.parkCall("CA-1", tenant: "acme", slot: "park", parkedBy: "amy", at: Clock.at(31))
+            }
+            #expect(try await store.parkedCall(id: parked.id, in: "acme") == retrieved)
+            #expect(try await store.parkedCalls(in: "acme") == [])
+            #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == "CA-1")
+            let again = try await store.parkCall("CA-1", tenant: "acme", slot: "park", parkedBy: "bob", at: Clock.at(40))
+            #expect(try await store.parkedCalls(in: "acme") == [again])
+        }
+    }
+
+    /// Amy's late repeat races Bob's retrieval of her waiting park through another instance: it finds
+    /// the park waiting, or Bob on the call; it never parks the call again.
+    @Test(arguments: StoreKind.allCases)
+    func aRepeatedParkRacingARetrievalIsAlwaysRefused(kind: StoreKind) async throws {
+        try await kind.withStores(instances: 2) { stores async throws in
+            for identity in ["amy", "bob"] {
+                try await stores[0].upsertAgent(.new(identity, tenant: "acme"))
+            }
+            for round in 1...12 {
+                let callSid = "CA-\(round)"
+                let parked = try await stores[0].parkedByAmy(callSid, in: "acme", at: Clock.at(round * 100))
+                let instant = Clock.at(round * 100 + 50)
+                async let retrieval = stores[0].retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "bob", at: instant)
+                async let repeated: StoreError? = {
+                    do {
+                        _ = try await stores[1].parkCall(callSid, tenant: "acme", slot: "park", parkedBy: "amy", at: instant)
+                        return nil
+                    } catch let error as StoreError {
+                        return error
+                    } catch {
+                        return .corrupt("not a store error: \(error)")
+                    }
+                }()
+                let (retrieved, refusal) = try await (retrieval, repeated)
+                #expect(retrieved.isRetrieved, "round \(round)")
+                #expect(refusal == .conflict, "round \(round): \(String(describing: refusal))")
+                #expect(try await stores[1].parkedCalls(in: "acme") == [], "round \(round)")
+                try await stores[0].endCall(callSid, at: instant.addingTimeInterval(10), wrapUpSeconds: 0)
+            }
         }
     }
 
