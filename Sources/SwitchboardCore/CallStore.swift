@@ -132,6 +132,13 @@ public protocol CallStore: Sendable {
     /// the agent `identity` in `tenant` and only while its current call is `callSid`: another agent on the
     /// same call (one who retrieved it from the park the first agent made) stays on it, and so does this
     /// agent if they got on the call after `joinedBy`. Answers whether the agent's part ended.
+    ///
+    /// This is the end of a leg that rang the agent for the call (Twilio's `completed`). An agent who got
+    /// on the call through a retrieval of one of its parks that has not ended stays on it, checked in the
+    /// same step: a retrieval puts the agent on the call through a leg of their own, so a ring leg's end
+    /// reported late (the parker's first leg, which ends as she parks, after she took the call back
+    /// herself) is not theirs. The call's end (`/twilio/park-status`, the `<Dial action>`) ends that
+    /// part. One who got on the call again since (a ring-back answered after another park) is ended.
     @discardableResult
     func endCall(
         _ callSid: String,

@@ -236,10 +236,10 @@ extension InMemoryCallStore: DeskStore {
 
     @discardableResult
     public func endParkersPart(id: String, tenant: TenantID, at now: Date, wrapUpSeconds: Int) throws(StoreError) -> Bool {
-        _ = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
+        let wrapUpEnd = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
         let parked = try parkedCall(id: id, in: tenant)
         guard parked.retrievedBy != parked.parkedBy else { return false }
-        try endCall(parked.callSid, of: parked.parkedBy, in: tenant, at: now, wrapUpSeconds: wrapUpSeconds, joinedBy: nil)
+        endPart(in: parked.callSid, of: AgentKey(tenant: tenant, identity: parked.parkedBy), at: now, wrapUpEnd: wrapUpEnd, joinedBy: nil)
         return true
     }
 
@@ -276,6 +276,22 @@ extension InMemoryCallStore: DeskStore {
     {
         let wrapUpEnd = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
         let key = AgentKey(tenant: tenant, identity: identity)
+        // An agent who got on the call through a retrieval of one of its parks that has not ended (the
+        // retrieval sets when they got on it to its own instant) stays on it.
+        let since = callSince[key]
+        let retrieved = parkedByID.values.contains { parked in
+            guard let since, let retrievedAt = parked.retrievedAt else { return false }
+            return parked.callSid == callSid && parked.tenant == tenant && parked.retrievedBy == identity && parked.endedAt == nil
+                && retrievedAt >= since
+        }
+        guard !retrieved else { return false }
+        return endPart(in: callSid, of: key, at: now, wrapUpEnd: wrapUpEnd, joinedBy: joinedBy)
+    }
+
+    /// Ends the agent's part in `callSid` while it is their current call (and, with `joinedBy`, they got
+    /// on it by then). Answers whether it ended.
+    @discardableResult
+    private func endPart(in callSid: String, of key: AgentKey, at now: Date, wrapUpEnd: Date, joinedBy: Date?) -> Bool {
         guard var agent = agentsByKey[key], agent.currentCallSid == callSid, joined(key, by: joinedBy) else { return false }
         agent.currentCallSid = nil
         agent.lastCallEndedAt = now

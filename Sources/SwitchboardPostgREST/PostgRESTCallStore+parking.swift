@@ -226,7 +226,8 @@ extension PostgRESTCallStore {
         return try result.claimOutcome(from: "reclaim_parked_call", for: "parked call \(id)")
     }
 
-    /// Ends the agent's part in the call with one `PATCH` filtered by tenant, identity and current call.
+    /// The `end_agent_leg` SQL function: one update guarded by the agent's current call and by its
+    /// retrievals of the call's parks (`supabase/migrations/20261125080000_ring_leg_end_keeps_a_retriever.sql`).
     @discardableResult
     public func endCall(
         _ callSid: String,
@@ -239,19 +240,20 @@ extension PostgRESTCallStore {
         -> Bool
     {
         let wrapUpEnd = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
-        let operation = "ending agent \(identity)'s part in call \(callSid)"
-        let response = try await client.update(
-            PostgRESTQuery(
-                "agents",
-                select: ["identity"],
-                filters: [.eq("current_call_sid", callSid), .eq("tenant_id", tenant.rawValue), .eq("identity", identity)]
-                    + Self.joined(by: joinedBy)
+        return try await client.rpc(
+            "end_agent_leg",
+            AgentLegArguments(
+                p_call_sid: callSid,
+                p_tenant_id: tenant.rawValue,
+                p_identity: identity,
+                p_at: now,
+                p_wrap_up_ends_at: wrapUpEnd,
+                p_joined_by: joinedBy
             ),
-            EndCallChanges(last_call_ended_at: now, wrap_up_ends_at: wrapUpEnd),
-            preferences: PostgRESTPreferences(returning: .representation),
-            operation: operation
+            as: Bool.self,
+            idempotent: true,
+            operation: "ending agent \(identity)'s part in call \(callSid)"
         )
-        return !(try client.decode([IdentityRow].self, from: response, operation: operation)).isEmpty
     }
 
     /// One conditional update of the call's waiting parked call.
@@ -340,4 +342,27 @@ private struct RetrievalResult: Decodable {
 /// A row of `select=identity`.
 private struct IdentityRow: Decodable {
     var identity: String
+}
+
+/// `end_agent_leg`'s arguments; every key is sent, a null `p_joined_by` included, because PostgREST
+/// picks a function by its full set of argument names.
+private struct AgentLegArguments: Encodable {
+    var p_call_sid: String
+    var p_tenant_id: String
+    var p_identity: String
+    var p_at: Date
+    var p_wrap_up_ends_at: Date
+    var p_joined_by: Date?
+
+    enum CodingKeys: String, CodingKey { case p_call_sid, p_tenant_id, p_identity, p_at, p_wrap_up_ends_at, p_joined_by }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(p_call_sid, forKey: .p_call_sid)
+        try container.encode(p_tenant_id, forKey: .p_tenant_id)
+        try container.encode(p_identity, forKey: .p_identity)
+        try container.encode(p_at, forKey: .p_at)
+        try container.encode(p_wrap_up_ends_at, forKey: .p_wrap_up_ends_at)
+        try container.encode(p_joined_by, forKey: .p_joined_by)
+    }
 }

@@ -287,7 +287,8 @@ extension SQLiteCallStore {
         }
     }
 
-    /// Ends the agent's part in the call with one `UPDATE` guarded by its current call.
+    /// Ends the agent's part in the call with one `UPDATE` guarded by its current call and by its
+    /// retrievals of the call's parks.
     @discardableResult
     public func endCall(
         _ callSid: String,
@@ -301,12 +302,13 @@ extension SQLiteCallStore {
     {
         let wrapUpEnd = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
         return try await session.exclusively { (runner) throws(StoreError) -> Bool in
-            try Self.endCall(callSid, of: identity, in: tenant, at: now, wrapUpEnd: wrapUpEnd, joinedBy: joinedBy, runner)
+            try Self.endCall(callSid, of: identity, in: tenant, at: now, wrapUpEnd: wrapUpEnd, joinedBy: joinedBy, keepingRetriever: true, runner)
         }
     }
 
     /// The agent's part in the call ended, inside the caller's transaction: one `UPDATE` guarded by its
-    /// current call (and, with `joinedBy`, by when it got on it). Answers whether it ended.
+    /// current call (and, with `joinedBy`, by when it got on it; `keepingRetriever`, not for an agent who
+    /// got on it through a retrieval of one of its parks that has not ended). Answers whether it ended.
     static func endCall(
         _ callSid: String,
         of identity: String,
@@ -314,6 +316,7 @@ extension SQLiteCallStore {
         at now: Date,
         wrapUpEnd: Date,
         joinedBy: Date?,
+        keepingRetriever: Bool = false,
         _ runner: SQLiteStatementRunner
     ) throws(StoreError) -> Bool {
         let rows = try runner.rows(
@@ -321,11 +324,16 @@ extension SQLiteCallStore {
             UPDATE agents SET current_call_sid = NULL, last_call_ended_at = ?1, wrap_up_ends_at = ?2
             WHERE current_call_sid = ?3 AND tenant = ?4 AND identity = ?5
                 AND (?6 IS NULL OR current_call_since IS NULL OR current_call_since <= ?6)
+                AND (?7 = 0 OR NOT EXISTS (
+                    SELECT 1 FROM parked_calls
+                    WHERE call_sid = ?3 AND tenant = ?4 AND retrieved_by = ?5 AND ended_at IS NULL
+                        AND retrieved_at >= agents.current_call_since
+                ))
             RETURNING identity
             """,
             [
                 SQLiteData(now), SQLiteData(wrapUpEnd), .text(callSid),
-                .text(tenant.rawValue), .text(identity), SQLiteData(joinedBy),
+                .text(tenant.rawValue), .text(identity), SQLiteData(joinedBy), .integer(keepingRetriever ? 1 : 0),
             ]
         )
         return !rows.isEmpty

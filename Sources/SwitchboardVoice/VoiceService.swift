@@ -498,11 +498,10 @@ public struct VoiceService<Store: CallStore>: Sendable {
     /// part ends here, with wrap-up. This is the second of two chances: the `<Dial action>` ends the
     /// call too, and one that failed to (a store error, or a budget that ran out) would otherwise leave
     /// the agent "on a call" and never rung again. Only that agent, and only while their current call is
-    /// this one: an agent who retrieved the call from a park stays on it, and a repeat changes nothing.
-    /// An end the store could not record waits in ``callEnds``. (An agent who parks a call and retrieves
-    /// it again before Twilio reports their first leg's end would be taken off it by that late report;
-    /// the leg ends as the park happens, so the window is that callback's delay. Once reported, the end
-    /// keeps its time, so its retries cannot do the same.)
+    /// this one: an agent who retrieved the call from a park stays on it (whoever parked it: a parker who
+    /// took the call back before Twilio reported her first leg's end included; see
+    /// ``CallStore/endCall(_:of:in:at:wrapUpSeconds:joinedBy:)``), and a repeat changes nothing. An end
+    /// the store could not record waits in ``callEnds``.
     private func legCompleted(_ callback: ClientStatusCallback, tenant named: TenantID?, at now: Date) async -> VoiceReply {
         let callSid = callback.parentCallSid
         let identity = Self.clientIdentity(callback.to)

@@ -148,6 +148,27 @@ import Testing
         }
     }
 
+    /// Ann parks and takes the call back herself before Twilio reports the end of her first leg (which
+    /// ended as she parked): that late `completed` must not take her off the call she is talking on.
+    @Test(arguments: StoreUnderTest.all)
+    func aParkersFirstLegsLateEndLeavesHerOnTheCallSheTookBack(store kind: StoreUnderTest) async throws {
+        try await kind.withStore { store in
+            let twilio = RecordingRedirector(legs: DeskHarness.legs)
+            try await DeskHarness.app(store: store, redirector: twilio).test(.router) { client in
+                try await Self.answered("CAself", store: store, client: client)
+                let id = try await Self.park("CAself", client: client)
+                #expect(try await Self.retrieve(id, token: DeskHarness.annToken, redirecting: "CAannleg", client: client).status == .ok)
+                let late: FormParameters = [
+                    "AccountSid": "AC1", "CallSid": "CAannring", "ParentCallSid": "CAself", "CallStatus": "completed",
+                    "To": "client:\(DeskHarness.ann)", "From": "+14155551234", "Direction": "outbound-dial", "CallDuration": "12",
+                ]
+                let reply = try await client.twilio("/twilio/client-status?tenant=acme", late)
+                #expect(reply.status == .ok)
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAself")
+            }
+        }
+    }
+
     @Test(arguments: StoreUnderTest.all)
     func aCallerWhoHangsUpWhileParkedLeavesTheList(store kind: StoreUnderTest) async throws {
         try await kind.withStore { store in

@@ -87,7 +87,8 @@ extension DeskStoreContractTests {
             _ = try await store.parkedByAmyRetrievedByBob("CA-1", at: Clock.at(12))
             // Bob parks the caller again; that park times out and rings him, not Amy, the call's first winner.
             let second = try await store.parkCall("CA-1", tenant: "acme", slot: "park", parkedBy: "bob", at: Clock.at(13))
-            #expect(try await store.endCall("CA-1", of: "bob", in: "acme", at: Clock.at(13), wrapUpSeconds: 0))
+            #expect(try await store.endParkersPart(id: second.id, tenant: "acme", at: Clock.at(13), wrapUpSeconds: 0))
+            #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == nil)
             #expect(try await store.endParkedCall("CA-1", at: Clock.at(14))?.id == second.id)
             #expect(
                 try await store.reclaimParkedCall(id: second.id, tenant: "acme", agentIdentity: "amy", at: Clock.at(15))
@@ -96,6 +97,39 @@ extension DeskStoreContractTests {
             #expect(try await store.reclaimParkedCall(id: second.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(16)) == .won)
             #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == "CA-1")
             #expect(try await store.agent(identity: "amy", in: "acme").currentCallSid == nil)
+            // His ring-back leg's end ends his part: he got on the call through it, after his retrieval of
+            // the first park (which no end reached).
+            #expect(try await store.endCall("CA-1", of: "bob", in: "acme", at: Clock.at(20), wrapUpSeconds: 0))
+            #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == nil)
+        }
+    }
+
+    /// Amy parks, and takes the call back herself before Twilio reports the end of her first leg (which
+    /// ended as she parked): that late report must not take her off the call she is talking on. The
+    /// same for its retry, and for Bob's legs once he retrieved a park; the call's end ends both.
+    @Test(arguments: StoreKind.allCases)
+    func aRingLegsLateEndLeavesAnAgentWhoRetrievedTheCallOnIt(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            for identity in ["amy", "bob"] {
+                try await store.upsertAgent(.new(identity, tenant: "acme"))
+            }
+            let parked = try await store.parkedByAmy("CA-1", in: "acme", at: Clock.at(0))
+            #expect(try await store.retrieveParkedCall(id: parked.id, tenant: "acme", agentIdentity: "amy", at: Clock.at(12)).isRetrieved)
+            let amy = try await store.agent(identity: "amy", in: "acme")
+            #expect(amy.currentCallSid == "CA-1")
+            #expect(try await store.endCall("CA-1", of: "amy", in: "acme", at: Clock.at(13), wrapUpSeconds: 30) == false)
+            #expect(try await store.endCall("CA-1", of: "amy", in: "acme", at: Clock.at(10), wrapUpSeconds: 30, joinedBy: Clock.at(10)) == false)
+            #expect(try await store.agent(identity: "amy", in: "acme") == amy)
+            try await store.endCall("CA-1", at: Clock.at(40), wrapUpSeconds: 0)
+            #expect(try await store.agent(identity: "amy", in: "acme").currentCallSid == nil)
+
+            let second = try await store.parkedByAmy("CA-2", in: "acme", at: Clock.at(100))
+            #expect(try await store.retrieveParkedCall(id: second.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(120)).isRetrieved)
+            #expect(try await store.endCall("CA-2", of: "bob", in: "acme", at: Clock.at(121), wrapUpSeconds: 0) == false)
+            #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == "CA-2")
+            // Once the park has ended, the rule no longer holds him.
+            #expect(try await store.endUnbridgedPark(id: second.id, tenant: "acme", callSid: "CA-2", at: Clock.at(130))?.retrievedBy == "bob")
+            #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == nil)
         }
     }
 }

@@ -150,6 +150,13 @@ import Testing
                 ),
                 ("release_agent", ["p_tenant_id": "default", "p_identity": "amy", "p_call_sid": "CA-9", "p_now": "2026-11-23T00:00:00Z"]),
                 (
+                    "end_agent_leg",
+                    [
+                        "p_call_sid": "CA-9", "p_tenant_id": "default", "p_identity": "amy", "p_at": "2026-11-23T00:00:00Z",
+                        "p_wrap_up_ends_at": "2026-11-23T00:00:00Z", "p_joined_by": NSNull(),
+                    ]
+                ),
+                (
                     "park_call",
                     ["p_call_sid": "CA-2", "p_tenant_id": "default", "p_slot": "park", "p_parked_by": "amy", "p_parked_at": "2026-11-23T00:00:00Z"]
                 ),
