@@ -128,17 +128,26 @@ public protocol CallStore: Sendable {
     /// back, passes the time it happened, and does not take anyone off a call they got back on since.
     func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int, joinedBy: Date?) async throws(StoreError)
 
+    /// The answered `<Dial>`'s end (`/twilio/dial-status`): as ``endCall(_:at:wrapUpSeconds:joinedBy:)``,
+    /// but an agent whose current time on the call began with a retrieval of one of its parks stays on
+    /// it, checked in the same step. A park moves the caller out of the `<Dial>`, which Twilio reports
+    /// as this end soon after; a parker who took the call back herself, or a colleague who retrieved
+    /// it, in that time is talking to the caller. The dial ends once, so it never ends a retrieval's
+    /// part: the park slot's end does (`/twilio/park-status`).
+    func endAnsweredDial(_ callSid: String, at now: Date, wrapUpSeconds: Int, joinedBy: Date?) async throws(StoreError)
+
     /// Ends one agent's part in `callSid`, as ``endCall(_:at:wrapUpSeconds:joinedBy:)`` does, but only for
     /// the agent `identity` in `tenant` and only while its current call is `callSid`: another agent on the
     /// same call (one who retrieved it from the park the first agent made) stays on it, and so does this
     /// agent if they got on the call after `joinedBy`. Answers whether the agent's part ended.
     ///
-    /// This is the end of a leg that rang the agent for the call (Twilio's `completed`). An agent who got
-    /// on the call through a retrieval of one of its parks that has not ended stays on it, checked in the
-    /// same step: a retrieval puts the agent on the call through a leg of their own, so a ring leg's end
-    /// reported late (the parker's first leg, which ends as she parks, after she took the call back
-    /// herself) is not theirs. The call's end (`/twilio/park-status`, the `<Dial action>`) ends that
-    /// part. One who got on the call again since (a ring-back answered after another park) is ended.
+    /// This is the end of a leg that rang the agent for the call (Twilio's `completed`). An agent whose
+    /// current time on the call began with a retrieval of one of its parks (their `current_call_since`
+    /// is that retrieval's instant) stays on it, checked in the same step: a retrieval puts the agent on
+    /// the call through a leg of their own, so a ring leg's end reported late (the parker's first leg,
+    /// which ends as she parks, after she took the call back herself) is not theirs. The park slot's end
+    /// (`/twilio/park-status`) ends that part. One who got on the call again since (a ring-back answered
+    /// after another park) is ended.
     @discardableResult
     func endCall(
         _ callSid: String,

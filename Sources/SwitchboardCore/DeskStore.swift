@@ -179,7 +179,7 @@ public protocol DeskStore: CallStore {
     func confirmRetrieverArrival(id: String, tenant: TenantID, agentIdentity: String, at now: Date) async throws(StoreError) -> Bool
 
     /// The parker of parked call `id` is no longer with the caller (Twilio moved the caller to the slot):
-    /// ends the parker's part in the call, as ``endCall(_:of:in:at:wrapUpSeconds:joinedBy:)`` does (her
+    /// ends the parker's part in the call, with the plain end of her part (her
     /// current call cleared, with wrap-up, when it is the call's SID), unless she retrieved the park
     /// herself: then she is on the call again, and stays. Atomic with retrievals: her own retrieval
     /// either lands first and keeps her on the call, or after, and puts her back on it.

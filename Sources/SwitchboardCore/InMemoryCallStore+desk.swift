@@ -11,7 +11,7 @@ import Foundation
 /// - Ringing calls, parked calls and handoffs are ordered by time, ties by call SID (ringing and
 ///   parked calls) or id (handoffs).
 /// - Parking a call recorded for another tenant is ``StoreError/notFound``; parking a call waiting in
-///   any slot is ``StoreError/conflict``.
+///   any slot, or one another agent is on, is ``StoreError/conflict``.
 /// - A retrieval or pickup repeated by the agent who won it succeeds again and changes nothing.
 /// - A retrieval sets the retriever's current call to the parked call's SID, unless the agent is on
 ///   another call (`.agentBusy`, checked after the call's own state) or another agent is still on
@@ -85,8 +85,8 @@ extension InMemoryCallStore: DeskStore {
         if hasWaitingPark(callSid) {
             throw .conflict("Call \(callSid) is already parked")
         }
-        if let holder = agentsByKey.values.first(where: { $0.currentCallSid == callSid && $0.identity != identity }) {
-            throw .conflict("Call \(callSid) is with agent \(holder.identity), who retrieved it")
+        if let holder = holder(of: callSid, other: identity, in: tenant) {
+            throw .conflict("Call \(callSid) is with agent \(holder), who retrieved it")
         }
         let parked = ParkedCall(
             id: UUID().uuidString.lowercased(),
@@ -276,15 +276,7 @@ extension InMemoryCallStore: DeskStore {
     {
         let wrapUpEnd = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
         let key = AgentKey(tenant: tenant, identity: identity)
-        // An agent who got on the call through a retrieval of one of its parks that has not ended (the
-        // retrieval sets when they got on it to its own instant) stays on it.
-        let since = callSince[key]
-        let retrieved = parkedByID.values.contains { parked in
-            guard let since, let retrievedAt = parked.retrievedAt else { return false }
-            return parked.callSid == callSid && parked.tenant == tenant && parked.retrievedBy == identity && parked.endedAt == nil
-                && retrievedAt >= since
-        }
-        guard !retrieved else { return false }
+        guard !joinedByRetrieval(key, of: callSid) else { return false }
         return endPart(in: callSid, of: key, at: now, wrapUpEnd: wrapUpEnd, joinedBy: joinedBy)
     }
 

@@ -232,6 +232,26 @@ public actor InMemoryCallStore: CallStore {
         }
     }
 
+    public func endAnsweredDial(_ callSid: String, at now: Date, wrapUpSeconds: Int, joinedBy: Date?) throws(StoreError) {
+        let wrapUpEnd = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
+        for (key, var agent) in agentsByKey
+        where agent.currentCallSid == callSid && joined(key, by: joinedBy) && !joinedByRetrieval(key, of: callSid) {
+            agent.currentCallSid = nil
+            agent.lastCallEndedAt = now
+            agent.wrapUpEndsAt = wrapUpEnd
+            agentsByKey[key] = agent
+        }
+    }
+
+    /// Whether the agent's current time on `callSid` began with a retrieval of one of its parks: the
+    /// retrieval set when they got on it to its own instant.
+    func joinedByRetrieval(_ key: AgentKey, of callSid: String) -> Bool {
+        guard let since = callSince[key] else { return false }
+        return parkedByID.values.contains {
+            $0.callSid == callSid && $0.tenant == key.tenant && $0.retrievedBy == key.identity && $0.retrievedAt == since
+        }
+    }
+
     /// The agent, when it may take a call: a retired record (see ``Agent/retiredAt``) is not found.
     func currentAgent(identity: String, in tenant: TenantID) throws(StoreError) -> Agent {
         let agent = try agent(identity: identity, in: tenant)

@@ -74,6 +74,19 @@ extension PostgRESTCallStore {
         ).first?.answered_by
     }
 
+    /// The `end_answered_dial` SQL function, which locks the agent on the call before it checks how they
+    /// got on it (`supabase/migrations/20261125090000_dial_end_keeps_a_retriever.sql`).
+    public func endAnsweredDial(_ callSid: String, at now: Date, wrapUpSeconds: Int, joinedBy: Date?) async throws(StoreError) {
+        let wrapUpEnd = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
+        _ = try await client.rpc(
+            "end_answered_dial",
+            AnsweredDialEndArguments(p_call_sid: callSid, p_at: now, p_wrap_up_ends_at: wrapUpEnd, p_joined_by: joinedBy),
+            as: Bool.self,
+            idempotent: true,
+            operation: "ending the answered dial of call \(callSid)"
+        )
+    }
+
     public func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int, joinedBy: Date?) async throws(StoreError) {
         let wrapUpEnd = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
         _ = try await client.update(
@@ -148,4 +161,23 @@ private struct CallCompletion: Encodable {
 
 private struct CallSidRow: Decodable {
     var call_sid: String
+}
+
+/// `end_answered_dial`'s arguments; every key is sent, a null `p_joined_by` included, because PostgREST
+/// picks a function by its full set of argument names.
+private struct AnsweredDialEndArguments: Encodable {
+    var p_call_sid: String
+    var p_at: Date
+    var p_wrap_up_ends_at: Date
+    var p_joined_by: Date?
+
+    enum CodingKeys: String, CodingKey { case p_call_sid, p_at, p_wrap_up_ends_at, p_joined_by }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(p_call_sid, forKey: .p_call_sid)
+        try container.encode(p_at, forKey: .p_at)
+        try container.encode(p_wrap_up_ends_at, forKey: .p_wrap_up_ends_at)
+        try container.encode(p_joined_by, forKey: .p_joined_by)
+    }
 }

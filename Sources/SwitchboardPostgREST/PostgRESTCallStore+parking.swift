@@ -226,8 +226,8 @@ extension PostgRESTCallStore {
         return try result.claimOutcome(from: "reclaim_parked_call", for: "parked call \(id)")
     }
 
-    /// The `end_agent_leg` SQL function: one update guarded by the agent's current call and by its
-    /// retrievals of the call's parks (`supabase/migrations/20261125080000_ring_leg_end_keeps_a_retriever.sql`).
+    /// The `end_agent_leg` SQL function, which locks the agent's row before it checks how they got on the
+    /// call (`supabase/migrations/20261125090000_dial_end_keeps_a_retriever.sql`).
     @discardableResult
     public func endCall(
         _ callSid: String,
@@ -337,11 +337,6 @@ private struct RetrievalResult: Decodable {
     var retrieved_by: String?
     var current_call_sid: String?
     var held_by: String?
-}
-
-/// A row of `select=identity`.
-private struct IdentityRow: Decodable {
-    var identity: String
 }
 
 /// `end_agent_leg`'s arguments; every key is sent, a null `p_joined_by` included, because PostgREST

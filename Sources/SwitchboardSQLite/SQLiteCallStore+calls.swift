@@ -116,6 +116,20 @@ extension SQLiteCallStore {
         return try rows.first.flatMap { (row) throws(StoreError) in try SQLiteRowReader(table: "calls", row: row).optionalText("answered_by") }
     }
 
+    public func endAnsweredDial(_ callSid: String, at now: Date, wrapUpSeconds: Int, joinedBy: Date?) async throws(StoreError) {
+        let wrapUpEnd = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
+        try await session.exclusively { (runner) throws(StoreError) in
+            try runner.execute(
+                """
+                UPDATE agents SET current_call_sid = NULL, last_call_ended_at = ?1, wrap_up_ends_at = ?2
+                WHERE current_call_sid = ?3 AND (?4 IS NULL OR current_call_since IS NULL OR current_call_since <= ?4)
+                    AND NOT \(Self.joinedByRetrieval)
+                """,
+                [SQLiteData(now), SQLiteData(wrapUpEnd), .text(callSid), SQLiteData(joinedBy)]
+            )
+        }
+    }
+
     public func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int, joinedBy: Date?) async throws(StoreError) {
         let wrapUpEnd = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
         try await session.exclusively { (runner) throws(StoreError) in

@@ -12,7 +12,8 @@ import Foundation
 /// and writes both.
 extension SQLiteCallStore {
     /// Parks the call. In order: an unknown agent, or a call recorded for another tenant, is
-    /// ``StoreError/notFound``; a call waiting in any slot is ``StoreError/conflict``.
+    /// ``StoreError/notFound``; a call waiting in any slot, or one another agent is on, is
+    /// ``StoreError/conflict``.
     public func parkCall(
         _ callSid: String,
         tenant: TenantID,
@@ -287,8 +288,18 @@ extension SQLiteCallStore {
         }
     }
 
-    /// Ends the agent's part in the call with one `UPDATE` guarded by its current call and by its
-    /// retrievals of the call's parks.
+    /// A condition on an `agents` row in an `UPDATE` (`?3` the call): its current time on the call began
+    /// with a retrieval of one of its parks, which set `current_call_since` to its own instant.
+    static let joinedByRetrieval = """
+        EXISTS (
+            SELECT 1 FROM parked_calls
+            WHERE parked_calls.call_sid = ?3 AND parked_calls.tenant = agents.tenant AND parked_calls.retrieved_by = agents.identity
+                AND parked_calls.retrieved_at = agents.current_call_since
+        )
+        """
+
+    /// Ends the agent's part in the call with one `UPDATE` guarded by its current call and by how it got
+    /// on it (``joinedByRetrieval``).
     @discardableResult
     public func endCall(
         _ callSid: String,
@@ -307,8 +318,8 @@ extension SQLiteCallStore {
     }
 
     /// The agent's part in the call ended, inside the caller's transaction: one `UPDATE` guarded by its
-    /// current call (and, with `joinedBy`, by when it got on it; `keepingRetriever`, not for an agent who
-    /// got on it through a retrieval of one of its parks that has not ended). Answers whether it ended.
+    /// current call (and, with `joinedBy`, by when it got on it; `keepingRetriever`, not for an agent whose
+    /// time on it began with a retrieval, ``joinedByRetrieval``). Answers whether it ended.
     static func endCall(
         _ callSid: String,
         of identity: String,
@@ -324,11 +335,7 @@ extension SQLiteCallStore {
             UPDATE agents SET current_call_sid = NULL, last_call_ended_at = ?1, wrap_up_ends_at = ?2
             WHERE current_call_sid = ?3 AND tenant = ?4 AND identity = ?5
                 AND (?6 IS NULL OR current_call_since IS NULL OR current_call_since <= ?6)
-                AND (?7 = 0 OR NOT EXISTS (
-                    SELECT 1 FROM parked_calls
-                    WHERE call_sid = ?3 AND tenant = ?4 AND retrieved_by = ?5 AND ended_at IS NULL
-                        AND retrieved_at >= agents.current_call_since
-                ))
+                AND (?7 = 0 OR NOT \(Self.joinedByRetrieval))
             RETURNING identity
             """,
             [

@@ -31,6 +31,12 @@ public struct PendingCallEnd: StoreRetryItem {
         /// an agent retrieved it): every agent on the call ends their part, with `wrapUpSeconds` of
         /// wrap-up, and a call no claim recorded is finished.
         case answered(wrapUpSeconds: Int)
+        /// The answered `<Dial>`'s end (`/twilio/dial-status`): as ``answered(wrapUpSeconds:)``, but an
+        /// agent whose time on the call began with a retrieval of one of its parks stays on it
+        /// (``CallStore/endAnsweredDial(_:at:wrapUpSeconds:joinedBy:)``): a park moves the caller out of
+        /// the dial, which Twilio reports as this end. (Journals of earlier versions hold it as
+        /// `answered`.)
+        case answeredDial(wrapUpSeconds: Int)
         /// One agent's leg ended (client-status `completed`): that agent's part ends, with
         /// `wrapUpSeconds` of wrap-up, in the tenant the callback's URL named (else the call's record
         /// decides).

@@ -56,6 +56,9 @@ public struct UnavailableCallStore: CallStore {
     public func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int, joinedBy: Date?) async throws(StoreError) {
         try await down() as Void
     }
+    public func endAnsweredDial(_ callSid: String, at now: Date, wrapUpSeconds: Int, joinedBy: Date?) async throws(StoreError) {
+        try await down() as Void
+    }
     public func recordRingEvent(_ event: RingEvent) async throws(StoreError) -> Bool { try await down() }
     public func ringEvents(in tenant: TenantID, after sequence: Int64, limit: Int) async throws(StoreError) -> [RingEvent] { try await down() }
     public func saveVoicemail(_ voicemail: Voicemail) async throws(StoreError) -> Bool { try await down() }

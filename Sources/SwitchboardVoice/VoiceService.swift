@@ -262,11 +262,12 @@ public struct VoiceService<Store: CallStore>: Sendable {
         return await endAnswered(callSid, call, at: now)
     }
 
-    /// The answered dial is over: the agent on it goes into wrap-up, and the caller's leg hangs up (see
-    /// ``PendingCallEnd/Part/answered(wrapUpSeconds:)``). `call` is what the callback told of the call.
+    /// The answered dial is over: the agent on it goes into wrap-up, unless they got on the call through
+    /// a retrieval since a park moved the caller out of the dial, and the caller's leg hangs up (see
+    /// ``PendingCallEnd/Part/answeredDial(wrapUpSeconds:)``). `call` is what the callback told of the call.
     private func endAnswered(_ callSid: String, _ call: PendingCallEnd.UnknownCall, at now: Date) async -> VoiceReply {
         let wrapUp = documents.responses.configuration.wrapUpSeconds
-        await end(PendingCallEnd(callSid: callSid, part: .answered(wrapUpSeconds: wrapUp), occurredAt: now, unknownCall: call))
+        await end(PendingCallEnd(callSid: callSid, part: .answeredDial(wrapUpSeconds: wrapUp), occurredAt: now, unknownCall: call))
         return VoiceReply(body: documents.hangup, outcome: "answered")
     }
 
@@ -302,8 +303,12 @@ public struct VoiceService<Store: CallStore>: Sendable {
     ///   The call is finished first, which changes nothing when a claim recorded its winner (a finish
     ///   never takes an answered call) and stops it ringing when none did (the store failed during the
     ///   claim and the agent was let through): that claim, recorded later, finds the call over.
+    /// - ``PendingCallEnd/Part/answeredDial(wrapUpSeconds:)``: the same, except for an agent whose time
+    ///   on the call began with a retrieval of one of its parks, who stays on it
+    ///   (``CallStore/endAnsweredDial(_:at:wrapUpSeconds:joinedBy:)``).
     /// - ``PendingCallEnd/Part/agentLeg(identity:tenant:wrapUpSeconds:)``: that agent alone goes into
-    ///   wrap-up, if still on the call; another agent on it (who retrieved it from a park) stays.
+    ///   wrap-up, if still on the call and their time on it did not begin with a retrieval; another agent
+    ///   on it (who retrieved it from a park) stays.
     ///
     /// A call the store has no record of (its ringing record never reached the store) is recorded from
     /// what the dial's callback told of it (``PendingCallEnd/unknownCall``), finished at the end: a
@@ -313,8 +318,9 @@ public struct VoiceService<Store: CallStore>: Sendable {
     ///
     /// A late answered or leg end spares an agent who got on the call after it happened
     /// (``CallStore/endCall(_:at:wrapUpSeconds:joinedBy:)``): a parker who took the call back, or the
-    /// agent who retrieved it. One recorded as it happens ends whoever is on the call, as a claim that
-    /// saves a moment before it may not be told apart from one before it.
+    /// agent who retrieved it. One recorded as it happens spares only an agent on the call through a
+    /// retrieval (the dial's and a leg's ends), as a claim that saves a moment before it may not be told
+    /// apart from one before it.
     @discardableResult
     public static func recordCallEnd(_ end: PendingCallEnd, in store: Store, late: Bool) async throws(StoreError) -> Bool {
         let joinedBy = late ? end.occurredAt : nil
@@ -328,6 +334,10 @@ public struct VoiceService<Store: CallStore>: Sendable {
             // store) then finds the call over, rather than putting its agent on it after the end.
             let finished = try await finish(end, in: store, late: late).isFinished
             try await store.endCall(end.callSid, at: end.occurredAt, wrapUpSeconds: wrapUp, joinedBy: joinedBy)
+            return finished
+        case .answeredDial(let wrapUp):
+            let finished = try await finish(end, in: store, late: late).isFinished
+            try await store.endAnsweredDial(end.callSid, at: end.occurredAt, wrapUpSeconds: wrapUp, joinedBy: joinedBy)
             return finished
         case .agentLeg(let identity, let named, let wrapUp):
             let tenant = try await tenant(of: end.callSid, named: named, in: store)

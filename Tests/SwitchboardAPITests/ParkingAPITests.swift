@@ -148,8 +148,9 @@ import Testing
         }
     }
 
-    /// Ann parks and takes the call back herself before Twilio reports the end of her first leg (which
-    /// ended as she parked): that late `completed` must not take her off the call she is talking on.
+    /// Ann parks and takes the call back herself before Twilio reports the end of her first leg and of
+    /// the dial (both ended as she parked): neither late report may take her off the call she is talking
+    /// on. The park slot's end does.
     @Test(arguments: StoreUnderTest.all)
     func aParkersFirstLegsLateEndLeavesHerOnTheCallSheTookBack(store kind: StoreUnderTest) async throws {
         try await kind.withStore { store in
@@ -165,6 +166,17 @@ import Testing
                 let reply = try await client.twilio("/twilio/client-status?tenant=acme", late)
                 #expect(reply.status == .ok)
                 #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAself")
+                let dialEnd: FormParameters = [
+                    "AccountSid": "AC1", "CallSid": "CAself", "From": "+14155551234", "To": "+15005550006", "DialCallStatus": "completed",
+                    "DialCallSid": "CAannring", "DialBridged": "true",
+                ]
+                let dialReply = try await client.twilio("/twilio/dial-status?tenant=acme", dialEnd)
+                #expect(String(buffer: dialReply.body).contains("<Hangup />"))
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == "CAself")
+                // The caller leaves the slot bridged to her: that ends her part.
+                let bridged: FormParameters = ["AccountSid": "AC1", "CallSid": "CAself", "QueueResult": "bridged"]
+                #expect(try await client.twilio("/twilio/park-status?tenant=acme&parked=\(id)", bridged).status == .ok)
+                #expect(try await store.agent(identity: DeskHarness.ann, in: "acme").currentCallSid == nil)
             }
         }
     }

@@ -98,15 +98,16 @@ extension DeskStoreContractTests {
             #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == "CA-1")
             #expect(try await store.agent(identity: "amy", in: "acme").currentCallSid == nil)
             // His ring-back leg's end ends his part: he got on the call through it, after his retrieval of
-            // the first park (which no end reached).
+            // the first park (the dial's end and the leg's share that rule).
             #expect(try await store.endCall("CA-1", of: "bob", in: "acme", at: Clock.at(20), wrapUpSeconds: 0))
             #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == nil)
         }
     }
 
-    /// Amy parks, and takes the call back herself before Twilio reports the end of her first leg (which
-    /// ended as she parked): that late report must not take her off the call she is talking on. The
-    /// same for its retry, and for Bob's legs once he retrieved a park; the call's end ends both.
+    /// Amy parks, and takes the call back herself before Twilio reports the end of her first leg and of
+    /// the dial (both ended as she parked): neither report may take her off the call she is talking on,
+    /// recorded as it happens or late. The same for Bob once he retrieved a park; the call's end (the
+    /// park slot's) ends both.
     @Test(arguments: StoreKind.allCases)
     func aRingLegsLateEndLeavesAnAgentWhoRetrievedTheCallOnIt(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
@@ -118,7 +119,9 @@ extension DeskStoreContractTests {
             let amy = try await store.agent(identity: "amy", in: "acme")
             #expect(amy.currentCallSid == "CA-1")
             #expect(try await store.endCall("CA-1", of: "amy", in: "acme", at: Clock.at(13), wrapUpSeconds: 30) == false)
-            #expect(try await store.endCall("CA-1", of: "amy", in: "acme", at: Clock.at(10), wrapUpSeconds: 30, joinedBy: Clock.at(10)) == false)
+            #expect(try await store.endCall("CA-1", of: "amy", in: "acme", at: Clock.at(13), wrapUpSeconds: 30, joinedBy: Clock.at(13)) == false)
+            try await store.endAnsweredDial("CA-1", at: Clock.at(13), wrapUpSeconds: 30, joinedBy: nil)
+            try await store.endAnsweredDial("CA-1", at: Clock.at(13), wrapUpSeconds: 30, joinedBy: Clock.at(13))
             #expect(try await store.agent(identity: "amy", in: "acme") == amy)
             try await store.endCall("CA-1", at: Clock.at(40), wrapUpSeconds: 0)
             #expect(try await store.agent(identity: "amy", in: "acme").currentCallSid == nil)
@@ -126,10 +129,23 @@ extension DeskStoreContractTests {
             let second = try await store.parkedByAmy("CA-2", in: "acme", at: Clock.at(100))
             #expect(try await store.retrieveParkedCall(id: second.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(120)).isRetrieved)
             #expect(try await store.endCall("CA-2", of: "bob", in: "acme", at: Clock.at(121), wrapUpSeconds: 0) == false)
+            try await store.endAnsweredDial("CA-2", at: Clock.at(121), wrapUpSeconds: 0, joinedBy: nil)
             #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == "CA-2")
-            // Once the park has ended, the rule no longer holds him.
-            #expect(try await store.endUnbridgedPark(id: second.id, tenant: "acme", callSid: "CA-2", at: Clock.at(130))?.retrievedBy == "bob")
+            // The park slot's end (the plain end of the call) frees him.
+            try await store.endCall("CA-2", at: Clock.at(130), wrapUpSeconds: 0)
             #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == nil)
+
+            // An agent on a call through a claim (no park): the dial's end ends her part, with wrap-up,
+            // and only that call's.
+            #expect(try await store.claimCall("CA-3", tenant: "acme", agentIdentity: "amy", at: Clock.at(200)) == .won)
+            #expect(try await store.claimCall("CA-4", tenant: "acme", agentIdentity: "bob", at: Clock.at(200)) == .won)
+            try await store.endAnsweredDial("CA-3", at: Clock.at(260), wrapUpSeconds: 30, joinedBy: nil)
+            let ended = try await store.agent(identity: "amy", in: "acme")
+            #expect(ended.currentCallSid == nil && ended.lastCallEndedAt == Clock.at(260) && ended.wrapUpEndsAt == Clock.at(290))
+            #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == "CA-4")
+            // Recorded late, it spares an agent who got on the call after it.
+            try await store.endAnsweredDial("CA-4", at: Clock.at(150), wrapUpSeconds: 30, joinedBy: Clock.at(150))
+            #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == "CA-4")
         }
     }
 }

@@ -156,6 +156,12 @@ struct SwitchableStore: CallStore {
         if let hook = afterEndCall.take() { await hook() }
     }
 
+    func endAnsweredDial(_ callSid: String, at now: Date, wrapUpSeconds: Int, joinedBy: Date?) async throws(StoreError) {
+        try gate()
+        try await inner.endAnsweredDial(callSid, at: now, wrapUpSeconds: wrapUpSeconds, joinedBy: joinedBy)
+        if let hook = afterEndCall.take() { await hook() }
+    }
+
     func recordRingEvent(_ event: RingEvent) async throws(StoreError) -> Bool {
         try gate()
         return try await inner.recordRingEvent(event)
