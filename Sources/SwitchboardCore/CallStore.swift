@@ -132,8 +132,9 @@ public protocol CallStore: Sendable {
     /// but an agent whose current time on the call began with a retrieval of one of its parks stays on
     /// it, checked in the same step. A park moves the caller out of the `<Dial>`, which Twilio reports
     /// as this end soon after; a parker who took the call back herself, or a colleague who retrieved
-    /// it, in that time is talking to the caller. The dial ends once, so it never ends a retrieval's
-    /// part: the park slot's end does (`/twilio/park-status`).
+    /// it, in that time is talking to the caller. A retrieval's conversation happens in the park slot,
+    /// whose end (`/twilio/park-status`) ends that part; an agent who got on the call again since (a
+    /// ring-back's own dial, answered) has a later time on it, and is ended.
     func endAnsweredDial(_ callSid: String, at now: Date, wrapUpSeconds: Int, joinedBy: Date?) async throws(StoreError)
 
     /// Ends one agent's part in `callSid`, as ``endCall(_:at:wrapUpSeconds:joinedBy:)`` does, but only for

@@ -53,6 +53,7 @@ enum SQLiteSchema {
             try repairRoutingTriggers(runner)
             try repairIdentityIndex(runner)
             try addVoicemailsWithoutCallerIndex(runner)
+            try addRetrievedParksIndex(runner)
         }
     }
 
@@ -64,7 +65,8 @@ enum SQLiteSchema {
             guard try runner.rows("PRAGMA user_version").first?.column("user_version")?.integer == currentVersion else { return false }
             guard try hasRoutingTriggers(runner) else { return false }
             guard try hasIdentityIndex(runner) else { return false }
-            return try hasIndex(voicemailsWithoutCallerIndexName, runner)
+            guard try hasIndex(voicemailsWithoutCallerIndexName, runner) else { return false }
+            return try hasIndex(retrievedParksIndexName, runner)
         }
     }
 
@@ -84,6 +86,20 @@ enum SQLiteSchema {
     private static func hasIndex(_ name: String, _ runner: SQLiteStatementRunner) throws(StoreError) -> Bool {
         let rows = try runner.rows("SELECT count(*) AS present FROM sqlite_master WHERE type = 'index' AND name = ?1", [.text(name)])
         return rows.first?.column("present")?.integer == 1
+    }
+
+    /// The index of a call's retrieved parks, by retriever: an end of a call's dial or of an agent's leg
+    /// checks whether the agent's time on the call began with a retrieval (`SQLiteCallStore.joinedByRetrieval`)
+    /// under the write lock, which without it would read every park ever made.
+    static let retrievedParksIndexName = "parked_calls_retrieved_by_call"
+
+    /// Adds ``retrievedParksIndexName`` when it is missing. No migration, as for
+    /// ``addVoicemailsWithoutCallerIndex(_:)``: an earlier build still opens the file, and ignores it.
+    private static func addRetrievedParksIndex(_ runner: SQLiteStatementRunner) throws(StoreError) {
+        guard try !hasIndex(retrievedParksIndexName, runner) else { return }
+        try runner.execute(
+            "CREATE INDEX \(retrievedParksIndexName) ON parked_calls (call_sid, retrieved_by) WHERE retrieved_at IS NOT NULL"
+        )
     }
 
     /// The index of the voicemails stored before their call's record, which names their caller (see

@@ -27,15 +27,15 @@ public struct PendingCallEnd: StoreRetryItem {
         /// Nobody answered the dial (the caller went to voicemail): the call is finished, and an agent
         /// who claimed it without reaching the caller is taken off it, with no wrap-up.
         case unanswered
-        /// The conversation is over (the answered dial's end, or the end of a parked call's slot once
-        /// an agent retrieved it): every agent on the call ends their part, with `wrapUpSeconds` of
-        /// wrap-up, and a call no claim recorded is finished.
+        /// The conversation is over (the end of a parked call's slot once an agent retrieved it, and
+        /// the answered dial's end in journals of earlier builds): every agent on the call ends their
+        /// part, with `wrapUpSeconds` of wrap-up, and a call no claim recorded is finished.
         case answered(wrapUpSeconds: Int)
         /// The answered `<Dial>`'s end (`/twilio/dial-status`): as ``answered(wrapUpSeconds:)``, but an
         /// agent whose time on the call began with a retrieval of one of its parks stays on it
         /// (``CallStore/endAnsweredDial(_:at:wrapUpSeconds:joinedBy:)``): a park moves the caller out of
-        /// the dial, which Twilio reports as this end. (Journals of earlier versions hold it as
-        /// `answered`.)
+        /// the dial, which Twilio reports as this end. Journaled as `answered` with `"dial": true`, so
+        /// that an earlier build (a rollback) reads it, as the plain end it recorded itself.
         case answeredDial(wrapUpSeconds: Int)
         /// One agent's leg ended (client-status `completed`): that agent's part ends, with
         /// `wrapUpSeconds` of wrap-up, in the tenant the callback's URL named (else the call's record
@@ -99,4 +99,61 @@ public struct PendingCallEnd: StoreRetryItem {
 
     /// "call ends".
     public static var noun: String { "call ends" }
+}
+
+extension PendingCallEnd.Part {
+    /// The journal's keys: one per case, as Swift's own coding of this enum wrote them before
+    /// ``answeredDial(wrapUpSeconds:)``, which is `answered` with `dial`.
+    private enum Case: String, CodingKey {
+        case unanswered, answered, agentLeg
+    }
+
+    /// The fields of a case.
+    private enum Field: String, CodingKey {
+        case wrapUpSeconds, dial, identity, tenant
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Case.self)
+        guard container.allKeys.count == 1, let key = container.allKeys.first else {
+            throw DecodingError.dataCorrupted(
+                DecodingError.Context(codingPath: container.codingPath, debugDescription: "A call end's part needs exactly one known case")
+            )
+        }
+        let fields = try container.nestedContainer(keyedBy: Field.self, forKey: key)
+        switch key {
+        case .unanswered:
+            self = .unanswered
+        case .answered:
+            let wrapUp = try fields.decode(Int.self, forKey: .wrapUpSeconds)
+            let dial = try fields.decodeIfPresent(Bool.self, forKey: .dial) ?? false
+            self = dial ? .answeredDial(wrapUpSeconds: wrapUp) : .answered(wrapUpSeconds: wrapUp)
+        case .agentLeg:
+            self = .agentLeg(
+                identity: try fields.decode(String.self, forKey: .identity),
+                tenant: try fields.decodeIfPresent(TenantID.self, forKey: .tenant),
+                wrapUpSeconds: try fields.decode(Int.self, forKey: .wrapUpSeconds)
+            )
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Case.self)
+        switch self {
+        case .unanswered:
+            _ = container.nestedContainer(keyedBy: Field.self, forKey: .unanswered)
+        case .answered(let wrapUp):
+            var fields = container.nestedContainer(keyedBy: Field.self, forKey: .answered)
+            try fields.encode(wrapUp, forKey: .wrapUpSeconds)
+        case .answeredDial(let wrapUp):
+            var fields = container.nestedContainer(keyedBy: Field.self, forKey: .answered)
+            try fields.encode(wrapUp, forKey: .wrapUpSeconds)
+            try fields.encode(true, forKey: .dial)
+        case .agentLeg(let identity, let tenant, let wrapUp):
+            var fields = container.nestedContainer(keyedBy: Field.self, forKey: .agentLeg)
+            try fields.encode(identity, forKey: .identity)
+            try fields.encodeIfPresent(tenant, forKey: .tenant)
+            try fields.encode(wrapUp, forKey: .wrapUpSeconds)
+        }
+    }
 }

@@ -318,9 +318,9 @@ public struct VoiceService<Store: CallStore>: Sendable {
     ///
     /// A late answered or leg end spares an agent who got on the call after it happened
     /// (``CallStore/endCall(_:at:wrapUpSeconds:joinedBy:)``): a parker who took the call back, or the
-    /// agent who retrieved it. One recorded as it happens spares only an agent on the call through a
-    /// retrieval (the dial's and a leg's ends), as a claim that saves a moment before it may not be told
-    /// apart from one before it.
+    /// agent who retrieved it. Recorded as it happens, the dial's end and a leg's end spare an agent
+    /// whose time on the call began with a retrieval, and any other end ends whoever is on the call
+    /// (a claim saved a moment before the end cannot be told apart from one before it).
     @discardableResult
     public static func recordCallEnd(_ end: PendingCallEnd, in store: Store, late: Bool) async throws(StoreError) -> Bool {
         let joinedBy = late ? end.occurredAt : nil
@@ -504,8 +504,9 @@ public struct VoiceService<Store: CallStore>: Sendable {
     }
 
     /// An agent's leg ended (`completed`: it was answered, and now either side hung up, or the call
-    /// moved on, to a park say): whatever else happened, that agent is no longer on the call, so their
-    /// part ends here, with wrap-up. This is the second of two chances: the `<Dial action>` ends the
+    /// moved on, to a park say): whatever else happened, that agent is no longer on that leg, so their
+    /// part ends here, with wrap-up. This is the second of two chances (for an agent who got on the call
+    /// through a ring leg; a retriever's is the park slot's end): the `<Dial action>` ends the
     /// call too, and one that failed to (a store error, or a budget that ran out) would otherwise leave
     /// the agent "on a call" and never rung again. Only that agent, and only while their current call is
     /// this one: an agent who retrieved the call from a park stays on it (whoever parked it: a parker who

@@ -97,9 +97,9 @@ extension DeskStoreContractTests {
             #expect(try await store.reclaimParkedCall(id: second.id, tenant: "acme", agentIdentity: "bob", at: Clock.at(16)) == .won)
             #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == "CA-1")
             #expect(try await store.agent(identity: "amy", in: "acme").currentCallSid == nil)
-            // His ring-back leg's end ends his part: he got on the call through it, after his retrieval of
-            // the first park (the dial's end and the leg's share that rule).
-            #expect(try await store.endCall("CA-1", of: "bob", in: "acme", at: Clock.at(20), wrapUpSeconds: 0))
+            // The ring-back's dial ends his part: he got on the call through it, after his retrieval of the
+            // first park (a leg's end shares that rule).
+            try await store.endAnsweredDial("CA-1", at: Clock.at(20), wrapUpSeconds: 0, joinedBy: nil)
             #expect(try await store.agent(identity: "bob", in: "acme").currentCallSid == nil)
         }
     }

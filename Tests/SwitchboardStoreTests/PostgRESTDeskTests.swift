@@ -150,6 +150,14 @@ import Testing
                 ),
                 ("release_agent", ["p_tenant_id": "default", "p_identity": "amy", "p_call_sid": "CA-9", "p_now": "2026-11-23T00:00:00Z"]),
                 (
+                    "end_answered_dial",
+                    ["p_call_sid": "CA-9", "p_at": "2026-11-23T00:00:00Z", "p_wrap_up_ends_at": "2026-11-23T00:00:00Z", "p_joined_by": NSNull()]
+                ),
+                (
+                    "joined_by_retrieval",
+                    ["p_call_sid": "CA-9", "p_tenant_id": "default", "p_identity": "amy", "p_since": "2026-11-23T00:00:00Z"]
+                ),
+                (
                     "end_agent_leg",
                     [
                         "p_call_sid": "CA-9", "p_tenant_id": "default", "p_identity": "amy", "p_at": "2026-11-23T00:00:00Z",

@@ -316,4 +316,23 @@ struct SQLiteSchemaMigrationTests {
         }
         try await store.close()
     }
+
+    /// The index of retrieved parks is added to a file without it (an earlier build's) at the next open,
+    /// with no new schema version (an earlier build still opens the file), and serves the check of how
+    /// an agent got on a call.
+    @Test func theRetrievedParksIndexIsAddedWithoutANewVersion() async throws {
+        try await TemporaryDatabase.with { path in
+            let first = try await SQLiteCallStore(path: path)
+            _ = try await first.diagnosticRows("DROP INDEX parked_calls_retrieved_by_call")
+            try await first.close()
+
+            let second = try await SQLiteCallStore(path: path)
+            #expect(try await second.diagnosticRows("PRAGMA user_version") == [["user_version": "9"]])
+            let plan = try await second.diagnosticRows(
+                "EXPLAIN QUERY PLAN SELECT 1 FROM parked_calls WHERE call_sid = 'CA-1' AND retrieved_by = 'amy' AND retrieved_at = 12.5"
+            )
+            #expect(plan.contains { $0["detail"]?.contains("parked_calls_retrieved_by_call") == true }, "\(plan)")
+            try await second.close()
+        }
+    }
 }
