@@ -117,28 +117,31 @@ extension SQLiteCallStore {
     }
 
     public func endAnsweredDial(_ callSid: String, at now: Date, wrapUpSeconds: Int, joinedBy: Date?) async throws(StoreError) {
-        let wrapUpEnd = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
-        try await session.exclusively { (runner) throws(StoreError) in
-            try runner.execute(
-                """
-                UPDATE agents SET current_call_sid = NULL, last_call_ended_at = ?1, wrap_up_ends_at = ?2
-                WHERE current_call_sid = ?3 AND (?4 IS NULL OR current_call_since IS NULL OR current_call_since <= ?4)
-                    AND NOT \(Self.joinedByRetrieval)
-                """,
-                [SQLiteData(now), SQLiteData(wrapUpEnd), .text(callSid), SQLiteData(joinedBy)]
-            )
-        }
+        try await endParts(in: callSid, at: now, wrapUpSeconds: wrapUpSeconds, joinedBy: joinedBy, sparingRetrievers: true)
     }
 
     public func endCall(_ callSid: String, at now: Date, wrapUpSeconds: Int, joinedBy: Date?) async throws(StoreError) {
+        try await endParts(in: callSid, at: now, wrapUpSeconds: wrapUpSeconds, joinedBy: joinedBy, sparingRetrievers: false)
+    }
+
+    /// Ends the part of every agent on `callSid` (with `joinedBy`, who got on it by then; with
+    /// `sparingRetrievers`, not one whose time on it began with a retrieval, ``joinedByRetrieval``).
+    private func endParts(
+        in callSid: String,
+        at now: Date,
+        wrapUpSeconds: Int,
+        joinedBy: Date?,
+        sparingRetrievers: Bool
+    ) async throws(StoreError) {
         let wrapUpEnd = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
         try await session.exclusively { (runner) throws(StoreError) in
             try runner.execute(
                 """
                 UPDATE agents SET current_call_sid = NULL, last_call_ended_at = ?1, wrap_up_ends_at = ?2
                 WHERE current_call_sid = ?3 AND (?4 IS NULL OR current_call_since IS NULL OR current_call_since <= ?4)
+                    AND (?5 = 0 OR NOT \(Self.joinedByRetrieval))
                 """,
-                [SQLiteData(now), SQLiteData(wrapUpEnd), .text(callSid), SQLiteData(joinedBy)]
+                [SQLiteData(now), SQLiteData(wrapUpEnd), .text(callSid), SQLiteData(joinedBy), .integer(sparingRetrievers ? 1 : 0)]
             )
         }
     }
