@@ -28,13 +28,8 @@ extension SQLiteCallStore {
                 throw .notFound("No call \(callSid) in tenant \(tenant)")
             }
             guard try !Self.hasWaitingPark(callSid, runner) else { throw .conflict("Call \(callSid) is already parked") }
-            let holders = try runner.rows(
-                "SELECT identity FROM agents WHERE current_call_sid = ?1 AND NOT (tenant = ?2 AND identity = ?3) LIMIT 1",
-                [.text(callSid), .text(tenant.rawValue), .text(identity)]
-            )
-            if let holder = holders.first {
-                let name = try SQLiteRowReader(table: "agents", row: holder).text("identity")
-                throw .conflict("Call \(callSid) is with agent \(name), who retrieved it")
+            if let holder = try Self.holder(of: callSid, other: identity, in: tenant, runner) {
+                throw .conflict("Call \(callSid) is with agent \(holder), who retrieved it")
             }
             return try runner.rows(
                 """
@@ -313,12 +308,12 @@ extension SQLiteCallStore {
     {
         let wrapUpEnd = try Agent.wrapUpEnd(afterCallEndedAt: now, seconds: wrapUpSeconds)
         return try await session.exclusively { (runner) throws(StoreError) -> Bool in
-            try Self.endCall(callSid, of: identity, in: tenant, at: now, wrapUpEnd: wrapUpEnd, joinedBy: joinedBy, keepingRetriever: true, runner)
+            try Self.endCall(callSid, of: identity, in: tenant, at: now, wrapUpEnd: wrapUpEnd, joinedBy: joinedBy, sparingRetrievers: true, runner)
         }
     }
 
     /// The agent's part in the call ended, inside the caller's transaction: one `UPDATE` guarded by its
-    /// current call (and, with `joinedBy`, by when it got on it; `keepingRetriever`, not for an agent whose
+    /// current call (and, with `joinedBy`, by when it got on it; `sparingRetrievers`, not for an agent whose
     /// time on it began with a retrieval, ``joinedByRetrieval``). Answers whether it ended.
     static func endCall(
         _ callSid: String,
@@ -327,7 +322,7 @@ extension SQLiteCallStore {
         at now: Date,
         wrapUpEnd: Date,
         joinedBy: Date?,
-        keepingRetriever: Bool = false,
+        sparingRetrievers: Bool = false,
         _ runner: SQLiteStatementRunner
     ) throws(StoreError) -> Bool {
         let rows = try runner.rows(
@@ -340,7 +335,7 @@ extension SQLiteCallStore {
             """,
             [
                 SQLiteData(now), SQLiteData(wrapUpEnd), .text(callSid),
-                .text(tenant.rawValue), .text(identity), SQLiteData(joinedBy), .integer(keepingRetriever ? 1 : 0),
+                .text(tenant.rawValue), .text(identity), SQLiteData(joinedBy), .integer(sparingRetrievers ? 1 : 0),
             ]
         )
         return !rows.isEmpty
